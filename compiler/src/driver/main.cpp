@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: Apache-2.0
+// hopc: compiles a P4_16 v1model program for hopline.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "driver/compile.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"hopc: compile a P4_16 v1model program to a hopline pipeline"};
+    hop::CompileOptions options;
+    std::string emit;
+    app.add_option("input", options.input, "the P4_16 program (.p4)")->required();
+    app.add_option("-o,--output", options.outDir, "output directory")->required();
+    app.add_option("-I", options.preprocess.includeDirs, "add an include directory")
+        ->allow_extra_args(false);
+    app.add_option("-D", options.preprocess.defines, "define a preprocessor macro NAME[=VALUE]")
+        ->allow_extra_args(false);
+    app.add_option("--emit", emit, "extra output: 'ir' writes <DIR>/<name>.ir.txt")
+        ->check(CLI::IsMember({"ir"}));
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return e.get_exit_code() == 0 ? rc : 2;
+    }
+    options.emitIr = emit == "ir";
+    try {
+        return hop::compile(options, std::cerr);
+    } catch (const std::exception& e) {
+        std::cerr << "hopc: internal error: " << e.what() << "\n";
+        return 3;
+    }
+}

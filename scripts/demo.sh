@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The main demo: installs what is missing, builds everything, compiles every example and prints
+# a summary of each program's tables and actions.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/deps.sh"
+"$root/scripts/build.sh"
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+for p4 in "$root"/examples/*.p4; do
+    name=$(basename "$p4" .p4)
+    echo "== $name.p4"
+    "$root/build/bin/hopc" "$p4" -o "$out/$name" --emit ir --summary
+    echo "   wrote $(cd "$out/$name" && ls | tr '\n' ' ')"
+done
