@@ -9,6 +9,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (size > 256 * 1024) return -1;
-    hop::runFrontend(hop::SourceBuffer("fuzz.p4", std::string(reinterpret_cast<const char*>(data), size)));
+    hop::runFrontend(
+        hop::SourceBuffer("fuzz.p4", std::string(reinterpret_cast<const char*>(data), size)));
     return 0;
 }

@@ -21,7 +21,7 @@ struct Diagnostic {
 };
 
 class Diagnostics {
-public:
+  public:
     explicit Diagnostics(const SourceBuffer* source = nullptr) : source_(source) {}
     void setSource(const SourceBuffer* source) { source_ = source; }
     const SourceBuffer* source() const { return source_; }
@@ -51,7 +51,7 @@ public:
 
     static constexpr int kMaxErrors = 50;
 
-private:
+  private:
     void add(Severity s, SourceLoc loc, std::string message);
     const SourceBuffer* source_;
     std::vector<Diagnostic> diags_;

@@ -95,7 +95,8 @@ std::string defaultP4IncludeDir() {
     if (!ec) {
         for (const char* rel : {"../p4include", "../../p4include", "../share/hopline/p4include"}) {
             fs::path candidate = exe.parent_path() / rel;
-            if (fs::exists(candidate / "core.p4", ec)) return fs::weakly_canonical(candidate).string();
+            if (fs::exists(candidate / "core.p4", ec))
+                return fs::weakly_canonical(candidate).string();
         }
     }
 #ifdef HOP_SOURCE_P4INCLUDE
@@ -114,8 +115,8 @@ std::optional<SourceBuffer> preprocess(const std::string& path, const Preprocess
     }
     // As p4c: no predefined C macros, no system headers, comments kept for the P4 lexer, and the
     // assembler dialect so that apostrophes and other non-C tokens pass through untouched.
-    std::vector<std::string> argv = {"cpp", "-C", "-undef", "-nostdinc", "-x",
-                                     "assembler-with-cpp"};
+    std::vector<std::string> argv = {"cpp",       "-C", "-undef",
+                                     "-nostdinc", "-x", "assembler-with-cpp"};
     for (const auto& dir : options.includeDirs) argv.push_back("-I" + dir);
     std::string p4include =
         options.p4includeDir.empty() ? defaultP4IncludeDir() : options.p4includeDir;

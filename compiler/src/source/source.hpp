@@ -25,7 +25,7 @@ struct OriginalLoc {
 };
 
 class SourceBuffer {
-public:
+  public:
     SourceBuffer() = default;
     // `text` may contain C preprocessor line markers (`# 12 "file.p4" 1`); they are blanked out of
     // the parsed text and used to map locations back to the original files.
@@ -35,7 +35,7 @@ public:
     const std::string& name() const { return name_; }
     OriginalLoc resolve(SourceLoc loc) const;
 
-private:
+  private:
     struct LineOrigin {
         uint32_t start;  // offset of the buffer line
         uint32_t file;   // index into files_

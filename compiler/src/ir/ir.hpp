@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: Apache-2.0
+// The pipeline IR: what every backend (Verilog, the reference interpreter, P4Info) reads.
+//
+// The IR is a flat, index-based description of one v1model program after lowering:
+//   - a layout of every header instance, metadata struct and temporary as named fixed-width
+//     fields with bit offsets (the "packet header vector"), and one validity bit per header;
+//   - the parser as a graph of states, each a list of statements and one select transition;
+//   - each control as one ordered list of predicated statements: control flow is gone, every
+//     statement carries the boolean condition under which it runs, so each one can become a
+//     pipeline stage without a program counter;
+//   - tables, actions, checksum units, the deparser's emit order, extern instances and the
+//     controller (packet_in/packet_out) headers.
+// Everything refers to everything else by index into the vectors of `Program`, so a backend can
+// size arrays once and the dump is deterministic. Expressions are immutable and shared.
+#pragma once
+
+#include <boost/multiprecision/cpp_int.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "source/source.hpp"
+
+namespace hop::ir {
+
+using BigInt = boost::multiprecision::cpp_int;
+
+// Indices into Program's vectors. -1 means "none" where a field says so.
+using FieldId = int;
+using HeaderId = int;
+using TableId = int;
+using ActionId = int;
+using StateId = int;
+using ErrorCode = int;
+
+// ---------------------------------------------------------------------------------------------
+// Layout.
+
+// One scalar field of the packet header vector, e.g. `hdr.ipv4.ttl`, `meta.nexthop_id`,
+// `standard_metadata.egress_spec` or the temporary `MyIngress.tmp`.
+struct Field {
+    std::string name;        // fully qualified, canonical roots: hdr, meta, standard_metadata
+    int width = 0;           // bits; 1 for bool
+    bool isSigned = false;   // int<W>
+    bool isBool = false;     // declared bool (still one bit wide)
+    HeaderId header = -1;    // the instance that holds it
+    int offset = 0;          // bit offset inside the instance, 0 = first bit on the wire (MSB)
+    int phvOffset = 0;       // bit offset in the whole packet header vector
+};
+
+// One header instance, one metadata struct (flattened), or the block of temporaries of one
+// control. Struct nesting is flattened into dotted field names; a header stack contributes one
+// instance per element (`hdr.vlan[0]`, `hdr.vlan[1]`).
+struct Header {
+    enum class Kind {
+        Packet,     // a P4 header: has a validity bit and can be extracted / emitted
+        Metadata,   // user metadata (M) or standard_metadata: always valid, never emitted
+        Temporary,  // locals of a control or parser, inlined function results, flags
+    } kind = Kind::Packet;
+    std::string name;      // `hdr.ipv4`, `meta`, `standard_metadata`, `MyIngress` (locals)
+    std::string typeName;  // `ipv4_t`, `metadata`, ... (empty for temporaries)
+    std::vector<FieldId> fields;  // in declaration (wire) order
+    int width = 0;                // sum of field widths
+    int validBit = -1;            // index into Program::validityBits for Packet; -1 otherwise
+    int stack = -1;               // index into Program::stacks when a stack element
+    int stackIndex = -1;          // element index in that stack
+    int headerUnion = -1;         // index into Program::unions when a union member
+    std::string controllerHeader;  // "packet_in" / "packet_out" from @controller_header
+    std::vector<std::string> annotations;  // source annotations of the header type, as written
+};
+
+struct HeaderStack {
+    std::string name;                // `hdr.vlan`
+    std::vector<HeaderId> elements;  // element 0 first
+    FieldId nextIndex = -1;  // a 32-bit temporary counting extracted elements (`.next`)
+};
+
+struct HeaderUnion {
+    std::string name;               // `hdr.l4`
+    std::vector<HeaderId> members;  // at most one valid at a time
+};
+
+// ---------------------------------------------------------------------------------------------
+// Expressions.
+
+enum class ExprKind {
+    Constant,   // value (two's complement for signed; always 0 <= value < 2^width)
+    Field,      // field
+    Valid,      // validity of header; bool
+    Param,      // action parameter `index` of the enclosing action (control-plane data)
+    Unary,      // unaryOp(args[0])
+    Binary,     // binaryOp(args[0], args[1])
+    Ternary,    // args[0] ? args[1] : args[2]
+    Slice,      // args[0][hi:lo]
+    Cast,       // args[0] to (width, isSigned): truncates, or extends by args[0]'s signedness
+    TableHit,   // table was applied and hit; bool (false when the table was not applied)
+    ActionRun,  // table was applied and ran action (hit or default); bool
+    Lookahead,  // parser only: `width` bits at the cursor plus `hi` bits of offset (unused: 0)
+};
+
+enum class UnaryOp { LNot, BitNot, Neg };
+
+enum class BinaryOp {
+    Add, Sub, Mul, Div, Mod, AddSat, SubSat, Shl, Shr,
+    Eq, Ne, Lt, Le, Gt, Ge,     // signedness from the operands
+    BitAnd, BitOr, BitXor,
+    Concat,                     // args[0] is the high part
+    LAnd, LOr,
+};
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+// A typed expression: every node knows its width and signedness, so backends never infer.
+struct Expr {
+    ExprKind kind = ExprKind::Constant;
+    int width = 0;
+    bool isSigned = false;
+    bool isBool = false;
+    BigInt value;             // Constant
+    int index = -1;           // Field: FieldId; Valid: HeaderId; Param: parameter index;
+                              // TableHit / ActionRun: TableId
+    ActionId action = -1;     // ActionRun
+    UnaryOp unaryOp = UnaryOp::LNot;
+    BinaryOp binaryOp = BinaryOp::Add;
+    int hi = 0, lo = 0;       // Slice
+    std::vector<ExprPtr> args;
+};
+
+// Constructors that compute result widths by the P4 rules; used by the lowering and by tests.
+ExprPtr constant(const BigInt& value, int width, bool isSigned = false);
+ExprPtr boolConst(bool value);
+ExprPtr fieldRef(FieldId id, int width, bool isSigned = false, bool isBool = false);
+ExprPtr validRef(HeaderId header);
+ExprPtr paramRef(int index, int width, bool isSigned = false);
+ExprPtr unary(UnaryOp op, ExprPtr a);
+ExprPtr binary(BinaryOp op, ExprPtr a, ExprPtr b);
+ExprPtr ternary(ExprPtr c, ExprPtr a, ExprPtr b);
+ExprPtr slice(ExprPtr a, int hi, int lo);
+ExprPtr cast(ExprPtr a, int width, bool isSigned);
+ExprPtr tableHit(TableId table);
+ExprPtr actionRun(TableId table, ActionId action);
+ExprPtr lookahead(int width);
+// Boolean helpers that fold `true` away, so unconditional statements keep a null predicate.
+ExprPtr andPred(const ExprPtr& a, const ExprPtr& b);  // null means true
+ExprPtr notPred(const ExprPtr& a);                     // of null is `false`
+bool isTrue(const ExprPtr& e);                         // null or constant true
+bool isFalse(const ExprPtr& e);                        // constant false
+
+// ---------------------------------------------------------------------------------------------
+// Statements.
+
+enum class StmtKind {
+    Assign,       // dst = src; dst is a Field expression or a Slice of one
+    SetValid,     // header (for a union member, the lowering also invalidates the others)
+    SetInvalid,   // header
+    MarkToDrop,   // v1model: egress_spec = 511, mcast_grp = 0
+    Exit,         // sets the control's exit flag (Control::exitFlag); later statements test it
+    ApplyTable,   // table lookup and its action; results readable by TableHit / ActionRun
+    Extract,      // parser: header from the cursor; `length` = varbit size in bits (or null)
+    Advance,      // parser: skip src bits
+    Verify,       // parser: if !src then reject with error `error`
+    Count,        // counter `object`[src] += 1 packet / bytes (src null for direct counters)
+    RegRead,      // dst = register `object`[src]
+    RegWrite,     // register `object`[src] = src2
+    MeterExec,    // dst = colour of meter `object`[src] (src null for direct meters)
+};
+
+struct Stmt {
+    StmtKind kind = StmtKind::Assign;
+    ExprPtr pred;       // runs only when true; null = always
+    ExprPtr dst, src, src2, length;
+    HeaderId header = -1;
+    TableId table = -1;
+    int object = -1;    // index into Program::externs
+    ErrorCode error = -1;
+    SourceLoc loc;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Match values: used by select cases and by table const entries.
+
+struct Match {
+    enum class Kind { Exact, Ternary, Lpm, Range, DontCare } kind = Kind::Exact;
+    BigInt value;      // Exact, Ternary, Lpm; low bound for Range
+    BigInt mask;       // Ternary (and Lpm, derived from prefixLen)
+    BigInt high;       // Range
+    int prefixLen = 0;  // Lpm
+};
+
+// ---------------------------------------------------------------------------------------------
+// Parser.
+
+inline constexpr StateId kAccept = -1;
+inline constexpr StateId kReject = -2;
+
+struct SelectCase {
+    std::vector<Match> keys;  // one per select key; all DontCare for `default` / `_`
+    StateId next = kReject;
+    SourceLoc loc;
+};
+
+struct ParserState {
+    std::string name;
+    std::vector<Stmt> stmts;  // Extract, Advance, Verify, Assign, SetValid, SetInvalid
+    std::vector<ExprPtr> selectKeys;  // empty for a direct transition
+    std::vector<SelectCase> cases;    // for a direct transition: one case with no keys
+    SourceLoc loc;
+};
+
+struct Parser {
+    std::string name;  // the P4 parser's name, e.g. `MyParser`
+    std::vector<ParserState> states;  // states[0] is `start`
+};
+
+// ---------------------------------------------------------------------------------------------
+// Tables and actions.
+
+enum class MatchKind { Exact, Lpm, Ternary, Range, Optional, Selector };
+
+struct ActionParam {
+    std::string name;
+    int width = 0;
+    bool isSigned = false;
+    bool isBool = false;
+    std::vector<std::string> annotations;
+};
+
+struct Action {
+    std::string name;       // control-plane name: `MyIngress.drop`, `NoAction`
+    std::string localName;  // as declared: `drop`
+    std::vector<ActionParam> params;
+    std::vector<Stmt> body;  // predicated like control statements; Param refs for parameters
+    std::vector<std::string> annotations;
+    std::optional<uint32_t> id;  // @id
+    bool controlPlane = false;   // referenced by a table (listed in P4Info)
+};
+
+struct TableKey {
+    ExprPtr expr;
+    int width = 0;
+    MatchKind matchKind = MatchKind::Exact;
+    std::string name;  // as p4c writes it: `hdr.ipv4.dstAddr`, or @name
+    std::vector<std::string> annotations;
+};
+
+struct ActionRef {
+    ActionId action = -1;
+    enum class Scope { TableAndDefault, TableOnly, DefaultOnly } scope = Scope::TableAndDefault;
+    std::vector<std::string> annotations;
+};
+
+struct ActionCall {
+    ActionId action = -1;
+    std::vector<BigInt> args;  // one per action parameter, as unsigned bit patterns
+};
+
+struct TableEntry {
+    std::vector<Match> keys;  // one per table key
+    ActionCall action;
+    std::optional<BigInt> priority;  // explicit `priority = N` or @priority
+    SourceLoc loc;
+};
+
+struct Table {
+    std::string name;       // `MyIngress.ipv4_lpm`
+    std::string localName;  // `ipv4_lpm`
+    std::string control;    // `MyIngress`
+    std::vector<TableKey> keys;
+    std::vector<ActionRef> actions;
+    ActionCall defaultAction;  // NoAction with no args when the program names none
+    bool defaultActionIsConst = false;
+    std::vector<TableEntry> entries;
+    bool entriesConst = false;
+    int64_t size = 1024;  // BMv2's default when there is no `size`
+    bool hasSize = false;
+    std::vector<int> directExterns;  // direct_counter / direct_meter indices into externs
+    std::vector<std::pair<std::string, std::string>> properties;  // other properties, as text
+    std::vector<std::string> annotations;
+    std::optional<uint32_t> id;  // @id
+    SourceLoc loc;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Controls, checksums, deparser.
+
+struct Control {
+    std::string name;  // the P4 control's name
+    std::vector<Stmt> stmts;  // in program order; each with its predicate
+    FieldId exitFlag = -1;    // set by Exit in actions; -1 when no dynamic exit can happen
+};
+
+enum class ChecksumAlgorithm { Csum16, Crc16, Crc32, Identity, Xor16, Random, Crc16Custom,
+                               Crc32Custom };
+
+struct ChecksumUnit {
+    bool verify = true;        // verify_checksum* (else update_checksum*)
+    bool withPayload = false;  // *_with_payload
+    ExprPtr condition;         // includes the control-flow predicate
+    std::vector<ExprPtr> data;  // the field list, in order
+    ExprPtr checksum;          // the checksum field (a Field expression)
+    ChecksumAlgorithm algorithm = ChecksumAlgorithm::Csum16;
+    SourceLoc loc;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Stateful externs.
+
+struct ExternObject {
+    enum class Kind { Counter, DirectCounter, Meter, DirectMeter, Register } kind = Kind::Counter;
+    enum class Unit { Packets, Bytes, Both } unit = Unit::Packets;
+    std::string name;   // `MyIngress.c`
+    int64_t size = 0;   // Counter, Meter, Register
+    int width = 0;      // Register cell width; DirectMeter result width
+    TableId table = -1;  // DirectCounter / DirectMeter: the owning table
+    std::vector<std::string> annotations;
+    std::optional<uint32_t> id;
+};
+
+// ---------------------------------------------------------------------------------------------
+// The program.
+
+struct Program {
+    std::string name;  // program name (file stem), used for outputs
+
+    std::vector<Header> headers;  // every instance, in declaration order: hdr.*, meta,
+                                  // standard_metadata, then temporaries
+    std::vector<Field> fields;
+    std::vector<HeaderId> validityBits;  // bit i is the validity of headers[validityBits[i]]
+    std::vector<HeaderStack> stacks;
+    std::vector<HeaderUnion> unions;
+    int phvWidth = 0;  // total bits of all fields
+
+    std::vector<std::string> errors;  // error codes: index = code; NoError is 0
+    int errorWidth = 1;               // bits of an `error` value (standard_metadata.parser_error)
+
+    Parser parser;
+    std::vector<ChecksumUnit> verifyChecksums;
+    Control ingress;
+    Control egress;
+    std::vector<ChecksumUnit> updateChecksums;
+    std::vector<HeaderId> deparser;  // emit order; invalid headers emit nothing
+
+    std::vector<Table> tables;
+    std::vector<Action> actions;
+    std::vector<ExternObject> externs;
+
+    // Lookups (linear; programs are small). Return -1 when absent.
+    FieldId findField(const std::string& name) const;
+    HeaderId findHeader(const std::string& name) const;
+    TableId findTable(const std::string& name) const;
+    ActionId findAction(const std::string& name) const;
+    // Adds a field to `header`, placing it after the existing ones; returns its id.
+    FieldId addField(HeaderId header, std::string name, int width, bool isSigned = false,
+                     bool isBool = false);
+    HeaderId addHeader(Header::Kind kind, std::string name, std::string typeName = {});
+    // Recomputes phvOffset of every field and phvWidth (after fields were added).
+    void computePhvOffsets();
+};
+
+const char* toString(UnaryOp op);
+const char* toString(BinaryOp op);
+const char* toString(MatchKind kind);
+const char* toString(ChecksumAlgorithm algorithm);
+
+}  // namespace hop::ir
