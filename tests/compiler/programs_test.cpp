@@ -32,8 +32,8 @@ std::string shellQuote(const std::string& s) {
 }
 
 RunResult runIn(const fs::path& dir, const std::string& args) {
-    std::string cmd = "cd " + shellQuote(dir.string()) + " && " + shellQuote(HOP_HOPC) + " " +
-                      args + " 2>&1";
+    std::string cmd =
+        "cd " + shellQuote(dir.string()) + " && " + shellQuote(HOP_HOPC) + " " + args + " 2>&1";
     RunResult r;
     FILE* pipe = popen(cmd.c_str(), "r");
     if (!pipe) return r;
@@ -50,7 +50,8 @@ std::vector<std::string> programsIn(const std::string& relDir) {
     fs::path dir = fs::path(HOP_SOURCE_DIR) / relDir;
     std::error_code ec;
     for (const auto& e : fs::directory_iterator(dir, ec))
-        if (e.path().extension() == ".p4") out.push_back(relDir + "/" + e.path().filename().string());
+        if (e.path().extension() == ".p4")
+            out.push_back(relDir + "/" + e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -83,9 +84,8 @@ class ValidProgram : public testing::TestWithParam<std::string> {};
 TEST_P(ValidProgram, Compiles) {
     fs::path file = fs::path(HOP_SOURCE_DIR) / GetParam();
     fs::path out = scratchDir() / file.stem();
-    RunResult r = runIn(file.parent_path(),
-                        shellQuote(file.filename().string()) + " -o " + shellQuote(out.string()) +
-                            " --emit ir");
+    RunResult r = runIn(file.parent_path(), shellQuote(file.filename().string()) + " -o " +
+                                                shellQuote(out.string()) + " --emit ir");
     EXPECT_EQ(r.exitCode, 0) << r.output;
     EXPECT_EQ(errorLines(r.output).size(), 0u) << r.output;
 }
@@ -131,7 +131,7 @@ GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(InvalidProgram);
 // The command line: usage errors exit 2, compile errors exit 1, diagnostics in included files
 // point at the included file, and -I / -D reach the preprocessor.
 class HopcCli : public testing::Test {
-protected:
+  protected:
     void SetUp() override {
         dir_ = scratchDir() / "cli";
         fs::create_directories(dir_ / "inc");

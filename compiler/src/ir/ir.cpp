@@ -192,8 +192,7 @@ HeaderId Program::addHeader(Header::Kind kind, std::string n, std::string typeNa
     return static_cast<HeaderId>(headers.size() - 1);
 }
 
-FieldId Program::addField(HeaderId header, std::string n, int width, bool isSigned,
-                          bool isBool) {
+FieldId Program::addField(HeaderId header, std::string n, int width, bool isSigned, bool isBool) {
     Field f;
     f.name = std::move(n);
     f.width = width;
@@ -223,62 +222,100 @@ void Program::computePhvOffsets() {
 
 const char* toString(UnaryOp op) {
     switch (op) {
-        case UnaryOp::LNot: return "!";
-        case UnaryOp::BitNot: return "~";
-        case UnaryOp::Neg: return "-";
+        case UnaryOp::LNot:
+            return "!";
+        case UnaryOp::BitNot:
+            return "~";
+        case UnaryOp::Neg:
+            return "-";
     }
     return "?";
 }
 
 const char* toString(BinaryOp op) {
     switch (op) {
-        case BinaryOp::Add: return "+";
-        case BinaryOp::Sub: return "-";
-        case BinaryOp::Mul: return "*";
-        case BinaryOp::Div: return "/";
-        case BinaryOp::Mod: return "%";
-        case BinaryOp::AddSat: return "|+|";
-        case BinaryOp::SubSat: return "|-|";
-        case BinaryOp::Shl: return "<<";
-        case BinaryOp::Shr: return ">>";
-        case BinaryOp::Eq: return "==";
-        case BinaryOp::Ne: return "!=";
-        case BinaryOp::Lt: return "<";
-        case BinaryOp::Le: return "<=";
-        case BinaryOp::Gt: return ">";
-        case BinaryOp::Ge: return ">=";
-        case BinaryOp::BitAnd: return "&";
-        case BinaryOp::BitOr: return "|";
-        case BinaryOp::BitXor: return "^";
-        case BinaryOp::Concat: return "++";
-        case BinaryOp::LAnd: return "&&";
-        case BinaryOp::LOr: return "||";
+        case BinaryOp::Add:
+            return "+";
+        case BinaryOp::Sub:
+            return "-";
+        case BinaryOp::Mul:
+            return "*";
+        case BinaryOp::Div:
+            return "/";
+        case BinaryOp::Mod:
+            return "%";
+        case BinaryOp::AddSat:
+            return "|+|";
+        case BinaryOp::SubSat:
+            return "|-|";
+        case BinaryOp::Shl:
+            return "<<";
+        case BinaryOp::Shr:
+            return ">>";
+        case BinaryOp::Eq:
+            return "==";
+        case BinaryOp::Ne:
+            return "!=";
+        case BinaryOp::Lt:
+            return "<";
+        case BinaryOp::Le:
+            return "<=";
+        case BinaryOp::Gt:
+            return ">";
+        case BinaryOp::Ge:
+            return ">=";
+        case BinaryOp::BitAnd:
+            return "&";
+        case BinaryOp::BitOr:
+            return "|";
+        case BinaryOp::BitXor:
+            return "^";
+        case BinaryOp::Concat:
+            return "++";
+        case BinaryOp::LAnd:
+            return "&&";
+        case BinaryOp::LOr:
+            return "||";
     }
     return "?";
 }
 
 const char* toString(MatchKind kind) {
     switch (kind) {
-        case MatchKind::Exact: return "exact";
-        case MatchKind::Lpm: return "lpm";
-        case MatchKind::Ternary: return "ternary";
-        case MatchKind::Range: return "range";
-        case MatchKind::Optional: return "optional";
-        case MatchKind::Selector: return "selector";
+        case MatchKind::Exact:
+            return "exact";
+        case MatchKind::Lpm:
+            return "lpm";
+        case MatchKind::Ternary:
+            return "ternary";
+        case MatchKind::Range:
+            return "range";
+        case MatchKind::Optional:
+            return "optional";
+        case MatchKind::Selector:
+            return "selector";
     }
     return "?";
 }
 
 const char* toString(ChecksumAlgorithm algorithm) {
     switch (algorithm) {
-        case ChecksumAlgorithm::Csum16: return "csum16";
-        case ChecksumAlgorithm::Crc16: return "crc16";
-        case ChecksumAlgorithm::Crc32: return "crc32";
-        case ChecksumAlgorithm::Identity: return "identity";
-        case ChecksumAlgorithm::Xor16: return "xor16";
-        case ChecksumAlgorithm::Random: return "random";
-        case ChecksumAlgorithm::Crc16Custom: return "crc16_custom";
-        case ChecksumAlgorithm::Crc32Custom: return "crc32_custom";
+        case ChecksumAlgorithm::Csum16:
+            return "csum16";
+        case ChecksumAlgorithm::Crc16:
+            return "crc16";
+        case ChecksumAlgorithm::Crc32:
+            return "crc32";
+        case ChecksumAlgorithm::Identity:
+            return "identity";
+        case ChecksumAlgorithm::Xor16:
+            return "xor16";
+        case ChecksumAlgorithm::Random:
+            return "random";
+        case ChecksumAlgorithm::Crc16Custom:
+            return "crc16_custom";
+        case ChecksumAlgorithm::Crc32Custom:
+            return "crc32_custom";
     }
     return "?";
 }

@@ -40,13 +40,13 @@ using ErrorCode = int;
 // One scalar field of the packet header vector, e.g. `hdr.ipv4.ttl`, `meta.nexthop_id`,
 // `standard_metadata.egress_spec` or the temporary `MyIngress.tmp`.
 struct Field {
-    std::string name;        // fully qualified, canonical roots: hdr, meta, standard_metadata
-    int width = 0;           // bits; 1 for bool
-    bool isSigned = false;   // int<W>
-    bool isBool = false;     // declared bool (still one bit wide)
-    HeaderId header = -1;    // the instance that holds it
-    int offset = 0;          // bit offset inside the instance, 0 = first bit on the wire (MSB)
-    int phvOffset = 0;       // bit offset in the whole packet header vector
+    std::string name;       // fully qualified, canonical roots: hdr, meta, standard_metadata
+    int width = 0;          // bits; 1 for bool
+    bool isSigned = false;  // int<W>
+    bool isBool = false;    // declared bool (still one bit wide)
+    HeaderId header = -1;   // the instance that holds it
+    int offset = 0;         // bit offset inside the instance, 0 = first bit on the wire (MSB)
+    int phvOffset = 0;      // bit offset in the whole packet header vector
 };
 
 // One header instance, one metadata struct (flattened), or the block of temporaries of one
@@ -58,14 +58,14 @@ struct Header {
         Metadata,   // user metadata (M) or standard_metadata: always valid, never emitted
         Temporary,  // locals of a control or parser, inlined function results, flags
     } kind = Kind::Packet;
-    std::string name;      // `hdr.ipv4`, `meta`, `standard_metadata`, `MyIngress` (locals)
-    std::string typeName;  // `ipv4_t`, `metadata`, ... (empty for temporaries)
-    std::vector<FieldId> fields;  // in declaration (wire) order
-    int width = 0;                // sum of field widths
-    int validBit = -1;            // index into Program::validityBits for Packet; -1 otherwise
-    int stack = -1;               // index into Program::stacks when a stack element
-    int stackIndex = -1;          // element index in that stack
-    int headerUnion = -1;         // index into Program::unions when a union member
+    std::string name;              // `hdr.ipv4`, `meta`, `standard_metadata`, `MyIngress` (locals)
+    std::string typeName;          // `ipv4_t`, `metadata`, ... (empty for temporaries)
+    std::vector<FieldId> fields;   // in declaration (wire) order
+    int width = 0;                 // sum of field widths
+    int validBit = -1;             // index into Program::validityBits for Packet; -1 otherwise
+    int stack = -1;                // index into Program::stacks when a stack element
+    int stackIndex = -1;           // element index in that stack
+    int headerUnion = -1;          // index into Program::unions when a union member
     std::string controllerHeader;  // "packet_in" / "packet_out" from @controller_header
     std::vector<std::string> annotations;  // source annotations of the header type, as written
 };
@@ -73,7 +73,7 @@ struct Header {
 struct HeaderStack {
     std::string name;                // `hdr.vlan`
     std::vector<HeaderId> elements;  // element 0 first
-    FieldId nextIndex = -1;  // a 32-bit temporary counting extracted elements (`.next`)
+    FieldId nextIndex = -1;          // a 32-bit temporary counting extracted elements (`.next`)
 };
 
 struct HeaderUnion {
@@ -102,11 +102,27 @@ enum class ExprKind {
 enum class UnaryOp { LNot, BitNot, Neg };
 
 enum class BinaryOp {
-    Add, Sub, Mul, Div, Mod, AddSat, SubSat, Shl, Shr,
-    Eq, Ne, Lt, Le, Gt, Ge,     // signedness from the operands
-    BitAnd, BitOr, BitXor,
-    Concat,                     // args[0] is the high part
-    LAnd, LOr,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Mod,
+    AddSat,
+    SubSat,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,  // signedness from the operands
+    BitAnd,
+    BitOr,
+    BitXor,
+    Concat,  // args[0] is the high part
+    LAnd,
+    LOr,
 };
 
 struct Expr;
@@ -118,13 +134,13 @@ struct Expr {
     int width = 0;
     bool isSigned = false;
     bool isBool = false;
-    BigInt value;             // Constant
-    int index = -1;           // Field: FieldId; Valid: HeaderId; Param: parameter index;
-                              // TableHit / ActionRun: TableId
-    ActionId action = -1;     // ActionRun
+    BigInt value;          // Constant
+    int index = -1;        // Field: FieldId; Valid: HeaderId; Param: parameter index;
+                           // TableHit / ActionRun: TableId
+    ActionId action = -1;  // ActionRun
     UnaryOp unaryOp = UnaryOp::LNot;
     BinaryOp binaryOp = BinaryOp::Add;
-    int hi = 0, lo = 0;       // Slice
+    int hi = 0, lo = 0;  // Slice
     std::vector<ExprPtr> args;
 };
 
@@ -144,36 +160,36 @@ ExprPtr actionRun(TableId table, ActionId action);
 ExprPtr lookahead(int width);
 // Boolean helpers that fold `true` away, so unconditional statements keep a null predicate.
 ExprPtr andPred(const ExprPtr& a, const ExprPtr& b);  // null means true
-ExprPtr notPred(const ExprPtr& a);                     // of null is `false`
-bool isTrue(const ExprPtr& e);                         // null or constant true
-bool isFalse(const ExprPtr& e);                        // constant false
+ExprPtr notPred(const ExprPtr& a);                    // of null is `false`
+bool isTrue(const ExprPtr& e);                        // null or constant true
+bool isFalse(const ExprPtr& e);                       // constant false
 
 // ---------------------------------------------------------------------------------------------
 // Statements.
 
 enum class StmtKind {
-    Assign,       // dst = src; dst is a Field expression or a Slice of one
-    SetValid,     // header (for a union member, the lowering also invalidates the others)
-    SetInvalid,   // header
-    MarkToDrop,   // v1model: egress_spec = 511, mcast_grp = 0
-    Exit,         // sets the control's exit flag (Control::exitFlag); later statements test it
-    ApplyTable,   // table lookup and its action; results readable by TableHit / ActionRun
-    Extract,      // parser: header from the cursor; `length` = varbit size in bits (or null)
-    Advance,      // parser: skip src bits
-    Verify,       // parser: if !src then reject with error `error`
-    Count,        // counter `object`[src] += 1 packet / bytes (src null for direct counters)
-    RegRead,      // dst = register `object`[src]
-    RegWrite,     // register `object`[src] = src2
-    MeterExec,    // dst = colour of meter `object`[src] (src null for direct meters)
+    Assign,      // dst = src; dst is a Field expression or a Slice of one
+    SetValid,    // header (for a union member, the lowering also invalidates the others)
+    SetInvalid,  // header
+    MarkToDrop,  // v1model: egress_spec = 511, mcast_grp = 0
+    Exit,        // sets the control's exit flag (Control::exitFlag); later statements test it
+    ApplyTable,  // table lookup and its action; results readable by TableHit / ActionRun
+    Extract,     // parser: header from the cursor; `length` = varbit size in bits (or null)
+    Advance,     // parser: skip src bits
+    Verify,      // parser: if !src then reject with error `error`
+    Count,       // counter `object`[src] += 1 packet / bytes (src null for direct counters)
+    RegRead,     // dst = register `object`[src]
+    RegWrite,    // register `object`[src] = src2
+    MeterExec,   // dst = colour of meter `object`[src] (src null for direct meters)
 };
 
 struct Stmt {
     StmtKind kind = StmtKind::Assign;
-    ExprPtr pred;       // runs only when true; null = always
+    ExprPtr pred;  // runs only when true; null = always
     ExprPtr dst, src, src2, length;
     HeaderId header = -1;
     TableId table = -1;
-    int object = -1;    // index into Program::externs
+    int object = -1;  // index into Program::externs
     ErrorCode error = -1;
     SourceLoc loc;
 };
@@ -183,9 +199,9 @@ struct Stmt {
 
 struct Match {
     enum class Kind { Exact, Ternary, Lpm, Range, DontCare } kind = Kind::Exact;
-    BigInt value;      // Exact, Ternary, Lpm; low bound for Range
-    BigInt mask;       // Ternary (and Lpm, derived from prefixLen)
-    BigInt high;       // Range
+    BigInt value;       // Exact, Ternary, Lpm; low bound for Range
+    BigInt mask;        // Ternary (and Lpm, derived from prefixLen)
+    BigInt high;        // Range
     int prefixLen = 0;  // Lpm
 };
 
@@ -203,14 +219,14 @@ struct SelectCase {
 
 struct ParserState {
     std::string name;
-    std::vector<Stmt> stmts;  // Extract, Advance, Verify, Assign, SetValid, SetInvalid
+    std::vector<Stmt> stmts;          // Extract, Advance, Verify, Assign, SetValid, SetInvalid
     std::vector<ExprPtr> selectKeys;  // empty for a direct transition
     std::vector<SelectCase> cases;    // for a direct transition: one case with no keys
     SourceLoc loc;
 };
 
 struct Parser {
-    std::string name;  // the P4 parser's name, e.g. `MyParser`
+    std::string name;                 // the P4 parser's name, e.g. `MyParser`
     std::vector<ParserState> states;  // states[0] is `start`
 };
 
@@ -286,20 +302,28 @@ struct Table {
 // Controls, checksums, deparser.
 
 struct Control {
-    std::string name;  // the P4 control's name
+    std::string name;         // the P4 control's name
     std::vector<Stmt> stmts;  // in program order; each with its predicate
     FieldId exitFlag = -1;    // set by Exit in actions; -1 when no dynamic exit can happen
 };
 
-enum class ChecksumAlgorithm { Csum16, Crc16, Crc32, Identity, Xor16, Random, Crc16Custom,
-                               Crc32Custom };
+enum class ChecksumAlgorithm {
+    Csum16,
+    Crc16,
+    Crc32,
+    Identity,
+    Xor16,
+    Random,
+    Crc16Custom,
+    Crc32Custom
+};
 
 struct ChecksumUnit {
-    bool verify = true;        // verify_checksum* (else update_checksum*)
-    bool withPayload = false;  // *_with_payload
-    ExprPtr condition;         // includes the control-flow predicate
+    bool verify = true;         // verify_checksum* (else update_checksum*)
+    bool withPayload = false;   // *_with_payload
+    ExprPtr condition;          // includes the control-flow predicate
     std::vector<ExprPtr> data;  // the field list, in order
-    ExprPtr checksum;          // the checksum field (a Field expression)
+    ExprPtr checksum;           // the checksum field (a Field expression)
     ChecksumAlgorithm algorithm = ChecksumAlgorithm::Csum16;
     SourceLoc loc;
 };
@@ -310,12 +334,28 @@ struct ChecksumUnit {
 struct ExternObject {
     enum class Kind { Counter, DirectCounter, Meter, DirectMeter, Register } kind = Kind::Counter;
     enum class Unit { Packets, Bytes, Both } unit = Unit::Packets;
-    std::string name;   // `MyIngress.c`
-    int64_t size = 0;   // Counter, Meter, Register
-    int width = 0;      // Register cell width; DirectMeter result width
+    std::string name;    // `MyIngress.c`
+    int64_t size = 0;    // Counter, Meter, Register
+    int width = 0;       // Register cell width; DirectMeter result width
     TableId table = -1;  // DirectCounter / DirectMeter: the owning table
     std::vector<std::string> annotations;
     std::optional<uint32_t> id;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Controller packet metadata: a header type annotated @controller_header("packet_in") or
+// ("packet_out"), whether or not an instance of it exists.
+
+struct ControllerHeader {
+    std::string name;      // "packet_in" / "packet_out"
+    std::string typeName;  // the header type
+    struct Field {
+        std::string name;
+        int width = 0;
+    };
+    std::vector<Field> fields;  // in header layout order
+    std::vector<std::string> annotations;
+    HeaderId instance = -1;  // the (first) instance in the headers struct, -1 when none
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -345,6 +385,7 @@ struct Program {
     std::vector<Table> tables;
     std::vector<Action> actions;
     std::vector<ExternObject> externs;
+    std::vector<ControllerHeader> controllerHeaders;
 
     // Lookups (linear; programs are small). Return -1 when absent.
     FieldId findField(const std::string& name) const;

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: Apache-2.0
+// Statements, blocks, local declarations (const, variable, instantiation) and functions.
+//
+// A statement that starts with a name may be a declaration (`T x;`, `T(args) x;`) or an
+// assignment/call (`x = e;`, `f(x);`). The declaration readings are tried first and commit only
+// once a type has been followed by the declared name; otherwise the statement is read as an
+// expression. Types and expressions are memoised, so the second reading re-uses the first's work.
+#include "parser/grammar.hpp"
+
+namespace hop::parser {
+
+using ast::StmtPtr;
+
+namespace {
+
+x3::rule<class var_decl_class, ast::DeclPtr> const variableDeclaration = "a declaration";
+x3::rule<class if_class, StmtPtr> const ifStatement = "a statement";
+x3::rule<class switch_class, StmtPtr> const switchStatement = "a statement";
+x3::rule<class switch_case_class, ast::SwitchCase> const switchCase = "a switch case";
+x3::rule<class switch_label_class, ast::ExprPtr> const switchLabel = "a switch label";
+x3::rule<class expr_stmt_class, StmtPtr> const expressionStatement = "a statement";
+x3::rule<class local_body_class, ast::DeclPtr> const localDeclarationBody = "a declaration";
+x3::rule<class obj_init_class, std::vector<ast::DeclPtr>> const objInitializer = "'{'";
+
+auto const assign = [](auto& ctx) { x3::_val(ctx) = x3::_attr(ctx); };
+
+auto const mkBlock = [](auto& ctx) {
+    auto b = node<ast::BlockStmt>(at<0>(ctx));
+    b->annotations = at<1>(ctx);
+    b->stmts = at<2>(ctx);
+    x3::_val(ctx) = b;
+};
+
+auto const mkIf = [](auto& ctx) {
+    auto s = node<ast::IfStmt>(at<0>(ctx));
+    s->cond = at<1>(ctx);
+    s->then = at<2>(ctx);
+    if (auto& e = at<3>(ctx)) s->otherwise = *e;
+    x3::_val(ctx) = s;
+};
+auto const ifStatement_def = (loc >> kw("if") > op("(") > expression > op(")") > statement >
+                              -(kw("else") > statement))[mkIf];
+
+auto const mkSwitch = [](auto& ctx) {
+    auto s = node<ast::SwitchStmt>(at<0>(ctx));
+    s->subject = at<1>(ctx);
+    s->cases = at<2>(ctx);
+    x3::_val(ctx) = s;
+};
+auto const switchStatement_def = (loc >> kw("switch") > op("(") > expression > op(")") >
+                                  op("{") > *switchCase > op("}"))[mkSwitch];
+
+auto const mkDefault = [](auto& ctx) { x3::_val(ctx) = node<ast::DefaultExpr>(x3::_attr(ctx)); };
+// A label is `default` or an expression that does not start with `{` (so that a case body
+// is never mistaken for a list expression).
+auto const switchLabel_def =
+    (loc >> kw("default"))[mkDefault] | (!op("{") >> expression)[assign];
+auto const mkCase = [](auto& ctx) {
+    ast::SwitchCase c;
+    c.labels.push_back(at<0>(ctx));
+    c.loc = c.labels.front()->loc;
+    if (auto& b = at<1>(ctx)) c.body = *b;
+    x3::_val(ctx) = c;
+};
+auto const switchCase_def = (switchLabel > op(":") > -blockStatement)[mkCase];
+
+auto const mkExit = [](auto& ctx) { x3::_val(ctx) = node<ast::ExitStmt>(x3::_attr(ctx)); };
+auto const mkReturn = [](auto& ctx) {
+    auto r = node<ast::ReturnStmt>(at<0>(ctx));
+    if (auto& v = at<1>(ctx)) r->value = *v;
+    x3::_val(ctx) = r;
+};
+auto const mkEmpty = [](auto& ctx) { x3::_val(ctx) = node<ast::EmptyStmt>(x3::_attr(ctx)); };
+auto const mkDeclStmt = [](auto& ctx) {
+    auto d = node<ast::DeclStmt>(x3::_attr(ctx)->loc);
+    d->decl = x3::_attr(ctx);
+    x3::_val(ctx) = d;
+};
+
+// `lhs = e;` or a call; anything else that parses as an expression is not a statement.
+auto const mkExpressionStatement = [](auto& ctx) {
+    ast::ExprPtr lhs = at<0>(ctx);
+    if (auto& rhs = at<1>(ctx)) {
+        auto a = node<ast::AssignStmt>(lhs->loc);
+        a->lhs = lhs;
+        a->rhs = *rhs;
+        x3::_val(ctx) = a;
+        return;
+    }
+    auto call = std::dynamic_pointer_cast<ast::CallExpr>(lhs);
+    if (!call)
+        throw x3::expectation_failure<Iterator>(x3::_where(ctx).begin(), "'=' or '('");
+    auto c = node<ast::CallStmt>(lhs->loc);
+    c->call = call;
+    x3::_val(ctx) = c;
+};
+auto const expressionStatement_def =
+    (expression >> -(op("=") > expression))[mkExpressionStatement] > op(";");
+
+auto const statement_def =
+    guard[blockStatement[assign] | ifStatement[assign] | switchStatement[assign] |
+          (loc >> kw("exit") > op(";"))[mkExit] |
+          (loc >> kw("return") > -expression > op(";"))[mkReturn] | (loc >> op(";"))[mkEmpty] |
+          localDeclaration[mkDeclStmt] | expressionStatement[assign]];
+
+// ---- declarations
+
+auto const mkVar = [](auto& ctx) {
+    auto v = node<ast::VarDecl>(at<0>(ctx));
+    v->typeRef = at<1>(ctx);
+    v->name = at<2>(ctx);
+    if (auto& i = at<3>(ctx)) v->init = *i;
+    x3::_val(ctx) = v;
+};
+auto const variableDeclaration_def =
+    (loc >> typeRef >> name >> -(op("=") > expression) > op(";"))[mkVar];
+
+auto const mkConst = [](auto& ctx) {
+    auto c = node<ast::ConstDecl>(at<0>(ctx));
+    c->typeRef = at<1>(ctx);
+    c->name = at<2>(ctx);
+    c->init = at<3>(ctx);
+    x3::_val(ctx) = c;
+};
+
+auto const mkInstance = [](auto& ctx) {
+    auto i = node<ast::InstanceDecl>(at<0>(ctx));
+    i->typeRef = at<1>(ctx);
+    i->args = at<2>(ctx);
+    i->name = at<3>(ctx);
+    if (auto& init = at<4>(ctx)) i->initializer = *init;
+    x3::_val(ctx) = i;
+};
+
+auto const objInitializer_def =
+    op("{") > *(functionDeclaration | instantiation) > op("}");
+
+auto const mkLocal = [](auto& ctx) {
+    x3::_val(ctx) = withAnnotations(at<2>(ctx), at<1>(ctx), at<0>(ctx));
+};
+
+auto const mkFunction = [](auto& ctx) {
+    ast::MethodProto& p = at<0>(ctx);
+    auto f = node<ast::FunctionDecl>(p.loc);
+    f->name = p.name;
+    f->returnType = p.returnType;
+    f->typeParams = p.typeParams;
+    f->params = p.params;
+    f->body = at<1>(ctx);
+    x3::_val(ctx) = f;
+};
+
+}  // namespace
+
+auto const blockStatement_def =
+    (loc >> annotations >> op("{") >> *statement > op("}"))[mkBlock];
+auto const constantDeclaration_def =
+    (loc >> kw("const") > typeRef > name > op("=") > expression > op(";"))[mkConst];
+auto const instantiation_def = (loc >> typeRef >> op("(") >> argumentList >> op(")") >> name >>
+                                -(op("=") > objInitializer) > op(";"))[mkInstance];
+auto const localDeclarationBody_def = constantDeclaration | instantiation | variableDeclaration;
+auto const localDeclaration_def = (loc >> annotations >> localDeclarationBody)[mkLocal];
+auto const functionDeclaration_def = (functionPrototype > blockStatement)[mkFunction];
+
+BOOST_SPIRIT_DEFINE(statement, blockStatement, localDeclaration, constantDeclaration,
+                    instantiation, functionDeclaration)
+BOOST_SPIRIT_INSTANTIATE(StmtRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(BlockRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(LocalDeclRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(ConstDeclRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(InstantiationRule, Iterator, Context)
+BOOST_SPIRIT_INSTANTIATE(FunctionDeclRule, Iterator, Context)
+
+namespace {
+BOOST_SPIRIT_DEFINE(localDeclarationBody, variableDeclaration, ifStatement, switchStatement, switchCase, switchLabel,
+                    expressionStatement, objInitializer)
+}  // namespace
+
+}  // namespace hop::parser

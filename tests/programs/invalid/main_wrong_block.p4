@@ -1,0 +1,16 @@
+// expect: main_wrong_block.p4:16:34: error: cannot convert parser MyParser to control Ingress
+// The ingress slot of V1Switch gets a parser.
+#include <core.p4>
+#include <v1model.p4>
+header eth_t { bit<48> dst; bit<48> src; bit<16> type; }
+struct headers_t { eth_t eth; }
+struct meta_t { bit<8> x; }
+parser MyParser(packet_in b, out headers_t h, inout meta_t m, inout standard_metadata_t sm) {
+    state start { b.extract(h.eth); transition accept; }
+}
+control MyVerify(inout headers_t h, inout meta_t m) { apply { } }
+control MyEgress(inout headers_t h, inout meta_t m, inout standard_metadata_t sm) { apply { } }
+control MyCompute(inout headers_t h, inout meta_t m) { apply { } }
+control MyDeparser(packet_out b, in headers_t h) { apply { b.emit(h.eth); } }
+control MyIngress(inout headers_t h, inout meta_t m, inout standard_metadata_t sm) { apply { } }
+V1Switch(MyParser(), MyVerify(), MyParser(), MyEgress(), MyCompute(), MyDeparser()) main;
