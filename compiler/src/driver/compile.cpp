@@ -4,18 +4,27 @@
 #include <filesystem>
 #include <fstream>
 
+#include "driver/summary.hpp"
+#include "ir/dump.hpp"
+#include "ir/lower.hpp"
+#include "p4info/p4info.hpp"
 #include "parser/parser.hpp"
 
 namespace hop {
 
-std::unique_ptr<Frontend> runFrontend(SourceBuffer source) {
+std::unique_ptr<Frontend> runFrontend(SourceBuffer source, const FrontendOptions& options) {
     auto fe = std::make_unique<Frontend>();
     fe->source = std::make_unique<SourceBuffer>(std::move(source));
     fe->diags = std::make_unique<Diagnostics>(fe->source.get());
     fe->program = parseProgram(*fe->source, *fe->diags);
     if (fe->diags->hasErrors()) return fe;
-    sema::check(fe->program, *fe->diags, fe->checked);
-    fe->ok = !fe->diags->hasErrors();
+    if (options.languageOnly) {
+        fe->ok = sema::checkLanguageOnly(fe->program, *fe->diags, fe->checked);
+        return fe;
+    }
+    if (!sema::check(fe->program, *fe->diags, fe->checked)) return fe;
+    fe->ir = ir::lower(fe->checked, *fe->diags, options.name);
+    fe->ok = fe->ir.has_value() && !fe->diags->hasErrors();
     return fe;
 }
 
@@ -23,23 +32,46 @@ std::string programName(const std::string& input) {
     return std::filesystem::path(input).stem().string();
 }
 
-int compile(const CompileOptions& options, std::ostream& err) {
+namespace {
+
+bool writeFile(const std::filesystem::path& path, const std::string& text, std::ostream& err) {
+    std::ofstream f(path, std::ios::binary);
+    f << text;
+    f.close();
+    if (!f) {
+        err << path.string() << ": error: cannot write the file\n";
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int compile(const CompileOptions& options, std::ostream& out, std::ostream& err) {
     std::string ppError;
     auto source = preprocess(options.input, options.preprocess, ppError);
     if (!source) {
         err << ppError << "\n";
         return 1;
     }
-    auto fe = runFrontend(std::move(*source));
+    const std::string name = programName(options.input);
+    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = name});
     fe->diags->print(err);
     if (!fe->ok) return 1;
+
+    namespace fs = std::filesystem;
     std::error_code ec;
-    std::filesystem::create_directories(options.outDir, ec);
+    fs::create_directories(options.outDir, ec);
     if (ec) {
         err << options.outDir << ": error: cannot create the output directory: " << ec.message()
             << "\n";
         return 1;
     }
+    const fs::path dir(options.outDir);
+    const nlohmann::json p4info = p4info::p4infoJson(*fe->ir);
+    if (!writeFile(dir / (name + ".p4info.json"), p4info.dump(2) + "\n", err)) return 1;
+    if (options.emitIr && !writeFile(dir / (name + ".ir.txt"), ir::dumpIr(*fe->ir), err)) return 1;
+    if (options.summary) out << summarizeP4Info(p4info);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ast/ast.hpp"
+#include "ir/ir.hpp"
 #include "sema/sema.hpp"
 #include "source/diagnostics.hpp"
 #include "source/preprocess.hpp"
@@ -21,22 +22,31 @@ struct Frontend {
     std::unique_ptr<Diagnostics> diags;
     ast::Program program;
     sema::CheckedProgram checked;
+    std::optional<ir::Program> ir;
     bool ok = false;
 };
 
-// Parses and checks an already preprocessed buffer.
-std::unique_ptr<Frontend> runFrontend(SourceBuffer source);
+struct FrontendOptions {
+    // Check the language only: no `main` required, every v1model extern accepted, no lowering.
+    // Used for corpora of programs that exercise the language rather than the target.
+    bool languageOnly = false;
+    std::string name = "program";
+};
+
+// Parses, checks and (unless languageOnly) lowers an already preprocessed buffer.
+std::unique_ptr<Frontend> runFrontend(SourceBuffer source, const FrontendOptions& options = {});
 
 struct CompileOptions {
     std::string input;
     std::string outDir;
     PreprocessOptions preprocess;
     bool emitIr = false;
+    bool summary = false;  // print the tables and actions to `out`
 };
 
-// The whole of `hopc`: returns the process exit code (0 success, 1 compile errors) and prints
-// diagnostics to `err`.
-int compile(const CompileOptions& options, std::ostream& err);
+// The whole of `hopc`: returns the process exit code (0 success, 1 compile errors), prints
+// diagnostics to `err` and the summary (when asked) to `out`.
+int compile(const CompileOptions& options, std::ostream& out, std::ostream& err);
 
 // The program's name as used for output files: the input's stem (`basic` for examples/basic.p4).
 std::string programName(const std::string& input);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
         ->allow_extra_args(false);
     app.add_option("--emit", emit, "extra output: 'ir' writes <DIR>/<name>.ir.txt")
         ->check(CLI::IsMember({"ir"}));
+    app.add_flag("--summary", options.summary, "print the program's tables and actions");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -25,7 +26,7 @@ int main(int argc, char** argv) {
     }
     options.emitIr = emit == "ir";
     try {
-        return hop::compile(options, std::cerr);
+        return hop::compile(options, std::cout, std::cerr);
     } catch (const std::exception& e) {
         std::cerr << "hopc: internal error: " << e.what() << "\n";
         return 3;

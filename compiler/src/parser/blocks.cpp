@@ -18,8 +18,7 @@ x3::rule<class transition_class, ast::Transition> const transitionStatement = "a
 x3::rule<class transition_target_class, ast::Transition> const transitionTarget =
     "a state name or 'select'";
 x3::rule<class select_case_class, ast::SelectCase> const selectCase = "a select case";
-x3::rule<class table_property_class, ast::TableProperty> const tableProperty =
-    "a table property";
+x3::rule<class table_property_class, ast::TableProperty> const tableProperty = "a table property";
 x3::rule<class key_element_class, ast::KeyElement> const keyElement = "a key element";
 x3::rule<class action_ref_class, ast::ActionRef> const actionRef = "an action";
 x3::rule<class entry_class, ast::TableEntry> const tableEntry = "a table entry";
@@ -68,10 +67,11 @@ auto const mkParser = [](auto& ctx) {
     d->states = at<2>(ctx);
     x3::_val(ctx) = d;
 };
-auto const parserDeclaration_def =
-    (loc >> kw("parser") > name > -typeParameters > op("(") > parameterList >
-     op(")"))[MkBlockType{ast::BlockTypeDecl::Kind::Parser}] >
-    (op(";") | (-ctorParameters > op("{") > *parserLocal > *parserState > op("}"))[mkParser]);
+auto const parserDeclaration_def = (loc >> kw("parser") > name > -typeParameters > op("(") >
+                                    parameterList >
+                                    op(")"))[MkBlockType{ast::BlockTypeDecl::Kind::Parser}] >
+                                   (op(";") | (-ctorParameters > op("{") > *parserLocal >
+                                               *parserState > op("}"))[mkParser]);
 
 auto const mkControl = [](auto& ctx) {
     auto d = fromPrototype<ast::ControlDecl>(x3::_val(ctx));
@@ -80,11 +80,11 @@ auto const mkControl = [](auto& ctx) {
     d->apply = at<2>(ctx);
     x3::_val(ctx) = d;
 };
-auto const controlDeclaration_def =
-    (loc >> kw("control") > name > -typeParameters > op("(") > parameterList >
-     op(")"))[MkBlockType{ast::BlockTypeDecl::Kind::Control}] >
-    (op(";") | (-ctorParameters > op("{") > *controlLocal > kw("apply") > blockStatement >
-                op("}"))[mkControl]);
+auto const controlDeclaration_def = (loc >> kw("control") > name > -typeParameters > op("(") >
+                                     parameterList >
+                                     op(")"))[MkBlockType{ast::BlockTypeDecl::Kind::Control}] >
+                                    (op(";") | (-ctorParameters > op("{") > *controlLocal >
+                                                kw("apply") > blockStatement > op("}"))[mkControl]);
 
 auto const ctorParameters_def = op("(") > parameterList > op(")");
 
@@ -99,9 +99,8 @@ auto const mkValueSet = [](auto& ctx) {
     x3::_val(ctx) = v;
 };
 auto const parserLocal_def =
-    localDeclaration[assign] |
-    (loc >> annotations >> kw("value_set") > langle > typeRef > rangle > op("(") > expression >
-     op(")") > name > op(";"))[mkValueSet];
+    localDeclaration[assign] | (loc >> annotations >> kw("value_set") > langle > typeRef > rangle >
+                                op("(") > expression > op(")") > name > op(";"))[mkValueSet];
 
 auto const mkState = [](auto& ctx) {
     auto s = node<ast::ParserState>(at<0>(ctx));
@@ -126,10 +125,9 @@ auto const setSelect = [](auto& ctx) {
     x3::_val(ctx).selectExprs = at<0>(ctx);
     x3::_val(ctx).cases = at<1>(ctx);
 };
-auto const transitionTarget_def =
-    (kw("select") > op("(") > expressionList > op(")") > op("{") > *selectCase >
-     op("}"))[setSelect] |
-    (name > op(";"))[setNext];
+auto const transitionTarget_def = (kw("select") > op("(") > expressionList > op(")") > op("{") >
+                                   *selectCase > op("}"))[setSelect] |
+                                  (name > op(";"))[setNext];
 
 auto const mkSelectCase = [](auto& ctx) {
     ast::SelectCase c;
@@ -148,8 +146,7 @@ auto const mkAnnotated = [](auto& ctx) {
     x3::_val(ctx) = withAnnotations(at<2>(ctx), at<1>(ctx), at<0>(ctx));
 };
 auto const controlLocal_def =
-    (loc >> annotations >> actionOrTable)[mkAnnotated] |
-    localDeclaration[assign];
+    (loc >> annotations >> actionOrTable)[mkAnnotated] | localDeclaration[assign];
 
 auto const mkAction = [](auto& ctx) {
     auto a = node<ast::ActionDecl>(at<0>(ctx));
@@ -158,8 +155,8 @@ auto const mkAction = [](auto& ctx) {
     a->body = at<3>(ctx);
     x3::_val(ctx) = a;
 };
-auto const actionDeclaration_def = (loc >> kw("action") > name > op("(") > parameterList >
-                                    op(")") > blockStatement)[mkAction];
+auto const actionDeclaration_def =
+    (loc >> kw("action") > name > op("(") > parameterList > op(")") > blockStatement)[mkAction];
 
 auto const mkTable = [](auto& ctx) {
     auto t = node<ast::TableDecl>(at<0>(ctx));
@@ -167,9 +164,8 @@ auto const mkTable = [](auto& ctx) {
     t->properties = at<2>(ctx);
     x3::_val(ctx) = t;
 };
-auto const tableDeclaration_def =
-    (loc >> kw("table") > name > op("{") > *tableProperty >
-     op("}", "'}' to close the table"))[mkTable];
+auto const tableDeclaration_def = (loc >> kw("table") > name > op("{") > *tableProperty >
+                                   op("}", "'}' to close the table"))[mkTable];
 
 struct MkKeywordName {
     const char* word;
@@ -288,9 +284,8 @@ auto const mkEntry = [](auto& ctx) {
 x3::rule<class priority_value_class, ast::ExprPtr> const priorityValue = "an integer or '('";
 auto const priorityValue_def = number[assign] | (op("(") > expression > op(")"))[assign];
 auto const entryPriority = kw("priority") > op("=") > priorityValue > op(":");
-auto const tableEntry_def = (loc >> x3::matches[kw("const")] >> -entryPriority >>
-                             keysetExpression > op(":") > entryAction > annotations >
-                             op(";"))[mkEntry];
+auto const tableEntry_def = (loc >> x3::matches[kw("const")] >> -entryPriority >> keysetExpression >
+                             op(":") > entryAction > annotations > op(";"))[mkEntry];
 
 BOOST_SPIRIT_DEFINE(kwKey, kwActions, kwEntries, entryAction, priorityValue)
 
@@ -302,9 +297,10 @@ BOOST_SPIRIT_DEFINE(blockDeclaration)
 BOOST_SPIRIT_INSTANTIATE(BlockDeclRule, Iterator, Context)
 
 namespace {
-BOOST_SPIRIT_DEFINE(actionOrTable, parserDeclaration, controlDeclaration, actionDeclaration, tableDeclaration,
-                    parserLocal, controlLocal, parserState, transitionStatement, transitionTarget,
-                    selectCase, tableProperty, keyElement, actionRef, tableEntry, ctorParameters)
+BOOST_SPIRIT_DEFINE(actionOrTable, parserDeclaration, controlDeclaration, actionDeclaration,
+                    tableDeclaration, parserLocal, controlLocal, parserState, transitionStatement,
+                    transitionTarget, selectCase, tableProperty, keyElement, actionRef, tableEntry,
+                    ctorParameters)
 }  // namespace
 
 }  // namespace hop::parser

@@ -15,8 +15,7 @@ x3::rule<class enum_member_class, ast::EnumMember> const enumMember = "an identi
 x3::rule<class enum_value_class, ast::EnumMember> const enumValue = "an identifier";
 x3::rule<class enum_members_class, std::vector<ast::EnumMember>> const enumMembers =
     "an identifier";
-x3::rule<class enum_values_class, std::vector<ast::EnumMember>> const enumValues =
-    "an identifier";
+x3::rule<class enum_values_class, std::vector<ast::EnumMember>> const enumValues = "an identifier";
 x3::rule<class name_list_class, std::vector<ast::Name>> const nameList = "an identifier";
 x3::rule<class extern_body_class, ast::DeclPtr> const externBody = "an extern declaration";
 x3::rule<class method_class, ast::MethodProto> const methodPrototype = "a method";
@@ -38,13 +37,12 @@ struct MkStructLike {
     }
 };
 using SL = ast::StructLikeDecl::Kind;
-auto const structLike_def =
-    (loc >> kw("header") > name > -typeParameters > op("{") > *field > op("}"))[MkStructLike{
-        SL::Header}] |
-    (loc >> kw("header_union") > name > -typeParameters > op("{") > *field >
-     op("}"))[MkStructLike{SL::HeaderUnion}] |
-    (loc >> kw("struct") > name > -typeParameters > op("{") > *field > op("}"))[MkStructLike{
-        SL::Struct}];
+auto const structLike_def = (loc >> kw("header") > name > -typeParameters > op("{") > *field >
+                             op("}"))[MkStructLike{SL::Header}] |
+                            (loc >> kw("header_union") > name > -typeParameters > op("{") > *field >
+                             op("}"))[MkStructLike{SL::HeaderUnion}] |
+                            (loc >> kw("struct") > name > -typeParameters > op("{") > *field >
+                             op("}"))[MkStructLike{SL::Struct}];
 
 auto const mkField = [](auto& ctx) {
     ast::FieldDecl f;
@@ -202,8 +200,7 @@ auto const mkEmpty = [](auto& ctx) { x3::_val(ctx) = nullptr; };
 
 }  // namespace
 
-auto const declaration_def =
-    (loc >> annotations >> topBody)[mkDeclaration] | op(";")[mkEmpty];
+auto const declaration_def = (loc >> annotations >> topBody)[mkDeclaration] | op(";")[mkEmpty];
 
 BOOST_SPIRIT_DEFINE(declaration)
 BOOST_SPIRIT_INSTANTIATE(TopDeclRule, Iterator, Context)

@@ -31,11 +31,11 @@ bool binaryOperator(const char* p, const char* end, ast::BinaryOp& op, int& prec
         int prec;
     };
     static constexpr Entry table[] = {
-        {"||", B::LOr, 1},    {"&&", B::LAnd, 2},   {"==", B::Eq, 3},      {"!=", B::Ne, 3},
-        {"<", B::Lt, 4},      {">", B::Gt, 4},      {"<=", B::Le, 4},      {">=", B::Ge, 4},
-        {"|", B::BitOr, 5},   {"^", B::BitXor, 6},  {"&", B::BitAnd, 7},   {"<<", B::Shl, 8},
-        {">>", B::Shr, 8},    {"++", B::Concat, 9}, {"+", B::Add, 9},      {"-", B::Sub, 9},
-        {"|+|", B::AddSat, 9}, {"|-|", B::SubSat, 9}, {"*", B::Mul, 10},  {"/", B::Div, 10},
+        {"||", B::LOr, 1},     {"&&", B::LAnd, 2},    {"==", B::Eq, 3},    {"!=", B::Ne, 3},
+        {"<", B::Lt, 4},       {">", B::Gt, 4},       {"<=", B::Le, 4},    {">=", B::Ge, 4},
+        {"|", B::BitOr, 5},    {"^", B::BitXor, 6},   {"&", B::BitAnd, 7}, {"<<", B::Shl, 8},
+        {">>", B::Shr, 8},     {"++", B::Concat, 9},  {"+", B::Add, 9},    {"-", B::Sub, 9},
+        {"|+|", B::AddSat, 9}, {"|-|", B::SubSat, 9}, {"*", B::Mul, 10},   {"/", B::Div, 10},
         {"%", B::Mod, 10}};
     if (len == 0) return false;
     for (const Entry& e : table) {
@@ -52,8 +52,8 @@ bool binaryOperator(const char* p, const char* end, ast::BinaryOp& op, int& prec
 bool castOperandFollows(const ast::TypeRef& type, const char* p, const char* end) {
     if (p >= end) return false;
     char c = *p;
-    if (isIdentStart(c) || (c >= '0' && c <= '9') || c == '"' || c == '(' || c == '{' ||
-        c == '~' || (c == '!' && operatorLength(p, end) == 1))
+    if (isIdentStart(c) || (c >= '0' && c <= '9') || c == '"' || c == '(' || c == '{' || c == '~' ||
+        (c == '!' && operatorLength(p, end) == 1))
         return true;
     bool plainName = false;
     if (auto* n = ast::as<const ast::NamedTypeRef>(&type)) plainName = n->args.empty();
@@ -152,11 +152,20 @@ struct PrefixOpParser : x3::parser<PrefixOpParser> {
         if (operatorLength(p, ptrOf(last)) != 1) return false;
         ast::UnaryOp op;
         switch (*p) {
-            case '!': op = ast::UnaryOp::LNot; break;
-            case '~': op = ast::UnaryOp::BitNot; break;
-            case '-': op = ast::UnaryOp::Neg; break;
-            case '+': op = ast::UnaryOp::Plus; break;
-            default: return false;
+            case '!':
+                op = ast::UnaryOp::LNot;
+                break;
+            case '~':
+                op = ast::UnaryOp::BitNot;
+                break;
+            case '-':
+                op = ast::UnaryOp::Neg;
+                break;
+            case '+':
+                op = ast::UnaryOp::Plus;
+                break;
+            default:
+                return false;
         }
         x3::traits::move_to(op, attr);
         ++first;
@@ -243,12 +252,11 @@ auto const mkCallTyped = [](auto& ctx) {
     c->args = at<1>(ctx);
     x3::_val(ctx) = c;
 };
-auto const postfixExpr_def =
-    primaryExpr[assign] >>
-    *((op(".") >> name)[mkMember] |
-      (op("[") > expression > -(op(":") > expression) > op("]"))[mkIndex] |
-      (op("(") >> argumentList > op(")"))[mkCall] |
-      (typeArguments >> op("(") >> argumentList > op(")"))[mkCallTyped]);
+auto const postfixExpr_def = primaryExpr[assign] >>
+                             *((op(".") >> name)[mkMember] |
+                               (op("[") > expression > -(op(":") > expression) > op("]"))[mkIndex] |
+                               (op("(") >> argumentList > op(")"))[mkCall] |
+                               (typeArguments >> op("(") >> argumentList > op(")"))[mkCallTyped]);
 
 // ---- primary
 
@@ -282,13 +290,11 @@ auto const mkTopPath = [](auto& ctx) {
     p->topLevel = true;
     x3::_val(ctx) = p;
 };
-auto const primaryExpr_def = number[assign] | stringLit[assign] |
-                             (loc >> kw("true"))[MkBool<true>{}] |
-                             (loc >> kw("false"))[MkBool<false>{}] |
-                             (loc >> kw("this"))[MkPath{"this"}] |
-                             (loc >> kw("error"))[MkPath{"error"}] | braceExpr[assign] |
-                             (op("(") > expression > op(")"))[assign] |
-                             (loc >> op(".") >> name)[mkTopPath] | name[mkPath];
+auto const primaryExpr_def =
+    number[assign] | stringLit[assign] | (loc >> kw("true"))[MkBool<true>{}] |
+    (loc >> kw("false"))[MkBool<false>{}] | (loc >> kw("this"))[MkPath{"this"}] |
+    (loc >> kw("error"))[MkPath{"error"}] | braceExpr[assign] |
+    (op("(") > expression > op(")"))[assign] | (loc >> op(".") >> name)[mkTopPath] | name[mkPath];
 
 auto const mkInvalid = [](auto& ctx) {
     x3::_val(ctx) = node<ast::InvalidHeaderExpr>(x3::_attr(ctx));
@@ -342,9 +348,7 @@ auto const argument_def = (loc >> name >> op("=") >> dontCare)[mkNamedDontCare] 
 // ---- keysets
 
 auto const mkDefault = [](auto& ctx) { x3::_val(ctx) = node<ast::DefaultExpr>(x3::_attr(ctx)); };
-auto const mkDontCare = [](auto& ctx) {
-    x3::_val(ctx) = node<ast::DontCareExpr>(x3::_attr(ctx));
-};
+auto const mkDontCare = [](auto& ctx) { x3::_val(ctx) = node<ast::DontCareExpr>(x3::_attr(ctx)); };
 auto const mkKeyset = [](auto& ctx) {
     x3::_val(ctx) = makeBinary(at<0>(ctx), x3::_val(ctx), at<1>(ctx));
 };
@@ -397,8 +401,8 @@ BOOST_SPIRIT_INSTANTIATE(ArgsRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(ExprListRule, Iterator, Context)
 
 namespace {
-BOOST_SPIRIT_DEFINE(maskOrRange, unaryExpr, castHead, castExpr, postfixExpr, primaryExpr, braceExpr, argument,
-                    simpleKeyset, tupleKeyset)
+BOOST_SPIRIT_DEFINE(maskOrRange, unaryExpr, castHead, castExpr, postfixExpr, primaryExpr, braceExpr,
+                    argument, simpleKeyset, tupleKeyset)
 }  // namespace
 
 bool parseExpressionListText(Iterator begin, Iterator end, std::vector<ExprPtr>& out) {

@@ -40,10 +40,10 @@ struct MemoEntry {
 };
 
 struct ParseState {
-    Iterator begin;       // start of the whole buffer; offsets are relative to it
-    const char* base;     // the same position as a pointer
-    const char* limit;    // end of the buffer
-    int depth = 0;        // active guarded constructs (see Guard)
+    Iterator begin;     // start of the whole buffer; offsets are relative to it
+    const char* base;   // the same position as a pointer
+    const char* limit;  // end of the buffer
+    int depth = 0;      // active guarded constructs (see Guard)
     // Packrat memo for `expression` and `typeRef` keyed by start offset: casts, explicit type
     // arguments and declaration-vs-statement are decided by trying one reading and falling back
     // to another, and without the memo nested constructs would be re-parsed exponentially.
@@ -54,13 +54,13 @@ struct ParseState {
 ParseState& state();
 
 class StateScope {
-public:
+  public:
     StateScope(ParseState& s);
     ~StateScope();
     StateScope(const StateScope&) = delete;
     StateScope& operator=(const StateScope&) = delete;
 
-private:
+  private:
     ParseState* saved_;
 };
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Character-level helpers behind the grammar's lexical primitives (see grammar.hpp).
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
-#include <fmt/format.h>
 
 #include "parser/grammar.hpp"
 
@@ -72,17 +73,16 @@ const char* scanWord(const char* p, const char* end) {
 
 WordKind classifyWord(std::string_view w) {
     static constexpr std::array<std::string_view, 35> keywords = {
-        "abstract", "action",  "bit",        "bool",   "const",  "control",     "default",
-        "else",     "enum",    "error",      "exit",   "extern", "false",       "header",
-        "header_union",        "if",         "int",    "match_kind",            "package",
-        "parser",   "return",  "select",     "string", "struct", "switch",      "table",
-        "this",     "transition",            "true",   "tuple",  "typedef",     "varbit",
-        "value_set",           "void",       "_"};
+        "abstract",     "action", "bit",     "bool",       "const",     "control", "default",
+        "else",         "enum",   "error",   "exit",       "extern",    "false",   "header",
+        "header_union", "if",     "int",     "match_kind", "package",   "parser",  "return",
+        "select",       "string", "struct",  "switch",     "table",     "this",    "transition",
+        "true",         "tuple",  "typedef", "varbit",     "value_set", "void",    "_"};
     // Directions are keywords in p4c; accepting them as names is harmless (a parameter's
     // direction is read before its type) and real programs have fields named `out`.
     static constexpr std::array<std::string_view, 11> soft = {
-        "apply", "key", "actions", "state", "entries", "type", "priority", "list",
-        "in",    "out", "inout"};
+        "apply",    "key",  "actions", "state", "entries", "type",
+        "priority", "list", "in",      "out",   "inout"};
     if (std::find(keywords.begin(), keywords.end(), w) != keywords.end()) return WordKind::Keyword;
     if (std::find(soft.begin(), soft.end(), w) != soft.end()) return WordKind::SoftKeyword;
     return WordKind::Identifier;
@@ -117,11 +117,24 @@ const char* scanNumber(const char* p, const char* end, ast::IntLiteral& out) {
     int radix = 10;
     if (*p == '0' && p + 1 < end) {
         switch (p[1]) {
-            case 'x': case 'X': radix = 16; break;
-            case 'b': case 'B': radix = 2; break;
-            case 'o': case 'O': radix = 8; break;
-            case 'd': case 'D': radix = 10; break;
-            default: break;
+            case 'x':
+            case 'X':
+                radix = 16;
+                break;
+            case 'b':
+            case 'B':
+                radix = 2;
+                break;
+            case 'o':
+            case 'O':
+                radix = 8;
+                break;
+            case 'd':
+            case 'D':
+                radix = 10;
+                break;
+            default:
+                break;
         }
         if (radix != 10 || p[1] == 'd' || p[1] == 'D') {
             BigInt v = 0;
@@ -150,11 +163,21 @@ const char* scanString(const char* p, const char* end, std::string& value) {
         if (*q == '\\' && q + 1 < end) {
             ++q;
             switch (*q) {
-                case 'n': v += '\n'; break;
-                case 't': v += '\t'; break;
-                case 'r': v += '\r'; break;
-                case '0': v += '\0'; break;
-                default: v += *q; break;  // \" \\ and anything else stand for themselves
+                case 'n':
+                    v += '\n';
+                    break;
+                case 't':
+                    v += '\t';
+                    break;
+                case 'r':
+                    v += '\r';
+                    break;
+                case '0':
+                    v += '\0';
+                    break;
+                default:
+                    v += *q;
+                    break;  // \" \\ and anything else stand for themselves
             }
             ++q;
         } else {

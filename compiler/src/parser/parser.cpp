@@ -18,8 +18,8 @@ namespace x3 = boost::spirit::x3;
 // x3::what() names rules and primitives by the text we gave them ("an expression", "';'").
 // Anything else would be a mangled type name; say what was found instead.
 bool isFriendly(const std::string& which) {
-    return !which.empty() && (which[0] == '\'' || which.rfind("a ", 0) == 0 ||
-                              which.rfind("an ", 0) == 0);
+    return !which.empty() &&
+           (which[0] == '\'' || which.rfind("a ", 0) == 0 || which.rfind("an ", 0) == 0);
 }
 
 // Words that start a top-level declaration at the beginning of a line.
@@ -30,9 +30,9 @@ bool startsDeclaration(const char* p, const char* end) {
     if (w == p) return false;
     std::string_view word(p, w - p);
     static constexpr std::array<std::string_view, 22> starters = {
-        "header", "header_union", "struct",  "control", "parser", "const",  "typedef", "type",
-        "extern", "action",       "enum",    "error",   "match_kind", "package", "bit",  "int",
-        "bool",   "void",         "varbit",  "tuple",   "string",     "function"};
+        "header", "header_union", "struct", "control", "parser",     "const",   "typedef", "type",
+        "extern", "action",       "enum",   "error",   "match_kind", "package", "bit",     "int",
+        "bool",   "void",         "varbit", "tuple",   "string",     "function"};
     for (std::string_view s : starters)
         if (word == s) return true;
     if (parser::classifyWord(word) != parser::WordKind::Identifier) return false;
@@ -51,6 +51,26 @@ Iterator recover(Iterator from, Iterator last) {
         ++p;
         if (startsDeclaration(p, end)) return from + (p - parser::ptrOf(from));
     }
+}
+
+// The skipper lets an unterminated `/*` run to the end of the file; find it to say so.
+const char* unterminatedComment(const char* p, const char* end) {
+    while (p < end) {
+        if (*p == '"') {
+            for (++p; p < end && *p != '"' && *p != '\n'; ++p)
+                if (*p == '\\') ++p;
+        } else if (*p == '/' && p + 1 < end && p[1] == '/') {
+            while (p < end && *p != '\n') ++p;
+        } else if (*p == '/' && p + 1 < end && p[1] == '*') {
+            std::string_view rest(p + 2, end - p - 2);
+            size_t close = rest.find("*/");
+            if (close == std::string_view::npos) return p;
+            p += close + 4;
+            continue;
+        }
+        ++p;
+    }
+    return nullptr;
 }
 
 }  // namespace
@@ -91,8 +111,8 @@ ast::Program parseProgram(const SourceBuffer& source, Diagnostics& diags) {
             }
             it = start;
             Iterator at = tokenAt(start);
-            diags.error(parser::locOf(at), "unexpected " +
-                                               parser::describeToken(parser::ptrOf(at), st.limit));
+            diags.error(parser::locOf(at),
+                        "unexpected " + parser::describeToken(parser::ptrOf(at), st.limit));
             errorAt = at;
         } catch (const x3::expectation_failure<Iterator>& e) {
             Iterator at = tokenAt(e.where());
@@ -109,6 +129,8 @@ ast::Program parseProgram(const SourceBuffer& source, Diagnostics& diags) {
         }
         it = recover(errorAt, end);
     }
+    if (const char* c = unterminatedComment(st.base, st.limit))
+        diags.error(SourceLoc{static_cast<uint32_t>(c - st.base)}, "unterminated comment");
     return program;
 }
 

@@ -47,14 +47,13 @@ auto const mkSwitch = [](auto& ctx) {
     s->cases = at<2>(ctx);
     x3::_val(ctx) = s;
 };
-auto const switchStatement_def = (loc >> kw("switch") > op("(") > expression > op(")") >
-                                  op("{") > *switchCase > op("}"))[mkSwitch];
+auto const switchStatement_def = (loc >> kw("switch") > op("(") > expression > op(")") > op("{") >
+                                  *switchCase > op("}"))[mkSwitch];
 
 auto const mkDefault = [](auto& ctx) { x3::_val(ctx) = node<ast::DefaultExpr>(x3::_attr(ctx)); };
 // A label is `default` or an expression that does not start with `{` (so that a case body
 // is never mistaken for a list expression).
-auto const switchLabel_def =
-    (loc >> kw("default"))[mkDefault] | (!op("{") >> expression)[assign];
+auto const switchLabel_def = (loc >> kw("default"))[mkDefault] | (!op("{") >> expression)[assign];
 auto const mkCase = [](auto& ctx) {
     ast::SwitchCase c;
     c.labels.push_back(at<0>(ctx));
@@ -88,14 +87,13 @@ auto const mkExpressionStatement = [](auto& ctx) {
         return;
     }
     auto call = std::dynamic_pointer_cast<ast::CallExpr>(lhs);
-    if (!call)
-        throw x3::expectation_failure<Iterator>(x3::_where(ctx).begin(), "'=' or '('");
+    if (!call) throw x3::expectation_failure<Iterator>(x3::_where(ctx).begin(), "'=' or '('");
     auto c = node<ast::CallStmt>(lhs->loc);
     c->call = call;
     x3::_val(ctx) = c;
 };
-auto const expressionStatement_def =
-    (expression >> -(op("=") > expression))[mkExpressionStatement] > op(";");
+auto const expressionStatement_def = (expression >>
+                                      -(op("=") > expression))[mkExpressionStatement] > op(";");
 
 auto const statement_def =
     guard[blockStatement[assign] | ifStatement[assign] | switchStatement[assign] |
@@ -132,8 +130,7 @@ auto const mkInstance = [](auto& ctx) {
     x3::_val(ctx) = i;
 };
 
-auto const objInitializer_def =
-    op("{") > *(functionDeclaration | instantiation) > op("}");
+auto const objInitializer_def = op("{") > *(functionDeclaration | instantiation) > op("}");
 
 auto const mkLocal = [](auto& ctx) {
     x3::_val(ctx) = withAnnotations(at<2>(ctx), at<1>(ctx), at<0>(ctx));
@@ -152,8 +149,7 @@ auto const mkFunction = [](auto& ctx) {
 
 }  // namespace
 
-auto const blockStatement_def =
-    (loc >> annotations >> op("{") >> *statement > op("}"))[mkBlock];
+auto const blockStatement_def = (loc >> annotations >> op("{") >> *statement > op("}"))[mkBlock];
 auto const constantDeclaration_def =
     (loc >> kw("const") > typeRef > name > op("=") > expression > op(";"))[mkConst];
 auto const instantiation_def = (loc >> typeRef >> op("(") >> argumentList >> op(")") >> name >>
@@ -162,8 +158,8 @@ auto const localDeclarationBody_def = constantDeclaration | instantiation | vari
 auto const localDeclaration_def = (loc >> annotations >> localDeclarationBody)[mkLocal];
 auto const functionDeclaration_def = (functionPrototype > blockStatement)[mkFunction];
 
-BOOST_SPIRIT_DEFINE(statement, blockStatement, localDeclaration, constantDeclaration,
-                    instantiation, functionDeclaration)
+BOOST_SPIRIT_DEFINE(statement, blockStatement, localDeclaration, constantDeclaration, instantiation,
+                    functionDeclaration)
 BOOST_SPIRIT_INSTANTIATE(StmtRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(BlockRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(LocalDeclRule, Iterator, Context)
@@ -172,8 +168,8 @@ BOOST_SPIRIT_INSTANTIATE(InstantiationRule, Iterator, Context)
 BOOST_SPIRIT_INSTANTIATE(FunctionDeclRule, Iterator, Context)
 
 namespace {
-BOOST_SPIRIT_DEFINE(localDeclarationBody, variableDeclaration, ifStatement, switchStatement, switchCase, switchLabel,
-                    expressionStatement, objInitializer)
+BOOST_SPIRIT_DEFINE(localDeclarationBody, variableDeclaration, ifStatement, switchStatement,
+                    switchCase, switchLabel, expressionStatement, objInitializer)
 }  // namespace
 
 }  // namespace hop::parser

@@ -106,9 +106,8 @@ auto const widthExpr_def = number[assign] | (op("(") > expression > op(")"))[ass
 
 auto const typeCore_def =
     ((loc >> kw("bool"))[MkBase{BK::Bool}] | (loc >> kw("error"))[MkBase{BK::Error}] |
-     (loc >> kw("match_kind"))[MkBase{BK::MatchKind}] |
-     (loc >> kw("string"))[MkBase{BK::String}] | (loc >> kw("void"))[MkBase{BK::Void}] |
-     dontCare[MkBase{BK::DontCare}] |
+     (loc >> kw("match_kind"))[MkBase{BK::MatchKind}] | (loc >> kw("string"))[MkBase{BK::String}] |
+     (loc >> kw("void"))[MkBase{BK::Void}] | dontCare[MkBase{BK::DontCare}] |
      (loc >> kw("int") >> langle > widthExpr > rangle)[MkSized{SK::Int}] |
      (loc >> kw("int"))[MkBase{BK::Int}] |
      (loc >> kw("bit") >> -(langle > widthExpr > rangle))[mkBit] |
@@ -146,11 +145,11 @@ auto const finishParam = [](auto& ctx) {
     p.name = at<1>(ctx);
     if (auto& d = at<2>(ctx)) p.defaultValue = *d;
 };
-auto const parameter_def =
-    (loc >> annotations)[startParam] >>
-    -(kw("inout")[MkDirection{ast::Direction::InOut}] | kw("in")[MkDirection{ast::Direction::In}] |
-      kw("out")[MkDirection{ast::Direction::Out}]) >>
-    (typeRef > name > -(op("=") > expression))[finishParam];
+auto const parameter_def = (loc >> annotations)[startParam] >>
+                           -(kw("inout")[MkDirection{ast::Direction::InOut}] |
+                             kw("in")[MkDirection{ast::Direction::In}] |
+                             kw("out")[MkDirection{ast::Direction::Out}]) >>
+                           (typeRef > name > -(op("=") > expression))[finishParam];
 
 // Unstructured annotation body: balanced parentheses (string literals may hold any of them);
 // yields the offsets just inside the outer pair.
@@ -202,10 +201,10 @@ auto const setKvs = [](auto& ctx) {
 };
 auto const setArgs = [](auto& ctx) { x3::_val(ctx).args = x3::_attr(ctx); };
 auto const kvPair = name >> op("=") >> expression;
-auto const annotation_def =
-    (loc >> op("@") >> anyWord)[startAnnotation] >>
-    -(AnnotationBodyParser{}[setBody] |
-      (op("[") >> ((kvPair % op(","))[setKvs] | expressionList[setArgs]) >> -op(",") > op("]")));
+auto const annotation_def = (loc >> op("@") >> anyWord)[startAnnotation] >>
+                            -(AnnotationBodyParser{}[setBody] |
+                              (op("[") >> ((kvPair % op(","))[setKvs] | expressionList[setArgs]) >>
+                               -op(",") > op("]")));
 
 auto const mkProto = [](auto& ctx) {
     ast::MethodProto m;

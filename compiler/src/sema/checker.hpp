@@ -15,10 +15,10 @@
 namespace hop::sema {
 
 // Limits that keep hostile programs from exhausting memory or the stack.
-constexpr int kMaxWidth = 2048;       // bits in one bit<W>/int<W>/varbit<W>
-constexpr int kMaxStackSize = 4096;   // elements in one header stack
-constexpr int kMaxDepth = 400;        // expression/statement nesting
-constexpr int kMaxShift = 4096;       // shift of an arbitrary-precision int constant
+constexpr int kMaxWidth = 2048;      // bits in one bit<W>/int<W>/varbit<W>
+constexpr int kMaxStackSize = 4096;  // elements in one header stack
+constexpr int kMaxDepth = 1500;      // expression/statement nesting (flat chains like 1+1+...)
+constexpr int kMaxShift = 4096;      // shift of an arbitrary-precision int constant
 
 // What a name in a scope stands for.
 struct Entity {
@@ -48,11 +48,11 @@ struct Signature {
 enum class Conv { Assign, Init, Arg, Return, Other };
 
 class Checker {
-public:
+  public:
     Checker(Diagnostics& diags, CheckedProgram& out, const CheckOptions& options);
     void run(ast::Program& program);
 
-private:
+  private:
     // --- scopes
     struct ScopeGuard {
         Checker& c;
@@ -120,9 +120,9 @@ private:
     const Type* ternary(ast::TernaryExpr* e);
     const Type* cast(ast::CastExpr* e);
     const Type* call(ast::CallExpr* e);
+    void packetMethod(ast::CallExpr* c, const ast::ExternDecl* x, const std::string& name);
     const Type* commonType(ast::Expr* site, const char* op, ast::Expr* l, ast::Expr* r);
-    const Type* callSignature(ast::CallExpr* c, const Signature& sig, Subst& s,
-                              CallTarget& target);
+    const Type* callSignature(ast::CallExpr* c, const Signature& sig, Subst& s, CallTarget& target);
     const Signature* pickOverload(ast::CallExpr* c, const std::vector<const Signature*>& cands,
                                   const std::string& name);
     bool convert(ast::Expr* e, const Type* to, Conv ctx);
@@ -142,6 +142,7 @@ private:
     Scope global_;
     Scope* scope_ = &global_;
     int depth_ = 0;
+    bool tooDeep_ = false;
 
     // Expressions that name a type (`E` in `E.A`, `error` in `error.NoMatch`).
     std::unordered_set<const ast::Expr*> typeNames_;

@@ -120,21 +120,28 @@ std::optional<int> Checker::constWidth(Expr* e, const char* what, int min, int m
 
 static bool isTypeDecl(const Decl* d) {
     return as<const StructLikeDecl>(d) || as<const EnumDecl>(d) || as<const TypedefDecl>(d) ||
-           (as<const ExternDecl>(d) && !as<const ExternDecl>(d)->isFunction) || as<const BlockTypeDecl>(d) ||
-           as<const ParserDecl>(d) || as<const ControlDecl>(d);
+           (as<const ExternDecl>(d) && !as<const ExternDecl>(d)->isFunction) ||
+           as<const BlockTypeDecl>(d) || as<const ParserDecl>(d) || as<const ControlDecl>(d);
 }
 
 const Type* Checker::resolveType(const TypeRefPtr& ref) {
     if (!ref) return nullptr;
     if (auto* b = as<BaseTypeRef>(ref)) {
         switch (b->kind) {
-            case BaseTypeRef::Kind::Bool: return types_.boolType();
-            case BaseTypeRef::Kind::Error: return types_.errorType();
-            case BaseTypeRef::Kind::MatchKind: return types_.matchKindType();
-            case BaseTypeRef::Kind::String: return types_.stringType();
-            case BaseTypeRef::Kind::Int: return types_.intType();
-            case BaseTypeRef::Kind::Void: return types_.voidType();
-            case BaseTypeRef::Kind::DontCare: return types_.dontCareType();
+            case BaseTypeRef::Kind::Bool:
+                return types_.boolType();
+            case BaseTypeRef::Kind::Error:
+                return types_.errorType();
+            case BaseTypeRef::Kind::MatchKind:
+                return types_.matchKindType();
+            case BaseTypeRef::Kind::String:
+                return types_.stringType();
+            case BaseTypeRef::Kind::Int:
+                return types_.intType();
+            case BaseTypeRef::Kind::Void:
+                return types_.voidType();
+            case BaseTypeRef::Kind::DontCare:
+                return types_.dontCareType();
         }
         return nullptr;
     }
@@ -144,9 +151,12 @@ const Type* Checker::resolveType(const TypeRefPtr& ref) {
         auto w = constWidth(s->width.get(), "width", min, kMaxWidth);
         if (!w) return nullptr;
         switch (s->kind) {
-            case SizedTypeRef::Kind::Bit: return types_.bits(*w, false);
-            case SizedTypeRef::Kind::Int: return types_.bits(*w, true);
-            case SizedTypeRef::Kind::Varbit: return types_.varbit(*w);
+            case SizedTypeRef::Kind::Bit:
+                return types_.bits(*w, false);
+            case SizedTypeRef::Kind::Int:
+                return types_.bits(*w, true);
+            case SizedTypeRef::Kind::Varbit:
+                return types_.varbit(*w);
         }
         return nullptr;
     }
@@ -259,7 +269,8 @@ const Type* Checker::subst(const Type* t, const Subst& s, int depth) {
             *n = copy;
             return n;
         }
-        default: return t;
+        default:
+            return t;
     }
 }
 
@@ -299,14 +310,17 @@ bool Checker::same(const Type* a, const Type* b, int depth) const {
             for (size_t i = 0; i < a->elements.size(); ++i)
                 if (!same(a->elements[i], b->elements[i], depth + 1)) return false;
             return true;
-        case TypeKind::Stack: return a->size == b->size && same(a->element, b->element, depth + 1);
-        case TypeKind::Bits: return a->width == b->width && a->isSigned == b->isSigned;
-        case TypeKind::Varbit: return a->width == b->width;
+        case TypeKind::Stack:
+            return a->size == b->size && same(a->element, b->element, depth + 1);
+        case TypeKind::Bits:
+            return a->width == b->width && a->isSigned == b->isSigned;
+        case TypeKind::Varbit:
+            return a->width == b->width;
         default:
             // Instances of one generic declaration are equal when their arguments are.
             if (!a->decl || a->decl != b->decl) return false;
-            if (a->typeArgs.size() != b->typeArgs.size()) return a->typeArgs.empty() ||
-                                                                 b->typeArgs.empty();
+            if (a->typeArgs.size() != b->typeArgs.size())
+                return a->typeArgs.empty() || b->typeArgs.empty();
             for (size_t i = 0; i < a->typeArgs.size(); ++i)
                 if (!same(a->typeArgs[i], b->typeArgs[i], depth + 1)) return false;
             return true;
@@ -327,10 +341,14 @@ bool Checker::blockMatches(const Type* formal, const Type* actual, std::string& 
         if (f.direction != a.direction) {
             auto dir = [](Direction d) {
                 switch (d) {
-                    case Direction::In: return "in";
-                    case Direction::Out: return "out";
-                    case Direction::InOut: return "inout";
-                    default: return "directionless";
+                    case Direction::In:
+                        return "in";
+                    case Direction::Out:
+                        return "out";
+                    case Direction::InOut:
+                        return "inout";
+                    default:
+                        return "directionless";
                 }
             };
             why = fmt::format("parameter '{}' is {}, expected {}", a.name, dir(a.direction),
@@ -347,8 +365,8 @@ bool Checker::blockMatches(const Type* formal, const Type* actual, std::string& 
 }
 
 static bool fixedWidthScalar(const Type* t) {
-    return t && (t->kind == TypeKind::Bits || t->kind == TypeKind::Bool ||
-                 t->kind == TypeKind::SerEnum);
+    return t &&
+           (t->kind == TypeKind::Bits || t->kind == TypeKind::Bool || t->kind == TypeKind::SerEnum);
 }
 
 // Bit offsets of the fields of a header or struct, when all of them have a fixed width.
@@ -436,8 +454,10 @@ void Checker::checkConst(ConstDecl* d) {
             if (d->init->constValue) {
                 d->value = d->init->constValue;
             } else if (!isConstant(d->init.get())) {
-                diags_.error(d->init->loc, "initializer of constant '{}' is not a compile-time "
-                                           "constant", d->name.text);
+                diags_.error(d->init->loc,
+                             "initializer of constant '{}' is not a compile-time "
+                             "constant",
+                             d->name.text);
             }
         }
     }
@@ -447,8 +467,8 @@ void Checker::checkConst(ConstDecl* d) {
 void Checker::checkVar(VarDecl* d) {
     const Type* t = resolveType(d->typeRef);
     d->type = t;
-    if (t && (t->kind == TypeKind::Int || t->kind == TypeKind::Void ||
-              t->kind == TypeKind::String)) {
+    if (t &&
+        (t->kind == TypeKind::Int || t->kind == TypeKind::Void || t->kind == TypeKind::String)) {
         diags_.error(d->name.loc, "variable '{}' cannot have type {}", d->name.text, t->str());
         d->type = nullptr;
     }
@@ -532,15 +552,14 @@ void Checker::checkStructLike(StructLikeDecl* d) {
                 const Type* base = ft->kind == TypeKind::NewType ? ft->underlying : ft;
                 if (k == TypeKind::Header) {
                     ok = base && (base->isBits() || base->kind == TypeKind::Varbit ||
-                                  base->kind == TypeKind::SerEnum ||
-                                  base->kind == TypeKind::Bool ||
+                                  base->kind == TypeKind::SerEnum || base->kind == TypeKind::Bool ||
                                   base->kind == TypeKind::TypeVar);
                     if (base && base->kind == TypeKind::Varbit && ++varbits > 1) {
                         diags_.error(f.name.loc, "a header may have only one varbit field");
                     }
                 } else if (k == TypeKind::HeaderUnion) {
-                    ok = base && (base->kind == TypeKind::Header ||
-                                  base->kind == TypeKind::TypeVar);
+                    ok =
+                        base && (base->kind == TypeKind::Header || base->kind == TypeKind::TypeVar);
                 } else {
                     ok = base && base->kind != TypeKind::Int && base->kind != TypeKind::Void &&
                          base->kind != TypeKind::String && base->kind != TypeKind::Extern &&
@@ -548,12 +567,11 @@ void Checker::checkStructLike(StructLikeDecl* d) {
                          base->kind != TypeKind::Package && base->kind != TypeKind::MatchKind;
                 }
                 if (!ok) {
-                    const char* what = k == TypeKind::Header ? "header"
+                    const char* what = k == TypeKind::Header        ? "header"
                                        : k == TypeKind::HeaderUnion ? "header_union"
                                                                     : "struct";
                     diags_.error(f.typeRef ? f.typeRef->loc : f.name.loc,
-                                 "{} field '{}' cannot have type {}", what, f.name.text,
-                                 ft->str());
+                                 "{} field '{}' cannot have type {}", what, f.name.text, ft->str());
                     ft = nullptr;
                 }
             }
@@ -787,7 +805,8 @@ void Checker::checkInstance(InstanceDecl* d) {
         } else if (t->kind == TypeKind::Parser || t->kind == TypeKind::Control ||
                    t->kind == TypeKind::Package) {
             sig.params = t->kind == TypeKind::Package ? t->params : t->ctorParams;
-            if (!specialized) sig.params = as<const BlockTypeDecl>(td) ? td->type->params : sig.params;
+            if (!specialized)
+                sig.params = as<const BlockTypeDecl>(td) ? td->type->params : sig.params;
             callSignature(call.get(), sig, s, target);
         } else {
             diags_.error(named->name.loc, "cannot instantiate {}", t->str());
@@ -854,11 +873,18 @@ void Checker::actionArgs(CallExpr* c, ActionDecl* a, bool bindDirectionalOnly) {
     size_t directional = 0;
     for (const auto& p : sig.params)
         if (p.direction != Direction::None) ++directional;
-    if (bindDirectionalOnly) sig.params.resize(std::min(directional, sig.params.size()));
     size_t given = c ? c->args.size() : 0;
+    // The actions list binds the directional parameters and may bind a prefix of the action
+    // data too (those then stop being set by the control plane), as p4c accepts.
+    if (bindDirectionalOnly && given >= directional && given <= sig.params.size())
+        sig.params.resize(given);
+    else if (bindDirectionalOnly)
+        sig.params.resize(std::min(directional, sig.params.size()));
     if (given != sig.params.size()) {
-        diags_.error(c ? c->loc : a->name.loc, "wrong number of arguments to '{}': expected {}, "
-                                               "got {}", a->name.text, sig.params.size(), given);
+        diags_.error(c ? c->loc : a->name.loc,
+                     "wrong number of arguments to '{}': expected {}, "
+                     "got {}",
+                     a->name.text, sig.params.size(), given);
         return;
     }
     if (!c) return;
@@ -868,7 +894,8 @@ void Checker::actionArgs(CallExpr* c, ActionDecl* a, bool bindDirectionalOnly) {
     target.decl = a;
     callSignature(c, sig, s, target);
     out_.calls[c] = target;
-    for (size_t i = directional; i < c->args.size() && i < sig.params.size(); ++i) {
+    for (size_t i = directional;
+         !bindDirectionalOnly && i < c->args.size() && i < sig.params.size(); ++i) {
         Expr* v = c->args[i].value.get();
         if (v && v->type && !isConstant(v))
             diags_.error(v->loc, "action data argument '{}' must be a compile-time constant",
@@ -893,25 +920,23 @@ void Checker::checkTable(TableDecl* d) {
                 const Type* kt = expr(k.expr.get());
                 if (kt) {
                     const Type* base = kt->kind == TypeKind::NewType ? kt->underlying : kt;
-                    bool ok = base && (base->isBits() || base->kind == TypeKind::Bool ||
-                                       base->kind == TypeKind::SerEnum ||
-                                       base->kind == TypeKind::Enum ||
-                                       base->kind == TypeKind::Error);
+                    bool ok =
+                        base && (base->isBits() || base->kind == TypeKind::Bool ||
+                                 base->kind == TypeKind::SerEnum || base->kind == TypeKind::Enum ||
+                                 base->kind == TypeKind::Error);
                     if (!ok) {
                         diags_.error(k.expr->loc, "table key cannot have type {}", kt->str());
                         kt = nullptr;
                     }
                 }
                 const std::string& kind = k.matchKind.text;
-                if (std::find(mk->members.begin(), mk->members.end(), kind) ==
-                    mk->members.end()) {
+                if (std::find(mk->members.begin(), mk->members.end(), kind) == mk->members.end()) {
                     diags_.error(k.matchKind.loc, "'{}' is not a match kind", kind);
                 } else if (kind == "lpm") {
                     if (++lpm > 1)
                         diags_.error(k.matchKind.loc, "a table may have only one lpm key");
                     if (kt && !kt->isBits())
-                        diags_.error(k.expr->loc, "an lpm key must be bit<W>, not {}",
-                                     kt->str());
+                        diags_.error(k.expr->loc, "an lpm key must be bit<W>, not {}", kt->str());
                 }
                 keyTypes.push_back(kt);
                 keyKinds.push_back(kind);
@@ -927,8 +952,10 @@ void Checker::checkTable(TableDecl* d) {
                     continue;
                 }
                 actionNames.push_back(a->name.text);
-                if (c) actionArgs(c, a, true);
-                else actionArgs(nullptr, a, true);
+                if (c)
+                    actionArgs(c, a, true);
+                else
+                    actionArgs(nullptr, a, true);
             }
         }
     }
@@ -969,8 +996,10 @@ void Checker::checkTable(TableDecl* d) {
                 if (!a) continue;
                 if (std::find(actionNames.begin(), actionNames.end(), a->name.text) ==
                     actionNames.end()) {
-                    diags_.error(v->loc, "default action '{}' is not in the actions list of "
-                                         "table '{}'", a->name.text, d->name.text);
+                    diags_.error(v->loc,
+                                 "default action '{}' is not in the actions list of "
+                                 "table '{}'",
+                                 a->name.text, d->name.text);
                     continue;
                 }
                 actionArgs(c, a, false);
@@ -1051,13 +1080,26 @@ void Checker::bindMain(Program& program) {
         }
         const Decl* bd = blockDeclOf(main->args[i].value.get());
         switch (slot) {
-            case 0: b.parser = as<const ParserDecl>(bd); break;
-            case 1: b.verifyChecksum = as<const ControlDecl>(bd); break;
-            case 2: b.ingress = as<const ControlDecl>(bd); break;
-            case 3: b.egress = as<const ControlDecl>(bd); break;
-            case 4: b.computeChecksum = as<const ControlDecl>(bd); break;
-            case 5: b.deparser = as<const ControlDecl>(bd); break;
-            default: break;
+            case 0:
+                b.parser = as<const ParserDecl>(bd);
+                break;
+            case 1:
+                b.verifyChecksum = as<const ControlDecl>(bd);
+                break;
+            case 2:
+                b.ingress = as<const ControlDecl>(bd);
+                break;
+            case 3:
+                b.egress = as<const ControlDecl>(bd);
+                break;
+            case 4:
+                b.computeChecksum = as<const ControlDecl>(bd);
+                break;
+            case 5:
+                b.deparser = as<const ControlDecl>(bd);
+                break;
+            default:
+                break;
         }
     }
     if (t->typeArgs.size() >= 2) {
@@ -1074,8 +1116,7 @@ void Checker::run(Program& program) {
 
 // ---------------------------------------------------------------------------------------------
 
-bool check(Program& program, Diagnostics& diags, CheckedProgram& out,
-           const CheckOptions& options) {
+bool check(Program& program, Diagnostics& diags, CheckedProgram& out, const CheckOptions& options) {
     int before = diags.errorCount();
     Checker c(diags, out, options);
     c.run(program);

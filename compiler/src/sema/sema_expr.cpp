@@ -51,29 +51,52 @@ bool fits(const BigInt& v, const Type* t) {
 
 const char* opText(BinaryOp op) {
     switch (op) {
-        case BinaryOp::Mul: return "*";
-        case BinaryOp::Div: return "/";
-        case BinaryOp::Mod: return "%";
-        case BinaryOp::Add: return "+";
-        case BinaryOp::Sub: return "-";
-        case BinaryOp::AddSat: return "|+|";
-        case BinaryOp::SubSat: return "|-|";
-        case BinaryOp::Shl: return "<<";
-        case BinaryOp::Shr: return ">>";
-        case BinaryOp::Le: return "<=";
-        case BinaryOp::Ge: return ">=";
-        case BinaryOp::Lt: return "<";
-        case BinaryOp::Gt: return ">";
-        case BinaryOp::Eq: return "==";
-        case BinaryOp::Ne: return "!=";
-        case BinaryOp::BitAnd: return "&";
-        case BinaryOp::BitXor: return "^";
-        case BinaryOp::BitOr: return "|";
-        case BinaryOp::Concat: return "++";
-        case BinaryOp::LAnd: return "&&";
-        case BinaryOp::LOr: return "||";
-        case BinaryOp::Mask: return "&&&";
-        case BinaryOp::Range: return "..";
+        case BinaryOp::Mul:
+            return "*";
+        case BinaryOp::Div:
+            return "/";
+        case BinaryOp::Mod:
+            return "%";
+        case BinaryOp::Add:
+            return "+";
+        case BinaryOp::Sub:
+            return "-";
+        case BinaryOp::AddSat:
+            return "|+|";
+        case BinaryOp::SubSat:
+            return "|-|";
+        case BinaryOp::Shl:
+            return "<<";
+        case BinaryOp::Shr:
+            return ">>";
+        case BinaryOp::Le:
+            return "<=";
+        case BinaryOp::Ge:
+            return ">=";
+        case BinaryOp::Lt:
+            return "<";
+        case BinaryOp::Gt:
+            return ">";
+        case BinaryOp::Eq:
+            return "==";
+        case BinaryOp::Ne:
+            return "!=";
+        case BinaryOp::BitAnd:
+            return "&";
+        case BinaryOp::BitXor:
+            return "^";
+        case BinaryOp::BitOr:
+            return "|";
+        case BinaryOp::Concat:
+            return "++";
+        case BinaryOp::LAnd:
+            return "&&";
+        case BinaryOp::LOr:
+            return "||";
+        case BinaryOp::Mask:
+            return "&&&";
+        case BinaryOp::Range:
+            return "..";
     }
     return "?";
 }
@@ -180,8 +203,7 @@ bool Checker::convert(Expr* e, const Type* to, Conv ctx) {
         if (ok) e->type = to;
         return ok;
     }
-    if ((to->kind == TypeKind::Parser || to->kind == TypeKind::Control) &&
-        from->kind == to->kind) {
+    if ((to->kind == TypeKind::Parser || to->kind == TypeKind::Control) && from->kind == to->kind) {
         std::string why;
         if (blockMatches(to, from, why)) return true;
         diags_.error(e->loc, "cannot convert {} to {}: {}", from->str(), to->str(), why);
@@ -232,7 +254,9 @@ std::string Checker::notLValue(Expr* e) {
 const Type* Checker::expr(Expr* e) {
     if (!e) return nullptr;
     if (depth_ >= kMaxDepth) {
-        diags_.error(e->loc, "expression is nested too deeply");
+        // Once per program: every enclosing level would otherwise repeat it.
+        if (!tooDeep_) diags_.error(e->loc, "expression is nested too deeply");
+        tooDeep_ = true;
         return nullptr;
     }
     ++depth_;
@@ -287,8 +311,7 @@ const Type* Checker::exprInner(Expr* e) {
         for (auto& [name, value] : s->fields) {
             const Type* ft = expr(value.get());
             ok = ok && ft;
-            if (t->field(name.text))
-                diags_.error(name.loc, "field '{}' is given twice", name.text);
+            if (t->field(name.text)) diags_.error(name.loc, "field '{}' is given twice", name.text);
             t->fields.push_back(Field{name.text, ft, 0});
         }
         return ok ? t : nullptr;
@@ -323,8 +346,8 @@ const Type* Checker::path(PathExpr* e) {
         e->constValue = c->value;
         return c->type;
     }
-    if (as<EnumDecl>(d) || as<StructLikeDecl>(d) || as<TypedefDecl>(d) ||
-        as<BlockTypeDecl>(d) || (as<ExternDecl>(d) && !as<ExternDecl>(d)->isFunction))
+    if (as<EnumDecl>(d) || as<StructLikeDecl>(d) || as<TypedefDecl>(d) || as<BlockTypeDecl>(d) ||
+        (as<ExternDecl>(d) && !as<ExternDecl>(d)->isFunction))
         typeNames_.insert(e);
     return d->type;
 }
@@ -369,13 +392,14 @@ const Type* Checker::member(MemberExpr* e) {
             if (m == "lastIndex") return types_.bits(32);
             diags_.error(e->member.loc, "header stack {} has no member '{}'", bt->str(), m);
             return nullptr;
-        default: break;
+        default:
+            break;
     }
     if (bt->kind == TypeKind::Header || bt->kind == TypeKind::HeaderUnion ||
         bt->kind == TypeKind::Struct || bt->kind == TypeKind::Extern ||
         bt->kind == TypeKind::Table) {
-        static const std::set<std::string> methods = {
-            "isValid", "setValid", "setInvalid", "apply", "minSizeInBits", "minSizeInBytes"};
+        static const std::set<std::string> methods = {"isValid", "setValid",      "setInvalid",
+                                                      "apply",   "minSizeInBits", "minSizeInBytes"};
         if (methods.count(m) || bt->kind == TypeKind::Extern)
             diags_.error(e->member.loc, "method '{}' must be called", m);
         else
@@ -434,8 +458,8 @@ const Type* Checker::slice(SliceExpr* e) {
         return nullptr;
     }
     if (*hi < *lo) {
-        diags_.error(e->hi->loc, "slice [{}:{}]: the high bound is below the low bound",
-                     hi->str(), lo->str());
+        diags_.error(e->hi->loc, "slice [{}:{}]: the high bound is below the low bound", hi->str(),
+                     lo->str());
         return nullptr;
     }
     if (*lo < 0 || *hi >= bt->width) {
@@ -492,8 +516,10 @@ const Type* Checker::commonType(Expr* site, const char* op, Expr* l, Expr* r) {
     const Type* na = numeric(a);
     const Type* nb = numeric(b);
     if (same(na, nb)) return na;
-    if (na->kind == TypeKind::Int && nb->isBits()) return convert(l, nb, Conv::Other) ? nb : nullptr;
-    if (nb->kind == TypeKind::Int && na->isBits()) return convert(r, na, Conv::Other) ? na : nullptr;
+    if (na->kind == TypeKind::Int && nb->isBits())
+        return convert(l, nb, Conv::Other) ? nb : nullptr;
+    if (nb->kind == TypeKind::Int && na->isBits())
+        return convert(r, na, Conv::Other) ? na : nullptr;
     diags_.error(site->loc, "type mismatch: {} vs {}", a->str(), b->str());
     (void)op;
     return nullptr;
@@ -520,16 +546,18 @@ const Type* Checker::binary(BinaryExpr* e) {
                 return nullptr;
             }
         bool isAnd = e->op == BinaryOp::LAnd;
-        if (lv && (*lv != 0) != isAnd) e->constValue = *lv;  // short circuit
-        else if (lv && rv) e->constValue = *rv;
+        if (lv && (*lv != 0) != isAnd)
+            e->constValue = *lv;  // short circuit
+        else if (lv && rv)
+            e->constValue = *rv;
         return types_.boolType();
     }
     if (e->op == BinaryOp::Concat) {
         const Type* a = numeric(lt);
         const Type* b = numeric(rt);
         if (!a->isBits() || !b->isBits()) {
-            diags_.error(e->loc, "'++' needs bit<W> or int<W> operands, not {} and {}",
-                         lt->str(), rt->str());
+            diags_.error(e->loc, "'++' needs bit<W> or int<W> operands, not {} and {}", lt->str(),
+                         rt->str());
             return nullptr;
         }
         if (a->width + b->width > kMaxWidth) {
@@ -554,8 +582,9 @@ const Type* Checker::binary(BinaryExpr* e) {
             return nullptr;
         }
         if (a->kind == TypeKind::Int && !rv) {
-            diags_.error(e->loc, "shifting an int constant needs a constant amount; give the "
-                                 "left operand a width");
+            diags_.error(e->loc,
+                         "shifting an int constant needs a constant amount; give the "
+                         "left operand a width");
             return nullptr;
         }
         if (lv && rv) {
@@ -564,7 +593,8 @@ const Type* Checker::binary(BinaryExpr* e) {
                 return nullptr;
             }
             unsigned n = *rv > kMaxWidth + 1 ? kMaxWidth + 1 : static_cast<unsigned>(*rv);
-            e->constValue = e->op == BinaryOp::Shl ? wrap(BigInt(*lv << n), a) : wrap(shr(*lv, n), a);
+            e->constValue =
+                e->op == BinaryOp::Shl ? wrap(BigInt(*lv << n), a) : wrap(shr(*lv, n), a);
         }
         return a;
     }
@@ -600,13 +630,26 @@ const Type* Checker::binary(BinaryExpr* e) {
         if (a && b) {
             bool r = false;
             switch (e->op) {
-                case BinaryOp::Eq: r = *a == *b; break;
-                case BinaryOp::Ne: r = *a != *b; break;
-                case BinaryOp::Lt: r = *a < *b; break;
-                case BinaryOp::Le: r = *a <= *b; break;
-                case BinaryOp::Gt: r = *a > *b; break;
-                case BinaryOp::Ge: r = *a >= *b; break;
-                default: break;
+                case BinaryOp::Eq:
+                    r = *a == *b;
+                    break;
+                case BinaryOp::Ne:
+                    r = *a != *b;
+                    break;
+                case BinaryOp::Lt:
+                    r = *a < *b;
+                    break;
+                case BinaryOp::Le:
+                    r = *a <= *b;
+                    break;
+                case BinaryOp::Gt:
+                    r = *a > *b;
+                    break;
+                case BinaryOp::Ge:
+                    r = *a >= *b;
+                    break;
+                default:
+                    break;
             }
             e->constValue = r ? 1 : 0;
         }
@@ -633,11 +676,21 @@ const Type* Checker::binary(BinaryExpr* e) {
     if (a && b) {
         BigInt r = 0;
         switch (e->op) {
-            case BinaryOp::Mul: r = *a * *b; break;
-            case BinaryOp::Div: r = *a / *b; break;
-            case BinaryOp::Mod: r = *a % *b; break;
-            case BinaryOp::Add: r = *a + *b; break;
-            case BinaryOp::Sub: r = *a - *b; break;
+            case BinaryOp::Mul:
+                r = *a * *b;
+                break;
+            case BinaryOp::Div:
+                r = *a / *b;
+                break;
+            case BinaryOp::Mod:
+                r = *a % *b;
+                break;
+            case BinaryOp::Add:
+                r = *a + *b;
+                break;
+            case BinaryOp::Sub:
+                r = *a - *b;
+                break;
             case BinaryOp::AddSat:
             case BinaryOp::SubSat: {
                 r = e->op == BinaryOp::AddSat ? BigInt(*a + *b) : BigInt(*a - *b);
@@ -664,7 +717,8 @@ const Type* Checker::binary(BinaryExpr* e) {
                 }
                 break;
             }
-            default: break;
+            default:
+                break;
         }
         if (t->kind == TypeKind::Int && boost::multiprecision::msb(abs(r) + 1) > kMaxShift) {
             diags_.error(e->loc, "constant is too large");
@@ -688,8 +742,9 @@ const Type* Checker::ternary(TernaryExpr* e) {
     if (!t) return nullptr;
     const auto& c = e->cond->constValue;
     if (t->kind == TypeKind::Int && !c) {
-        diags_.error(e->loc, "the width of '?:' with int operands cannot be inferred; give an "
-                             "operand a width");
+        diags_.error(e->loc,
+                     "the width of '?:' with int operands cannot be inferred; give an "
+                     "operand a width");
         return nullptr;
     }
     if (c) {
@@ -861,6 +916,30 @@ const Type* Checker::callSignature(CallExpr* c, const Signature& sig, Subst& s,
     return r ? r : types_.voidType();
 }
 
+// The core library's packet methods take only what can be serialized.
+void Checker::packetMethod(CallExpr* c, const ExternDecl* x, const std::string& name) {
+    if (!x || c->args.empty()) return;
+    Expr* a0 = c->args[0].value.get();
+    const Type* t = a0 ? a0->type : nullptr;
+    if (!t) return;
+    if (x->name.text == "packet_in" && name == "extract") {
+        if (t->kind != TypeKind::Header) {
+            diags_.error(a0->loc, "extract needs a header, not {}", t->str());
+            return;
+        }
+        bool varbit = false;
+        for (const auto& f : t->fields) varbit |= f.type && f.type->kind == TypeKind::Varbit;
+        if (varbit && c->args.size() == 1)
+            diags_.error(c->loc, "{} has a varbit field: extract needs its size in bits", t->str());
+        if (!varbit && c->args.size() == 2)
+            diags_.error(c->loc, "{} has no varbit field: extract takes no size", t->str());
+    } else if (x->name.text == "packet_out" && name == "emit") {
+        bool ok = t->isHeaderLike() || t->kind == TypeKind::Stack || t->kind == TypeKind::Struct;
+        if (!ok)
+            diags_.error(a0->loc, "emit needs a header, stack, union or struct, not {}", t->str());
+    }
+}
+
 const Type* Checker::call(CallExpr* c) {
     CallTarget target;
     Subst s;
@@ -885,8 +964,8 @@ const Type* Checker::call(CallExpr* c) {
         target.kind = CallTarget::Kind::Builtin;
         target.builtin = name;
         if (bt->isHeaderLike() && !typeNames_.count(m->base.get())) {
-            if (name == "isValid" || ((name == "setValid" || name == "setInvalid") &&
-                                      bt->kind == TypeKind::Header)) {
+            if (name == "isValid" ||
+                ((name == "setValid" || name == "setInvalid") && bt->kind == TypeKind::Header)) {
                 noArgs(name);
                 if (name != "isValid") {
                     std::string why = notLValue(m->base.get());
@@ -911,8 +990,8 @@ const Type* Checker::call(CallExpr* c) {
         }
         if (bt->kind == TypeKind::Stack && (name == "push_front" || name == "pop_front")) {
             if (c->args.size() != 1) {
-                diags_.error(c->loc, "wrong number of arguments to '{}': expected 1, got {}",
-                             name, c->args.size());
+                diags_.error(c->loc, "wrong number of arguments to '{}': expected 1, got {}", name,
+                             c->args.size());
                 return nullptr;
             }
             constInt(c->args[0].value.get(), "the count");
@@ -964,6 +1043,7 @@ const Type* Checker::call(CallExpr* c) {
             target.method = sig->proto;
             target.builtin.clear();
             result = callSignature(c, *sig, s, target);
+            packetMethod(c, x, name);
             return finish(result);
         }
         diags_.error(m->member.loc, "{} has no method '{}'", bt->str(), name);

@@ -67,8 +67,7 @@ void Checker::stmt(Stmt* s) {
                 else
                     convert(r->value.get(), returnType_, Conv::Return);
             }
-        } else if (body_ == Body::Function && returnType_ &&
-                   returnType_->kind != TypeKind::Void) {
+        } else if (body_ == Body::Function && returnType_ && returnType_->kind != TypeKind::Void) {
             diags_.error(r->loc, "'return' needs a value of type {}", returnType_->str());
         }
         return;
@@ -120,16 +119,19 @@ void Checker::switchStmt(SwitchStmt* s) {
                     if (p && !en)
                         diags_.error(p->name.loc, "'{}' is not declared", p->name.text);
                     else
-                        diags_.error(l->loc, "a label of a switch on action_run must be an "
-                                             "action name");
+                        diags_.error(l->loc,
+                                     "a label of a switch on action_run must be an "
+                                     "action name");
                     continue;
                 }
                 p->decl = en->decl;
                 p->type = en->decl->type;
                 key = p->name.text;
                 if (std::find(st->members.begin(), st->members.end(), key) == st->members.end())
-                    diags_.error(p->name.loc, "action '{}' is not in the actions list of table "
-                                              "'{}'", key, st->decl ? st->decl->name.text : "");
+                    diags_.error(p->name.loc,
+                                 "action '{}' is not in the actions list of table "
+                                 "'{}'",
+                                 key, st->decl ? st->decl->name.text : "");
             } else {
                 if (isAction) {
                     diags_.error(p->name.loc,

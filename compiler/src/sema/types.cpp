@@ -44,10 +44,14 @@ const Type* TypeTable::varbit(int width) {
 
 std::string Type::str() const {
     switch (kind) {
-        case TypeKind::Bits: return fmt::format("{}<{}>", isSigned ? "int" : "bit", width);
-        case TypeKind::Varbit: return fmt::format("varbit<{}>", width);
-        case TypeKind::Header: return "header " + name;
-        case TypeKind::HeaderUnion: return "header_union " + name;
+        case TypeKind::Bits:
+            return fmt::format("{}<{}>", isSigned ? "int" : "bit", width);
+        case TypeKind::Varbit:
+            return fmt::format("varbit<{}>", width);
+        case TypeKind::Header:
+            return "header " + name;
+        case TypeKind::HeaderUnion:
+            return "header_union " + name;
         case TypeKind::Struct:
             if (!name.empty()) return "struct " + name;
             {
@@ -58,24 +62,29 @@ std::string Type::str() const {
                 return s + " }";
             }
         case TypeKind::Enum:
-        case TypeKind::SerEnum: return "enum " + name;
+        case TypeKind::SerEnum:
+            return "enum " + name;
         case TypeKind::Stack:
             // p4c's spelling: the element's name, not "header h_t[4]"
-            return fmt::format("{}[{}]", element ? (element->name.empty() ? element->str()
-                                                                           : element->name)
-                                                 : "?",
-                               size);
+            return fmt::format(
+                "{}[{}]", element ? (element->name.empty() ? element->str() : element->name) : "?",
+                size);
         case TypeKind::Tuple: {
             std::string s = "tuple<";
             for (size_t i = 0; i < elements.size(); ++i)
                 s += (i ? ", " : "") + (elements[i] ? elements[i]->str() : std::string("?"));
             return s + ">";
         }
-        case TypeKind::Parser: return "parser " + name;
-        case TypeKind::Control: return "control " + name;
-        case TypeKind::Package: return "package " + name;
-        case TypeKind::Action: return "action " + name;
-        case TypeKind::Table: return "table " + name;
+        case TypeKind::Parser:
+            return "parser " + name;
+        case TypeKind::Control:
+            return "control " + name;
+        case TypeKind::Package:
+            return "package " + name;
+        case TypeKind::Action:
+            return "action " + name;
+        case TypeKind::Table:
+            return "table " + name;
         case TypeKind::Extern:
             if (!typeArgs.empty()) {
                 std::string s = name + "<";
@@ -84,7 +93,8 @@ std::string Type::str() const {
                 return s + ">";
             }
             return name;
-        default: return name;
+        default:
+            return name;
     }
 }
 

@@ -16,9 +16,9 @@ namespace hop::sema {
 
 enum class TypeKind {
     Bool,
-    Int,       // arbitrary-precision `int` (compile-time only)
-    Bits,      // bit<W> / int<W>: width, isSigned
-    Varbit,    // varbit<W>: width is the maximum
+    Int,     // arbitrary-precision `int` (compile-time only)
+    Bits,    // bit<W> / int<W>: width, isSigned
+    Varbit,  // varbit<W>: width is the maximum
     String,
     Error,
     MatchKind,
@@ -29,19 +29,19 @@ enum class TypeKind {
     Header,
     HeaderUnion,
     Struct,
-    Stack,     // element[size]
-    Tuple,     // elements; also the type of list expressions
-    NewType,   // `type T N`: underlying
-    Extern,    // an extern object type (specialised: typeArgs)
-    Parser,    // parser type or parser declaration (params)
+    Stack,    // element[size]
+    Tuple,    // elements; also the type of list expressions
+    NewType,  // `type T N`: underlying
+    Extern,   // an extern object type (specialised: typeArgs)
+    Parser,   // parser type or parser declaration (params)
     Control,
     Package,
-    Action,    // params
-    Table,     // the apply() result carries hit, miss, action_run
+    Action,      // params
+    Table,       // the apply() result carries hit, miss, action_run
     ActionEnum,  // the type of `t.apply().action_run`; members are action names
-    Function,  // functions, extern functions and methods: params, returnType
-    TypeVar,   // an unresolved type parameter inside a generic declaration
-    State,     // a parser state (target of transitions)
+    Function,    // functions, extern functions and methods: params, returnType
+    TypeVar,     // an unresolved type parameter inside a generic declaration
+    State,       // a parser state (target of transitions)
 };
 
 struct Type;
@@ -62,21 +62,21 @@ struct ParamInfo {
 
 struct Type {
     TypeKind kind;
-    std::string name;                // declared name, or a printable form for built-ins
-    const ast::Decl* decl = nullptr;  // the declaring node when there is one
-    int width = 0;                   // Bits, Varbit; total bits for fixed-width headers/structs
-    bool isSigned = false;           // Bits
-    std::vector<Field> fields;       // Header, HeaderUnion, Struct
-    std::vector<std::string> members;             // Enum, SerEnum, Error, MatchKind, ActionEnum
-    std::vector<BigInt> memberValues;             // SerEnum
-    const Type* underlying = nullptr;             // SerEnum, NewType
-    const Type* element = nullptr;                // Stack
-    int size = 0;                                 // Stack
-    std::vector<const Type*> elements;            // Tuple
-    std::vector<const Type*> typeArgs;            // specialised Extern / Package / Parser / Control
-    std::vector<ParamInfo> params;                // Parser, Control, Package, Action, Function
-    std::vector<ParamInfo> ctorParams;            // Parser, Control, Extern constructors
-    const Type* returnType = nullptr;             // Function
+    std::string name;                   // declared name, or a printable form for built-ins
+    const ast::Decl* decl = nullptr;    // the declaring node when there is one
+    int width = 0;                      // Bits, Varbit; total bits for fixed-width headers/structs
+    bool isSigned = false;              // Bits
+    std::vector<Field> fields;          // Header, HeaderUnion, Struct
+    std::vector<std::string> members;   // Enum, SerEnum, Error, MatchKind, ActionEnum
+    std::vector<BigInt> memberValues;   // SerEnum
+    const Type* underlying = nullptr;   // SerEnum, NewType
+    const Type* element = nullptr;      // Stack
+    int size = 0;                       // Stack
+    std::vector<const Type*> elements;  // Tuple
+    std::vector<const Type*> typeArgs;  // specialised Extern / Package / Parser / Control
+    std::vector<ParamInfo> params;      // Parser, Control, Package, Action, Function
+    std::vector<ParamInfo> ctorParams;  // Parser, Control, Extern constructors
+    const Type* returnType = nullptr;   // Function
 
     bool isBits() const { return kind == TypeKind::Bits; }
     bool isHeaderLike() const { return kind == TypeKind::Header || kind == TypeKind::HeaderUnion; }
@@ -91,7 +91,7 @@ struct Type {
 
 // Owns and interns types. Built-in scalar types are unique, so `a == b` compares them.
 class TypeTable {
-public:
+  public:
     TypeTable();
     const Type* boolType() const { return bool_; }
     const Type* intType() const { return int_; }
@@ -106,7 +106,7 @@ public:
     Type* errorTypeMutable() { return error_; }
     Type* matchKindTypeMutable() { return matchKind_; }
 
-private:
+  private:
     std::deque<Type> storage_;
     std::map<std::pair<int, bool>, const Type*> bits_;
     std::map<int, const Type*> varbits_;

@@ -13,15 +13,31 @@ using namespace hop::ast;
 const std::set<std::string>& unsupportedExterns() {
     static const std::set<std::string> names = {
         // stateful objects
-        "register", "counter", "meter", "direct_counter", "direct_meter",
+        "register",
+        "counter",
+        "meter",
+        "direct_counter",
+        "direct_meter",
         // table implementations
-        "action_profile", "action_selector",
+        "action_profile",
+        "action_selector",
         // packet replication and re-injection
-        "clone", "clone3", "clone_preserving_field_list", "resubmit",
-        "resubmit_preserving_field_list", "recirculate", "recirculate_preserving_field_list",
+        "clone",
+        "clone3",
+        "clone_preserving_field_list",
+        "resubmit",
+        "resubmit_preserving_field_list",
+        "recirculate",
+        "recirculate_preserving_field_list",
         "truncate",
         // control-plane notifications, hashing, randomness, debugging
-        "digest", "hash", "random", "log_msg", "assert", "assume", "Checksum16",
+        "digest",
+        "hash",
+        "random",
+        "log_msg",
+        "assert",
+        "assume",
+        "Checksum16",
     };
     return names;
 }
@@ -41,7 +57,7 @@ const std::set<std::string>& supportedChecksumAlgorithms() {
 }
 
 class Walker {
-public:
+  public:
     explicit Walker(Diagnostics& d) : diags_(d) {}
 
     void decl(const Decl* d) {
@@ -81,9 +97,9 @@ public:
         }
     }
 
-private:
+  private:
     void stmt(const Stmt* s) {
-        if (!s || ++depth_ > 1000) {
+        if (!s || ++depth_ > 2000) {
             if (s) --depth_;
             return;
         }
@@ -110,7 +126,7 @@ private:
     }
 
     void expr(const Expr* e) {
-        if (!e || ++depth_ > 1000) {
+        if (!e || ++depth_ > 2000) {
             if (e) --depth_;
             return;
         }
@@ -159,8 +175,8 @@ private:
             auto* base = m ? as<const PathExpr>(m->base) : nullptr;
             if (!base || base->name.text != "HashAlgorithm") continue;
             if (!supportedChecksumAlgorithms().count(m->member.text))
-                diags_.unsupported(m->member.loc, "HashAlgorithm." + m->member.text + " in " +
-                                                      name);
+                diags_.unsupported(m->member.loc,
+                                   "HashAlgorithm." + m->member.text + " in " + name);
         }
     }
 
