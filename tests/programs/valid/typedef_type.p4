@@ -33,7 +33,7 @@ struct headers {
 
 struct flow_meta_t {
     Flow_t flow;
-    Port_t out;
+    Port_t out_port;
 }
 typedef flow_meta_t fm_t;
 
@@ -54,7 +54,7 @@ control VC(inout headers hdr, inout metadata meta) { apply { } }
 
 control Ing(inout headers hdr, inout metadata meta, inout standard_metadata_t sm) {
     action set_out(Port_t p, mac_t m) {
-        meta.fm.out = p;
+        meta.fm.out_port = p;
         hdr.ethernet.dst = m;
     }
     table fwd {
@@ -65,7 +65,7 @@ control Ing(inout headers hdr, inout metadata meta, inout standard_metadata_t sm
     apply {
         meta.fm.flow = (Flow_t)(hdr.ip.src ^ hdr.ip.dst);
         fwd.apply();
-        Port_t p = meta.fm.out;
+        Port_t p = meta.fm.out_port;
         if (p == (Port_t)9w0) {
             p = (Port_t)9w2;
         }
