@@ -359,6 +359,55 @@ V1Switch(P(), V(), I(), E(), C(), D()) main;
     EXPECT_EQ(p.tables[0].keys[0].matchKind, MatchKind::Ternary);
 }
 
+// An action that exits ends the whole control: statements after a switch on its table's
+// action_run, and the branches of `if (t.apply().hit)`, must test the exit flag.
+TEST(IrLower, ExitInATableActionGuardsEverythingAfter) {
+    Lowered l = lowerText(R"(
+#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> a; bit<8> b; }
+struct H { h_t h; }
+struct M { bit<8> x; }
+parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
+    state start { pk.extract(hdr.h); transition accept; }
+}
+control V(inout H hdr, inout M meta) { apply { } }
+control I(inout H hdr, inout M meta, inout standard_metadata_t sm) {
+    action stop() { exit; }
+    action go() { }
+    table t { key = { hdr.h.a: exact; } actions = { stop; go; } }
+    table u { key = { hdr.h.b: exact; } actions = { stop; go; } }
+    apply {
+        switch (t.apply().action_run) {
+            go: { hdr.h.b = 1; }
+        }
+        if (u.apply().hit) {
+            hdr.h.b = 2;
+        }
+        hdr.h.a = 3;
+    }
+}
+control E(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
+control C(inout H hdr, inout M meta) { apply { } }
+control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.h); } }
+V1Switch(P(), V(), I(), E(), C(), D()) main;
+)");
+    ASSERT_TRUE(l.program) << l.diagnostics;
+    const Program& p = *l.program;
+    ASSERT_GE(p.ingress.exitFlag, 0);
+    int guarded = 0;
+    for (const auto& s : p.ingress.stmts) {
+        if (s.kind != StmtKind::Assign || s.dst->kind != ExprKind::Field) continue;
+        const std::string dst = exprToString(p, s.dst);
+        if (dst != "hdr.h.a" && dst != "hdr.h.b") continue;
+        ASSERT_TRUE(s.pred) << dst << " runs unconditionally after an exiting action";
+        EXPECT_NE(exprToString(p, s.pred).find("I.$exit"), std::string::npos)
+            << dst << " is not guarded by the exit flag: " << exprToString(p, s.pred);
+        ++guarded;
+    }
+    EXPECT_EQ(guarded, 3);
+}
+
 TEST(IrLower, UnsupportedIsReportedNotDropped) {
     Lowered l = lowerText(R"(
 #include <core.p4>

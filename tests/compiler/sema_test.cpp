@@ -462,6 +462,15 @@ control C(inout hs_t hs) {
 }
 )");
     EXPECT_ERRORS(c, "t.p4:29:18: error: index 4 is out of bounds for h_t[4]");
+    auto* p = as<const ParserDecl>(c->decl("P"));
+    ASSERT_TRUE(p);
+    auto* extract = as<CallStmt>(p->states.at(0)->stmts.at(0))->call.get();
+    const sema::CallTarget* t = c->checked.callOf(extract);
+    ASSERT_TRUE(t);
+    EXPECT_EQ(t->kind, sema::CallTarget::Kind::ExternMethod);
+    EXPECT_EQ(t->method->params.size(), 1u);
+    ASSERT_EQ(t->typeArgs.size(), 1u);
+    EXPECT_EQ(t->typeArgs[0], c->decl("h_t")->type);
 }
 
 TEST(Sema, UnknownStateInTransition) {
@@ -587,6 +596,8 @@ const bit<4> NIB = (bit<4>)8w0xAB;
 typedef bit<(W + 1)> wide_t;
 const wide_t MAXW = 9w511;
 const bit<16> ROT = 16w1 << 15;
+const int<8> TWOS = 8s0b1010_1010;
+const int<8> MIN = -8s128;
 )");
     EXPECT_CLEAN(c);
     auto v = [&](const char* n) { return *as<const ConstDecl>(c->decl(n))->value; };
@@ -602,6 +613,8 @@ const bit<16> ROT = 16w1 << 15;
     EXPECT_EQ(v("NIB"), 0xB);
     EXPECT_EQ(v("MAXW"), 511);
     EXPECT_EQ(v("ROT"), 0x8000);
+    EXPECT_EQ(v("TWOS"), -86);
+    EXPECT_EQ(v("MIN"), -128);
     EXPECT_EQ(c->decl("wide_t")->type, c->checked.types->bits(9));
 }
 
@@ -704,6 +717,59 @@ control C() {
     EXPECT_EQ(tt->kind, sema::TypeKind::Table);
     EXPECT_EQ(tt->members, (std::vector<std::string>{"NoAction"}));
     EXPECT_EQ(tt->returnType->field("action_run")->type->kind, sema::TypeKind::ActionEnum);
+}
+
+TEST(Sema, SerializableEnumsConvertToTheirUnderlyingType) {
+    auto c = lang(R"(enum bit<16> EtherType { IPV4 = 0x0800, ARP = 0x0806 }
+header eth_t { bit<48> dst; bit<48> src; EtherType type; }
+control C(inout eth_t e, inout bit<16> t, inout bit<8> n) {
+    apply {
+        t = e.type;
+        e.type = EtherType.ARP;
+        e.type = (EtherType)t;
+        if (e.type == EtherType.IPV4 || t == EtherType.ARP) { t = t + 1; }
+        n = e.type;
+        e.type = t;
+    }
+}
+)");
+    EXPECT_ERRORS(c, "t.p4:9:13: error: cannot assign enum EtherType to bit<8>",
+                  "t.p4:10:18: error: cannot assign bit<16> to enum EtherType");
+    EXPECT_EQ(c->decl("eth_t")->type->width, 112);
+}
+
+TEST(Sema, StackNextOnlyInParsersAndMethodsMustBeCalled) {
+    auto c = lang(R"(header h_t { bit<8> f; }
+struct hs_t { h_t[2] s; h_t one; }
+control C(inout hs_t hs) {
+    apply {
+        hs.s.next.f = 1;
+        bool v = hs.one.isValid;
+        hs.s.size = 3;
+    }
+}
+)");
+    EXPECT_ERRORS(c, "t.p4:5:14: error: 'next' can only be used in a parser",
+                  "t.p4:6:25: error: method 'isValid' must be called",
+                  "t.p4:7:9: error: cannot assign to 'size' of a header stack");
+}
+
+TEST(Sema, VerifyAndErrorsInParsers) {
+    auto c = lang(R"(error { NoError, BadVersion }
+extern void verify(in bool check, in error toSignal);
+header h_t { bit<4> version; bit<4> len; }
+struct hs_t { h_t h; }
+parser P(inout hs_t hs) {
+    state start {
+        verify(hs.h.version == 4, error.BadVersion);
+        verify(hs.h.version, error.BadVersion);
+        verify(true, error.Missing);
+        transition accept;
+    }
+}
+)");
+    EXPECT_ERRORS(c, "t.p4:8:16: error: cannot convert bit<4> to bool",
+                  "t.p4:9:28: error: error has no member 'Missing'");
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "driver/summary.hpp"
 #include "ir/dump.hpp"
@@ -45,6 +46,20 @@ bool writeFile(const std::filesystem::path& path, const std::string& text, std::
     return true;
 }
 
+nlohmann::json programJson(const CompileOptions& options) {
+    namespace fs = std::filesystem;
+    auto absolute = [](const std::string& path) {
+        std::error_code ec;
+        fs::path abs = fs::absolute(path, ec);
+        return ec ? path : abs.lexically_normal().string();
+    };
+    nlohmann::json includes = nlohmann::json::array();
+    for (const auto& dir : options.preprocess.includeDirs) includes.push_back(absolute(dir));
+    return {{"source", absolute(options.input)},
+            {"includes", includes},
+            {"defines", options.preprocess.defines}};
+}
+
 }  // namespace
 
 int compile(const CompileOptions& options, std::ostream& out, std::ostream& err) {
@@ -71,6 +86,9 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
     const nlohmann::json p4info = p4info::p4infoJson(*fe->ir);
     if (!writeFile(dir / (name + ".p4info.json"), p4info.dump(2) + "\n", err)) return 1;
     if (options.emitIr && !writeFile(dir / (name + ".ir.txt"), ir::dumpIr(*fe->ir), err)) return 1;
+    // There is no IR reader: `hopsim DIR` recompiles the source this records, with the same
+    // preprocessor options, so a hopc output directory names the program it was built from.
+    if (!writeFile(dir / "program.json", programJson(options).dump(2) + "\n", err)) return 1;
     if (options.summary) out << summarizeP4Info(p4info);
     return 0;
 }

@@ -247,6 +247,7 @@ class Lowering {
     std::set<TableId> applied_;              // tables applied in the current control
     std::vector<ExprPtr>* exits_ = nullptr;  // static exit conditions of the current control
     FieldId exitFlag_ = -1;                  // set when an action of an applied table exits
+    bool applyMayExit_ = false;  // an apply lowered since the last reset has an exiting action
     const ast::ActionDecl* currentAction_ = nullptr;  // lowering an action body for a table
     bool inParser_ = false;
     bool checksumMode_ = false;
@@ -994,8 +995,11 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
     }
     if (auto* c = dyn<CallStmt>(s)) return lowerCallStmt(c->call.get(), pred, s->loc);
     if (auto* i = dyn<IfStmt>(s)) {
+        applyMayExit_ = false;
         ExprPtr cond = lowerExpr(i->cond.get());
         if (!cond) return pred;
+        // `if (t.apply().hit)`: an action of t that exits ends the control, branches included.
+        if (applyMayExit_) pred = andPred(pred, notPred(fieldRef(exitFlag_, 1, false, true)));
         cond = stable(cond, "cond", i->cond->loc);
         ExprPtr thenPred = andPred(pred, cond);
         ExprPtr elsePred = andPred(pred, notPred(cond));
@@ -1066,7 +1070,8 @@ ExprPtr Lowering::lowerSwitch(const SwitchStmt* s, ExprPtr pred) {
             if (auto* callee = dyn<MemberExpr>(call->callee)) {
                 Ref r = resolve(callee->base.get());
                 if (r.kind == Ref::Kind::Table) {
-                    lowerCallStmt(call, pred, call->loc);
+                    // The apply's result predicate carries the exit guard for what follows.
+                    pred = lowerCallStmt(call, pred, call->loc);
                     table = r.table;
                 }
             }
@@ -1273,6 +1278,7 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
                 for (const auto& st : p_.actions[r.action].body)
                     mayExit = mayExit || st.kind == StmtKind::Exit;
             if (mayExit) {
+                applyMayExit_ = true;
                 if (exitFlag_ < 0) {
                     HeaderId h = temporaries(owner_);
                     exitFlag_ = p_.addField(h, owner_ + ".$exit", 1, false, true);

@@ -17,7 +17,7 @@ namespace hop::sema {
 // Limits that keep hostile programs from exhausting memory or the stack.
 constexpr int kMaxWidth = 2048;      // bits in one bit<W>/int<W>/varbit<W>
 constexpr int kMaxStackSize = 4096;  // elements in one header stack
-constexpr int kMaxDepth = 1500;      // expression/statement nesting (flat chains like 1+1+...)
+constexpr int kMaxDepth = 1000;      // expression/statement nesting (flat chains like 1+1+...)
 constexpr int kMaxShift = 4096;      // shift of an arbitrary-precision int constant
 
 // What a name in a scope stands for.
@@ -113,10 +113,15 @@ class Checker {
     const Type* exprInner(ast::Expr* e);
     const Type* path(ast::PathExpr* e);
     const Type* member(ast::MemberExpr* e);
+    [[gnu::noinline]] const Type* memberTyped(ast::MemberExpr* e, const Type* bt);
     const Type* index(ast::IndexExpr* e);
+    [[gnu::noinline]] const Type* indexTyped(ast::IndexExpr* e, const Type* bt, const Type* it);
     const Type* slice(ast::SliceExpr* e);
     const Type* unary(ast::UnaryExpr* e);
     const Type* binary(ast::BinaryExpr* e);
+    [[gnu::noinline]] const Type* binaryTyped(ast::BinaryExpr* e, const Type* lt, const Type* rt);
+    [[gnu::noinline]] const Type* leaf(ast::Expr* e);
+    [[gnu::noinline]] void tooDeep(SourceLoc loc);
     const Type* ternary(ast::TernaryExpr* e);
     const Type* cast(ast::CastExpr* e);
     const Type* call(ast::CallExpr* e);

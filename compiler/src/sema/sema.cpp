@@ -147,8 +147,7 @@ const Type* Checker::resolveType(const TypeRefPtr& ref) {
     }
     if (auto* s = as<SizedTypeRef>(ref)) {
         if (!s->width) return s->kind == SizedTypeRef::Kind::Bit ? types_.bits(1) : nullptr;
-        int min = s->kind == SizedTypeRef::Kind::Varbit ? 1 : 1;
-        auto w = constWidth(s->width.get(), "width", min, kMaxWidth);
+        auto w = constWidth(s->width.get(), "width", 1, kMaxWidth);
         if (!w) return nullptr;
         switch (s->kind) {
             case SizedTypeRef::Kind::Bit:
@@ -436,7 +435,6 @@ void Checker::declare(const DeclPtr& dp, bool topLevel) {
         x->type = t;
         return;
     }
-    (void)topLevel;
 }
 
 static Entity declEntity(Decl* d) {

@@ -251,12 +251,16 @@ std::string Checker::notLValue(Expr* e) {
 // ---------------------------------------------------------------------------------------------
 // Expressions
 
+// Once per program: every enclosing level would otherwise repeat it.
+void Checker::tooDeep(SourceLoc loc) {
+    if (!tooDeep_) diags_.error(loc, "expression is nested too deeply");
+    tooDeep_ = true;
+}
+
 const Type* Checker::expr(Expr* e) {
     if (!e) return nullptr;
     if (depth_ >= kMaxDepth) {
-        // Once per program: every enclosing level would otherwise repeat it.
-        if (!tooDeep_) diags_.error(e->loc, "expression is nested too deeply");
-        tooDeep_ = true;
+        tooDeep(e->loc);
         return nullptr;
     }
     ++depth_;
@@ -267,6 +271,20 @@ const Type* Checker::expr(Expr* e) {
 }
 
 const Type* Checker::exprInner(Expr* e) {
+    if (auto* b = as<BinaryExpr>(e)) return binary(b);
+    if (auto* p = as<PathExpr>(e)) return path(p);
+    if (auto* m = as<MemberExpr>(e)) return member(m);
+    if (auto* i = as<IndexExpr>(e)) return index(i);
+    if (auto* s = as<SliceExpr>(e)) return slice(s);
+    if (auto* u = as<UnaryExpr>(e)) return unary(u);
+    if (auto* t = as<TernaryExpr>(e)) return ternary(t);
+    if (auto* c = as<CastExpr>(e)) return cast(c);
+    if (auto* c = as<CallExpr>(e)) return call(c);
+    return leaf(e);
+}
+
+// Literals, lists and the rest: kept out of exprInner so the recursive frame stays small.
+const Type* Checker::leaf(Expr* e) {
     if (auto* l = as<IntLiteral>(e)) {
         l->constValue = l->value;
         if (l->width == 0) return types_.intType();
@@ -275,7 +293,10 @@ const Type* Checker::exprInner(Expr* e) {
             return nullptr;
         }
         const Type* t = types_.bits(l->width, l->isSigned);
-        if (!fits(l->value, t)) {
+        // A signed literal's digits are its two's complement bits: 8s0xAA is -86 (spec 6.4.3).
+        if (l->isSigned && l->value >= 0 && l->value < pow2(l->width)) {
+            l->constValue = wrap(l->value, t);
+        } else if (!fits(l->value, t)) {
             diags_.error(l->loc, "{} does not fit in {}", printable(l), t->str());
             l->constValue = wrap(l->value, t);
         }
@@ -286,15 +307,6 @@ const Type* Checker::exprInner(Expr* e) {
         return types_.boolType();
     }
     if (as<StringLiteral>(e)) return types_.stringType();
-    if (auto* p = as<PathExpr>(e)) return path(p);
-    if (auto* m = as<MemberExpr>(e)) return member(m);
-    if (auto* i = as<IndexExpr>(e)) return index(i);
-    if (auto* s = as<SliceExpr>(e)) return slice(s);
-    if (auto* u = as<UnaryExpr>(e)) return unary(u);
-    if (auto* b = as<BinaryExpr>(e)) return binary(b);
-    if (auto* t = as<TernaryExpr>(e)) return ternary(t);
-    if (auto* c = as<CastExpr>(e)) return cast(c);
-    if (auto* c = as<CallExpr>(e)) return call(c);
     if (auto* l = as<ListExpr>(e)) {
         Type* t = types_.make(TypeKind::Tuple, "tuple");
         bool ok = true;
@@ -352,8 +364,9 @@ const Type* Checker::path(PathExpr* e) {
     return d->type;
 }
 
-const Type* Checker::member(MemberExpr* e) {
-    const Type* bt = expr(e->base.get());
+const Type* Checker::member(MemberExpr* e) { return memberTyped(e, expr(e->base.get())); }
+
+const Type* Checker::memberTyped(MemberExpr* e, const Type* bt) {
     if (!bt) return nullptr;
     const std::string& m = e->member.text;
     if (typeNames_.count(e->base.get())) {
@@ -412,14 +425,20 @@ const Type* Checker::member(MemberExpr* e) {
 
 const Type* Checker::index(IndexExpr* e) {
     const Type* bt = expr(e->base.get());
-    const Type* it = expr(e->index.get());
+    return indexTyped(e, bt, expr(e->index.get()));
+}
+
+const Type* Checker::indexTyped(IndexExpr* e, const Type* bt, const Type* it) {
     if (!bt || !it) return nullptr;
     const Type* in = numeric(it);
     if (!isNumeric(in) || in->isSigned) {
         diags_.error(e->index->loc, "index must be an unsigned integer, not {}", it->str());
         return nullptr;
     }
-    if (in->kind == TypeKind::Int) convert(e->index.get(), types_.bits(32), Conv::Other);
+    // An int index becomes bit<32>; one too large for that is reported as out of bounds below.
+    const auto& iv = e->index->constValue;
+    if (in->kind == TypeKind::Int && iv && *iv >= 0 && *iv < (BigInt(1) << 32))
+        e->index->type = types_.bits(32);
     const std::optional<BigInt>& v = e->index->constValue;
     if (bt->kind == TypeKind::Stack) {
         if (v && (*v < 0 || *v >= bt->size)) {
@@ -525,16 +544,21 @@ const Type* Checker::commonType(Expr* site, const char* op, Expr* l, Expr* r) {
     return nullptr;
 }
 
+// Only the two recursive calls live in this frame: flat operator chains (1 + 1 + ... + 1) nest
+// as deep as they are long, so everything else is in binaryTyped's frame, which is not on the
+// recursion path.
 const Type* Checker::binary(BinaryExpr* e) {
+    const Type* lt = expr(e->lhs.get());
+    const Type* rt = expr(e->rhs.get());
+    return binaryTyped(e, lt, rt);
+}
+
+const Type* Checker::binaryTyped(BinaryExpr* e, const Type* lt, const Type* rt) {
     const char* op = opText(e->op);
     if (e->op == BinaryOp::Mask || e->op == BinaryOp::Range) {
         diags_.error(e->loc, "'{}' can only be used in a keyset", op);
-        expr(e->lhs.get());
-        expr(e->rhs.get());
         return nullptr;
     }
-    const Type* lt = expr(e->lhs.get());
-    const Type* rt = expr(e->rhs.get());
     if (!lt || !rt) return nullptr;
     const auto& lv = e->lhs->constValue;
     const auto& rv = e->rhs->constValue;

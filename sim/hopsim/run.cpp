@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/hopsim/run.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "runtime/tables/entry.hpp"
+#include "sim/hopsim/pcap_io.hpp"
+#include "sim/hopsim/trace.hpp"
+
+namespace hop::hopsim {
+
+namespace fs = std::filesystem;
+
+bool loadBmv2Commands(sim::Model& model, const std::string& path, std::ostream& err) {
+    std::ifstream in(path);
+    if (!in) {
+        err << path << ": error: cannot read the file\n";
+        return false;
+    }
+    std::string line;
+    int lineNo = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        size_t start = 0;
+        while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) {
+            ++start;
+        }
+        if (start == line.size() || line[start] == '#') continue;
+        const tables::Origin origin{path, lineNo, static_cast<int>(start) + 1};
+        tables::ParseError parseError;
+        auto command =
+            tables::parseBmv2Command(model.program(), line.substr(start), origin, parseError);
+        if (!command) {
+            err << parseError.str() << "\n";
+            return false;
+        }
+        std::string message;
+        if (!model.apply(*command, message)) {
+            err << fmt::format("{}:{}:{}: error: {}\n", path, lineNo, start + 1, message);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool loadRuntimeJson(sim::Model& model, const std::string& path, std::ostream& err) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        err << path << ": error: cannot read the file\n";
+        return false;
+    }
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    const std::string text = buffer.str();
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        // nlohmann reports a byte offset; users want a line and column.
+        size_t offset = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
+        int line = 1, col = 1;
+        for (size_t i = 0; i < offset; ++i) {
+            if (text[i] == '\n') {
+                ++line;
+                col = 1;
+            } else {
+                ++col;
+            }
+        }
+        std::string what = e.what();
+        // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
+        if (auto colon = what.find(": "); colon != std::string::npos) {
+            what = what.substr(colon + 2);
+        }
+        err << fmt::format("{}:{}:{}: error: malformed JSON: {}\n", path, line, col, what);
+        return false;
+    }
+    tables::ParseError parseError;
+    auto commands = tables::parseRuntimeJson(model.program(), doc, path, parseError);
+    if (!commands) {
+        err << parseError.str() << "\n";
+        return false;
+    }
+    for (size_t i = 0; i < commands->size(); ++i) {
+        std::string message;
+        if (!model.apply((*commands)[i], message)) {
+            err << fmt::format("{}: error: table_entries[{}]: {}\n", path, i, message);
+            return false;
+        }
+    }
+    return true;
+}
+
+bool parsePortFile(const std::string& text, std::pair<uint32_t, std::string>& result,
+                   std::string& error) {
+    const size_t eq = text.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == text.size()) {
+        error = fmt::format("'{}' is not PORT=FILE.pcap", text);
+        return false;
+    }
+    const std::string port = text.substr(0, eq);
+    if (!std::all_of(port.begin(), port.end(), [](char c) { return std::isdigit(c); }) ||
+        port.size() > 4 || std::stoul(port) >= sim::kDropPort) {
+        error = fmt::format("'{}' is not a port number (0..{})", port, sim::kDropPort - 1);
+        return false;
+    }
+    result = {static_cast<uint32_t>(std::stoul(port)), text.substr(eq + 1)};
+    return true;
+}
+
+namespace {
+
+struct Input {
+    uint32_t port;
+    size_t fileIndex;
+    size_t packetIndex;
+    PcapPacket packet;
+};
+
+constexpr size_t kProgressMinimum = 100000;
+constexpr size_t kProgressStep = 10000;
+
+struct PortCounts {
+    uint64_t in = 0, out = 0;
+};
+
+}  // namespace
+
+int runPcaps(sim::Model& model, const RunOptions& options, std::ostream& out, std::ostream& err) {
+    std::vector<Input> inputs;
+    std::map<uint32_t, PortCounts> ports;
+    for (size_t f = 0; f < options.inputs.size(); ++f) {
+        const auto& [port, path] = options.inputs[f];
+        std::vector<PcapPacket> packets;
+        std::string error;
+        if (!readPcap(path, packets, error)) {
+            err << error << "\n";
+            return 1;
+        }
+        ports[port];
+        for (size_t i = 0; i < packets.size(); ++i) {
+            if (packets[i].wireLength > packets[i].bytes.size()) {
+                err << fmt::format(
+                    "{}: warning: packet {} was captured truncated ({} of {} "
+                    "bytes); the captured bytes are used\n",
+                    path, i + 1, packets[i].bytes.size(), packets[i].wireLength);
+            }
+            inputs.push_back({port, f, i, std::move(packets[i])});
+        }
+    }
+    std::stable_sort(inputs.begin(), inputs.end(), [](const Input& a, const Input& b) {
+        return std::tie(a.packet.seconds, a.packet.micros) <
+               std::tie(b.packet.seconds, b.packet.micros);
+    });
+
+    std::error_code ec;
+    fs::create_directories(options.outDir, ec);
+    if (ec) {
+        err << fmt::format("{}: error: cannot create the output directory: {}\n", options.outDir,
+                           ec.message());
+        return 1;
+    }
+
+    std::map<uint32_t, std::vector<PcapPacket>> outputs;
+    std::map<std::string, uint64_t> drops, punts;
+    uint64_t forwarded = 0, dropped = 0, punted = 0, sentOut = 0;
+    // Long runs show progress on a terminal (never in logs or pipes, where it would be noise).
+    const bool showProgress =
+        !options.tracePackets && ::isatty(STDERR_FILENO) && inputs.size() >= kProgressMinimum;
+    for (size_t n = 0; n < inputs.size(); ++n) {
+        if (showProgress && n % kProgressStep == 0) {
+            err << fmt::format("\r{} of {} packets ({}%)", n, inputs.size(),
+                               n * 100 / inputs.size())
+                << std::flush;
+        }
+        const Input& input = inputs[n];
+        ports[input.port].in++;
+        sim::Packet packet{input.port, input.packet.bytes};
+        sim::Result result = model.process(packet, options.tracePackets);
+        if (options.tracePackets) {
+            printTrace(out,
+                       fmt::format("packet {} ({} #{})", n + 1,
+                                   options.inputs[input.fileIndex].second, input.packetIndex + 1),
+                       packet, result);
+        }
+        if (!result.error.empty()) {
+            err << fmt::format("{}: packet {}: error: {}\n", options.inputs[input.fileIndex].second,
+                               input.packetIndex + 1, result.error);
+        }
+        switch (result.decision.kind) {
+            case sim::Decision::Kind::Forward:
+                ++forwarded;
+                break;
+            case sim::Decision::Kind::Drop:
+                ++dropped;
+                ++drops[result.decision.reason.empty() ? "unknown" : result.decision.reason];
+                break;
+            case sim::Decision::Kind::Punt:
+                ++punted;
+                ++punts[result.decision.reason.empty() ? "no reason field"
+                                                       : "reason " + result.decision.reason];
+                break;
+        }
+        for (auto& output : result.outputs) {
+            ports[output.port].out++;
+            ++sentOut;
+            PcapPacket written;
+            written.seconds = input.packet.seconds;
+            written.micros = input.packet.micros;
+            written.bytes = std::move(output.bytes);
+            written.wireLength = static_cast<uint32_t>(written.bytes.size());
+            outputs[output.port].push_back(std::move(written));
+        }
+    }
+
+    if (showProgress) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+
+    for (const auto& [port, counts] : ports) {
+        const std::string path =
+            (fs::path(options.outDir) / fmt::format("port{}.pcap", port)).string();
+        PcapWriter writer;
+        std::string error;
+        if (!writer.open(path, error)) {
+            err << error << "\n";
+            return 1;
+        }
+        for (const auto& packet : outputs[port]) writer.write(packet);
+        if (!writer.close(error)) {
+            err << error << "\n";
+            return 1;
+        }
+    }
+
+    out << fmt::format("{} packets in: {} forwarded, {} dropped, {} punted; {} packets out\n",
+                       inputs.size(), forwarded, dropped, punted, sentOut);
+    out << fmt::format("  {:>5}  {:>8}  {:>8}  {}\n", "port", "in", "out", "file");
+    for (const auto& [port, counts] : ports) {
+        out << fmt::format("  {:>5}  {:>8}  {:>8}  {}\n", port, counts.in, counts.out,
+                           (fs::path(options.outDir) / fmt::format("port{}.pcap", port)).string());
+    }
+    if (!drops.empty()) {
+        out << "drops:\n";
+        for (const auto& [reason, count] : drops) {
+            out << fmt::format("  {:>8}  {}\n", count, reason);
+        }
+    }
+    if (!punts.empty()) {
+        out << "punts:\n";
+        for (const auto& [reason, count] : punts) {
+            out << fmt::format("  {:>8}  {}\n", count, reason);
+        }
+    }
+    return 0;
+}
+
+}  // namespace hop::hopsim

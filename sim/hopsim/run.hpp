@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: Apache-2.0
+// `hopsim run`: table entries from command files, pcap files in per port, pcap files out per
+// port, and a summary of what happened (packets per port, drops and punts by reason).
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "sim/model/model.hpp"
+
+namespace hop::hopsim {
+
+// BMv2 CLI lines (`table_add ...`); blank lines and `#` comments skipped. Errors are printed
+// as `file:line:col: error: message`; false on the first one.
+bool loadBmv2Commands(sim::Model& model, const std::string& path, std::ostream& err);
+// The P4 tutorials' runtime JSON (`table_entries`).
+bool loadRuntimeJson(sim::Model& model, const std::string& path, std::ostream& err);
+
+struct RunOptions {
+    std::vector<std::pair<uint32_t, std::string>> inputs;  // port, pcap file
+    std::string outDir;
+    bool tracePackets = false;
+};
+
+// Parses `PORT=FILE`; false with a message.
+bool parsePortFile(const std::string& text, std::pair<uint32_t, std::string>& result,
+                   std::string& error);
+
+// Reads the inputs, interleaves them by timestamp (ties: the order of --in, then file order),
+// runs every packet, writes OUT_DIR/port<N>.pcap for every input and output port and prints the
+// summary to `out`. Returns 0, or 1 after printing an error.
+int runPcaps(sim::Model& model, const RunOptions& options, std::ostream& out, std::ostream& err);
+
+}  // namespace hop::hopsim

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: Apache-2.0
+// hopsim as users run it: exit codes, located errors, pcap files in and out, the summary.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "sim/hopsim/pcap_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kSource = HOP_SOURCE_DIR;
+const std::string kBasic = kSource + "/examples/basic.p4";
+const std::string kRouter = kSource + "/examples/router.p4";
+
+struct Outcome {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string readText(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::string firstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+class HopsimCli : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = fs::temp_directory_path() /
+               ("hopsim_cli_" +
+                std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "_" +
+                std::to_string(::getpid()));
+        fs::remove_all(dir_);
+        fs::create_directories(dir_);
+    }
+    void TearDown() override { fs::remove_all(dir_); }
+
+    fs::path write(const std::string& name, const std::string& text) {
+        const fs::path path = dir_ / name;
+        std::ofstream(path, std::ios::binary) << text;
+        return path;
+    }
+
+    Outcome hopsim(const std::string& args) {
+        const fs::path out = dir_ / "stdout.txt", err = dir_ / "stderr.txt";
+        const std::string command =
+            std::string(HOP_HOPSIM) + " " + args + " >" + out.string() + " 2>" + err.string();
+        const int status = std::system(command.c_str());
+        Outcome run;
+        run.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        run.out = readText(out);
+        run.err = readText(err);
+        return run;
+    }
+
+    fs::path dir_;
+};
+
+// A UDP packet from 198.51.100.10 to `dst` as Ethernet frame bytes (checksum correct for
+// 192.0.2.20 only; basic.p4 recomputes it anyway).
+std::vector<uint8_t> hex(std::string text) {
+    std::vector<uint8_t> bytes;
+    std::erase(text, ' ');
+    for (size_t i = 0; i + 1 < text.size(); i += 2) {
+        bytes.push_back(static_cast<uint8_t>(std::stoi(text.substr(i, 2), nullptr, 16)));
+    }
+    return bytes;
+}
+
+const char* kToRoutedHost =
+    "00000000000100000000000a0800 450000210001000040118e79c633640ac0000214 "
+    "04d2162e000d000068656c6c6f";
+const char* kForwardedToPort2 =
+    "0000000002020000000000010800 45000021000100003f118f79c633640ac0000214 "
+    "04d2162e000d000068656c6c6f";
+// 192.0.2.20 -> 192.1.2.20: no route in basic.runtime.json, dropped.
+const char* kToNowhere =
+    "00000000000100000000000a0800 450000210001000040118d79c633640ac0010214 "
+    "04d2162e000d000068656c6c6f";
+const char* kArp =
+    "ffffffffffff00000000000a0806 0001080006040001 00000000000ac633640a 000000000000c6336401";
+
+TEST_F(HopsimCli, UsageErrorsExitTwo) {
+    EXPECT_EQ(hopsim("").code, 2);
+    EXPECT_EQ(hopsim("stf " + kBasic).code, 2);
+    EXPECT_EQ(hopsim("frobnicate").code, 2);
+    EXPECT_EQ(hopsim("stf " + kBasic + " x.stf --engine bogus").code, 2);
+    EXPECT_EQ(hopsim("run " + kBasic + " --out-dir " + dir_.string()).code, 2);  // no --in
+    Outcome bad = hopsim("run " + kBasic + " --in 0in.pcap --out-dir " + dir_.string());
+    EXPECT_EQ(bad.code, 2);
+    EXPECT_EQ(firstLine(bad.err), "hopsim: error: --in '0in.pcap' is not PORT=FILE.pcap");
+    bad = hopsim("run " + kBasic + " --in 600=in.pcap --out-dir " + dir_.string());
+    EXPECT_EQ(firstLine(bad.err), "hopsim: error: --in '600' is not a port number (0..510)");
+    EXPECT_EQ(hopsim("--help").code, 0);
+}
+
+TEST_F(HopsimCli, RtlEngineIsNotYetAvailable) {
+    const fs::path stf = write("t.stf", "wait\n");
+    Outcome run = hopsim("stf " + kBasic + " " + stf.string() + " --engine rtl");
+    EXPECT_EQ(run.code, 2);
+    EXPECT_EQ(firstLine(run.err),
+              "hopsim: error: --engine rtl is not available yet (the Verilated pipeline comes "
+              "later); use --engine model");
+}
+
+TEST_F(HopsimCli, StfPassAndFail) {
+    Outcome pass = hopsim("stf " + kBasic + " " + kSource + "/tests/stf/basic-forward.stf");
+    EXPECT_EQ(pass.code, 0) << pass.out << pass.err;
+    EXPECT_NE(pass.out.find("PASS: "), std::string::npos);
+
+    const fs::path stf = write(
+        "wrong.stf",
+        "add ipv4_lpm dstAddr:0xc0000200/24 ipv4_forward(dstAddr:0x000000000202, port:2)\n" +
+            std::string("packet 0 ") + kToRoutedHost + "\nexpect 3 " + kForwardedToPort2 + "\n");
+    Outcome fail = hopsim("stf " + kBasic + " " + stf.string() + " --engine model");
+    EXPECT_EQ(fail.code, 1);
+    EXPECT_NE(fail.out.find(stf.string() +
+                            ":3:1: error: port 3, packet 1: expected packet did not arrive"),
+              std::string::npos)
+        << fail.out;
+    EXPECT_NE(fail.out.find(stf.string() + ":2:1: error: port 2, packet 1: unexpected packet"),
+              std::string::npos)
+        << fail.out;
+    EXPECT_NE(fail.out.find("FAIL: "), std::string::npos);
+}
+
+TEST_F(HopsimCli, MalformedStfIsLocated) {
+    const fs::path stf = write("bad.stf", "# comment\npacket 0 00zz\n");
+    Outcome run = hopsim("stf " + kBasic + " " + stf.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err, stf.string() + ":2:12: error: unexpected character 'z' in packet data\n");
+
+    const fs::path table = write("table.stf", "\n\nadd no_such_table k:1 nop()\n");
+    run = hopsim("stf " + kBasic + " " + table.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err, table.string() + ":3:5: error: unknown table 'no_such_table'\n");
+
+    // The table refuses the entry (a duplicate): located at the line that adds it.
+    const std::string add =
+        "add ipv4_lpm dstAddr:0xc0000200/24 ipv4_forward(dstAddr:0x000000000202, port:2)\n";
+    const fs::path dup = write("dup.stf", add + add);
+    run = hopsim("stf " + kBasic + " " + dup.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err, dup.string() +
+                           ":2:1: error: duplicate entry in table 'MyIngress.ipv4_lpm' (same "
+                           "match as entry 0)\n");
+
+    run = hopsim("stf " + kBasic + " " + (dir_ / "missing.stf").string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(firstLine(run.err),
+              (dir_ / "missing.stf").string() + ": error: cannot read the file");
+}
+
+TEST_F(HopsimCli, ProgramErrors) {
+    const fs::path stf = write("t.stf", "wait\n");
+    Outcome run = hopsim("stf " + (dir_ / "nothere.p4").string() + " " + stf.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(firstLine(run.err), (dir_ / "nothere.p4").string() +
+                                      ": error: no such file or "
+                                      "directory");
+    const fs::path p4 = write("broken.p4", "#include <v1model.p4>\ncontrol C( { }\n");
+    run = hopsim("stf " + p4.string() + " " + stf.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err.rfind(p4.string() + ":2:", 0), 0u) << run.err;
+    run = hopsim("stf " + dir_.string() + " " + stf.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_NE(run.err.find("not a hopc output directory"), std::string::npos) << run.err;
+}
+
+TEST_F(HopsimCli, HopcOutputDirectory) {
+    const fs::path out = dir_ / "basic-out";
+    const std::string hopc = std::string(HOP_HOPC) + " " + kBasic + " -o " + out.string();
+    ASSERT_EQ(std::system(hopc.c_str()), 0);
+    ASSERT_TRUE(fs::exists(out / "program.json"));
+    Outcome run =
+        hopsim("stf " + out.string() + " " + kSource + "/tests/stf/basic-lpm-longest.stf");
+    EXPECT_EQ(run.code, 0) << run.out << run.err;
+}
+
+TEST_F(HopsimCli, TracePackets) {
+    Outcome run =
+        hopsim("stf " + kBasic + " " + kSource + "/tests/stf/basic-forward.stf --trace-packets");
+    EXPECT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("packet 1 ("), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("  decision: forwarded to port 2"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("  table MyIngress.ipv4_lpm"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("  decision: dropped"), std::string::npos) << run.out;
+}
+
+TEST_F(HopsimCli, RunWritesPcapsAndSummary) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in0.pcap").string(), error)) << error;
+    writer.write({100, 0, hex(kToRoutedHost), 0});
+    writer.write({102, 0, hex(kArp), 0});
+    ASSERT_TRUE(writer.close(error));
+    ASSERT_TRUE(writer.open((dir_ / "in1.pcap").string(), error)) << error;
+    writer.write({101, 0, hex(kToNowhere), 0});
+    ASSERT_TRUE(writer.close(error));
+
+    const fs::path out = dir_ / "out";
+    Outcome run =
+        hopsim("run " + kBasic + " --engine model --in 0=" + (dir_ / "in0.pcap").string() +
+               " --in 1=" + (dir_ / "in1.pcap").string() + " --out-dir " + out.string() +
+               " --runtime-json " + kSource + "/tests/stf/run/basic.runtime.json");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_EQ(firstLine(run.out), "3 packets in: 2 forwarded, 1 dropped, 0 punted; 2 packets out");
+    EXPECT_NE(run.out.find("drops:\n"), std::string::npos) << run.out;
+
+    std::vector<hop::hopsim::PcapPacket> packets;
+    ASSERT_TRUE(hop::hopsim::readPcap((out / "port2.pcap").string(), packets, error)) << error;
+    ASSERT_EQ(packets.size(), 1u);
+    EXPECT_EQ(packets[0].bytes, hex(kForwardedToPort2));
+    EXPECT_EQ(packets[0].seconds, 100);
+    packets.clear();
+    ASSERT_TRUE(hop::hopsim::readPcap((out / "port0.pcap").string(), packets, error)) << error;
+    ASSERT_EQ(packets.size(), 1u);  // the ARP frame: not IPv4, egress_spec stays 0
+    EXPECT_EQ(packets[0].bytes, hex(kArp));
+    packets.clear();
+    ASSERT_TRUE(hop::hopsim::readPcap((out / "port1.pcap").string(), packets, error)) << error;
+    EXPECT_TRUE(packets.empty());
+}
+
+TEST_F(HopsimCli, RunInterleavesInputsByTimestamp) {
+    // Three packets to the same output port, from two input files; the identification field
+    // (bytes 18-19 of the frame) tells them apart. Output order must follow the timestamps.
+    auto withId = [](int id) {
+        std::vector<uint8_t> bytes = hex(kToRoutedHost);
+        bytes[19] = static_cast<uint8_t>(id);
+        return bytes;
+    };
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "a.pcap").string(), error)) << error;
+    writer.write({5, 100, withId(1), 0});
+    writer.write({5, 300, withId(3), 0});
+    ASSERT_TRUE(writer.close(error));
+    ASSERT_TRUE(writer.open((dir_ / "b.pcap").string(), error)) << error;
+    writer.write({5, 200, withId(2), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path out = dir_ / "out";
+    Outcome run = hopsim("run " + kBasic + " --in 3=" + (dir_ / "a.pcap").string() +
+                         " --in 4=" + (dir_ / "b.pcap").string() + " --out-dir " + out.string() +
+                         " --runtime-json " + kSource + "/tests/stf/run/basic.runtime.json" +
+                         " --cpu-port 2");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    // --cpu-port 2 makes every packet that leaves on port 2 a punt in the summary.
+    EXPECT_EQ(firstLine(run.out), "3 packets in: 0 forwarded, 0 dropped, 3 punted; 3 packets out");
+    std::vector<hop::hopsim::PcapPacket> packets;
+    ASSERT_TRUE(hop::hopsim::readPcap((out / "port2.pcap").string(), packets, error)) << error;
+    ASSERT_EQ(packets.size(), 3u);
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(packets[i].bytes[19], i + 1);
+        EXPECT_EQ(packets[i].micros, 100 * (i + 1));
+    }
+}
+
+TEST_F(HopsimCli, RunReportsPunts) {
+    // An ARP request on port 1 of router.p4 with a MAC on the port: punted with reason 1.
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in.pcap").string(), error)) << error;
+    writer.write({1, 0, hex(kArp), 0});
+    ASSERT_TRUE(writer.close(error));
+    Outcome run =
+        hopsim("run " + kRouter + " --engine model --in 1=" + (dir_ / "in.pcap").string() +
+               " --out-dir " + (dir_ / "out").string() + " --commands " + kSource +
+               "/tests/stf/run/router.commands --trace-packets");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("1 packets in: 0 forwarded, 0 dropped, 1 punted; 1 packets out"),
+              std::string::npos)
+        << run.out;
+    EXPECT_NE(run.out.find("punts:\n"), std::string::npos) << run.out;
+    EXPECT_TRUE(fs::exists(dir_ / "out" / "port510.pcap"));
+}
+
+TEST_F(HopsimCli, MalformedCommandFilesAreLocated) {
+    const fs::path in = dir_ / "in.pcap";
+    {
+        hop::hopsim::PcapWriter writer;
+        std::string error;
+        ASSERT_TRUE(writer.open(in.string(), error));
+        ASSERT_TRUE(writer.close(error));
+    }
+    const std::string base =
+        "run " + kBasic + " --in 0=" + in.string() + " --out-dir " + (dir_ / "out").string();
+    const fs::path cmds =
+        write("cmds.txt",
+              "# routes\n"
+              "table_add ipv4_lpm ipv4_forward 192.0.2.0/24 => 00:00:00:00:02:02 2\n"
+              "  table_add ipv4_lpm no_such_action 192.0.3.0/24 =>\n");
+    Outcome run = hopsim(base + " --commands " + cmds.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err, cmds.string() +
+                           ":3:22: error: unknown action 'no_such_action' for table "
+                           "'MyIngress.ipv4_lpm'\n");
+
+    const fs::path dup = write("dup.txt",
+                               "table_add ipv4_lpm drop 192.0.2.0/24 =>\n"
+                               "table_add ipv4_lpm drop 192.0.2.0/24 =>\n");
+    run = hopsim(base + " --commands " + dup.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err, dup.string() +
+                           ":2:1: error: duplicate entry in table 'MyIngress.ipv4_lpm' "
+                           "(same match as entry 0)\n");
+
+    const fs::path json = write("rt.json", "{\n  \"table_entries\": [\n    {,\n  ]\n}\n");
+    run = hopsim(base + " --runtime-json " + json.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err, json.string() +
+                           ":3:6: error: malformed JSON: syntax error while parsing object key - "
+                           "unexpected ','; expected string literal\n");
+
+    const fs::path entries = write(
+        "entries.json", R"({"table_entries": [{"table": "MyIngress.nope", "action_name": "x"}]})");
+    run = hopsim(base + " --runtime-json " + entries.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err,
+              entries.string() + ":1: error: table_entries[0]: unknown table 'MyIngress.nope'\n");
+
+    run = hopsim("run " + kBasic + " --in 0=" + (dir_ / "missing.pcap").string() + " --out-dir " +
+                 (dir_ / "out").string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_NE(run.err.find("cannot read the pcap file"), std::string::npos) << run.err;
+}
+
+}  // namespace
