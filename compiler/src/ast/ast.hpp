@@ -105,7 +105,7 @@ struct TupleTypeRef : TypeRef {
 // Expressions.
 
 struct Expr : Node {
-    const sema::Type* type = nullptr;   // sema: the expression's type
+    const sema::Type* type = nullptr;  // sema: the expression's type
     std::optional<BigInt> constValue;  // sema: value when a compile-time integer/bool constant
 };
 
@@ -153,9 +153,27 @@ struct UnaryExpr : Expr {
 };
 
 enum class BinaryOp {
-    Mul, Div, Mod, Add, Sub, AddSat, SubSat, Shl, Shr,
-    Le, Ge, Lt, Gt, Eq, Ne,
-    BitAnd, BitXor, BitOr, Concat, LAnd, LOr,
+    Mul,
+    Div,
+    Mod,
+    Add,
+    Sub,
+    AddSat,
+    SubSat,
+    Shl,
+    Shr,
+    Le,
+    Ge,
+    Lt,
+    Gt,
+    Eq,
+    Ne,
+    BitAnd,
+    BitXor,
+    BitOr,
+    Concat,
+    LAnd,
+    LOr,
     Mask,   // &&& (keysets only)
     Range,  // ..  (keysets only)
 };
@@ -175,7 +193,7 @@ struct CastExpr : Expr {
 
 struct Argument {
     std::optional<Name> name;  // named argument `f = e`
-    ExprPtr value;              // nullptr for `_` (don't care)
+    ExprPtr value;             // nullptr for `_` (don't care)
     SourceLoc loc;
 };
 
@@ -370,8 +388,8 @@ struct ActionRef {
 struct TableEntry {
     Annotations annotations;
     bool isConst = false;
-    ExprPtr priority;              // `priority = N:`, may be null
-    std::vector<ExprPtr> keyset;   // one per key, or a single DefaultExpr / DontCareExpr
+    ExprPtr priority;             // `priority = N:`, may be null
+    std::vector<ExprPtr> keyset;  // one per key, or a single DefaultExpr / DontCareExpr
     ActionRef action;
     SourceLoc loc;
 };
