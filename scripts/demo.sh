@@ -13,3 +13,11 @@ for p4 in "$root"/examples/*.p4; do
     "$root/build/bin/hopc" "$p4" -o "$out/$name" --emit ir --summary
     echo "   wrote $(cd "$out/$name" && ls | tr '\n' ' ')"
 done
+
+echo
+echo "== hopsim: the P4 tutorials' basic behaviours on examples/basic.p4 (reference model)"
+"$root/build/bin/hopsim" stf "$root/examples/basic.p4" "$root/tests/stf/basic-lpm-longest.stf"
+echo
+echo "== hopsim: why was this packet punted? (router.p4, TTL 1, traced)"
+"$root/build/bin/hopsim" stf "$root/examples/router.p4" "$root/tests/stf/router-punt-ttl.stf" \
+    --trace-packets | head -n 40
