@@ -4,6 +4,7 @@
 #include "ir/ir.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -170,7 +171,7 @@ Lowered lowerFile(const std::string& relPath) {
 
 Lowered lowerText(const std::string& text) {
     Lowered out;
-    std::string path = ::testing::TempDir() + "/ir_test_input.p4";
+    std::string path = ::testing::TempDir() + "/ir_test_input_" + std::to_string(getpid()) + ".p4";
     std::ofstream(path) << text;
     PreprocessOptions pp;
     pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";

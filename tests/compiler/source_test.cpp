@@ -3,6 +3,7 @@
 #include "source/source.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -82,7 +83,7 @@ TEST(Diagnostics, StopsCountingAfterTheLimit) {
 
 TEST(Preprocess, RunsCppWithIncludesAndDefines) {
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / "hop_pp_test";
+    fs::path dir = fs::temp_directory_path() / ("hop_pp_test_" + std::to_string(getpid()));
     fs::create_directories(dir / "inc");
     std::ofstream(dir / "inc" / "h.p4") << "const bit<8> FROM_HEADER = 1;\n";
     std::ofstream(dir / "m.p4")
@@ -105,7 +106,7 @@ TEST(Preprocess, RunsCppWithIncludesAndDefines) {
 
 TEST(Preprocess, ReportsCppErrors) {
     namespace fs = std::filesystem;
-    fs::path dir = fs::temp_directory_path() / "hop_pp_test2";
+    fs::path dir = fs::temp_directory_path() / ("hop_pp_test2_" + std::to_string(getpid()));
     fs::create_directories(dir);
     std::ofstream(dir / "bad.p4") << "#if\n";
     std::string err;

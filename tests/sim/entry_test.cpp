@@ -4,6 +4,7 @@
 #include "runtime/tables/entry.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -70,7 +71,7 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
 class EntryTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        std::string path = ::testing::TempDir() + "/entry_test.p4";
+        std::string path = ::testing::TempDir() + "/entry_test_" + std::to_string(getpid()) + ".p4";
         std::ofstream(path) << kProgram;
         PreprocessOptions pp;
         pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";

@@ -5,6 +5,7 @@
 #include "sim/model/model.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <memory>
@@ -42,7 +43,8 @@ std::unique_ptr<Frontend> compileExample(const std::string& name) {
 
 std::unique_ptr<Frontend> compileText(const std::string& text) {
     static int counter = 0;
-    std::string path = ::testing::TempDir() + "/model_test_" + std::to_string(++counter) + ".p4";
+    std::string path = ::testing::TempDir() + "/model_test_" + std::to_string(getpid()) + "_" +
+                       std::to_string(++counter) + ".p4";
     std::ofstream(path) << text;
     return compileFile(path);
 }
