@@ -76,58 +76,6 @@ std::string show(const TypeRefPtr& t) {
     return "<?type>";
 }
 
-const char* binaryText(BinaryOp op) {
-    switch (op) {
-        case BinaryOp::Mul:
-            return "*";
-        case BinaryOp::Div:
-            return "/";
-        case BinaryOp::Mod:
-            return "%";
-        case BinaryOp::Add:
-            return "+";
-        case BinaryOp::Sub:
-            return "-";
-        case BinaryOp::AddSat:
-            return "|+|";
-        case BinaryOp::SubSat:
-            return "|-|";
-        case BinaryOp::Shl:
-            return "<<";
-        case BinaryOp::Shr:
-            return ">>";
-        case BinaryOp::Le:
-            return "<=";
-        case BinaryOp::Ge:
-            return ">=";
-        case BinaryOp::Lt:
-            return "<";
-        case BinaryOp::Gt:
-            return ">";
-        case BinaryOp::Eq:
-            return "==";
-        case BinaryOp::Ne:
-            return "!=";
-        case BinaryOp::BitAnd:
-            return "&";
-        case BinaryOp::BitXor:
-            return "^";
-        case BinaryOp::BitOr:
-            return "|";
-        case BinaryOp::Concat:
-            return "++";
-        case BinaryOp::LAnd:
-            return "&&";
-        case BinaryOp::LOr:
-            return "||";
-        case BinaryOp::Mask:
-            return "&&&";
-        case BinaryOp::Range:
-            return "..";
-    }
-    return "?";
-}
-
 std::string show(const ExprPtr& e) {
     if (!e) return "<null>";
     if (auto* i = as<IntLiteral>(e)) return i->text;
@@ -146,7 +94,8 @@ std::string show(const ExprPtr& e) {
         return std::string("(") + op + " " + show(u->operand) + ")";
     }
     if (auto* b = as<BinaryExpr>(e))
-        return std::string("(") + binaryText(b->op) + " " + show(b->lhs) + " " + show(b->rhs) + ")";
+        return std::string("(") + ast::spelling(b->op) + " " + show(b->lhs) + " " + show(b->rhs) +
+               ")";
     if (auto* t = as<TernaryExpr>(e))
         return "(? " + show(t->cond) + " " + show(t->then) + " " + show(t->otherwise) + ")";
     if (auto* c = as<CastExpr>(e)) return "(cast " + show(c->target) + " " + show(c->operand) + ")";

@@ -177,6 +177,9 @@ enum class BinaryOp {
     Mask,   // &&& (keysets only)
     Range,  // ..  (keysets only)
 };
+// The operator as written in P4 source (`|+|`, `&&&`, ...), for diagnostics and dumps.
+const char* spelling(BinaryOp op);
+
 struct BinaryExpr : Expr {
     BinaryOp op;
     ExprPtr lhs, rhs;

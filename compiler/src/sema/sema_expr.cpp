@@ -49,58 +49,6 @@ bool fits(const BigInt& v, const Type* t) {
     return v >= 0 && v < pow2(t->width);
 }
 
-const char* opText(BinaryOp op) {
-    switch (op) {
-        case BinaryOp::Mul:
-            return "*";
-        case BinaryOp::Div:
-            return "/";
-        case BinaryOp::Mod:
-            return "%";
-        case BinaryOp::Add:
-            return "+";
-        case BinaryOp::Sub:
-            return "-";
-        case BinaryOp::AddSat:
-            return "|+|";
-        case BinaryOp::SubSat:
-            return "|-|";
-        case BinaryOp::Shl:
-            return "<<";
-        case BinaryOp::Shr:
-            return ">>";
-        case BinaryOp::Le:
-            return "<=";
-        case BinaryOp::Ge:
-            return ">=";
-        case BinaryOp::Lt:
-            return "<";
-        case BinaryOp::Gt:
-            return ">";
-        case BinaryOp::Eq:
-            return "==";
-        case BinaryOp::Ne:
-            return "!=";
-        case BinaryOp::BitAnd:
-            return "&";
-        case BinaryOp::BitXor:
-            return "^";
-        case BinaryOp::BitOr:
-            return "|";
-        case BinaryOp::Concat:
-            return "++";
-        case BinaryOp::LAnd:
-            return "&&";
-        case BinaryOp::LOr:
-            return "||";
-        case BinaryOp::Mask:
-            return "&&&";
-        case BinaryOp::Range:
-            return "..";
-    }
-    return "?";
-}
-
 // Serializable enums take part in arithmetic as their underlying type (spec: implicit cast).
 const Type* numeric(const Type* t) {
     if (t && t->kind == TypeKind::SerEnum && t->underlying) return t->underlying;
@@ -554,7 +502,7 @@ const Type* Checker::binary(BinaryExpr* e) {
 }
 
 const Type* Checker::binaryTyped(BinaryExpr* e, const Type* lt, const Type* rt) {
-    const char* op = opText(e->op);
+    const char* op = ast::spelling(e->op);
     if (e->op == BinaryOp::Mask || e->op == BinaryOp::Range) {
         diags_.error(e->loc, "'{}' can only be used in a keyset", op);
         return nullptr;
