@@ -46,7 +46,8 @@ template <typename T>
 void putBytesAt(T& sig, size_t offset, const uint8_t* bytes, size_t n) {
     for (size_t i = 0; i < n && offset + i < sizeof(T); ++i) {
         const unsigned sh = 8 * (offset + i);
-        sig = static_cast<T>((sig & ~(static_cast<T>(0xff) << sh)) | (static_cast<T>(bytes[i]) << sh));
+        sig = static_cast<T>((sig & ~(static_cast<T>(0xff) << sh)) |
+                             (static_cast<T>(bytes[i]) << sh));
     }
 }
 

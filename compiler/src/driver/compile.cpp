@@ -10,6 +10,8 @@
 #include "ir/lower.hpp"
 #include "p4info/p4info.hpp"
 #include "parser/parser.hpp"
+#include "regmap/regmap.hpp"
+#include "verilog/backend.hpp"
 
 namespace hop {
 
@@ -60,6 +62,40 @@ nlohmann::json programJson(const CompileOptions& options) {
             {"defines", options.preprocess.defines}};
 }
 
+// The Verilog backend's outputs. Its diagnostics go to a Diagnostics of their own so that, by
+// default, what it cannot handle is reported as warnings without failing hopc.
+int emitVerilog(const Frontend& fe, const CompileOptions& options, const std::filesystem::path& dir,
+                std::ostream& err) {
+    Diagnostics diags(fe.source.get());
+    auto rtl = verilog::generate(*fe.ir, {.dataWidth = options.dataWidth}, diags);
+    if (!rtl) {
+        if (options.requireVerilog) {
+            diags.print(err);
+            return 1;
+        }
+        Diagnostics warnings(fe.source.get());
+        for (const auto& d : diags.all())
+            if (d.severity == Severity::Error) warnings.warning(d.loc, d.message);
+        warnings.warning({}, "no RTL written for " + fe.ir->name +
+                                 " (use --emit verilog to make this an error)");
+        warnings.print(err);
+        return 0;
+    }
+    diags.print(err);
+    std::error_code ec;
+    std::filesystem::create_directories(dir / "rtl", ec);
+    if (ec) {
+        err << (dir / "rtl").string() << ": error: cannot create the directory: " << ec.message()
+            << "\n";
+        return 1;
+    }
+    for (const auto& [file, text] : rtl->files)
+        if (!writeFile(dir / "rtl" / file, text, err)) return 1;
+    if (!writeFile(dir / "regmap.json", regmap::toJson(rtl->regmap).dump(2) + "\n", err)) return 1;
+    if (!writeFile(dir / "regmap.hpp", regmap::toHeader(rtl->regmap), err)) return 1;
+    return 0;
+}
+
 }  // namespace
 
 int compile(const CompileOptions& options, std::ostream& out, std::ostream& err) {
@@ -90,7 +126,7 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
     // preprocessor options, so a hopc output directory names the program it was built from.
     if (!writeFile(dir / "program.json", programJson(options).dump(2) + "\n", err)) return 1;
     if (options.summary) out << summarizeP4Info(p4info);
-    return 0;
+    return emitVerilog(*fe, options, dir, err);
 }
 
 }  // namespace hop

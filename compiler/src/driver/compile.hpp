@@ -42,6 +42,12 @@ struct CompileOptions {
     PreprocessOptions preprocess;
     bool emitIr = false;
     bool summary = false;  // print the tables and actions to `out`
+    // The Verilog backend (DIR/rtl/, DIR/regmap.json, DIR/regmap.hpp). By default hopc tries
+    // it and, when the program uses something the backend does not support yet, prints the
+    // reasons as warnings, writes no RTL and still succeeds (P4Info / IR as before). With
+    // requireVerilog (`--emit verilog`) those reasons are errors and hopc fails.
+    bool requireVerilog = false;
+    int dataWidth = 512;  // --data-width: 64, 128, 256 or 512
 };
 
 // The whole of `hopc`: returns the process exit code (0 success, 1 compile errors), prints

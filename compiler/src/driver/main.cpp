@@ -2,21 +2,28 @@
 // hopc: compiles a P4_16 v1model program for hopline.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "driver/compile.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"hopc: compile a P4_16 v1model program to a hopline pipeline"};
     hop::CompileOptions options;
-    std::string emit;
+    std::vector<std::string> emit;
     app.add_option("input", options.input, "the P4_16 program (.p4)")->required();
     app.add_option("-o,--output", options.outDir, "output directory")->required();
     app.add_option("-I", options.preprocess.includeDirs, "add an include directory")
         ->allow_extra_args(false);
     app.add_option("-D", options.preprocess.defines, "define a preprocessor macro NAME[=VALUE]")
         ->allow_extra_args(false);
-    app.add_option("--emit", emit, "extra output: 'ir' writes <DIR>/<name>.ir.txt")
-        ->check(CLI::IsMember({"ir"}));
+    app.add_option("--emit", emit,
+                   "extra output: 'ir' writes <DIR>/<name>.ir.txt; 'verilog' makes the RTL "
+                   "(<DIR>/rtl/, regmap.json, regmap.hpp, always attempted) required")
+        ->check(CLI::IsMember({"ir", "verilog"}))
+        ->allow_extra_args(false);
+    app.add_option("--data-width", options.dataWidth, "AXI4-Stream data width of the RTL")
+        ->check(CLI::IsMember({64, 128, 256, 512}));
     app.add_flag("--summary", options.summary, "print the program's tables and actions");
     try {
         app.parse(argc, argv);
@@ -24,7 +31,10 @@ int main(int argc, char** argv) {
         int rc = app.exit(e);
         return e.get_exit_code() == 0 ? rc : 2;
     }
-    options.emitIr = emit == "ir";
+    for (const auto& e : emit) {
+        if (e == "ir") options.emitIr = true;
+        if (e == "verilog") options.requireVerilog = true;
+    }
     try {
         return hop::compile(options, std::cout, std::cerr);
     } catch (const std::exception& e) {

@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "regmap/regmap.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "verilog/names.hpp"
+
+namespace hop::regmap {
+
+namespace {
+
+int64_t ceilPow2(int64_t n) {
+    int64_t p = 1;
+    while (p < n) p <<= 1;
+    return p;
+}
+
+int log2Exact(uint64_t n) {
+    int l = 0;
+    while ((uint64_t{1} << l) < n) ++l;
+    return l;
+}
+
+const char* kindName(TableKind k) {
+    switch (k) {
+        case TableKind::Exact:
+            return "exact";
+        case TableKind::Direct:
+            return "direct";
+        case TableKind::Ternary:
+            return "ternary";
+    }
+    return "?";
+}
+
+}  // namespace
+
+const TableBlock* RegMap::find(const std::string& tableName) const {
+    for (const auto& t : tables)
+        if (t.name == tableName) return &t;
+    return nullptr;
+}
+
+int ternaryLatency(int depth) {
+    constexpr int kRadix = 8;
+    return 3 + (depth <= kRadix                    ? 1
+                : depth <= kRadix * kRadix         ? 2
+                : depth <= kRadix * kRadix * kRadix ? 3
+                                                    : 4);
+}
+
+int tableWords(const TableBlock& t) {
+    const int pw = (t.paramWidth + 31) / 32;
+    const int kw = (t.keyWidth + 31) / 32;
+    switch (t.kind) {
+        case TableKind::Direct:
+            return 8 + pw;
+        case TableKind::Exact:
+            return 8 + pw + kw;
+        case TableKind::Ternary:
+            return 8 + pw + 2 * kw;
+    }
+    return 8;
+}
+
+std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnostics& diags) {
+    RegMap map;
+    map.program = program.name;
+    map.dataWidth = dataWidth;
+    map.pipelineBase = 0;
+    uint32_t next = kPipelineSpan;
+    bool ok = true;
+    for (size_t ti = 0; ti < program.tables.size(); ++ti) {
+        const ir::Table& table = program.tables[ti];
+        TableBlock t;
+        t.table = static_cast<ir::TableId>(ti);
+        t.name = table.name;
+        t.keyWidth = 0;
+        bool exactOnly = true, hasLpm = false, hasOther = false;
+        for (const auto& k : table.keys) {
+            t.keyWidth += k.width;
+            if (k.matchKind == ir::MatchKind::Lpm) hasLpm = true;
+            if (k.matchKind != ir::MatchKind::Exact) exactOnly = false;
+            if (k.matchKind == ir::MatchKind::Selector) {
+                diags.unsupported(table.loc, "the selector match kind (table " + table.name + ")");
+                ok = false;
+            }
+            if (k.matchKind != ir::MatchKind::Exact && k.matchKind != ir::MatchKind::Lpm)
+                hasOther = true;
+        }
+        if (table.keys.empty()) {
+            diags.unsupported(table.loc, "a table without a key (" + table.name + ")");
+            ok = false;
+            continue;
+        }
+        if (!table.directExterns.empty()) {
+            diags.unsupported(table.loc,
+                              "a direct counter or meter (table " + table.name + ")");
+            ok = false;
+            continue;
+        }
+        const int ids = std::max<int>(1, static_cast<int>(table.actions.size()));
+        t.actionWidth = 1;
+        while ((1 << t.actionWidth) < ids) ++t.actionWidth;
+        t.paramWidth = 1;
+        for (const auto& ref : table.actions) {
+            int w = 0;
+            for (const auto& p : program.actions[ref.action].params) w += p.width;
+            t.paramWidth = std::max(t.paramWidth, w);
+        }
+        for (size_t i = 0; i < table.actions.size(); ++i)
+            if (table.actions[i].action == table.defaultAction.action)
+                t.defaultAction = static_cast<int>(i);
+        if (exactOnly && t.keyWidth <= 12) {
+            t.kind = TableKind::Direct;
+            t.module = "hop_table_direct";
+            t.depth = 1 << t.keyWidth;
+            t.latency = 2;
+        } else if (exactOnly) {
+            t.kind = TableKind::Exact;
+            t.module = "hop_table_exact";
+            t.slots = 4;
+            const int64_t want = std::max<int64_t>(1, (table.size * 100 + 84) / 85);
+            t.depth = static_cast<int>(std::max<int64_t>(ceilPow2(want), 16));
+            t.latency = 3;
+        } else {
+            if (table.size > 4096) {
+                diags.unsupported(
+                    table.loc,
+                    fmt::format("table {} with {} entries ({} tables hold at most 4096 until "
+                                "the LPM block exists)",
+                                table.name, table.size, hasLpm && !hasOther ? "lpm" : "ternary"));
+                ok = false;
+                continue;
+            }
+            t.kind = TableKind::Ternary;
+            t.module = "hop_table_ternary";
+            t.lpmAsTernary = hasLpm;
+            t.depth = static_cast<int>(std::clamp<int64_t>(table.size, 2, 4096));
+            t.latency = ternaryLatency(t.depth);
+        }
+        t.span = static_cast<uint32_t>(ceilPow2(4 * tableWords(t)));
+        next = (next + t.span - 1) / t.span * t.span;
+        t.base = next;
+        next += t.span;
+        map.tables.push_back(t);
+    }
+    if (!ok) return std::nullopt;
+    map.mapBytes = static_cast<uint32_t>(std::max<int64_t>(ceilPow2(next), 0x1000));
+    map.addrWidth = log2Exact(map.mapBytes);
+    return map;
+}
+
+nlohmann::json toJson(const RegMap& map) {
+    nlohmann::json tables = nlohmann::json::array();
+    for (const auto& t : map.tables) {
+        tables.push_back({{"name", t.name},
+                          {"module", t.module},
+                          {"kind", kindName(t.kind)},
+                          {"lpm_as_ternary", t.lpmAsTernary},
+                          {"base", t.base},
+                          {"span", t.span},
+                          {"key_width", t.keyWidth},
+                          {"action_width", t.actionWidth},
+                          {"param_width", t.paramWidth},
+                          {"depth", t.depth},
+                          {"slots", t.slots},
+                          {"latency", t.latency},
+                          {"default_action", t.defaultAction}});
+    }
+    return {{"program", map.program},
+            {"data_width", map.dataWidth},
+            {"map_bytes", map.mapBytes},
+            {"addr_width", map.addrWidth},
+            {"pipeline",
+             {{"base", map.pipelineBase},
+              {"span", kPipelineSpan},
+              {"id", kPipelineId},
+              {"registers",
+               {{"ID", 4 * kWordId},
+                {"DATA_W", 4 * kWordDataWidth},
+                {"LATENCY", 4 * kWordLatency},
+                {"RX_PACKETS", 4 * kWordRxPackets},
+                {"TX_PACKETS", 4 * kWordTxPackets},
+                {"DROPPED", 4 * kWordDropped}}}}},
+            {"tables", tables}};
+}
+
+std::string toHeader(const RegMap& map) {
+    std::string out;
+    out += "// SPDX-License-Identifier: Apache-2.0\n";
+    out += fmt::format("// CSR map of the hopline pipeline of {}.p4 (generated by hopc; do not edit).\n",
+                       map.program);
+    out += "#pragma once\n\n#include <cstdint>\n\n";
+    const std::string ns = verilog::sanitize(map.program);
+    out += fmt::format("namespace hop::regmap::{} {{\n\n", ns);
+    out += fmt::format("inline constexpr int kDataWidth = {};\n", map.dataWidth);
+    out += fmt::format("inline constexpr uint32_t kMapBytes = 0x{:x};\n", map.mapBytes);
+    out += fmt::format("inline constexpr int kAddrWidth = {};\n\n", map.addrWidth);
+    out += "namespace pipeline {\n";
+    out += fmt::format("inline constexpr uint32_t kBase = 0x{:x};\n", map.pipelineBase);
+    out += fmt::format("inline constexpr uint32_t kSpan = 0x{:x};\n", kPipelineSpan);
+    out += fmt::format("inline constexpr uint32_t kIdValue = 0x{:x};\n", kPipelineId);
+    const std::pair<const char*, uint32_t> regs[] = {
+        {"kId", kWordId},           {"kDataWidth", kWordDataWidth},
+        {"kLatency", kWordLatency}, {"kRxPackets", kWordRxPackets},
+        {"kTxPackets", kWordTxPackets}, {"kDropped", kWordDropped}};
+    for (const auto& [n, w] : regs)
+        out += fmt::format("inline constexpr uint32_t {} = 0x{:x};\n", n, map.pipelineBase + 4 * w);
+    out += "}  // namespace pipeline\n\n";
+    out += "struct TableBlock {\n    const char* name;\n    const char* module;\n"
+           "    int kind;  // 1 exact, 2 direct, 3 ternary (the blocks' INFO.kind)\n"
+           "    bool lpmAsTernary;\n    uint32_t base, span;\n"
+           "    int keyWidth, actionWidth, paramWidth, depth, slots, latency, defaultAction;\n};\n\n";
+    out += "inline constexpr TableBlock kTables[] = {\n";
+    for (const auto& t : map.tables)
+        out += fmt::format(
+            "    {{\"{}\", \"{}\", {}, {}, 0x{:x}, 0x{:x}, {}, {}, {}, {}, {}, {}, {}}},\n", t.name,
+            t.module, static_cast<int>(t.kind), t.lpmAsTernary ? "true" : "false", t.base, t.span,
+            t.keyWidth, t.actionWidth, t.paramWidth, t.depth, t.slots, t.latency,
+            t.defaultAction);
+    if (map.tables.empty())
+        out += "    {\"\", \"\", 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0},  // no tables\n";
+    out += "};\n";
+    out += fmt::format("inline constexpr int kTableCount = {};\n\n", map.tables.size());
+    for (const auto& t : map.tables) {
+        out += fmt::format("namespace {} {{  // {}\n", verilog::sanitize(t.name), t.name);
+        out += fmt::format("inline constexpr uint32_t kBase = 0x{:x};\n", t.base);
+        out += fmt::format("inline constexpr uint32_t kSpan = 0x{:x};\n", t.span);
+        out += "}\n";
+    }
+    out += fmt::format("\n}}  // namespace hop::regmap::{}\n", ns);
+    return out;
+}
+
+}  // namespace hop::regmap

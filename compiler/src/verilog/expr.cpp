@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "verilog/expr.hpp"
+
+#include <fmt/format.h>
+
+namespace hop::verilog {
+
+std::string literal(const ir::BigInt& value, int width) {
+    if (width == 1) return value != 0 ? "1'b1" : "1'b0";
+    std::stringstream ss;
+    ss << std::hex << value;
+    return fmt::format("{}'h{}", width, ss.str());
+}
+
+namespace {
+
+std::string sized(int width, const std::string& text) { return fmt::format("{}'({})", width, text); }
+
+std::string sgn(const std::string& text) { return "$signed(" + text + ")"; }
+
+}  // namespace
+
+std::string ExprEmitter::unsupported(const ir::Expr& e, const std::string& what,
+                                     const SourceLoc& loc) {
+    diags_.unsupported(loc, what + " in the Verilog backend");
+    failed_ = true;
+    return literal(0, std::max(1, e.width));
+}
+
+std::string ExprEmitter::predicate(const ir::ExprPtr& e, const SourceLoc& loc) {
+    if (!e) return "1'b1";
+    return emit(e, loc);
+}
+
+std::string ExprEmitter::emit(const ir::ExprPtr& ep, const SourceLoc& loc) {
+    const ir::Expr& e = *ep;
+    switch (e.kind) {
+        case ir::ExprKind::Constant:
+            return literal(e.value, e.width);
+        case ir::ExprKind::Field:
+            return leaves_.field(e.index);
+        case ir::ExprKind::Valid:
+            return leaves_.valid(e.index);
+        case ir::ExprKind::Param:
+            if (!leaves_.param) return unsupported(e, "an action parameter outside of an action", loc);
+            return leaves_.param(e.index);
+        case ir::ExprKind::TableHit:
+            return leaves_.tableHit(e.index);
+        case ir::ExprKind::ActionRun:
+            return leaves_.actionRun(e.index, e.action);
+        case ir::ExprKind::Unary: {
+            const std::string a = emit(e.args[0], loc);
+            switch (e.unaryOp) {
+                case ir::UnaryOp::LNot:
+                    return "(!" + a + ")";
+                case ir::UnaryOp::BitNot:
+                    return sized(e.width, "~" + a);
+                case ir::UnaryOp::Neg:
+                    return sized(e.width, "-" + a);
+            }
+            break;
+        }
+        case ir::ExprKind::Binary:
+            return binary(e, loc);
+        case ir::ExprKind::Ternary: {
+            const std::string c = emit(e.args[0], loc);
+            return sized(e.width, fmt::format("{} ? {} : {}", c, emit(e.args[1], loc),
+                                              emit(e.args[2], loc)));
+        }
+        case ir::ExprKind::Slice: {
+            const std::string a = emit(e.args[0], loc);
+            const int w = e.hi - e.lo + 1;
+            if (e.lo == 0) return sized(w, a);
+            return sized(w, fmt::format("{} >> {}", a, e.lo));
+        }
+        case ir::ExprKind::Cast: {
+            const ir::Expr& from = *e.args[0];
+            const std::string a = emit(e.args[0], loc);
+            if (from.width == e.width) return a;
+            if (e.width > from.width && from.isSigned) return sized(e.width, sgn(a));
+            return sized(e.width, a);
+        }
+        case ir::ExprKind::Lookahead:
+            return unsupported(e, "lookahead", loc);
+    }
+    return unsupported(e, "this expression", loc);
+}
+
+std::string ExprEmitter::binary(const ir::Expr& e, const SourceLoc& loc) {
+    const ir::Expr& l = *e.args[0];
+    const std::string a = emit(e.args[0], loc);
+    const std::string b = emit(e.args[1], loc);
+    const bool s = l.isSigned;
+    const int w = e.width;
+    switch (e.binaryOp) {
+        case ir::BinaryOp::Add:
+            return sized(w, a + " + " + b);
+        case ir::BinaryOp::Sub:
+            return sized(w, a + " - " + b);
+        case ir::BinaryOp::Mul:
+            return sized(w, a + " * " + b);
+        case ir::BinaryOp::Div:
+        case ir::BinaryOp::Mod:
+            return unsupported(e, "division and modulo of run-time values", loc);
+        case ir::BinaryOp::AddSat:
+        case ir::BinaryOp::SubSat: {
+            if (s) return unsupported(e, "signed saturating arithmetic", loc);
+            const bool add = e.binaryOp == ir::BinaryOp::AddSat;
+            // One bit wider: its top bit is the carry (add) or the borrow (sub).
+            const std::string wide =
+                sized(w + 1, fmt::format("{{1'b0, {}}} {} {{1'b0, {}}}", a, add ? "+" : "-", b));
+            const std::string sat = add ? literal((ir::BigInt(1) << w) - 1, w) : literal(0, w);
+            return sized(w, fmt::format("{}[{}] ? {} : {}[{}:0]", wide, w, sat, wide, w - 1));
+        }
+        case ir::BinaryOp::Shl:
+            return sized(w, a + " << " + b);
+        case ir::BinaryOp::Shr:
+            if (s) return sized(w, sgn(a) + " >>> " + b);
+            return sized(w, a + " >> " + b);
+        case ir::BinaryOp::Eq:
+            return "(" + a + " == " + b + ")";
+        case ir::BinaryOp::Ne:
+            return "(" + a + " != " + b + ")";
+        case ir::BinaryOp::Lt:
+        case ir::BinaryOp::Le:
+        case ir::BinaryOp::Gt:
+        case ir::BinaryOp::Ge: {
+            const char* op = e.binaryOp == ir::BinaryOp::Lt   ? "<"
+                             : e.binaryOp == ir::BinaryOp::Le ? "<="
+                             : e.binaryOp == ir::BinaryOp::Gt ? ">"
+                                                              : ">=";
+            if (s) return fmt::format("({} {} {})", sgn(a), op, sgn(b));
+            return fmt::format("({} {} {})", a, op, b);
+        }
+        case ir::BinaryOp::BitAnd:
+            return sized(w, a + " & " + b);
+        case ir::BinaryOp::BitOr:
+            return sized(w, a + " | " + b);
+        case ir::BinaryOp::BitXor:
+            return sized(w, a + " ^ " + b);
+        case ir::BinaryOp::Concat:
+            return "{" + a + ", " + b + "}";
+        case ir::BinaryOp::LAnd:
+            return "(" + a + " && " + b + ")";
+        case ir::BinaryOp::LOr:
+            return "(" + a + " || " + b + ")";
+    }
+    return unsupported(e, "this operator", loc);
+}
+
+}  // namespace hop::verilog

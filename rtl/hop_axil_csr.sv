@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: Apache-2.0
+// AXI4-Lite slave to the internal CSR bus (rtl/README.md): one register read or write at a
+// time, strobes registered, SLVERR for addresses past the map and for partial writes.
+`default_nettype none
+
+// Write: AW and W are held independently (either order, or together) until both are here and
+// the B slot is free; then csr_wr pulses one cycle with csr_addr/csr_wdata and BVALID rises
+// the same cycle. Read: AR is held until no read is in flight; csr_rd pulses one cycle, the
+// block's csr_rdata is taken the cycle after (the bus contract) and RVALID rises the cycle
+// after that. Reads and writes share csr_addr, so they never strobe in the same cycle: when
+// both are ready they alternate. Responses: SLVERR (and no strobe) for an address >=
+// MAP_BYTES or a write whose WSTRB is not 4'hF (the bus has no byte enables and a register
+// must never be half-written), OKAY otherwise; unmapped reads return 0. Addresses are byte
+// addresses; bits [1:0] are ignored (csr_addr has them 0). AWPROT/ARPROT are ignored.
+// Throughput: a write every 2 cycles, a read every 4, when B/R are taken at once.
+module hop_axil_csr #(
+    parameter int ADDR_W = 16,
+    parameter logic [32:0] MAP_BYTES = 33'(1) << ADDR_W
+) (
+    input  wire               clk,
+    input  wire               rst,
+    input  wire  [ADDR_W-1:0] s_axil_awaddr,
+    input  wire  [       2:0] s_axil_awprot,
+    input  wire               s_axil_awvalid,
+    output wire               s_axil_awready,
+    input  wire  [      31:0] s_axil_wdata,
+    input  wire  [       3:0] s_axil_wstrb,
+    input  wire               s_axil_wvalid,
+    output wire               s_axil_wready,
+    output wire  [       1:0] s_axil_bresp,
+    output wire               s_axil_bvalid,
+    input  wire               s_axil_bready,
+    input  wire  [ADDR_W-1:0] s_axil_araddr,
+    input  wire  [       2:0] s_axil_arprot,
+    input  wire               s_axil_arvalid,
+    output wire               s_axil_arready,
+    output wire  [      31:0] s_axil_rdata,
+    output wire  [       1:0] s_axil_rresp,
+    output wire               s_axil_rvalid,
+    input  wire               s_axil_rready,
+    output wire               csr_wr,
+    output wire               csr_rd,
+    output wire  [      31:0] csr_addr,
+    output wire  [      31:0] csr_wdata,
+    input  wire  [      31:0] csr_rdata
+);
+    localparam logic [1:0] RESP_OKAY = 2'b00;
+    localparam logic [1:0] RESP_SLVERR = 2'b10;
+
+    initial begin
+        if (ADDR_W < 3 || ADDR_W > 32) $fatal(1, "%m: ADDR_W must be in 3..32");
+        if (MAP_BYTES > (33'(1) << ADDR_W)) $fatal(1, "%m: MAP_BYTES exceeds the address space");
+    end
+
+    logic aw_held_q, aw_held_d, w_held_q, w_held_d, ar_held_q, ar_held_d;
+    logic [ADDR_W-1:0] aw_addr_q, aw_addr_d, ar_addr_q, ar_addr_d;
+    logic [31:0] w_data_q, w_data_d;
+    logic [3:0] w_strb_q, w_strb_d;
+    logic b_valid_q, b_valid_d;
+    logic [1:0] b_resp_q, b_resp_d;
+    // Read in flight: rd_issue_q while csr_rd is up, rd_wait_q the cycle csr_rdata is valid.
+    logic rd_issue_q, rd_issue_d, rd_wait_q, rd_wait_d, rd_err_q, rd_err_d;
+    logic r_valid_q, r_valid_d;
+    logic [31:0] r_data_q, r_data_d;
+    logic [1:0] r_resp_q, r_resp_d;
+    logic csr_wr_q, csr_wr_d, csr_rd_q, csr_rd_d;
+    logic [31:0] csr_addr_q, csr_addr_d, csr_wdata_q, csr_wdata_d;
+    logic prefer_rd_q, prefer_rd_d;
+    logic can_wr, can_rd, do_wr, do_rd, wr_ok, rd_ok;
+
+    wire unused_prot = ^{s_axil_awprot, s_axil_arprot};
+
+    always_comb begin
+        aw_held_d = aw_held_q;
+        aw_addr_d = aw_addr_q;
+        w_held_d = w_held_q;
+        w_data_d = w_data_q;
+        w_strb_d = w_strb_q;
+        ar_held_d = ar_held_q;
+        ar_addr_d = ar_addr_q;
+        b_valid_d = b_valid_q;
+        b_resp_d = b_resp_q;
+        rd_issue_d = 1'b0;
+        rd_wait_d = rd_issue_q;
+        rd_err_d = rd_err_q;
+        r_valid_d = r_valid_q;
+        r_data_d = r_data_q;
+        r_resp_d = r_resp_q;
+        csr_wr_d = 1'b0;
+        csr_rd_d = 1'b0;
+        csr_addr_d = csr_addr_q;
+        csr_wdata_d = csr_wdata_q;
+        prefer_rd_d = prefer_rd_q;
+
+        // Channels in.
+        if (s_axil_awvalid && !aw_held_q) begin
+            aw_held_d = 1'b1;
+            aw_addr_d = s_axil_awaddr;
+        end
+        if (s_axil_wvalid && !w_held_q) begin
+            w_held_d = 1'b1;
+            w_data_d = s_axil_wdata;
+            w_strb_d = s_axil_wstrb;
+        end
+        if (s_axil_arvalid && !ar_held_q) begin
+            ar_held_d = 1'b1;
+            ar_addr_d = s_axil_araddr;
+        end
+        // Responses out.
+        if (b_valid_q && s_axil_bready) b_valid_d = 1'b0;
+        if (r_valid_q && s_axil_rready) r_valid_d = 1'b0;
+
+        // One bus operation per cycle.
+        can_wr = aw_held_q && w_held_q && !b_valid_q;
+        can_rd = ar_held_q && !rd_issue_q && !rd_wait_q && !r_valid_q;
+        do_wr = can_wr && !(can_rd && prefer_rd_q);
+        do_rd = can_rd && !do_wr;
+        wr_ok = 33'(aw_addr_q) < MAP_BYTES && w_strb_q == 4'hf;
+        rd_ok = 33'(ar_addr_q) < MAP_BYTES;
+        if (do_wr) begin
+            aw_held_d = 1'b0;
+            w_held_d = 1'b0;
+            csr_wr_d = wr_ok;
+            csr_addr_d = {30'(aw_addr_q[ADDR_W-1:2]), 2'b00};
+            csr_wdata_d = w_data_q;
+            b_valid_d = 1'b1;
+            b_resp_d = wr_ok ? RESP_OKAY : RESP_SLVERR;
+            prefer_rd_d = 1'b1;
+        end
+        if (do_rd) begin
+            ar_held_d = 1'b0;
+            csr_rd_d = rd_ok;
+            csr_addr_d = {30'(ar_addr_q[ADDR_W-1:2]), 2'b00};
+            rd_issue_d = 1'b1;
+            rd_err_d = !rd_ok;
+            prefer_rd_d = 1'b0;
+        end
+        if (rd_wait_q) begin
+            r_valid_d = 1'b1;
+            r_data_d = rd_err_q ? 32'h0 : csr_rdata;
+            r_resp_d = rd_err_q ? RESP_SLVERR : RESP_OKAY;
+        end
+    end
+
+    always_ff @(posedge clk) begin
+        aw_addr_q <= aw_addr_d;
+        w_data_q <= w_data_d;
+        w_strb_q <= w_strb_d;
+        ar_addr_q <= ar_addr_d;
+        b_resp_q <= b_resp_d;
+        rd_err_q <= rd_err_d;
+        r_data_q <= r_data_d;
+        r_resp_q <= r_resp_d;
+        csr_addr_q <= csr_addr_d;
+        csr_wdata_q <= csr_wdata_d;
+        if (rst) begin
+            aw_held_q <= 1'b0;
+            w_held_q <= 1'b0;
+            ar_held_q <= 1'b0;
+            b_valid_q <= 1'b0;
+            rd_issue_q <= 1'b0;
+            rd_wait_q <= 1'b0;
+            r_valid_q <= 1'b0;
+            csr_wr_q <= 1'b0;
+            csr_rd_q <= 1'b0;
+            prefer_rd_q <= 1'b0;
+        end else begin
+            aw_held_q <= aw_held_d;
+            w_held_q <= w_held_d;
+            ar_held_q <= ar_held_d;
+            b_valid_q <= b_valid_d;
+            rd_issue_q <= rd_issue_d;
+            rd_wait_q <= rd_wait_d;
+            r_valid_q <= r_valid_d;
+            csr_wr_q <= csr_wr_d;
+            csr_rd_q <= csr_rd_d;
+            prefer_rd_q <= prefer_rd_d;
+        end
+    end
+
+    assign s_axil_awready = !aw_held_q;
+    assign s_axil_wready = !w_held_q;
+    assign s_axil_arready = !ar_held_q;
+    assign s_axil_bvalid = b_valid_q;
+    assign s_axil_bresp = b_resp_q;
+    assign s_axil_rvalid = r_valid_q;
+    assign s_axil_rdata = r_data_q;
+    assign s_axil_rresp = r_resp_q;
+    assign csr_wr = csr_wr_q;
+    assign csr_rd = csr_rd_q;
+    assign csr_addr = csr_addr_q;
+    assign csr_wdata = csr_wdata_q;
+endmodule
+
+`resetall

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: Apache-2.0
+// LPM table: pipelined multibit trie (runtime/tables/lpm.hpp builds the image), one memory per
+// level, one lookup per clock; words written through CSR staging registers and one commit.
+`default_nettype none
+
+// Lookup: L0 is direct-indexed by the top STRIDES[0] key bits; levels 1..LEVELS-1 are trie
+// nodes; a final read of the result memory. Two cycles per level plus two:
+// LATENCY = 2*LEVELS + 2. result_action/result_data are the result word {action, params}
+// (for a big table: an index into a separate action-data memory); on a miss, the default
+// result register.
+//
+// CSR map (byte offsets from BASE, SPAN 0x400):
+//   0x000 ID      RO  "LPM" 0x4c504d01
+//   0x004 INFO    RO  {LEVELS[7:0], LATENCY[7:0], KEY_W[15:0]}
+//   0x008 COMMIT  WO  {sel[7:0], addr[23:0]}: STAGE -> memory sel, word addr, in one cycle
+//   0x00C READ    WO  {sel[7:0], addr[23:0]}: memory word -> RDATA two cycles later
+//   0x100 STAGE[i] RW 32-bit chunks of the word to commit, least significant first
+//   0x200 RDATA[i] RO the word READ fetched
+// sel: 0 = L0, 1..LEVELS-1 = trie levels, LEVELS = results, 255 = default result.
+module hop_table_lpm #(
+    parameter int            KEY_W    = 16,
+    parameter int            LEVELS   = 4,
+    // Byte k = stride of level k (level 0 in the low byte); at most 16 levels.
+    parameter logic  [127:0] STRIDES  = 128'h04040404,
+    // Byte k = address width of trie level k's node memory (k >= 1; byte 0 unused).
+    parameter logic  [127:0] NODE_AW  = 128'h04040400,
+    parameter int            RES_AW   = 6,
+    parameter int            ACTION_W = 2,
+    parameter int            PARAM_W  = 8,
+    parameter logic   [31:0] BASE     = 32'h0,
+    parameter int            LATENCY  = 2 * LEVELS + 2
+) (
+    input  wire                 clk,
+    input  wire                 rst,
+    input  wire                 lookup_valid,
+    input  wire     [KEY_W-1:0] lookup_key,
+    output logic                result_valid,
+    output logic                result_hit,
+    output logic [ACTION_W-1:0] result_action,
+    output logic  [PARAM_W-1:0] result_data,
+    input  wire                 csr_wr,
+    input  wire                 csr_rd,
+    input  wire          [31:0] csr_addr,
+    input  wire          [31:0] csr_wdata,
+    output logic         [31:0] csr_rdata
+);
+    localparam int RW = ACTION_W + PARAM_W;
+    localparam int S0 = {24'd0, STRIDES[7:0]};
+    localparam int AW1 = {24'd0, NODE_AW[15:8]};
+    localparam int W0 = RES_AW + 2 + AW1;
+    localparam int SPAN = 32'h400;
+
+    // Verilog-2005 function style: what Yosys 0.23 evaluates at elaboration.
+    function automatic integer stride_of(input integer k);
+        stride_of = {24'd0, STRIDES[8*k+:8]};
+    endfunction
+    function automatic integer aw_of(input integer k);
+        aw_of = {24'd0, NODE_AW[8*k+:8]};
+    endfunction
+    function automatic integer depth_of(input integer k);
+        integer i;
+        depth_of = 0;
+        for (i = 0; i < k; i = i + 1) depth_of = depth_of + stride_of(i);
+    endfunction
+    function automatic integer node_w(input integer k);
+        node_w = RES_AW + (1 << (stride_of(k) + 1)) - 2;
+        if (k < LEVELS - 1) node_w = node_w + aw_of(k + 1) + (1 << stride_of(k));
+    endfunction
+    function automatic integer max_w(input integer dummy);
+        integer k;
+        max_w = W0 > RW ? W0 : RW;
+        for (k = 1; k < LEVELS; k = k + 1) if (node_w(k) > max_w) max_w = node_w(k);
+        max_w = max_w + 0 * dummy;
+    endfunction
+    function automatic integer max_aw(input integer dummy);
+        integer k;
+        max_aw = S0 > RES_AW ? S0 : RES_AW;
+        for (k = 1; k < LEVELS; k = k + 1) if (aw_of(k) > max_aw) max_aw = aw_of(k);
+        max_aw = max_aw + 0 * dummy;
+    endfunction
+    localparam int MAXW = max_w(0);
+    localparam int NSTAGE = (MAXW + 31) / 32;
+    localparam int SW = 32 * NSTAGE;
+    localparam int PW = max_aw(0);
+
+    initial begin
+        if (LEVELS < 2 || LEVELS > 16) $fatal(1, "%m: LEVELS must be 2..16");
+        if (depth_of(LEVELS) != KEY_W) $fatal(1, "%m: STRIDES must sum to KEY_W");
+        if (S0 < 1 || S0 > 24) $fatal(1, "%m: level 0 stride must be 1..24");
+        if (LATENCY != 2 * LEVELS + 2) $fatal(1, "%m: LATENCY must be 2*LEVELS+2");
+        if (NSTAGE > 64) $fatal(1, "%m: node words wider than 2048 bits");
+        if (RES_AW > 24 || PW > 24) $fatal(1, "%m: address widths are at most 24 bits");
+    end
+
+    // ---------------------------------------------------------------- CSR
+    wire [31:0] rel_addr = csr_addr - BASE;  // below BASE wraps to a large number
+    wire in_window = rel_addr < SPAN;
+    wire [9:0] off = rel_addr[9:0];
+    wire is_stage = off[9:8] == 2'b01 && 32'(off[7:2]) < NSTAGE;
+    wire is_rdata = off[9:8] == 2'b10 && 32'(off[7:2]) < NSTAGE;
+    wire commit = csr_wr && in_window && off == 10'h008;
+    wire read_cmd = csr_wr && in_window && off == 10'h00c;
+    wire [7:0] cmd_sel = csr_wdata[31:24];
+
+    logic [SW-1:0] stage_q, stage_d, rdata_q, rdata_d;
+    logic [RW-1:0] default_q, default_d;
+    logic read1_q, read2_q;
+    logic [7:0] read_sel_q;
+    logic [31:0] csr_rdata_q, csr_rdata_d;
+    logic [(LEVELS+1)*SW-1:0] rb_bus;  // every memory's port-B read data, zero-extended
+
+    always_comb begin
+        stage_d = stage_q;
+        default_d = default_q;
+        rdata_d = rdata_q;
+        csr_rdata_d = '0;
+        if (csr_wr && in_window && is_stage) stage_d[32*32'(off[7:2])+:32] = csr_wdata;
+        if (commit && cmd_sel == 8'hff) default_d = stage_q[RW-1:0];
+        if (read2_q) begin
+            if (read_sel_q == 8'hff) rdata_d = SW'(default_q);
+            else if (32'(read_sel_q) <= LEVELS) rdata_d = rb_bus[32'(read_sel_q)*SW+:SW];
+            else rdata_d = '0;
+        end
+        if (csr_rd && in_window) begin
+            if (off == 10'h000) csr_rdata_d = 32'h4c504d01;
+            else if (off == 10'h004) csr_rdata_d = {8'(LEVELS), 8'(LATENCY), 16'(KEY_W)};
+            else if (is_stage) csr_rdata_d = stage_q[32*32'(off[7:2])+:32];
+            else if (is_rdata) csr_rdata_d = rdata_q[32*32'(off[7:2])+:32];
+        end
+    end
+
+    always_ff @(posedge clk) begin
+        stage_q <= stage_d;
+        default_q <= default_d;
+        rdata_q <= rdata_d;
+        csr_rdata_q <= csr_rdata_d;
+        if (read_cmd) read_sel_q <= cmd_sel;
+        if (rst) begin
+            read1_q <= 1'b0;
+            read2_q <= 1'b0;
+        end else begin
+            read1_q <= read_cmd;
+            read2_q <= read1_q;
+        end
+    end
+    assign csr_rdata = csr_rdata_q;
+
+    // ---------------------------------------------------------------- pipeline
+    // Stage buses between levels: stage k-1 feeds trie level k (stage LEVELS-1 feeds the
+    // result read). Pointer slices are as wide as the widest memory; each level uses its own width.
+    // The last stage's key, go and pointer have no reader.
+    logic [LEVELS-1:0] st_valid, st_hit;
+    logic [LEVELS*RES_AW-1:0] st_idx;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [LEVELS-1:0] st_go;
+    logic [LEVELS*KEY_W-1:0] st_key;
+    logic [LEVELS*PW-1:0] st_ptr;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // Level 0: direct read by the top key bits.
+    logic [W0-1:0] l0_word;
+    hop_lpm_ram #(
+        .W (W0),
+        .AW(S0)
+    ) u_l0 (
+        .clk    (clk),
+        .a_addr (lookup_key[KEY_W-1-:S0]),
+        .a_rdata(l0_word),
+        .b_we   (commit && cmd_sel == 8'd0),
+        .b_addr (csr_wdata[S0-1:0]),
+        .b_wdata(stage_q[W0-1:0]),
+        .b_rdata(rb_bus[0+:W0])
+    );
+    assign rb_bus[W0+:SW-W0] = '0;
+
+    logic l0_valid_q, s0_valid_q, s0_hit_q, s0_go_q;
+    logic [KEY_W-1:0] l0_key_q, s0_key_q;
+    logic [RES_AW-1:0] s0_idx_q;
+    logic [AW1-1:0] s0_ptr_q;
+    always_ff @(posedge clk) begin
+        l0_key_q <= lookup_key;
+        s0_key_q <= l0_key_q;
+        s0_idx_q <= l0_word[RES_AW-1:0];
+        s0_hit_q <= l0_word[RES_AW];
+        s0_go_q <= l0_word[RES_AW+1+AW1];
+        s0_ptr_q <= l0_word[RES_AW+1+:AW1];
+        if (rst) begin
+            l0_valid_q <= 1'b0;
+            s0_valid_q <= 1'b0;
+        end else begin
+            l0_valid_q <= lookup_valid;
+            s0_valid_q <= l0_valid_q;
+        end
+    end
+    assign st_valid[0] = s0_valid_q;
+    assign st_key[0+:KEY_W] = s0_key_q;
+    assign st_hit[0] = s0_hit_q;
+    assign st_idx[0+:RES_AW] = s0_idx_q;
+    assign st_go[0] = s0_go_q;
+    assign st_ptr[0+:PW] = PW'(s0_ptr_q);
+
+    for (genvar k = 1; k < LEVELS; k++) begin : gen_level
+        localparam int S = stride_of(k);
+        localparam int AW = aw_of(k);
+        localparam int LAST = k == LEVELS - 1 ? 1 : 0;
+        localparam int CAW = LAST != 0 ? 1 : aw_of(k + 1);
+        localparam int NW = node_w(k);
+        logic [CAW-1:0] ptr_out;
+        hop_lpm_level #(
+            .KEY_W   (KEY_W),
+            .DEPTH   (depth_of(k)),
+            .STRIDE  (S),
+            .AW      (AW),
+            .CHILD_AW(CAW),
+            .RES_AW  (RES_AW),
+            .LAST    (LAST)
+        ) u_level (
+            .clk      (clk),
+            .rst      (rst),
+            .in_valid (st_valid[k-1]),
+            .in_key   (st_key[(k-1)*KEY_W+:KEY_W]),
+            .in_hit   (st_hit[k-1]),
+            .in_idx   (st_idx[(k-1)*RES_AW+:RES_AW]),
+            .in_go    (st_go[k-1]),
+            .in_ptr   (st_ptr[(k-1)*PW+:AW]),
+            .out_valid(st_valid[k]),
+            .out_key  (st_key[k*KEY_W+:KEY_W]),
+            .out_hit  (st_hit[k]),
+            .out_idx  (st_idx[k*RES_AW+:RES_AW]),
+            .out_go   (st_go[k]),
+            .out_ptr  (ptr_out),
+            .b_we     (commit && 32'(cmd_sel) == k),
+            .b_addr   (csr_wdata[AW-1:0]),
+            .b_wdata  (stage_q[NW-1:0]),
+            .b_rdata  (rb_bus[k*SW+:NW])
+        );
+        assign st_ptr[k*PW+:PW] = PW'(ptr_out);
+        if (NW < SW) begin : gen_pad
+            assign rb_bus[k*SW+NW+:SW-NW] = '0;
+        end
+    end
+
+    // Result memory: the last stage's best index.
+    logic [RW-1:0] res_word;
+    hop_lpm_ram #(
+        .W (RW),
+        .AW(RES_AW)
+    ) u_results (
+        .clk    (clk),
+        .a_addr (st_idx[(LEVELS-1)*RES_AW+:RES_AW]),
+        .a_rdata(res_word),
+        .b_we   (commit && 32'(cmd_sel) == LEVELS),
+        .b_addr (csr_wdata[RES_AW-1:0]),
+        .b_wdata(stage_q[RW-1:0]),
+        .b_rdata(rb_bus[LEVELS*SW+:RW])
+    );
+    if (RW < SW) begin : gen_res_pad
+        assign rb_bus[LEVELS*SW+RW+:SW-RW] = '0;
+    end
+
+    logic fin_valid_q, fin_hit_q;
+    logic out_valid_q, out_hit_q;
+    logic [RW-1:0] out_word_q;
+    always_ff @(posedge clk) begin
+        fin_hit_q <= st_hit[LEVELS-1];
+        out_hit_q <= fin_hit_q;
+        out_word_q <= fin_hit_q ? res_word : default_q;
+        if (rst) begin
+            fin_valid_q <= 1'b0;
+            out_valid_q <= 1'b0;
+        end else begin
+            fin_valid_q <= st_valid[LEVELS-1];
+            out_valid_q <= fin_valid_q;
+        end
+    end
+    assign result_valid = out_valid_q;
+    assign result_hit = out_hit_q;
+    assign {result_action, result_data} = out_word_q;
+endmodule
+
+`resetall
