@@ -8,12 +8,18 @@
 // m_axis. Output p's tdata/tkeep/tlast/tuser are slices p of flat vectors (the same beat fans
 // out to every port; only m_axis_tvalid[p] tells which one it is for). A frame for a stalled
 // port waits (head-of-line): put hop_axis_out_queue behind each port to absorb bursts.
-// Latency: one cycle. drop_frames counts dropped frames (wraps at 2^32).
+// Latency: one cycle. drop_frames counts dropped frames (wraps at 2^32); it is also readable
+// on the CSR bus, window [BASE, BASE+SPAN):
+//   0x00 DROPS  frames dropped (egress port >= PORTS)
+//   0x04 PORTS  number of output ports (read-only)
+// Other offsets read 0; writes are ignored.
 module hop_axis_demux #(
     parameter int PORTS  = 4,
     parameter int DATA_W = 64,
     parameter int KEEP_W = DATA_W / 8,
-    parameter int USER_W = 9
+    parameter int USER_W = 9,
+    parameter logic [31:0] BASE = 32'h0,
+    parameter int SPAN = 8
 ) (
     input  wire                     clk,
     input  wire                     rst,
@@ -29,14 +35,23 @@ module hop_axis_demux #(
     input  wire  [       PORTS-1:0] m_axis_tready,
     output wire  [       PORTS-1:0] m_axis_tlast,
     output wire  [PORTS*USER_W-1:0] m_axis_tuser,
-    output wire  [            31:0] drop_frames
+    output wire  [            31:0] drop_frames,
+    input  wire                     csr_wr,
+    input  wire                     csr_rd,
+    input  wire  [            31:0] csr_addr,
+    input  wire  [            31:0] csr_wdata,
+    output wire  [            31:0] csr_rdata
 );
+    localparam int SPAN_W = $clog2(SPAN);
+
     initial begin
         if (PORTS < 1) $fatal(1, "%m: PORTS must be at least 1");
         if (DATA_W < 8 || DATA_W % 8 != 0) $fatal(1, "%m: DATA_W must be a multiple of 8");
         if (KEEP_W != DATA_W / 8) $fatal(1, "%m: KEEP_W must be DATA_W / 8");
         if (USER_W < 1 || USER_W > 31 || PORTS > (1 << USER_W))
             $fatal(1, "%m: USER_W must hold every port index");
+        if (SPAN < 8 || (SPAN & (SPAN - 1)) != 0) $fatal(1, "%m: SPAN must be a power of two >= 8");
+        if ((BASE & 32'(SPAN - 1)) != 0) $fatal(1, "%m: BASE must be aligned to SPAN");
     end
 
     wire [DATA_W-1:0] beat_data;
@@ -50,6 +65,7 @@ module hop_axis_demux #(
     logic [USER_W-1:0] port_q, port_d, port;
     logic [31:0] drops_q, drops_d;
     logic drop;
+    logic [31:0] rdata_q, rdata_d;
 
     hop_axis_register #(
         .DATA_W(DATA_W),
@@ -93,14 +109,32 @@ module hop_axis_demux #(
         end
     end
 
+    // CSR window: read-only.
+    wire csr_hit = (csr_addr & ~32'(SPAN - 1)) == BASE;
+    wire [SPAN_W-3:0] csr_word = csr_addr[SPAN_W-1:2];
+    wire unused_csr = ^{csr_wr, csr_addr[1:0], csr_wdata};
+
+    always_comb begin
+        rdata_d = '0;
+        if (csr_rd && csr_hit) begin
+            case (csr_word)
+                (SPAN_W - 2)'(0): rdata_d = drops_q;
+                (SPAN_W - 2)'(1): rdata_d = 32'(PORTS);
+                default: rdata_d = '0;
+            endcase
+        end
+    end
+
     always_ff @(posedge clk) begin
         port_q <= port_d;
         if (rst) begin
             in_frame_q <= 1'b0;
             drops_q <= '0;
+            rdata_q <= '0;
         end else begin
             in_frame_q <= in_frame_d;
             drops_q <= drops_d;
+            rdata_q <= rdata_d;
         end
     end
 
@@ -109,6 +143,7 @@ module hop_axis_demux #(
     assign m_axis_tlast = {PORTS{beat_last}};
     assign m_axis_tuser = {PORTS{port}};
     assign drop_frames = drops_q;
+    assign csr_rdata = rdata_q;
 endmodule
 
 `resetall

@@ -3,8 +3,8 @@
 // clock in and out, registered outputs, and the fill level.
 `default_nettype none
 
-// Latency: a beat written at edge t is on m_axis at edge t+2 (RAM write, then the synchronous
-// RAM read into the output register). Capacity: DEPTH beats in the RAM plus one in the output
+// Latency: two cycles, a beat accepted in cycle c is offered on m_axis from cycle c+2 (RAM
+// write, then the synchronous RAM read into the output register). Capacity: DEPTH beats in the RAM plus one in the output
 // register; `fill` counts both. `s_axis_tready` is a function of the pointers only (registered
 // state), so no combinational path runs from m_axis_tready to s_axis_tready.
 module hop_axis_fifo #(

@@ -10,8 +10,8 @@
 // only ever carries whole frames, the queue's full capacity is usable (no max-frame
 // reservation), and a frame longer than DEPTH beats is always dropped. s_axis_tready is
 // always 1: the queue never backpressures, it drops. The output side is an output register
-// behind the RAM's synchronous read; a frame's first beat leaves two cycles after its last beat
-// is written (no cut-through).
+// behind the RAM's synchronous read: a frame whose last beat is accepted in cycle c is offered
+// on m_axis from cycle c+2 (no cut-through; a one-beat frame has a latency of two cycles).
 //
 // CSR window [BASE, BASE+SPAN), 32-bit registers (offsets):
 //   0x00 PKTS_LO   frames queued (committed), low word; a read latches PKTS_HI

@@ -24,13 +24,15 @@ module hop_csum16_update #(
         if (STAGES != 0 && STAGES != 1) $fatal(1, "%m: STAGES must be 0 or 1");
     end
 
-    // Three 16-bit terms: at most 2 carry bits, folded back twice (end-around carry).
+    // Three 16-bit terms: at most 2 carry bits, added back in (end-around carry) with a carry
+    // select, so the fold costs one adder delay: if it overflows 16 bits, +1 cannot again.
     // The complements at 16 bits: inside a wider expression ~ would also set the upper bits.
     wire [15:0] not_csum = ~in_csum;
     wire [15:0] not_old = ~in_old;
     wire [17:0] total = 18'(not_csum) + 18'(not_old) + 18'(in_new);
-    wire [16:0] once = 17'(total[15:0]) + 17'(total[17:16]);
-    wire [15:0] sum = once[15:0] + 16'(once[16]);
+    wire [16:0] plain = 17'(total[15:0]) + 17'(total[17:16]);
+    wire [15:0] plus_one = total[15:0] + 16'(total[17:16]) + 16'd1;
+    wire [15:0] sum = plain[16] ? plus_one : plain[15:0];
     wire [15:0] csum = ~sum;
 
     if (STAGES == 0) begin : g_comb

@@ -140,12 +140,17 @@ void TernaryTable::moveSlot(int from, int to, CsrWrites& out) {
 int TernaryTable::insertPiece(const Piece& piece, int64_t priority, uint64_t seq, uint64_t id,
                               uint32_t action, const BigInt& params, CsrWrites& out) {
     const int depth = geom_.depth;
-    int a = -1;     // last slot ranked before the new piece
-    int b = depth;  // first slot ranked after it
+    // The piece must follow every higher priority and every older equal-priority slot it
+    // overlaps (the tie rule only matters where two entries can both match), and precede every
+    // lower priority; anywhere in between is fine.
+    int a = -1;     // last slot that must precede the new piece
+    int b = depth;  // first slot that must follow it
     for (int i = 0; i < depth; ++i) {
-        if (!slots_[i].used) continue;
-        if (before(slots_[i], priority, seq)) a = i;
-        if (b == depth && after(slots_[i], priority, seq)) b = i;
+        const Slot& s = slots_[i];
+        if (!s.used) continue;
+        const bool overlaps = ((s.value ^ piece.value) & s.mask & piece.mask) == 0;
+        if (before(s, priority, seq) && (s.priority != priority || overlaps)) a = i;
+        if (b == depth && after(s, priority, seq) && (s.priority != priority || overlaps)) b = i;
     }
     int at = -1;
     const int mid = a + (b - a) / 2;

@@ -240,7 +240,9 @@ public:
 
     void apply(const tables::Command& c, bool model = true) {
         std::string error;
-        if (model) ASSERT_TRUE(model_.apply(c, error)) << error;
+        if (model) {
+            ASSERT_TRUE(model_.apply(c, error)) << error;
+        }
         const ir::TableId t = c.entry.table;
         auto& tt = *ternary_.at(t);
         const ir::Table& table = program_.tables[t];
@@ -292,6 +294,7 @@ std::string hex(const Bytes& b) {
 void expectSame(const std::vector<sim::Packet>& model, const std::vector<sim::Packet>& rtl,
                 const std::string& what) {
     ASSERT_EQ(model.size(), rtl.size()) << what << ": number of output frames";
+    std::cout << "[ pipeline ] " << what << ": " << model.size() << " frames equal\n";
     for (size_t i = 0; i < model.size(); ++i) {
         EXPECT_EQ(model[i].port, rtl[i].port) << what << ": frame " << i;
         EXPECT_EQ(hex(model[i].bytes), hex(rtl[i].bytes)) << what << ": frame " << i;

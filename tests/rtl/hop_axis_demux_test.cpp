@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // hop_axis_demux: under every mix of idle input cycles and backpressure on each output, every
 // frame reaches the port its first beat's tuser names, whole and in order; frames for port 511
-// or any port >= PORTS are dropped and counted; one beat per clock when nothing stalls.
+// or any port >= PORTS are dropped and counted (also on the CSR bus); one beat per clock when
+// nothing stalls.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -23,13 +24,27 @@ using hop::rtltest::Sim;
 #ifndef DEMUX_PORTS
 #define DEMUX_PORTS 4
 #endif
+#ifndef DEMUX_BASE
+#define DEMUX_BASE 0
+#endif
+constexpr uint32_t kBase = DEMUX_BASE;
 constexpr int kPorts = DEMUX_PORTS;
 constexpr size_t kLanes = sizeof(VMODEL::s_axis_tdata);
 constexpr unsigned kUserW = 9;
 
+// One CSR read through the internal bus: strobe, then data the cycle after.
+uint32_t csrRead(Sim<VMODEL>& sim, uint32_t addr) {
+    sim->csr_rd = 1;
+    sim->csr_addr = addr;
+    sim.tick();
+    sim->csr_rd = 0;
+    sim.settle();
+    return sim->csr_rdata;
+}
+
 struct RunResult {
     std::vector<std::vector<AxisBeat>> expected, received;
-    uint32_t expectedDrops = 0, drops = 0;
+    uint32_t expectedDrops = 0, drops = 0, csrDrops = 0;
     size_t beatsIn = 0, beatsExpected = 0, beatsOut = 0;
     uint64_t cycles = 0;
 };
@@ -37,6 +52,8 @@ struct RunResult {
 RunResult run(double idle, double stall, int frames, size_t maxBeats, double dropShare,
               uint32_t seed) {
     Sim<VMODEL> sim;
+    sim->csr_wr = 0;
+    sim->csr_rd = 0;
     std::mt19937 rng(seed);
     std::bernoulli_distribution isIdle(idle), isStall(stall), isDrop(dropShare);
     std::uniform_int_distribution<int> anyPort(0, kPorts - 1);
@@ -123,6 +140,10 @@ RunResult run(double idle, double stall, int frames, size_t maxBeats, double dro
     EXPECT_EQ(sim->m_axis_tvalid, 0u) << "sinks not empty";
     out.drops = sim->drop_frames;
     out.cycles = sim.cycles();
+    out.csrDrops = csrRead(sim, kBase + 0x0);
+    EXPECT_EQ(csrRead(sim, kBase + 0x4), uint32_t(kPorts));
+    EXPECT_EQ(csrRead(sim, kBase + 0x8), 0u);  // past the window
+    EXPECT_EQ(csrRead(sim, kBase + 0x1000), 0u);
     return out;
 }
 
@@ -135,6 +156,7 @@ TEST(AxisDemux, EveryMixOfIdleAndBackpressureRoutesAndDropsWholeFrames) {
             for (int p = 0; p < kPorts; ++p)
                 ASSERT_EQ(r.received[p], r.expected[p]) << "port " << p;
             EXPECT_EQ(r.drops, r.expectedDrops);
+            EXPECT_EQ(r.csrDrops, r.expectedDrops);
         }
 }
 

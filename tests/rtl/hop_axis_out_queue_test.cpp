@@ -111,6 +111,8 @@ struct RunResult {
 
 RunResult run(double idle, double stall, int frames, size_t maxBytes, uint32_t seed) {
     Sim<VMODEL> sim;
+    sim->csr_wr = 0;
+    sim->csr_rd = 0;
     std::mt19937 rng(seed);
     std::bernoulli_distribution isIdle(idle), isStall(stall);
     std::deque<AxisBeat> toSend;
@@ -209,6 +211,8 @@ TEST(AxisOutQueue, OneBeatFramesBackToBackAtOneBeatPerClock) {
 
 TEST(AxisOutQueue, WindowAnswersOnlyItsOwnAddresses) {
     Sim<VMODEL> sim;
+    sim->csr_wr = 0;
+    sim->s_axis_tvalid = 0;
     EXPECT_EQ(csrRead(sim, kBase + kDepthReg), kDepth);
     EXPECT_EQ(csrRead(sim, kBase + 0x20 + kDepthReg), 0u);  // just past the window
     EXPECT_EQ(csrRead(sim, kBase + 0x1000 + kDepthReg), 0u);

@@ -10,9 +10,9 @@ target_compile_definitions(hop_axis_arbiter_p4_w64_test PRIVATE ARB_PORTS=4)
 hop_rtl_test(hop_axis_arbiter SUFFIX _p3_w512 PARAMS -GDATA_W=512 -GPORTS=3
              SOURCES hop_axis_register.sv)
 target_compile_definitions(hop_axis_arbiter_p3_w512_test PRIVATE ARB_PORTS=3)
-hop_rtl_test(hop_axis_demux SUFFIX _p4_w64 PARAMS -GDATA_W=64 -GPORTS=4
+hop_rtl_test(hop_axis_demux SUFFIX _p4_w64 PARAMS -GDATA_W=64 -GPORTS=4 -GBASE=32\'h40
              SOURCES hop_axis_register.sv)
-target_compile_definitions(hop_axis_demux_p4_w64_test PRIVATE DEMUX_PORTS=4)
+target_compile_definitions(hop_axis_demux_p4_w64_test PRIVATE DEMUX_PORTS=4 DEMUX_BASE=0x40)
 hop_rtl_test(hop_axis_demux SUFFIX _p3_w512 PARAMS -GDATA_W=512 -GPORTS=3
              SOURCES hop_axis_register.sv)
 target_compile_definitions(hop_axis_demux_p3_w512_test PRIVATE DEMUX_PORTS=3)
