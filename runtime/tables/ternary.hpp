@@ -12,8 +12,10 @@
 // product. All slots of one logical entry share its priority and are disjoint, so their order
 // among themselves does not matter. LPM, optional and don't-care keys are value/mask pairs too.
 //
-// Insert: a free slot between the last higher-ranked and the first lower-ranked entry is used
-// directly (the one nearest the middle of that gap, to leave room on both sides). Otherwise the
+// Insert: the new slot must come after every higher-priority slot and every older equal-priority
+// slot it overlaps (two value/mask pairs overlap when some key matches both: only then does the
+// tie rule matter), and before every lower-priority slot. A free slot in that window is used
+// directly (the one nearest its middle, to leave room on both sides). Otherwise the
 // nearest free slot above or below is found and the run of entries in between shifts one slot
 // towards it (the shorter side): each entry is written to its new slot before its old slot is
 // overwritten by the next one, so every lookup sees the old or the new table. Delete clears the
