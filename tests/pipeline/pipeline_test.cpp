@@ -49,7 +49,7 @@ std::unique_ptr<Frontend> compileProgram() {
 
 // The Verilated pipeline with an AXI4-Lite master, a stream source and a stream sink.
 class Rtl {
-public:
+  public:
     explicit Rtl(const ir::Program& program) : program_(program) {
         idle();
         sim_.tick();
@@ -189,7 +189,7 @@ public:
         inStalls_ = 0;
     }
 
-private:
+  private:
     const ir::Program& program_;
     rtltest::Sim<VMODEL> sim_;
     std::deque<rtltest::AxisBeat> inBeats_;
@@ -203,39 +203,55 @@ private:
 // Turns logical table commands into CSR writes for the generated blocks (and keeps the model
 // in step).
 class Loader {
-public:
+  public:
     Loader(const ir::Program& program, Rtl& rtl, sim::Model& model)
         : program_(program), rtl_(rtl), model_(model) {
         for (int i = 0; i < rm::kTableCount; ++i) {
             const auto& blk = rm::kTables[i];
             const ir::TableId t = program.findTable(blk.name);
+            const ir::Table& table = program.tables[t];
+            Driver& d = drivers_[t];
+            d.base = blk.base;
+            d.lpm = blk.lpmAsTernary;
+            tables::TableGeometry g;
             if (blk.kind == 3) {
-                tables::TableGeometry g = tables::TernaryTable::geometryFor(program, program.tables[t]);
-                EXPECT_EQ(g.depth, blk.depth);
-                EXPECT_EQ(g.span(), blk.span) << blk.name;
-                ternary_.emplace(t, std::make_unique<tables::TernaryTable>(g));
+                g = tables::TernaryTable::geometryFor(program, table);
+                d.ternary = std::make_unique<tables::TernaryTable>(program, t);
             } else {
-                ADD_FAILURE() << "no driver in this test for " << blk.module;
+                g = tables::ExactTable::geometryFor(program, table);
+                d.exact = std::make_unique<tables::ExactTable>(program, t);
             }
+            // The regmap and the drivers must describe the same blocks.
+            EXPECT_EQ(static_cast<int>(g.kind), blk.kind) << blk.name;
+            EXPECT_EQ(g.depth, blk.depth) << blk.name;
+            EXPECT_EQ(g.keyWidth, blk.keyWidth) << blk.name;
+            EXPECT_EQ(g.actionWidth, blk.actionWidth) << blk.name;
+            EXPECT_EQ(g.paramWidth, blk.paramWidth) << blk.name;
+            EXPECT_EQ(g.span(), blk.span) << blk.name;
             // The program's default action (with its arguments) and const entries.
-            std::string error;
             tables::Command c;
             c.kind = tables::Command::Kind::SetDefault;
             c.entry.table = t;
-            c.entry.action = program.tables[t].defaultAction;
+            c.entry.action = table.defaultAction;
             apply(c, /*model=*/false);
-            for (const auto& e : tables::TernaryTable::constEntries(program, t)) {
+            std::vector<tables::Entry> consts;
+            if (d.ternary && !d.lpm) {
+                consts = tables::TernaryTable::constEntries(program, t);
+            } else {
+                for (const auto& te : table.entries) {
+                    tables::Entry e;
+                    e.table = t;
+                    e.keys = te.keys;
+                    e.action = te.action;
+                    consts.push_back(e);
+                }
+            }
+            for (const auto& e : consts) {
                 tables::Command add;
                 add.entry = e;
                 apply(add, /*model=*/false);
             }
         }
-    }
-
-    uint32_t base(ir::TableId t) const {
-        for (int i = 0; i < rm::kTableCount; ++i)
-            if (program_.tables[t].name == rm::kTables[i].name) return rm::kTables[i].base;
-        return 0;
     }
 
     void apply(const tables::Command& c, bool model = true) {
@@ -244,45 +260,66 @@ public:
             ASSERT_TRUE(model_.apply(c, error)) << error;
         }
         const ir::TableId t = c.entry.table;
-        auto& tt = *ternary_.at(t);
+        Driver& d = drivers_.at(t);
         const ir::Table& table = program_.tables[t];
         std::optional<tables::CsrWrites> ws;
-        if (c.kind == tables::Command::Kind::SetDefault) {
+        using K = tables::Command::Kind;
+        if (d.exact) {
+            switch (c.kind) {
+                case K::Add:
+                    ws = d.exact->add(c.entry, error);
+                    break;
+                case K::Modify:
+                    ws = d.exact->modify(c.entry, error);
+                    break;
+                case K::Delete:
+                    ws = d.exact->remove(c.entry, error);
+                    break;
+                case K::SetDefault:
+                    ws = d.exact->setDefault(c.entry.action, error);
+                    break;
+                default:
+                    FAIL() << "table command kind not handled by this test";
+            }
+        } else if (c.kind == K::SetDefault) {
+            ws = d.ternary->setDefault(c.entry.action, error);
+        } else if (c.kind == K::Add && d.lpm) {
+            // LPM as ternary slots: the longer prefix must win, so it is the priority.
+            int64_t prio = 0;
+            for (size_t k = 0; k < table.keys.size(); ++k)
+                if (table.keys[k].matchKind == ir::MatchKind::Lpm &&
+                    c.entry.keys[k].kind == ir::Match::Kind::Lpm)
+                    prio = c.entry.keys[k].prefixLen;
+            auto pieces = tables::TernaryTable::expand(table, c.entry, error);
+            ASSERT_TRUE(pieces.has_value()) << error;
             BigInt params;
             auto id = tables::encodeAction(program_, table, c.entry.action, params, error);
             ASSERT_TRUE(id.has_value()) << error;
-            ws = tt.setDefault(*id, params);
-        } else if (c.kind == tables::Command::Kind::Add) {
-            bool lpm = false;
-            int64_t prio = c.entry.priority.value_or(0);
-            for (size_t k = 0; k < table.keys.size(); ++k)
-                if (table.keys[k].matchKind == ir::MatchKind::Lpm) {
-                    lpm = true;
-                    prio = c.entry.keys[k].kind == ir::Match::Kind::Lpm ? c.entry.keys[k].prefixLen
-                                                                         : 0;
-                }
-            if (lpm) {
-                auto pieces = tables::TernaryTable::expand(table, c.entry, error);
-                ASSERT_TRUE(pieces.has_value()) << error;
-                BigInt params;
-                auto id = tables::encodeAction(program_, table, c.entry.action, params, error);
-                ASSERT_TRUE(id.has_value()) << error;
-                ws = tt.insert(*pieces, prio, *id, params, error);
-            } else {
-                ws = tt.add(c.entry, error);
-            }
+            ws = d.ternary->insert(*pieces, prio, *id, params, error);
+        } else if (c.kind == K::Add) {
+            ws = d.ternary->add(c.entry, error);
+        } else if (c.kind == K::Modify && !d.lpm) {
+            ws = d.ternary->modify(c.entry, error);
+        } else if (c.kind == K::Delete && !d.lpm) {
+            ws = d.ternary->remove(c.entry, error);
         } else {
             FAIL() << "table command kind not handled by this test";
         }
         ASSERT_TRUE(ws.has_value()) << error;
-        rtl_.writes(base(t), *ws);
+        rtl_.writes(d.base, *ws);
     }
 
-private:
+  private:
+    struct Driver {
+        uint32_t base = 0;
+        bool lpm = false;
+        std::unique_ptr<tables::TernaryTable> ternary;
+        std::unique_ptr<tables::ExactTable> exact;
+    };
     const ir::Program& program_;
     Rtl& rtl_;
     sim::Model& model_;
-    std::map<ir::TableId, std::unique_ptr<tables::TernaryTable>> ternary_;
+    std::map<ir::TableId, Driver> drivers_;
 };
 
 std::string hex(const Bytes& b) {
@@ -302,7 +339,7 @@ void expectSame(const std::vector<sim::Packet>& model, const std::vector<sim::Pa
 }
 
 class Pipeline : public ::testing::Test {
-protected:
+  protected:
     static void SetUpTestSuite() { fe_ = compileProgram().release(); }
     static Frontend* fe_;
     const ir::Program& program() { return *fe_->ir; }
@@ -318,8 +355,8 @@ TEST_F(Pipeline, RegmapIdentifiesThePipeline) {
 // Every STF file of the program: packets through the model and the RTL, outputs compared.
 TEST_F(Pipeline, StfFilesMatchTheModel) {
     int files = 0;
-    for (const auto& entry : std::filesystem::directory_iterator(std::string(HOP_SOURCE_DIR) +
-                                                                 "/tests/stf")) {
+    for (const auto& entry :
+         std::filesystem::directory_iterator(std::string(HOP_SOURCE_DIR) + "/tests/stf")) {
         const std::string fname = entry.path().filename().string();
         if (fname.rfind(HOP_PROGRAM "-", 0) != 0 || entry.path().extension() != ".stf") continue;
         SCOPED_TRACE(fname);
@@ -336,8 +373,8 @@ TEST_F(Pipeline, StfFilesMatchTheModel) {
             if (c.kind == hopsim::StfCommand::Kind::Table) {
                 rtl.drain(expected.size());
                 tables::ParseError perr;
-                auto cmd = tables::parseStfTableCommand(program(), c.text,
-                                                        {fname, c.line, c.col}, perr);
+                auto cmd =
+                    tables::parseStfTableCommand(program(), c.text, {fname, c.line, c.col}, perr);
                 ASSERT_TRUE(cmd.has_value()) << perr.str();
                 loader.apply(*cmd);
             } else if (c.kind == hopsim::StfCommand::Kind::Packet) {
@@ -357,8 +394,8 @@ TEST_F(Pipeline, StfFilesMatchTheModel) {
 
 // The IPv4 frame of basic-forward.stf, padded to `len` bytes.
 Bytes ipv4Frame(size_t len, uint32_t dst) {
-    Bytes f = {0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0x0a, 0x08, 0x00, 0x45, 0, 0, 0x21, 0, 1, 0, 0,
-               0x40, 0x11, 0x8e, 0x79, 0xc6, 0x33, 0x64, 0x0a};
+    Bytes f = {0, 0, 0,    0, 0, 1, 0, 0,    0,    0,    0,    0x0a, 0x08, 0x00, 0x45,
+               0, 0, 0x21, 0, 1, 0, 0, 0x40, 0x11, 0x8e, 0x79, 0xc6, 0x33, 0x64, 0x0a};
     for (int i = 3; i >= 0; --i) f.push_back(static_cast<uint8_t>(dst >> (8 * i)));
     while (f.size() < len) f.push_back(static_cast<uint8_t>(f.size()));
     f.resize(len);
@@ -397,7 +434,8 @@ TEST_F(Pipeline, BackToBackMinimumFrames) {
     std::vector<sim::Packet> expected;
     std::mt19937 rng(7);
     for (int i = 0; i < kFrames; ++i) {
-        const uint32_t dst = (i % 3 == 0) ? 0xc0000200 + (rng() & 0xff) : 0xc6336400 + (rng() & 0x3ff);
+        const uint32_t dst =
+            (i % 3 == 0) ? 0xc0000200 + (rng() & 0xff) : 0xc6336400 + (rng() & 0x3ff);
         sim::Packet p{static_cast<uint32_t>(i % 4), ipv4Frame(64, dst)};
         for (auto& o : model.process(p).outputs) expected.push_back(o);
         rtl.send(p);

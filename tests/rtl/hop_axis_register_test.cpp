@@ -89,7 +89,8 @@ TEST(AxisRegister, EveryMixOfIdleAndBackpressurePreservesTheStream) {
     for (double idle : {0.0, 0.3, 0.7})
         for (double stall : {0.0, 0.3, 0.7}) {
             RunResult r = run(idle, stall, 400, seed++);
-            ASSERT_EQ(r.received.size(), r.expected.size()) << "idle " << idle << " stall " << stall;
+            ASSERT_EQ(r.received.size(), r.expected.size())
+                << "idle " << idle << " stall " << stall;
             for (size_t i = 0; i < r.expected.size(); ++i)
                 ASSERT_EQ(r.received[i], r.expected[i]) << "beat " << i;
         }

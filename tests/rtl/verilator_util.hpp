@@ -16,7 +16,7 @@
 namespace hop::rtltest {
 
 template <typename T>
-    requires std::is_integral_v<T>
+requires std::is_integral_v<T>
 void putBytes(T& sig, const uint8_t* bytes, size_t n) {
     sig = 0;
     for (size_t i = 0; i < n && i < sizeof(T); ++i) sig |= static_cast<T>(bytes[i]) << (8 * i);
@@ -25,24 +25,26 @@ void putBytes(T& sig, const uint8_t* bytes, size_t n) {
 template <std::size_t N>
 void putBytes(VlWide<N>& sig, const uint8_t* bytes, size_t n) {
     for (std::size_t w = 0; w < N; ++w) sig[w] = 0;
-    for (size_t i = 0; i < n && i < 4 * N; ++i) sig[i / 4] |= static_cast<EData>(bytes[i]) << (8 * (i % 4));
+    for (size_t i = 0; i < n && i < 4 * N; ++i)
+        sig[i / 4] |= static_cast<EData>(bytes[i]) << (8 * (i % 4));
 }
 
 template <typename T>
-    requires std::is_integral_v<T>
+requires std::is_integral_v<T>
 void getBytes(const T& sig, uint8_t* bytes, size_t n) {
     for (size_t i = 0; i < n && i < sizeof(T); ++i) bytes[i] = static_cast<uint8_t>(sig >> (8 * i));
 }
 
 template <std::size_t N>
 void getBytes(const VlWide<N>& sig, uint8_t* bytes, size_t n) {
-    for (size_t i = 0; i < n && i < 4 * N; ++i) bytes[i] = static_cast<uint8_t>(sig[i / 4] >> (8 * (i % 4)));
+    for (size_t i = 0; i < n && i < 4 * N; ++i)
+        bytes[i] = static_cast<uint8_t>(sig[i / 4] >> (8 * (i % 4)));
 }
 
 // Byte slices at a byte offset, for flat per-port vectors (port p's tdata starts at byte
 // p * DATA_W / 8). Leaves the other bytes of the signal untouched.
 template <typename T>
-    requires std::is_integral_v<T>
+requires std::is_integral_v<T>
 void putBytesAt(T& sig, size_t offset, const uint8_t* bytes, size_t n) {
     for (size_t i = 0; i < n && offset + i < sizeof(T); ++i) {
         const unsigned sh = 8 * (offset + i);
@@ -61,7 +63,7 @@ void putBytesAt(VlWide<N>& sig, size_t offset, const uint8_t* bytes, size_t n) {
 }
 
 template <typename T>
-    requires std::is_integral_v<T>
+requires std::is_integral_v<T>
 void getBytesAt(const T& sig, size_t offset, uint8_t* bytes, size_t n) {
     for (size_t i = 0; i < n && offset + i < sizeof(T); ++i)
         bytes[i] = static_cast<uint8_t>(sig >> (8 * (offset + i)));
@@ -78,8 +80,7 @@ void getBytesAt(const VlWide<N>& sig, size_t offset, uint8_t* bytes, size_t n) {
 // Bit fields of up to 64 bits at any bit offset (tkeep / tuser / tvalid of port p in a flat
 // vector), for signals of any width.
 template <typename T>
-    requires std::is_integral_v<T>
-uint64_t getField(const T& sig, unsigned lsb, unsigned width) {
+requires std::is_integral_v<T> uint64_t getField(const T& sig, unsigned lsb, unsigned width) {
     const uint64_t v = static_cast<uint64_t>(sig) >> lsb;
     return width >= 64 ? v : (v & ((uint64_t{1} << width) - 1));
 }
@@ -95,7 +96,7 @@ uint64_t getField(const VlWide<N>& sig, unsigned lsb, unsigned width) {
 }
 
 template <typename T>
-    requires std::is_integral_v<T>
+requires std::is_integral_v<T>
 void putField(T& sig, unsigned lsb, unsigned width, uint64_t value) {
     const uint64_t mask = width >= 64 ? ~uint64_t{0} : ((uint64_t{1} << width) - 1);
     uint64_t v = static_cast<uint64_t>(sig);
@@ -155,7 +156,7 @@ inline std::vector<uint8_t> randomFrame(std::mt19937& rng, size_t minBytes, size
 // sampled at its rising edge; outputs read after it are the registered results).
 template <typename Model>
 class Sim {
-public:
+  public:
     Sim() : ctx_(std::make_unique<VerilatedContext>()) {
         ctx_->randReset(2);
         model_ = std::make_unique<Model>(ctx_.get());
@@ -182,7 +183,7 @@ public:
     void settle() { model_->eval(); }
     uint64_t cycles() const { return cycles_; }
 
-private:
+  private:
     std::unique_ptr<VerilatedContext> ctx_;
     std::unique_ptr<Model> model_;
     uint64_t cycles_ = 0;

@@ -49,13 +49,13 @@ struct TableSlots {
 };
 
 class Generator {
-public:
+  public:
     Generator(const ir::Program& p, const Options& o, Diagnostics& d, regmap::RegMap map)
         : p_(p), opt_(o), diags_(d), map_(std::move(map)) {}
 
     std::optional<Output> run();
 
-private:
+  private:
     // --- bundle layout and leaves
     void layout();
     ExprLeaves leaves(const std::string& b, const std::string& paramVar = {},
@@ -82,7 +82,8 @@ private:
     void checksums(const std::vector<ir::ChecksumUnit>& units, bool verify);
     void control(const ir::Control& c);
     void statement(CodeBuilder& cb, const std::string& b, const ir::Stmt& s,
-                   const std::string& paramVar = {}, const std::vector<int>* paramOffsets = nullptr);
+                   const std::string& paramVar = {},
+                   const std::vector<int>* paramOffsets = nullptr);
     void applyTable(const ir::Stmt& s);
     void deparser();
     void csrAndFifos();
@@ -115,6 +116,7 @@ private:
     std::string name_;
     std::string parserText_;
     ir::FieldId exitFlag_ = -1;
+    std::set<ir::TableId> applied_;
 };
 
 void Generator::layout() {
@@ -125,11 +127,11 @@ void Generator::layout() {
     fParserError_ = p_.findField("standard_metadata.parser_error");
     fChecksumError_ = p_.findField("standard_metadata.checksum_error");
     // What the hardware does not know when the header window is parsed.
-    for (const char* n : {"standard_metadata.packet_length", "standard_metadata.enq_timestamp",
-                          "standard_metadata.deq_timedelta", "standard_metadata.enq_qdepth",
-                          "standard_metadata.deq_qdepth",
-                          "standard_metadata.ingress_global_timestamp",
-                          "standard_metadata.egress_global_timestamp"}) {
+    for (const char* n :
+         {"standard_metadata.packet_length", "standard_metadata.enq_timestamp",
+          "standard_metadata.deq_timedelta", "standard_metadata.enq_qdepth",
+          "standard_metadata.deq_qdepth", "standard_metadata.ingress_global_timestamp",
+          "standard_metadata.egress_global_timestamp"}) {
         ir::FieldId f = p_.findField(n);
         if (f >= 0) unavailable_.insert(f);
     }
@@ -192,8 +194,7 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
 }
 
 std::string Generator::emitExpr(const ir::ExprPtr& e, const std::string& b, const SourceLoc& loc,
-                                const std::string& paramVar,
-                                const std::vector<int>* paramOffsets) {
+                                const std::string& paramVar, const std::vector<int>* paramOffsets) {
     loc_ = loc;
     ExprEmitter em(p_, leaves(b, paramVar, paramOffsets), diags_);
     std::string s = e ? em.emit(e, loc) : "1'b1";
@@ -282,9 +283,10 @@ void Generator::capture() {
         body_.line(fmt::format("if (cap_beat_q == {}) cap_acc_d[{}:{}] = s_axis_tdata[{}:0];",
                                literal(b, bw), 8 * (b * K + n) - 1, 8 * b * K, 8 * n - 1));
     }
-    body_.line(fmt::format("win_fire = in_fire && !cap_done_q && (cap_beat_q == {} || "
-                           "s_axis_tlast);",
-                           literal(beats - 1, bw)));
+    body_.line(
+        fmt::format("win_fire = in_fire && !cap_done_q && (cap_beat_q == {} || "
+                    "s_axis_tlast);",
+                    literal(beats - 1, bw)));
     body_.line(fmt::format(
         "win_len = !s_axis_tlast ? 16'd{} : 16'(cap_beat_q) * 16'd{} + in_beat_n > 16'd{} ? "
         "16'd{} : 16'(cap_beat_q) * 16'd{} + in_beat_n;",
@@ -293,9 +295,10 @@ void Generator::capture() {
     body_.line("cap_mid_d = !s_axis_tlast;");
     body_.line("cap_done_d = !s_axis_tlast && (cap_done_q || win_fire);");
     if (beats > 1)
-        body_.line(fmt::format("cap_beat_d = s_axis_tlast ? '0 : cap_beat_q == {} ? cap_beat_q "
-                               ": cap_beat_q + 1'b1;",
-                               literal(beats - 1, bw)));
+        body_.line(
+            fmt::format("cap_beat_d = s_axis_tlast ? '0 : cap_beat_q == {} ? cap_beat_q "
+                        ": cap_beat_q + 1'b1;",
+                        literal(beats - 1, bw)));
     else
         body_.line("cap_beat_d = '0;");
     body_.close("end");
@@ -320,8 +323,9 @@ void Generator::capture() {
     body_.close("end");
     // Wire order: bit 0 of the first byte on the wire is the top bit.
     body_.open("always_comb begin");
-    body_.line("for (int i = 0; i < WIN_BYTES; i++) win_wire[8*(WIN_BYTES-1-i) +: 8] = "
-               "win_q[8*i +: 8];");
+    body_.line(
+        "for (int i = 0; i < WIN_BYTES; i++) win_wire[8*(WIN_BYTES-1-i) +: 8] = "
+        "win_q[8*i +: 8];");
     body_.close("end");
     body_.line();
     cur_ = "win_q";
@@ -334,7 +338,8 @@ void Generator::capture() {
 // function of the window (one stage).
 
 void Generator::parseEnd(CodeBuilder& cb, int bitOff, int error) {
-    cb.line(fmt::format("parse_b[{}:{}] = 16'd{};", consumedOff_ + 15, consumedOff_, (bitOff + 7) / 8));
+    cb.line(
+        fmt::format("parse_b[{}:{}] = 16'd{};", consumedOff_ + 15, consumedOff_, (bitOff + 7) / 8));
     if (error >= 0 && fParserError_ >= 0)
         cb.line(fmt::format("{} = {};", fieldOf("parse_b", fParserError_),
                             literal(error, p_.fields[fParserError_].width)));
@@ -380,10 +385,11 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int dep
                 ++closes;
                 for (ir::FieldId f : h.fields) {
                     const ir::Field& fd = p_.fields[f];
-                    cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];", fieldOf("parse_b", f),
-                                        off + fd.offset, fd.width));
+                    cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];",
+                                        fieldOf("parse_b", f), off + fd.offset, fd.width));
                 }
-                if (h.validBit >= 0) cb.line(fmt::format("parse_b[{}] = 1'b1;", validBase_ + h.validBit));
+                if (h.validBit >= 0)
+                    cb.line(fmt::format("parse_b[{}] = 1'b1;", validBase_ + h.validBit));
                 off = end;
                 // The else branch (packet too short) is written when the ifs close.
                 break;
@@ -407,8 +413,8 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int dep
     // Transition.
     bool ok = true;
     if (st.selectKeys.empty()) {
-        ok = parseState(cb, st.cases.empty() ? ir::kReject : st.cases[0].next, off, depth + 1,
-                        path);
+        ok =
+            parseState(cb, st.cases.empty() ? ir::kReject : st.cases[0].next, off, depth + 1, path);
         if (st.cases.empty()) parseEnd(cb, off, -1);
     } else {
         std::vector<std::string> keys;
@@ -426,8 +432,7 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int dep
                         break;
                     case ir::Match::Kind::Ternary:
                     case ir::Match::Kind::Lpm:
-                        terms.push_back(fmt::format("({} & {}) == {}", keys[i],
-                                                    literal(m.mask, w),
+                        terms.push_back(fmt::format("({} & {}) == {}", keys[i], literal(m.mask, w),
                                                     literal(m.value & m.mask, w)));
                         break;
                     case ir::Match::Kind::Range:
@@ -549,8 +554,7 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
             if (fEgressSpec_ >= 0) {
                 cb.open(guard + "begin");
                 cb.line(fmt::format("{} = 9'd511;", fieldOf(b, fEgressSpec_)));
-                if (fMcastGrp_ >= 0)
-                    cb.line(fmt::format("{} = '0;", fieldOf(b, fMcastGrp_)));
+                if (fMcastGrp_ >= 0) cb.line(fmt::format("{} = '0;", fieldOf(b, fMcastGrp_)));
                 cb.close("end");
             }
             return;
@@ -559,8 +563,9 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
             if (exitFlag_ >= 0) cb.line(guard + fieldOf(b, exitFlag_) + " = 1'b1;");
             return;
         default:
-            diags_.unsupported(s.loc, "this statement (counters, registers, meters) in the "
-                                      "Verilog backend");
+            diags_.unsupported(s.loc,
+                               "this statement (counters, registers, meters) in the "
+                               "Verilog backend");
             failed_ = true;
             return;
     }
@@ -578,6 +583,12 @@ void Generator::applyTable(const ir::Stmt& s) {
         return;
     }
     const ir::Table& t = p_.tables[s.table];
+    if (!applied_.insert(s.table).second) {
+        // One block per table: a second apply (on another path) would need its own result bits.
+        diags_.unsupported(s.loc, "applying table " + t.name + " in two places");
+        failed_ = true;
+        return;
+    }
     const TableSlots& ts = tslots_[s.table];
     const std::string tn = names_.get("table:" + t.name, "t_" + t.name);
     const std::string look = tn + "_b";
@@ -588,6 +599,9 @@ void Generator::applyTable(const ir::Stmt& s) {
     decl_.line(fmt::format("logic [{}:0] {}_data;", blk->paramWidth - 1, tn));
     decl_.line(fmt::format("logic [31:0] {}_csr_rdata;", tn));
     decl_.line(fmt::format("logic unused_{}_result_valid;", tn));
+    // Tables whose actions take no parameter leave result_data unread.
+    decl_.line(fmt::format("logic [{}:0] unused_{}_data;", blk->paramWidth - 1, tn));
+    body_.line(fmt::format("assign unused_{}_data = {}_data;", tn, tn));
     body_.line(fmt::format("// table {} ({}, LATENCY {})", t.name, blk->module, blk->latency));
     body_.open("always_comb begin");
     body_.line(fmt::format("{} = {};", look, cur_));
@@ -602,7 +616,8 @@ void Generator::applyTable(const ir::Stmt& s) {
         {"ACTION_W", std::to_string(blk->actionWidth)},
         {"PARAM_W", std::to_string(blk->paramWidth)},
         {"DEPTH", std::to_string(blk->depth)}};
-    if (blk->kind == regmap::TableKind::Exact) params.push_back({"SLOTS", std::to_string(blk->slots)});
+    if (blk->kind == regmap::TableKind::Exact)
+        params.push_back({"SLOTS", std::to_string(blk->slots)});
     params.push_back({"BASE", fmt::format("32'h{:x}", blk->base)});
     params.push_back({"DEFAULT_ACTION", std::to_string(blk->defaultAction)});
     params.push_back({"LATENCY", std::to_string(blk->latency)});
@@ -668,7 +683,8 @@ void Generator::control(const ir::Control& c) {
             continue;
         }
         const ir::Stmt* sp = &s;
-        pending_.push_back([this, sp](CodeBuilder& cb, const std::string& b) { statement(cb, b, *sp); });
+        pending_.push_back(
+            [this, sp](CodeBuilder& cb, const std::string& b) { statement(cb, b, *sp); });
     }
     exitFlag_ = -1;
 }
@@ -685,10 +701,11 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
     int n = 0;
     for (const auto& u : units) {
         const std::string un = fmt::format("{}_csum{}", verify ? "vfy" : "upd", n++);
-        if (u.algorithm != ir::ChecksumAlgorithm::Csum16 || u.withPayload ||
-            !u.checksum || u.checksum->kind != ir::ExprKind::Field || u.checksum->width != 16) {
-            diags_.unsupported(u.loc, "this checksum (only csum16 over headers into a bit<16> "
-                                      "field) in the Verilog backend");
+        if (u.algorithm != ir::ChecksumAlgorithm::Csum16 || u.withPayload || !u.checksum ||
+            u.checksum->kind != ir::ExprKind::Field || u.checksum->width != 16) {
+            diags_.unsupported(u.loc,
+                               "this checksum (only csum16 over headers into a bit<16> "
+                               "field) in the Verilog backend");
             failed_ = true;
             continue;
         }
@@ -739,7 +756,7 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
             }
         }
     });
-    flushPending(verify ? "verify_checksum result" : "update_checksum result");
+    // The compare / write joins the next stage's statements (no stage of its own).
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -747,7 +764,17 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
 // byte count, and the descriptor register.
 
 void Generator::deparser() {
-    flushPending("end of egress");
+    if (!pending_.empty()) {
+        // The last statements (e.g. the update_checksum write) run in the assembly's cycle.
+        decl_.line("logic [BUNDLE_W-1:0] fin_b;");
+        body_.line("// Last statements, in the header assembly's cycle.");
+        body_.open("always_comb begin");
+        body_.line("fin_b = " + cur_ + ";");
+        for (const auto& f : pending_) f(body_, "fin_b");
+        body_.close("end");
+        pending_.clear();
+        cur_ = "fin_b";
+    }
     int total = 0;
     for (ir::HeaderId h : p_.deparser) {
         const ir::Header& hd = p_.headers[h];
@@ -779,7 +806,8 @@ void Generator::deparser() {
                                  hd.width - 8 - 8 * j);
         const std::string hv = names_.get("hv:" + hd.name, "hv_" + hd.name);
         decl_.line(fmt::format("logic [{}:0] {};", hd.width - 1, hv));
-        body_.open(fmt::format("if ({}[{}]) begin  // {}", cur_, validBase_ + hd.validBit, hd.name));
+        body_.open(
+            fmt::format("if ({}[{}]) begin  // {}", cur_, validBase_ + hd.validBit, hd.name));
         body_.line(fmt::format("{} = {{{}}};", hv, bits));
         body_.line(fmt::format("asm_hdr = asm_hdr | ((8*HDR_BYTES)'({{{}}}) << (8 * asm_len));",
                                replaceAll(lanes, "hv[", hv + "[")));
@@ -798,8 +826,8 @@ void Generator::deparser() {
     body_.line("desc_elen_q <= asm_len;");
     body_.line(fmt::format("desc_skip_q <= {}[{}:{}];", cur_, consumedOff_ + 15, consumedOff_));
     body_.line("desc_drop_q <= asm_drop;");
-    body_.line(fmt::format("desc_port_q <= {};",
-                           fEgressPort_ >= 0 ? fieldOf(cur_, fEgressPort_) : spec));
+    body_.line(
+        fmt::format("desc_port_q <= {};", fEgressPort_ >= 0 ? fieldOf(cur_, fEgressPort_) : spec));
     body_.line("if (rst) desc_valid_q <= 1'b0;");
     body_.line(fmt::format("else desc_valid_q <= {};", curValid_));
     body_.close("end");
@@ -843,8 +871,9 @@ void Generator::csrAndFifos() {
     b.line("tx_q <= '0;");
     b.line("dropped_q <= '0;");
     b.dedent().open("end else begin");
-    b.line("inflight_q <= inflight_q + ($clog2(DESC_DEPTH)+1)'(in_fire && !cap_mid_q) - "
-           "($clog2(DESC_DEPTH)+1)'(dq_valid && dq_ready);");
+    b.line(
+        "inflight_q <= inflight_q + ($clog2(DESC_DEPTH)+1)'(in_fire && !cap_mid_q) - "
+        "($clog2(DESC_DEPTH)+1)'(dq_valid && dq_ready);");
     b.line("if (in_fire && !cap_mid_q) rx_q <= rx_q + 32'd1;");
     b.line("if (pkt_sent) tx_q <= tx_q + 32'd1;");
     b.line("if (pkt_dropped) dropped_q <= dropped_q + 32'd1;");
@@ -863,7 +892,8 @@ void Generator::csrAndFifos() {
                                i + 1 < ports.size() ? "," : ""));
         b.close(");");
     };
-    b.line("// Payload FIFO: every beat of the frame; the deparser skips what the parser consumed.");
+    b.line(
+        "// Payload FIFO: every beat of the frame; the deparser skips what the parser consumed.");
     decl_.line("logic [FILL_W_FQ-1:0] unused_fq_fill;");
     decl_.line("logic [FILL_W_DQ-1:0] unused_dq_fill;");
     decl_.line("localparam int FILL_W_FQ = $clog2(FRAME_DEPTH) + 1;");
@@ -885,8 +915,9 @@ void Generator::csrAndFifos() {
           {"m_axis_tuser", "unused_fq_user"},
           {"fill", "unused_fq_fill"}});
     b.line("// Descriptor FIFO: never full (admission counts descriptors in flight).");
-    b.line("assign dq_in = DESC_W'({desc_drop_q, desc_port_q, desc_elen_q, desc_skip_q, "
-           "desc_hdr_q});");
+    b.line(
+        "assign dq_in = DESC_W'({desc_drop_q, desc_port_q, desc_elen_q, desc_skip_q, "
+        "desc_hdr_q});");
     fifo("u_desc_fifo", "DESC_W", "DESC_DEPTH",
          {{"clk", "clk"},
           {"rst", "rst"},
@@ -973,9 +1004,10 @@ void Generator::csrAndFifos() {
 std::string Generator::topModule() const {
     CodeBuilder t;
     t.line("// SPDX-License-Identifier: Apache-2.0");
-    t.line(fmt::format("// Top of the {} pipeline (generated by hopc): AXI4-Stream in/out (tuser = "
-                       "ingress port in,",
-                       p_.name));
+    t.line(
+        fmt::format("// Top of the {} pipeline (generated by hopc): AXI4-Stream in/out (tuser = "
+                    "ingress port in,",
+                    p_.name));
     t.line("// egress port out) and one AXI4-Lite slave for every CSR (see regmap.json).");
     t.line("`default_nettype none");
     t.line();
@@ -1089,8 +1121,8 @@ endmodule
 std::optional<Output> Generator::run() {
     if (opt_.dataWidth != 64 && opt_.dataWidth != 128 && opt_.dataWidth != 256 &&
         opt_.dataWidth != 512) {
-        diags_.error({}, fmt::format("--data-width must be 64, 128, 256 or 512 (not {})",
-                                     opt_.dataWidth));
+        diags_.error(
+            {}, fmt::format("--data-width must be 64, 128, 256 or 512 (not {})", opt_.dataWidth));
         return std::nullopt;
     }
     keepW_ = opt_.dataWidth / 8;
@@ -1122,7 +1154,8 @@ std::optional<Output> Generator::run() {
     checksums(p_.verifyChecksums, true);
     control(p_.ingress);
     pending_.push_back([this](CodeBuilder& cb, const std::string& b) {
-        cb.line("// v1model: drop after ingress when egress_spec is 511; egress_port = egress_spec");
+        cb.line(
+            "// v1model: drop after ingress when egress_spec is 511; egress_port = egress_spec");
         if (fEgressSpec_ >= 0)
             cb.line(fmt::format("{}[{}] = {} == 9'd511;", b, dropOff_, fieldOf(b, fEgressSpec_)));
         if (fEgressSpec_ >= 0 && fEgressPort_ >= 0)
@@ -1137,13 +1170,15 @@ std::optional<Output> Generator::run() {
 
     CodeBuilder m;
     m.line("// SPDX-License-Identifier: Apache-2.0");
-    m.line(fmt::format("// The {} pipeline (generated by hopc from the pipeline IR; do not edit): "
-                       "header window,",
-                       p_.name));
+    m.line(
+        fmt::format("// The {} pipeline (generated by hopc from the pipeline IR; do not edit): "
+                    "header window,",
+                    p_.name));
     m.line("// parser, checksums, match-action stages, header assembly, payload FIFO, deparser.");
-    m.line(fmt::format("// Header pipeline latency: {} cycles from the window register to the "
-                       "descriptor register.",
-                       latency_));
+    m.line(
+        fmt::format("// Header pipeline latency: {} cycles from the window register to the "
+                    "descriptor register.",
+                    latency_));
     m.line("`default_nettype none");
     m.line();
     m.open(fmt::format("module {}_pipeline #(", name_));

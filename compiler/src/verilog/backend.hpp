@@ -26,9 +26,9 @@ struct Options {
 struct Output {
     std::map<std::string, std::string> files;  // file name -> text
     regmap::RegMap regmap;
-    int latency = 0;       // header pipeline: window register to descriptor register, cycles
-    int windowBytes = 0;   // header window: the deepest parse
-    int emitBytes = 0;     // most header bytes the deparser can emit
+    int latency = 0;      // header pipeline: window register to descriptor register, cycles
+    int windowBytes = 0;  // header window: the deepest parse
+    int emitBytes = 0;    // most header bytes the deparser can emit
     std::string pipelineModule, topModule;
 };
 

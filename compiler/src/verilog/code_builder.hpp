@@ -9,7 +9,7 @@
 namespace hop::verilog {
 
 class CodeBuilder {
-public:
+  public:
     explicit CodeBuilder(int indentWidth = 4) : indentWidth_(indentWidth) {}
 
     // One line at the current indentation (an empty string gives an empty line, no spaces).
@@ -25,7 +25,7 @@ public:
     int depth() const { return depth_; }
     const std::string& str() const { return out_; }
 
-private:
+  private:
     std::string out_;
     int depth_ = 0;
     int indentWidth_;

@@ -14,7 +14,9 @@ std::string literal(const ir::BigInt& value, int width) {
 
 namespace {
 
-std::string sized(int width, const std::string& text) { return fmt::format("{}'({})", width, text); }
+std::string sized(int width, const std::string& text) {
+    return fmt::format("{}'({})", width, text);
+}
 
 std::string sgn(const std::string& text) { return "$signed(" + text + ")"; }
 
@@ -42,7 +44,8 @@ std::string ExprEmitter::emit(const ir::ExprPtr& ep, const SourceLoc& loc) {
         case ir::ExprKind::Valid:
             return leaves_.valid(e.index);
         case ir::ExprKind::Param:
-            if (!leaves_.param) return unsupported(e, "an action parameter outside of an action", loc);
+            if (!leaves_.param)
+                return unsupported(e, "an action parameter outside of an action", loc);
             return leaves_.param(e.index);
         case ir::ExprKind::TableHit:
             return leaves_.tableHit(e.index);

@@ -26,7 +26,7 @@ struct ExprLeaves {
 std::string literal(const ir::BigInt& value, int width);
 
 class ExprEmitter {
-public:
+  public:
     ExprEmitter(const ir::Program& program, ExprLeaves leaves, Diagnostics& diags)
         : program_(program), leaves_(std::move(leaves)), diags_(diags) {}
 
@@ -37,7 +37,7 @@ public:
     std::string predicate(const ir::ExprPtr& e, const SourceLoc& loc);
     bool failed() const { return failed_; }
 
-private:
+  private:
     std::string unsupported(const ir::Expr& e, const std::string& what, const SourceLoc& loc);
     std::string binary(const ir::Expr& e, const SourceLoc& loc);
 

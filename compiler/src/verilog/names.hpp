@@ -21,7 +21,7 @@ std::string sanitize(std::string_view text);
 // Hands out unique legal names. `reserve` marks names the emitter writes itself (fixed ports,
 // helper signals) so derived names never take them.
 class NameTable {
-public:
+  public:
     void reserve(const std::string& name);
     // A unique legal name for `key` (the same key always gets the same name): sanitize(hint),
     // and on a collision `_2`, `_3`, ...
@@ -29,7 +29,7 @@ public:
     const std::string& get(const std::string& key) { return get(key, key); }
     bool taken(const std::string& name) const { return used_.count(name) != 0; }
 
-private:
+  private:
     std::set<std::string> used_;
     std::map<std::string, std::string> byKey_;
 };
