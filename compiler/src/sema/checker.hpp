@@ -95,6 +95,12 @@ class Checker {
     void checkBlockType(ast::BlockTypeDecl* d);
     void checkParser(ast::ParserDecl* d);
     void checkControl(ast::ControlDecl* d);
+    // The shared start of a parser or control: its type, its name in the enclosing scope, then
+    // (inside the block's own scope, which the caller opens) type variables and parameters.
+    template <typename BlockDecl>
+    Type* declareBlock(BlockDecl* d, TypeKind kind);  // defined in sema.cpp, its only user
+    template <typename BlockDecl>
+    void bindBlockParams(BlockDecl* d, Type* t);
     void checkInstance(ast::InstanceDecl* d);
     void checkTable(ast::TableDecl* d);
     void checkValueSet(ast::ValueSetDecl* d);

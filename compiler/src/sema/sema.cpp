@@ -701,17 +701,28 @@ void Checker::checkBlockType(BlockTypeDecl* d) {
     add(d->name, declEntity(d));
 }
 
-void Checker::checkParser(ParserDecl* d) {
-    Type* t = types_.make(TypeKind::Parser, d->name.text);
+template <typename BlockDecl>
+Type* Checker::declareBlock(BlockDecl* d, TypeKind kind) {
+    Type* t = types_.make(kind, d->name.text);
     t->decl = d;
     d->type = t;
     add(d->name, declEntity(d));
-    ScopeGuard g(*this);
+    return t;
+}
+
+template <typename BlockDecl>
+void Checker::bindBlockParams(BlockDecl* d, Type* t) {
     declTypeVars_[d] = addTypeVars(d->typeParams);
     for (const auto& p : d->ctorParams) addParam(p.get());
     for (const auto& p : d->params) addParam(p.get());
     t->params = paramInfos(d->params);
     t->ctorParams = paramInfos(d->ctorParams);
+}
+
+void Checker::checkParser(ParserDecl* d) {
+    Type* t = declareBlock(d, TypeKind::Parser);
+    ScopeGuard g(*this);
+    bindBlockParams(d, t);
     Body saved = body_;
     body_ = Body::Parser;
     for (const auto& l : d->locals) declare(l, false);
@@ -738,16 +749,9 @@ void Checker::checkParser(ParserDecl* d) {
 }
 
 void Checker::checkControl(ControlDecl* d) {
-    Type* t = types_.make(TypeKind::Control, d->name.text);
-    t->decl = d;
-    d->type = t;
-    add(d->name, declEntity(d));
+    Type* t = declareBlock(d, TypeKind::Control);
     ScopeGuard g(*this);
-    declTypeVars_[d] = addTypeVars(d->typeParams);
-    for (const auto& p : d->ctorParams) addParam(p.get());
-    for (const auto& p : d->params) addParam(p.get());
-    t->params = paramInfos(d->params);
-    t->ctorParams = paramInfos(d->ctorParams);
+    bindBlockParams(d, t);
     Body saved = body_;
     body_ = Body::Control;
     for (const auto& l : d->locals) declare(l, false);
