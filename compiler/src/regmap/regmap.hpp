@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "ir/ir.hpp"
+#include "regmap/lpm_config.hpp"
 #include "source/diagnostics.hpp"
 
 namespace hop::regmap {
@@ -40,7 +41,7 @@ enum PipelineWord : uint32_t {
 };
 inline constexpr uint32_t kPipelineSpan = 0x40;
 
-enum class TableKind { Exact = 1, Direct = 2, Ternary = 3 };  // = the blocks' INFO.kind
+enum class TableKind { Exact = 1, Direct = 2, Ternary = 3, Lpm = 4 };  // = the blocks' INFO.kind
 
 struct TableBlock {
     ir::TableId table = -1;
@@ -50,6 +51,7 @@ struct TableBlock {
     bool lpmAsTernary = false;
     int keyWidth = 1, actionWidth = 1, paramWidth = 1, depth = 2, slots = 1;
     int latency = 0;        // the block's LATENCY
+    tables::LpmConfig lpm;  // kind Lpm: strides and memory sizes (hop_table_lpm parameters)
     int defaultAction = 0;  // index into Table::actions
     uint32_t base = 0, span = 0;
 };

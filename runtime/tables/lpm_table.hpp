@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: Apache-2.0
+// Driver of LPM tables (rtl/hop_table_lpm.sv): logical entries of a P4 table whose key is one
+// `lpm` field become prefixes of the node image (lpm.hpp), and every image change becomes the
+// CSR writes (byte offsets from the block's BASE) that make it: each changed word is written
+// into STAGE (32-bit chunks, least significant first) and committed with one COMMIT write, in
+// the order the image builder reports, so updates are make-before-break.
+//
+// Result word of a prefix = {action id, parameter bits} (ACTION_W + PARAM_W bits, the encoding
+// of table_csr.hpp); the default action is the block's default result register (sel 255).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "regmap/lpm_config.hpp"
+#include "runtime/tables/lpm.hpp"
+#include "runtime/tables/table_csr.hpp"
+
+namespace hop::tables {
+
+// CSR map of hop_table_lpm (byte offsets from BASE).
+struct LpmCsr {
+    static constexpr uint32_t kId = 0x000;
+    static constexpr uint32_t kIdValue = 0x4c504d01;
+    static constexpr uint32_t kInfo = 0x004;
+    static constexpr uint32_t kCommit = 0x008;  // {sel[7:0], addr[23:0]}
+    static constexpr uint32_t kRead = 0x00c;    // {sel[7:0], addr[23:0]}
+    static constexpr uint32_t kStage = 0x100;   // + 4 * chunk
+    static constexpr uint32_t kRdata = 0x200;   // + 4 * chunk
+    static constexpr uint32_t kSpan = 0x400;
+    static constexpr int kDefaultSel = 255;
+};
+
+class LpmTable {
+  public:
+    // The block for P4 table `table` of `program` (one key, match kind lpm) with the geometry
+    // the register map gave it (regmap::TableBlock::lpm). Throws std::invalid_argument when the
+    // table is not such a table or the config is not usable.
+    LpmTable(const ir::Program& program, ir::TableId table, const LpmConfig& config);
+
+    // Logical entries (checked against the program; duplicates, unknown prefixes, values that
+    // do not fit, host bits set and a full table are errors; on error nothing changes).
+    std::optional<CsrWrites> add(const Entry& entry, std::string& error);
+    std::optional<CsrWrites> modify(const Entry& entry, std::string& error);
+    std::optional<CsrWrites> remove(const Entry& entry, std::string& error);
+    std::optional<CsrWrites> setDefault(const ir::ActionCall& call, std::string& error);
+
+    // Replaces the whole table (a full-table load): builds the image compactly and returns
+    // the writes of every word in use plus every L0 word. Entries as for add().
+    std::optional<CsrWrites> load(std::span<const Entry> entries, std::string& error);
+
+    // Writes that make a block fresh out of reset an empty table: every L0 word invalid.
+    CsrWrites clear() const;
+
+    // The CSR writes of image words.
+    CsrWrites toCsr(const std::vector<LpmWordWrite>& words) const;
+
+    const Lpm& image() const { return lpm_; }
+    size_t size() const { return lpm_.prefixCount(); }
+
+  private:
+    struct Prefix {
+        LpmKey value = 0;
+        int length = 0;
+        uint64_t result = 0;
+    };
+    std::optional<Prefix> prefixOf(const Entry& entry, bool withAction, std::string& error) const;
+
+    const ir::Program& program_;
+    const ir::Table& table_;
+    Lpm lpm_;
+};
+
+}  // namespace hop::tables
