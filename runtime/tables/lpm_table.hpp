@@ -49,7 +49,9 @@ class LpmTable {
     std::optional<CsrWrites> setDefault(const ir::ActionCall& call, std::string& error);
 
     // Replaces the whole table (a full-table load): builds the image compactly and returns
-    // the writes of every word in use plus every L0 word. Entries as for add().
+    // the writes of every word in use plus every L0 word, deeper memories first. Not hitless
+    // (old and new images share memory): for a table nothing looks up yet. Entries as for
+    // add(); on error nothing changes.
     std::optional<CsrWrites> load(std::span<const Entry> entries, std::string& error);
 
     // Writes that make a block fresh out of reset an empty table: every L0 word invalid.

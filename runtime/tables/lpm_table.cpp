@@ -1,0 +1,226 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/tables/lpm_table.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace hop::tables {
+
+namespace {
+
+const ir::Table& lpmTableOf(const ir::Program& program, ir::TableId table) {
+    if (table < 0 || table >= static_cast<ir::TableId>(program.tables.size()))
+        throw std::invalid_argument("no such table");
+    const ir::Table& t = program.tables[table];
+    if (t.keys.size() != 1 || t.keys[0].matchKind != ir::MatchKind::Lpm)
+        throw std::invalid_argument("table '" + t.name +
+                                    "' is not an LPM table (one key, match kind lpm)");
+    return t;
+}
+
+LpmConfig checkedConfig(const ir::Program& program, const ir::Table& table, LpmConfig config) {
+    const TableGeometry g = baseGeometry(program, table);
+    if (config.keyWidth != table.keys[0].width)
+        throw std::invalid_argument("LPM config of table '" + table.name + "' has key width " +
+                                    std::to_string(config.keyWidth) + ", the key has " +
+                                    std::to_string(table.keys[0].width) + " bits");
+    if (config.resultWidth != g.actionWidth + g.paramWidth)
+        throw std::invalid_argument("LPM config of table '" + table.name + "' has result width " +
+                                    std::to_string(config.resultWidth) + ", the table needs " +
+                                    std::to_string(g.actionWidth + g.paramWidth));
+    if (const std::string why = config.validate(); !why.empty())
+        throw std::invalid_argument("LPM config of table '" + table.name + "': " + why);
+    return config;
+}
+
+LpmKey toKey(const BigInt& v) {
+    LpmKey k = 0;
+    BigInt x = v;
+    for (int shift = 0; shift < 128 && x != 0; shift += 32) {
+        k |= static_cast<LpmKey>(static_cast<uint32_t>(x & 0xffffffffu)) << shift;
+        x >>= 32;
+    }
+    return k;
+}
+
+}  // namespace
+
+LpmTable::LpmTable(const ir::Program& program, ir::TableId table, const LpmConfig& config)
+    : program_(program),
+      table_(lpmTableOf(program, table)),
+      lpm_(checkedConfig(program, table_, config)) {}
+
+std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool withAction,
+                                                   std::string& error) const {
+    if (entry.keys.size() != 1) {
+        error = "entry has " + std::to_string(entry.keys.size()) + " keys, table '" + table_.name +
+                "' has 1";
+        return std::nullopt;
+    }
+    const int width = table_.keys[0].width;
+    const KeyMatch& k = entry.keys[0];
+    Prefix p;
+    switch (k.kind) {
+        case ir::Match::Kind::Lpm:
+            p.length = k.prefixLen;
+            break;
+        case ir::Match::Kind::Exact:
+            p.length = width;
+            break;
+        case ir::Match::Kind::DontCare:
+            p.length = 0;
+            break;
+        default:
+            error = "key '" + table_.keys[0].name + "' of an LPM table needs a prefix";
+            return std::nullopt;
+    }
+    if (p.length < 0 || p.length > width) {
+        error = "prefix length " + std::to_string(p.length) + " does not fit the " +
+                std::to_string(width) + "-bit key '" + table_.keys[0].name + "'";
+        return std::nullopt;
+    }
+    const BigInt value = k.kind == ir::Match::Kind::DontCare ? BigInt(0) : k.value;
+    if (!fitsWidth(value, width)) {
+        error = "key does not fit in " + std::to_string(width) + " bits";
+        return std::nullopt;
+    }
+    if (p.length < width && (value & ((BigInt(1) << (width - p.length)) - 1)) != 0) {
+        error = "prefix value has bits set beyond its length /" + std::to_string(p.length);
+        return std::nullopt;
+    }
+    p.value = toKey(value);
+    if (withAction) {
+        BigInt params;
+        const std::optional<uint32_t> id =
+            encodeAction(program_, table_, entry.action, params, error);
+        if (!id) return std::nullopt;
+        const TableGeometry g = baseGeometry(program_, table_);
+        p.result = (static_cast<uint64_t>(*id) << g.paramWidth) |
+                   (g.paramWidth == 0 ? 0 : static_cast<uint64_t>(params));
+    }
+    return p;
+}
+
+CsrWrites LpmTable::toCsr(const std::vector<LpmWordWrite>& words) const {
+    CsrWrites out;
+    for (const LpmWordWrite& w : words) {
+        for (size_t i = 0; i < w.data.size(); ++i)
+            out.push_back({LpmCsr::kStage + 4 * static_cast<uint32_t>(i), w.data[i]});
+        out.push_back(
+            {LpmCsr::kCommit, (static_cast<uint32_t>(w.mem) << 24) | (w.addr & 0xffffff)});
+    }
+    return out;
+}
+
+namespace {
+
+std::string failure(const std::string& table, const LpmStatus& s) {
+    switch (s.code) {
+        case LpmErrc::TableFull:
+            return "table '" + table + "' is full";
+        case LpmErrc::MemoryExhausted:
+            return "table '" + table + "' has no room for this prefix (" + s.message + ")";
+        case LpmErrc::NotFound:
+            return "no such entry";
+        default:
+            return s.message.empty() ? std::string(lpmErrcName(s.code)) : s.message;
+    }
+}
+
+}  // namespace
+
+std::optional<CsrWrites> LpmTable::add(const Entry& entry, std::string& error) {
+    const auto p = prefixOf(entry, true, error);
+    if (!p) return std::nullopt;
+    if (lpm_.find(p->value, p->length)) {
+        error = "duplicate entry: the prefix is already in the table";
+        return std::nullopt;
+    }
+    std::vector<LpmWordWrite> words;
+    if (LpmStatus s = lpm_.insert(p->value, p->length, p->result, &words); !s) {
+        error = failure(table_.name, s);
+        return std::nullopt;
+    }
+    return toCsr(words);
+}
+
+std::optional<CsrWrites> LpmTable::modify(const Entry& entry, std::string& error) {
+    const auto p = prefixOf(entry, true, error);
+    if (!p) return std::nullopt;
+    if (!lpm_.find(p->value, p->length)) {
+        error = "no such entry";
+        return std::nullopt;
+    }
+    std::vector<LpmWordWrite> words;
+    if (LpmStatus s = lpm_.insert(p->value, p->length, p->result, &words); !s) {
+        error = failure(table_.name, s);
+        return std::nullopt;
+    }
+    return toCsr(words);
+}
+
+std::optional<CsrWrites> LpmTable::remove(const Entry& entry, std::string& error) {
+    const auto p = prefixOf(entry, false, error);
+    if (!p) return std::nullopt;
+    std::vector<LpmWordWrite> words;
+    if (LpmStatus s = lpm_.erase(p->value, p->length, &words); !s) {
+        error = failure(table_.name, s);
+        return std::nullopt;
+    }
+    return toCsr(words);
+}
+
+std::optional<CsrWrites> LpmTable::setDefault(const ir::ActionCall& call, std::string& error) {
+    BigInt params;
+    const std::optional<uint32_t> id = encodeAction(program_, table_, call, params, error);
+    if (!id) return std::nullopt;
+    const TableGeometry g = baseGeometry(program_, table_);
+    const uint64_t word =
+        (static_cast<uint64_t>(*id) << g.paramWidth) | static_cast<uint64_t>(params);
+    LpmWordWrite w;
+    w.mem = LpmCsr::kDefaultSel;
+    w.addr = 0;
+    w.data = {static_cast<uint32_t>(word), static_cast<uint32_t>(word >> 32)};
+    return toCsr({w});
+}
+
+std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::string& error) {
+    std::vector<LpmRoute> routes;
+    routes.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const auto p = prefixOf(entries[i], true, error);
+        if (!p) {
+            error = "entry " + std::to_string(i + 1) + ": " + error;
+            return std::nullopt;
+        }
+        routes.push_back({p->value, p->length, p->result});
+    }
+    Lpm fresh(lpm_.config());
+    if (LpmStatus s = fresh.build(routes); !s) {
+        error = failure(table_.name, s);
+        return std::nullopt;
+    }
+    lpm_ = std::move(fresh);
+    // Every word in use and every L0 word (the image lists only those in use; the others
+    // must be made invalid). Not hitless: meant for a table nothing looks up yet.
+    std::vector<LpmWordWrite> words;
+    for (LpmWordWrite& w : lpm_.imageWrites())
+        if (w.mem != 0) words.push_back(std::move(w));
+    for (uint32_t a = 0; a < (uint32_t{1} << lpm_.config().strides[0]); ++a)
+        words.push_back({0, a, lpm_.word(0, a)});
+    // Lower levels and results before the L0 words that point at them.
+    std::stable_sort(words.begin(), words.end(),
+                     [](const LpmWordWrite& a, const LpmWordWrite& b) { return a.mem > b.mem; });
+    return toCsr(words);
+}
+
+CsrWrites LpmTable::clear() const {
+    CsrWrites out;
+    const int chunks = (lpm_.wordBits(0) + 31) / 32;
+    for (int i = 0; i < chunks; ++i) out.push_back({LpmCsr::kStage + 4 * uint32_t(i), 0});
+    for (uint32_t a = 0; a < (uint32_t{1} << lpm_.config().strides[0]); ++a)
+        out.push_back({LpmCsr::kCommit, a});
+    return out;
+}
+
+}  // namespace hop::tables
