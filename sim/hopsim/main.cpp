@@ -2,14 +2,24 @@
 // hopsim: runs a compiled hopline program on packets. Subcommands:
 //   stf PROGRAM FILE.stf          a p4c simple-test-framework test; exit 0 pass, 1 fail
 //   run PROGRAM --in PORT=F.pcap  pcap files in, OUT_DIR/port<N>.pcap out, and a summary
-// Exit codes: 0 success, 1 test failure or bad input file, 2 usage, 3 internal error.
+//   build PROGRAM                 only build (or find in the cache) the Verilated model
+// Engines: `model` (the reference interpreter) or `rtl` (the Verilated pipeline, built once per
+// program, DATA_W and sources and kept in a cache: sim/rtl/rtl_build.hpp).
+// Exit codes: 0 success, 1 test failure or bad input file (or a program the RTL backend cannot
+// build), 2 usage, 3 internal error (also: Verilator missing or failing).
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <iostream>
 
+#include "sim/engine/engine.hpp"
 #include "sim/hopsim/program.hpp"
 #include "sim/hopsim/run.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/model/model.hpp"
+#include "sim/rtl/rtl_build.hpp"
+#include "sim/rtl/rtl_engine.hpp"
 
 namespace {
 
@@ -20,38 +30,91 @@ struct Common {
     std::vector<std::string> includeDirs;
     std::vector<std::string> defines;
     int cpuPort = -1;
+    int dataWidth = 512;
+    std::string rtlCache;
+    double rtlIdle = 0, rtlStall = 0;
+    uint32_t rtlSeed = 1;
 };
 
-void addCommon(CLI::App* app, Common& common) {
+void addProgram(CLI::App* app, Common& common) {
     app->add_option("program", common.program, "a P4_16 program (.p4) or a hopc output directory")
         ->required();
-    // The RTL engine is the eventual default (DESIGN.md); until it exists the model is.
-    app->add_option("--engine", common.engine, "engine: model (the reference interpreter) or rtl")
-        ->check(CLI::IsMember({"model", "rtl"}))
-        ->capture_default_str();
-    app->add_flag("--trace-packets", common.tracePackets,
-                  "print each packet's parser path, table lookups and decision");
     app->add_option("-I", common.includeDirs, "include directory for compiling a .p4")
         ->allow_extra_args(false);
     app->add_option("-D", common.defines, "preprocessor macro NAME[=VALUE] for compiling a .p4")
         ->allow_extra_args(false);
-    app->add_option("--cpu-port", common.cpuPort, "the port punted packets leave on")
-        ->check(CLI::Range(0, 510));
 }
 
-// Returns an exit code when the engine cannot run (2), or -1 to go on.
-int checkEngine(const Common& common) {
-    if (common.engine == "rtl") {
-        std::cerr << "hopsim: error: --engine rtl is not available yet (the Verilated pipeline "
-                     "comes later); use --engine model\n";
-        return 2;
-    }
-    return -1;
+void addRtl(CLI::App* app, Common& common) {
+    app->add_option("--data-width", common.dataWidth, "rtl: DATA_W of the pipeline")
+        ->check(CLI::IsMember({64, 128, 256, 512}))
+        ->capture_default_str();
+    app->add_option("--rtl-cache", common.rtlCache,
+                    "rtl: where built models are kept (default $HOPSIM_RTL_CACHE, else "
+                    "$XDG_CACHE_HOME/hopline/rtl or ~/.cache/hopline/rtl)");
+}
+
+void addCommon(CLI::App* app, Common& common) {
+    addProgram(app, common);
+    // DESIGN.md makes rtl the eventual default; the model stays the default for now.
+    app->add_option("--engine", common.engine, "engine: model (the reference interpreter) or rtl")
+        ->check(CLI::IsMember({"model", "rtl"}))
+        ->capture_default_str();
+    app->add_flag("--trace-packets", common.tracePackets,
+                  "print each packet's parser path, table lookups and decision (model); the "
+                  "cycles it entered and left and its output port (rtl)");
+    app->add_option("--cpu-port", common.cpuPort, "the port punted packets leave on")
+        ->check(CLI::Range(0, 510));
+    addRtl(app, common);
+    app->add_option("--rtl-idle", common.rtlIdle,
+                    "rtl: probability of an idle input cycle (no beat offered)")
+        ->check(CLI::Range(0.0, 0.99));
+    app->add_option("--rtl-stall", common.rtlStall,
+                    "rtl: probability of a backpressure cycle on the output")
+        ->check(CLI::Range(0.0, 0.99));
+    app->add_option("--rtl-seed", common.rtlSeed, "rtl: seed of the idle/stall choices");
 }
 
 std::unique_ptr<hop::hopsim::LoadedProgram> load(const Common& common) {
     return hop::hopsim::loadProgram(common.program, {common.includeDirs, common.defines},
                                     std::cerr);
+}
+
+std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
+                                             const hop::hopsim::LoadedProgram& program, int& rc) {
+    hop::Diagnostics diags(program.source());
+    return hop::sim::rtl::buildModel(program.ir(), program.ir().name, diags,
+                                     {.dataWidth = common.dataWidth, .cacheDir = common.rtlCache},
+                                     std::cerr, rc);
+}
+
+// The engine `common` asks for, or null after printing why (rc = exit code).
+std::unique_ptr<hop::sim::Engine> makeEngine(const Common& common,
+                                             const hop::hopsim::LoadedProgram& program, int& rc) {
+    if (common.engine == "model") {
+        auto engine = std::make_unique<hop::sim::ModelEngine>(program.ir(), common.tracePackets);
+        if (common.cpuPort >= 0) engine->model().setCpuPort(common.cpuPort);
+        return engine;
+    }
+    auto built = buildRtl(common, program, rc);
+    if (!built) return nullptr;
+    hop::sim::rtl::RtlOptions options;
+    options.idleIn = common.rtlIdle;
+    options.stallOut = common.rtlStall;
+    options.seed = common.rtlSeed;
+    if (common.cpuPort >= 0) {
+        options.cpuPort = static_cast<uint32_t>(common.cpuPort);
+    } else {
+        options.cpuPort = hop::sim::Model(program.ir()).cpuPort();
+    }
+    std::string error;
+    auto engine = hop::sim::rtl::RtlEngine::create(program.ir(), std::move(*built), options, error);
+    if (!engine) {
+        std::cerr << "hopsim: error: the RTL model of " << program.ir().name
+                  << " cannot start: " << error << "\n";
+        rc = 3;
+    }
+    return engine;
 }
 
 }  // namespace
@@ -82,6 +145,12 @@ int main(int argc, char** argv) {
     run->add_option("--runtime-json", runtimeJsonPath,
                     "table entries in the P4 tutorials' runtime JSON");
 
+    Common buildCommon;
+    CLI::App* build = app.add_subcommand(
+        "build", "build the Verilated model of a program into the cache (nothing when cached)");
+    addProgram(build, buildCommon);
+    addRtl(build, buildCommon);
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -90,8 +159,17 @@ int main(int argc, char** argv) {
     }
 
     try {
+        int rc = 1;
+        if (build->parsed()) {
+            auto program = load(buildCommon);
+            if (!program) return 1;
+            auto built = buildRtl(buildCommon, *program, rc);
+            if (!built) return rc;
+            std::cout << built->library << "\n";
+            return 0;
+        }
+
         if (stf->parsed()) {
-            if (int rc = checkEngine(stfCommon); rc >= 0) return rc;
             hop::hopsim::StfFile file;
             std::string error;
             // The test file first: a malformed test is reported without a compile.
@@ -101,13 +179,12 @@ int main(int argc, char** argv) {
             }
             auto program = load(stfCommon);
             if (!program) return 1;
-            hop::sim::Model model(program->ir());
-            if (stfCommon.cpuPort >= 0) model.setCpuPort(stfCommon.cpuPort);
-            return hop::hopsim::runStf(model, file, {.tracePackets = stfCommon.tracePackets},
+            auto engine = makeEngine(stfCommon, *program, rc);
+            if (!engine) return rc;
+            return hop::hopsim::runStf(*engine, file, {.tracePackets = stfCommon.tracePackets},
                                        std::cout, std::cerr);
         }
 
-        if (int rc = checkEngine(runCommon); rc >= 0) return rc;
         for (const auto& text : inputs) {
             std::pair<uint32_t, std::string> input;
             std::string error;
@@ -120,17 +197,32 @@ int main(int argc, char** argv) {
         runOptions.tracePackets = runCommon.tracePackets;
         auto program = load(runCommon);
         if (!program) return 1;
-        hop::sim::Model model(program->ir());
-        if (runCommon.cpuPort >= 0) model.setCpuPort(runCommon.cpuPort);
+        auto engine = makeEngine(runCommon, *program, rc);
+        if (!engine) return rc;
         if (!commandsPath.empty() &&
-            !hop::hopsim::loadBmv2Commands(model, commandsPath, std::cerr)) {
+            !hop::hopsim::loadBmv2Commands(*engine, commandsPath, std::cerr)) {
             return 1;
         }
         if (!runtimeJsonPath.empty() &&
-            !hop::hopsim::loadRuntimeJson(model, runtimeJsonPath, std::cerr)) {
+            !hop::hopsim::loadRuntimeJson(*engine, runtimeJsonPath, std::cerr)) {
             return 1;
         }
-        return hop::hopsim::runPcaps(model, runOptions, std::cout, std::cerr);
+        auto* rtl = dynamic_cast<hop::sim::rtl::RtlEngine*>(engine.get());
+        if (rtl) rtl->resetStats();
+        const auto start = std::chrono::steady_clock::now();
+        rc = hop::hopsim::runPcaps(*engine, runOptions, std::cout, std::cerr);
+        if (rtl && rc == 0) {
+            const double s =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const auto& st = rtl->stats();
+            std::cout << fmt::format(
+                "rtl (DATA_W={}): {} cycles, {} frames in, {} out, {} input stall cycles, latency "
+                "{} cycles (first beat in to first beat out); {:.0f} cycles/s, {:.0f} packets/s\n",
+                rtl->dataWidth(), st.cycles, st.framesIn, st.framesOut, st.inStalls,
+                st.firstOut >= 0 ? st.firstOut - st.firstIn : -1, s > 0 ? st.cycles / s : 0.0,
+                s > 0 ? st.framesIn / s : 0.0);
+        }
+        return rc;
     } catch (const std::exception& e) {
         std::cerr << "hopsim: internal error: " << e.what() << "\n";
         return 3;

@@ -23,6 +23,8 @@ class LoadedProgram {
   public:
     explicit LoadedProgram(std::unique_ptr<Frontend> frontend) : frontend_(std::move(frontend)) {}
     const ir::Program& ir() const { return *frontend_->ir; }
+    // The preprocessed source, for diagnostics of later phases (the Verilog backend).
+    const SourceBuffer* source() const { return frontend_->source.get(); }
     const std::string& sourcePath() const { return sourcePath_; }
     void setSourcePath(std::string path) { sourcePath_ = std::move(path); }
 

@@ -20,7 +20,7 @@ namespace hop::hopsim {
 
 namespace fs = std::filesystem;
 
-bool loadBmv2Commands(sim::Model& model, const std::string& path, std::ostream& err) {
+bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& err) {
     std::ifstream in(path);
     if (!in) {
         err << path << ": error: cannot read the file\n";
@@ -39,13 +39,13 @@ bool loadBmv2Commands(sim::Model& model, const std::string& path, std::ostream& 
         const tables::Origin origin{path, lineNo, static_cast<int>(start) + 1};
         tables::ParseError parseError;
         auto command =
-            tables::parseBmv2Command(model.program(), line.substr(start), origin, parseError);
+            tables::parseBmv2Command(engine.program(), line.substr(start), origin, parseError);
         if (!command) {
             err << parseError.str() << "\n";
             return false;
         }
         std::string message;
-        if (!model.apply(*command, message)) {
+        if (!engine.apply(*command, message)) {
             err << fmt::format("{}:{}:{}: error: {}\n", path, lineNo, start + 1, message);
             return false;
         }
@@ -53,7 +53,7 @@ bool loadBmv2Commands(sim::Model& model, const std::string& path, std::ostream& 
     return true;
 }
 
-bool loadRuntimeJson(sim::Model& model, const std::string& path, std::ostream& err) {
+bool loadRuntimeJson(sim::Engine& engine, const std::string& path, std::ostream& err) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         err << path << ": error: cannot read the file\n";
@@ -86,14 +86,14 @@ bool loadRuntimeJson(sim::Model& model, const std::string& path, std::ostream& e
         return false;
     }
     tables::ParseError parseError;
-    auto commands = tables::parseRuntimeJson(model.program(), doc, path, parseError);
+    auto commands = tables::parseRuntimeJson(engine.program(), doc, path, parseError);
     if (!commands) {
         err << parseError.str() << "\n";
         return false;
     }
     for (size_t i = 0; i < commands->size(); ++i) {
         std::string message;
-        if (!model.apply((*commands)[i], message)) {
+        if (!engine.apply((*commands)[i], message)) {
             err << fmt::format("{}: error: table_entries[{}]: {}\n", path, i, message);
             return false;
         }
@@ -136,7 +136,7 @@ struct PortCounts {
 
 }  // namespace
 
-int runPcaps(sim::Model& model, const RunOptions& options, std::ostream& out, std::ostream& err) {
+int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, std::ostream& err) {
     std::vector<Input> inputs;
     std::map<uint32_t, PortCounts> ports;
     for (size_t f = 0; f < options.inputs.size(); ++f) {
@@ -177,49 +177,106 @@ int runPcaps(sim::Model& model, const RunOptions& options, std::ostream& out, st
     // Long runs show progress on a terminal (never in logs or pipes, where it would be noise).
     const bool showProgress =
         !options.tracePackets && ::isatty(STDERR_FILENO) && inputs.size() >= kProgressMinimum;
-    for (size_t n = 0; n < inputs.size(); ++n) {
-        if (showProgress && n % kProgressStep == 0) {
-            err << fmt::format("\r{} of {} packets ({}%)", n, inputs.size(),
-                               n * 100 / inputs.size())
+    // One packet at a time when each output must be tied to its packet; otherwise back to back
+    // in chunks (the RTL without tracing).
+    const size_t chunk =
+        options.tracePackets || engine.knowsDecisions() ? 1 : std::max<size_t>(kProgressStep, 1);
+    const uint32_t cpuPort = engine.cpuPort();
+    auto record = [&](const Input& input, sim::Packet&& packet) {
+        ports[packet.port].out++;
+        ++sentOut;
+        PcapPacket written;
+        written.seconds = input.packet.seconds;
+        written.micros = input.packet.micros;
+        written.bytes = std::move(packet.bytes);
+        written.wireLength = static_cast<uint32_t>(written.bytes.size());
+        outputs[packet.port].push_back(std::move(written));
+    };
+    const std::string unknown = "the " + engine.name() + " engine does not say why";
+    for (size_t first = 0; first < inputs.size(); first += chunk) {
+        const size_t last = std::min(inputs.size(), first + chunk);
+        if (showProgress && first % kProgressStep == 0) {
+            err << fmt::format("\r{} of {} packets ({}%)", first, inputs.size(),
+                               first * 100 / inputs.size())
                 << std::flush;
         }
-        const Input& input = inputs[n];
-        ports[input.port].in++;
-        sim::Packet packet{input.port, input.packet.bytes};
-        sim::Result result = model.process(packet, options.tracePackets);
-        if (options.tracePackets) {
-            printTrace(out,
-                       fmt::format("packet {} ({} #{})", n + 1,
-                                   options.inputs[input.fileIndex].second, input.packetIndex + 1),
-                       packet, result);
+        for (size_t n = first; n < last; ++n) {
+            ports[inputs[n].port].in++;
+            engine.send({inputs[n].port, inputs[n].packet.bytes});
         }
-        if (!result.error.empty()) {
-            err << fmt::format("{}: packet {}: error: {}\n", options.inputs[input.fileIndex].second,
-                               input.packetIndex + 1, result.error);
-        }
-        switch (result.decision.kind) {
-            case sim::Decision::Kind::Forward:
-                ++forwarded;
-                break;
-            case sim::Decision::Kind::Drop:
+        sim::Drained drained;
+        std::string engineError;
+        const bool ok = engine.drain(drained, engineError);
+        uint64_t outs = drained.unattributed.size();
+        for (auto& done : drained.completed) {
+            const size_t n = first + (done.packet - drained.completed.front().packet);
+            const Input& input = inputs[n];
+            if (options.tracePackets) {
+                printTrace(
+                    out,
+                    fmt::format("packet {} ({} #{})", n + 1, options.inputs[input.fileIndex].second,
+                                input.packetIndex + 1),
+                    sim::Packet{input.port, input.packet.bytes}, done, cpuPort);
+            }
+            if (!done.error.empty()) {
+                err << fmt::format("{}: packet {}: error: {}\n",
+                                   options.inputs[input.fileIndex].second, input.packetIndex + 1,
+                                   done.error);
+            }
+            if (done.decision) {
+                switch (done.decision->kind) {
+                    case sim::Decision::Kind::Forward:
+                        ++forwarded;
+                        break;
+                    case sim::Decision::Kind::Drop:
+                        ++dropped;
+                        ++drops[done.decision->reason.empty() ? "unknown" : done.decision->reason];
+                        break;
+                    case sim::Decision::Kind::Punt:
+                        ++punted;
+                        ++punts[done.decision->reason.empty() ? "no reason field"
+                                                              : "reason " + done.decision->reason];
+                        break;
+                }
+            } else if (chunk == 1 && done.outputs.empty()) {
                 ++dropped;
-                ++drops[result.decision.reason.empty() ? "unknown" : result.decision.reason];
-                break;
-            case sim::Decision::Kind::Punt:
-                ++punted;
-                ++punts[result.decision.reason.empty() ? "no reason field"
-                                                       : "reason " + result.decision.reason];
-                break;
+                ++drops[unknown];
+            }
+            outs += done.outputs.size();
+            for (auto& output : done.outputs) {
+                if (!done.decision) {
+                    if (cpuPort != 0 && output.port == cpuPort) {
+                        ++punted;
+                        ++punts[unknown];
+                    } else {
+                        ++forwarded;
+                    }
+                }
+                record(input, std::move(output));
+            }
         }
-        for (auto& output : result.outputs) {
-            ports[output.port].out++;
-            ++sentOut;
-            PcapPacket written;
-            written.seconds = input.packet.seconds;
-            written.micros = input.packet.micros;
-            written.bytes = std::move(output.bytes);
-            written.wireLength = static_cast<uint32_t>(written.bytes.size());
-            outputs[output.port].push_back(std::move(written));
+        for (auto& o : drained.unattributed) {
+            const size_t n =
+                o.lastPacketIn >= 0 && !drained.completed.empty()
+                    ? first + static_cast<size_t>(o.lastPacketIn) - drained.completed.front().packet
+                    : first;
+            if (cpuPort != 0 && o.packet.port == cpuPort) {
+                ++punted;
+                ++punts[unknown];
+            } else {
+                ++forwarded;
+            }
+            record(inputs[std::min(n, last - 1)], std::move(o.packet));
+        }
+        if (chunk > 1 && outs < last - first) {
+            dropped += last - first - outs;
+            drops[unknown] += last - first - outs;
+        }
+        if (!ok) {
+            if (showProgress) err << "\n";
+            err << fmt::format("hopsim: error: the {} engine failed at packets {}..{}: {}\n",
+                               engine.name(), first + 1, last, engineError);
+            return 1;
         }
     }
 

@@ -9,15 +9,15 @@
 #include <utility>
 #include <vector>
 
-#include "sim/model/model.hpp"
+#include "sim/engine/engine.hpp"
 
 namespace hop::hopsim {
 
 // BMv2 CLI lines (`table_add ...`); blank lines and `#` comments skipped. Errors are printed
 // as `file:line:col: error: message`; false on the first one.
-bool loadBmv2Commands(sim::Model& model, const std::string& path, std::ostream& err);
+bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& err);
 // The P4 tutorials' runtime JSON (`table_entries`).
-bool loadRuntimeJson(sim::Model& model, const std::string& path, std::ostream& err);
+bool loadRuntimeJson(sim::Engine& engine, const std::string& path, std::ostream& err);
 
 struct RunOptions {
     std::vector<std::pair<uint32_t, std::string>> inputs;  // port, pcap file
@@ -32,6 +32,10 @@ bool parsePortFile(const std::string& text, std::pair<uint32_t, std::string>& re
 // Reads the inputs, interleaves them by timestamp (ties: the order of --in, then file order),
 // runs every packet, writes OUT_DIR/port<N>.pcap for every input and output port and prints the
 // summary to `out`. Returns 0, or 1 after printing an error.
-int runPcaps(sim::Model& model, const RunOptions& options, std::ostream& out, std::ostream& err);
+// An engine that explains its decisions (the model), or any engine with --trace-packets, runs
+// one packet at a time; the RTL otherwise takes the packets back to back (in chunks), stamps
+// each output with the time of the last packet that had entered when it left, and counts as
+// dropped the packets that did not come out (v1model: one packet out at most per packet in).
+int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace hop::hopsim

@@ -297,9 +297,9 @@ std::string location(const StfFile& file, const StfCommand& cmd) {
 
 }  // namespace
 
-int runStf(sim::Model& model, const StfFile& file, const StfOptions& options, std::ostream& out,
+int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, std::ostream& out,
            std::ostream& err) {
-    const ir::Program& program = model.program();
+    const ir::Program& program = engine.program();
 
     // Every table line is checked against the program before any packet runs, so a typo late
     // in the file is reported at once rather than after a misleading run.
@@ -325,20 +325,41 @@ int runStf(sim::Model& model, const StfFile& file, const StfOptions& options, st
         switch (cmd.kind) {
             case StfCommand::Kind::Packet: {
                 sim::Packet packet{cmd.port, cmd.bytes};
-                sim::Result result = model.process(packet, options.tracePackets);
+                engine.send(packet);
+                sim::Drained drained;
+                std::string engineError;
+                if (!engine.drain(drained, engineError)) {
+                    out << fmt::format("{}: error: {} engine: {}\n", location(file, cmd),
+                                       engine.name(), engineError);
+                    out << fmt::format("FAIL: {} (the {} engine failed)\n", file.path,
+                                       engine.name());
+                    return 1;
+                }
+                sim::Completed done;
+                if (!drained.completed.empty()) done = std::move(drained.completed.front());
                 if (options.tracePackets) {
                     printTrace(
                         out, fmt::format("packet {} ({}:{})", sent.size() + 1, file.path, cmd.line),
-                        packet, result);
+                        packet, done, engine.cpuPort());
                 }
-                if (!result.error.empty()) {
-                    // Not a verdict on the program: the model could not run it. Say so rather
+                if (!done.error.empty()) {
+                    // Not a verdict on the program: the engine could not run it. Say so rather
                     // than report a confusing missing packet.
                     ++modelErrors;
-                    out << fmt::format("{}: error: {}\n", location(file, cmd), result.error);
+                    out << fmt::format("{}: error: {}\n", location(file, cmd), done.error);
                 }
-                Sent s{&cmd, result.decision, {}};
-                for (auto& output : result.outputs) {
+                sim::Decision decision;
+                if (done.decision) {
+                    decision = *done.decision;
+                } else if (done.outputs.empty()) {
+                    decision.kind = sim::Decision::Kind::Drop;
+                } else {
+                    decision.egressPort = done.outputs.front().port;
+                    if (engine.cpuPort() != 0 && decision.egressPort == engine.cpuPort())
+                        decision.kind = sim::Decision::Kind::Punt;
+                }
+                Sent s{&cmd, decision, {}};
+                for (auto& output : done.outputs) {
                     s.outputs.emplace_back(output.port, output.bytes.size());
                     received[output.port].push_back({std::move(output.bytes), sent.size()});
                 }
@@ -350,7 +371,7 @@ int runStf(sim::Model& model, const StfFile& file, const StfOptions& options, st
                 break;
             case StfCommand::Kind::Table: {
                 std::string message;
-                if (!model.apply(*tableCommands[i], message)) {
+                if (!engine.apply(*tableCommands[i], message)) {
                     err << fmt::format("{}: error: {}\n", location(file, cmd), message);
                     return 1;
                 }

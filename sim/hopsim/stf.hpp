@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "runtime/tables/entry.hpp"
+#include "sim/engine/engine.hpp"
 #include "sim/model/model.hpp"
 
 namespace hop::hopsim {
@@ -57,9 +58,11 @@ struct StfOptions {
     bool tracePackets = false;
 };
 
-// Runs the test on `model` (already reset). Prints `PASS: ...` or the failures to `out`
-// and errors (bad table lines, model errors) to `err`. Returns 0 on pass, 1 on failure.
-int runStf(sim::Model& model, const StfFile& file, const StfOptions& options, std::ostream& out,
+// Runs the test on `engine` (fresh). Each packet is sent and drained before the next command,
+// so every output is tied to the packet that caused it. Prints `PASS: ...` or the failures to
+// `out` and errors (bad table lines, model errors) to `err`. Returns 0 on pass, 1 on failure
+// (also when the engine itself fails, e.g. the RTL does not drain).
+int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, std::ostream& out,
            std::ostream& err);
 
 }  // namespace hop::hopsim

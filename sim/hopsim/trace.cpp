@@ -65,4 +65,39 @@ void printTrace(std::ostream& out, const std::string& label, const sim::Packet& 
     }
 }
 
+void printTrace(std::ostream& out, const std::string& label, const sim::Packet& in,
+                const sim::Completed& done, uint32_t cpuPort) {
+    if (done.decision) {
+        sim::Result r;
+        r.outputs = done.outputs;
+        r.decision = *done.decision;
+        r.trace = done.trace;
+        r.error = done.error;
+        printTrace(out, label, in, r);
+        return;
+    }
+    out << fmt::format("{}: in port {}, {} bytes\n", label, in.port, in.bytes.size());
+    if (done.inFirst >= 0) {
+        out << fmt::format("  rtl: in at cycles {}..{}\n", done.inFirst, done.inLast);
+    }
+    if (!done.error.empty()) out << fmt::format("  error: {}\n", done.error);
+    if (done.outputs.empty()) {
+        out << "  decision: dropped (the RTL does not say why; --engine model --trace-packets "
+               "does)\n";
+    }
+    for (const auto& packet : done.outputs) {
+        std::vector<uint8_t> shown(
+            packet.bytes.begin(),
+            packet.bytes.begin() + static_cast<long>(std::min(packet.bytes.size(), kTraceBytes)));
+        out << fmt::format("  rtl: out at cycles {}..{} (latency {} cycles)\n", done.outFirst,
+                           done.outLast, done.outFirst - done.inFirst);
+        out << fmt::format(
+            "  decision: {} port {}\n",
+            cpuPort != 0 && packet.port == cpuPort ? "punted to the CPU" : "forwarded to",
+            packet.port);
+        out << fmt::format("  out port {}, {} bytes: {}{}\n", packet.port, packet.bytes.size(),
+                           hexBytes(shown), packet.bytes.size() > kTraceBytes ? " ..." : "");
+    }
+}
+
 }  // namespace hop::hopsim

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine/engine.hpp"
 #include "sim/model/model.hpp"
 
 namespace hop::hopsim {
@@ -24,5 +25,11 @@ std::string hexBytes(const std::vector<uint8_t>& bytes);
 // event indented under it, the decision and the packets that left.
 void printTrace(std::ostream& out, const std::string& label, const sim::Packet& in,
                 const sim::Result& result);
+
+// The same for an engine's completed packet: the model's trace as above; for the RTL (which
+// has no decision trace: that is the model's) the cycles the packet entered and left and where
+// it went. `cpuPort` (0 = unknown) names punts.
+void printTrace(std::ostream& out, const std::string& label, const sim::Packet& in,
+                const sim::Completed& done, uint32_t cpuPort);
 
 }  // namespace hop::hopsim

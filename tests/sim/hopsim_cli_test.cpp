@@ -103,13 +103,87 @@ TEST_F(HopsimCli, UsageErrorsExitTwo) {
     EXPECT_EQ(hopsim("--help").code, 0);
 }
 
-TEST_F(HopsimCli, RtlEngineIsNotYetAvailable) {
+// The RTL engine's model cache: a cached model is not built again; a missing or broken
+// Verilator is a clear error, never a crash.
+TEST_F(HopsimCli, RtlCachedModelIsNotRebuilt) {
+#ifdef HOP_RTL_CACHE
+    // tests/stf prebuilds basic at DATA_W=64 into this cache at build time.
+    Outcome run = hopsim("build " + kBasic + " --data-width 64 --rtl-cache " HOP_RTL_CACHE);
+    EXPECT_EQ(run.code, 0) << run.err;
+    EXPECT_EQ(run.err.find("building"), std::string::npos) << run.err;
+    EXPECT_NE(run.out.find("/model.so"), std::string::npos) << run.out;
+    const fs::path stf = write("t.stf", "packet 0 00\n");
+    run = hopsim("stf " + kBasic + " " + stf.string() +
+                 " --engine rtl --data-width 64 --trace-packets --rtl-cache " HOP_RTL_CACHE);
+    EXPECT_EQ(run.err.find("building"), std::string::npos) << run.err;
+    EXPECT_EQ(run.code, 1) << run.out << run.err;  // one unexpected packet
+    EXPECT_NE(run.out.find("rtl: in at cycles"), std::string::npos) << run.out;
+#else
+    GTEST_SKIP() << "no prebuilt RTL cache";
+#endif
+}
+
+// A damaged model in the cache (here: truncated) is noticed before it is loaded and built again;
+// with a broken Verilator that rebuild fails cleanly.
+TEST_F(HopsimCli, RtlTruncatedModelIsRebuilt) {
+#ifdef HOP_RTL_CACHE
+    Outcome run = hopsim("build " + kBasic + " --data-width 64 --rtl-cache " HOP_RTL_CACHE);
+    ASSERT_EQ(run.code, 0) << run.err;
+    const fs::path so = firstLine(run.out);
+    const fs::path copy = dir_ / "cache" / so.parent_path().filename();
+    fs::create_directories(copy);
+    fs::copy_file(so, copy / "model.so");
+    fs::resize_file(copy / "model.so", 4096);
+    const fs::path fake = write("verilator",
+                                "#!/bin/sh\n"
+                                "if [ \"$1\" = --version ]; then verilator --version; exit; fi\n"
+                                "echo '%Error: no rebuild here'; exit 1\n");
+    fs::permissions(fake, fs::perms::owner_all);
+    ::setenv("HOPSIM_VERILATOR", fake.c_str(), 1);
+    run = hopsim("build " + kBasic + " --data-width 64 --rtl-cache " + (dir_ / "cache").string());
+    ::unsetenv("HOPSIM_VERILATOR");
+    EXPECT_EQ(run.code, 3);
+    EXPECT_EQ(firstLine(run.err), "hopsim: warning: " + (copy / "model.so").string() +
+                                      " is truncated; building it again")
+        << run.err;
+#else
+    GTEST_SKIP() << "no prebuilt RTL cache";
+#endif
+}
+
+TEST_F(HopsimCli, RtlWithoutVerilatorIsAClearError) {
     const fs::path stf = write("t.stf", "wait\n");
-    Outcome run = hopsim("stf " + kBasic + " " + stf.string() + " --engine rtl");
-    EXPECT_EQ(run.code, 2);
+    ::setenv("HOPSIM_VERILATOR", (dir_ / "no-verilator").c_str(), 1);
+    Outcome run = hopsim("stf " + kBasic + " " + stf.string() + " --engine rtl --rtl-cache " +
+                         (dir_ / "cache").string());
+    ::unsetenv("HOPSIM_VERILATOR");
+    EXPECT_EQ(run.code, 3);
     EXPECT_EQ(firstLine(run.err),
-              "hopsim: error: --engine rtl is not available yet (the Verilated pipeline comes "
-              "later); use --engine model");
+              "hopsim: error: cannot run Verilator ('" + (dir_ / "no-verilator").string() +
+                  " --version' could not be started); the RTL engine needs it (scripts/deps.sh "
+                  "installs it; HOPSIM_VERILATOR names another binary)");
+}
+
+TEST_F(HopsimCli, RtlBrokenVerilatorIsAClearError) {
+    const fs::path fake = write("verilator",
+                                "#!/bin/sh\n"
+                                "if [ \"$1\" = --version ]; then echo 'Verilator 0.000 fake'; "
+                                "exit 0; fi\n"
+                                "echo '%Error: this verilator is broken'; exit 1\n");
+    fs::permissions(fake, fs::perms::owner_all);
+    ::setenv("HOPSIM_VERILATOR", fake.c_str(), 1);
+    Outcome run =
+        hopsim("build " + kBasic + " --data-width 64 --rtl-cache " + (dir_ / "cache").string());
+    ::unsetenv("HOPSIM_VERILATOR");
+    EXPECT_EQ(run.code, 3);
+    EXPECT_NE(run.err.find("hopsim: building the RTL model of basic (DATA_W=64) in "),
+              std::string::npos)
+        << run.err;
+    EXPECT_NE(run.err.find("%Error: this verilator is broken"), std::string::npos) << run.err;
+    EXPECT_NE(run.err.find("hopsim: error: building the RTL model of basic failed (" +
+                           fake.string() + " exited with 1); the whole log is "),
+              std::string::npos)
+        << run.err;
 }
 
 TEST_F(HopsimCli, StfPassAndFail) {

@@ -136,9 +136,9 @@ class StfRun : public ::testing::Test {
             err_ = error;
             return -1;
         }
-        hop::sim::Model model(program_->ir());
+        hop::sim::ModelEngine engine(program_->ir());
         out_.str("");
-        return hop::hopsim::runStf(model, file, {}, out_, errs_);
+        return hop::hopsim::runStf(engine, file, {}, out_, errs_);
     }
     std::unique_ptr<hop::hopsim::LoadedProgram> program_;
     std::ostringstream out_, errs_;

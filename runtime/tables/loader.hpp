@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// Table loading for a whole generated pipeline: one driver per table block of the register map
+// (ExactTable for exact and direct blocks, TernaryTable for ternary blocks, LPM tables mapped to
+// ternary slots included, LpmTable for hop_table_lpm blocks), and logical table commands turned
+// into CSR writes at ABSOLUTE addresses (block BASE + the driver's offset). Used by hopsim's RTL
+// engine and, later, by hopd: it knows nothing of how the writes reach the hardware.
+//
+// The loader keeps the logical entries of every table with BMv2's handles (the lowest free one,
+// as the reference model hands them out), so `table_delete T HANDLE`, `table_modify` by handle
+// and `table_clear` work, and it checks commands as the model does (const entries, const default
+// actions, default-only and table-only actions, duplicates, a full table). Every error is a
+// message and leaves the tables as they were; nothing throws once the loader is built.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ir/ir.hpp"
+#include "regmap/regmap.hpp"
+#include "runtime/tables/entry.hpp"
+#include "runtime/tables/table_csr.hpp"
+
+namespace hop::tables {
+
+class ExactTable;
+class TernaryTable;
+class LpmTable;
+
+class PipelineLoader {
+  public:
+    // Drivers for every table block of `map` (built from `program`). When the map and the
+    // drivers disagree (a block the drivers would size differently, a table the program does not
+    // have), ok() is false and error() says why.
+    PipelineLoader(const ir::Program& program, const regmap::RegMap& map);
+    ~PipelineLoader();
+    PipelineLoader(const PipelineLoader&) = delete;
+    PipelineLoader& operator=(const PipelineLoader&) = delete;
+
+    bool ok() const { return error_.empty(); }
+    const std::string& error() const { return error_; }
+
+    // The writes that give a block fresh out of reset (and, for exact/direct blocks, after its
+    // init walk) the program's default actions and const entries; LPM blocks are cleared first.
+    // Computed once, at construction.
+    const CsrWrites& initial() const { return initial_; }
+
+    // Absolute addresses of the INFO words of blocks that run an init walk after reset (INFO[23]
+    // busy until it is over): wait until they read 0 in bit 23 before writing `initial()`.
+    std::vector<uint32_t> initWalkInfoAddresses() const;
+
+    // One logical command -> the writes that make it (absolute addresses), or nullopt with
+    // `error`; on error nothing changes. `handle` receives the entry's handle for Add, Modify and
+    // Delete.
+    std::optional<CsrWrites> apply(const Command& command, std::string& error,
+                                   int* handle = nullptr);
+
+    const regmap::RegMap& map() const { return map_; }
+    // Logical entries of a table in insertion order (const entries are not listed).
+    std::vector<std::pair<int, Entry>> entries(ir::TableId table) const;
+
+  private:
+    struct Stored {
+        int handle = 0;
+        Entry entry;
+        uint64_t ternaryId = 0;  // LPM-as-ternary entries: the driver's id of the slots
+    };
+    struct Driver {
+        const regmap::TableBlock* block = nullptr;
+        std::unique_ptr<ExactTable> exact;
+        std::unique_ptr<TernaryTable> ternary;
+        std::unique_ptr<LpmTable> lpm;
+        bool lpmAsTernary = false;
+        std::vector<Stored> entries;
+        std::vector<int> usedHandles;  // sorted
+    };
+
+    // The driver's writes (block offsets) for one resolved command.
+    std::optional<CsrWrites> drive(Driver& d, const ir::Table& table, Command::Kind kind,
+                                   const Entry& entry, Stored* stored, std::string& error);
+    bool actionListed(const ir::Table& table, const ir::ActionCall& call, bool forDefault,
+                      std::string& error) const;
+    static int newHandle(Driver& d);
+    void relocate(const Driver& d, CsrWrites& writes) const;
+
+    const ir::Program& program_;
+    regmap::RegMap map_;
+    std::map<ir::TableId, Driver> drivers_;
+    CsrWrites initial_;
+    std::string error_;
+};
+
+}  // namespace hop::tables

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: Apache-2.0
+// Compiled into every Verilated pipeline hopsim builds (sim/rtl/rtl_build.cpp): the C ABI of
+// harness.h around the model, which Verilator names Vhop (--prefix Vhop) whatever the program.
+// Signal widths differ by DATA_W (CData .. QData or VlWide), so bytes move through templates
+// (C++14: Verilator compiles with its own -std).
+#include "harness.h"
+
+#include <verilated.h>
+
+#include <cstdint>
+#include <type_traits>
+
+#include "Vhop.h"
+
+namespace {
+
+template <typename T, typename = typename std::enable_if<std::is_integral<T>::value>::type>
+void put(T& sig, const uint8_t* bytes, unsigned n) {
+    T v = 0;
+    for (unsigned i = 0; i < n && i < sizeof(T); ++i) v |= static_cast<T>(bytes[i]) << (8 * i);
+    sig = v;
+}
+
+template <std::size_t N>
+void put(VlWide<N>& sig, const uint8_t* bytes, unsigned n) {
+    for (std::size_t w = 0; w < N; ++w) {
+        EData v = 0;
+        for (unsigned k = 0; k < 4; ++k) {
+            const std::size_t i = 4 * w + k;
+            if (i < n) v |= static_cast<EData>(bytes[i]) << (8 * k);
+        }
+        sig[w] = v;
+    }
+}
+
+template <typename T, typename = typename std::enable_if<std::is_integral<T>::value>::type>
+void get(const T& sig, uint8_t* bytes, unsigned n) {
+    for (unsigned i = 0; i < n; ++i)
+        bytes[i] = i < sizeof(T) ? static_cast<uint8_t>(static_cast<uint64_t>(sig) >> (8 * i)) : 0;
+}
+
+template <std::size_t N>
+void get(const VlWide<N>& sig, uint8_t* bytes, unsigned n) {
+    for (unsigned i = 0; i < n; ++i)
+        bytes[i] = i < 4 * N ? static_cast<uint8_t>(sig[i / 4] >> (8 * (i % 4))) : 0;
+}
+
+template <typename T, typename = typename std::enable_if<std::is_integral<T>::value>::type>
+uint64_t get64(const T& sig) {
+    return static_cast<uint64_t>(sig);
+}
+
+template <std::size_t N>
+uint64_t get64(const VlWide<N>& sig) {
+    uint64_t v = sig[0];
+    if (N > 1) v |= static_cast<uint64_t>(sig[1]) << 32;
+    return v;
+}
+
+template <typename T, typename = typename std::enable_if<std::is_integral<T>::value>::type>
+void put64(T& sig, uint64_t v) {
+    sig = static_cast<T>(v);
+}
+
+template <std::size_t N>
+void put64(VlWide<N>& sig, uint64_t v) {
+    for (std::size_t w = 0; w < N; ++w) sig[w] = 0;
+    sig[0] = static_cast<EData>(v);
+    if (N > 1) sig[1] = static_cast<EData>(v >> 32);
+}
+
+struct Instance {
+    VerilatedContext ctx;
+    Vhop* top = nullptr;
+};
+
+// DATA_W is given at build time (-DHOP_RTL_DATA_W=N), the same value the RTL was generated with.
+constexpr unsigned lanes() { return HOP_RTL_DATA_W / 8; }
+
+void tick(Instance* in) {
+    in->top->clk = 1;
+    in->top->eval();
+    in->ctx.timeInc(1);
+    in->top->clk = 0;
+    in->top->eval();
+    in->ctx.timeInc(1);
+}
+
+}  // namespace
+
+extern "C" {
+
+__attribute__((visibility("default"))) uint32_t hop_rtl_abi_version(void) {
+    return HOP_RTL_ABI_VERSION;
+}
+
+__attribute__((visibility("default"))) int hop_rtl_data_width(void) { return HOP_RTL_DATA_W; }
+
+__attribute__((visibility("default"))) void* hop_rtl_create(uint32_t seed) {
+    auto* in = new Instance;
+    in->ctx.randReset(2);
+    in->ctx.randSeed(static_cast<int>(seed));
+    in->top = new Vhop(&in->ctx);
+    Vhop& t = *in->top;
+    t.clk = 0;
+    t.rst = 1;
+    t.s_axis_tvalid = 0;
+    t.m_axis_tready = 1;
+    t.s_axil_awvalid = 0;
+    t.s_axil_wvalid = 0;
+    t.s_axil_arvalid = 0;
+    t.s_axil_bready = 1;
+    t.s_axil_rready = 1;
+    t.eval();
+    for (int i = 0; i < 4; ++i) tick(in);
+    t.rst = 0;
+    t.eval();
+    return in;
+}
+
+__attribute__((visibility("default"))) void hop_rtl_destroy(void* p) {
+    auto* in = static_cast<Instance*>(p);
+    if (!in) return;
+    in->top->final();
+    delete in->top;
+    delete in;
+}
+
+__attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports* io) {
+    auto* in = static_cast<Instance*>(p);
+    Vhop& t = *in->top;
+    const unsigned n = lanes();
+    t.clk = 0;
+    put(t.s_axis_tdata, io->s_tdata, n);
+    put64(t.s_axis_tkeep, io->s_tkeep);
+    t.s_axis_tuser = io->s_tuser;
+    t.s_axis_tvalid = io->s_tvalid;
+    t.s_axis_tlast = io->s_tlast;
+    t.m_axis_tready = io->m_tready;
+    t.s_axil_awaddr = io->awaddr;
+    t.s_axil_awprot = 0;
+    t.s_axil_awvalid = io->awvalid;
+    t.s_axil_wdata = io->wdata;
+    t.s_axil_wstrb = io->wstrb;
+    t.s_axil_wvalid = io->wvalid;
+    t.s_axil_bready = io->bready;
+    t.s_axil_araddr = io->araddr;
+    t.s_axil_arprot = 0;
+    t.s_axil_arvalid = io->arvalid;
+    t.s_axil_rready = io->rready;
+    t.eval();
+    in->ctx.timeInc(1);
+    io->s_tready = t.s_axis_tready;
+    io->m_tvalid = t.m_axis_tvalid;
+    if (t.m_axis_tvalid) {
+        get(t.m_axis_tdata, io->m_tdata, n);
+        io->m_tkeep = get64(t.m_axis_tkeep);
+        io->m_tuser = t.m_axis_tuser;
+        io->m_tlast = t.m_axis_tlast;
+    }
+    io->awready = t.s_axil_awready;
+    io->wready = t.s_axil_wready;
+    io->bvalid = t.s_axil_bvalid;
+    io->bresp = t.s_axil_bresp;
+    io->arready = t.s_axil_arready;
+    io->rvalid = t.s_axil_rvalid;
+    io->rresp = t.s_axil_rresp;
+    io->rdata = t.s_axil_rdata;
+    t.clk = 1;
+    t.eval();
+    in->ctx.timeInc(1);
+}
+
+}  // extern "C"

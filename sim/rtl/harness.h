@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* The C ABI between hopsim and a Verilated pipeline built as a shared object (harness.cpp is
+ * compiled into every model; hopsim dlopen()s it). Plain data only, so the two sides share no
+ * C++ types. Bytes of tdata follow the lane convention: byte i is tdata[8*i+7 : 8*i]. */
+#ifndef HOP_RTL_HARNESS_H
+#define HOP_RTL_HARNESS_H
+
+#include <stdint.h>
+
+#define HOP_RTL_ABI_VERSION 1u
+#define HOP_RTL_MAX_LANES 64
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct hop_rtl_ports {
+    /* inputs (hopsim -> model) */
+    uint8_t s_tdata[HOP_RTL_MAX_LANES];
+    uint64_t s_tkeep;
+    uint32_t s_tuser;
+    uint8_t s_tvalid, s_tlast, m_tready;
+    uint8_t awvalid, wvalid, bready, arvalid, rready;
+    uint32_t awaddr, wdata, araddr;
+    uint8_t wstrb;
+    /* outputs (model -> hopsim), as they were before the clock edge */
+    uint8_t s_tready;
+    uint8_t m_tdata[HOP_RTL_MAX_LANES];
+    uint64_t m_tkeep;
+    uint32_t m_tuser;
+    uint8_t m_tvalid, m_tlast;
+    uint8_t awready, wready, bvalid, bresp, arready, rvalid, rresp;
+    uint32_t rdata;
+};
+
+/* The functions a model exports (dlsym names in quotes). */
+typedef uint32_t (*hop_rtl_abi_version_fn)(void);   /* "hop_rtl_abi_version" */
+typedef int (*hop_rtl_data_width_fn)(void);         /* "hop_rtl_data_width" */
+typedef void* (*hop_rtl_create_fn)(uint32_t seed);  /* "hop_rtl_create": reset done */
+typedef void (*hop_rtl_destroy_fn)(void*);          /* "hop_rtl_destroy" */
+/* "hop_rtl_cycle": one clock. Drives the inputs, settles the logic, copies the outputs into
+ * `ports` (the values the rising edge will sample the handshakes with), then the rising edge. */
+typedef void (*hop_rtl_cycle_fn)(void*, struct hop_rtl_ports*);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

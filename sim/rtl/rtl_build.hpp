@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: Apache-2.0
+// Building a program's Verilated pipeline once and reusing it: hopsim generates the RTL in
+// process (verilog::generate), Verilator builds it with sim/rtl/harness.cpp into a shared object
+// in a cache directory keyed by a hash of everything that goes into it, and the model is
+// dlopen()ed from there.
+//
+// Cache: --rtl-cache DIR, else $HOPSIM_RTL_CACHE, else $XDG_CACHE_HOME/hopline/rtl, else
+// ~/.cache/hopline/rtl. One directory per model, `<program>-w<DATA_W>-<key>`, holding model.so,
+// build.log, the sources it was built from and a lock file. Concurrent hopsim processes take an
+// exclusive flock on the lock file before building, so a model is built once; model.so appears
+// by an atomic rename, so nobody loads a half-written one.
+// Key: a hash of the generated files, every rtl/*.sv, the harness source, `verilator --version`
+// and the flags.
+// Where things come from at run time: the rtl/ library from $HOPLINE_RTL_DIR, else the source
+// tree hopsim was built from (HOP_SOURCE_DIR/rtl); the harness is compiled into hopsim (so it
+// always matches the hopsim that loads it); Verilator is $HOPSIM_VERILATOR, else `verilator`
+// on PATH; ccache is used through Verilator's OBJCACHE when it is on PATH.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+
+#include "ir/ir.hpp"
+#include "regmap/regmap.hpp"
+#include "sim/rtl/harness.h"
+#include "source/diagnostics.hpp"
+
+namespace hop::sim::rtl {
+
+struct BuildOptions {
+    int dataWidth = 512;
+    std::string cacheDir;  // empty: the default above
+};
+
+// A loaded model: the shared object and the functions of harness.h.
+class Library {
+  public:
+    ~Library();
+    Library(const Library&) = delete;
+    Library& operator=(const Library&) = delete;
+
+    hop_rtl_create_fn create = nullptr;
+    hop_rtl_destroy_fn destroy = nullptr;
+    hop_rtl_cycle_fn cycle = nullptr;
+    int dataWidth = 0;
+
+  private:
+    friend std::unique_ptr<Library> openLibrary(const std::string&, int, std::string&);
+    Library() = default;
+    void* handle_ = nullptr;
+};
+
+struct Built {
+    std::string program;  // the program's name
+    regmap::RegMap regmap;
+    std::string dir;      // the model's cache directory
+    std::string library;  // DIR/model.so
+    bool built = false;   // false when it came from the cache
+    double seconds = 0;   // generating, building and loading
+    std::unique_ptr<Library> lib;
+};
+
+// The cache directory options and the environment give (empty with `error` when there is none).
+std::string cacheDirectory(const std::string& option, std::string& error);
+
+// Generates, builds (unless cached) and loads the model of `program`. Errors (the backend cannot
+// build the program, Verilator missing or failing, an unloadable object) are printed to `err`
+// as `hopsim: error: ...` lines; returns nullopt then, with `exitCode` 1 when the program is
+// the problem (the backend cannot build it) and 3 when the environment is (no Verilator, a
+// failed build, an unwritable cache). `diags` gets the backend's located diagnostics (printed
+// to `err` too).
+std::optional<Built> buildModel(const ir::Program& program, const std::string& name,
+                                Diagnostics& diags, const BuildOptions& options, std::ostream& err,
+                                int& exitCode);
+
+// Opens a built model and checks its ABI and DATA_W.
+std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std::string& error);
+
+}  // namespace hop::sim::rtl

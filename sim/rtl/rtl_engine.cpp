@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "sim/rtl/rtl_engine.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace hop::sim::rtl {
+
+namespace {
+constexpr int kBusTimeout = 1000;             // cycles for one AXI4-Lite transaction
+constexpr uint64_t kInitWalkLimit = 4000000;  // cycles for the tables' init walks
+}  // namespace
+
+RtlEngine::RtlEngine(const ir::Program& program, Built built, const RtlOptions& options)
+    : program_(program),
+      built_(std::move(built)),
+      options_(options),
+      rng_(options.seed),
+      idle_(std::clamp(options.idleIn, 0.0, 1.0)),
+      stall_(std::clamp(options.stallOut, 0.0, 1.0)) {
+    lanes_ = built_.lib->dataWidth / 8;
+    model_ = built_.lib->create(options.seed);
+    io_.m_tready = 1;
+    io_.bready = 1;
+    io_.rready = 1;
+    io_.wstrb = 0xf;
+}
+
+RtlEngine::~RtlEngine() {
+    if (model_) built_.lib->destroy(model_);
+}
+
+std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built built,
+                                             const RtlOptions& options, std::string& error) {
+    std::unique_ptr<RtlEngine> e(new RtlEngine(program, std::move(built), options));
+    const regmap::RegMap& map = e->built_.regmap;
+    // The model must be the pipeline the register map describes.
+    auto id = e->read(map.pipelineBase + 4 * regmap::kWordId, error);
+    if (!id) return nullptr;
+    auto width = e->read(map.pipelineBase + 4 * regmap::kWordDataWidth, error);
+    if (!width) return nullptr;
+    if (*id != regmap::kPipelineId || *width != static_cast<uint32_t>(e->dataWidth())) {
+        error = fmt::format(
+            "the RTL model in {} does not identify as a DATA_W={} pipeline "
+            "(ID 0x{:08x}, DATA_W {})",
+            e->built_.dir, e->dataWidth(), *id, *width);
+        return nullptr;
+    }
+    e->loader_ = std::make_unique<tables::PipelineLoader>(program, map);
+    if (!e->loader_->ok()) {
+        error = e->loader_->error();
+        return nullptr;
+    }
+    for (uint32_t info : e->loader_->initWalkInfoAddresses()) {
+        for (;;) {
+            auto v = e->read(info, error);
+            if (!v) return nullptr;
+            if (!((*v >> 23) & 1)) break;
+            if (e->stats_.cycles > kInitWalkLimit) {
+                error = fmt::format(
+                    "the table block at 0x{:x} is still busy with its init walk "
+                    "after {} cycles",
+                    info - 4, e->stats_.cycles);
+                return nullptr;
+            }
+        }
+    }
+    for (const auto& w : e->loader_->initial()) {
+        if (!e->write(w.addr, w.value, error)) return nullptr;
+    }
+    e->resetStats();
+    return e;
+}
+
+void RtlEngine::cycle() {
+    // Source.
+    InFrame* in =
+        queue_.empty() || (options_.idleIn > 0 && idle_(rng_)) ? nullptr : &queue_.front();
+    if (in) {
+        const auto& bytes = in->packet.bytes;
+        const size_t n = std::min<size_t>(lanes_, bytes.size() - in->offset);
+        std::memcpy(io_.s_tdata, bytes.data() + in->offset, n);
+        if (n < static_cast<size_t>(lanes_)) std::memset(io_.s_tdata + n, 0, lanes_ - n);
+        io_.s_tkeep = n >= 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1);
+        io_.s_tlast = in->offset + n == bytes.size();
+        io_.s_tuser = in->packet.port;
+        io_.s_tvalid = 1;
+    } else {
+        io_.s_tvalid = 0;
+    }
+    // Sink.
+    io_.m_tready = !(options_.stallOut > 0 && stall_(rng_));
+
+    built_.lib->cycle(model_, &io_);
+    const int64_t now = static_cast<int64_t>(stats_.cycles);
+    ++stats_.cycles;
+
+    if (in) {
+        if (io_.s_tready) {
+            const size_t n = std::min<size_t>(lanes_, in->packet.bytes.size() - in->offset);
+            if (in->offset == 0) {
+                in->firstCycle = now;
+                lastEntered_ = static_cast<int64_t>(in->seq);
+                ++stats_.framesIn;
+                ++framesPushed_;
+                if (stats_.firstIn < 0) stats_.firstIn = now;
+            }
+            in->offset += n;
+            ++stats_.beatsIn;
+            if (in->offset == in->packet.bytes.size()) {
+                Completed c;
+                c.packet = in->seq;
+                c.inFirst = in->firstCycle;
+                c.inLast = now;
+                taken_.push_back(std::move(c));
+                queue_.pop_front();
+            }
+        } else {
+            ++stats_.inStalls;
+        }
+    }
+    if (io_.m_tvalid) {
+        if (!io_.m_tready) {
+            ++stats_.outStalls;
+        } else {
+            if (!curStarted_) {
+                curStarted_ = true;
+                cur_.firstCycle = now;
+                cur_.lastPacketIn = lastEntered_;
+                if (stats_.firstOut < 0) stats_.firstOut = now;
+            }
+            for (int i = 0; i < lanes_; ++i) {
+                if ((io_.m_tkeep >> i) & 1) cur_.packet.bytes.push_back(io_.m_tdata[i]);
+            }
+            cur_.packet.port = io_.m_tuser;
+            ++stats_.beatsOut;
+            if (io_.m_tlast) {
+                cur_.lastCycle = now;
+                out_.push_back(std::move(cur_));
+                cur_ = {};
+                curStarted_ = false;
+                ++stats_.framesOut;
+                ++framesPulled_;
+            }
+        }
+    }
+}
+
+bool RtlEngine::write(uint32_t addr, uint32_t value, std::string& error) {
+    io_.awaddr = addr;
+    io_.wdata = value;
+    io_.wstrb = 0xf;
+    io_.awvalid = 1;
+    io_.wvalid = 1;
+    io_.bready = 1;
+    for (int n = 0; n < kBusTimeout; ++n) {
+        cycle();
+        if (io_.awvalid && io_.awready) io_.awvalid = 0;
+        if (io_.wvalid && io_.wready) io_.wvalid = 0;
+        if (io_.bvalid) {
+            io_.awvalid = 0;
+            io_.wvalid = 0;
+            if (io_.bresp != 0) {
+                error = fmt::format("CSR write of 0x{:08x} to 0x{:x} answered SLVERR/DECERR ({})",
+                                    value, addr, io_.bresp);
+                return false;
+            }
+            return true;
+        }
+    }
+    io_.awvalid = 0;
+    io_.wvalid = 0;
+    error = fmt::format("CSR write to 0x{:x} got no response in {} cycles", addr, kBusTimeout);
+    return false;
+}
+
+std::optional<uint32_t> RtlEngine::read(uint32_t addr, std::string& error) {
+    io_.araddr = addr;
+    io_.arvalid = 1;
+    io_.rready = 1;
+    for (int n = 0; n < kBusTimeout; ++n) {
+        cycle();
+        if (io_.arvalid && io_.arready) io_.arvalid = 0;
+        if (io_.rvalid) {
+            io_.arvalid = 0;
+            if (io_.rresp != 0) {
+                error =
+                    fmt::format("CSR read of 0x{:x} answered SLVERR/DECERR ({})", addr, io_.rresp);
+                return std::nullopt;
+            }
+            return io_.rdata;
+        }
+    }
+    io_.arvalid = 0;
+    error = fmt::format("CSR read of 0x{:x} got no response in {} cycles", addr, kBusTimeout);
+    return std::nullopt;
+}
+
+bool RtlEngine::apply(const tables::Command& command, std::string& error) {
+    auto writes = loader_->apply(command, error);
+    if (!writes) return false;
+    for (const auto& w : *writes) {
+        if (!write(w.addr, w.value, error)) return false;
+    }
+    return true;
+}
+
+uint64_t RtlEngine::send(const Packet& packet) {
+    const uint64_t seq = nextSeq_++;
+    ++sentSinceDrain_;
+    if (packet.bytes.empty()) {
+        // An AXI4-Stream frame has at least one byte: nothing to send.
+        Completed c;
+        c.packet = seq;
+        c.error = "an empty packet cannot be sent to the RTL (a frame has at least one byte)";
+        taken_.push_back(std::move(c));
+        return seq;
+    }
+    InFrame f;
+    f.seq = seq;
+    f.packet = packet;
+    queue_.push_back(std::move(f));
+    return seq;
+}
+
+bool RtlEngine::drain(Drained& out, std::string& error) {
+    const regmap::RegMap& map = built_.regmap;
+    uint64_t beats = 0;
+    for (const auto& f : queue_) beats += (f.packet.bytes.size() + lanes_ - 1) / lanes_;
+    const uint64_t limit = options_.cycleLimit ? options_.cycleLimit : 200000 + 64 * beats;
+    const uint64_t start = stats_.cycles;
+    bool ok = false;
+    while (stats_.cycles - start < limit) {
+        if (!queue_.empty() || curStarted_) {
+            cycle();
+            continue;
+        }
+        auto tx = read(map.pipelineBase + 4 * regmap::kWordTxPackets, error);
+        if (!tx) break;
+        auto dropped = read(map.pipelineBase + 4 * regmap::kWordDropped, error);
+        if (!dropped) break;
+        auto rx = read(map.pipelineBase + 4 * regmap::kWordRxPackets, error);
+        if (!rx) break;
+        if (*rx != framesPushed_) {
+            error =
+                fmt::format("the pipeline counted {} frames in, {} were sent", *rx, framesPushed_);
+            break;
+        }
+        if (static_cast<uint32_t>(*tx + *dropped) == *rx && *tx == framesPulled_ && !curStarted_) {
+            ok = true;
+            break;
+        }
+        for (int i = 0; i < 4; ++i) cycle();
+    }
+    if (!ok && error.empty()) {
+        error = fmt::format(
+            "the pipeline did not drain within {} cycles ({} frames still queued at the input, "
+            "{} received so far)",
+            limit, queue_.size(), out_.size());
+    }
+    // One packet in flight: its outputs are its own. Several: in order, but not attributable.
+    std::sort(taken_.begin(), taken_.end(),
+              [](const Completed& a, const Completed& b) { return a.packet < b.packet; });
+    if (taken_.size() == 1 && sentSinceDrain_ == 1 && ok) {
+        for (auto& o : out_) {
+            taken_[0].outputs.push_back(std::move(o.packet));
+            if (taken_[0].outFirst < 0) taken_[0].outFirst = o.firstCycle;
+            taken_[0].outLast = o.lastCycle;
+        }
+    } else {
+        for (auto& o : out_)
+            out.unattributed.push_back({std::move(o.packet), o.firstCycle, o.lastPacketIn});
+    }
+    for (auto& c : taken_) out.completed.push_back(std::move(c));
+    taken_.clear();
+    out_.clear();
+    sentSinceDrain_ = ok ? 0 : queue_.size();
+    return ok;
+}
+
+}  // namespace hop::sim::rtl

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Verilated pipeline behind the Engine interface, driven cycle by cycle through the harness
+// (harness.h): an AXI4-Stream source (frames -> beats, lane 0 = first byte, tkeep, tuser =
+// ingress port), an AXI4-Stream sink (tuser = egress port) and an AXI4-Lite master for the CSRs.
+// Both streams keep moving while CSRs are read or written.
+//
+// After reset it waits for the tables' init walks (INFO[23] busy) and writes the default actions
+// and const entries (tables::PipelineLoader). Table commands become CSR writes through the same
+// loader. drain() knows the pipeline is empty from its own counters (regmap pipeline words RX,
+// TX, DROPPED): every frame sent went in (RX = frames sent), every frame was sent or dropped
+// (RX = TX + DROPPED) and every sent frame was collected (TX = frames received), with a cycle
+// limit that makes a hung pipeline an error rather than a hang.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "runtime/tables/loader.hpp"
+#include "sim/engine/engine.hpp"
+#include "sim/rtl/rtl_build.hpp"
+
+namespace hop::sim::rtl {
+
+struct RtlOptions {
+    double idleIn = 0;        // probability that the source offers nothing in a cycle
+    double stallOut = 0;      // probability that the sink is not ready in a cycle
+    uint32_t seed = 1;        // for both, and for Verilator's random initial values
+    uint64_t cycleLimit = 0;  // per drain; 0 = 200,000 + 64 per queued beat
+    uint32_t cpuPort = 0;     // punts leave here (0 = unknown)
+};
+
+// Cycle counts, since construction or resetStats().
+struct RtlStats {
+    uint64_t cycles = 0;
+    uint64_t inStalls = 0;   // cycles a beat was offered and not taken
+    uint64_t outStalls = 0;  // cycles a beat was ready to leave and the sink was not ready
+    uint64_t beatsIn = 0, beatsOut = 0;
+    uint64_t framesIn = 0, framesOut = 0;
+    int64_t firstIn = -1, firstOut = -1;  // cycle of the first beat in / out (latency)
+};
+
+class RtlEngine : public Engine {
+  public:
+    // Takes the loaded model; fails (null, `error`) when the tables cannot be initialised.
+    static std::unique_ptr<RtlEngine> create(const ir::Program& program, Built built,
+                                             const RtlOptions& options, std::string& error);
+    ~RtlEngine() override;
+
+    const ir::Program& program() const override { return program_; }
+    std::string name() const override { return "rtl"; }
+    bool apply(const tables::Command& command, std::string& error) override;
+    uint64_t send(const Packet& packet) override;
+    bool drain(Drained& out, std::string& error) override;
+    bool knowsDecisions() const override { return false; }
+    uint32_t cpuPort() const override { return options_.cpuPort; }
+
+    // CSR access (absolute addresses); false with `error` on a bus error or a timeout.
+    bool write(uint32_t addr, uint32_t value, std::string& error);
+    std::optional<uint32_t> read(uint32_t addr, std::string& error);
+
+    const RtlStats& stats() const { return stats_; }
+    void resetStats() { stats_ = RtlStats{}; }
+    int dataWidth() const { return built_.lib->dataWidth; }
+    const Built& built() const { return built_; }
+    tables::PipelineLoader& loader() { return *loader_; }
+
+  private:
+    RtlEngine(const ir::Program& program, Built built, const RtlOptions& options);
+    // One clock: the source offers its next beat (unless idle), the sink takes one (unless
+    // stalled), the AXI4-Lite inputs are whatever the caller set in io_.
+    void cycle();
+
+    struct InFrame {
+        uint64_t seq = 0;
+        Packet packet;
+        size_t offset = 0;  // bytes already taken
+        int64_t firstCycle = -1;
+    };
+    struct OutFrame {
+        Packet packet;
+        int64_t firstCycle = -1, lastCycle = -1;
+        int64_t lastPacketIn = -1;  // the last packet whose first beat had entered by then
+    };
+
+    const ir::Program& program_;
+    Built built_;
+    RtlOptions options_;
+    void* model_ = nullptr;
+    hop_rtl_ports io_{};
+    std::unique_ptr<tables::PipelineLoader> loader_;
+    std::mt19937 rng_;
+    std::bernoulli_distribution idle_, stall_;
+    int lanes_ = 64;
+
+    std::deque<InFrame> queue_;     // not yet fully taken
+    std::vector<Completed> taken_;  // fully taken since the last drain
+    std::vector<OutFrame> out_;     // collected since the last drain
+    OutFrame cur_;
+    bool curStarted_ = false;
+    uint64_t nextSeq_ = 0;
+    int64_t lastEntered_ = -1;
+    uint64_t sentSinceDrain_ = 0;
+    uint32_t framesPushed_ = 0;  // since reset, mod 2^32 as the counters
+    uint32_t framesPulled_ = 0;
+    RtlStats stats_;
+};
+
+}  // namespace hop::sim::rtl

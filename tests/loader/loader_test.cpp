@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: Apache-2.0
+// tables::PipelineLoader on the examples' register maps: initial writes, commands turned into
+// absolute CSR writes inside the right block, BMv2 handles, and every error as a message.
+#include "runtime/tables/loader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "driver/compile.hpp"
+#include "regmap/regmap.hpp"
+#include "runtime/tables/ternary.hpp"
+#include "source/preprocess.hpp"
+
+namespace hop {
+namespace {
+
+struct Compiled {
+    std::unique_ptr<Frontend> fe;
+    regmap::RegMap map;
+    const ir::Program& program() const { return *fe->ir; }
+};
+
+Compiled compile(const std::string& name) {
+    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4";
+    PreprocessOptions pp;
+    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
+    std::string error;
+    auto source = preprocess(path, pp, error);
+    if (!source) throw std::runtime_error(error);
+    Compiled c;
+    c.fe = runFrontend(std::move(*source), {.languageOnly = false, .name = programName(path)});
+    if (!c.fe->ok) throw std::runtime_error("front end failed");
+    Diagnostics diags;
+    auto map = regmap::build(*c.fe->ir, 512, diags);
+    if (!map) throw std::runtime_error("no register map");
+    c.map = *map;
+    return c;
+}
+
+tables::Command stf(const Compiled& c, const std::string& line) {
+    tables::ParseError perr;
+    auto cmd = tables::parseStfTableCommand(c.program(), line, {"t", 1, 1}, perr);
+    if (!cmd) throw std::runtime_error(perr.str());
+    return *cmd;
+}
+
+tables::Command bmv2(const Compiled& c, const std::string& line) {
+    tables::ParseError perr;
+    auto cmd = tables::parseBmv2Command(c.program(), line, {"t", 1, 1}, perr);
+    if (!cmd) throw std::runtime_error(perr.str());
+    return *cmd;
+}
+
+// Every write lands inside the block of `table`.
+void expectInBlock(const regmap::RegMap& map, const std::string& table,
+                   const tables::CsrWrites& ws) {
+    const regmap::TableBlock* blk = map.find(table);
+    ASSERT_NE(blk, nullptr) << table;
+    ASSERT_FALSE(ws.empty());
+    for (const auto& w : ws) {
+        EXPECT_GE(w.addr, blk->base) << table;
+        EXPECT_LT(w.addr, blk->base + blk->span) << table;
+    }
+}
+
+TEST(PipelineLoader, InitialWritesCoverEveryBlock) {
+    for (const char* name : {"basic", "tunnel", "acl"}) {
+        SCOPED_TRACE(name);
+        Compiled c = compile(name);
+        tables::PipelineLoader loader(c.program(), c.map);
+        ASSERT_TRUE(loader.ok()) << loader.error();
+        // Every table has a default action, so every block gets writes.
+        for (const auto& blk : c.map.tables) {
+            bool some = false;
+            for (const auto& w : loader.initial())
+                some = some || (w.addr >= blk.base && w.addr < blk.base + blk.span);
+            EXPECT_TRUE(some) << blk.name;
+        }
+        for (const auto& w : loader.initial()) EXPECT_GE(w.addr, c.map.tables.front().base);
+    }
+}
+
+TEST(PipelineLoader, ExactTableHandlesAndErrors) {
+    Compiled c = compile("tunnel");
+    tables::PipelineLoader loader(c.program(), c.map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    EXPECT_FALSE(loader.initWalkInfoAddresses().empty());  // the exact/direct block's init walk
+    std::string error;
+    int handle = -1;
+    auto ws = loader.apply(stf(c,
+                               "add myTunnel_exact hdr.myTunnel.dst_id:1 "
+                               "myTunnel_forward(port:2)"),
+                           error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 0);
+    expectInBlock(c.map, "MyIngress.myTunnel_exact", *ws);
+    ws = loader.apply(stf(c, "add myTunnel_exact hdr.myTunnel.dst_id:2 myTunnel_forward(port:3)"),
+                      error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 1);
+    // A duplicate is an error and changes nothing.
+    ws = loader.apply(stf(c, "add myTunnel_exact hdr.myTunnel.dst_id:1 myTunnel_forward(port:4)"),
+                      error);
+    EXPECT_FALSE(ws);
+    EXPECT_EQ(error, "duplicate entry in table 'MyIngress.myTunnel_exact' (same match as entry 0)");
+    EXPECT_EQ(loader.entries(c.program().findTable("MyIngress.myTunnel_exact")).size(), 2u);
+    // BMv2: delete by handle, modify by handle, unknown handle.
+    ws = loader.apply(bmv2(c, "table_delete myTunnel_exact 0"), error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 0);
+    ws = loader.apply(bmv2(c, "table_delete myTunnel_exact 0"), error);
+    EXPECT_FALSE(ws);
+    EXPECT_EQ(error, "table 'MyIngress.myTunnel_exact' has no entry with handle 0");
+    ws = loader.apply(bmv2(c, "table_modify myTunnel_exact myTunnel_forward 1 => 7"), error);
+    ASSERT_TRUE(ws) << error;
+    // The lowest free handle is given again.
+    ws = loader.apply(stf(c, "add myTunnel_exact hdr.myTunnel.dst_id:9 myTunnel_forward(port:2)"),
+                      error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 0);
+    ws = loader.apply(bmv2(c, "table_clear myTunnel_exact"), error);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(loader.entries(c.program().findTable("MyIngress.myTunnel_exact")).size(), 0u);
+    // Unknown table ids are errors, not crashes.
+    tables::Command bad;
+    bad.entry.table = 99;
+    EXPECT_FALSE(loader.apply(bad, error));
+    EXPECT_EQ(error, "unknown table id 99");
+}
+
+TEST(PipelineLoader, LpmTableAddModifyDelete) {
+    Compiled c = compile("basic");
+    tables::PipelineLoader loader(c.program(), c.map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    std::string error;
+    const std::string add24 =
+        "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xc0000200/24 "
+        "MyIngress.ipv4_forward(dstAddr:0x000000000202, port:2)";
+    auto ws = loader.apply(stf(c, add24), error);
+    ASSERT_TRUE(ws) << error;
+    expectInBlock(c.map, "MyIngress.ipv4_lpm", *ws);
+    ws = loader.apply(stf(c,
+                          "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xc0000280/25 "
+                          "MyIngress.ipv4_forward(dstAddr:0x000000000303, port:3)"),
+                      error);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_FALSE(loader.apply(stf(c, add24), error));
+    EXPECT_NE(error.find("duplicate entry"), std::string::npos) << error;
+    ws =
+        loader.apply(bmv2(c, "table_modify ipv4_lpm ipv4_forward 0 => 00:00:00:00:09:09 9"), error);
+    ASSERT_TRUE(ws) << error;
+    ws = loader.apply(bmv2(c, "table_delete ipv4_lpm 1"), error);
+    ASSERT_TRUE(ws) << error;
+    ws = loader.apply(stf(c, "setdefault ipv4_lpm NoAction()"), error);
+    ASSERT_TRUE(ws) << error;
+    expectInBlock(c.map, "MyIngress.ipv4_lpm", *ws);
+    // An action the table does not list.
+    tables::Command cmd = stf(c, add24);
+    cmd.entry.action.action = c.program().findAction("MyIngress.drop") + 1000;
+    EXPECT_FALSE(loader.apply(cmd, error));
+    EXPECT_NE(error.find("is not an action of table 'MyIngress.ipv4_lpm'"), std::string::npos)
+        << error;
+}
+
+// An LPM table in ternary slots (what the register map gives an lpm key combined with others):
+// entries get priority = prefix length; modify and delete go through the driver's slot ids.
+TEST(PipelineLoader, LpmAsTernary) {
+    Compiled c = compile("basic");
+    regmap::RegMap map = c.map;
+    const ir::TableId t = c.program().findTable("MyIngress.ipv4_lpm");
+    for (auto& blk : map.tables) {
+        if (blk.name != "MyIngress.ipv4_lpm") continue;
+        const tables::TableGeometry g =
+            tables::TernaryTable::geometryFor(c.program(), c.program().tables[t]);
+        blk.kind = regmap::TableKind::Ternary;
+        blk.lpmAsTernary = true;
+        blk.depth = g.depth;
+        blk.keyWidth = g.keyWidth;
+        blk.actionWidth = g.actionWidth;
+        blk.paramWidth = g.paramWidth;
+        blk.span = g.span();
+        blk.base = 0x10000;
+    }
+    tables::PipelineLoader loader(c.program(), map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    EXPECT_TRUE(loader.initWalkInfoAddresses().empty());
+    std::string error;
+    auto ws = loader.apply(stf(c,
+                               "add ipv4_lpm hdr.ipv4.dstAddr:0xc0000200/24 "
+                               "ipv4_forward(dstAddr:0x000000000202, port:2)"),
+                           error);
+    ASSERT_TRUE(ws) << error;
+    expectInBlock(map, "MyIngress.ipv4_lpm", *ws);
+    ws = loader.apply(stf(c,
+                          "add ipv4_lpm hdr.ipv4.dstAddr:0xc0000280/25 "
+                          "ipv4_forward(dstAddr:0x000000000303, port:3)"),
+                      error);
+    ASSERT_TRUE(ws) << error;
+    ASSERT_TRUE(
+        loader.apply(bmv2(c, "table_modify ipv4_lpm ipv4_forward 1 => 00:00:00:00:09:09 9"), error))
+        << error;
+    ASSERT_TRUE(loader.apply(bmv2(c, "table_delete ipv4_lpm 0"), error)) << error;
+    ASSERT_TRUE(loader.apply(bmv2(c, "table_clear ipv4_lpm"), error)) << error;
+    EXPECT_TRUE(loader.entries(t).empty());
+}
+
+TEST(PipelineLoader, ConstEntriesAreLoadedAndFixed) {
+    Compiled c = compile("acl");
+    tables::PipelineLoader loader(c.program(), c.map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    std::string error;
+    tables::Command cmd;
+    cmd.kind = tables::Command::Kind::Clear;
+    cmd.entry.table = c.program().findTable("MyIngress.classify");
+    EXPECT_FALSE(loader.apply(cmd, error));
+    EXPECT_EQ(error, "table 'MyIngress.classify' has const entries: it cannot be cleared");
+}
+
+TEST(PipelineLoader, MapAndDriversMustAgree) {
+    Compiled c = compile("tunnel");
+    regmap::RegMap map = c.map;
+    for (auto& blk : map.tables)
+        if (blk.kind == regmap::TableKind::Exact) blk.depth *= 2;
+    tables::PipelineLoader loader(c.program(), map);
+    EXPECT_FALSE(loader.ok());
+    EXPECT_NE(loader.error().find("table 'MyIngress.myTunnel_exact': depth "), std::string::npos)
+        << loader.error();
+    map = c.map;
+    map.tables.front().name = "MyIngress.nonexistent";
+    map.tables.front().table = -1;
+    tables::PipelineLoader missing(c.program(), map);
+    EXPECT_FALSE(missing.ok());
+    EXPECT_EQ(missing.error(),
+              "the register map names table 'MyIngress.nonexistent', which the program lacks");
+}
+
+}  // namespace
+}  // namespace hop
