@@ -7,16 +7,27 @@
 // nodes; a final read of the result memory. Two cycles per level plus two:
 // LATENCY = 2*LEVELS + 2. result_action/result_data are the result word {action, params}
 // (for a big table: an index into a separate action-data memory); on a miss, the default
-// result register.
+// result register ({DEFAULT_ACTION, 0} after reset).
+//
+// After reset an init walk writes every L0 word zero (node_valid = res_valid = 0): 2^STRIDES[0]
+// cycles with INFO.busy = 1, during which lookups miss and COMMIT / READ are ignored, so the
+// runtime waits for busy = 0 (the trie and result memories need no clearing: only L0 words
+// lead to them).
 //
 // CSR map (byte offsets from BASE, SPAN 0x400):
 //   0x000 ID      RO  "LPM" 0x4c504d01
-//   0x004 INFO    RO  {LEVELS[7:0], LATENCY[7:0], KEY_W[15:0]}
+//   0x004 INFO    RO  {LEVELS[7:0], busy, LATENCY[6:0], KEY_W[15:0]}
 //   0x008 COMMIT  WO  {sel[7:0], addr[23:0]}: STAGE -> memory sel, word addr, in one cycle
 //   0x00C READ    WO  {sel[7:0], addr[23:0]}: memory word -> RDATA two cycles later
+//   0x010 HIT_LO  R   hit counter [31:0] (lookups that matched a prefix); reading it latches
+//                     [63:32] for HIT_HI. W: clears the counter.
+//   0x014 HIT_HI  R   hit counter [63:32] as latched by the last HIT_LO / MISS_LO read
+//   0x018 MISS_LO R   miss counter [31:0], latches [63:32]. W: clears the counter.
+//   0x01C MISS_HI R   latched miss counter [63:32]
 //   0x100 STAGE[i] RW 32-bit chunks of the word to commit, least significant first
 //   0x200 RDATA[i] RO the word READ fetched
 // sel: 0 = L0, 1..LEVELS-1 = trie levels, LEVELS = results, 255 = default result.
+// Every lookup_valid cycle is one lookup and counts once, as a hit or a miss.
 module hop_table_lpm #(
     parameter int            KEY_W    = 16,
     parameter int            LEVELS   = 4,
@@ -28,6 +39,7 @@ module hop_table_lpm #(
     parameter int            ACTION_W = 2,
     parameter int            PARAM_W  = 8,
     parameter logic   [31:0] BASE     = 32'h0,
+    parameter int            DEFAULT_ACTION = 0,  // default result's action until written
     parameter int            LATENCY  = 2 * LEVELS + 2
 ) (
     input  wire                 clk,
@@ -90,6 +102,10 @@ module hop_table_lpm #(
         if (LATENCY != 2 * LEVELS + 2) $fatal(1, "%m: LATENCY must be 2*LEVELS+2");
         if (NSTAGE > 64) $fatal(1, "%m: node words wider than 2048 bits");
         if (RES_AW > 24 || PW > 24) $fatal(1, "%m: address widths are at most 24 bits");
+        if (RW > 64) $fatal(1, "%m: ACTION_W + PARAM_W must be at most 64");
+        if (DEFAULT_ACTION < 0 || DEFAULT_ACTION >= (1 << ACTION_W))
+            $fatal(1, "%m: DEFAULT_ACTION does not fit ACTION_W");
+        if ((BASE & (SPAN - 1)) != 0) $fatal(1, "%m: BASE must be aligned to 0x400");
     end
 
     // ---------------------------------------------------------------- CSR
@@ -98,49 +114,82 @@ module hop_table_lpm #(
     wire [9:0] off = rel_addr[9:0];
     wire is_stage = off[9:8] == 2'b01 && 32'(off[7:2]) < NSTAGE;
     wire is_rdata = off[9:8] == 2'b10 && 32'(off[7:2]) < NSTAGE;
-    wire commit = csr_wr && in_window && off == 10'h008;
-    wire read_cmd = csr_wr && in_window && off == 10'h00c;
+    logic init_q;  // the init walk is running (INFO.busy)
+    logic [S0-1:0] init_idx_q;
+    wire commit = csr_wr && in_window && off == 10'h008 && !init_q;
+    wire read_cmd = csr_wr && in_window && off == 10'h00c && !init_q;
     wire [7:0] cmd_sel = csr_wdata[31:24];
 
     logic [SW-1:0] stage_q, stage_d, rdata_q, rdata_d;
     logic [RW-1:0] default_q, default_d;
-    logic read1_q, read2_q;
+    logic read1_q;
     logic [7:0] read_sel_q;
-    logic [31:0] csr_rdata_q, csr_rdata_d;
+    logic [31:0] csr_rdata_q, csr_rdata_d, snap_q, snap_d;
+    logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
+    logic count_hit, count_miss;  // from the output stage
     logic [(LEVELS+1)*SW-1:0] rb_bus;  // every memory's port-B read data, zero-extended
 
     always_comb begin
         stage_d = stage_q;
         default_d = default_q;
         rdata_d = rdata_q;
+        snap_d = snap_q;
         csr_rdata_d = '0;
+        hit_cnt_d = hit_cnt_q + 64'(count_hit);
+        miss_cnt_d = miss_cnt_q + 64'(count_miss);
         if (csr_wr && in_window && is_stage) stage_d[32*32'(off[7:2])+:32] = csr_wdata;
+        if (csr_wr && in_window && off == 10'h010) hit_cnt_d = '0;
+        if (csr_wr && in_window && off == 10'h018) miss_cnt_d = '0;
         if (commit && cmd_sel == 8'hff) default_d = stage_q[RW-1:0];
-        if (read2_q) begin
+        // Port B read data of the READ command's cycle arrives one cycle later.
+        if (read1_q) begin
             if (read_sel_q == 8'hff) rdata_d = SW'(default_q);
             else if (32'(read_sel_q) <= LEVELS) rdata_d = rb_bus[32'(read_sel_q)*SW+:SW];
             else rdata_d = '0;
         end
         if (csr_rd && in_window) begin
-            if (off == 10'h000) csr_rdata_d = 32'h4c504d01;
-            else if (off == 10'h004) csr_rdata_d = {8'(LEVELS), 8'(LATENCY), 16'(KEY_W)};
-            else if (is_stage) csr_rdata_d = stage_q[32*32'(off[7:2])+:32];
-            else if (is_rdata) csr_rdata_d = rdata_q[32*32'(off[7:2])+:32];
+            case (off)
+                10'h000: csr_rdata_d = 32'h4c504d01;
+                10'h004: csr_rdata_d = {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
+                10'h010: begin
+                    csr_rdata_d = hit_cnt_q[31:0];
+                    snap_d = hit_cnt_q[63:32];
+                end
+                10'h018: begin
+                    csr_rdata_d = miss_cnt_q[31:0];
+                    snap_d = miss_cnt_q[63:32];
+                end
+                10'h014, 10'h01c: csr_rdata_d = snap_q;
+                default: begin
+                    if (is_stage) csr_rdata_d = stage_q[32*32'(off[7:2])+:32];
+                    else if (is_rdata) csr_rdata_d = rdata_q[32*32'(off[7:2])+:32];
+                end
+            endcase
         end
     end
 
     always_ff @(posedge clk) begin
         stage_q <= stage_d;
-        default_q <= default_d;
         rdata_q <= rdata_d;
+        snap_q <= snap_d;
         csr_rdata_q <= csr_rdata_d;
         if (read_cmd) read_sel_q <= cmd_sel;
         if (rst) begin
             read1_q <= 1'b0;
-            read2_q <= 1'b0;
+            default_q <= RW'(DEFAULT_ACTION) << PARAM_W;
+            hit_cnt_q <= '0;
+            miss_cnt_q <= '0;
+            init_q <= 1'b1;
+            init_idx_q <= '0;
         end else begin
             read1_q <= read_cmd;
-            read2_q <= read1_q;
+            default_q <= default_d;
+            hit_cnt_q <= hit_cnt_d;
+            miss_cnt_q <= miss_cnt_d;
+            if (init_q) begin
+                init_idx_q <= init_idx_q + 1'b1;
+                if (init_idx_q == '1) init_q <= 1'b0;
+            end
         end
     end
     assign csr_rdata = csr_rdata_q;
@@ -166,14 +215,15 @@ module hop_table_lpm #(
         .clk    (clk),
         .a_addr (lookup_key[KEY_W-1-:S0]),
         .a_rdata(l0_word),
-        .b_we   (commit && cmd_sel == 8'd0),
-        .b_addr (csr_wdata[S0-1:0]),
-        .b_wdata(stage_q[W0-1:0]),
+        .b_we   (init_q || (commit && cmd_sel == 8'd0)),
+        .b_addr (init_q ? init_idx_q : csr_wdata[S0-1:0]),
+        .b_wdata(init_q ? '0 : stage_q[W0-1:0]),
         .b_rdata(rb_bus[0+:W0])
     );
     assign rb_bus[W0+:SW-W0] = '0;
 
-    logic l0_valid_q, s0_valid_q, s0_hit_q, s0_go_q;
+    // A lookup that read L0 while the init walk ran misses (the word may be stale).
+    logic l0_valid_q, l0_busy_q, s0_valid_q, s0_hit_q, s0_go_q;
     logic [KEY_W-1:0] l0_key_q, s0_key_q;
     logic [RES_AW-1:0] s0_idx_q;
     logic [AW1-1:0] s0_ptr_q;
@@ -181,14 +231,16 @@ module hop_table_lpm #(
         l0_key_q <= lookup_key;
         s0_key_q <= l0_key_q;
         s0_idx_q <= l0_word[RES_AW-1:0];
-        s0_hit_q <= l0_word[RES_AW];
-        s0_go_q <= l0_word[RES_AW+1+AW1];
+        s0_hit_q <= l0_word[RES_AW] && !l0_busy_q;
+        s0_go_q <= l0_word[RES_AW+1+AW1] && !l0_busy_q;
         s0_ptr_q <= l0_word[RES_AW+1+:AW1];
         if (rst) begin
             l0_valid_q <= 1'b0;
+            l0_busy_q <= 1'b1;
             s0_valid_q <= 1'b0;
         end else begin
             l0_valid_q <= lookup_valid;
+            l0_busy_q <= init_q;
             s0_valid_q <= l0_valid_q;
         end
     end
@@ -273,6 +325,8 @@ module hop_table_lpm #(
             out_valid_q <= fin_valid_q;
         end
     end
+    assign count_hit = out_valid_q && out_hit_q;
+    assign count_miss = out_valid_q && !out_hit_q;
     assign result_valid = out_valid_q;
     assign result_hit = out_hit_q;
     assign {result_action, result_data} = out_word_q;

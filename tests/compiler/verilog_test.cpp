@@ -185,30 +185,57 @@ TEST(Regmap, BasicHasThePipelineBlockAndItsLpmTable) {
     ASSERT_EQ(map->tables.size(), 1u);
     const auto& t = map->tables[0];
     EXPECT_EQ(t.name, "MyIngress.ipv4_lpm");
-    EXPECT_EQ(t.module, "hop_table_ternary");
-    EXPECT_TRUE(t.lpmAsTernary);
+    EXPECT_EQ(t.module, "hop_table_lpm");
+    EXPECT_EQ(t.kind, regmap::TableKind::Lpm);
+    EXPECT_FALSE(t.lpmAsTernary);
     EXPECT_EQ(t.keyWidth, 32);
     EXPECT_EQ(t.actionWidth, 2);    // ipv4_forward, drop, NoAction
     EXPECT_EQ(t.paramWidth, 57);    // dstAddr 48 + port 9
     EXPECT_EQ(t.defaultAction, 1);  // drop
-    EXPECT_EQ(t.depth, 1024);
-    EXPECT_EQ(t.latency, 7);
-    EXPECT_EQ(regmap::tableWords(t), 8 + 2 + 2);
-    EXPECT_EQ(t.span, 0x40u);
-    EXPECT_EQ(t.base, 0x40u);
+    EXPECT_EQ(t.depth, 1024);       // prefixes
+    EXPECT_EQ(t.latency, 14);       // 2 * 6 levels + 2
+    EXPECT_EQ(regmap::tableWords(t), 0x100);
+    EXPECT_EQ(t.span, 0x400u);
+    EXPECT_EQ(t.base, 0x400u);  // aligned to its span
     EXPECT_EQ(map->mapBytes, 0x1000u);
     EXPECT_EQ(map->addrWidth, 12);
+    EXPECT_EQ(map->maxFrameBytes, 0);  // set by the backend for store-and-forward programs
+    // 1024 prefixes, worst case: min(2^depth, size) nodes per level plus one child array.
+    EXPECT_EQ(t.lpm.strides, (std::vector<int>{12, 4, 4, 4, 4, 4}));
+    EXPECT_EQ(t.lpm.resultWidth, 59);
+    EXPECT_EQ(t.lpm.size, 1024u);
+    EXPECT_EQ(t.lpm.nodeCapacity, (std::vector<uint32_t>{0, 1026, 1056, 1056, 1056, 1056}));
+    EXPECT_EQ(t.lpm.resultCapacity, 1024u + 2 * 30);
+    EXPECT_EQ(regmap::lpmNodeAddrWidth(t, 0), 12);
+    for (int k = 1; k < 6; ++k) EXPECT_EQ(regmap::lpmNodeAddrWidth(t, k), 11) << k;
+    EXPECT_EQ(regmap::lpmResultAddrWidth(t), 11);
+    EXPECT_TRUE(t.lpm.validate().empty());
 
     const auto j = regmap::toJson(*map);
     EXPECT_EQ(j["program"], "basic");
-    EXPECT_EQ(j["tables"][0]["base"], 0x40);
-    EXPECT_EQ(j["tables"][0]["kind"], "ternary");
+    EXPECT_EQ(j["store_and_forward"], false);
+    EXPECT_EQ(j["tables"][0]["base"], 0x400);
+    EXPECT_EQ(j["tables"][0]["kind"], "lpm");
+    EXPECT_EQ(j["tables"][0]["module"], "hop_table_lpm");
+    EXPECT_EQ(j["tables"][0]["lpm"]["levels"], 6);
+    EXPECT_EQ(j["tables"][0]["lpm"]["strides"], nlohmann::json({12, 4, 4, 4, 4, 4}));
+    EXPECT_EQ(j["tables"][0]["lpm"]["node_capacity"],
+              nlohmann::json({4096, 1026, 1056, 1056, 1056, 1056}));
+    EXPECT_EQ(j["tables"][0]["lpm"]["node_addr_width"], nlohmann::json({12, 11, 11, 11, 11, 11}));
+    EXPECT_EQ(j["tables"][0]["lpm"]["result_capacity"], 1084);
+    EXPECT_EQ(j["tables"][0]["lpm"]["result_addr_width"], 11);
     EXPECT_EQ(j["pipeline"]["registers"]["RX_PACKETS"], 12);
+    EXPECT_EQ(j["pipeline"]["registers"]["TOO_LONG"], 24);
     const std::string h = regmap::toHeader(*map);
     EXPECT_NE(h.find("namespace hop::regmap::basic {"), std::string::npos);
     EXPECT_NE(h.find("namespace MyIngress_ipv4_lpm {  // MyIngress.ipv4_lpm\n"
-                     "inline constexpr uint32_t kBase = 0x40;"),
+                     "inline constexpr uint32_t kBase = 0x400;"),
               std::string::npos);
+    EXPECT_NE(h.find("{\"MyIngress.ipv4_lpm\", \"hop_table_lpm\", 4, false, 0x400, 0x400, 32, 2, "
+                     "57, 1024, 1, 14, 1,\n     6, 59, 1084, 11, {12, 4, 4, 4, 4, 4}, {4096, "
+                     "1026, 1056, 1056, 1056, 1056}, {12, 11, 11, 11, 11, 11}},"),
+              std::string::npos)
+        << h;
 }
 
 TEST(Regmap, BlocksAreAlignedToTheirSpans) {
@@ -230,16 +257,118 @@ TEST(Regmap, BlocksAreAlignedToTheirSpans) {
     }
 }
 
-TEST(Regmap, RouterLpmIsTooBigForTheTernaryStandIn) {
+TEST(Regmap, RouterLpmHoldsTheInternetTable) {
     auto fe = compileExample("router");
     ASSERT_TRUE(fe && fe->ok);
     Diagnostics d(fe->source.get());
-    EXPECT_FALSE(regmap::build(*fe->ir, 512, d).has_value());
+    auto map = regmap::build(*fe->ir, 512, d);
+    ASSERT_TRUE(map.has_value()) << printed(d);
+    const regmap::TableBlock* t = map->find("RouterIngress.ipv4_lpm");
+    ASSERT_NE(t, nullptr);
+    EXPECT_EQ(t->kind, regmap::TableKind::Lpm);
+    EXPECT_EQ(t->module, "hop_table_lpm");
+    EXPECT_EQ(t->lpm.resultWidth, 17);  // 1-bit action id + 16-bit next hop id
+    EXPECT_EQ(t->lpm.size, 1048576u);
+    // Sized by kIpv4InternetNodesPerPrefix (size > 65536), not the worst case.
+    EXPECT_EQ(t->lpm.nodeCapacity[1], 4096u + 2);
+    EXPECT_LT(t->lpm.nodeCapacity[3], 262144u);
+    EXPECT_EQ(t->lpm.resultCapacity, 1048576u + 60);
+    EXPECT_EQ(regmap::lpmResultAddrWidth(*t), 21);
+    EXPECT_EQ(t->latency, 14);
+    // 901,899 prefixes fit: every level's capacity covers the measured nodes of the full table.
+    const double measured[] = {2928, 25398, 140640, 451, 595};
+    for (int k = 1; k < 6; ++k) EXPECT_GE(t->lpm.nodeCapacity[k], measured[k - 1]) << k;
+    // The other tables: exact (direct when the key is narrow).
+    EXPECT_EQ(map->find("RouterIngress.port_mac")->kind, regmap::TableKind::Direct);
+    EXPECT_EQ(map->find("RouterIngress.local_addr")->kind, regmap::TableKind::Exact);
+    EXPECT_EQ(map->find("RouterIngress.nexthop")->kind, regmap::TableKind::Exact);
+    EXPECT_EQ(map->find("RouterIngress.egress_mtu")->kind, regmap::TableKind::Direct);
+    for (const auto& b : map->tables) EXPECT_EQ(b.base % b.span, 0u) << b.name;
+}
+
+TEST(Regmap, LpmStridesForOtherKeyWidths) {
+    EXPECT_EQ(regmap::lpmStrides(32), (std::vector<int>{12, 4, 4, 4, 4, 4}));
+    EXPECT_EQ(regmap::lpmStrides(16), (std::vector<int>{8, 4, 4}));
+    EXPECT_EQ(regmap::lpmStrides(10), (std::vector<int>{5, 4, 1}));
+    EXPECT_EQ(regmap::lpmStrides(2), (std::vector<int>{1, 1}));
+    EXPECT_EQ(regmap::lpmStrides(48), (std::vector<int>{12, 4, 4, 4, 4, 4, 4, 4, 4, 4}));
+    // 128 bits: 4-bit strides would need 29 levels; 8-bit ones fit the block's 16.
+    EXPECT_EQ(regmap::lpmStrides(128),
+              (std::vector<int>{12, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 8, 4}));
+    EXPECT_TRUE(regmap::lpmStrides(1).empty());
+    for (int w = 2; w <= 128; ++w) {
+        const auto s = regmap::lpmStrides(w);
+        ASSERT_FALSE(s.empty()) << w;
+        EXPECT_LE(static_cast<int>(s.size()), regmap::kLpmMaxLevels) << w;
+        auto c = tables::LpmConfig::forSize(w, s, 100, 20);
+        EXPECT_EQ(c.validate(), "") << w;
+    }
+}
+
+// An lpm key whose result does not fit 64 bits, or combined with another key: the ternary
+// block (priority = prefix length) up to 4096 entries, a located error above.
+TEST(Regmap, LpmFallsBackToTernary) {
+    auto program = [](int hugeSize) {
+        const std::string path = ::testing::TempDir() + "/verilog_test_lpmwide_" +
+                                 std::to_string(getpid()) + "_" + std::to_string(hugeSize) + ".p4";
+        std::ofstream(path) << R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<32> a; bit<8> b; }
+struct headers { h_t h; }
+struct metadata { }
+parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    state start { p.extract(hdr.h); transition accept; }
+}
+control VC(inout headers hdr, inout metadata m) { apply { } }
+control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    action wide(bit<48> x, bit<48> y) { hdr.h.a = x[31:0] ^ y[31:0]; }
+    action narrow(bit<9> port) { sm.egress_spec = port; }
+    table t_wide { key = { hdr.h.a : lpm; } actions = { wide; NoAction; } size = 1000; }
+    table t_mixed { key = { hdr.h.a : lpm; hdr.h.b : exact; } actions = { narrow; NoAction; }
+                    size = 100; }
+    table t_small { key = { hdr.h.b : lpm; } actions = { narrow; NoAction; } size = 16; }
+    table t_huge { key = { hdr.h.a : lpm; } actions = { wide; NoAction; } size = )"
+                            << hugeSize << R"(; }
+    apply { t_wide.apply(); t_mixed.apply(); t_small.apply(); t_huge.apply(); }
+}
+control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers hdr, inout metadata m) { apply { } }
+control D(packet_out p, in headers hdr) { apply { p.emit(hdr.h); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)";
+        auto fe = compilePath(path);
+        std::remove(path.c_str());
+        return fe;
+    };
+    auto fe = program(5000);
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d(fe->source.get());
+    EXPECT_FALSE(regmap::build(*fe->ir, 64, d).has_value());
     const std::string out = printed(d);
-    EXPECT_NE(out.find("router.p4:"), std::string::npos) << out;  // located
-    EXPECT_NE(out.find("table RouterIngress.ipv4_lpm with 1048576 entries"), std::string::npos)
+    EXPECT_NE(out.find(":17:5: error: table I.t_huge with 5000 entries and a 97-bit result "
+                       "(action id + parameters; at most 64) (the ternary fallback holds at "
+                       "most 4096) is not supported by hopline"),
+              std::string::npos)
         << out;
-    EXPECT_NE(out.find("is not supported by hopline"), std::string::npos) << out;
+    EXPECT_EQ(out.find("t_wide"), std::string::npos) << out;
+
+    fe = program(4096);
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d2;
+    auto map = regmap::build(*fe->ir, 64, d2);
+    ASSERT_TRUE(map.has_value()) << printed(d2);
+    const auto* wide = map->find("I.t_wide");
+    EXPECT_EQ(wide->kind, regmap::TableKind::Ternary);
+    EXPECT_TRUE(wide->lpmAsTernary);
+    EXPECT_EQ(wide->depth, 1000);
+    EXPECT_EQ(map->find("I.t_huge")->depth, 4096);
+    const auto* mixed = map->find("I.t_mixed");
+    EXPECT_EQ(mixed->kind, regmap::TableKind::Ternary);
+    EXPECT_TRUE(mixed->lpmAsTernary);
+    const auto* small = map->find("I.t_small");
+    EXPECT_EQ(small->kind, regmap::TableKind::Lpm);
+    EXPECT_EQ(small->lpm.strides, (std::vector<int>{4, 4}));
+    EXPECT_EQ(small->latency, 6);
 }
 
 // --- whole backend -------------------------------------------------------------------------
@@ -255,8 +384,8 @@ TEST(Backend, BasicGeneratesPipelineDeparserAndTop) {
         const std::string& p = out->files.at("basic_pipeline.sv");
         EXPECT_NE(p.find("module basic_pipeline #("), std::string::npos);
         EXPECT_NE(p.find("parameter int DATA_W = " + std::to_string(w)), std::string::npos);
-        EXPECT_NE(p.find("hop_table_ternary #("), std::string::npos);
-        EXPECT_NE(p.find(".BASE(32'h40)"), std::string::npos);
+        EXPECT_NE(p.find("hop_table_lpm #("), std::string::npos);
+        EXPECT_NE(p.find(".BASE(32'h400)"), std::string::npos);
         EXPECT_NE(p.find("hop_csum16 #("), std::string::npos);
         EXPECT_NE(p.find("hop_axis_fifo #("), std::string::npos);
         EXPECT_NE(p.find("`default_nettype none"), std::string::npos);
@@ -267,7 +396,7 @@ TEST(Backend, BasicGeneratesPipelineDeparserAndTop) {
                   std::string::npos);
         EXPECT_EQ(out->windowBytes, 34);  // Ethernet + IPv4
         EXPECT_EQ(out->emitBytes, 34);
-        EXPECT_GT(out->latency, 7);  // at least the table's
+        EXPECT_GT(out->latency, 14);  // at least the table's
     }
     Diagnostics d;
     EXPECT_FALSE(generate(*fe->ir, {.dataWidth = 100}, d).has_value());
@@ -286,7 +415,7 @@ parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata
 }
 control VC(inout headers hdr, inout metadata m) { apply { } }
 control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
-    apply { if (sm.packet_length > 100) { mark_to_drop(sm); } }
+    apply { if (sm.ingress_global_timestamp > 100) { mark_to_drop(sm); } }
 }
 control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
 control CC(inout headers hdr, inout metadata m) { apply { } }
@@ -298,11 +427,48 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     Diagnostics d(fe->source.get());
     EXPECT_FALSE(generate(*fe->ir, {}, d).has_value());
     const std::string out = printed(d);
-    EXPECT_NE(out.find(":11:17: error: standard_metadata.packet_length in the Verilog backend is "
-                       "not supported by hopline"),
+    EXPECT_NE(out.find(":11:17: error: standard_metadata.ingress_global_timestamp in the Verilog "
+                       "backend is not supported by hopline"),
               std::string::npos)
         << out;
     std::remove(path.c_str());
+}
+
+// A program that reads packet_length is store-and-forward: the window fires at the frame's last
+// beat with the byte count, and frames longer than the maximum are dropped; the others stay
+// cut-through.
+TEST(Backend, PacketLengthMakesTheProgramStoreAndForward) {
+    auto router = compileExample("router");
+    ASSERT_TRUE(router && router->ok);
+    auto basic = compileExample("basic");
+    ASSERT_TRUE(basic && basic->ok);
+    for (int w : {64, 512}) {
+        Diagnostics d;
+        auto out = generate(*router->ir, {.dataWidth = w}, d);
+        ASSERT_TRUE(out.has_value()) << printed(d);
+        EXPECT_EQ(out->regmap.maxFrameBytes, 9216);
+        const std::string& p = out->files.at("router_pipeline.sv");
+        EXPECT_NE(p.find("localparam int MAX_FRAME = 9216;"), std::string::npos);
+        EXPECT_NE(p.find("win_fire = in_fire && !cap_drop_q && (s_axis_tlast || cap_long);"),
+                  std::string::npos);
+        EXPECT_NE(p.find("= 32'(win_plen_q);"), std::string::npos);
+        EXPECT_NE(p.find("hop_table_lpm #("), std::string::npos);
+        EXPECT_NE(p.find(".STRIDES(128'h04040404040c)"), std::string::npos);
+        EXPECT_NE(p.find(".NODE_AW(128'h0a0a12100d00)"), std::string::npos) << p;
+        EXPECT_NE(p.find(".RES_AW(21)"), std::string::npos);
+        EXPECT_NE(p.find(".LATENCY(14)"), std::string::npos);
+        // The FIFO holds a maximum frame (plus the frames in flight).
+        const int beats = 9216 / (w / 8) + 1;
+        const size_t at = p.find("localparam int FRAME_DEPTH = ");
+        ASSERT_NE(at, std::string::npos);
+        EXPECT_GE(std::stoi(p.substr(at + 29)), beats);
+        EXPECT_EQ(regmap::toJson(out->regmap)["max_frame_bytes"], 9216);
+        Diagnostics db;
+        auto ob = generate(*basic->ir, {.dataWidth = w}, db);
+        ASSERT_TRUE(ob.has_value()) << printed(db);
+        EXPECT_EQ(ob->regmap.maxFrameBytes, 0);
+        EXPECT_EQ(ob->files.at("basic_pipeline.sv").find("win_plen_q"), std::string::npos);
+    }
 }
 
 // --- hopc ------------------------------------------------------------------------------------
@@ -347,23 +513,57 @@ TEST(Hopc, WritesRtlAndRegmap) {
 }
 
 TEST(Hopc, UnsupportedProgramsWarnByDefaultAndFailWithEmitVerilog) {
-    const auto dir = tempDir("router");
-    const std::string args = std::string(HOP_SOURCE_DIR) + "/examples/router.p4 -o " + dir.string();
+    const auto dir = tempDir("unsupported");
+    std::filesystem::create_directories(dir);
+    const auto src = dir / "stamp.p4";
+    std::ofstream(src) << R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> a; }
+struct headers { h_t h; }
+struct metadata { }
+parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    state start { p.extract(hdr.h); transition accept; }
+}
+control VC(inout headers hdr, inout metadata m) { apply { } }
+control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    apply { if (sm.ingress_global_timestamp > 100) { mark_to_drop(sm); } }
+}
+control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers hdr, inout metadata m) { apply { } }
+control D(packet_out p, in headers hdr) { apply { p.emit(hdr.h); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)";
+    const auto out = dir / "out";
+    const std::string args = src.string() + " -o " + out.string();
     auto r = hopc(args);
     EXPECT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("warning: table RouterIngress.ipv4_lpm"), std::string::npos)
+    EXPECT_NE(r.output.find("warning: standard_metadata.ingress_global_timestamp"),
+              std::string::npos)
         << r.output;
-    EXPECT_NE(r.output.find("no RTL written for router"), std::string::npos) << r.output;
-    EXPECT_TRUE(std::filesystem::exists(dir / "router.p4info.json"));
-    EXPECT_FALSE(std::filesystem::exists(dir / "rtl"));
-    EXPECT_FALSE(std::filesystem::exists(dir / "regmap.json"));
+    EXPECT_NE(r.output.find("no RTL written for stamp"), std::string::npos) << r.output;
+    EXPECT_TRUE(std::filesystem::exists(out / "stamp.p4info.json"));
+    EXPECT_FALSE(std::filesystem::exists(out / "rtl"));
+    EXPECT_FALSE(std::filesystem::exists(out / "regmap.json"));
     r = hopc(args + " --emit verilog");
     EXPECT_EQ(r.status, 1) << r.output;
-    EXPECT_NE(r.output.find("router.p4:238:5: error: table RouterIngress.ipv4_lpm"),
+    EXPECT_NE(r.output.find("stamp.p4:11:17: error: standard_metadata.ingress_global_timestamp"),
               std::string::npos)
         << r.output;
     r = hopc(args + " --data-width 100");
     EXPECT_EQ(r.status, 2) << r.output;
+    std::filesystem::remove_all(dir);
+}
+
+// router.p4 (a 1M-prefix LPM table, packet_length) gets RTL.
+TEST(Hopc, RouterGetsRtl) {
+    const auto dir = tempDir("router");
+    auto r = hopc(std::string(HOP_SOURCE_DIR) + "/examples/router.p4 -o " + dir.string() +
+                  " --emit verilog --data-width 512");
+    EXPECT_EQ(r.status, 0) << r.output;
+    EXPECT_EQ(r.output, "");
+    for (const char* f : {"rtl/router_pipeline.sv", "rtl/router_deparser.sv", "rtl/router_top.sv",
+                          "regmap.json", "regmap.hpp"})
+        EXPECT_TRUE(std::filesystem::exists(dir / f)) << f;
     std::filesystem::remove_all(dir);
 }
 

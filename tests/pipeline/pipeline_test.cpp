@@ -5,9 +5,10 @@
 // every output frame (port and bytes) and the order of frames must be equal.
 //
 // Table entries reach the RTL through the AXI4-Lite slave at the addresses of the generated
-// regmap.hpp. TEMPORARY: LPM tables are hop_table_ternary blocks until rtl/hop_table_lpm.sv
-// exists; their entries are placed with the ternary driver with priority = prefix length, which
-// is exactly longest-prefix match.
+// regmap.hpp, through the runtime's drivers: ExactTable (exact, direct), TernaryTable
+// (ternary; an LPM key combined with others is a ternary block with priority = prefix length,
+// `lpmAsTernary`) and LpmTable (hop_table_lpm, with the geometry regmap::build gives it, checked
+// against the generated regmap.hpp).
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -20,8 +21,10 @@
 #include VMODEL_HEADER
 #include "driver/compile.hpp"
 #include "regmap.hpp"
+#include "regmap/regmap.hpp"
 #include "runtime/tables/entry.hpp"
 #include "runtime/tables/exact.hpp"
+#include "runtime/tables/lpm_table.hpp"
 #include "runtime/tables/ternary.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/model/model.hpp"
@@ -214,7 +217,9 @@ class Loader {
             d.base = blk.base;
             d.lpm = blk.lpmAsTernary;
             tables::TableGeometry g;
-            if (blk.kind == 3) {
+            if (blk.kind == 4) {
+                d.trie = std::make_unique<tables::LpmTable>(program, t, lpmConfig(program, blk));
+            } else if (blk.kind == 3) {
                 g = tables::TernaryTable::geometryFor(program, table);
                 d.ternary = std::make_unique<tables::TernaryTable>(program, t);
             } else {
@@ -222,12 +227,21 @@ class Loader {
                 d.exact = std::make_unique<tables::ExactTable>(program, t);
             }
             // The regmap and the drivers must describe the same blocks.
-            EXPECT_EQ(static_cast<int>(g.kind), blk.kind) << blk.name;
-            EXPECT_EQ(g.depth, blk.depth) << blk.name;
-            EXPECT_EQ(g.keyWidth, blk.keyWidth) << blk.name;
-            EXPECT_EQ(g.actionWidth, blk.actionWidth) << blk.name;
-            EXPECT_EQ(g.paramWidth, blk.paramWidth) << blk.name;
-            EXPECT_EQ(g.span(), blk.span) << blk.name;
+            if (!d.trie) {
+                EXPECT_EQ(static_cast<int>(g.kind), blk.kind) << blk.name;
+                EXPECT_EQ(g.depth, blk.depth) << blk.name;
+                EXPECT_EQ(g.keyWidth, blk.keyWidth) << blk.name;
+                EXPECT_EQ(g.actionWidth, blk.actionWidth) << blk.name;
+                EXPECT_EQ(g.paramWidth, blk.paramWidth) << blk.name;
+                EXPECT_EQ(g.span(), blk.span) << blk.name;
+            } else {
+                EXPECT_EQ(blk.span, tables::LpmCsr::kSpan) << blk.name;
+                EXPECT_EQ(rtl.read(blk.base + tables::LpmCsr::kId), tables::LpmCsr::kIdValue);
+                EXPECT_EQ(rtl.read(blk.base + tables::LpmCsr::kInfo),
+                          (uint32_t(blk.lpmLevels) << 24) | (uint32_t(blk.latency) << 16) |
+                              uint32_t(blk.keyWidth))
+                    << blk.name << ": INFO (and not busy)";
+            }
             // The program's default action (with its arguments) and const entries.
             tables::Command c;
             c.kind = tables::Command::Kind::SetDefault;
@@ -264,7 +278,24 @@ class Loader {
         const ir::Table& table = program_.tables[t];
         std::optional<tables::CsrWrites> ws;
         using K = tables::Command::Kind;
-        if (d.exact) {
+        if (d.trie) {
+            switch (c.kind) {
+                case K::Add:
+                    ws = d.trie->add(c.entry, error);
+                    break;
+                case K::Modify:
+                    ws = d.trie->modify(c.entry, error);
+                    break;
+                case K::Delete:
+                    ws = d.trie->remove(c.entry, error);
+                    break;
+                case K::SetDefault:
+                    ws = d.trie->setDefault(c.entry.action, error);
+                    break;
+                default:
+                    FAIL() << "table command kind not handled by this test";
+            }
+        } else if (d.exact) {
             switch (c.kind) {
                 case K::Add:
                     ws = d.exact->add(c.entry, error);
@@ -310,11 +341,37 @@ class Loader {
     }
 
   private:
+    // The geometry of an LPM block: regmap::build in-process (what hopc ran), checked against
+    // the generated regmap.hpp the RTL was built with.
+    static tables::LpmConfig lpmConfig(const ir::Program& program, const rm::TableBlock& blk) {
+        Diagnostics diags;
+        auto map = regmap::build(program, HOP_DATA_W, diags);
+        if (!map) throw std::runtime_error("regmap::build failed");
+        const regmap::TableBlock* tb = map->find(blk.name);
+        if (!tb || tb->kind != regmap::TableKind::Lpm)
+            throw std::runtime_error(std::string("no LPM block for ") + blk.name);
+        const tables::LpmConfig& cfg = tb->lpm;
+        EXPECT_EQ(static_cast<int>(cfg.strides.size()), blk.lpmLevels) << blk.name;
+        EXPECT_EQ(cfg.resultWidth, blk.lpmResultWidth) << blk.name;
+        EXPECT_EQ(cfg.resultCapacity, blk.lpmResultCapacity) << blk.name;
+        EXPECT_EQ(regmap::lpmResultAddrWidth(*tb), blk.lpmResultAddrWidth) << blk.name;
+        for (size_t k = 0; k < cfg.strides.size(); ++k) {
+            EXPECT_EQ(cfg.strides[k], blk.lpmStrides[k]) << blk.name << " level " << k;
+            EXPECT_EQ(regmap::lpmNodeAddrWidth(*tb, static_cast<int>(k)), blk.lpmNodeAddrWidth[k])
+                << blk.name << " level " << k;
+            if (k > 0) {
+                EXPECT_EQ(cfg.nodeCapacity[k], blk.lpmNodeCapacity[k]) << blk.name;
+            }
+        }
+        return cfg;
+    }
+
     struct Driver {
         uint32_t base = 0;
-        bool lpm = false;
+        bool lpm = false;  // an LPM key in a ternary block
         std::unique_ptr<tables::TernaryTable> ternary;
         std::unique_ptr<tables::ExactTable> exact;
+        std::unique_ptr<tables::LpmTable> trie;
     };
     const ir::Program& program_;
     Rtl& rtl_;
@@ -453,6 +510,86 @@ TEST_F(Pipeline, BackToBackMinimumFrames) {
     (void)start;
     EXPECT_EQ(rtl.inStalls(), 0u) << "the pipeline did not take a beat per clock";
     expectSame(expected, rtl.out(), "back-to-back");
+}
+
+// router.p4 reads packet_length, so its pipeline is store-and-forward: back-to-back routed
+// 64-byte frames (latency printed; at most 40 cycles at DATA_W = 512), then frames of the
+// maximum size (forwarded) and longer (dropped and counted in TOO_LONG) among normal ones,
+// which must come out unharmed.
+TEST_F(Pipeline, RouterStoreAndForward) {
+    if (std::string(HOP_PROGRAM) != "router") GTEST_SKIP() << "frames are router.p4's";
+    ASSERT_GT(rm::kMaxFrameBytes, 0);
+    sim::Model model(program());
+    Rtl rtl(program());
+    Loader loader(program(), rtl, model);
+    EXPECT_EQ(rtl.read(rm::pipeline::kMaxFrame), static_cast<uint32_t>(rm::kMaxFrameBytes));
+    for (const char* cmd :
+         {"add port_mac standard_metadata.ingress_port:1 set_port_mac(mac:0x020000000001)",
+          "add ipv4_lpm dstAddr:0xcb007100/24 set_nexthop(nexthop_id:7)",
+          "add ipv4_lpm dstAddr:0xcb000000/8 set_nexthop(nexthop_id:8)",
+          "add nexthop nexthop_id:7 set_nexthop_l2(dmac:0x0a0000000007, smac:0x020000000002, "
+          "port:2)",
+          "add nexthop nexthop_id:8 set_nexthop_l2(dmac:0x0a0000000008, smac:0x020000000002, "
+          "port:3)"}) {
+        tables::ParseError perr;
+        auto c = tables::parseStfTableCommand(program(), cmd, {"router", 1, 1}, perr);
+        ASSERT_TRUE(c.has_value()) << perr.str();
+        loader.apply(*c);
+    }
+    rtl.drain(0);
+    rtl.resetCounters();
+    // The routed frame of router-forward.stf (35-byte IPv4 datagram to 203.0.113.5), padded.
+    auto frame = [](size_t len, uint8_t last) {
+        Bytes f = {0x02, 0,    0,    0,    0,    0x01, 0x0a, 0,    0,    0,    0,    0x01,
+                   0x08, 0x00, 0x45, 0x00, 0x00, 0x23, 0x00, 0x01, 0x00, 0x00, 0x40, 0x11,
+                   0x7c, 0xb9, 0xc0, 0x00, 0x02, 0x0a, 0xcb, 0x00, 0x71, 0x05};
+        // Another host of the /24: the last address byte, and the checksum fixed up for it.
+        const uint32_t sum = 0x7cb9 - (last - 0x05);
+        f[33] = last;
+        f[24] = static_cast<uint8_t>(sum >> 8);
+        f[25] = static_cast<uint8_t>(sum);
+        while (f.size() < len) f.push_back(static_cast<uint8_t>(f.size() * 7));
+        return f;
+    };
+    std::vector<sim::Packet> expected;
+    constexpr int kFrames = 1000;
+    for (int i = 0; i < kFrames; ++i) {
+        sim::Packet p{1, frame(64, i % 2 ? 0x05 : 0x06)};
+        for (auto& o : model.process(p).outputs) expected.push_back(o);
+        rtl.send(p);
+    }
+    rtl.drain(expected.size());
+    const int64_t latency = rtl.firstOut() - rtl.firstIn();
+    std::cout << "[ pipeline ] router DATA_W=" << HOP_DATA_W << ": latency " << latency
+              << " cycles (first beat in to first beat out, 64-byte frame), header pipeline "
+              << rtl.read(rm::pipeline::kLatency) << " cycles, input stalls " << rtl.inStalls()
+              << " over " << kFrames << " frames\n";
+    if (HOP_DATA_W == 512) {
+        EXPECT_LE(latency, 40);
+        EXPECT_EQ(rtl.inStalls(), 0u) << "the pipeline did not take a frame per clock";
+    }
+    ASSERT_EQ(expected.size(), static_cast<size_t>(kFrames));  // every frame routed
+    expectSame(expected, rtl.out(), "router back-to-back");
+
+    // The maximum frame passes; longer ones are dropped (not by the model: it has no limit),
+    // and the frames around them are untouched.
+    rtl.out().clear();
+    expected.clear();
+    const size_t kMax = static_cast<size_t>(rm::kMaxFrameBytes);
+    const size_t lens[] = {60, kMax, 70, kMax + 1, 64, 20000, 65, kMax - 3, 1500, kMax + 64, 64};
+    int tooLong = 0;
+    for (size_t len : lens) {
+        sim::Packet p{1, frame(len, 0x05)};
+        if (len > kMax) {
+            ++tooLong;
+        } else {
+            for (auto& o : model.process(p).outputs) expected.push_back(o);
+        }
+        rtl.send(p);
+    }
+    rtl.drain(expected.size(), 0.2, 0.2, 5);
+    expectSame(expected, rtl.out(), "router frames up to and over the maximum");
+    EXPECT_EQ(rtl.read(rm::pipeline::kTooLong), static_cast<uint32_t>(tooLong));
 }
 
 // Random frames (valid IPv4 of any length, runts, truncated headers, other EtherTypes, random

@@ -2,7 +2,8 @@
 // hop_table_lpm: loaded through its CSR port with the words runtime/tables/lpm builds (what a
 // driver writes), it answers back-to-back lookups, one per clock after exactly LATENCY cycles,
 // as a straightforward software LPM does; routes change while lookups flow and every result is
-// the old or the new answer, never a mix.
+// the old or the new answer, never a mix. After reset the init walk clears L0 (busy in INFO,
+// lookups miss, commits ignored), and the hit / miss counters count every lookup.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -31,6 +32,7 @@ constexpr int kLevels = LPM_LEVELS;
 constexpr int kLatency = 2 * kLevels + 2;
 constexpr uint32_t kBase = LPM_BASE;
 constexpr uint32_t kDefault = 0xabcde & ((1u << (kActionW + kParamW)) - 1);
+constexpr int kInitCycles = 1 << LPM_S0;  // the init walk: one L0 word per clock
 
 LpmConfig rtlConfig(uint64_t size) {
     LpmConfig c;
@@ -65,6 +67,8 @@ struct RefLpm {
 struct Bench {
     Sim<VMODEL> sim;
     uint64_t cycle = 0;
+    uint32_t defaultResult = kDefault;  // what a miss must answer
+    uint64_t hits = 0, misses = 0;      // results seen
     // Lookups in flight: (issue cycle, acceptable answers).
     struct Pending {
         uint64_t issued;
@@ -94,10 +98,11 @@ struct Bench {
             if (cycle - p.issued != kLatency && failure.empty())
                 failure = "latency " + std::to_string(cycle - p.issued);
             std::optional<uint32_t> got;
+            ++(sim->result_hit ? hits : misses);
             if (sim->result_hit)
                 got = (uint32_t(sim->result_action) << kParamW) | uint32_t(sim->result_data);
             else if (((uint32_t(sim->result_action) << kParamW) | uint32_t(sim->result_data)) !=
-                     kDefault)
+                     defaultResult)
                 failure = "a miss without the default result";
             if (got != p.a && got != p.b && failure.empty()) {
                 char buf[160];
@@ -140,6 +145,38 @@ struct Bench {
         idleInputs();
         for (int i = 0; i < kLatency + 2; ++i) tick();
     }
+    bool busy() { return (csrRead(0x004) >> 23) & 1; }
+    // Polls INFO.busy until the init walk is over; the clocks it took.
+    uint64_t waitReady() {
+        const uint64_t start = cycle;
+        while (busy() && cycle - start < 4 * uint64_t(kInitCycles) + 100) {
+        }
+        return cycle - start;
+    }
+    void reset() {
+        idleInputs();
+        sim->rst = 1;
+        tick();
+        sim->rst = 0;
+    }
+    uint64_t counter(uint32_t lo) {
+        const uint64_t low = csrRead(lo);
+        return low | (uint64_t(csrRead(lo + 4)) << 32);
+    }
+    void load(const Lpm& lpm) {
+        csrWrite(0x100, kDefault);
+        csrWrite(0x008, 0xffu << 24);
+        for (const auto& w : lpm.imageWrites())
+            for (auto [a, d] : csrOps(w)) csrWrite(a, d);
+    }
+};
+
+// A bench out of reset with the init walk over.
+struct ReadyBench : Bench {
+    ReadyBench() {
+        idleInputs();
+        waitReady();
+    }
 };
 
 std::vector<LpmRoute> randomRoutes(std::mt19937& rng, int n) {
@@ -167,8 +204,7 @@ uint32_t probeKey(std::mt19937& rng, const std::vector<LpmRoute>& routes) {
 }
 
 TEST(TableLpm, LoadsThroughCsrAndMatchesTheReferenceEveryClock) {
-    Bench b;
-    b.idleInputs();
+    ReadyBench b;
     EXPECT_EQ(b.csrRead(0x000), 0x4c504d01u);
     EXPECT_EQ(b.csrRead(0x004), (uint32_t(kLevels) << 24) | (kLatency << 16) | kKeyW);
 
@@ -206,17 +242,24 @@ TEST(TableLpm, LoadsThroughCsrAndMatchesTheReferenceEveryClock) {
     // Back-to-back lookups, one per clock.
     const uint64_t start = b.cycle;
     const int n = 20000;
+    uint64_t wantHits = 0;
     for (int i = 0; i < n; ++i) {
         const uint32_t k = probeKey(rng, routes);
         const auto want = ref.lookup(k);
+        wantHits += want.has_value();
         b.issue(k, want, want);
         b.tick();
         ASSERT_TRUE(b.failure.empty()) << b.failure;
     }
     b.drain();
+    const uint64_t elapsed = b.cycle - start;
     ASSERT_TRUE(b.failure.empty()) << b.failure;
     EXPECT_EQ(b.checked, uint64_t(n));
-    EXPECT_EQ(b.cycle - start, uint64_t(n + kLatency + 2));  // one lookup per clock
+    // The counters: every lookup once, as a hit or a miss.
+    EXPECT_EQ(b.hits, wantHits);
+    EXPECT_EQ(b.counter(0x010), wantHits);
+    EXPECT_EQ(b.counter(0x018), uint64_t(n) - wantHits);
+    EXPECT_EQ(elapsed, uint64_t(n + kLatency + 2));  // one lookup per clock
     std::printf(
         "loaded %zu words (%zu prefixes), %d read back, %d lookups back to back, "
         "latency %d\n",
@@ -224,8 +267,7 @@ TEST(TableLpm, LoadsThroughCsrAndMatchesTheReferenceEveryClock) {
 }
 
 TEST(TableLpm, RouteChangesUnderTrafficAreHitless) {
-    Bench b;
-    b.idleInputs();
+    ReadyBench b;
     std::mt19937 rng(7);
     auto routes = randomRoutes(rng, 2000);
     Lpm lpm(rtlConfig(4000));
@@ -325,8 +367,7 @@ TEST(TableLpm, RouteChangesUnderTrafficAreHitless) {
 namespace {
 TEST(TableLpm, OnePrefixAtEveryLevel) {
     for (int len : {8, 12, 14, 16, 20, 24, 28, 32}) {
-        Bench b;
-        b.idleInputs();
+        ReadyBench b;
         Lpm lpm(rtlConfig(100));
         std::vector<LpmRoute> routes = {{0x0a0b0c0du & prefixMask(len), len, 77}};
         ASSERT_TRUE(lpm.build(routes));
@@ -342,5 +383,103 @@ TEST(TableLpm, OnePrefixAtEveryLevel) {
         b.drain();
         EXPECT_TRUE(b.failure.empty()) << "len " << len << ": " << b.failure;
     }
+}
+}  // namespace
+
+namespace {
+// Out of reset (memories hold random bits: Sim randomises them) the init walk clears every L0
+// word and the default result: INFO.busy for 2^STRIDES[0] clocks, lookups meanwhile miss, and
+// commits are ignored. A reset of a loaded table empties it the same way.
+TEST(TableLpm, InitWalkClearsL0AndTheDefaultResult) {
+    Bench b;
+    b.idleInputs();
+    b.defaultResult = 0;  // DEFAULT_ACTION 0, parameters 0
+    ASSERT_TRUE(b.busy());
+    // Lookups during the walk miss; a commit of the default result is ignored.
+    b.csrWrite(0x100, kDefault);
+    b.csrWrite(0x008, 0xffu << 24);
+    std::mt19937 rng(3);
+    for (int i = 0; i < 200; ++i) {
+        b.issue(rng(), std::nullopt, std::nullopt);
+        b.tick();
+    }
+    b.drain();
+    ASSERT_TRUE(b.failure.empty()) << b.failure;
+    const uint64_t walked = b.cycle + b.waitReady();
+    EXPECT_GE(walked, uint64_t(kInitCycles));
+    EXPECT_LE(walked, uint64_t(kInitCycles) + 16);
+    EXPECT_FALSE(b.busy());
+    // Every L0 word reads back zero, and the default result is {DEFAULT_ACTION, 0}.
+    for (uint32_t a = 0; a < uint32_t(kInitCycles); a += kInitCycles / 64) {
+        b.csrWrite(0x00c, a);
+        b.tick();
+        for (int c = 0; c < 2; ++c) ASSERT_EQ(b.csrRead(0x200 + 4 * c), 0u) << "L0 word " << a;
+    }
+    b.csrWrite(0x00c, 0xffu << 24);
+    b.tick();
+    EXPECT_EQ(b.csrRead(0x200), 0u);
+    // Any key misses.
+    for (int i = 0; i < 5000; ++i) {
+        b.issue(rng(), std::nullopt, std::nullopt);
+        b.tick();
+    }
+    b.drain();
+    ASSERT_TRUE(b.failure.empty()) << b.failure;
+    EXPECT_EQ(b.counter(0x010), 0u);
+    EXPECT_EQ(b.counter(0x018), 5200u);  // the lookups during the walk count as misses too
+
+    // Load a table, reset: the walk empties it again.
+    auto routes = randomRoutes(rng, 1500);
+    Lpm lpm(rtlConfig(4000));
+    ASSERT_TRUE(lpm.build(routes));
+    b.load(lpm);
+    b.defaultResult = kDefault;
+    RefLpm ref;
+    for (auto& r : routes) ref.byLenValue[{r.length, uint32_t(r.value)}] = uint32_t(r.result);
+    for (int i = 0; i < 2000; ++i) {
+        const uint32_t k = probeKey(rng, routes);
+        b.issue(k, ref.lookup(k), ref.lookup(k));
+        b.tick();
+    }
+    b.drain();
+    ASSERT_TRUE(b.failure.empty()) << b.failure;
+    EXPECT_GT(b.counter(0x010), 1000u);
+    b.reset();
+    b.defaultResult = 0;
+    EXPECT_TRUE(b.busy());
+    EXPECT_LE(b.waitReady(), uint64_t(kInitCycles) + 16);
+    EXPECT_EQ(b.counter(0x010), 0u);  // reset clears the counters
+    EXPECT_EQ(b.counter(0x018), 0u);
+    for (int i = 0; i < 3000; ++i) {
+        b.issue(probeKey(rng, routes), std::nullopt, std::nullopt);
+        b.tick();
+    }
+    b.drain();
+    ASSERT_TRUE(b.failure.empty()) << b.failure;
+}
+
+// HIT_LO / MISS_LO latch the high words for HIT_HI / MISS_HI; a write clears a counter.
+TEST(TableLpm, CountersLatchAndClear) {
+    ReadyBench b;
+    Lpm lpm(rtlConfig(100));
+    ASSERT_TRUE(lpm.build(std::vector<LpmRoute>{{0x0a000000u, 8, 5}}));
+    b.load(lpm);
+    for (int i = 0; i < 300; ++i) {
+        const bool hit = i % 3 == 0;
+        b.issue(hit ? 0x0a000000u + i : 0x0b000000u + i,
+                hit ? std::optional<uint32_t>(5) : std::nullopt,
+                hit ? std::optional<uint32_t>(5) : std::nullopt);
+        b.tick();
+    }
+    b.drain();
+    ASSERT_TRUE(b.failure.empty()) << b.failure;
+    EXPECT_EQ(b.counter(0x010), 100u);
+    EXPECT_EQ(b.counter(0x018), 200u);
+    EXPECT_EQ(b.csrRead(0x014), 0u);  // the latched high word
+    b.csrWrite(0x010, 0);
+    EXPECT_EQ(b.counter(0x010), 0u);
+    EXPECT_EQ(b.counter(0x018), 200u);
+    b.csrWrite(0x018, 0);
+    EXPECT_EQ(b.counter(0x018), 0u);
 }
 }  // namespace

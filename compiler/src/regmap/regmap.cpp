@@ -31,9 +31,16 @@ const char* kindName(TableKind k) {
             return "direct";
         case TableKind::Ternary:
             return "ternary";
+        case TableKind::Lpm:
+            return "lpm";
     }
     return "?";
 }
+
+// Bits to address `words` words (at least 1, as hop_lpm_ram wants).
+int addrBits(uint64_t words) { return std::max(1, log2Exact(std::max<uint64_t>(words, 1))); }
+
+constexpr int64_t kTernaryMax = 4096;
 
 }  // namespace
 
@@ -61,9 +68,33 @@ int tableWords(const TableBlock& t) {
             return 8 + pw + kw;
         case TableKind::Ternary:
             return 8 + pw + 2 * kw;
+        case TableKind::Lpm:
+            return 0x400 / 4;  // ID .. counters, STAGE at 0x100, RDATA at 0x200
     }
     return 8;
 }
+
+std::vector<int> lpmStrides(int keyWidth) {
+    if (keyWidth == 32) return {12, 4, 4, 4, 4, 4};
+    if (keyWidth < 2) return {};
+    const int s0 = std::min(12, keyWidth / 2);
+    const int rest = keyWidth - s0;
+    int t = 4;
+    while (t < 8 && (rest + t - 1) / t > kLpmMaxLevels - 1) ++t;
+    std::vector<int> s = {s0};
+    for (int left = rest; left > 0; left -= t) s.push_back(std::min(t, left));
+    if (static_cast<int>(s.size()) > kLpmMaxLevels) return {};
+    return s;
+}
+
+int lpmNodeAddrWidth(const TableBlock& t, int level) {
+    if (level == 0) return t.lpm.strides.at(0);
+    return addrBits(t.lpm.nodeCapacity.at(level));
+}
+
+int lpmResultAddrWidth(const TableBlock& t) { return addrBits(t.lpm.resultCapacity); }
+
+int lpmLatency(int levels) { return 2 * levels + 2; }
 
 std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnostics& diags) {
     RegMap map;
@@ -78,7 +109,7 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         t.table = static_cast<ir::TableId>(ti);
         t.name = table.name;
         t.keyWidth = 0;
-        bool exactOnly = true, hasLpm = false, hasOther = false;
+        bool exactOnly = true, hasLpm = false;
         for (const auto& k : table.keys) {
             t.keyWidth += k.width;
             if (k.matchKind == ir::MatchKind::Lpm) hasLpm = true;
@@ -87,8 +118,6 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
                 diags.unsupported(table.loc, "the selector match kind (table " + table.name + ")");
                 ok = false;
             }
-            if (k.matchKind != ir::MatchKind::Exact && k.matchKind != ir::MatchKind::Lpm)
-                hasOther = true;
         }
         if (table.keys.empty()) {
             diags.unsupported(table.loc, "a table without a key (" + table.name + ")");
@@ -125,20 +154,65 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
             t.depth = static_cast<int>(std::max<int64_t>(ceilPow2(want), 16));
             t.latency = 3;
         } else {
-            if (table.size > 4096) {
-                diags.unsupported(
-                    table.loc,
-                    fmt::format("table {} with {} entries ({} tables hold at most 4096 until "
-                                "the LPM block exists)",
-                                table.name, table.size, hasLpm && !hasOther ? "lpm" : "ternary"));
-                ok = false;
-                continue;
+            const bool lpmOnly = hasLpm && table.keys.size() == 1;
+            const int resultWidth = t.actionWidth + t.paramWidth;
+            const std::vector<int> strides = lpmOnly ? lpmStrides(t.keyWidth) : std::vector<int>{};
+            const uint64_t size = static_cast<uint64_t>(std::max<int64_t>(table.size, 1));
+            std::string why;  // why an lpm key cannot have the LPM block
+            if (lpmOnly && strides.empty())
+                why = fmt::format("a {}-bit key", t.keyWidth);
+            else if (lpmOnly && resultWidth > 64)
+                why = fmt::format("a {}-bit result (action id + parameters; at most 64)",
+                                  resultWidth);
+            if (lpmOnly && why.empty()) {
+                t.kind = TableKind::Lpm;
+                t.module = "hop_table_lpm";
+                // Big IPv4 tables are sized for the Internet's prefix distribution; smaller
+                // ones (and other widths) for the worst case.
+                std::vector<double> perPrefix;
+                if (t.keyWidth == 32 && size > 65536)
+                    perPrefix = tables::kIpv4InternetNodesPerPrefix;
+                t.lpm =
+                    tables::LpmConfig::forSize(t.keyWidth, strides, size, resultWidth, perPrefix);
+                const std::string bad = t.lpm.validate();
+                if (!bad.empty()) {
+                    diags.unsupported(table.loc,
+                                      fmt::format("table {}: LPM geometry ({})", table.name, bad));
+                    ok = false;
+                    continue;
+                }
+                bool fits = lpmResultAddrWidth(t) <= 24;
+                for (size_t k = 1; k < t.lpm.strides.size(); ++k)
+                    fits = fits && lpmNodeAddrWidth(t, static_cast<int>(k)) <= 24;
+                if (!fits) {
+                    diags.unsupported(table.loc,
+                                      fmt::format("table {} with {} entries (an LPM memory of "
+                                                  "more than 2^24 words)",
+                                                  table.name, table.size));
+                    ok = false;
+                    continue;
+                }
+                t.depth = static_cast<int>(std::min<uint64_t>(size, 1u << 30));
+                t.latency = lpmLatency(static_cast<int>(t.lpm.strides.size()));
+            } else {
+                if (table.size > kTernaryMax) {
+                    diags.unsupported(
+                        table.loc,
+                        lpmOnly ? fmt::format("table {} with {} entries and {} (the ternary "
+                                              "fallback holds at most 4096)",
+                                              table.name, table.size, why)
+                                : fmt::format("table {} with {} entries (ternary tables hold at "
+                                              "most 4096)",
+                                              table.name, table.size));
+                    ok = false;
+                    continue;
+                }
+                t.kind = TableKind::Ternary;
+                t.module = "hop_table_ternary";
+                t.lpmAsTernary = hasLpm;
+                t.depth = static_cast<int>(std::clamp<int64_t>(table.size, 2, kTernaryMax));
+                t.latency = ternaryLatency(t.depth);
             }
-            t.kind = TableKind::Ternary;
-            t.module = "hop_table_ternary";
-            t.lpmAsTernary = hasLpm;
-            t.depth = static_cast<int>(std::clamp<int64_t>(table.size, 2, 4096));
-            t.latency = ternaryLatency(t.depth);
         }
         t.span = static_cast<uint32_t>(ceilPow2(4 * tableWords(t)));
         next = (next + t.span - 1) / t.span * t.span;
@@ -155,22 +229,41 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
 nlohmann::json toJson(const RegMap& map) {
     nlohmann::json tables = nlohmann::json::array();
     for (const auto& t : map.tables) {
-        tables.push_back({{"name", t.name},
-                          {"module", t.module},
-                          {"kind", kindName(t.kind)},
-                          {"lpm_as_ternary", t.lpmAsTernary},
-                          {"base", t.base},
-                          {"span", t.span},
-                          {"key_width", t.keyWidth},
-                          {"action_width", t.actionWidth},
-                          {"param_width", t.paramWidth},
-                          {"depth", t.depth},
-                          {"slots", t.slots},
-                          {"latency", t.latency},
-                          {"default_action", t.defaultAction}});
+        nlohmann::json j = {{"name", t.name},
+                            {"module", t.module},
+                            {"kind", kindName(t.kind)},
+                            {"lpm_as_ternary", t.lpmAsTernary},
+                            {"base", t.base},
+                            {"span", t.span},
+                            {"key_width", t.keyWidth},
+                            {"action_width", t.actionWidth},
+                            {"param_width", t.paramWidth},
+                            {"depth", t.depth},
+                            {"slots", t.slots},
+                            {"latency", t.latency},
+                            {"default_action", t.defaultAction}};
+        if (t.kind == TableKind::Lpm) {
+            // Level 0 is direct-indexed: 2^stride words, address width = its stride.
+            nlohmann::json cap = nlohmann::json::array(), aw = nlohmann::json::array();
+            for (size_t k = 0; k < t.lpm.strides.size(); ++k) {
+                cap.push_back(k == 0 ? (uint64_t{1} << t.lpm.strides[0]) : t.lpm.nodeCapacity[k]);
+                aw.push_back(lpmNodeAddrWidth(t, static_cast<int>(k)));
+            }
+            j["lpm"] = {{"levels", t.lpm.strides.size()},
+                        {"strides", t.lpm.strides},
+                        {"size", t.lpm.size},
+                        {"node_capacity", cap},
+                        {"node_addr_width", aw},
+                        {"result_capacity", t.lpm.resultCapacity},
+                        {"result_addr_width", lpmResultAddrWidth(t)},
+                        {"result_width", t.lpm.resultWidth}};
+        }
+        tables.push_back(std::move(j));
     }
     return {{"program", map.program},
             {"data_width", map.dataWidth},
+            {"store_and_forward", map.maxFrameBytes > 0},
+            {"max_frame_bytes", map.maxFrameBytes},
             {"map_bytes", map.mapBytes},
             {"addr_width", map.addrWidth},
             {"pipeline",
@@ -183,7 +276,9 @@ nlohmann::json toJson(const RegMap& map) {
                 {"LATENCY", 4 * kWordLatency},
                 {"RX_PACKETS", 4 * kWordRxPackets},
                 {"TX_PACKETS", 4 * kWordTxPackets},
-                {"DROPPED", 4 * kWordDropped}}}}},
+                {"DROPPED", 4 * kWordDropped},
+                {"TOO_LONG", 4 * kWordTooLong},
+                {"MAX_FRAME", 4 * kWordMaxFrame}}}}},
             {"tables", tables}};
 }
 
@@ -198,7 +293,11 @@ std::string toHeader(const RegMap& map) {
     out += fmt::format("namespace hop::regmap::{} {{\n\n", ns);
     out += fmt::format("inline constexpr int kDataWidth = {};\n", map.dataWidth);
     out += fmt::format("inline constexpr uint32_t kMapBytes = 0x{:x};\n", map.mapBytes);
-    out += fmt::format("inline constexpr int kAddrWidth = {};\n\n", map.addrWidth);
+    out += fmt::format("inline constexpr int kAddrWidth = {};\n", map.addrWidth);
+    out += fmt::format(
+        "inline constexpr int kMaxFrameBytes = {};  // store-and-forward limit; 0 = "
+        "cut-through\n\n",
+        map.maxFrameBytes);
     out += "namespace pipeline {\n";
     out += fmt::format("inline constexpr uint32_t kBase = 0x{:x};\n", map.pipelineBase);
     out += fmt::format("inline constexpr uint32_t kSpan = 0x{:x};\n", kPipelineSpan);
@@ -208,23 +307,50 @@ std::string toHeader(const RegMap& map) {
                                                      {"kLatency", kWordLatency},
                                                      {"kRxPackets", kWordRxPackets},
                                                      {"kTxPackets", kWordTxPackets},
-                                                     {"kDropped", kWordDropped}};
+                                                     {"kDropped", kWordDropped},
+                                                     {"kTooLong", kWordTooLong},
+                                                     {"kMaxFrame", kWordMaxFrame}};
     for (const auto& [n, w] : regs)
         out += fmt::format("inline constexpr uint32_t {} = 0x{:x};\n", n, map.pipelineBase + 4 * w);
     out += "}  // namespace pipeline\n\n";
     out +=
         "struct TableBlock {\n    const char* name;\n    const char* module;\n"
-        "    int kind;  // 1 exact, 2 direct, 3 ternary (the blocks' INFO.kind)\n"
+        "    int kind;  // 1 exact, 2 direct, 3 ternary, 4 lpm (the blocks' INFO.kind)\n"
         "    bool lpmAsTernary;\n    uint32_t base, span;\n"
-        "    int keyWidth, actionWidth, paramWidth, depth, slots, latency, defaultAction;\n};\n\n";
+        "    int keyWidth, actionWidth, paramWidth, depth, slots, latency, defaultAction;\n"
+        "    // kind 4 (hop_table_lpm): levels, strides (level 0 first), words and address width\n"
+        "    // of each level's node memory (level 0: 2^stride, direct), the result memory.\n"
+        "    int lpmLevels, lpmResultWidth;\n    uint32_t lpmResultCapacity;\n"
+        "    int lpmResultAddrWidth;\n    int lpmStrides[16];\n"
+        "    uint32_t lpmNodeCapacity[16];\n    int lpmNodeAddrWidth[16];\n};\n\n";
     out += "inline constexpr TableBlock kTables[] = {\n";
-    for (const auto& t : map.tables)
+    for (const auto& t : map.tables) {
+        std::string lpm = "0, 0, 0, 0, {}, {}, {}";
+        if (t.kind == TableKind::Lpm) {
+            std::string st, cap, aw;
+            for (size_t k = 0; k < t.lpm.strides.size(); ++k) {
+                const char* sep = k ? ", " : "";
+                st += fmt::format("{}{}", sep, t.lpm.strides[k]);
+                cap +=
+                    fmt::format("{}{}", sep,
+                                k == 0 ? (uint64_t{1} << t.lpm.strides[0]) : t.lpm.nodeCapacity[k]);
+                aw += fmt::format("{}{}", sep, lpmNodeAddrWidth(t, static_cast<int>(k)));
+            }
+            lpm = fmt::format("{}, {}, {}, {}, {{{}}}, {{{}}}, {{{}}}", t.lpm.strides.size(),
+                              t.lpm.resultWidth, t.lpm.resultCapacity, lpmResultAddrWidth(t), st,
+                              cap, aw);
+        }
         out += fmt::format(
-            "    {{\"{}\", \"{}\", {}, {}, 0x{:x}, 0x{:x}, {}, {}, {}, {}, {}, {}, {}}},\n", t.name,
-            t.module, static_cast<int>(t.kind), t.lpmAsTernary ? "true" : "false", t.base, t.span,
-            t.keyWidth, t.actionWidth, t.paramWidth, t.depth, t.slots, t.latency, t.defaultAction);
+            "    {{\"{}\", \"{}\", {}, {}, 0x{:x}, 0x{:x}, {}, {}, {}, {}, {}, {}, {},\n     "
+            "{}}},\n",
+            t.name, t.module, static_cast<int>(t.kind), t.lpmAsTernary ? "true" : "false", t.base,
+            t.span, t.keyWidth, t.actionWidth, t.paramWidth, t.depth, t.slots, t.latency,
+            t.defaultAction, lpm);
+    }
     if (map.tables.empty())
-        out += "    {\"\", \"\", 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0},  // no tables\n";
+        out +=
+            "    {\"\", \"\", 0, false, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {}, {}, {}},  // no "
+            "tables\n";
     out += "};\n";
     out += fmt::format("inline constexpr int kTableCount = {};\n\n", map.tables.size());
     for (const auto& t : map.tables) {

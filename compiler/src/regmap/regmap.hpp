@@ -11,10 +11,16 @@
 //   - exact keys only, wider: hop_table_exact, SLOTS = 4, DEPTH = the power of two that holds
 //     `size` at 85% load (at least 16);
 //   - ternary / range / optional keys: hop_table_ternary, DEPTH = size clamped to 2..4096;
-//   - lpm: hop_table_ternary as well for now (TEMPORARY, until rtl/hop_table_lpm.sv exists):
-//     prefixes are value/mask slots, and the loader must give every entry the priority of its
-//     prefix length (`lpm_as_ternary` in the map says so). Tables of more than 4096 entries are
-//     rejected ("... is not supported by hopline").
+//   - one key, match kind lpm: hop_table_lpm (span 0x400), geometry LpmConfig::forSize (the
+//     sizing rule of runtime/tables/lpm.hpp) with result width ACTION_W + PARAM_W and strides
+//     lpmStrides(): 32-bit keys 12-4-4-4-4-4, sized for the Internet's prefix distribution
+//     (kIpv4InternetNodesPerPrefix) when size > 65536 and for the worst case otherwise; other
+//     widths: level 0 min(12, W/2) bits, then 4-bit strides (wider, up to 8, when 4 would need
+//     more than 15 trie levels), the last stride the remainder; worst-case sizing.
+//     LATENCY = 2 * LEVELS + 2;
+//   - lpm combined with other keys, or one lpm key whose result is wider than 64 bits (or a
+//     1-bit key): hop_table_ternary with priority = prefix length (`lpm_as_ternary`), at most
+//     4096 entries; bigger ones are rejected ("... is not supported by hopline").
 #pragma once
 
 #include <cstdint>
@@ -37,7 +43,9 @@ enum PipelineWord : uint32_t {
     kWordLatency = 2,    // R  cycles of the header pipeline (window to descriptor)
     kWordRxPackets = 3,  // R  frames accepted (wraps)
     kWordTxPackets = 4,  // R  frames sent (wraps)
-    kWordDropped = 5,    // R  frames dropped by the program (egress_spec 511)
+    kWordDropped = 5,    // R  frames dropped (by the program, egress_spec 511, or too long)
+    kWordTooLong = 6,    // R  frames longer than the maximum frame, dropped (store-and-forward)
+    kWordMaxFrame = 7,   // R  maximum frame in bytes (store-and-forward), 0 = cut-through
 };
 inline constexpr uint32_t kPipelineSpan = 0x40;
 
@@ -59,6 +67,10 @@ struct TableBlock {
 struct RegMap {
     std::string program;
     int dataWidth = 512;
+    // Set by the Verilog backend: programs that read standard_metadata.packet_length are
+    // store-and-forward (the header window fires at the frame's last beat) and drop frames
+    // longer than this; 0 = cut-through, no limit.
+    int maxFrameBytes = 0;
     uint32_t pipelineBase = 0;
     std::vector<TableBlock> tables;
     uint32_t mapBytes = 0;  // a power of two
@@ -74,6 +86,15 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
 int tableWords(const TableBlock& t);
 // The ternary block's LATENCY for DEPTH slots (RADIX 8).
 int ternaryLatency(int depth);
+
+// LPM geometry (TableKind::Lpm): the strides for a key width (empty when no block can serve
+// it), the node memory address width of trie level `level` (1..LEVELS-1; level 0 is the
+// direct-indexed L0, its stride), the result memory's address width, and the block's LATENCY.
+inline constexpr int kLpmMaxLevels = 16;  // hop_table_lpm: STRIDES / NODE_AW are 16 bytes
+std::vector<int> lpmStrides(int keyWidth);
+int lpmNodeAddrWidth(const TableBlock& t, int level);
+int lpmResultAddrWidth(const TableBlock& t);
+int lpmLatency(int levels);
 
 nlohmann::json toJson(const RegMap& map);
 std::string toHeader(const RegMap& map);

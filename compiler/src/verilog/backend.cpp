@@ -44,16 +44,24 @@ std::string slice(const std::string& var, int off, int width) {
     return fmt::format("{}[{}:{}]", var, off + width - 1, off);
 }
 
+// Store-and-forward programs (they read packet_length) take frames of at most this many bytes
+// (jumbo frames); a longer frame is dropped and counted (pipeline word TOO_LONG).
+constexpr int kMaxFrameBytes = 9216;
+
 struct TableSlots {
     int applied = 0, hit = 0, action = 0, actionWidth = 1;
 };
 
 class Generator {
   public:
-    Generator(const ir::Program& p, const Options& o, Diagnostics& d, regmap::RegMap map)
-        : p_(p), opt_(o), diags_(d), map_(std::move(map)) {}
+    Generator(const ir::Program& p, const Options& o, Diagnostics& d, regmap::RegMap map,
+              bool storeAndForward)
+        : p_(p), opt_(o), diags_(d), map_(std::move(map)), sf_(storeAndForward) {}
 
     std::optional<Output> run();
+    // The program read standard_metadata.packet_length (generate() then builds it again,
+    // store-and-forward).
+    bool readsPacketLength() const { return readsPacketLength_; }
 
   private:
     // --- bundle layout and leaves
@@ -69,7 +77,6 @@ class Generator {
 
     // --- stages
     using Body = std::function<void(CodeBuilder&, const std::string&)>;
-    void combStage(const std::string& what, const std::vector<Body>& bodies);
     void delay(int cycles, const std::string& what);
     void flushPending(const std::string& what);
 
@@ -93,6 +100,10 @@ class Generator {
     Options opt_;
     Diagnostics& diags_;
     regmap::RegMap map_;
+    bool sf_ = false;  // store-and-forward: the window fires at the frame's last beat
+    bool readsPacketLength_ = false;
+    ir::FieldId fPacketLength_ = -1;
+    int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
     NameTable names_;
     CodeBuilder decl_, body_;
     bool failed_ = false;
@@ -104,7 +115,7 @@ class Generator {
     std::set<ir::FieldId> unavailable_;
     SourceLoc loc_;
 
-    int stage_ = 0;
+    int stage_ = 0, comb_ = 0;
     std::string cur_, curValid_;
     int latency_ = 0;
     std::vector<Body> pending_;
@@ -126,12 +137,13 @@ void Generator::layout() {
     fMcastGrp_ = p_.findField("standard_metadata.mcast_grp");
     fParserError_ = p_.findField("standard_metadata.parser_error");
     fChecksumError_ = p_.findField("standard_metadata.checksum_error");
+    // packet_length is the frame's byte count, known at its last beat (store-and-forward).
+    fPacketLength_ = p_.findField("standard_metadata.packet_length");
     // What the hardware does not know when the header window is parsed.
-    for (const char* n :
-         {"standard_metadata.packet_length", "standard_metadata.enq_timestamp",
-          "standard_metadata.deq_timedelta", "standard_metadata.enq_qdepth",
-          "standard_metadata.deq_qdepth", "standard_metadata.ingress_global_timestamp",
-          "standard_metadata.egress_global_timestamp"}) {
+    for (const char* n : {"standard_metadata.enq_timestamp", "standard_metadata.deq_timedelta",
+                          "standard_metadata.enq_qdepth", "standard_metadata.deq_qdepth",
+                          "standard_metadata.ingress_global_timestamp",
+                          "standard_metadata.egress_global_timestamp"}) {
         ir::FieldId f = p_.findField(n);
         if (f >= 0) unavailable_.insert(f);
     }
@@ -150,6 +162,7 @@ void Generator::layout() {
     consumedOff_ = off;
     off += 16;
     dropOff_ = off++;
+    if (sf_) longOff_ = off++;
     bw_ = off;
 }
 
@@ -157,6 +170,7 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
                              const std::vector<int>* paramOffsets) {
     ExprLeaves l;
     l.field = [this, b](ir::FieldId f) {
+        if (f == fPacketLength_) readsPacketLength_ = true;
         if (unavailable_.count(f)) {
             diags_.unsupported(loc_, p_.fields[f].name + " in the Verilog backend");
             failed_ = true;
@@ -202,28 +216,6 @@ std::string Generator::emitExpr(const ir::ExprPtr& e, const std::string& b, cons
     return s;
 }
 
-void Generator::combStage(const std::string& what, const std::vector<Body>& bodies) {
-    ++stage_;
-    const std::string d = fmt::format("s{}_d", stage_), q = fmt::format("s{}_q", stage_),
-                      v = fmt::format("v{}_q", stage_);
-    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {}, {};", d, q));
-    decl_.line(fmt::format("logic {};", v));
-    body_.line(fmt::format("// stage {}: {}", stage_, what));
-    body_.open("always_comb begin");
-    body_.line(fmt::format("{} = {};", d, cur_));
-    for (const auto& f : bodies) f(body_, d);
-    body_.close("end");
-    body_.open("always_ff @(posedge clk) begin");
-    body_.line(fmt::format("{} <= {};", q, d));
-    body_.line(fmt::format("if (rst) {} <= 1'b0;", v));
-    body_.line(fmt::format("else {} <= {};", v, curValid_));
-    body_.close("end");
-    body_.line();
-    cur_ = q;
-    curValid_ = v;
-    ++latency_;
-}
-
 void Generator::delay(int cycles, const std::string& what) {
     for (int i = 0; i < cycles; ++i) {
         ++stage_;
@@ -243,21 +235,42 @@ void Generator::delay(int cycles, const std::string& what) {
     body_.line();
 }
 
+// Pending statements before a table lookup or a checksum unit: no register of their own. They
+// become a combinational bundle that the lookup key (or the checksum input) and the first
+// register of the following delay line read, so statements, key and the block's input register
+// share one clock.
 void Generator::flushPending(const std::string& what) {
     if (pending_.empty()) return;
     auto bodies = std::move(pending_);
     pending_.clear();
-    combStage(what, bodies);
+    ++comb_;
+    const std::string c = fmt::format("c{}_b", comb_);
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", c));
+    body_.line(fmt::format("// {} (combinational, joins the next register)", what));
+    body_.open("always_comb begin");
+    body_.line(fmt::format("{} = {};", c, cur_));
+    for (const auto& f : bodies) f(body_, c);
+    body_.close("end");
+    cur_ = c;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Header window capture: the first WIN_BYTES bytes of each frame (or the whole frame when it is
 // shorter) into win_q, with the number of bytes present and the ingress port.
+//
+// Cut-through (the default): the window fires at the beat that completes it (or the frame's
+// last beat). Store-and-forward (sf_, programs that read packet_length): the window fires at
+// the frame's last beat, with the frame's byte count (win_plen_q). A frame longer than
+// kMaxFrameBytes fires at the beat that crosses the limit with win_long_q set (the descriptor
+// drops it); that beat goes into the payload FIFO as the frame's last, and the rest of the frame
+// is taken and discarded (cap_drop_q), so the FIFO (sized for one maximum frame) never holds an
+// unfinished frame it cannot complete.
 
 void Generator::capture() {
     const int K = keepW_, H = windowBytes_;
     const int beats = (H + K - 1) / K;
-    const int bw = std::max(1, clog2(beats));
+    // Store-and-forward counts one beat past the window (beats: past it, nothing captured).
+    const int bw = std::max(1, clog2(sf_ ? beats + 1 : beats));
     decl_.line(fmt::format("localparam int WIN_BYTES = {};", H));
     decl_.line(fmt::format("logic [{}:0] cap_beat_q, cap_beat_d;", bw - 1));
     decl_.line("logic cap_mid_q, cap_mid_d, cap_done_q, cap_done_d;");
@@ -269,7 +282,13 @@ void Generator::capture() {
     decl_.line("logic [8*WIN_BYTES-1:0] win_q, win_wire;");
     decl_.line("logic [15:0] win_len_q;");
     decl_.line("logic [USER_W-1:0] win_port_q;");
-    body_.line("// Header window capture.");
+    if (sf_) {
+        decl_.line(fmt::format("localparam int MAX_FRAME = {};", kMaxFrameBytes));
+        decl_.line("logic [15:0] cap_bytes_q, cap_bytes_d, cap_plen, win_plen_q;");
+        decl_.line("logic cap_drop_q, cap_drop_d, cap_long, win_long_q;");
+    }
+    body_.line(sf_ ? "// Header window capture (store-and-forward: fires at the frame's last beat)."
+                   : "// Header window capture.");
     body_.open("always_comb begin");
     body_.line("in_beat_n = 16'd0;");
     body_.line("for (int i = 0; i < KEEP_W; i++) in_beat_n = in_beat_n + 16'(s_axis_tkeep[i]);");
@@ -283,22 +302,36 @@ void Generator::capture() {
         body_.line(fmt::format("if (cap_beat_q == {}) cap_acc_d[{}:{}] = s_axis_tdata[{}:0];",
                                literal(b, bw), 8 * (b * K + n) - 1, 8 * b * K, 8 * n - 1));
     }
-    body_.line(
-        fmt::format("win_fire = in_fire && !cap_done_q && (cap_beat_q == {} || "
-                    "s_axis_tlast);",
-                    literal(beats - 1, bw)));
-    body_.line(fmt::format(
-        "win_len = !s_axis_tlast ? 16'd{} : 16'(cap_beat_q) * 16'd{} + in_beat_n > 16'd{} ? "
-        "16'd{} : 16'(cap_beat_q) * 16'd{} + in_beat_n;",
-        H, K, H, H, K));
+    const std::string lastWin = literal(sf_ ? beats : beats - 1, bw);
+    if (sf_) {
+        body_.line("cap_bytes_d = cap_bytes_q;");
+        body_.line("cap_drop_d = cap_drop_q;");
+        body_.line("cap_plen = cap_bytes_q + in_beat_n;");
+        body_.line("cap_long = cap_plen > 16'(MAX_FRAME);");
+        body_.line("win_fire = in_fire && !cap_drop_q && (s_axis_tlast || cap_long);");
+        body_.line(fmt::format("win_len = cap_plen > 16'd{} ? 16'd{} : cap_plen;", H, H));
+    } else {
+        body_.line(
+            fmt::format("win_fire = in_fire && !cap_done_q && (cap_beat_q == {} || "
+                        "s_axis_tlast);",
+                        lastWin));
+        body_.line(fmt::format(
+            "win_len = !s_axis_tlast ? 16'd{} : 16'(cap_beat_q) * 16'd{} + in_beat_n > 16'd{} ? "
+            "16'd{} : 16'(cap_beat_q) * 16'd{} + in_beat_n;",
+            H, K, H, H, K));
+    }
     body_.open("if (in_fire) begin");
     body_.line("cap_mid_d = !s_axis_tlast;");
     body_.line("cap_done_d = !s_axis_tlast && (cap_done_q || win_fire);");
-    if (beats > 1)
+    if (sf_) {
+        body_.line("cap_bytes_d = s_axis_tlast ? 16'd0 : cap_drop_q ? cap_bytes_q : cap_plen;");
+        body_.line("cap_drop_d = !s_axis_tlast && (cap_drop_q || cap_long);");
+    }
+    if (beats > 1 || sf_)
         body_.line(
             fmt::format("cap_beat_d = s_axis_tlast ? '0 : cap_beat_q == {} ? cap_beat_q "
                         ": cap_beat_q + 1'b1;",
-                        literal(beats - 1, bw)));
+                        lastWin));
     else
         body_.line("cap_beat_d = '0;");
     body_.close("end");
@@ -309,16 +342,28 @@ void Generator::capture() {
     body_.line("win_q <= cap_acc_d;");
     body_.line("win_len_q <= win_len;");
     body_.line("win_port_q <= cap_port_d;");
+    if (sf_) {
+        body_.line("win_plen_q <= cap_plen;");
+        body_.line("win_long_q <= cap_long;");
+    }
     body_.open("if (rst) begin");
     body_.line("cap_beat_q <= '0;");
     body_.line("cap_mid_q <= 1'b0;");
     body_.line("cap_done_q <= 1'b0;");
     body_.line("win_valid_q <= 1'b0;");
+    if (sf_) {
+        body_.line("cap_bytes_q <= '0;");
+        body_.line("cap_drop_q <= 1'b0;");
+    }
     body_.dedent().open("end else begin");
     body_.line("cap_beat_q <= cap_beat_d;");
     body_.line("cap_mid_q <= cap_mid_d;");
     body_.line("cap_done_q <= cap_done_d;");
     body_.line("win_valid_q <= win_fire;");
+    if (sf_) {
+        body_.line("cap_bytes_q <= cap_bytes_d;");
+        body_.line("cap_drop_q <= cap_drop_d;");
+    }
     body_.close("end");
     body_.close("end");
     // Wire order: bit 0 of the first byte on the wire is the top bit.
@@ -612,10 +657,26 @@ void Generator::applyTable(const ir::Stmt& s) {
     body_.line(fmt::format("{}_key = {{{}}};", tn, key));
     body_.close("end");
     std::vector<std::pair<std::string, std::string>> params = {
-        {"KEY_W", std::to_string(blk->keyWidth)},
-        {"ACTION_W", std::to_string(blk->actionWidth)},
-        {"PARAM_W", std::to_string(blk->paramWidth)},
-        {"DEPTH", std::to_string(blk->depth)}};
+        {"KEY_W", std::to_string(blk->keyWidth)}};
+    if (blk->kind == regmap::TableKind::Lpm) {
+        // hop_table_lpm: byte k of STRIDES / NODE_AW = level k's stride / node address width
+        // (NODE_AW byte 0 unused: L0 is direct-indexed by its stride).
+        const auto& cfg = blk->lpm;
+        const int levels = static_cast<int>(cfg.strides.size());
+        std::string strides, nodeAw;
+        for (int k = levels - 1; k >= 0; --k) {
+            strides += fmt::format("{:02x}", cfg.strides[k]);
+            nodeAw += fmt::format("{:02x}", k == 0 ? 0 : regmap::lpmNodeAddrWidth(*blk, k));
+        }
+        params.push_back({"LEVELS", std::to_string(levels)});
+        params.push_back({"STRIDES", "128'h" + strides});
+        params.push_back({"NODE_AW", "128'h" + nodeAw});
+        params.push_back({"RES_AW", std::to_string(regmap::lpmResultAddrWidth(*blk))});
+    }
+    params.push_back({"ACTION_W", std::to_string(blk->actionWidth)});
+    params.push_back({"PARAM_W", std::to_string(blk->paramWidth)});
+    if (blk->kind != regmap::TableKind::Lpm)
+        params.push_back({"DEPTH", std::to_string(blk->depth)});
     if (blk->kind == regmap::TableKind::Exact)
         params.push_back({"SLOTS", std::to_string(blk->slots)});
     params.push_back({"BASE", fmt::format("32'h{:x}", blk->base)});
@@ -817,7 +878,11 @@ void Generator::deparser() {
         body_.close("end");
     }
     const std::string spec = fEgressSpec_ >= 0 ? fieldOf(cur_, fEgressSpec_) : "9'd0";
-    body_.line(fmt::format("asm_drop = {}[{}] || {} == 9'd511;", cur_, dropOff_, spec));
+    if (sf_)  // a frame longer than MAX_FRAME is dropped whatever the program says
+        body_.line(fmt::format("asm_drop = {}[{}] || {} == 9'd511 || {}[{}];", cur_, dropOff_, spec,
+                               cur_, longOff_));
+    else
+        body_.line(fmt::format("asm_drop = {}[{}] || {} == 9'd511;", cur_, dropOff_, spec));
     body_.close("end");
     body_.open("always_ff @(posedge clk) begin");
     body_.line("desc_hdr_q <= asm_hdr;");
@@ -842,8 +907,13 @@ void Generator::csrAndFifos() {
     const int descRaw = 1 + 9 + 16 + 16 + 8 * emitBytes_;
     const int descW = (descRaw + 7) / 8 * 8;
     const int descDepth = static_cast<int>(pow2AtLeast(latency_ + 8));
-    const int frameDepth =
-        static_cast<int>(pow2AtLeast(std::max(32, 2 * (latency_ + windowBytes_ / keepW_ + 4))));
+    // Cut-through: the frames in flight while their descriptors are computed. Store-and-
+    // forward: also one whole frame of the maximum size (plus the beat that crosses it), which
+    // must fit before its descriptor can leave.
+    const int maxFrameBeats = (kMaxFrameBytes + keepW_ - 1) / keepW_ + 1;
+    const int frameDepth = static_cast<int>(
+        sf_ ? pow2AtLeast(maxFrameBeats + 2 * (latency_ + 4))
+            : pow2AtLeast(std::max(32, 2 * (latency_ + windowBytes_ / keepW_ + 4))));
     CodeBuilder& b = body_;
     decl_.line(fmt::format("localparam int DESC_W = {};", descW));
     decl_.line(fmt::format("localparam int DESC_DEPTH = {};", descDepth));
@@ -858,10 +928,16 @@ void Generator::csrAndFifos() {
     decl_.line("logic [KEEP_W-1:0] fq_tkeep;");
     decl_.line("logic fq_tvalid, fq_tready, fq_tlast, pkt_sent, pkt_dropped;");
     decl_.line("logic [31:0] rx_q, tx_q, dropped_q, pl_rdata_q;");
+    if (sf_) decl_.line("logic [31:0] too_long_q;");
 
     b.line("// Admission: a frame starts only when its descriptor is sure to find room.");
     b.line("assign credit_ok = inflight_q < ($clog2(DESC_DEPTH)+1)'(DESC_DEPTH);");
-    b.line("assign in_ready = frame_s_ready && (cap_mid_q || credit_ok);");
+    if (sf_) {
+        // The rest of a frame that became too long is taken without the FIFO.
+        b.line("assign in_ready = cap_drop_q || (frame_s_ready && (cap_mid_q || credit_ok));");
+    } else {
+        b.line("assign in_ready = frame_s_ready && (cap_mid_q || credit_ok);");
+    }
     b.line("assign s_axis_tready = in_ready;");
     b.line("assign in_fire = s_axis_tvalid && in_ready;");
     b.open("always_ff @(posedge clk) begin");
@@ -870,6 +946,7 @@ void Generator::csrAndFifos() {
     b.line("rx_q <= '0;");
     b.line("tx_q <= '0;");
     b.line("dropped_q <= '0;");
+    if (sf_) b.line("too_long_q <= '0;");
     b.dedent().open("end else begin");
     b.line(
         "inflight_q <= inflight_q + ($clog2(DESC_DEPTH)+1)'(in_fire && !cap_mid_q) - "
@@ -877,6 +954,7 @@ void Generator::csrAndFifos() {
     b.line("if (in_fire && !cap_mid_q) rx_q <= rx_q + 32'd1;");
     b.line("if (pkt_sent) tx_q <= tx_q + 32'd1;");
     b.line("if (pkt_dropped) dropped_q <= dropped_q + 32'd1;");
+    if (sf_) b.line("if (win_fire && cap_long) too_long_q <= too_long_q + 32'd1;");
     b.close("end");
     b.close("end");
     b.line();
@@ -903,9 +981,10 @@ void Generator::csrAndFifos() {
           {"rst", "rst"},
           {"s_axis_tdata", "s_axis_tdata"},
           {"s_axis_tkeep", "s_axis_tkeep"},
-          {"s_axis_tvalid", "s_axis_tvalid && in_ready"},
+          {"s_axis_tvalid",
+           sf_ ? "s_axis_tvalid && in_ready && !cap_drop_q" : "s_axis_tvalid && in_ready"},
           {"s_axis_tready", "frame_s_ready"},
-          {"s_axis_tlast", "s_axis_tlast"},
+          {"s_axis_tlast", sf_ ? "s_axis_tlast || cap_long" : "s_axis_tlast"},
           {"s_axis_tuser", "1'b0"},
           {"m_axis_tdata", "fq_tdata"},
           {"m_axis_tkeep", "fq_tkeep"},
@@ -985,6 +1064,12 @@ void Generator::csrAndFifos() {
     b.line(fmt::format("4'd{}: pl_rdata_q <= rx_q;", static_cast<int>(regmap::kWordRxPackets)));
     b.line(fmt::format("4'd{}: pl_rdata_q <= tx_q;", static_cast<int>(regmap::kWordTxPackets)));
     b.line(fmt::format("4'd{}: pl_rdata_q <= dropped_q;", static_cast<int>(regmap::kWordDropped)));
+    if (sf_) {
+        b.line(fmt::format("4'd{}: pl_rdata_q <= too_long_q;",
+                           static_cast<int>(regmap::kWordTooLong)));
+        b.line(fmt::format("4'd{}: pl_rdata_q <= 32'd{};", static_cast<int>(regmap::kWordMaxFrame),
+                           kMaxFrameBytes));
+    }
     b.line("default: pl_rdata_q <= 32'd0;");
     b.close("endcase");
     b.close("end");
@@ -1140,6 +1225,10 @@ std::optional<Output> Generator::run() {
     body_.open("always_comb begin");
     body_.line("parse_b = '0;");
     if (fIngressPort_ >= 0) body_.line(fieldOf("parse_b", fIngressPort_) + " = win_port_q;");
+    if (sf_ && fPacketLength_ >= 0)
+        body_.line(fmt::format("{} = {}'(win_plen_q);", fieldOf("parse_b", fPacketLength_),
+                               p_.fields[fPacketLength_].width));
+    if (sf_) body_.line(fmt::format("parse_b[{}] = win_long_q;", longOff_));
     body_.raw(parserText_.substr(0));
     body_.close("end");
     body_.open("always_ff @(posedge clk) begin");
@@ -1222,6 +1311,7 @@ output wire  [      31:0] csr_rdata)");
     m.line("`resetall");
 
     Output out;
+    map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
     out.regmap = map_;
     out.latency = latency_;
     out.windowBytes = windowBytes_;
@@ -1240,8 +1330,12 @@ std::optional<Output> generate(const ir::Program& program, const Options& option
                                Diagnostics& diags) {
     auto map = regmap::build(program, options.dataWidth, diags);
     if (!map) return std::nullopt;
-    Generator g(program, options, diags, std::move(*map));
-    return g.run();
+    Generator g(program, options, diags, *map, /*storeAndForward=*/false);
+    auto out = g.run();
+    if (!out || !g.readsPacketLength()) return out;
+    // The program reads packet_length: build it again, store-and-forward.
+    Generator sf(program, options, diags, std::move(*map), /*storeAndForward=*/true);
+    return sf.run();
 }
 
 }  // namespace hop::verilog
