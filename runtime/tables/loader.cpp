@@ -76,7 +76,6 @@ PipelineLoader::PipelineLoader(const ir::Program& program, const regmap::RegMap&
         // The program's default action (with its arguments), then its const entries.
         std::string err;
         CsrWrites writes;
-        if (d.lpm) writes = d.lpm->clear();
         Entry def;
         def.table = t;
         def.action = table.defaultAction;
@@ -117,8 +116,9 @@ PipelineLoader::~PipelineLoader() = default;
 std::vector<uint32_t> PipelineLoader::initWalkInfoAddresses() const {
     std::vector<uint32_t> out;
     for (const auto& [t, d] : drivers_) {
-        if (d.block->kind == regmap::TableKind::Exact || d.block->kind == regmap::TableKind::Direct)
-            out.push_back(d.block->base + TableGeometry::kInfo);
+        if (d.block->kind == regmap::TableKind::Exact ||
+            d.block->kind == regmap::TableKind::Direct || d.block->kind == regmap::TableKind::Lpm)
+            out.push_back(d.block->base + TableGeometry::kInfo);  // LpmCsr::kInfo too
     }
     return out;
 }

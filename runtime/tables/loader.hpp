@@ -42,9 +42,8 @@ class PipelineLoader {
     bool ok() const { return error_.empty(); }
     const std::string& error() const { return error_; }
 
-    // The writes that give a block fresh out of reset (and, for exact/direct blocks, after its
-    // init walk) the program's default actions and const entries; LPM blocks are cleared first.
-    // Computed once, at construction.
+    // The writes that give blocks fresh out of reset (after their init walks) the program's
+    // default actions and const entries. Computed once, at construction.
     const CsrWrites& initial() const { return initial_; }
 
     // Absolute addresses of the INFO words of blocks that run an init walk after reset (INFO[23]

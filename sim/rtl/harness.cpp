@@ -11,6 +11,7 @@
 #include <type_traits>
 
 #include "Vhop.h"
+#include "Vhop___024root.h"
 
 namespace {
 
@@ -77,6 +78,26 @@ struct Instance {
 // DATA_W is given at build time (-DHOP_RTL_DATA_W=N), the same value the RTL was generated with.
 constexpr unsigned lanes() { return HOP_RTL_DATA_W / 8; }
 
+// One rising edge per eval(): Verilator finds an edge by comparing clk with the value it saw at
+// the previous eval(), so the usual way is two eval() calls per cycle (clk = 0, then clk = 1),
+// and every eval() runs the logic that depends on the inputs again. Where the model keeps that
+// previous value in a member this Verilator names as below, the harness sets it to 0 and runs
+// ONE eval() per cycle with clk = 1; otherwise it falls back to an eval() with clk = 0 first.
+template <typename R>
+auto forgetClock(R* root, int) -> decltype(root->__Vtrigrprev__TOP__clk = 0, bool()) {
+    root->__Vtrigrprev__TOP__clk = 0;  // Verilator 5.006 .. 5.01x
+    return true;
+}
+template <typename R>
+auto forgetClock(R* root, long) -> decltype(root->__Vtrigprevexpr___TOP__clk__0 = 0, bool()) {
+    root->__Vtrigprevexpr___TOP__clk__0 = 0;  // later Verilator 5
+    return true;
+}
+template <typename R>
+bool forgetClock(R*, ...) {
+    return false;
+}
+
 void tick(Instance* in) {
     in->top->clk = 1;
     in->top->eval();
@@ -129,31 +150,13 @@ __attribute__((visibility("default"))) void hop_rtl_destroy(void* p) {
 __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports* io) {
     auto* in = static_cast<Instance*>(p);
     Vhop& t = *in->top;
-    const unsigned n = lanes();
-    t.clk = 0;
-    put(t.s_axis_tdata, io->s_tdata, n);
-    put64(t.s_axis_tkeep, io->s_tkeep);
-    t.s_axis_tuser = io->s_tuser;
-    t.s_axis_tvalid = io->s_tvalid;
-    t.s_axis_tlast = io->s_tlast;
-    t.m_axis_tready = io->m_tready;
-    t.s_axil_awaddr = io->awaddr;
-    t.s_axil_awprot = 0;
-    t.s_axil_awvalid = io->awvalid;
-    t.s_axil_wdata = io->wdata;
-    t.s_axil_wstrb = io->wstrb;
-    t.s_axil_wvalid = io->wvalid;
-    t.s_axil_bready = io->bready;
-    t.s_axil_araddr = io->araddr;
-    t.s_axil_arprot = 0;
-    t.s_axil_arvalid = io->arvalid;
-    t.s_axil_rready = io->rready;
-    t.eval();
-    in->ctx.timeInc(1);
+    // The outputs the rising edge samples the handshakes with. Every output of a generated top
+    // comes from a register (harness.h), so they are the values the previous eval() left and
+    // do not depend on the inputs about to be driven.
     io->s_tready = t.s_axis_tready;
     io->m_tvalid = t.m_axis_tvalid;
-    if (t.m_axis_tvalid) {
-        get(t.m_axis_tdata, io->m_tdata, n);
+    if (t.m_axis_tvalid && io->m_tready) {
+        get(t.m_axis_tdata, io->m_tdata, lanes());
         io->m_tkeep = get64(t.m_axis_tkeep);
         io->m_tuser = t.m_axis_tuser;
         io->m_tlast = t.m_axis_tlast;
@@ -166,6 +169,31 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
     io->rvalid = t.s_axil_rvalid;
     io->rresp = t.s_axil_rresp;
     io->rdata = t.s_axil_rdata;
+    // Inputs; tdata only when a beat is offered (the pipeline ignores it otherwise).
+    if (io->s_tvalid) {
+        put(t.s_axis_tdata, io->s_tdata, lanes());
+        put64(t.s_axis_tkeep, io->s_tkeep);
+        t.s_axis_tuser = io->s_tuser;
+        t.s_axis_tlast = io->s_tlast;
+    }
+    t.s_axis_tvalid = io->s_tvalid;
+    t.m_axis_tready = io->m_tready;
+    t.s_axil_awaddr = io->awaddr;
+    t.s_axil_awprot = 0;
+    t.s_axil_awvalid = io->awvalid;
+    t.s_axil_wdata = io->wdata;
+    t.s_axil_wstrb = io->wstrb;
+    t.s_axil_wvalid = io->wvalid;
+    t.s_axil_bready = io->bready;
+    t.s_axil_araddr = io->araddr;
+    t.s_axil_arprot = 0;
+    t.s_axil_arvalid = io->arvalid;
+    t.s_axil_rready = io->rready;
+    // The rising edge.
+    if (!forgetClock(t.rootp, 0)) {
+        t.clk = 0;
+        t.eval();
+    }
     t.clk = 1;
     t.eval();
     in->ctx.timeInc(1);

@@ -34,12 +34,18 @@ struct hop_rtl_ports {
 };
 
 /* The functions a model exports (dlsym names in quotes). */
-typedef uint32_t (*hop_rtl_abi_version_fn)(void);   /* "hop_rtl_abi_version" */
-typedef int (*hop_rtl_data_width_fn)(void);         /* "hop_rtl_data_width" */
-typedef void* (*hop_rtl_create_fn)(uint32_t seed);  /* "hop_rtl_create": reset done */
-typedef void (*hop_rtl_destroy_fn)(void*);          /* "hop_rtl_destroy" */
-/* "hop_rtl_cycle": one clock. Drives the inputs, settles the logic, copies the outputs into
- * `ports` (the values the rising edge will sample the handshakes with), then the rising edge. */
+typedef uint32_t (*hop_rtl_abi_version_fn)(void);  /* "hop_rtl_abi_version" */
+typedef int (*hop_rtl_data_width_fn)(void);        /* "hop_rtl_data_width" */
+typedef void* (*hop_rtl_create_fn)(uint32_t seed); /* "hop_rtl_create": reset done */
+typedef void (*hop_rtl_destroy_fn)(void*);         /* "hop_rtl_destroy" */
+/* "hop_rtl_cycle": one clock. Copies the outputs into `ports` (the values the rising edge will
+ * sample the handshakes with), drives the inputs, then the rising edge: one eval() of the model
+ * where the Verilator version allows it (harness.cpp). The outputs are read before the inputs
+ * are driven, which needs what every generated top gives: no combinational path from an input
+ * to an output (AXI4-Stream out from the deparser's output register, s_axis_tready and the
+ * AXI4-Lite handshakes from flops). m_tdata, m_tkeep, m_tuser and m_tlast are only written when
+ * a beat leaves (m_tvalid and m_tready); s_tdata, s_tkeep, s_tuser and s_tlast are only read
+ * when s_tvalid is set. */
 typedef void (*hop_rtl_cycle_fn)(void*, struct hop_rtl_ports*);
 
 #ifdef __cplusplus

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstring>
 
 namespace hop::sim::rtl {
@@ -131,11 +132,20 @@ void RtlEngine::cycle() {
                 cur_.lastPacketIn = lastEntered_;
                 if (stats_.firstOut < 0) stats_.firstOut = now;
             }
-            for (int i = 0; i < lanes_; ++i) {
-                if ((io_.m_tkeep >> i) & 1) cur_.packet.bytes.push_back(io_.m_tdata[i]);
+            auto& bytes = cur_.packet.bytes;
+            const uint64_t full = lanes_ >= 64 ? ~uint64_t{0} : (uint64_t{1} << lanes_) - 1;
+            const uint64_t keep = io_.m_tkeep & full;
+            if ((keep & (keep + 1)) == 0) {
+                // The usual case: lanes 0 .. n-1.
+                bytes.insert(bytes.end(), io_.m_tdata, io_.m_tdata + std::popcount(keep));
+            } else {
+                for (int i = 0; i < lanes_; ++i) {
+                    if ((keep >> i) & 1) bytes.push_back(io_.m_tdata[i]);
+                }
             }
             cur_.packet.port = io_.m_tuser;
             ++stats_.beatsOut;
+            stats_.lastOut = now;
             if (io_.m_tlast) {
                 cur_.lastCycle = now;
                 out_.push_back(std::move(cur_));
@@ -146,6 +156,19 @@ void RtlEngine::cycle() {
             }
         }
     }
+}
+
+void RtlEngine::runUntilQueued(size_t keep) {
+    while (queue_.size() > keep) cycle();
+}
+
+std::vector<Packet> RtlEngine::takeOutputs() {
+    std::vector<Packet> packets;
+    packets.reserve(out_.size());
+    for (auto& o : out_) packets.push_back(std::move(o.packet));
+    out_.clear();
+    taken_.clear();
+    return packets;
 }
 
 bool RtlEngine::write(uint32_t addr, uint32_t value, std::string& error) {

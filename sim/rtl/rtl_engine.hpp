@@ -42,6 +42,7 @@ struct RtlStats {
     uint64_t beatsIn = 0, beatsOut = 0;
     uint64_t framesIn = 0, framesOut = 0;
     int64_t firstIn = -1, firstOut = -1;  // cycle of the first beat in / out (latency)
+    int64_t lastOut = -1;                 // cycle of the last beat out
 };
 
 class RtlEngine : public Engine {
@@ -62,6 +63,12 @@ class RtlEngine : public Engine {
     // CSR access (absolute addresses); false with `error` on a bus error or a timeout.
     bool write(uint32_t addr, uint32_t value, std::string& error);
     std::optional<uint32_t> read(uint32_t addr, std::string& error);
+
+    // Streaming without drain() (benchmarks, long runs): runs clock cycles until at most `keep`
+    // frames wait at the input, so the caller can top the queue up with no gap in the input;
+    // then takeOutputs() hands over and forgets what left so far.
+    void runUntilQueued(size_t keep);
+    std::vector<Packet> takeOutputs();
 
     const RtlStats& stats() const { return stats_; }
     void resetStats() { stats_ = RtlStats{}; }

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Builds hopline (scripts/build.sh) and runs every benchmark in bench/ in turn: lpm_bench,
+# hopc_bench, pipeline_bench. Extra arguments go to pipeline_bench (frames, programs).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/build.sh"
+rc=0
+for bench in lpm_bench hopc_bench pipeline_bench; do
+    echo "=== $bench"
+    args=()
+    if [ "$bench" = pipeline_bench ]; then args=("$@"); fi
+    "$root/build/bin/$bench" "${args[@]}" || rc=1
+    echo
+done
+exit $rc
