@@ -23,5 +23,5 @@ echo "== build"
 
 echo "== test"
 cd "$root/build"
-# Full Yosys synthesis of the generated pipelines (label "slow") runs with `ctest -L slow`.
+# Tests labelled "slow" (none today) are left to `ctest -L slow`.
 ctest --output-on-failure -j "$jobs" --timeout 900 -LE slow

@@ -888,6 +888,16 @@ struct Model::Impl {
             out.port = port;
             ir::HeaderId first = deparse(packet.bytes, payloadStart, out.bytes);
             result.decision.egressPort = port;
+            if (out.bytes.empty()) {
+                // No header emitted and every byte consumed: there is no frame to send (the
+                // hardware's deparser drops it too).
+                result.decision.kind = Decision::Kind::Drop;
+                result.decision.egressPort = kDropPort;
+                result.decision.reason = "nothing to send (no header emitted, no payload)";
+                note(TraceEvent::Kind::Drop, result.decision.reason);
+                finish();
+                return result;
+            }
             if (first >= 0 && p.headers[first].controllerHeader == "packet_in") {
                 result.decision.kind = Decision::Kind::Punt;
                 for (ir::FieldId f : p.headers[first].fields) {
