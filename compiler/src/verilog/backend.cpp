@@ -126,7 +126,8 @@ class Generator {
     int tableCount_ = 0;
     std::string name_;
     std::string parserText_;
-    ir::FieldId exitFlag_ = -1;
+    ir::FieldId exitFlag_ = -1;         // the flag statement() sets for Exit
+    ir::FieldId controlExitFlag_ = -1;  // the control being generated (captured by stages)
     std::set<ir::TableId> applied_;
 };
 
@@ -709,7 +710,9 @@ void Generator::applyTable(const ir::Stmt& s) {
     cur_ = look;
     delay(blk->latency, "lookup of " + t.name);
     // The action, as the first statements of the next stage.
-    pending_.push_back([this, &t, ts, tn, blk](CodeBuilder& cb, const std::string& b) {
+    const ir::FieldId flag = controlExitFlag_;  // actions may exit: see control()
+    pending_.push_back([this, &t, ts, tn, blk, flag](CodeBuilder& cb, const std::string& b) {
+        exitFlag_ = flag;
         cb.open(fmt::format("if ({}[{}]) begin", b, ts.applied));
         cb.line(fmt::format("{}[{}] = {}_hit;", b, ts.hit, tn));
         cb.line(fmt::format("{} = {}_action;", slice(b, ts.action, ts.actionWidth), tn));
@@ -737,17 +740,22 @@ void Generator::applyTable(const ir::Stmt& s) {
 }
 
 void Generator::control(const ir::Control& c) {
-    exitFlag_ = c.exitFlag;
+    controlExitFlag_ = c.exitFlag;
     for (const ir::Stmt& s : c.stmts) {
         if (s.kind == ir::StmtKind::ApplyTable) {
             applyTable(s);
             continue;
         }
         const ir::Stmt* sp = &s;
-        pending_.push_back(
-            [this, sp](CodeBuilder& cb, const std::string& b) { statement(cb, b, *sp); });
+        // Pending statements are emitted later (when the stage is flushed): they carry the
+        // control's exit flag with them.
+        const ir::FieldId flag = controlExitFlag_;
+        pending_.push_back([this, sp, flag](CodeBuilder& cb, const std::string& b) {
+            exitFlag_ = flag;
+            statement(cb, b, *sp);
+        });
     }
-    exitFlag_ = -1;
+    controlExitFlag_ = -1;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -107,13 +107,32 @@ std::string ExprEmitter::binary(const ir::Expr& e, const SourceLoc& loc) {
             return unsupported(e, "division and modulo of run-time values", loc);
         case ir::BinaryOp::AddSat:
         case ir::BinaryOp::SubSat: {
-            if (s) return unsupported(e, "signed saturating arithmetic", loc);
             const bool add = e.binaryOp == ir::BinaryOp::AddSat;
-            // One bit wider: its top bit is the carry (add) or the borrow (sub).
-            const std::string wide =
-                sized(w + 1, fmt::format("{{1'b0, {}}} {} {{1'b0, {}}}", a, add ? "+" : "-", b));
-            const std::string sat = add ? literal((ir::BigInt(1) << w) - 1, w) : literal(0, w);
-            return sized(w, fmt::format("{}[{}] ? {} : {}[{}:0]", wide, w, sat, wide, w - 1));
+            if (s) {
+                // One bit wider, sign-extended, compared with the w-bit range, clamped.
+                const int w1 = w + 1;
+                const std::string sum = sized(
+                    w1, fmt::format("{}'({}) {} {}'({})", w1, sgn(a), add ? "+" : "-", w1, sgn(b)));
+                const ir::BigInt half = ir::BigInt(1) << (w - 1);
+                const std::string over =
+                    fmt::format("($signed({}) > $signed({}))", sum, literal(half - 1, w1));
+                const std::string under = fmt::format("($signed({}) < $signed({}))", sum,
+                                                      literal((ir::BigInt(1) << w1) - half, w1));
+                return sized(w,
+                             fmt::format("{} ? {}'({}) : {} ? {}'({}) : {}", over, w1,
+                                         literal(half - 1, w), under, w1, literal(half, w), sum));
+            }
+            // Unsigned: clamp at 2^w - 1 (add) or 0 (sub). No bit-select of a cast: that is
+            // not SystemVerilog.
+            if (add) {
+                const std::string sum =
+                    sized(w + 1, fmt::format("{}'({}) + {}'({})", w + 1, a, w + 1, b));
+                const std::string max = literal((ir::BigInt(1) << w) - 1, w);
+                return sized(w, fmt::format("({} > {}'({})) ? {} : {}", sum, w + 1, max, max,
+                                            sized(w, sum)));
+            }
+            return sized(w, fmt::format("({} < {}) ? {} : {}", a, b, literal(0, w),
+                                        sized(w, a + " - " + b)));
         }
         case ir::BinaryOp::Shl:
             return sized(w, a + " << " + b);
