@@ -4,11 +4,9 @@
 // latency) and random traffic with idle cycles and backpressure. The model is the oracle:
 // every output frame (port and bytes) and the order of frames must be equal.
 //
-// Table entries reach the RTL through the AXI4-Lite slave at the addresses of the generated
-// regmap.hpp, through the runtime's drivers: ExactTable (exact, direct), TernaryTable
-// (ternary; an LPM key combined with others is a ternary block with priority = prefix length,
-// `lpmAsTernary`) and LpmTable (hop_table_lpm, with the geometry regmap::build gives it, checked
-// against the generated regmap.hpp).
+// Table entries reach the RTL through the AXI4-Lite slave, written by tables::PipelineLoader
+// (the drivers hopsim's RTL engine and hopd use) on the register map regmap::build gives, which
+// must equal the generated regmap.hpp the RTL was built with.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -23,9 +21,8 @@
 #include "regmap.hpp"
 #include "regmap/regmap.hpp"
 #include "runtime/tables/entry.hpp"
-#include "runtime/tables/exact.hpp"
+#include "runtime/tables/loader.hpp"
 #include "runtime/tables/lpm_table.hpp"
-#include "runtime/tables/ternary.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/model/model.hpp"
 #include "source/preprocess.hpp"
@@ -203,180 +200,71 @@ class Rtl {
     uint64_t inStalls_ = 0;
 };
 
-// Turns logical table commands into CSR writes for the generated blocks (and keeps the model
-// in step).
+// Table commands for the RTL through tables::PipelineLoader (the drivers hopsim and hopd use),
+// on the register map regmap::build gives in process (checked against the generated
+// regmap.hpp the RTL was built with), with the model kept in step.
 class Loader {
   public:
     Loader(const ir::Program& program, Rtl& rtl, sim::Model& model)
-        : program_(program), rtl_(rtl), model_(model) {
+        : rtl_(rtl), model_(model), map_(buildMap(program)), loader_(program, map_) {
+        EXPECT_TRUE(loader_.ok()) << loader_.error();
         for (int i = 0; i < rm::kTableCount; ++i) {
             const auto& blk = rm::kTables[i];
-            const ir::TableId t = program.findTable(blk.name);
-            const ir::Table& table = program.tables[t];
-            Driver& d = drivers_[t];
-            d.base = blk.base;
-            d.lpm = blk.lpmAsTernary;
-            tables::TableGeometry g;
-            if (blk.kind == 4) {
-                d.trie = std::make_unique<tables::LpmTable>(program, t, lpmConfig(program, blk));
-            } else if (blk.kind == 3) {
-                g = tables::TernaryTable::geometryFor(program, table);
-                d.ternary = std::make_unique<tables::TernaryTable>(program, t);
-            } else {
-                g = tables::ExactTable::geometryFor(program, table);
-                d.exact = std::make_unique<tables::ExactTable>(program, t);
-            }
-            // The regmap and the drivers must describe the same blocks.
-            if (!d.trie) {
-                EXPECT_EQ(static_cast<int>(g.kind), blk.kind) << blk.name;
-                EXPECT_EQ(g.depth, blk.depth) << blk.name;
-                EXPECT_EQ(g.keyWidth, blk.keyWidth) << blk.name;
-                EXPECT_EQ(g.actionWidth, blk.actionWidth) << blk.name;
-                EXPECT_EQ(g.paramWidth, blk.paramWidth) << blk.name;
-                EXPECT_EQ(g.span(), blk.span) << blk.name;
-            } else {
-                EXPECT_EQ(blk.span, tables::LpmCsr::kSpan) << blk.name;
-                EXPECT_EQ(rtl.read(blk.base + tables::LpmCsr::kId), tables::LpmCsr::kIdValue);
-                EXPECT_EQ(rtl.read(blk.base + tables::LpmCsr::kInfo),
-                          (uint32_t(blk.lpmLevels) << 24) | (uint32_t(blk.latency) << 16) |
-                              uint32_t(blk.keyWidth))
-                    << blk.name << ": INFO (and not busy)";
-            }
-            // The program's default action (with its arguments) and const entries.
-            tables::Command c;
-            c.kind = tables::Command::Kind::SetDefault;
-            c.entry.table = t;
-            c.entry.action = table.defaultAction;
-            apply(c, /*model=*/false);
-            std::vector<tables::Entry> consts;
-            if (d.ternary && !d.lpm) {
-                consts = tables::TernaryTable::constEntries(program, t);
-            } else {
-                for (const auto& te : table.entries) {
-                    tables::Entry e;
-                    e.table = t;
-                    e.keys = te.keys;
-                    e.action = te.action;
-                    consts.push_back(e);
-                }
-            }
-            for (const auto& e : consts) {
-                tables::Command add;
-                add.entry = e;
-                apply(add, /*model=*/false);
-            }
+            const regmap::TableBlock* tb = map_.find(blk.name);
+            EXPECT_NE(tb, nullptr) << blk.name;
+            if (!tb) continue;
+            EXPECT_EQ(static_cast<int>(tb->kind), blk.kind) << blk.name;
+            EXPECT_EQ(tb->base, blk.base) << blk.name;
+            EXPECT_EQ(tb->span, blk.span) << blk.name;
+            if (blk.kind == 4) checkLpm(*tb, blk);
         }
+        rtl_.writes(0, loader_.initial());
     }
 
-    void apply(const tables::Command& c, bool model = true) {
+    void apply(const tables::Command& c) {
         std::string error;
-        if (model) {
-            ASSERT_TRUE(model_.apply(c, error)) << error;
-        }
-        const ir::TableId t = c.entry.table;
-        Driver& d = drivers_.at(t);
-        const ir::Table& table = program_.tables[t];
-        std::optional<tables::CsrWrites> ws;
-        using K = tables::Command::Kind;
-        if (d.trie) {
-            switch (c.kind) {
-                case K::Add:
-                    ws = d.trie->add(c.entry, error);
-                    break;
-                case K::Modify:
-                    ws = d.trie->modify(c.entry, error);
-                    break;
-                case K::Delete:
-                    ws = d.trie->remove(c.entry, error);
-                    break;
-                case K::SetDefault:
-                    ws = d.trie->setDefault(c.entry.action, error);
-                    break;
-                default:
-                    FAIL() << "table command kind not handled by this test";
-            }
-        } else if (d.exact) {
-            switch (c.kind) {
-                case K::Add:
-                    ws = d.exact->add(c.entry, error);
-                    break;
-                case K::Modify:
-                    ws = d.exact->modify(c.entry, error);
-                    break;
-                case K::Delete:
-                    ws = d.exact->remove(c.entry, error);
-                    break;
-                case K::SetDefault:
-                    ws = d.exact->setDefault(c.entry.action, error);
-                    break;
-                default:
-                    FAIL() << "table command kind not handled by this test";
-            }
-        } else if (c.kind == K::SetDefault) {
-            ws = d.ternary->setDefault(c.entry.action, error);
-        } else if (c.kind == K::Add && d.lpm) {
-            // LPM as ternary slots: the longer prefix must win, so it is the priority.
-            int64_t prio = 0;
-            for (size_t k = 0; k < table.keys.size(); ++k)
-                if (table.keys[k].matchKind == ir::MatchKind::Lpm &&
-                    c.entry.keys[k].kind == ir::Match::Kind::Lpm)
-                    prio = c.entry.keys[k].prefixLen;
-            auto pieces = tables::TernaryTable::expand(table, c.entry, error);
-            ASSERT_TRUE(pieces.has_value()) << error;
-            BigInt params;
-            auto id = tables::encodeAction(program_, table, c.entry.action, params, error);
-            ASSERT_TRUE(id.has_value()) << error;
-            ws = d.ternary->insert(*pieces, prio, *id, params, error);
-        } else if (c.kind == K::Add) {
-            ws = d.ternary->add(c.entry, error);
-        } else if (c.kind == K::Modify && !d.lpm) {
-            ws = d.ternary->modify(c.entry, error);
-        } else if (c.kind == K::Delete && !d.lpm) {
-            ws = d.ternary->remove(c.entry, error);
-        } else {
-            FAIL() << "table command kind not handled by this test";
-        }
+        ASSERT_TRUE(model_.apply(c, error)) << error;
+        auto ws = loader_.apply(c, error);
         ASSERT_TRUE(ws.has_value()) << error;
-        rtl_.writes(d.base, *ws);
+        rtl_.writes(0, *ws);
     }
 
   private:
-    // The geometry of an LPM block: regmap::build in-process (what hopc ran), checked against
-    // the generated regmap.hpp the RTL was built with.
-    static tables::LpmConfig lpmConfig(const ir::Program& program, const rm::TableBlock& blk) {
+    static regmap::RegMap buildMap(const ir::Program& program) {
         Diagnostics diags;
         auto map = regmap::build(program, HOP_DATA_W, diags);
         if (!map) throw std::runtime_error("regmap::build failed");
-        const regmap::TableBlock* tb = map->find(blk.name);
-        if (!tb || tb->kind != regmap::TableKind::Lpm)
-            throw std::runtime_error(std::string("no LPM block for ") + blk.name);
-        const tables::LpmConfig& cfg = tb->lpm;
+        return *map;
+    }
+
+    // An LPM block: its geometry as in the generated regmap.hpp, and its ID and INFO (not
+    // busy) as the RTL reports them.
+    void checkLpm(const regmap::TableBlock& tb, const rm::TableBlock& blk) {
+        const tables::LpmConfig& cfg = tb.lpm;
         EXPECT_EQ(static_cast<int>(cfg.strides.size()), blk.lpmLevels) << blk.name;
         EXPECT_EQ(cfg.resultWidth, blk.lpmResultWidth) << blk.name;
         EXPECT_EQ(cfg.resultCapacity, blk.lpmResultCapacity) << blk.name;
-        EXPECT_EQ(regmap::lpmResultAddrWidth(*tb), blk.lpmResultAddrWidth) << blk.name;
+        EXPECT_EQ(regmap::lpmResultAddrWidth(tb), blk.lpmResultAddrWidth) << blk.name;
         for (size_t k = 0; k < cfg.strides.size(); ++k) {
             EXPECT_EQ(cfg.strides[k], blk.lpmStrides[k]) << blk.name << " level " << k;
-            EXPECT_EQ(regmap::lpmNodeAddrWidth(*tb, static_cast<int>(k)), blk.lpmNodeAddrWidth[k])
+            EXPECT_EQ(regmap::lpmNodeAddrWidth(tb, static_cast<int>(k)), blk.lpmNodeAddrWidth[k])
                 << blk.name << " level " << k;
             if (k > 0) {
                 EXPECT_EQ(cfg.nodeCapacity[k], blk.lpmNodeCapacity[k]) << blk.name;
             }
         }
-        return cfg;
+        EXPECT_EQ(blk.span, tables::LpmCsr::kSpan) << blk.name;
+        EXPECT_EQ(rtl_.read(blk.base + tables::LpmCsr::kId), tables::LpmCsr::kIdValue);
+        EXPECT_EQ(rtl_.read(blk.base + tables::LpmCsr::kInfo), (uint32_t(blk.lpmLevels) << 24) |
+                                                                   (uint32_t(blk.latency) << 16) |
+                                                                   uint32_t(blk.keyWidth))
+            << blk.name << ": INFO (and not busy)";
     }
 
-    struct Driver {
-        uint32_t base = 0;
-        bool lpm = false;  // an LPM key in a ternary block
-        std::unique_ptr<tables::TernaryTable> ternary;
-        std::unique_ptr<tables::ExactTable> exact;
-        std::unique_ptr<tables::LpmTable> trie;
-    };
-    const ir::Program& program_;
     Rtl& rtl_;
     sim::Model& model_;
-    std::map<ir::TableId, Driver> drivers_;
+    regmap::RegMap map_;
+    tables::PipelineLoader loader_;
 };
 
 std::string hex(const Bytes& b) {
