@@ -5,6 +5,8 @@
 // through the reference model and through the Verilated pipeline with 30 % idle input cycles and
 // 30 % output backpressure. Per output port, the frames (bytes) and their order must be equal.
 // The Verilated models are the ones the build prebuilt for the STF tests (rtl-cache).
+// To chase a difference: HOP_DIFF_FRAMES=N (fewer frames), HOP_DIFF_SKIP=K (send only frames
+// K..N-1 of the same sequence) and HOP_DIFF_DEBUG=1 (print refused commands, frames in and out).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -16,21 +18,14 @@
 #include "sim/rtl/rtl_build.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 #include "source/preprocess.hpp"
+#include "tests/diff/common.hpp"
 #include "tests/diff/traffic.hpp"
 
 namespace hop {
 namespace {
 
-std::unique_ptr<Frontend> compileExample(const std::string& name) {
-    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4";
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-    std::string error;
-    auto source = preprocess(path, pp, error);
-    if (!source) return nullptr;
-    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = name});
-    return fe->ok ? std::move(fe) : nullptr;
-}
+using difftest::compileExample;
+using difftest::outputsInOrder;
 
 std::string hex(const std::vector<uint8_t>& b) {
     static const char* d = "0123456789abcdef";
@@ -40,20 +35,6 @@ std::string hex(const std::vector<uint8_t>& b) {
         s += d[x & 15];
     }
     return s;
-}
-
-// Every output of a drain, in the order the frames left.
-std::vector<sim::Packet> outputsInOrder(sim::Drained& d) {
-    std::vector<std::pair<int64_t, sim::Packet>> all;
-    int64_t n = 0;
-    for (auto& c : d.completed)
-        for (auto& p : c.outputs) all.push_back({c.outFirst >= 0 ? c.outFirst : n++, p});
-    for (auto& u : d.unattributed) all.push_back({u.firstCycle, u.packet});
-    std::stable_sort(all.begin(), all.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
-    std::vector<sim::Packet> out;
-    for (auto& [c, p] : all) out.push_back(std::move(p));
-    return out;
 }
 
 std::unique_ptr<sim::rtl::RtlEngine> rtlEngine(const ir::Program& program, const std::string& name,
@@ -80,6 +61,7 @@ class ModelVsRtl : public ::testing::TestWithParam<Case> {};
 
 TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
     const Case c = GetParam();
+    const bool debug = std::getenv("HOP_DIFF_DEBUG") != nullptr;
     auto fe = compileExample(c.program);
     ASSERT_TRUE(fe);
     const ir::Program& program = *fe->ir;
@@ -105,7 +87,7 @@ TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
                     << "the model took a command the RTL refused: " << rtlError;
             }
             ++refused;
-            if (std::getenv("HOP_DIFF_DEBUG")) std::cout << "refused: " << rtlError << "\n";
+            if (debug) std::cout << "refused: " << rtlError << "\n";
             continue;
         }
         ASSERT_TRUE(model.apply(cmd, modelError))
@@ -123,8 +105,7 @@ TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
         if (i < skip) continue;
         model.send(p);
         rtl->send(p);
-        if (std::getenv("HOP_DIFF_DEBUG"))
-            std::cout << "in " << i << " port " << p.port << ": " << hex(p.bytes) << "\n";
+        if (debug) std::cout << "in " << i << " port " << p.port << ": " << hex(p.bytes) << "\n";
     }
     sim::Drained md, rd;
     std::string error;
@@ -135,7 +116,7 @@ TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
     EXPECT_EQ(modelErrors, 0);
     const std::vector<sim::Packet> mo = outputsInOrder(md), ro2 = outputsInOrder(rd);
 
-    if (std::getenv("HOP_DIFF_DEBUG")) {
+    if (debug) {
         for (const auto& p : mo)
             std::cout << "model out " << p.port << ": " << hex(p.bytes) << "\n";
         for (const auto& p : ro2) std::cout << "rtl out " << p.port << ": " << hex(p.bytes) << "\n";

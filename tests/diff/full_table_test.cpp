@@ -14,12 +14,11 @@
 #include <sstream>
 #include <unordered_map>
 
-#include "driver/compile.hpp"
 #include "runtime/tables/lpm_routes.hpp"
 #include "runtime/tables/lpm_table.hpp"
 #include "sim/rtl/rtl_build.hpp"
 #include "sim/rtl/rtl_engine.hpp"
-#include "source/preprocess.hpp"
+#include "tests/diff/common.hpp"
 
 namespace hop {
 namespace {
@@ -61,14 +60,9 @@ std::vector<uint8_t> frame(uint32_t port, uint32_t dst) {
 }
 
 TEST(FullTable, RouterOnRtlForwardsLikeAPlainLpm) {
-    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/router.p4";
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
+    auto fe = difftest::compileExample("router");
+    ASSERT_TRUE(fe);
     std::string error;
-    auto source = preprocess(path, pp, error);
-    ASSERT_TRUE(source) << error;
-    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = "router"});
-    ASSERT_TRUE(fe->ok);
     const ir::Program& program = *fe->ir;
 
     Diagnostics diags;
@@ -161,16 +155,11 @@ TEST(FullTable, RouterOnRtlForwardsLikeAPlainLpm) {
     }
     sim::Drained d;
     ASSERT_TRUE(rtl->drain(d, error)) << error;
-    std::vector<std::pair<int64_t, sim::Packet>> outs;
-    for (auto& c : d.completed)
-        for (auto& p : c.outputs) outs.push_back({c.outFirst, p});
-    for (auto& u : d.unattributed) outs.push_back({u.firstCycle, u.packet});
-    std::stable_sort(outs.begin(), outs.end(),
-                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    const std::vector<sim::Packet> outs = difftest::outputsInOrder(d);
     ASSERT_EQ(outs.size(), expected.size());
     int routed = 0, punted = 0;
     for (int i = 0; i < kFrames; ++i) {
-        const sim::Packet& p = outs[i].second;
+        const sim::Packet& p = outs[i];
         if (expected[i]) {
             const uint32_t nh = *expected[i];
             ASSERT_EQ(p.port, nh % 8) << "frame " << i;

@@ -11,22 +11,12 @@
 
 #include "driver/compile.hpp"
 #include "source/preprocess.hpp"
+#include "tests/diff/common.hpp"
 
 namespace hop {
 namespace {
 
-std::unique_ptr<Frontend> compileExample(const std::string& name) {
-    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4";
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-    std::string error;
-    auto source = preprocess(path, pp, error);
-    EXPECT_TRUE(source) << error;
-    if (!source) return nullptr;
-    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = name});
-    EXPECT_TRUE(fe->ok);
-    return fe;
-}
+using difftest::compileExample;
 
 struct Coverage {
     int forwarded = 0, dropped = 0, punted = 0, hits = 0, misses = 0;
@@ -80,7 +70,9 @@ TEST(Traffic, ReachesEveryOutcomeOfEachExample) {
         EXPECT_GT(c.dropped, 100) << name;
         EXPECT_GT(c.hits, 100) << name;
         EXPECT_GT(c.misses, 40) << name;
-        if (std::string(name) == "router") EXPECT_GE(c.reasons.size(), 4u) << "punt reasons";
+        if (std::string(name) == "router") {
+            EXPECT_GE(c.reasons.size(), 4u) << "punt reasons";
+        }
     }
 }
 

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: Apache-2.0
+// What the tests of tests/diff share: compiling an example, and the outputs of an engine's
+// drain in the order the frames left.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "driver/compile.hpp"
+#include "sim/engine/engine.hpp"
+#include "source/preprocess.hpp"
+
+namespace hop::difftest {
+
+// examples/NAME.p4 through the front end; null (after a test failure) when it does not compile.
+inline std::unique_ptr<Frontend> compileExample(const std::string& name) {
+    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4";
+    PreprocessOptions pp;
+    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
+    std::string error;
+    auto source = preprocess(path, pp, error);
+    EXPECT_TRUE(source) << error;
+    if (!source) return nullptr;
+    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = name});
+    EXPECT_TRUE(fe->ok) << name;
+    return fe->ok ? std::move(fe) : nullptr;
+}
+
+// Every output of a drain, in the order the frames left (attributed or not).
+inline std::vector<sim::Packet> outputsInOrder(sim::Drained& d) {
+    std::vector<std::pair<int64_t, sim::Packet>> all;
+    int64_t n = 0;
+    for (auto& c : d.completed)
+        for (auto& p : c.outputs) all.push_back({c.outFirst >= 0 ? c.outFirst : n++, p});
+    for (auto& u : d.unattributed) all.push_back({u.firstCycle, u.packet});
+    std::stable_sort(all.begin(), all.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<sim::Packet> out;
+    for (auto& [c, p] : all) out.push_back(std::move(p));
+    return out;
+}
+
+}  // namespace hop::difftest
