@@ -90,15 +90,19 @@ std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool with
     }
     p.value = toKey(value);
     if (withAction) {
-        BigInt params;
-        const std::optional<uint32_t> id =
-            encodeAction(program_, table_, entry.action, params, error);
-        if (!id) return std::nullopt;
-        const TableGeometry g = baseGeometry(program_, table_);
-        p.result = (static_cast<uint64_t>(*id) << g.paramWidth) |
-                   (g.paramWidth == 0 ? 0 : static_cast<uint64_t>(params));
+        const auto word = resultWord(entry.action, error);
+        if (!word) return std::nullopt;
+        p.result = *word;
     }
     return p;
+}
+
+std::optional<uint64_t> LpmTable::resultWord(const ir::ActionCall& call, std::string& error) const {
+    BigInt params;
+    const std::optional<uint32_t> id = encodeAction(program_, table_, call, params, error);
+    if (!id) return std::nullopt;
+    const TableGeometry g = baseGeometry(program_, table_);
+    return (static_cast<uint64_t>(*id) << g.paramWidth) | static_cast<uint64_t>(params);
 }
 
 CsrWrites LpmTable::toCsr(const std::vector<LpmWordWrite>& words) const {
@@ -171,16 +175,12 @@ std::optional<CsrWrites> LpmTable::remove(const Entry& entry, std::string& error
 }
 
 std::optional<CsrWrites> LpmTable::setDefault(const ir::ActionCall& call, std::string& error) {
-    BigInt params;
-    const std::optional<uint32_t> id = encodeAction(program_, table_, call, params, error);
-    if (!id) return std::nullopt;
-    const TableGeometry g = baseGeometry(program_, table_);
-    const uint64_t word =
-        (static_cast<uint64_t>(*id) << g.paramWidth) | static_cast<uint64_t>(params);
+    const auto word = resultWord(call, error);
+    if (!word) return std::nullopt;
     LpmWordWrite w;
     w.mem = LpmCsr::kDefaultSel;
     w.addr = 0;
-    w.data = {static_cast<uint32_t>(word), static_cast<uint32_t>(word >> 32)};
+    w.data = {static_cast<uint32_t>(*word), static_cast<uint32_t>(*word >> 32)};
     return toCsr({w});
 }
 

@@ -76,6 +76,8 @@ class LpmTable {
         uint64_t result = 0;
     };
     std::optional<Prefix> prefixOf(const Entry& entry, bool withAction, std::string& error) const;
+    // {action id, parameter bits} of a call, the word a prefix or the default result holds.
+    std::optional<uint64_t> resultWord(const ir::ActionCall& call, std::string& error) const;
 
     const ir::Program& program_;
     const ir::Table& table_;
