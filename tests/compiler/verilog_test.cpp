@@ -441,6 +441,64 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     std::remove(path.c_str());
 }
 
+// A varbit whose length may not be whole bytes cannot be emitted by the byte-wide header
+// assembly: a located error. Lengths that are whole bytes by construction build.
+TEST(Backend, VarbitLengthMustBeWholeBytes) {
+    for (const auto& [length, ok] :
+         std::vector<std::pair<std::string, bool>>{{"(bit<32>)hdr.h.n", false},
+                                                   {"(bit<32>)hdr.h.n << 3", true},
+                                                   {"(bit<32>)hdr.h.n * 32", true},
+                                                   {"(bit<32>)hdr.h.n + 8", false}}) {
+        const std::string path =
+            ::testing::TempDir() + "/verilog_test_vb_" + std::to_string(getpid()) + ".p4";
+        std::ofstream(path) << R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> n; }
+header v_t { varbit<256> data; }
+struct headers { h_t h; v_t v; }
+struct metadata { }
+parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    state start {
+        p.extract(hdr.h);
+        p.extract(hdr.v, )" + length +
+                                   R"();
+        transition accept;
+    }
+}
+control VC(inout headers hdr, inout metadata m) { apply { } }
+control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers hdr, inout metadata m) { apply { } }
+control D(packet_out p, in headers hdr) { apply { p.emit(hdr.h); p.emit(hdr.v); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)";
+        auto fe = compilePath(path);
+        ASSERT_TRUE(fe && fe->ok) << length;
+        Diagnostics d(fe->source.get());
+        auto out = generate(*fe->ir, {}, d);
+        EXPECT_EQ(out.has_value(), ok) << length << "\n" << printed(d);
+        if (!ok)
+            EXPECT_NE(printed(d).find(":10:9: error: a varbit extraction whose length is not "
+                                      "provably a whole number of bytes"),
+                      std::string::npos)
+                << printed(d);
+        else
+            EXPECT_EQ(out->windowBytes, 1 + 32);  // sized for the maximum
+        std::remove(path.c_str());
+    }
+}
+
+// A checksum over the payload needs the whole frame before the headers leave: store-and-forward.
+TEST(Backend, PayloadChecksumMakesTheProgramStoreAndForward) {
+    auto fe = compilePath(std::string(HOP_SOURCE_DIR) + "/tests/stf/payloadcsum.p4");
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = 64}, d);
+    ASSERT_TRUE(out.has_value()) << printed(d);
+    EXPECT_EQ(out->regmap.maxFrameBytes, 9216);
+    EXPECT_NE(out->files.at("payloadcsum_pipeline.sv").find("win_psum_q"), std::string::npos);
+}
+
 // A program that reads packet_length is store-and-forward: the window fires at the frame's last
 // beat with the byte count, and frames longer than the maximum are dropped; the others stay
 // cut-through.

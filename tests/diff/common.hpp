@@ -17,8 +17,10 @@
 namespace hop::difftest {
 
 // examples/NAME.p4 through the front end; null (after a test failure) when it does not compile.
-inline std::unique_ptr<Frontend> compileExample(const std::string& name) {
-    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4";
+// `dir`: examples (the default) or tests/stf (the feature programs).
+inline std::unique_ptr<Frontend> compileExample(const std::string& name,
+                                                const std::string& dir = "examples") {
+    const std::string path = std::string(HOP_SOURCE_DIR) + "/" + dir + "/" + name + ".p4";
     PreprocessOptions pp;
     pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
     std::string error;

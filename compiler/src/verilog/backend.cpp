@@ -56,7 +56,17 @@ class Generator {
   public:
     Generator(const ir::Program& p, const Options& o, Diagnostics& d, regmap::RegMap map,
               bool storeAndForward)
-        : p_(p), opt_(o), diags_(d), map_(std::move(map)), sf_(storeAndForward) {}
+        : p_(p), opt_(o), diags_(d), map_(std::move(map)), sf_(storeAndForward) {
+        for (const auto* units : {&p.verifyChecksums, &p.updateChecksums})
+            for (const auto& u : *units) payloadCsum_ = payloadCsum_ || u.withPayload;
+    }
+    // A checksum over the payload needs the whole frame before the headers leave.
+    static bool needsStoreAndForward(const ir::Program& p) {
+        for (const auto* units : {&p.verifyChecksums, &p.updateChecksums})
+            for (const auto& u : *units)
+                if (u.withPayload) return true;
+        return false;
+    }
 
     std::optional<Output> run();
     // The program read standard_metadata.packet_length (generate() then builds it again,
@@ -83,9 +93,26 @@ class Generator {
     // --- pieces
     void capture();
     void parser();
-    bool parseState(CodeBuilder& cb, ir::StateId s, int bitOff, int depth,
+    // The parser's cursor: a constant number of bits plus, after a varbit, a run-time part
+    // (a 16-bit Verilog expression, at most dynMax bits).
+    struct Cursor {
+        int bits = 0;
+        std::string dyn;
+        int dynMax = 0;
+        std::string text() const { return dyn.empty() ? std::to_string(bits) : plus(0); }
+        std::string plus(int k) const {
+            if (dyn.empty()) return std::to_string(bits + k);
+            return fmt::format("16'(16'd{} + {})", bits + k, dyn);
+        }
+        // A bit index into the window (32 bits, as 8*WIN_BYTES-1 is).
+        std::string index(int k) const {
+            if (dyn.empty()) return std::to_string(bits + k);
+            return fmt::format("32'({})", plus(k));
+        }
+    };
+    bool parseState(CodeBuilder& cb, ir::StateId s, const Cursor& at, int depth,
                     std::vector<ir::StateId>& path);
-    void parseEnd(CodeBuilder& cb, int bitOff, int error);
+    void parseEnd(CodeBuilder& cb, const Cursor& at, int error);
     void checksums(const std::vector<ir::ChecksumUnit>& units, bool verify);
     void control(const ir::Control& c);
     void statement(CodeBuilder& cb, const std::string& b, const ir::Stmt& s,
@@ -101,6 +128,11 @@ class Generator {
     Diagnostics& diags_;
     regmap::RegMap map_;
     bool sf_ = false;  // store-and-forward: the window fires at the frame's last beat
+    // A checksum covers the payload (*_with_payload; store-and-forward): the capture sums the
+    // bytes past the window, the parser stage the window's bytes past the headers, and the
+    // bundle carries that payload sum (psumOff_, 16 bits, aligned to the payload's first byte).
+    bool payloadCsum_ = false;
+    int psumOff_ = -1;
     bool readsPacketLength_ = false;
     ir::FieldId fPacketLength_ = -1;
     int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
@@ -129,6 +161,8 @@ class Generator {
     ir::FieldId exitFlag_ = -1;         // the flag statement() sets for Exit
     ir::FieldId controlExitFlag_ = -1;  // the control being generated (captured by stages)
     std::set<ir::TableId> applied_;
+    std::vector<std::string> varLens_;     // parser variables holding an extracted varbit length
+    std::map<ir::HeaderId, int> varSlot_;  // bundle slot (16 bits): a varbit header's length
 };
 
 void Generator::layout() {
@@ -160,10 +194,20 @@ void Generator::layout() {
         off += t.actionWidth;
         tslots_[t.table] = s;
     }
+    for (const auto& st : p_.parser.states)
+        for (const ir::Stmt& s : st.stmts)
+            if (s.kind == ir::StmtKind::Extract && s.length && !varSlot_.count(s.header)) {
+                varSlot_[s.header] = off;
+                off += 16;
+            }
     consumedOff_ = off;
     off += 16;
     dropOff_ = off++;
     if (sf_) longOff_ = off++;
+    if (payloadCsum_) {
+        psumOff_ = off;
+        off += 16;
+    }
     bw_ = off;
 }
 
@@ -288,6 +332,17 @@ void Generator::capture() {
         decl_.line("logic [15:0] cap_bytes_q, cap_bytes_d, cap_plen, win_plen_q;");
         decl_.line("logic cap_drop_q, cap_drop_d, cap_long, win_long_q;");
     }
+    if (payloadCsum_) {
+        // RFC 1071 sum of the frame's bytes past the window (byte k of the frame in the high half
+        // of a word when k is even), folded every beat.
+        decl_.line("logic [15:0] cap_psum_q, cap_psum_d, win_psum_q;");
+        decl_.line("logic [31:0] cap_beat_sum;");
+        decl_.open("function automatic logic [15:0] fold16(input logic [31:0] x);");
+        decl_.line("logic [16:0] y;");
+        decl_.line("y = 17'(x[15:0]) + 17'(x[31:16]);");
+        decl_.line("return y[15:0] + 16'(y[16]);");
+        decl_.close("endfunction");
+    }
     body_.line(sf_ ? "// Header window capture (store-and-forward: fires at the frame's last beat)."
                    : "// Header window capture.");
     body_.open("always_comb begin");
@@ -308,6 +363,17 @@ void Generator::capture() {
         body_.line("cap_bytes_d = cap_bytes_q;");
         body_.line("cap_drop_d = cap_drop_q;");
         body_.line("cap_plen = cap_bytes_q + in_beat_n;");
+        if (payloadCsum_) {
+            body_.line("cap_beat_sum = 32'd0;");
+            body_.open("for (int i = 0; i < KEEP_W; i++) begin");
+            body_.line(
+                "if (s_axis_tkeep[i] && 32'(cap_bytes_q) + 32'(i) >= 32'(WIN_BYTES)) "
+                "cap_beat_sum = cap_beat_sum + (i % 2 == 0 ? {16'd0, s_axis_tdata[8*i +: 8], "
+                "8'd0} : {24'd0, s_axis_tdata[8*i +: 8]});");
+            body_.close("end");
+            body_.line(
+                "cap_psum_d = in_fire ? fold16(32'(cap_psum_q) + cap_beat_sum) : cap_psum_q;");
+        }
         body_.line("cap_long = cap_plen > 16'(MAX_FRAME);");
         body_.line("win_fire = in_fire && !cap_drop_q && (s_axis_tlast || cap_long);");
         body_.line(fmt::format("win_len = cap_plen > 16'd{} ? 16'd{} : cap_plen;", H, H));
@@ -328,6 +394,7 @@ void Generator::capture() {
         body_.line("cap_bytes_d = s_axis_tlast ? 16'd0 : cap_drop_q ? cap_bytes_q : cap_plen;");
         body_.line("cap_drop_d = !s_axis_tlast && (cap_drop_q || cap_long);");
     }
+    if (payloadCsum_) body_.line("if (s_axis_tlast) cap_psum_d = 16'd0;");
     if (beats > 1 || sf_)
         body_.line(
             fmt::format("cap_beat_d = s_axis_tlast ? '0 : cap_beat_q == {} ? cap_beat_q "
@@ -347,6 +414,7 @@ void Generator::capture() {
         body_.line("win_plen_q <= cap_plen;");
         body_.line("win_long_q <= cap_long;");
     }
+    if (payloadCsum_) body_.line("win_psum_q <= fold16(32'(cap_psum_q) + cap_beat_sum);");
     body_.open("if (rst) begin");
     body_.line("cap_beat_q <= '0;");
     body_.line("cap_mid_q <= 1'b0;");
@@ -356,6 +424,7 @@ void Generator::capture() {
         body_.line("cap_bytes_q <= '0;");
         body_.line("cap_drop_q <= 1'b0;");
     }
+    if (payloadCsum_) body_.line("cap_psum_q <= 16'd0;");
     body_.dedent().open("end else begin");
     body_.line("cap_beat_q <= cap_beat_d;");
     body_.line("cap_mid_q <= cap_mid_d;");
@@ -365,6 +434,7 @@ void Generator::capture() {
         body_.line("cap_bytes_q <= cap_bytes_d;");
         body_.line("cap_drop_q <= cap_drop_d;");
     }
+    if (payloadCsum_) body_.line("cap_psum_q <= cap_psum_d;");
     body_.close("end");
     body_.close("end");
     // Wire order: bit 0 of the first byte on the wire is the top bit.
@@ -383,27 +453,58 @@ void Generator::capture() {
 // reads the window at the offset the path gives it, so the whole parse is one combinational
 // function of the window (one stage).
 
-void Generator::parseEnd(CodeBuilder& cb, int bitOff, int error) {
-    cb.line(
-        fmt::format("parse_b[{}:{}] = 16'd{};", consumedOff_ + 15, consumedOff_, (bitOff + 7) / 8));
+void Generator::parseEnd(CodeBuilder& cb, const Cursor& at, int error) {
+    if (at.dyn.empty())
+        cb.line(fmt::format("parse_b[{}:{}] = 16'd{};", consumedOff_ + 15, consumedOff_,
+                            (at.bits + 7) / 8));
+    else
+        cb.line(fmt::format("parse_b[{}:{}] = ({}) >> 3;", consumedOff_ + 15, consumedOff_,
+                            at.plus(7)));
     if (error >= 0 && fParserError_ >= 0)
         cb.line(fmt::format("{} = {};", fieldOf("parse_b", fParserError_),
                             literal(error, p_.fields[fParserError_].width)));
 }
 
-bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int depth,
+// A length expression that is a whole number of bytes whatever the packet holds: a constant
+// multiple of 8, x << k with k >= 3, x * c or c * x with c a multiple of 8, or a cast of one.
+static bool wholeBytes(const ir::ExprPtr& e) {
+    if (!e) return false;
+    switch (e->kind) {
+        case ir::ExprKind::Constant:
+            return e->value % 8 == 0;
+        case ir::ExprKind::Cast:
+            return e->width >= 3 && wholeBytes(e->args[0]);
+        case ir::ExprKind::Binary: {
+            const auto& a = e->args[0];
+            const auto& b = e->args[1];
+            auto constMul8 = [](const ir::ExprPtr& x) {
+                return x->kind == ir::ExprKind::Constant && x->value % 8 == 0;
+            };
+            switch (e->binaryOp) {
+                case ir::BinaryOp::Shl:
+                    return b->kind == ir::ExprKind::Constant && b->value >= 3;
+                case ir::BinaryOp::Mul:
+                    return constMul8(a) || constMul8(b) || wholeBytes(a) || wholeBytes(b);
+                case ir::BinaryOp::Add:
+                    return wholeBytes(a) && wholeBytes(b);
+                default:
+                    return false;
+            }
+        }
+        default:
+            return false;
+    }
+}
+
+bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, int depth,
                            std::vector<ir::StateId>& path) {
     auto errorCode = [&](const char* name) {
         for (size_t i = 0; i < p_.errors.size(); ++i)
             if (p_.errors[i] == name) return static_cast<int>(i);
         return -1;
     };
-    if (sid == ir::kAccept) {
-        parseEnd(cb, bitOff, -1);
-        return true;
-    }
-    if (sid == ir::kReject) {
-        parseEnd(cb, bitOff, -1);
+    if (sid == ir::kAccept || sid == ir::kReject) {
+        parseEnd(cb, at, -1);
         return true;
     }
     const ir::ParserState& st = p_.parser.states[sid];
@@ -413,36 +514,77 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int dep
         return false;
     }
     path.push_back(sid);
-    cb.line(fmt::format("// state {} at bit {}", st.name, bitOff));
-    int closes = 0;
-    int off = bitOff;
+    cb.line(fmt::format("// state {} at bit {}", st.name, at.text()));
+    // The guards opened so far (extract: enough bytes; verify: its condition), each closed in
+    // reverse with its reject branch: where the cursor stood and the error.
+    std::vector<std::pair<Cursor, int>> guards;
+    Cursor cur = at;
     for (const ir::Stmt& s : st.stmts) {
         switch (s.kind) {
             case ir::StmtKind::Extract: {
                 const ir::Header& h = p_.headers[s.header];
+                // A varbit header: its last field has the maximum width; the length (bits)
+                // comes from the packet, so the cursor after it has a run-time part.
+                const int maxVar = s.length ? p_.fields[h.fields.back()].width : 0;
+                const int fixed = h.width - maxVar;
+                std::string vlen;
                 if (s.length) {
-                    diags_.unsupported(s.loc, "extracting a varbit header in the Verilog backend");
-                    failed_ = true;
-                    return false;
+                    if (!wholeBytes(s.length) || maxVar % 8 != 0 || fixed % 8 != 0) {
+                        diags_.unsupported(s.loc,
+                                           "a varbit extraction whose length is not provably a "
+                                           "whole number of bytes in the Verilog backend");
+                        failed_ = true;
+                        return false;
+                    }
+                    vlen = fmt::format("vb_len_{}", varLens_.size());
+                    varLens_.push_back(vlen);
+                    const std::string len = emitExpr(s.length, "parse_b", s.loc);
+                    // Longer than the field: HeaderTooShort (checked before the packet's
+                    // length, as the model and BMv2 do).
+                    const int w = std::max(s.length->width, clog2(maxVar + 1) + 1);
+                    cb.open(fmt::format("if (!({}'({}) > {}'d{})) begin", w, len, w, maxVar));
+                    guards.push_back({cur, errorCode("HeaderTooShort")});
+                    cb.line(fmt::format("{} = 16'({});", vlen, len));
                 }
-                const int end = off + h.width;
-                maxParseBits_ = std::max(maxParseBits_, end);
-                cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end + 7) / 8));
-                ++closes;
+                Cursor end = cur;
+                end.bits += fixed;
+                if (s.length) {
+                    end.dyn = end.dyn.empty() ? vlen : fmt::format("{} + {}", end.dyn, vlen);
+                    end.dynMax += maxVar;
+                }
+                maxParseBits_ = std::max(maxParseBits_, end.bits + end.dynMax);
+                if (end.dyn.empty())
+                    cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end.bits + 7) / 8));
+                else
+                    cb.open(
+                        fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", end.plus(0)));
+                guards.push_back({cur, errorCode("PacketTooShort")});
                 for (ir::FieldId f : h.fields) {
                     const ir::Field& fd = p_.fields[f];
-                    cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];",
-                                        fieldOf("parse_b", f), off + fd.offset, fd.width));
+                    if (s.length && f == h.fields.back()) {
+                        // Read the maximum width at the field's start, keep the first `vlen`
+                        // bits right-aligned (the model's value of a varbit).
+                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}] >> ({} - {});",
+                                            fieldOf("parse_b", f), cur.index(fd.offset), fd.width,
+                                            literal(fd.width, 16), vlen));
+                        const auto it = varSlot_.find(s.header);
+                        if (it != varSlot_.end())
+                            cb.line(fmt::format("parse_b[{}:{}] = {};", it->second + 15, it->second,
+                                                vlen));
+                    } else {
+                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];",
+                                            fieldOf("parse_b", f), cur.index(fd.offset), fd.width));
+                    }
                 }
                 if (h.validBit >= 0)
                     cb.line(fmt::format("parse_b[{}] = 1'b1;", validBase_ + h.validBit));
-                off = end;
+                cur = end;
                 // The else branch (packet too short) is written when the ifs close.
                 break;
             }
             case ir::StmtKind::Verify: {
                 cb.open(fmt::format("if ({}) begin", emitExpr(s.src, "parse_b", s.loc)));
-                ++closes;
+                guards.push_back({cur, s.error});
                 break;
             }
             case ir::StmtKind::Assign:
@@ -460,8 +602,8 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int dep
     bool ok = true;
     if (st.selectKeys.empty()) {
         ok =
-            parseState(cb, st.cases.empty() ? ir::kReject : st.cases[0].next, off, depth + 1, path);
-        if (st.cases.empty()) parseEnd(cb, off, -1);
+            parseState(cb, st.cases.empty() ? ir::kReject : st.cases[0].next, cur, depth + 1, path);
+        if (st.cases.empty()) parseEnd(cb, cur, -1);
     } else {
         std::vector<std::string> keys;
         for (const auto& k : st.selectKeys) keys.push_back(emitExpr(k, "parse_b", st.loc));
@@ -495,56 +637,32 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, int bitOff, int dep
             if (cond.empty()) {
                 hasDefault = true;
                 if (first) {
-                    ok = parseState(cb, c.next, off, depth + 1, path) && ok;
+                    ok = parseState(cb, c.next, cur, depth + 1, path) && ok;
                 } else {
                     cb.open("end else begin");
-                    ok = parseState(cb, c.next, off, depth + 1, path) && ok;
+                    ok = parseState(cb, c.next, cur, depth + 1, path) && ok;
                     cb.dedent();
                 }
                 break;
             }
             cb.open(fmt::format("{}if ({}) begin", first ? "" : "end else ", cond));
-            ok = parseState(cb, c.next, off, depth + 1, path) && ok;
+            ok = parseState(cb, c.next, cur, depth + 1, path) && ok;
             cb.dedent();
             first = false;
         }
         if (!first) {
             if (!hasDefault) {
                 cb.open("end else begin");
-                parseEnd(cb, off, errorCode("NoMatch"));
+                parseEnd(cb, cur, errorCode("NoMatch"));
                 cb.dedent();
             }
             cb.line("end");
         }
     }
     // Close the extract / verify guards in reverse, each with its reject branch.
-    int o = off;
-    std::vector<std::pair<bool, int>> guards;  // (is extract, cursor before it)
-    {
-        int cursor = bitOff;
-        for (const ir::Stmt& s : st.stmts) {
-            if (s.kind == ir::StmtKind::Extract) {
-                guards.push_back({true, cursor});
-                cursor += p_.headers[s.header].width;
-            } else if (s.kind == ir::StmtKind::Verify) {
-                guards.push_back({false, cursor});
-            }
-        }
-    }
-    (void)o;
-    for (int i = closes - 1; i >= 0; --i) {
-        const auto [isExtract, cursor] = guards[i];
+    for (auto g = guards.rbegin(); g != guards.rend(); ++g) {
         cb.dedent().open("end else begin");
-        if (isExtract) {
-            parseEnd(cb, cursor, errorCode("PacketTooShort"));
-        } else {
-            const ir::Stmt* verify = nullptr;
-            int k = 0;
-            for (const ir::Stmt& s : st.stmts)
-                if (s.kind == ir::StmtKind::Extract || s.kind == ir::StmtKind::Verify)
-                    if (k++ == i) verify = &s;
-            parseEnd(cb, cursor, verify ? verify->error : -1);
-        }
+        parseEnd(cb, g->first, g->second);
         cb.close("end");
     }
     path.pop_back();
@@ -555,8 +673,8 @@ void Generator::parser() {
     CodeBuilder cb;
     std::vector<ir::StateId> path;
     if (p_.parser.states.empty()) {
-        parseEnd(cb, 0, -1);
-    } else if (!parseState(cb, 0, 0, 0, path)) {
+        parseEnd(cb, Cursor{}, -1);
+    } else if (!parseState(cb, 0, Cursor{}, 0, path)) {
         failed_ = true;
     }
     windowBytes_ = std::max(1, (maxParseBits_ + 7) / 8);
@@ -770,11 +888,11 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
     int n = 0;
     for (const auto& u : units) {
         const std::string un = fmt::format("{}_csum{}", verify ? "vfy" : "upd", n++);
-        if (u.algorithm != ir::ChecksumAlgorithm::Csum16 || u.withPayload || !u.checksum ||
+        if (u.algorithm != ir::ChecksumAlgorithm::Csum16 || !u.checksum ||
             u.checksum->kind != ir::ExprKind::Field || u.checksum->width != 16) {
             diags_.unsupported(u.loc,
-                               "this checksum (only csum16 over headers into a bit<16> "
-                               "field) in the Verilog backend");
+                               "this checksum (only csum16 into a bit<16> field) in the Verilog "
+                               "backend");
             failed_ = true;
             continue;
         }
@@ -784,10 +902,20 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
             bits += e->width;
             data += (data.empty() ? "" : ", ") + emitExpr(e, cur_, u.loc);
         }
-        if (bits % 8 != 0 || bits == 0) {
+        if (bits % 8 != 0 || (bits == 0 && !u.withPayload)) {
             diags_.unsupported(u.loc, "a checksum over a field list that is not whole bytes");
             failed_ = true;
             continue;
+        }
+        if (u.withPayload) {
+            // The payload's sum (aligned to its first byte) as one more word after the fields:
+            // at an odd offset in the data it is swapped, as the payload's bytes would be.
+            bits += 16;
+            data += (data.empty() ? "" : ", ") + slice(cur_, psumOff_, 16);
+        }
+        if (bits < 24) {  // hop_csum16 takes at least 3 bytes: a zero byte after is neutral
+            data += fmt::format(", {}'d0", 24 - bits);
+            bits = 24;
         }
         decl_.line(fmt::format("logic [{}:0] {}_in;", bits - 1, un));
         decl_.line(fmt::format("logic [15:0] {}_out, unused_{}_sum;", un, un));
@@ -867,8 +995,19 @@ void Generator::deparser() {
         const ir::Header& hd = p_.headers[h];
         const int nb = hd.width / 8;
         if (hd.validBit < 0 || nb == 0) continue;
+        // A varbit's value is right-aligned in its field: move its `length` bits to the top, so
+        // the bytes past the length are zero in the lanes.
+        const auto vs = varSlot_.find(h);
+        const std::string vlen =
+            vs == varSlot_.end() ? "" : fmt::format("{}[{}:{}]", cur_, vs->second + 15, vs->second);
         std::string bits;
-        for (ir::FieldId f : hd.fields) bits += (bits.empty() ? "" : ", ") + fieldOf(cur_, f);
+        for (ir::FieldId f : hd.fields) {
+            std::string v = fieldOf(cur_, f);
+            if (!vlen.empty() && f == hd.fields.back())
+                v = fmt::format("{}'({} << (16'd{} - {}))", p_.fields[f].width, v,
+                                p_.fields[f].width, vlen);
+            bits += (bits.empty() ? "" : ", ") + v;
+        }
         std::string lanes;
         for (int j = nb - 1; j >= 0; --j)
             lanes += fmt::format("{}hv[{}:{}]", j == nb - 1 ? "" : ", ", hd.width - 1 - 8 * j,
@@ -880,7 +1019,11 @@ void Generator::deparser() {
         body_.line(fmt::format("{} = {{{}}};", hv, bits));
         body_.line(fmt::format("asm_hdr = asm_hdr | ((8*HDR_BYTES)'({{{}}}) << (8 * asm_len));",
                                replaceAll(lanes, "hv[", hv + "[")));
-        body_.line(fmt::format("asm_len = asm_len + 16'd{};", nb));
+        if (vlen.empty())
+            body_.line(fmt::format("asm_len = asm_len + 16'd{};", nb));
+        else
+            body_.line(fmt::format("asm_len = asm_len + 16'd{} + ({} >> 3);",
+                                   (hd.width - p_.fields[hd.fields.back()].width) / 8, vlen));
         body_.dedent().open("end else begin");
         body_.line(fmt::format("{} = '0;", hv));
         body_.close("end");
@@ -1237,7 +1380,33 @@ std::optional<Output> Generator::run() {
         body_.line(fmt::format("{} = {}'(win_plen_q);", fieldOf("parse_b", fPacketLength_),
                                p_.fields[fPacketLength_].width));
     if (sf_) body_.line(fmt::format("parse_b[{}] = win_long_q;", longOff_));
+    // A varbit header that was not extracted (setValid) emits its whole width, as in the model.
+    for (const auto& [h, slot] : varSlot_)
+        body_.line(fmt::format("parse_b[{}:{}] = 16'd{};", slot + 15, slot,
+                               p_.fields[p_.headers[h].fields.back()].width));
+    for (const auto& v : varLens_) {
+        decl_.line(fmt::format("logic [15:0] {};", v));
+        body_.line(v + " = 16'd0;");
+    }
     body_.raw(parserText_.substr(0));
+    if (payloadCsum_) {
+        // The payload's sum: the window's bytes from the payload start (the bytes the parser
+        // consumed) plus the capture's sum of the bytes past the window, both frame-aligned;
+        // swapped when the payload starts at an odd byte, so that it is aligned to the payload.
+        decl_.line("logic [31:0] psum_acc;");
+        decl_.line("logic [15:0] psum_frame;");
+        body_.line("psum_acc = 32'(win_psum_q);");
+        body_.open("for (int i = 0; i < WIN_BYTES; i++) begin");
+        body_.line(fmt::format(
+            "if (16'(i) >= parse_b[{}:{}] && 16'(i) < win_len_q) psum_acc = psum_acc + (i % 2 == 0 "
+            "? {{16'd0, win_q[8*i +: 8], 8'd0}} : {{24'd0, win_q[8*i +: 8]}});",
+            consumedOff_ + 15, consumedOff_));
+        body_.close("end");
+        body_.line("psum_frame = fold16(psum_acc);");
+        body_.line(fmt::format(
+            "parse_b[{}:{}] = parse_b[{}] ? {{psum_frame[7:0], psum_frame[15:8]}} : psum_frame;",
+            psumOff_ + 15, psumOff_, consumedOff_));
+    }
     body_.close("end");
     body_.open("always_ff @(posedge clk) begin");
     body_.line("s1_q <= parse_b;");
@@ -1338,6 +1507,10 @@ std::optional<Output> generate(const ir::Program& program, const Options& option
                                Diagnostics& diags) {
     auto map = regmap::build(program, options.dataWidth, diags);
     if (!map) return std::nullopt;
+    if (Generator::needsStoreAndForward(program)) {
+        Generator sf(program, options, diags, std::move(*map), /*storeAndForward=*/true);
+        return sf.run();
+    }
     Generator g(program, options, diags, *map, /*storeAndForward=*/false);
     auto out = g.run();
     if (!out || !g.readsPacketLength()) return out;
