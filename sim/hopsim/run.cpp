@@ -15,6 +15,7 @@
 #include "runtime/tables/entry.hpp"
 #include "sim/hopsim/pcap_io.hpp"
 #include "sim/hopsim/trace.hpp"
+#include "sim/rtl/rtl_engine.hpp"
 
 namespace hop::hopsim {
 
@@ -131,10 +132,53 @@ constexpr size_t kProgressMinimum = 100000;
 constexpr size_t kProgressStep = 10000;
 
 struct PortCounts {
-    uint64_t in = 0, out = 0;
+    uint64_t in = 0, out = 0, inBytes = 0, outBytes = 0;
 };
 
+// Latency in cycles, first beat in to first beat out (RTL).
+struct Latency {
+    uint64_t samples = 0, sum = 0;
+    int64_t min = -1, max = -1;
+    void add(int64_t in, int64_t out) {
+        if (in < 0 || out < in) return;
+        const int64_t l = out - in;
+        ++samples;
+        sum += static_cast<uint64_t>(l);
+        min = min < 0 ? l : std::min(min, l);
+        max = std::max(max, l);
+    }
+};
+
+// A progress bar on stderr: `[#########.........]  45%  450000 of 1000000 packets`.
+std::string progressBar(size_t done, size_t total) {
+    constexpr int kWidth = 30;
+    const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
+    return fmt::format("\r[{}{}] {:>3}%  {} of {} packets", std::string(filled, '#'),
+                       std::string(kWidth - filled, '.'), total ? done * 100 / total : 100, done,
+                       total);
+}
+
 }  // namespace
+
+std::string puntReason(const ir::Program& program, const std::vector<uint8_t>& frame) {
+    for (const ir::Header& h : program.headers) {
+        if (h.controllerHeader != "packet_in") continue;
+        for (ir::FieldId f : h.fields) {
+            const ir::Field& fd = program.fields[f];
+            const std::string& n = fd.name;
+            if (n.size() < 7 || n.compare(n.size() - 7, 7, ".reason") != 0) continue;
+            if (fd.width > 64 || static_cast<size_t>(fd.offset + fd.width) > 8 * frame.size())
+                return {};
+            uint64_t v = 0;
+            for (int b = 0; b < fd.width; ++b) {
+                const int bit = fd.offset + b;
+                v = (v << 1) | ((frame[bit / 8] >> (7 - bit % 8)) & 1u);
+            }
+            return std::to_string(v);
+        }
+    }
+    return {};
+}
 
 int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, std::ostream& err) {
     std::vector<Input> inputs;
@@ -182,8 +226,11 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
     const size_t chunk =
         options.tracePackets || engine.knowsDecisions() ? 1 : std::max<size_t>(kProgressStep, 1);
     const uint32_t cpuPort = engine.cpuPort();
+    auto* rtl = dynamic_cast<sim::rtl::RtlEngine*>(&engine);
+    Latency latency;
     auto record = [&](const Input& input, sim::Packet&& packet) {
         ports[packet.port].out++;
+        ports[packet.port].outBytes += packet.bytes.size();
         ++sentOut;
         PcapPacket written;
         written.seconds = input.packet.seconds;
@@ -195,19 +242,26 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
     const std::string unknown = "the " + engine.name() + " engine does not say why";
     for (size_t first = 0; first < inputs.size(); first += chunk) {
         const size_t last = std::min(inputs.size(), first + chunk);
-        if (showProgress && first % kProgressStep == 0) {
-            err << fmt::format("\r{} of {} packets ({}%)", first, inputs.size(),
-                               first * 100 / inputs.size())
-                << std::flush;
-        }
+        if (showProgress && first % kProgressStep == 0)
+            err << progressBar(first, inputs.size()) << std::flush;
         for (size_t n = first; n < last; ++n) {
             ports[inputs[n].port].in++;
+            ports[inputs[n].port].inBytes += inputs[n].packet.bytes.size();
             engine.send({inputs[n].port, inputs[n].packet.bytes});
         }
         sim::Drained drained;
         std::string engineError;
         const bool ok = engine.drain(drained, engineError);
         uint64_t outs = drained.unattributed.size();
+        // Latency: an attributed packet's own first beats; back to back, the pipeline keeps the
+        // order, so when every packet of the chunk left exactly once, the i-th output is the
+        // i-th packet's (a chunk with drops is not sampled: which packet was dropped is unknown).
+        for (const auto& done : drained.completed)
+            if (!done.outputs.empty()) latency.add(done.inFirst, done.outFirst);
+        if (!drained.unattributed.empty() &&
+            drained.unattributed.size() == drained.completed.size())
+            for (size_t i = 0; i < drained.unattributed.size(); ++i)
+                latency.add(drained.completed[i].inFirst, drained.unattributed[i].firstCycle);
         for (auto& done : drained.completed) {
             const size_t n = first + (done.packet - drained.completed.front().packet);
             const Input& input = inputs[n];
@@ -240,14 +294,15 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
                 }
             } else if (chunk == 1 && done.outputs.empty()) {
                 ++dropped;
-                ++drops[unknown];
+                if (!rtl) ++drops[unknown];  // the RTL's counters say which kind (below)
             }
             outs += done.outputs.size();
             for (auto& output : done.outputs) {
                 if (!done.decision) {
                     if (cpuPort != 0 && output.port == cpuPort) {
                         ++punted;
-                        ++punts[unknown];
+                        const std::string r = puntReason(engine.program(), output.bytes);
+                        ++punts[r.empty() ? unknown : "reason " + r];
                     } else {
                         ++forwarded;
                     }
@@ -262,7 +317,8 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
                     : first;
             if (cpuPort != 0 && o.packet.port == cpuPort) {
                 ++punted;
-                ++punts[unknown];
+                const std::string r = puntReason(engine.program(), o.packet.bytes);
+                ++punts[r.empty() ? unknown : "reason " + r];
             } else {
                 ++forwarded;
             }
@@ -270,7 +326,7 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
         }
         if (chunk > 1 && outs < last - first) {
             dropped += last - first - outs;
-            drops[unknown] += last - first - outs;
+            if (!rtl) drops[unknown] += last - first - outs;
         }
         if (!ok) {
             if (showProgress) err << "\n";
@@ -298,12 +354,51 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
         }
     }
 
+    // The RTL does not explain a drop; its counters say which kind it was.
+    if (rtl) {
+        const regmap::RegMap& map = rtl->built().regmap;
+        std::string error;
+        auto tooLong = rtl->read(map.pipelineBase + 4 * regmap::kWordTooLong, error);
+        auto all = rtl->read(map.pipelineBase + 4 * regmap::kWordDropped, error);
+        if (tooLong && all) {
+            if (*tooLong)
+                drops["longer than the maximum frame (pipeline counter TOO_LONG)"] = *tooLong;
+            if (*all > *tooLong)
+                drops
+                    ["by the program: mark_to_drop or egress_spec 511 (pipeline counter DROPPED)"] =
+                        *all - *tooLong;
+        } else {
+            drops[unknown] = dropped;
+        }
+    }
     out << fmt::format("{} packets in: {} forwarded, {} dropped, {} punted; {} packets out\n",
                        inputs.size(), forwarded, dropped, punted, sentOut);
-    out << fmt::format("  {:>5}  {:>8}  {:>8}  {}\n", "port", "in", "out", "file");
+    out << fmt::format("  {:>5}  {:>8}  {:>10}  {:>8}  {:>10}  {}\n", "port", "in", "bytes in",
+                       "out", "bytes out", "file");
     for (const auto& [port, counts] : ports) {
-        out << fmt::format("  {:>5}  {:>8}  {:>8}  {}\n", port, counts.in, counts.out,
+        out << fmt::format("  {:>5}  {:>8}  {:>10}  {:>8}  {:>10}  {}\n", port, counts.in,
+                           counts.inBytes, counts.out, counts.outBytes,
                            (fs::path(options.outDir) / fmt::format("port{}.pcap", port)).string());
+    }
+    if (rtl) {
+        const sim::rtl::RtlStats& st = rtl->stats();
+        const int64_t span = st.firstIn >= 0 && st.lastOut >= st.firstIn
+                                 ? st.lastOut - st.firstIn + 1
+                                 : static_cast<int64_t>(st.cycles);
+        out << fmt::format(
+            "cycles: {} in all, {} from the first beat in to the last beat out; "
+            "{:.3f} packets per clock\n",
+            st.cycles, span, span > 0 ? double(inputs.size()) / double(span) : 0.0);
+        if (latency.samples)
+            out << fmt::format(
+                "latency (cycles, first beat in to first beat out): min {}, mean {:.1f}, max {} "
+                "over {} packets\n",
+                latency.min, double(latency.sum) / double(latency.samples), latency.max,
+                latency.samples);
+        else
+            out << "latency: not sampled (packets were dropped in every chunk of the run, so "
+                   "outputs cannot be tied to packets; --trace-packets runs one packet at a "
+                   "time and measures every one)\n";
     }
     if (!drops.empty()) {
         out << "drops:\n";

@@ -25,6 +25,11 @@ struct RunOptions {
     bool tracePackets = false;
 };
 
+// The punt reason of a frame the program sent to the CPU port: the decimal value of the
+// `reason` field of its @controller_header("packet_in") header, read from the frame's first
+// bytes; empty when the program has no such field or the frame is too short.
+std::string puntReason(const ir::Program& program, const std::vector<uint8_t>& frame);
+
 // Parses `PORT=FILE`; false with a message.
 bool parsePortFile(const std::string& text, std::pair<uint32_t, std::string>& result,
                    std::string& error);

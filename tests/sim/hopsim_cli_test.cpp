@@ -304,6 +304,41 @@ TEST_F(HopsimCli, RunWritesPcapsAndSummary) {
     EXPECT_TRUE(packets.empty());
 }
 
+// On RTL the summary has bytes per port, cycles, packets per clock and latency, and the drop is
+// explained by the pipeline's own counter (the RTL cannot say why per packet).
+TEST_F(HopsimCli, RunOnRtlReportsCyclesLatencyAndCounters) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in0.pcap").string(), error)) << error;
+    writer.write({100, 0, hex(kToRoutedHost), 0});
+    writer.write({101, 0, hex(kToNowhere), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path out = dir_ / "out";
+    Outcome run =
+        hopsim("run " + kBasic + " --engine rtl --data-width 64 --rtl-cache " + HOP_RTL_CACHE +
+               " --trace-packets --in 0=" + (dir_ / "in0.pcap").string() + " --out-dir " +
+               out.string() + " --runtime-json " + kSource + "/tests/stf/run/basic.runtime.json");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("2 packets in: 1 forwarded, 1 dropped, 0 punted; 1 packets out"),
+              std::string::npos)
+        << run.out;
+    // Port 0: two frames of 47 bytes in; port 2: the forwarded one out.
+    EXPECT_NE(run.out.find("      0         2          94         0           0"),
+              std::string::npos)
+        << run.out;
+    EXPECT_NE(run.out.find("      2         0           0         1          47"),
+              std::string::npos)
+        << run.out;
+    EXPECT_NE(run.out.find("packets per clock"), std::string::npos) << run.out;
+    EXPECT_NE(run.out.find("latency (cycles, first beat in to first beat out): min "),
+              std::string::npos)
+        << run.out;
+    EXPECT_NE(run.out.find("1  by the program: mark_to_drop or egress_spec 511 (pipeline "
+                           "counter DROPPED)"),
+              std::string::npos)
+        << run.out;
+}
+
 TEST_F(HopsimCli, RunInterleavesInputsByTimestamp) {
     // Three packets to the same output port, from two input files; the identification field
     // (bytes 18-19 of the frame) tells them apart. Output order must follow the timestamps.

@@ -5,11 +5,14 @@
 # error-level expert info. Frames on the CPU port start with the 2-byte packet_in header of
 # router.p4; it is cut off (editcap -C) so tshark sees the Ethernet frame behind it.
 # tshark only reads files here (-r); it never captures.
-# usage: tshark_check.sh HOPSIM SOURCE_DIR WORK_DIR
+# With RTL_CACHE, every example also runs on the Verilated pipeline (DATA_W 512, models from that
+# cache) and those pcaps are checked too.
+# usage: tshark_check.sh HOPSIM SOURCE_DIR WORK_DIR [RTL_CACHE]
 set -eu
 hopsim=$1
 src=$2
 work=$3
+rtl_cache=${4:-}
 rm -rf "$work"
 mkdir -p "$work"
 
@@ -49,26 +52,39 @@ check_pcap() {
     fi
 }
 
+# run_engine NAME DIR OUT ENGINE_OPTIONS... -- PROGRAM TABLE_OPTION TABLE_FILE
+run_engine() {
+    dir=$1
+    out_dir=$2
+    shift 2
+    set -- "$@" --out-dir "$out_dir"
+    for pcap in "$dir"/in*.pcap; do
+        port=${pcap##*/in}
+        set -- "$@" --in "${port%.pcap}=$pcap"
+    done
+    "$hopsim" run "$@" >"$out_dir.summary.txt"
+    cat "$out_dir.summary.txt"
+    for out in "$out_dir"/port*.pcap; do
+        if [ "${out##*/}" = port510.pcap ]; then
+            editcap -F pcap -C 2 "$out" "$out_dir/cpu-frames.pcap" >/dev/null
+            check_pcap "$out_dir/cpu-frames.pcap"
+        else
+            check_pcap "$out"
+        fi
+    done
+}
+
 # run_example NAME PROGRAM TABLE_OPTION TABLE_FILE
 run_example() {
     name=$1
     dir=$work/$name
     pcap_from_stf "$name" "$src"/tests/stf/"$name"-*.stf
-    set --  "$2" --engine model --out-dir "$dir/out" "$3" "$4"
-    for pcap in "$dir"/in*.pcap; do
-        port=${pcap##*/in}
-        set -- "$@" --in "${port%.pcap}=$pcap"
-    done
-    "$hopsim" run "$@" >"$dir/summary.txt"
-    cat "$dir/summary.txt"
-    for out in "$dir"/out/port*.pcap; do
-        if [ "${out##*/}" = port510.pcap ]; then
-            editcap -F pcap -C 2 "$out" "$dir/cpu-frames.pcap" >/dev/null
-            check_pcap "$dir/cpu-frames.pcap"
-        else
-            check_pcap "$out"
-        fi
-    done
+    run_engine "$dir" "$dir/out" "$2" --engine model "$3" "$4"
+    if [ -n "$rtl_cache" ]; then
+        mkdir -p "$dir/rtl"
+        run_engine "$dir" "$dir/rtl/out" "$2" --engine rtl --data-width 512 \
+            --rtl-cache "$rtl_cache" "$3" "$4"
+    fi
 }
 
 run_example basic "$src/examples/basic.p4" --runtime-json "$src/tests/stf/run/basic.runtime.json"
