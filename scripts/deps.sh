@@ -6,7 +6,8 @@ packages=(
     clang clang-format libclang-rt-14-dev
     libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev
     libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
-    verilator yosys tshark iproute2 protobuf-compiler python3-protobuf zlib1g-dev
+    verilator yosys tshark iproute2 iputils-ping traceroute protobuf-compiler python3-protobuf
+    zlib1g-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,9 @@
 //   stf PROGRAM FILE.stf          a p4c simple-test-framework test; exit 0 pass, 1 fail
 //   run PROGRAM --in PORT=F.pcap  pcap files in, OUT_DIR/port<N>.pcap out, and a summary
 //   build PROGRAM                 only build (or find in the cache) the Verilated model
+//   serve PROGRAM --socket PATH   the Verilated pipeline as a live board: ports on TAP
+//                                 interfaces, the device socket (sim/hopsim/serve.hpp)
+//   load PROGRAM --socket PATH F  table commands from files into a served board
 // Engines: `model` (the reference interpreter) or `rtl` (the Verilated pipeline, built once per
 // program, DATA_W and sources and kept in a cache: sim/rtl/rtl_build.hpp).
 // Exit codes: 0 success, 1 test failure or bad input file (or a program the RTL backend cannot
@@ -16,6 +19,7 @@
 #include "sim/engine/engine.hpp"
 #include "sim/hopsim/program.hpp"
 #include "sim/hopsim/run.hpp"
+#include "sim/hopsim/serve.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/model/model.hpp"
 #include "sim/rtl/rtl_build.hpp"
@@ -151,6 +155,42 @@ int main(int argc, char** argv) {
     addProgram(build, buildCommon);
     addRtl(build, buildCommon);
 
+    Common serveCommon;
+    hop::hopsim::ServeOptions serveOptions;
+    std::vector<std::string> taps;
+    CLI::App* serve = app.add_subcommand(
+        "serve",
+        "run the Verilated pipeline as a live board: ports on TAP interfaces, CSRs and CPU-port "
+        "frames on a unix socket (until SIGINT or SIGTERM)");
+    addProgram(serve, serveCommon);
+    addRtl(serve, serveCommon);
+    serve->add_option("--socket", serveOptions.socketPath, "the unix socket clients connect to")
+        ->required();
+    serve
+        ->add_option("--tap", taps,
+                     "PORT=IFNAME: attach pipeline port PORT to the TAP interface IFNAME "
+                     "(created when missing; repeatable)")
+        ->allow_extra_args(false);
+    serve
+        ->add_option("--cpu-port", serveCommon.cpuPort,
+                     "the CPU port (default: the port the program's parser takes packet_out "
+                     "headers from)")
+        ->check(CLI::Range(1, 510));
+
+    Common loadCommon;
+    hop::hopsim::LoadOptions loadOptions;
+    CLI::App* loadCmd = app.add_subcommand(
+        "load",
+        "load table commands (BMv2 CLI or STF add/setdefault lines, or runtime JSON) into a "
+        "board served by hopsim serve");
+    addProgram(loadCmd, loadCommon);
+    loadCmd->add_option("--socket", loadOptions.socketPath, "the board's unix socket")->required();
+    loadCmd->add_option("files", loadOptions.files, "command files, loaded in order")->required();
+    loadCmd
+        ->add_option("--data-width", loadOptions.dataWidth,
+                     "check that the board runs at this DATA_W (default: the board's)")
+        ->check(CLI::IsMember({64, 128, 256, 512}));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -167,6 +207,36 @@ int main(int argc, char** argv) {
             if (!built) return rc;
             std::cout << built->library << "\n";
             return 0;
+        }
+
+        if (serve->parsed()) {
+            hop::hopsim::blockStopSignals();
+            for (const auto& text : taps) {
+                std::pair<uint32_t, std::string> tap;
+                std::string error;
+                if (!hop::hopsim::parsePortTap(text, tap, error)) {
+                    std::cerr << "hopsim: error: --tap " << error << "\n";
+                    return 2;
+                }
+                serveOptions.taps.push_back(tap);
+            }
+            auto program = load(serveCommon);
+            if (!program) return 1;
+            if (serveCommon.cpuPort < 0) {
+                serveCommon.cpuPort = static_cast<int>(hop::hopsim::findCpuPort(program->ir()));
+            }
+            serveCommon.engine = "rtl";
+            auto engine = makeEngine(serveCommon, *program, rc);
+            if (!engine) return rc;
+            return hop::hopsim::serve(static_cast<hop::sim::rtl::RtlEngine&>(*engine), serveOptions,
+                                      std::cout, std::cerr);
+        }
+
+        if (loadCmd->parsed()) {
+            auto program = load(loadCommon);
+            if (!program) return 1;
+            loadOptions.source = program->source();
+            return hop::hopsim::loadTables(program->ir(), loadOptions, std::cout, std::cerr);
         }
 
         if (stf->parsed()) {

@@ -162,6 +162,24 @@ void RtlEngine::runUntilQueued(size_t keep) {
     while (queue_.size() > keep) cycle();
 }
 
+void RtlEngine::run(uint64_t cycles) {
+    for (uint64_t i = 0; i < cycles; ++i) cycle();
+}
+
+std::optional<bool> RtlEngine::quiet(std::string& error) {
+    if (streaming()) return false;
+    const regmap::RegMap& map = built_.regmap;
+    auto tx = read(map.pipelineBase + 4 * regmap::kWordTxPackets, error);
+    if (!tx) return std::nullopt;
+    auto dropped = read(map.pipelineBase + 4 * regmap::kWordDropped, error);
+    if (!dropped) return std::nullopt;
+    auto rx = read(map.pipelineBase + 4 * regmap::kWordRxPackets, error);
+    if (!rx) return std::nullopt;
+    // The reads take cycles: a frame may have started to leave meanwhile.
+    return *rx == framesPushed_ && static_cast<uint32_t>(*tx + *dropped) == *rx &&
+           *tx == framesPulled_ && !curStarted_;
+}
+
 std::vector<Packet> RtlEngine::takeOutputs() {
     std::vector<Packet> packets;
     packets.reserve(out_.size());

@@ -70,6 +70,15 @@ class RtlEngine : public Engine {
     void runUntilQueued(size_t keep);
     std::vector<Packet> takeOutputs();
 
+    // Live use (hopsim serve): frames waiting at the input or half collected at the output;
+    // clock cycles; and whether the pipeline holds no frame at all (from its RX/TX/DROPPED
+    // counters, as drain() decides: nothing queued, every frame in was sent or dropped, every
+    // frame sent was collected), nullopt with `error` on a bus error.
+    bool streaming() const { return !queue_.empty() || curStarted_; }
+    size_t queued() const { return queue_.size(); }
+    void run(uint64_t cycles);
+    std::optional<bool> quiet(std::string& error);
+
     const RtlStats& stats() const { return stats_; }
     void resetStats() { stats_ = RtlStats{}; }
     int dataWidth() const { return built_.lib->dataWidth; }

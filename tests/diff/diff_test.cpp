@@ -96,7 +96,9 @@ TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
             << "the RTL took a command the model refused: " << modelError;
         ++applied;
     }
-    if (!program.tables.empty()) EXPECT_GT(applied, 0);
+    if (!program.tables.empty()) {
+        EXPECT_GT(applied, 0);
+    }
 
     // HOP_DIFF_FRAMES: fewer frames, to find the first one that differs.
     const int kFrames =
