@@ -109,7 +109,7 @@ std::unique_ptr<hop::sim::Engine> makeEngine(const Common& common,
     if (common.cpuPort >= 0) {
         options.cpuPort = static_cast<uint32_t>(common.cpuPort);
     } else {
-        options.cpuPort = hop::sim::Model(program.ir()).cpuPort();
+        options.cpuPort = hop::sim::findCpuPort(program.ir());
     }
     std::string error;
     auto engine = hop::sim::rtl::RtlEngine::create(program.ir(), std::move(*built), options, error);
@@ -223,7 +223,7 @@ int main(int argc, char** argv) {
             auto program = load(serveCommon);
             if (!program) return 1;
             if (serveCommon.cpuPort < 0) {
-                serveCommon.cpuPort = static_cast<int>(hop::hopsim::findCpuPort(program->ir()));
+                serveCommon.cpuPort = static_cast<int>(hop::sim::findCpuPort(program->ir()));
             }
             serveCommon.engine = "rtl";
             auto engine = makeEngine(serveCommon, *program, rc);

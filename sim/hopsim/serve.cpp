@@ -696,33 +696,6 @@ bool parsePortTap(const std::string& text, std::pair<uint32_t, std::string>& res
     return true;
 }
 
-uint32_t findCpuPort(const ir::Program& program) {
-    ir::HeaderId packetOut = -1;
-    for (const auto& c : program.controllerHeaders) {
-        if (c.name == "packet_out") packetOut = c.instance;
-    }
-    const ir::FieldId ingress = program.findField("standard_metadata.ingress_port");
-    if (packetOut < 0 || ingress < 0) return 0;
-    const auto& states = program.parser.states;
-    for (const auto& state : states) {
-        if (state.selectKeys.size() != 1 || !state.selectKeys[0]) continue;
-        const auto& key = *state.selectKeys[0];
-        if (key.kind != ir::ExprKind::Field || key.index != ingress) continue;
-        for (const auto& c : state.cases) {
-            if (c.keys.size() != 1 || c.keys[0].kind != ir::Match::Kind::Exact || c.next < 0 ||
-                c.next >= static_cast<int>(states.size())) {
-                continue;
-            }
-            for (const auto& s : states[c.next].stmts) {
-                if (s.kind == ir::StmtKind::Extract && s.header == packetOut) {
-                    return static_cast<uint32_t>(c.keys[0].value);
-                }
-            }
-        }
-    }
-    return 0;
-}
-
 int serve(sim::rtl::RtlEngine& engine, const ServeOptions& options, std::ostream& out,
           std::ostream& err) {
     std::set<uint32_t> seenPorts;

@@ -28,11 +28,6 @@ struct ServeOptions {
 bool parsePortTap(const std::string& text, std::pair<uint32_t, std::string>& result,
                   std::string& error);
 
-// The CPU port of a program that has one: the value its parser compares
-// standard_metadata.ingress_port with before extracting the @controller_header("packet_out")
-// header (0 when there is no such select).
-uint32_t findCpuPort(const ir::Program& program);
-
 // Blocks SIGINT and SIGTERM (serve() takes them through a signalfd) and ignores SIGPIPE. Call it
 // before anything starts threads (the Verilated model may): a thread that does not block them
 // would take the default action and kill the board without its clean stop.

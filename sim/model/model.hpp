@@ -68,8 +68,14 @@ struct InstalledEntry {
     tables::Entry entry;
 };
 
+// The CPU port of a program that has one: the value its parser compares
+// standard_metadata.ingress_port with before extracting the @controller_header("packet_out")
+// header (0 when there is no such select).
+uint32_t findCpuPort(const ir::Program& program);
+
 class Model {
   public:
+    // The CPU port starts as findCpuPort(program).
     explicit Model(const ir::Program& program);
     ~Model();
 
