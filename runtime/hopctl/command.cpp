@@ -1,0 +1,190 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/hopctl/command.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+#include "runtime/hopd/config.hpp"
+#include "runtime/hopd/control_protocol.hpp"
+
+namespace hop::hopctl {
+
+namespace {
+
+bool isNumber(const std::string& s) {
+    return !s.empty() && s.size() <= 9 &&
+           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+std::string join(const std::vector<std::string>& words, size_t from, const std::string& head) {
+    std::string line = head;
+    for (size_t i = from; i < words.size(); ++i) line += " " + words[i];
+    return line;
+}
+
+std::vector<hopd::Word> asWords(const std::vector<std::string>& args, size_t from) {
+    std::vector<hopd::Word> words;
+    for (size_t i = from; i < args.size(); ++i) words.push_back({args[i], 1});
+    return words;
+}
+
+// Shape checks shared by `table X` and the BMv2 spelling; `rest` are the words after the verb.
+std::optional<std::string> checkTable(const std::string& verb, const std::vector<std::string>& rest,
+                                      std::string& error) {
+    auto need = [&](bool ok, const char* usage) {
+        if (!ok) error = fmt::format("usage: {}", usage);
+        return ok;
+    };
+    const bool hasArrow = std::find(rest.begin(), rest.end(), "=>") != rest.end();
+    if (verb == "table_add") {
+        if (!need(rest.size() >= 2, "table add TABLE ACTION KEY... => PARAM... [PRIO]")) {
+            return std::nullopt;
+        }
+        if (!hasArrow && rest.size() > 2) {
+            error = "table add: '=>' must separate the keys from the action's parameters";
+            return std::nullopt;
+        }
+    } else if (verb == "table_modify") {
+        if (!need(rest.size() >= 3, "table modify TABLE ACTION HANDLE => PARAM...")) {
+            return std::nullopt;
+        }
+        if (!isNumber(rest[2])) {
+            error = fmt::format("table modify: invalid handle '{}'", rest[2]);
+            return std::nullopt;
+        }
+    } else if (verb == "table_delete") {
+        if (!need(rest.size() == 2, "table delete TABLE HANDLE")) return std::nullopt;
+        if (!isNumber(rest[1])) {
+            error = fmt::format("table delete: invalid handle '{}'", rest[1]);
+            return std::nullopt;
+        }
+    } else if (verb == "table_set_default") {
+        if (!need(rest.size() >= 2, "table set-default TABLE ACTION [PARAM...]")) {
+            return std::nullopt;
+        }
+    } else if (verb == "table_clear") {
+        if (!need(rest.size() == 1, "table clear TABLE")) return std::nullopt;
+    } else if (verb == "table_dump") {
+        if (!need(rest.size() == 1, "table dump TABLE")) return std::nullopt;
+    }
+    return join(rest, 0, verb);
+}
+
+}  // namespace
+
+const char* commandHelp() {
+    return R"(commands:
+  table add TABLE ACTION KEY... => PARAM... [PRIO]
+  table modify TABLE ACTION HANDLE => PARAM...
+  table delete TABLE HANDLE
+  table set-default TABLE ACTION [PARAM...]
+  table clear TABLE
+  table dump TABLE                  entries read back from the device
+  route add PREFIX via GATEWAY      route add PREFIX dev PORT
+  route del PREFIX                  route show
+  arp show                          arp flush
+  intf show
+  stats                             hopd's and the board's statistics
+  counters                          every slow-path counter
+  BMv2 CLI lines: table_add, table_modify, table_delete, table_set_default, table_clear,
+  table_dump)";
+}
+
+std::optional<std::string> buildRequest(const std::vector<std::string>& args, std::string& error) {
+    if (args.empty()) {
+        error = "no command (try --help)";
+        return std::nullopt;
+    }
+    for (const auto& a : args) {
+        if (a.empty() || a.find_first_of(" \t\r\n") != std::string::npos) {
+            error = fmt::format("invalid word '{}' (words may not be empty or contain blanks)", a);
+            return std::nullopt;
+        }
+    }
+    const std::string& cmd = args[0];
+    const std::string sub = args.size() > 1 ? args[1] : "";
+    std::optional<std::string> request;
+    static const std::map<std::string, std::string> tableVerbs = {
+        {"add", "table_add"},    {"modify", "table_modify"},           {"delete", "table_delete"},
+        {"del", "table_delete"}, {"set-default", "table_set_default"}, {"clear", "table_clear"},
+        {"dump", "table_dump"},
+    };
+    if (cmd == "table") {
+        auto it = tableVerbs.find(sub);
+        if (it == tableVerbs.end()) {
+            error = sub.empty() ? "table: expected add, modify, delete, set-default, clear or dump"
+                                : fmt::format(
+                                      "table: unknown subcommand '{}' (add, modify, "
+                                      "delete, set-default, clear, dump)",
+                                      sub);
+            return std::nullopt;
+        }
+        request = checkTable(it->second, {args.begin() + 2, args.end()}, error);
+    } else if (cmd.starts_with("table_")) {
+        static const char* verbs[] = {"table_add",         "table_modify", "table_delete",
+                                      "table_set_default", "table_clear",  "table_dump"};
+        if (std::find(std::begin(verbs), std::end(verbs), cmd) == std::end(verbs)) {
+            error = fmt::format("unknown BMv2 command '{}'", cmd);
+            return std::nullopt;
+        }
+        request = checkTable(cmd, {args.begin() + 1, args.end()}, error);
+    } else if (cmd == "route") {
+        if (sub == "add") {
+            auto route = hopd::parseRouteWords(asWords(args, 2), error);
+            if (!route) {
+                error = "route add: " + error;
+                return std::nullopt;
+            }
+            request = "route add " + route->str();
+        } else if (sub == "del" || sub == "delete") {
+            router::Ipv4Addr prefix;
+            int length = 0;
+            if (args.size() != 3) {
+                error = "usage: route del PREFIX";
+                return std::nullopt;
+            }
+            if (!hopd::parsePrefix(args[2], prefix, length, error)) {
+                error = "route del: " + error;
+                return std::nullopt;
+            }
+            request = fmt::format("route del {}/{}", prefix.str(), length);
+        } else if (sub == "show" && args.size() == 2) {
+            request = "route show";
+        } else {
+            error =
+                "usage: route add PREFIX via GATEWAY | route add PREFIX dev PORT | route del "
+                "PREFIX | route show";
+            return std::nullopt;
+        }
+    } else if (cmd == "arp") {
+        if ((sub != "show" && sub != "flush") || args.size() != 2) {
+            error = "usage: arp show | arp flush";
+            return std::nullopt;
+        }
+        request = "arp " + sub;
+    } else if (cmd == "intf") {
+        if (sub != "show" || args.size() != 2) {
+            error = "usage: intf show";
+            return std::nullopt;
+        }
+        request = "intf show";
+    } else if (cmd == "stats" || cmd == "counters") {
+        if (args.size() != 1) {
+            error = fmt::format("usage: {} (no arguments)", cmd);
+            return std::nullopt;
+        }
+        request = cmd;
+    } else {
+        error = fmt::format("unknown command '{}' (try --help)", cmd);
+        return std::nullopt;
+    }
+    if (request && request->size() + 1 > hopd::kMaxRequestBytes) {
+        error = fmt::format("the command is longer than {} bytes", hopd::kMaxRequestBytes - 1);
+        return std::nullopt;
+    }
+    return request;
+}
+
+}  // namespace hop::hopctl

@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: Apache-2.0
+// hopd: the host runtime of a router board (runtime/hopd/daemon.hpp). Exit codes: 0 clean stop
+// (SIGINT / SIGTERM), 1 bad configuration or files, 2 usage, 3 the device failed.
+#include <CLI/CLI.hpp>
+
+#include "runtime/hopd/control_protocol.hpp"
+#include "runtime/hopd/daemon.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"hopd: programs a router board's tables and handles what it punts"};
+    hop::hopd::Options o;
+    o.control = hop::hopd::defaultControlPath();
+    app.add_option("--device", o.device, "the board: sim:PATH (a `hopsim serve` socket)")
+        ->required();
+    app.add_option("--program", o.program, "the P4 program (.p4 or a hopc output directory)")
+        ->required();
+    app.add_option("-I", o.includeDirs, "include directory for compiling a .p4")
+        ->allow_extra_args(false);
+    app.add_option("-D", o.defines, "preprocessor macro NAME[=VALUE]")->allow_extra_args(false);
+    app.add_option("--interfaces", o.interfaces, "interface file: PORT ADDRESS/LEN MAC [mtu N]");
+    app.add_option("--routes", o.routes, "route file: PREFIX via GATEWAY | PREFIX dev PORT")
+        ->allow_extra_args(false);
+    app.add_option("--commands", o.commands, "BMv2 CLI / STF table commands, loaded after routes")
+        ->allow_extra_args(false);
+    app.add_option("--runtime-json", o.runtimeJson, "P4 tutorials' runtime JSON")
+        ->allow_extra_args(false);
+    app.add_option("--full-table", o.fullTable,
+                   "prefix list (one a.b.c.d/len a line, .gz read through zcat), all routed via "
+                   "--full-table-via");
+    app.add_option("--full-table-via", o.fullTableVia, "gateway of the --full-table prefixes");
+    app.add_option("--control", o.control, "control socket for hopctl")->capture_default_str();
+    app.add_option("--state", o.state, "state file (default CONTROL.state)");
+    app.add_flag("--exit-after-load", o.exitAfterLoad,
+                 "program the tables, then exit instead of running the punt loop");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e) == 0 ? 0 : 2;
+    }
+    return hop::hopd::run(o);
+}

@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# hopd on a `hopsim serve` board running examples/router.p4 (DATA_W=512, the model tests/stf
+# prebuilds), checked through hopctl:
+#   - the tables hopd writes from the interface and route files are there, read back through the
+#     device (`table dump`: every committed word read back, none differs);
+#   - hopctl: route add / del, BMv2 lines, located one-line errors and exit codes;
+#   - as root with /dev/net/tun: port 1 on a TAP in a network namespace of the test's own
+#     (192.0.2.0/24); the namespace pings the router's address with no static ARP: the ARP
+#     request and the echo request are punted, hopd answers both; the router learns the host;
+#   - hopd killed with SIGKILL and started again continues from its state file: no table
+#     written again, every word still reads back, and (as root) pings still answered.
+# Without root or /dev/net/tun the namespace parts are left out (the rest still runs).
+# Usage: hopd_sim.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE
+set -u
+HOPSIM=$1 HOPD=$2 HOPCTL=$3 SRC=$4 CACHE=$5
+T=$(mktemp -d /tmp/hopd-test.XXXXXX)
+NS=hopdt$$
+TAP=hopdt$$
+BOARD_PID= HOPD_PID=
+fail() { echo "FAIL: $*"; [ -f "$T/hopd.log" ] && sed 's/^/  hopd: /' "$T/hopd.log"; exit 1; }
+cleanup() {
+    [ -n "$HOPD_PID" ] && kill "$HOPD_PID" 2>/dev/null && wait "$HOPD_PID" 2>/dev/null
+    [ -n "$BOARD_PID" ] && kill "$BOARD_PID" 2>/dev/null && wait "$BOARD_PID" 2>/dev/null
+    ip netns del "$NS" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+wait_for() {  # wait_for FILE PID
+    for _ in $(seq 1 600); do
+        [ -S "$1" ] && return 0
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.1
+    done
+    return 1
+}
+ctl() { "$HOPCTL" --socket "$T/hopd.sock" "$@"; }
+
+WITH_NS=0
+if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null; then WITH_NS=1; fi
+TAPS=()
+[ $WITH_NS = 1 ] && TAPS=(--tap "1=$TAP")
+
+"$HOPSIM" serve "$SRC/examples/router.p4" --socket "$T/board.sock" --rtl-cache "$CACHE" \
+    "${TAPS[@]}" > "$T/board.log" 2>&1 &
+BOARD_PID=$!
+wait_for "$T/board.sock" $BOARD_PID || { cat "$T/board.log"; fail "the board did not start"; }
+
+if [ $WITH_NS = 1 ]; then
+    ip netns add "$NS" || fail "ip netns add"
+    ip link set "$TAP" netns "$NS" || fail "moving $TAP"
+    ip -n "$NS" link set "$TAP" address 02:00:00:00:01:01
+    ip -n "$NS" addr add 192.0.2.1/24 dev "$TAP"
+    ip -n "$NS" link set "$TAP" up
+    ip -n "$NS" link set lo up
+    ip -n "$NS" route add default via 192.0.2.254
+fi
+
+cat > "$T/interfaces" <<'X'
+# port address/len mac [mtu]
+1 192.0.2.254/24 02:00:00:00:01:fe
+2 198.51.100.254/24 02:00:00:00:02:fe mtu 1280
+X
+cat > "$T/routes" <<'X'
+203.0.113.0/24 via 198.51.100.1   # behind the router on port 2
+X
+start_hopd() {
+    "$HOPD" --device "sim:$T/board.sock" --program "$SRC/examples/router.p4" \
+        --interfaces "$T/interfaces" --routes "$T/routes" --control "$T/hopd.sock" \
+        >> "$T/hopd.log" 2>&1 &
+    HOPD_PID=$!
+    for _ in $(seq 1 600); do  # the socket of a killed hopd stays: wait for the ready line
+        grep -q "; ready$" "$T/hopd.log" && return 0
+        kill -0 $HOPD_PID 2>/dev/null || break
+        sleep 0.1
+    done
+    fail "hopd did not start"
+}
+start_hopd
+
+# Tables as configured, read back through the device.
+ctl route show > "$T/out" || fail "route show"
+grep -q '^192.0.2.0/24 dev 1 (connected)$' "$T/out" || fail "connected route: $(cat "$T/out")"
+grep -q '^203.0.113.0/24 via 198.51.100.1 (file)$' "$T/out" || fail "file route"
+check_dump() {  # check_dump TABLE ENTRIES
+    ctl table dump "$1" > "$T/dump" || fail "table dump $1"
+    grep -q "^RouterIngress.$1: $2 entries$" "$T/dump" || fail "table $1: $(cat "$T/dump")"
+    grep -q "^hardware: .* 0 differ$" "$T/dump" || fail "table $1 read back: $(cat "$T/dump")"
+}
+check_dump port_mac 2
+check_dump egress_mtu 2
+check_dump local_addr 2
+check_dump ipv4_lpm 3
+ctl table dump port_mac | grep -q "hardware: 2 entries valid of" || fail "port_mac not valid in hw"
+ctl intf show | grep -q "port 2 198.51.100.254/24 02:00:00:00:02:fe mtu 1280" || fail "intf show"
+
+# hopctl: routes at run time, BMv2 lines, errors.
+ctl route add 198.51.100.128/25 dev 2 || fail "route add"
+check_dump ipv4_lpm 4
+ctl route del 198.51.100.128/25 || fail "route del"
+check_dump ipv4_lpm 3
+out=$(ctl route del 198.51.100.128/25 2>&1); rc=$?
+[ $rc = 1 ] && [ "$out" = "hopctl: error: no route 198.51.100.128/25 to delete" ] ||
+    fail "route del twice: rc $rc '$out'"
+out=$(ctl table_add nosuch x 1 '=>' 2>&1); rc=$?
+[ $rc = 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] || fail "unknown table: rc $rc '$out'"
+out=$(ctl route add 10.0.0.0/8 2>&1); rc=$?
+[ $rc = 2 ] || fail "usage error: rc $rc '$out'"
+ctl table_add local_addr local_hit 203.0.113.254 '=>' > "$T/out" || fail "table_add"
+grep -q "entry handle" "$T/out" || fail "table_add handle: $(cat "$T/out")"
+check_dump local_addr 3
+ctl stats | grep -q "^board: " || fail "stats"
+ctl counters | grep -q "arp" || fail "counters"
+
+if [ $WITH_NS = 1 ]; then
+    ip netns exec "$NS" ping -c 3 -i 0.3 -W 2 192.0.2.254 > "$T/ping" 2>&1 ||
+        fail "ping to the router: $(cat "$T/ping")"
+    ctl arp show | grep -q "^192.0.2.1 port 1 02:00:00:00:01:01" ||
+        fail "arp show: $(ctl arp show)"
+    check_dump nexthop 1  # the host, resolved: its next hop and /32 are in hardware
+    check_dump ipv4_lpm 4
+fi
+
+# Kill hopd and start it again: it continues from the state file, writes nothing again.
+kill -9 $HOPD_PID; wait $HOPD_PID 2>/dev/null; HOPD_PID=
+out=$(ctl stats 2>&1); rc=$?
+[ $rc = 3 ] || fail "hopctl with hopd down: rc $rc '$out'"
+: > "$T/hopd.log"
+start_hopd
+grep -q "continuing from" "$T/hopd.log" || fail "no continuation"
+grep -q "as written" "$T/hopd.log" || fail "no read back at restart"
+grep -q " 0 entries written, " "$T/hopd.log" || fail "tables written again at restart"
+check_dump port_mac 2
+check_dump local_addr 3
+# the host route of 192.0.2.1 (learnt from its ARP request) is kept: forwarding goes on
+check_dump ipv4_lpm $((3 + WITH_NS))
+if [ $WITH_NS = 1 ]; then
+    ctl arp show | grep -q "^192.0.2.1 port 1 02:00:00:00:01:01 in hardware from an earlier" ||
+        fail "inherited neighbour: $(ctl arp show)"
+    ip netns exec "$NS" ping -c 2 -i 0.3 -W 2 192.0.2.254 > "$T/ping" 2>&1 ||
+        fail "ping to the router after the restart: $(cat "$T/ping")"
+fi
+kill $HOPD_PID; wait $HOPD_PID; rc=$?; HOPD_PID=
+[ $rc = 0 ] || fail "hopd did not stop cleanly ($rc)"
+echo "PASS (namespace parts: $WITH_NS)"
