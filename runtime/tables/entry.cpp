@@ -963,6 +963,33 @@ bool sameMatch(const Entry& a, const Entry& b) {
     return a.priority.value_or(0) == b.priority.value_or(0);
 }
 
+std::string matchKey(const Entry& e) {
+    std::string k = std::to_string(e.table);
+    for (const KeyMatch& x : e.keys) {
+        switch (x.kind) {
+            case KeyMatch::Kind::Exact:
+                k += "|e" + x.value.str(0, std::ios_base::hex);
+                break;
+            case KeyMatch::Kind::Ternary:
+                k += "|t" + x.mask.str(0, std::ios_base::hex) + "/" +
+                     BigInt(x.value & x.mask).str(0, std::ios_base::hex);
+                break;
+            case KeyMatch::Kind::Lpm:
+                k += "|l" + std::to_string(x.prefixLen) + "/" +
+                     BigInt(x.value & x.mask).str(0, std::ios_base::hex);
+                break;
+            case KeyMatch::Kind::Range:
+                k += "|r" + x.value.str(0, std::ios_base::hex) + "-" +
+                     x.high.str(0, std::ios_base::hex);
+                break;
+            case KeyMatch::Kind::DontCare:
+                k += "|*";
+                break;
+        }
+    }
+    return k + "#" + std::to_string(e.priority.value_or(0));
+}
+
 std::optional<Command> parseStfTableCommand(const ir::Program& program, const std::string& line,
                                             const Origin& origin, ParseError& error) {
     error = ParseError{origin, {}};

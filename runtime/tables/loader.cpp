@@ -128,13 +128,13 @@ void PipelineLoader::relocate(const Driver& d, CsrWrites& writes) const {
 }
 
 int PipelineLoader::newHandle(Driver& d) {
-    int h = 0;
-    for (int used : d.usedHandles) {
-        if (used != h) break;
-        ++h;
+    // The smallest handle not in use.
+    if (!d.freeHandles.empty()) {
+        const int h = *d.freeHandles.begin();
+        d.freeHandles.erase(d.freeHandles.begin());
+        return h;
     }
-    d.usedHandles.insert(std::lower_bound(d.usedHandles.begin(), d.usedHandles.end(), h), h);
-    return h;
+    return d.nextHandle++;
 }
 
 bool PipelineLoader::actionListed(const ir::Table& table, const ir::ActionCall& call,
@@ -252,8 +252,12 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
     }
     Driver& d = it->second;
     auto findEntry = [&]() -> Stored* {
-        for (auto& se : d.entries) {
-            if (cmd.handle ? se.handle == *cmd.handle : sameMatch(se.entry, cmd.entry)) return &se;
+        if (cmd.handle) {
+            if (auto h = d.byHandle.find(*cmd.handle); h != d.byHandle.end()) return &*h->second;
+        } else {
+            Entry e = cmd.entry;
+            if (!needsPriority(t)) e.priority.reset();
+            if (auto m = d.byMatch.find(matchKey(e)); m != d.byMatch.end()) return &*m->second;
         }
         if (cmd.handle)
             error = name + " has no entry with handle " + std::to_string(*cmd.handle);
@@ -278,12 +282,11 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
             if (!actionListed(t, cmd.entry.action, false, error)) return std::nullopt;
             Entry e = cmd.entry;
             if (!needsPriority(t)) e.priority.reset();
-            for (const auto& se : d.entries) {
-                if (sameMatch(se.entry, e)) {
-                    error = "duplicate entry in " + name + " (same match as entry " +
-                            std::to_string(se.handle) + ")";
-                    return std::nullopt;
-                }
+            std::string key = matchKey(e);
+            if (auto m = d.byMatch.find(key); m != d.byMatch.end()) {
+                error = "duplicate entry in " + name + " (same match as entry " +
+                        std::to_string(m->second->handle) + ")";
+                return std::nullopt;
             }
             if (static_cast<int64_t>(d.entries.size()) >= t.size) {
                 error = name + " is full (size " + std::to_string(t.size) + ")";
@@ -296,6 +299,8 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
             s.handle = newHandle(d);
             if (handleOut) *handleOut = s.handle;
             d.entries.push_back(std::move(s));
+            d.byHandle[d.entries.back().handle] = std::prev(d.entries.end());
+            d.byMatch[std::move(key)] = std::prev(d.entries.end());
             break;
         }
         case K::Modify: {
@@ -324,8 +329,11 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
             ws = drive(d, t, K::Delete, se->entry, se, error);
             if (!ws) return std::nullopt;
             if (handleOut) *handleOut = se->handle;
-            d.usedHandles.erase(std::find(d.usedHandles.begin(), d.usedHandles.end(), se->handle));
-            d.entries.erase(d.entries.begin() + (se - d.entries.data()));
+            auto pos = d.byHandle.at(se->handle);
+            d.byMatch.erase(matchKey(se->entry));
+            d.byHandle.erase(se->handle);
+            d.freeHandles.insert(se->handle);
+            d.entries.erase(pos);
             break;
         }
         case K::SetDefault:
@@ -351,7 +359,10 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
                 all.insert(all.end(), one->begin(), one->end());
                 d.entries.pop_back();
             }
-            d.usedHandles.clear();
+            d.byHandle.clear();
+            d.byMatch.clear();
+            d.freeHandles.clear();
+            d.nextHandle = 0;
             ws = std::move(all);
             break;
         }

@@ -12,10 +12,13 @@
 // message and leaves the tables as they were; nothing throws once the loader is built.
 #pragma once
 
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "ir/ir.hpp"
@@ -72,8 +75,13 @@ class PipelineLoader {
         std::unique_ptr<TernaryTable> ternary;
         std::unique_ptr<LpmTable> lpm;
         bool lpmAsTernary = false;
-        std::vector<Stored> entries;
-        std::vector<int> usedHandles;  // sorted
+        // Insertion order, with indexes by handle and by match (matchKey), so that adding,
+        // finding and deleting an entry cost the same with a million entries as with ten.
+        std::list<Stored> entries;
+        std::unordered_map<int, std::list<Stored>::iterator> byHandle;
+        std::unordered_map<std::string, std::list<Stored>::iterator> byMatch;
+        std::set<int> freeHandles;  // below nextHandle; the smallest is reused first
+        int nextHandle = 0;
     };
 
     // The driver's writes (block offsets) for one resolved command.

@@ -145,6 +145,23 @@ TEST(PipelineLoader, LpmTableAddModifyDelete) {
     ASSERT_TRUE(ws) << error;
     EXPECT_FALSE(loader.apply(stf(c, add24), error));
     EXPECT_NE(error.find("duplicate entry"), std::string::npos) << error;
+    // Host bits do not make another prefix (the index keys on value & mask).
+    EXPECT_FALSE(loader.apply(stf(c,
+                                  "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xc0000201/24 "
+                                  "MyIngress.ipv4_forward(dstAddr:0x000000000202, port:2)"),
+                              error));
+    EXPECT_EQ(error, "duplicate entry in table 'MyIngress.ipv4_lpm' (same match as entry 0)");
+    // Delete by match finds the entry whatever its host bits.
+    auto del = stf(c, add24);
+    del.kind = tables::Command::Kind::Delete;
+    del.entry.keys[0].value += 1;
+    ASSERT_TRUE(loader.apply(del, error)) << error;
+    ASSERT_TRUE(loader.apply(stf(c, add24), error)) << error;
+    // Insertion order is kept: the /25 (handle 1) first, then the /24 added again (handle 0).
+    const auto listed = loader.entries(c.program().findTable("MyIngress.ipv4_lpm"));
+    ASSERT_EQ(listed.size(), 2u);
+    EXPECT_EQ(listed[0].first, 1);
+    EXPECT_EQ(listed[1].first, 0);
     ws =
         loader.apply(bmv2(c, "table_modify ipv4_lpm ipv4_forward 0 => 00:00:00:00:09:09 9"), error);
     ASSERT_TRUE(ws) << error;
