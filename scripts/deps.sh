@@ -5,7 +5,7 @@ packages=(
     build-essential cmake ninja-build ccache pkg-config git
     clang clang-format libclang-rt-14-dev
     libboost-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-    libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libpcap-dev libsystemc-dev
     verilator yosys tshark iproute2 iputils-ping traceroute protobuf-compiler python3-protobuf
     zlib1g-dev
 )

@@ -6,6 +6,7 @@
 //   serve PROGRAM --socket PATH   the Verilated pipeline as a live board: ports on TAP
 //                                 interfaces, the device socket (sim/hopsim/serve.hpp)
 //   load PROGRAM --socket PATH F  table commands from files into a served board
+//   board stf|linerate|build ...  the SystemC board model (sim/board/board_command.hpp)
 // Engines: `model` (the reference interpreter) or `rtl` (the Verilated pipeline, built once per
 // program, DATA_W and sources and kept in a cache: sim/rtl/rtl_build.hpp).
 // Exit codes: 0 success, 1 test failure or bad input file (or a program the RTL backend cannot
@@ -16,6 +17,9 @@
 #include <chrono>
 #include <iostream>
 
+#ifdef HOP_WITH_BOARD
+#include "sim/board/board_command.hpp"
+#endif
 #include "sim/engine/engine.hpp"
 #include "sim/hopsim/program.hpp"
 #include "sim/hopsim/run.hpp"
@@ -191,6 +195,9 @@ int main(int argc, char** argv) {
                      "check that the board runs at this DATA_W (default: the board's)")
         ->check(CLI::IsMember({64, 128, 256, 512}));
 
+#ifdef HOP_WITH_BOARD
+    auto boardCommand = hop::board::addBoardCommand(app);
+#endif
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -200,6 +207,9 @@ int main(int argc, char** argv) {
 
     try {
         int rc = 1;
+#ifdef HOP_WITH_BOARD
+        if (boardCommand->parsed()) return boardCommand->run();
+#endif
         if (build->parsed()) {
             auto program = load(buildCommon);
             if (!program) return 1;

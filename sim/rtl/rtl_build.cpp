@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <vector>
 
@@ -262,12 +263,62 @@ std::string cacheDirectory(const std::string& option, std::string& error) {
     return "";
 }
 
-std::optional<Built> buildModel(const ir::Program& program, const std::string& name,
-                                Diagnostics& diags, const BuildOptions& options, std::ostream& err,
-                                int& exitCode) {
+namespace {
+
+// What differs between the flavours of a model: Verilator's flags, the harness compiled in, the
+// cache entry's name and how a finished object is checked (and, for the C harness, loaded).
+struct Flavor {
+    std::vector<std::string> flags;
+    std::vector<std::pair<std::string, std::string>> harness;  // file name, text
+    std::string dirTag;                                        // after `-w<DATA_W>`
+    std::string what;                                          // for messages
+    // Checks DIR/model.so; false with `error` when it is unusable.
+    std::function<bool(const std::string& so, std::string& error)> check;
+};
+
+struct Entry {
+    std::string program;
+    regmap::RegMap regmap;
+    std::string dir, library;
+    bool built = false;
+    double seconds = 0;
+};
+
+// Everything but paths, which differ between the key directory and the build.
+// Speed (bench/pipeline_bench): Verilator's makefile compiles the model with -Os unless told
+// otherwise; OPT_FAST=-O2 (the per-cycle code) and OPT_GLOBAL=-O2 (its runtime) make the
+// model 1.7x faster. No -march=native: a cache may be shared between machines. Verilator's
+// own -O3 gives the same code as -O2 here, and `--x-assign unique` costs nothing per cycle
+// (one random constant per X site, drawn at reset), so X handling stays as strict as it was.
+std::vector<std::string> verilatorFlags(const std::string& mode, const std::string& top,
+                                        const std::string& cflags) {
+    // Option and value on one line each.
+    return {
+        "-MAKEFLAGS",   "OPT_FAST=-O2 OPT_GLOBAL=-O2",  //
+        mode,                                           //
+        "--exe",                                        //
+        "--build",                                      //
+        "-O2",                                          //
+        "--x-assign",   "unique",                       //
+        "--x-initial",  "unique",                       //
+        "-Wno-fatal",                                   //
+        "-Wno-lint",                                    //
+        "-Wno-style",                                   //
+        "--prefix",     "Vhop",                         //
+        "--top-module", top,                            //
+        "-LDFLAGS",     "-shared",                      //
+        "-o",           "libhop.so",                    //
+        "-CFLAGS",      cflags,                         //
+    };
+}
+
+std::optional<Entry> buildEntry(const ir::Program& program, const std::string& name,
+                                Diagnostics& diags, const BuildOptions& options,
+                                const std::function<Flavor(const std::string& top)>& makeFlavor,
+                                std::ostream& err, int& exitCode) {
     const auto start = std::chrono::steady_clock::now();
     exitCode = 3;
-    auto fail = [&](const std::string& message) -> std::optional<Built> {
+    auto fail = [&](const std::string& message) -> std::optional<Entry> {
         err << "hopsim: error: " << message << "\n";
         return std::nullopt;
     };
@@ -312,37 +363,8 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
     }
     std::sort(library.begin(), library.end());
 
-    const std::string top = gen->topModule;
     const int width = options.dataWidth;
-    // Everything but paths, which differ between the key directory and the build.
-    // Speed (bench/pipeline_bench): Verilator's makefile compiles the model with -Os unless told
-    // otherwise; OPT_FAST=-O2 (the per-cycle code) and OPT_GLOBAL=-O2 (its runtime) make the
-    // model 1.7x faster. No -march=native: a cache may be shared between machines. Verilator's
-    // own -O3 gives the same code as -O2 here, and `--x-assign unique` costs nothing per cycle
-    // (one random constant per X site, drawn at reset), so X handling stays as strict as it was.
-    const std::vector<std::string> flags = {"-MAKEFLAGS",
-                                            "OPT_FAST=-O2 OPT_GLOBAL=-O2",
-                                            "--cc",
-                                            "--exe",
-                                            "--build",
-                                            "-O2",
-                                            "--x-assign",
-                                            "unique",
-                                            "--x-initial",
-                                            "unique",
-                                            "-Wno-fatal",
-                                            "-Wno-lint",
-                                            "-Wno-style",
-                                            "--prefix",
-                                            "Vhop",
-                                            "--top-module",
-                                            top,
-                                            "-LDFLAGS",
-                                            "-shared",
-                                            "-o",
-                                            "libhop.so",
-                                            "-CFLAGS",
-                                            fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width)};
+    const Flavor flavor = makeFlavor(gen->topModule);
 
     Hasher h;
     for (const auto& [file, text] : gen->files) {
@@ -355,28 +377,26 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
         h.add(path.filename().string());
         h.add(text);
     }
-    h.add(kHarnessCpp);
-    h.add(kHarnessH);
+    for (const auto& [file, text] : flavor.harness) h.add(text);
     h.add(version);
-    for (const auto& f : flags) h.add(f);
+    for (const auto& f : flavor.flags) h.add(f);
     const std::string key = h.hex();
 
     // Absolute: Verilator's make runs in the object directory.
-    const fs::path dir =
-        fs::absolute(fs::path(cacheRoot), ec) / fmt::format("{}-w{}-{}", name, width, key);
+    const fs::path dir = fs::absolute(fs::path(cacheRoot), ec) /
+                         fmt::format("{}-w{}{}-{}", name, width, flavor.dirTag, key);
     fs::create_directories(dir, ec);
     if (ec) return fail(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
     const fs::path so = dir / "model.so";
 
-    Built built;
+    Entry built;
     built.program = name;
     built.regmap = gen->regmap;
     built.dir = dir.string();
     built.library = so.string();
 
-    auto finish = [&]() -> std::optional<Built> {
-        built.lib = openLibrary(so.string(), width, error);
-        if (!built.lib) return std::nullopt;
+    auto finish = [&]() -> std::optional<Entry> {
+        if (!flavor.check(so.string(), error)) return std::nullopt;
         built.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         return std::move(built);
@@ -393,8 +413,7 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
     // Another process may have built it while this one waited for the lock.
     if (fs::exists(so, ec)) {
         std::string e2;
-        if (auto lib = openLibrary(so.string(), width, e2)) {
-            built.lib = std::move(lib);
+        if (flavor.check(so.string(), e2)) {
             built.seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             return built;
@@ -402,16 +421,17 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
         fs::remove(so, ec);
     }
 
-    err << fmt::format("hopsim: building the RTL model of {} (DATA_W={}) in {} ...\n", name, width,
-                       dir.string())
+    err << fmt::format("hopsim: building the {} of {} (DATA_W={}) in {} ...\n", flavor.what, name,
+                       width, dir.string())
         << std::flush;
     const fs::path src = dir / "src";
     const fs::path obj = dir / "obj";
     fs::remove_all(obj, ec);
     fs::create_directories(src, ec);
     std::vector<std::string> args = {verilator};
-    args.insert(args.end(), flags.begin(), flags.end());
-    // The same -CFLAGS with the include directory of harness.h (Verilator joins repeated ones).
+    args.insert(args.end(), flavor.flags.begin(), flavor.flags.end());
+    // The same -CFLAGS with the include directory of the harness header (Verilator joins
+    // repeated ones).
     args.insert(args.end(),
                 {"-CFLAGS", "-I" + src.string(), "-Mdir", obj.string(), "-y", rtlDir, "-j", "2"});
     for (const auto& [file, text] : gen->files) {
@@ -419,10 +439,12 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
         if (fs::path(file).extension() == ".sv" || fs::path(file).extension() == ".v")
             args.push_back((src / file).string());
     }
-    if (!writeFile(src / "harness.cpp", kHarnessCpp, error) ||
-        !writeFile(src / "harness.h", kHarnessH, error))
-        return fail(error);
-    args.push_back((src / "harness.cpp").string());
+    for (const auto& [file, text] : flavor.harness) {
+        if (!writeFile(src / file, text, error)) return fail(error);
+    }
+    for (const auto& [file, text] : flavor.harness) {
+        if (fs::path(file).extension() == ".cpp") args.push_back((src / file).string());
+    }
 
     const fs::path log = dir / "build.log";
     {
@@ -438,8 +460,9 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
         readFile(log, text);
         err << lastLines(text, 20) << "\n";
         return fail(fmt::format(
-            "building the RTL model of {} failed ({} {}); the whole log is {}", name, verilator,
-            rc == 127 ? "could not be started" : fmt::format("exited with {}", rc), log.string()));
+            "building the {} of {} failed ({} {}); the whole log is {}", flavor.what, name,
+            verilator, rc == 127 ? "could not be started" : fmt::format("exited with {}", rc),
+            log.string()));
     }
     // The finished object appears under its final name in one step.
     fs::rename(obj / "libhop.so", so, ec);
@@ -451,6 +474,72 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
     auto done = finish();
     if (!done) return fail(error);
     return done;
+}
+
+}  // namespace
+
+std::optional<Built> buildModel(const ir::Program& program, const std::string& name,
+                                Diagnostics& diags, const BuildOptions& options, std::ostream& err,
+                                int& exitCode) {
+    std::unique_ptr<Library> lib;
+    const int width = options.dataWidth;
+    auto entry = buildEntry(
+        program, name, diags, options,
+        [&](const std::string& top) {
+            Flavor f;
+            f.flags = verilatorFlags("--cc", top, fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width));
+            f.harness = {{"harness.cpp", kHarnessCpp}, {"harness.h", kHarnessH}};
+            f.what = "RTL model";
+            f.check = [&](const std::string& so, std::string& error) {
+                lib = openLibrary(so, width, error);
+                return lib != nullptr;
+            };
+            return f;
+        },
+        err, exitCode);
+    if (!entry) return std::nullopt;
+    Built built;
+    built.program = std::move(entry->program);
+    built.regmap = std::move(entry->regmap);
+    built.dir = std::move(entry->dir);
+    built.library = std::move(entry->library);
+    built.built = entry->built;
+    built.seconds = entry->seconds;
+    built.lib = std::move(lib);
+    return built;
+}
+
+std::optional<BuiltSc> buildScModel(const ir::Program& program, const std::string& name,
+                                    Diagnostics& diags, const BuildOptions& options,
+                                    const ScHarness& harness, std::ostream& err, int& exitCode) {
+    const int width = options.dataWidth;
+    auto entry = buildEntry(
+        program, name, diags, options,
+        [&](const std::string& top) {
+            Flavor f;
+            // SC_CPLUSPLUS: the C++ standard libsystemc was built with (it is part of the names
+            // the library exports), whatever standard Verilator compiles with.
+            f.flags = verilatorFlags(
+                "--sc", top,
+                fmt::format("-fPIC -DHOP_RTL_DATA_W={} -DSC_CPLUSPLUS=201703L", width));
+            f.harness = {{"sc_harness.cpp", harness.cpp}, {"sc_harness.h", harness.header}};
+            f.dirTag = "-sc";
+            f.what = "SystemC RTL model";
+            f.check = [](const std::string& so, std::string& error) {
+                return elfLooksWhole(so, error);
+            };
+            return f;
+        },
+        err, exitCode);
+    if (!entry) return std::nullopt;
+    BuiltSc built;
+    built.program = std::move(entry->program);
+    built.regmap = std::move(entry->regmap);
+    built.dir = std::move(entry->dir);
+    built.library = std::move(entry->library);
+    built.built = entry->built;
+    built.seconds = entry->seconds;
+    return built;
 }
 
 }  // namespace hop::sim::rtl
