@@ -42,7 +42,18 @@ struct Common {
     std::string rtlCache;
     double rtlIdle = 0, rtlStall = 0;
     uint32_t rtlSeed = 1;
+    std::string trace;  // FILE.fst or FILE.vcd
+    uint64_t traceFrom = 0, traceCycles = 0;
 };
+
+// "fst", "vcd" or "" by the --trace file's extension.
+std::string traceKind(const std::string& path) {
+    auto ends = [&](const char* ext) {
+        const std::string e = ext;
+        return path.size() > e.size() && path.compare(path.size() - e.size(), e.size(), e) == 0;
+    };
+    return ends(".fst") ? "fst" : ends(".vcd") ? "vcd" : "";
+}
 
 void addProgram(CLI::App* app, Common& common) {
     app->add_option("program", common.program, "a P4_16 program (.p4) or a hopc output directory")
@@ -81,6 +92,17 @@ void addCommon(CLI::App* app, Common& common) {
                     "rtl: probability of a backpressure cycle on the output")
         ->check(CLI::Range(0.0, 0.99));
     app->add_option("--rtl-seed", common.rtlSeed, "rtl: seed of the idle/stall choices");
+    app->add_option("--trace", common.trace,
+                    "rtl: write waveforms to FILE.fst or FILE.vcd (a model built with tracing, "
+                    "cached apart from the fast one)")
+        ->check([](const std::string& p) {
+            return traceKind(p).empty() ? std::string("the waveform file must end in .fst or .vcd")
+                                        : std::string();
+        });
+    app->add_option("--trace-from", common.traceFrom,
+                    "rtl: the first cycle written (the engine's cycle count, reset included)");
+    app->add_option("--trace-cycles", common.traceCycles,
+                    "rtl: how many cycles are written (default: to the end)");
 }
 
 std::unique_ptr<hop::hopsim::LoadedProgram> load(const Common& common) {
@@ -92,7 +114,9 @@ std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
                                              const hop::hopsim::LoadedProgram& program, int& rc) {
     hop::Diagnostics diags(program.source());
     return hop::sim::rtl::buildModel(program.ir(), program.ir().name, diags,
-                                     {.dataWidth = common.dataWidth, .cacheDir = common.rtlCache},
+                                     {.dataWidth = common.dataWidth,
+                                      .cacheDir = common.rtlCache,
+                                      .trace = traceKind(common.trace)},
                                      std::cerr, rc);
 }
 
@@ -100,6 +124,12 @@ std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
 std::unique_ptr<hop::sim::Engine> makeEngine(const Common& common,
                                              const hop::hopsim::LoadedProgram& program, int& rc) {
     if (common.engine == "model") {
+        if (!common.trace.empty()) {
+            std::cerr << "hopsim: error: --trace writes the RTL's waveforms: it needs --engine "
+                         "rtl\n";
+            rc = 2;
+            return nullptr;
+        }
         auto engine = std::make_unique<hop::sim::ModelEngine>(program.ir(), common.tracePackets);
         if (common.cpuPort >= 0) engine->model().setCpuPort(common.cpuPort);
         return engine;
@@ -110,6 +140,9 @@ std::unique_ptr<hop::sim::Engine> makeEngine(const Common& common,
     options.idleIn = common.rtlIdle;
     options.stallOut = common.rtlStall;
     options.seed = common.rtlSeed;
+    options.tracePath = common.trace;
+    options.traceFrom = common.traceFrom;
+    options.traceCycles = common.traceCycles;
     if (common.cpuPort >= 0) {
         options.cpuPort = static_cast<uint32_t>(common.cpuPort);
     } else {

@@ -13,6 +13,18 @@
 #include "Vhop.h"
 #include "Vhop___024root.h"
 
+// Waveforms: a model built with --trace-fst (or --trace, VCD) can write them
+// (hop_rtl_trace_open); every other model says it cannot.
+#if VM_TRACE
+#if VM_TRACE_FST
+#include <verilated_fst_c.h>
+using HopTracer = VerilatedFstC;
+#else
+#include <verilated_vcd_c.h>
+using HopTracer = VerilatedVcdC;
+#endif
+#endif
+
 namespace {
 
 template <typename T, typename = typename std::enable_if<std::is_integral<T>::value>::type>
@@ -73,6 +85,10 @@ void put64(VlWide<N>& sig, uint64_t v) {
 struct Instance {
     VerilatedContext ctx;
     Vhop* top = nullptr;
+    uint64_t cycle = 0;
+#if VM_TRACE
+    HopTracer* tracer = nullptr;  // open: every cycle is dumped, clk low then high
+#endif
 };
 
 // DATA_W is given at build time (-DHOP_RTL_DATA_W=N), the same value the RTL was generated with.
@@ -121,6 +137,9 @@ __attribute__((visibility("default"))) void* hop_rtl_create(uint32_t seed) {
     auto* in = new Instance;
     in->ctx.randReset(2);
     in->ctx.randSeed(static_cast<int>(seed));
+#if VM_TRACE
+    in->ctx.traceEverOn(true);
+#endif
     in->top = new Vhop(&in->ctx);
     Vhop& t = *in->top;
     t.clk = 0;
@@ -142,6 +161,12 @@ __attribute__((visibility("default"))) void* hop_rtl_create(uint32_t seed) {
 __attribute__((visibility("default"))) void hop_rtl_destroy(void* p) {
     auto* in = static_cast<Instance*>(p);
     if (!in) return;
+#if VM_TRACE
+    if (in->tracer) {
+        in->tracer->close();
+        delete in->tracer;
+    }
+#endif
     in->top->final();
     delete in->top;
     delete in;
@@ -189,6 +214,21 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
     t.s_axil_arprot = 0;
     t.s_axil_arvalid = io->arvalid;
     t.s_axil_rready = io->rready;
+    ++in->cycle;
+#if VM_TRACE
+    if (in->tracer) {
+        // Two evaluations so that the waves show the clock: low (inputs applied) at time
+        // 2 * cycle, the rising edge at 2 * cycle + 1.
+        t.clk = 0;
+        t.eval();
+        in->tracer->dump(2 * in->cycle);
+        t.clk = 1;
+        t.eval();
+        in->tracer->dump(2 * in->cycle + 1);
+        in->ctx.timeInc(1);
+        return;
+    }
+#endif
     // The rising edge.
     if (!forgetClock(t.rootp, 0)) {
         t.clk = 0;
@@ -197,6 +237,42 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
     t.clk = 1;
     t.eval();
     in->ctx.timeInc(1);
+}
+
+// Starts writing waves to `path` (FST or VCD, as the model was built); 0 on success, -1 when the
+// model was built without tracing or one is already open.
+__attribute__((visibility("default"))) int hop_rtl_trace_open(void* p, const char* path) {
+#if VM_TRACE
+    auto* in = static_cast<Instance*>(p);
+    if (in->tracer) return -1;
+    in->tracer = new HopTracer;
+    in->top->trace(in->tracer, 99);
+    in->tracer->open(path);
+    if (!in->tracer->isOpen()) {
+        delete in->tracer;
+        in->tracer = nullptr;
+        return -1;
+    }
+    in->tracer->dump(2 * in->cycle + 1);
+    return 0;
+#else
+    (void)p;
+    (void)path;
+    return -1;
+#endif
+}
+
+// Stops writing waves (the file is complete afterwards).
+__attribute__((visibility("default"))) void hop_rtl_trace_close(void* p) {
+#if VM_TRACE
+    auto* in = static_cast<Instance*>(p);
+    if (!in->tracer) return;
+    in->tracer->close();
+    delete in->tracer;
+    in->tracer = nullptr;
+#else
+    (void)p;
+#endif
 }
 
 }  // extern "C"

@@ -47,6 +47,11 @@ typedef void (*hop_rtl_destroy_fn)(void*);         /* "hop_rtl_destroy" */
  * a beat leaves (m_tvalid and m_tready); s_tdata, s_tkeep, s_tuser and s_tlast are only read
  * when s_tvalid is set. */
 typedef void (*hop_rtl_cycle_fn)(void*, struct hop_rtl_ports*);
+/* Waveforms (optional symbols; a model built without tracing returns -1):
+ * "hop_rtl_trace_open": start writing FST / VCD to a path, 0 on success;
+ * "hop_rtl_trace_close": stop (the file is complete). */
+typedef int (*hop_rtl_trace_open_fn)(void*, const char*);
+typedef void (*hop_rtl_trace_close_fn)(void*);
 
 #ifdef __cplusplus
 }

@@ -235,6 +235,8 @@ std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std
     lib->create = reinterpret_cast<hop_rtl_create_fn>(::dlsym(h, "hop_rtl_create"));
     lib->destroy = reinterpret_cast<hop_rtl_destroy_fn>(::dlsym(h, "hop_rtl_destroy"));
     lib->cycle = reinterpret_cast<hop_rtl_cycle_fn>(::dlsym(h, "hop_rtl_cycle"));
+    lib->traceOpen = reinterpret_cast<hop_rtl_trace_open_fn>(::dlsym(h, "hop_rtl_trace_open"));
+    lib->traceClose = reinterpret_cast<hop_rtl_trace_close_fn>(::dlsym(h, "hop_rtl_trace_close"));
     if (!abi || !width || !lib->create || !lib->destroy || !lib->cycle) {
         error = fmt::format("{} is not a hopsim RTL model (missing harness functions)", path);
         return nullptr;
@@ -488,8 +490,12 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
         [&](const std::string& top) {
             Flavor f;
             f.flags = verilatorFlags("--cc", top, fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width));
+            if (options.trace == "fst" || options.trace == "vcd") {
+                f.flags.push_back(options.trace == "fst" ? "--trace-fst" : "--trace");
+                f.dirTag = "-" + options.trace;
+            }
             f.harness = {{"harness.cpp", kHarnessCpp}, {"harness.h", kHarnessH}};
-            f.what = "RTL model";
+            f.what = options.trace.empty() ? "RTL model" : "RTL model with waveforms";
             f.check = [&](const std::string& so, std::string& error) {
                 lib = openLibrary(so, width, error);
                 return lib != nullptr;

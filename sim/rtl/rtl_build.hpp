@@ -32,6 +32,10 @@ namespace hop::sim::rtl {
 struct BuildOptions {
     int dataWidth = 512;
     std::string cacheDir;  // empty: the default above
+    // Waveforms: "" (none, the fast model), "fst" (--trace-fst) or "vcd" (--trace). A traced
+    // model is a cache entry of its own (`-fst` / `-vcd` after the width) and only writes waves
+    // while hop_rtl_trace_open has a file open.
+    std::string trace;
 };
 
 // A loaded model: the shared object and the functions of harness.h.
@@ -44,6 +48,8 @@ class Library {
     hop_rtl_create_fn create = nullptr;
     hop_rtl_destroy_fn destroy = nullptr;
     hop_rtl_cycle_fn cycle = nullptr;
+    hop_rtl_trace_open_fn traceOpen = nullptr;    // optional
+    hop_rtl_trace_close_fn traceClose = nullptr;  // optional
     int dataWidth = 0;
 
   private:

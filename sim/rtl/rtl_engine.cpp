@@ -30,11 +30,16 @@ RtlEngine::RtlEngine(const ir::Program& program, Built built, const RtlOptions& 
 }
 
 RtlEngine::~RtlEngine() {
+    if (model_ && tracing_) built_.lib->traceClose(model_);
     if (model_) built_.lib->destroy(model_);
 }
 
 std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built built,
                                              const RtlOptions& options, std::string& error) {
+    if (!options.tracePath.empty() && (!built.lib->traceOpen || !built.lib->traceClose)) {
+        error = built.library + " was built without waveforms (build it with tracing)";
+        return nullptr;
+    }
     std::unique_ptr<RtlEngine> e(new RtlEngine(program, std::move(built), options));
     const regmap::RegMap& map = e->built_.regmap;
     // The model must be the pipeline the register map describes.
@@ -76,6 +81,22 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
 }
 
 void RtlEngine::cycle() {
+    // The waveform window.
+    if (!options_.tracePath.empty() && !traceDone_) {
+        if (!tracing_ && stats_.cycles >= options_.traceFrom) {
+            if (built_.lib->traceOpen(model_, options_.tracePath.c_str()) != 0) {
+                traceDone_ = true;  // create() checked the model; the file could not be opened
+                traceError_ = "cannot write waveforms to " + options_.tracePath;
+            } else {
+                tracing_ = true;
+            }
+        } else if (tracing_ && options_.traceCycles &&
+                   stats_.cycles >= options_.traceFrom + options_.traceCycles) {
+            built_.lib->traceClose(model_);
+            tracing_ = false;
+            traceDone_ = true;
+        }
+    }
     // Source.
     InFrame* in =
         queue_.empty() || (options_.idleIn > 0 && idle_(rng_)) ? nullptr : &queue_.front();

@@ -32,6 +32,11 @@ struct RtlOptions {
     uint32_t seed = 1;        // for both, and for Verilator's random initial values
     uint64_t cycleLimit = 0;  // per drain; 0 = 200,000 + 64 per queued beat
     uint32_t cpuPort = 0;     // punts leave here (0 = unknown)
+    // Waveforms (a model built with BuildOptions::trace): written to tracePath from cycle
+    // traceFrom (the engine's cycle count, reset and table loading included) for traceCycles
+    // cycles (0: to the end).
+    std::string tracePath;
+    uint64_t traceFrom = 0, traceCycles = 0;
 };
 
 // Cycle counts, since construction or resetStats().
@@ -80,6 +85,8 @@ class RtlEngine : public Engine {
     std::optional<bool> quiet(std::string& error);
 
     const RtlStats& stats() const { return stats_; }
+    // Empty, or why no waveforms were written (the file could not be opened).
+    const std::string& traceError() const { return traceError_; }
     void resetStats() { stats_ = RtlStats{}; }
     int dataWidth() const { return built_.lib->dataWidth; }
     const Built& built() const { return built_; }
@@ -124,6 +131,8 @@ class RtlEngine : public Engine {
     uint32_t framesPushed_ = 0;  // since reset, mod 2^32 as the counters
     uint32_t framesPulled_ = 0;
     RtlStats stats_;
+    bool tracing_ = false, traceDone_ = false;
+    std::string traceError_;
 };
 
 }  // namespace hop::sim::rtl

@@ -339,6 +339,38 @@ TEST_F(HopsimCli, RunOnRtlReportsCyclesLatencyAndCounters) {
         << run.out;
 }
 
+// --trace writes waves of the requested window: a VCD whose time stamps are two per clock
+// (2 * cycle low, 2 * cycle + 1 the rising edge), from --trace-from for --trace-cycles cycles.
+TEST_F(HopsimCli, RtlWaveformsOfAWindow) {
+    const fs::path vcd = dir_ / "w.vcd";
+    Outcome run =
+        hopsim("stf " + kBasic + " " + kSource +
+               "/tests/stf/basic-forward.stf --engine rtl --data-width 64 --rtl-cache " +
+               HOP_RTL_CACHE + " --trace " + vcd.string() + " --trace-from 100 --trace-cycles 50");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    const std::string text = readText(vcd);
+    EXPECT_NE(text.find("$var wire  1 "), std::string::npos);
+    EXPECT_NE(text.find(" clk $end"), std::string::npos);
+    EXPECT_NE(text.find(" s_axis_tdata [63:0] $end"), std::string::npos);
+    std::vector<long> stamps;
+    std::istringstream lines(text);
+    for (std::string line; std::getline(lines, line);)
+        if (!line.empty() && line[0] == '#') stamps.push_back(std::stol(line.substr(1)));
+    ASSERT_FALSE(stamps.empty());
+    EXPECT_EQ(stamps.front(), 201);
+    EXPECT_EQ(stamps.back(), 301);
+    EXPECT_EQ(stamps.size(), 101u);
+    // Waves are the RTL's: the model has none; and only .fst or .vcd.
+    run = hopsim("stf " + kBasic + " " + kSource + "/tests/stf/basic-forward.stf --trace " +
+                 (dir_ / "x.fst").string());
+    EXPECT_EQ(run.code, 2);
+    EXPECT_NE(run.err.find("it needs --engine rtl"), std::string::npos) << run.err;
+    run = hopsim("stf " + kBasic + " " + kSource + "/tests/stf/basic-forward.stf --engine rtl " +
+                 "--trace " + (dir_ / "x.wav").string());
+    EXPECT_EQ(run.code, 2);
+    EXPECT_NE(run.err.find("must end in .fst or .vcd"), std::string::npos) << run.err;
+}
+
 TEST_F(HopsimCli, RunInterleavesInputsByTimestamp) {
     // Three packets to the same output port, from two input files; the identification field
     // (bytes 18-19 of the frame) tells them apart. Output order must follow the timestamps.
