@@ -30,6 +30,7 @@
 #include "runtime/device/sim_device.hpp"
 #include "runtime/tables/entry.hpp"
 #include "runtime/tables/loader.hpp"
+#include "sim/hopsim/run.hpp"
 #include "verilog/backend.hpp"
 
 namespace hop::hopsim {
@@ -199,6 +200,8 @@ class Board {
     bool failed_ = false;  // the pipeline failed on the bus
 
     uint64_t unattached_ = 0, puntNoClient_ = 0, puntBacklog_ = 0, punted_ = 0, oversize_ = 0;
+    // Frames to the CPU port by the reason field of their packet_in header ("" when none).
+    std::map<std::string, uint64_t> puntReasons_;
     uint64_t clients_ = 0, refused_ = 0, csrReads_ = 0, csrWrites_ = 0, requestErrors_ = 0;
 };
 
@@ -472,6 +475,7 @@ void Board::dispatchOutputs() {
         ++ps.txPackets;
         ps.txBytes += packet.bytes.size();
         if (cpu != 0 && packet.port == cpu) {
+            ++puntReasons_[puntReason(engine_.program(), packet.bytes)];
             if (client_.fd < 0) {
                 ++puntNoClient_;
             } else if (client_.pending() > kPuntLimit) {
@@ -590,6 +594,17 @@ std::string Board::statsText() {
             pipeline["dropped"].get<uint32_t>(), pipeline["dropped_by_program"].get<uint32_t>(),
             pipeline["too_long"].get<uint32_t>());
     }
+    if (!puntReasons_.empty()) {
+        text += "punts by packet_in reason:";
+        for (const auto& [reason, n] : puntReasons_)
+            text += fmt::format(" {} x {}", n, reason.empty() ? "(no reason field)" : reason);
+        text += "\n";
+    }
+    if (st.firstIn >= 0 && st.lastOut >= st.firstIn)
+        text += fmt::format(
+            "packets per clock: {:.4f} (frames in over cycles from the first beat "
+            "in to the last beat out)\n",
+            double(st.framesIn) / double(st.lastOut - st.firstIn + 1));
     text += fmt::format(
         "not delivered: {} to unattached ports, {} punts with no client, {} punts while the "
         "client was not reading, {} oversize frames from TAPs\n",
@@ -624,6 +639,11 @@ nlohmann::json Board::statsJson() {
              {"tx_errors", ps.txErrors}});
     }
     j["ports"] = ports;
+    nlohmann::json punts = nlohmann::json::object();
+    for (const auto& [reason, n] : puntReasons_) punts[reason.empty() ? "none" : reason] = n;
+    j["punts_by_reason"] = punts;
+    if (st.firstIn >= 0 && st.lastOut >= st.firstIn)
+        j["packets_per_clock"] = double(st.framesIn) / double(st.lastOut - st.firstIn + 1);
     // The pipeline's own counters (32 bits, wrapping), read over its CSR bus now.
     const regmap::RegMap& map = engine_.built().regmap;
     std::string error;

@@ -584,6 +584,9 @@ TEST_F(Serve, RouterFramesToAndFromTheCpuPort) {
         }
     }
     EXPECT_TRUE(sawCpu) << j.dump(2);
+    // Frames to the CPU port are counted by their packet_in reason field (7 bits after the 9-bit
+    // ingress port: the low 7 bits of the frame's second byte, 7 here).
+    EXPECT_EQ(j["punts_by_reason"]["7"], 1) << j.dump(2);
     device.reset();
     stopCleanly();
 }
