@@ -202,6 +202,16 @@ class Board {
     uint64_t unattached_ = 0, puntNoClient_ = 0, puntBacklog_ = 0, punted_ = 0, oversize_ = 0;
     // Frames to the CPU port by the reason field of their packet_in header ("" when none).
     std::map<std::string, uint64_t> puntReasons_;
+    // Latency (first beat in to first beat out) of frames that were alone in the pipeline: sent
+    // while it was quiet (RX = TX + DROPPED) and left before another one was sent. Frames that
+    // overlap are not sampled: the pipeline does not say which one a dropped frame was.
+    int sinceQuiet_ = 0;  // frames sent since the pipeline was last quiet
+    uint64_t latSamples_ = 0, latSum_ = 0;
+    int64_t latMin_ = -1, latMax_ = -1;
+    void sent() {
+        sinceQuiet_ = inFlight_ ? sinceQuiet_ + 1 : 1;
+        inFlight_ = true;
+    }
     uint64_t clients_ = 0, refused_ = 0, csrReads_ = 0, csrWrites_ = 0, requestErrors_ = 0;
 };
 
@@ -394,7 +404,7 @@ void Board::execute(const proto::Message& message) {
             ++ps.rxPackets;
             ps.rxBytes += request->frame.size();
             engine_.send({cpu, std::move(request->frame)});
-            inFlight_ = true;
+            sent();
             proto::encode(out, proto::Type::Ok, id, {});
             return;
         }
@@ -426,7 +436,7 @@ void Board::readTap(Tap& tap) {
         ++ps.rxPackets;
         ps.rxBytes += static_cast<uint64_t>(n);
         engine_.send({tap.port, std::vector<uint8_t>(buffer.begin(), buffer.begin() + n)});
-        inFlight_ = true;
+        sent();
     }
 }
 
@@ -470,7 +480,19 @@ void Board::advance() {
 
 void Board::dispatchOutputs() {
     const uint32_t cpu = engine_.cpuPort();
-    for (auto& packet : engine_.takeOutputs()) {
+    std::vector<int64_t> firstCycles;
+    auto outputs = engine_.takeOutputs(&firstCycles);
+    for (size_t i = 0; i < outputs.size(); ++i) {
+        auto& packet = outputs[i];
+        if (sinceQuiet_ == 1 && outputs.size() == 1 && engine_.lastInFirstCycle() >= 0 &&
+            firstCycles[i] >= engine_.lastInFirstCycle()) {
+            const int64_t l = firstCycles[i] - engine_.lastInFirstCycle();
+            ++latSamples_;
+            latSum_ += static_cast<uint64_t>(l);
+            latMin_ = latMin_ < 0 ? l : std::min(latMin_, l);
+            latMax_ = std::max(latMax_, l);
+            sinceQuiet_ = 2;  // one output per frame: the next output is not this frame's
+        }
         auto& ps = port(packet.port);
         ++ps.txPackets;
         ps.txBytes += packet.bytes.size();
@@ -600,6 +622,11 @@ std::string Board::statsText() {
             text += fmt::format(" {} x {}", n, reason.empty() ? "(no reason field)" : reason);
         text += "\n";
     }
+    if (latSamples_)
+        text += fmt::format(
+            "latency (cycles, first beat in to first beat out, frames alone in the pipeline): "
+            "min {}, mean {:.1f}, max {} over {} frames\n",
+            latMin_, double(latSum_) / double(latSamples_), latMax_, latSamples_);
     if (st.firstIn >= 0 && st.lastOut >= st.firstIn)
         text += fmt::format(
             "packets per clock: {:.4f} (frames in over cycles from the first beat "
@@ -642,6 +669,11 @@ nlohmann::json Board::statsJson() {
     nlohmann::json punts = nlohmann::json::object();
     for (const auto& [reason, n] : puntReasons_) punts[reason.empty() ? "none" : reason] = n;
     j["punts_by_reason"] = punts;
+    if (latSamples_)
+        j["latency_cycles"] = {{"min", latMin_},
+                               {"mean", double(latSum_) / double(latSamples_)},
+                               {"max", latMax_},
+                               {"samples", latSamples_}};
     if (st.firstIn >= 0 && st.lastOut >= st.firstIn)
         j["packets_per_clock"] = double(st.framesIn) / double(st.lastOut - st.firstIn + 1);
     // The pipeline's own counters (32 bits, wrapping), read over its CSR bus now.

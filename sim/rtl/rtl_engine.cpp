@@ -124,6 +124,7 @@ void RtlEngine::cycle() {
             const size_t n = std::min<size_t>(lanes_, in->packet.bytes.size() - in->offset);
             if (in->offset == 0) {
                 in->firstCycle = now;
+                lastInFirst_ = now;
                 lastEntered_ = static_cast<int64_t>(in->seq);
                 ++stats_.framesIn;
                 ++framesPushed_;
@@ -201,10 +202,13 @@ std::optional<bool> RtlEngine::quiet(std::string& error) {
            *tx == framesPulled_ && !curStarted_;
 }
 
-std::vector<Packet> RtlEngine::takeOutputs() {
+std::vector<Packet> RtlEngine::takeOutputs(std::vector<int64_t>* firstCycles) {
     std::vector<Packet> packets;
     packets.reserve(out_.size());
-    for (auto& o : out_) packets.push_back(std::move(o.packet));
+    for (auto& o : out_) {
+        packets.push_back(std::move(o.packet));
+        if (firstCycles) firstCycles->push_back(o.firstCycle);
+    }
     out_.clear();
     taken_.clear();
     return packets;

@@ -73,7 +73,9 @@ class RtlEngine : public Engine {
     // frames wait at the input, so the caller can top the queue up with no gap in the input;
     // then takeOutputs() hands over and forgets what left so far.
     void runUntilQueued(size_t keep);
-    std::vector<Packet> takeOutputs();
+    std::vector<Packet> takeOutputs(std::vector<int64_t>* firstCycles = nullptr);
+    // The cycle the most recent frame's first beat went in (-1: none yet).
+    int64_t lastInFirstCycle() const { return lastInFirst_; }
 
     // Live use (hopsim serve): frames waiting at the input or half collected at the output;
     // clock cycles; and whether the pipeline holds no frame at all (from its RX/TX/DROPPED
@@ -127,6 +129,7 @@ class RtlEngine : public Engine {
     bool curStarted_ = false;
     uint64_t nextSeq_ = 0;
     int64_t lastEntered_ = -1;
+    int64_t lastInFirst_ = -1;
     uint64_t sentSinceDrain_ = 0;
     uint32_t framesPushed_ = 0;  // since reset, mod 2^32 as the counters
     uint32_t framesPulled_ = 0;

@@ -587,6 +587,12 @@ TEST_F(Serve, RouterFramesToAndFromTheCpuPort) {
     // Frames to the CPU port are counted by their packet_in reason field (7 bits after the 9-bit
     // ingress port: the low 7 bits of the frame's second byte, 7 here).
     EXPECT_EQ(j["punts_by_reason"]["7"], 1) << j.dump(2);
+    // Each frame was alone in the pipeline, so both latencies are known (router.p4 at
+    // DATA_W=512, store-and-forward, a 66-byte frame: about 35 cycles).
+    ASSERT_TRUE(j.contains("latency_cycles")) << j.dump(2);
+    EXPECT_EQ(j["latency_cycles"]["samples"], 2);
+    EXPECT_GT(j["latency_cycles"]["min"], 20);
+    EXPECT_LT(j["latency_cycles"]["max"], 60);
     device.reset();
     stopCleanly();
 }
