@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds hopline (scripts/build.sh) and runs every benchmark in bench/ in turn: lpm_bench,
-# hopc_bench, pipeline_bench. Extra arguments go to pipeline_bench (frames, programs).
+# hopc_bench, pipeline_bench, then the SystemC board's line-rate report (bench/board_linerate.sh).
+# Extra arguments go to pipeline_bench (frames, programs).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/scripts/build.sh"
@@ -12,4 +13,6 @@ for bench in lpm_bench hopc_bench pipeline_bench; do
     "$root/build/bin/$bench" "${args[@]}" || rc=1
     echo
 done
+echo "=== board_linerate"
+"$root/bench/board_linerate.sh" "$root/build" || rc=1
 exit $rc
