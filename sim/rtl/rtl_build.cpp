@@ -278,14 +278,6 @@ struct Flavor {
     std::function<bool(const std::string& so, std::string& error)> check;
 };
 
-struct Entry {
-    std::string program;
-    regmap::RegMap regmap;
-    std::string dir, library;
-    bool built = false;
-    double seconds = 0;
-};
-
 // Everything but paths, which differ between the key directory and the build.
 // Speed (bench/pipeline_bench): Verilator's makefile compiles the model with -Os unless told
 // otherwise; OPT_FAST=-O2 (the per-cycle code) and OPT_GLOBAL=-O2 (its runtime) make the
@@ -314,13 +306,13 @@ std::vector<std::string> verilatorFlags(const std::string& mode, const std::stri
     };
 }
 
-std::optional<Entry> buildEntry(const ir::Program& program, const std::string& name,
-                                Diagnostics& diags, const BuildOptions& options,
-                                const std::function<Flavor(const std::string& top)>& makeFlavor,
-                                std::ostream& err, int& exitCode) {
+std::optional<BuiltEntry> buildEntry(
+    const ir::Program& program, const std::string& name, Diagnostics& diags,
+    const BuildOptions& options, const std::function<Flavor(const std::string& top)>& makeFlavor,
+    std::ostream& err, int& exitCode) {
     const auto start = std::chrono::steady_clock::now();
     exitCode = 3;
-    auto fail = [&](const std::string& message) -> std::optional<Entry> {
+    auto fail = [&](const std::string& message) -> std::optional<BuiltEntry> {
         err << "hopsim: error: " << message << "\n";
         return std::nullopt;
     };
@@ -391,13 +383,13 @@ std::optional<Entry> buildEntry(const ir::Program& program, const std::string& n
     if (ec) return fail(fmt::format("cannot create {}: {}", dir.string(), ec.message()));
     const fs::path so = dir / "model.so";
 
-    Entry built;
+    BuiltEntry built;
     built.program = name;
     built.regmap = gen->regmap;
     built.dir = dir.string();
     built.library = so.string();
 
-    auto finish = [&]() -> std::optional<Entry> {
+    auto finish = [&]() -> std::optional<BuiltEntry> {
         if (!flavor.check(so.string(), error)) return std::nullopt;
         built.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -505,12 +497,7 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
         err, exitCode);
     if (!entry) return std::nullopt;
     Built built;
-    built.program = std::move(entry->program);
-    built.regmap = std::move(entry->regmap);
-    built.dir = std::move(entry->dir);
-    built.library = std::move(entry->library);
-    built.built = entry->built;
-    built.seconds = entry->seconds;
+    static_cast<BuiltEntry&>(built) = std::move(*entry);
     built.lib = std::move(lib);
     return built;
 }
@@ -539,12 +526,7 @@ std::optional<BuiltSc> buildScModel(const ir::Program& program, const std::strin
         err, exitCode);
     if (!entry) return std::nullopt;
     BuiltSc built;
-    built.program = std::move(entry->program);
-    built.regmap = std::move(entry->regmap);
-    built.dir = std::move(entry->dir);
-    built.library = std::move(entry->library);
-    built.built = entry->built;
-    built.seconds = entry->seconds;
+    static_cast<BuiltEntry&>(built) = std::move(*entry);
     return built;
 }
 

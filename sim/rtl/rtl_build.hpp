@@ -58,13 +58,17 @@ class Library {
     void* handle_ = nullptr;
 };
 
-struct Built {
+// What every flavor of model gives: where it is and how it came to be.
+struct BuiltEntry {
     std::string program;  // the program's name
     regmap::RegMap regmap;
     std::string dir;      // the model's cache directory
     std::string library;  // DIR/model.so
     bool built = false;   // false when it came from the cache
     double seconds = 0;   // generating, building and loading
+};
+
+struct Built : BuiltEntry {
     std::unique_ptr<Library> lib;
 };
 
@@ -95,14 +99,7 @@ struct ScHarness {
     std::string header;  // next to it as sc_harness.h
 };
 
-struct BuiltSc {
-    std::string program;
-    regmap::RegMap regmap;
-    std::string dir;      // the model's cache directory
-    std::string library;  // DIR/model.so
-    bool built = false;   // false when it came from the cache
-    double seconds = 0;
-};
+struct BuiltSc : BuiltEntry {};
 
 std::optional<BuiltSc> buildScModel(const ir::Program& program, const std::string& name,
                                     Diagnostics& diags, const BuildOptions& options,
