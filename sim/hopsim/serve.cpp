@@ -208,7 +208,14 @@ class Board {
     int sinceQuiet_ = 0;  // frames sent since the pipeline was last quiet
     uint64_t latSamples_ = 0, latSum_ = 0;
     int64_t latMin_ = -1, latMax_ = -1;
-    void sent() {
+    // Called before a frame goes in. When frames went in before it, the counters say whether
+    // the pipeline has emptied since (the event loop may not have looked yet).
+    void sending() {
+        if (inFlight_) {
+            std::string error;
+            auto quiet = engine_.quiet(error);
+            if (quiet && *quiet) inFlight_ = false;
+        }
         sinceQuiet_ = inFlight_ ? sinceQuiet_ + 1 : 1;
         inFlight_ = true;
     }
@@ -403,8 +410,8 @@ void Board::execute(const proto::Message& message) {
             auto& ps = port(cpu);
             ++ps.rxPackets;
             ps.rxBytes += request->frame.size();
+            sending();
             engine_.send({cpu, std::move(request->frame)});
-            sent();
             proto::encode(out, proto::Type::Ok, id, {});
             return;
         }
@@ -435,8 +442,8 @@ void Board::readTap(Tap& tap) {
         auto& ps = port(tap.port);
         ++ps.rxPackets;
         ps.rxBytes += static_cast<uint64_t>(n);
+        sending();
         engine_.send({tap.port, std::vector<uint8_t>(buffer.begin(), buffer.begin() + n)});
-        sent();
     }
 }
 
