@@ -16,7 +16,6 @@ using sc_core::SC_ZERO_TIME;
 
 namespace {
 constexpr int kBusTimeout = 1000;  // pipeline cycles for one AXI4-Lite transaction
-constexpr int kResetCycles = 4;
 constexpr uint8_t kTagMagic[4] = {'H', 'O', 'P', 'B'};
 }  // namespace
 
@@ -104,16 +103,15 @@ void Mac::txThread() {
 
 // ---- Board --------------------------------------------------------------------------------
 
-Board::Board(sc_core::sc_module_name name, const BoardConfig& config, const ModelFunctions& model)
+Board::Board(sc_core::sc_module_name name, const BoardConfig& config,
+             const sim::rtl::Library& model)
     : sc_module(name),
       csr("csr"),
       config_(config),
-      model_(model),
       lanes_(model.dataWidth / 8),
-      clk_("clk", sc_time(1e6 / config.clockMhz, SC_PS)),
-      rst_("rst") {
-    rst_.write(true);
-    pipeline_ = model_.create("pipeline", &clk_, &rst_, config_.seed);
+      clk_("clk", sc_time(1e6 / config.clockMhz, SC_PS)) {
+    pipeline_ = std::make_unique<Pipeline>("pipeline", model, config_.seed);
+    pipeline_->clk(clk_);
     for (size_t i = 0; i < config_.ports.size(); ++i) {
         const PortConfig& p = config_.ports[i];
         macIndex_[p.port] = i;
@@ -133,15 +131,11 @@ Board::Board(sc_core::sc_module_name name, const BoardConfig& config, const Mode
         counters_.ingress[config_.cpuPort];
     }
     last_ = inputs_.empty() ? 0 : inputs_.size() - 1;
-    in_.m_tready = 1;
-    axil_.bready = 1;
-    axil_.rready = 1;
-    axil_.wstrb = 0xf;
     csr.register_b_transport(this, &Board::csrTransport);
 
-    SC_THREAD(resetThread);
+    // After each edge the pipeline evaluated: what it took and what left, then the next beat.
     SC_METHOD(clockMethod);
-    sensitive << clk_.posedge_event();
+    sensitive << pipeline_->edge();
     dont_initialize();
     SC_THREAD(dmaToHostThread);
     SC_THREAD(dmaToCardThread);
@@ -149,7 +143,7 @@ Board::Board(sc_core::sc_module_name name, const BoardConfig& config, const Mode
 
 Board::~Board() {
     macs_.clear();
-    if (pipeline_) model_.destroy(pipeline_);
+    pipeline_.reset();
 }
 
 Mac* Board::mac(uint32_t port) {
@@ -157,17 +151,9 @@ Mac* Board::mac(uint32_t port) {
     return it == macIndex_.end() ? nullptr : macs_[it->second].get();
 }
 
-void Board::resetThread() {
-    for (int i = 0; i < kResetCycles; ++i) wait(clk_.posedge_event());
-    rst_.write(false);
-    wait(clk_.posedge_event());
-    inReset_ = false;
-}
-
 void Board::clockMethod() {
-    if (inReset_) return;
-    hop_sc_stream_out out;
-    model_.sampleStream(pipeline_, &out);
+    StreamOut& out = sampled_;
+    pipeline_->sampleStream(out);
     if (offering_ && out.s_tready) {
         // This edge takes the beat on s_axis.
         InputFifo& f = inputs_[sel_];
@@ -205,8 +191,8 @@ void Board::driveNextBeat() {
         }
         if (!found) {
             if (in_.tvalid) {
-                in_.tvalid = 0;
-                model_.driveStream(pipeline_, &in_);
+                in_.tvalid = false;
+                pipeline_->driveStream(in_);
             }
             return;
         }
@@ -220,8 +206,8 @@ void Board::driveNextBeat() {
     in_.tkeep = n >= 64 ? ~uint64_t{0} : (uint64_t{1} << n) - 1;
     in_.tlast = f.offset + n == bytes.size();
     in_.tuser = f.port;
-    in_.tvalid = 1;
-    model_.driveStream(pipeline_, &in_);
+    in_.tvalid = true;
+    pipeline_->driveStream(in_);
     offering_ = true;
 }
 
@@ -232,7 +218,7 @@ IngressCounts* Board::tagged(const Frame& frame) {
     return it == counters_.ingress.end() ? nullptr : &it->second;
 }
 
-void Board::beatOut(const hop_sc_stream_out& out) {
+void Board::beatOut(const StreamOut& out) {
     if (!outStarted_) {
         outStarted_ = true;
         outDropping_ = false;
@@ -453,7 +439,6 @@ void Board::csrTransport(tlm::tlm_generic_payload& trans, sc_time& delay) {
         trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
         return;
     }
-    while (inReset_) wait(clk_.posedge_event());
     uint32_t value = 0;
     uint8_t resp = 0;
     bool answered = false;
@@ -483,59 +468,59 @@ bool Board::axilWrite(uint32_t addr, uint32_t value, uint8_t& resp) {
     axil_.awaddr = addr;
     axil_.wdata = value;
     axil_.wstrb = 0xf;
-    axil_.awvalid = 1;
-    axil_.wvalid = 1;
-    model_.driveAxil(pipeline_, &axil_);
+    axil_.awvalid = true;
+    axil_.wvalid = true;
+    pipeline_->driveAxil(axil_);
     for (int n = 0; n < kBusTimeout; ++n) {
-        wait(clk_.posedge_event());
-        hop_sc_axil_out o;
-        model_.sampleAxil(pipeline_, &o);
+        pipeline_->waitEdge();
+        AxilOut o;
+        pipeline_->sampleAxil(o);
         if (o.bvalid) {
             resp = o.bresp;
-            axil_.awvalid = 0;
-            axil_.wvalid = 0;
-            model_.driveAxil(pipeline_, &axil_);
+            axil_.awvalid = false;
+            axil_.wvalid = false;
+            pipeline_->driveAxil(axil_);
             return true;
         }
         bool changed = false;
         if (axil_.awvalid && o.awready) {
-            axil_.awvalid = 0;
+            axil_.awvalid = false;
             changed = true;
         }
         if (axil_.wvalid && o.wready) {
-            axil_.wvalid = 0;
+            axil_.wvalid = false;
             changed = true;
         }
-        if (changed) model_.driveAxil(pipeline_, &axil_);
+        if (changed) pipeline_->driveAxil(axil_);
     }
-    axil_.awvalid = 0;
-    axil_.wvalid = 0;
-    model_.driveAxil(pipeline_, &axil_);
+    axil_.awvalid = false;
+    axil_.wvalid = false;
+    pipeline_->driveAxil(axil_);
     return false;
 }
 
 bool Board::axilRead(uint32_t addr, uint32_t& value, uint8_t& resp) {
     axil_.araddr = addr;
-    axil_.arvalid = 1;
-    model_.driveAxil(pipeline_, &axil_);
+    axil_.arvalid = true;
+    pipeline_->driveAxil(axil_);
     for (int n = 0; n < kBusTimeout; ++n) {
-        wait(clk_.posedge_event());
-        hop_sc_axil_out o;
-        model_.sampleAxil(pipeline_, &o);
+        pipeline_->waitEdge();
+        AxilOut o;
+        pipeline_->sampleAxil(o);
         if (o.rvalid) {
             value = o.rdata;
             resp = o.rresp;
-            axil_.arvalid = 0;
-            model_.driveAxil(pipeline_, &axil_);
+            axil_.arvalid = false;
+            pipeline_->driveAxil(axil_);
             return true;
         }
         if (axil_.arvalid && o.arready) {
-            axil_.arvalid = 0;
-            model_.driveAxil(pipeline_, &axil_);
+            axil_.arvalid = false;
+            pipeline_->driveAxil(axil_);
         }
     }
-    axil_.arvalid = 0;
-    model_.driveAxil(pipeline_, &axil_);
+    axil_.arvalid = false;
+    pipeline_->driveAxil(axil_);
     return false;
 }
 

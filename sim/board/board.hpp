@@ -1,28 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SystemC/TLM-2.0 board model around a program's pipeline Verilated with --sc
-// (sc_harness.h): what a NIC board adds to the pipeline, at the level of detail a board designer
-// asks about (what is forwarded, what is dropped where, how deep queues get).
+// The SystemC/TLM-2.0 board model around a program's pipeline: the plain C++ Verilated model the
+// RTL engine uses, in a SystemC module on the board's pipeline clock (pipeline.hpp): what a NIC
+// board adds to the pipeline, at the level of detail a board designer asks about (what is
+// forwarded, what is dropped where, how deep queues get).
 //
 //   wire -> Mac rx -> input FIFO --+
 //   wire -> Mac rx -> input FIFO --+-> arbiter -> pipeline -+-> out queue -> Mac tx -> wire
-//   host -> DMA (host to card) ----+   (Verilated, --sc)    +-> out queue -> Mac tx -> wire
+//   host -> DMA (host to card) ----+   (Verilated)          +-> out queue -> Mac tx -> wire
 //                                          ^ AXI4-Lite      +-> DMA (card to host) -> host
 //   host -> TLM b_transport -> CSR target -+                    (the CPU port)
 //
-// Time: the pipeline runs on a clock of its own (sc_clock, default 250 MHz); the MACs run in
-// continuous time at their line rates. A frame takes, on the wire, 8 bytes of preamble and SFD,
-// its bytes plus a 4-byte FCS (the frames the pipeline sees never carry the FCS: the MAC strips
-// it on receive and appends it on transmit), padded to the 64-byte minimum (FCS included), and a
-// 12-byte inter-frame gap: max(L + 4, 64) + 20 bytes for a frame of L bytes, at the port's rate.
+// Time: the pipeline runs on a clock of its own (sc_clock, default 250 MHz; one cycle of the
+// model per rising edge); the MACs run in continuous time at their line rates. A frame takes, on
+// the wire, 8 bytes of preamble and SFD, its bytes plus a 4-byte FCS (the frames the pipeline sees
+// never carry the FCS: the MAC strips it on receive and appends it on transmit), padded to the
+// 64-byte minimum (FCS included), and a 12-byte inter-frame gap: max(L + 4, 64) + 20 bytes for a
+// frame of L bytes, at the port's rate.
 //
 // Input: a MAC hands a frame to its port's input FIFO when the frame's last byte (its FCS) has
 // arrived (store-and-forward, as a MAC that checks the FCS does); a FIFO holds at most
 // `inputFifoBeats` beats of DATA_W, and a frame that does not fit is dropped whole and counted
-// against the port (a MAC cannot be backpressured). The arbiter, a SystemC process on the
-// pipeline clock, does what rtl/hop_axis_arbiter does: frame-by-frame round robin over the FIFOs
-// holding a whole frame (and the DMA queue of frames from the host, which has ingress port = the
-// CPU port and is never dropped: the DMA engine waits for room), one beat per clock with no
-// bubble between frames, honouring the pipeline's s_axis_tready.
+// against the port (a MAC cannot be backpressured). The arbiter, a SystemC process that runs
+// after each edge of the pipeline clock (on Pipeline::edge()), does what rtl/hop_axis_arbiter
+// does: frame-by-frame round robin over the FIFOs holding a whole frame (and the DMA queue of
+// frames from the host, which has ingress port = the CPU port and is never dropped: the DMA
+// engine waits for room), one beat per clock with no bubble between frames, honouring the
+// pipeline's s_axis_tready.
 // Output: the pipeline's m_axis_tready is always 1; every beat goes to the output queue of its
 // egress port, which behaves as rtl/hop_axis_out_queue: `queueBeats` beats, store-and-forward,
 // a frame is dropped whole (tail drop) when one of its beats arrives while the queue is full.
@@ -32,7 +35,8 @@
 // dropped and counted ("no port").
 // The arbiter and the output queues are SystemC rather than the rtl/ blocks in a SystemVerilog
 // top so that ports, rates and depths are run-time options: one Verilated model per program and
-// DATA_W serves every board configuration (the rtl/ blocks have their own tests).
+// DATA_W serves every board configuration, and it is the RTL engine's model, from the same cache
+// entry (the rtl/ blocks have their own tests).
 //
 // Host: `csr` is a tlm_utils::simple_target_socket; b_transport turns 4-byte reads and writes
 // into AXI4-Lite transactions on the pipeline's CSR port (clocked by the pipeline clock) and
@@ -55,7 +59,8 @@
 #include <tlm>
 #include <vector>
 
-#include "sim/board/sc_harness.h"
+#include "sim/board/pipeline.hpp"
+#include "sim/rtl/rtl_build.hpp"
 
 namespace hop::board {
 
@@ -95,17 +100,6 @@ inline constexpr uint64_t kPreambleBytes = 8, kFcsBytes = 4, kMinFrameBytes = 64
 inline constexpr size_t kTagBytes = 10;
 void writeTag(std::vector<uint8_t>& bytes, uint32_t port, uint32_t seq);
 std::optional<uint32_t> readTagPort(const std::vector<uint8_t>& bytes);
-
-// The functions of a loaded model (sc_harness.h).
-struct ModelFunctions {
-    hop_sc_create_fn create = nullptr;
-    hop_sc_destroy_fn destroy = nullptr;
-    hop_sc_drive_stream_fn driveStream = nullptr;
-    hop_sc_sample_stream_fn sampleStream = nullptr;
-    hop_sc_drive_axil_fn driveAxil = nullptr;
-    hop_sc_sample_axil_fn sampleAxil = nullptr;
-    int dataWidth = 0;
-};
 
 struct Frame {
     uint32_t port = 0;  // ingress port on the way in, egress port on the way out
@@ -183,8 +177,8 @@ class Mac : public sc_core::sc_module {
 class Board : public sc_core::sc_module {
   public:
     SC_HAS_PROCESS(Board);
-    // `model` is the loaded SystemC model of the pipeline.
-    Board(sc_core::sc_module_name name, const BoardConfig& config, const ModelFunctions& model);
+    // `model` is the loaded model of the pipeline (rtl::buildModel); it must outlive the board.
+    Board(sc_core::sc_module_name name, const BoardConfig& config, const sim::rtl::Library& model);
     ~Board() override;
 
     tlm_utils::simple_target_socket<Board> csr;
@@ -192,8 +186,7 @@ class Board : public sc_core::sc_module {
     const BoardConfig& config() const { return config_; }
     int lanes() const { return lanes_; }
     sc_core::sc_time clockPeriod() const { return clk_.period(); }
-    const sc_core::sc_event& clockEdge() const { return clk_.posedge_event(); }
-    bool inReset() const { return inReset_; }
+    Pipeline& pipeline() { return *pipeline_; }
     // The MAC of a port (null when the board has none there).
     Mac* mac(uint32_t port);
 
@@ -235,7 +228,6 @@ class Board : public sc_core::sc_module {
         Frame frame;
     };
 
-    void resetThread();
     void clockMethod();
     void dmaToHostThread();
     void dmaToCardThread();
@@ -246,17 +238,14 @@ class Board : public sc_core::sc_module {
 
     int beatsOf(size_t bytes) const { return static_cast<int>((bytes + lanes_ - 1) / lanes_); }
     void driveNextBeat();
-    void beatOut(const hop_sc_stream_out& out);
+    void beatOut(const StreamOut& out);
     void frameOut(Frame frame, bool dropped);
     IngressCounts* tagged(const Frame& frame);
 
     BoardConfig config_;
-    ModelFunctions model_;
     int lanes_ = 64;
     sc_core::sc_clock clk_;
-    sc_core::sc_signal<bool> rst_;
-    void* pipeline_ = nullptr;
-    bool inReset_ = true;
+    std::unique_ptr<Pipeline> pipeline_;
 
     std::vector<std::unique_ptr<Mac>> macs_;
     std::map<uint32_t, size_t> macIndex_;  // port -> index in macs_ and queues_
@@ -267,7 +256,8 @@ class Board : public sc_core::sc_module {
     bool locked_ = false;
     size_t sel_ = 0, last_ = 0;
     bool offering_ = false;  // a beat is on s_axis
-    hop_sc_stream_in in_{};
+    StreamIn in_{};
+    StreamOut sampled_{};
 
     // Output stage: the frame coming out of the pipeline.
     bool outStarted_ = false;
@@ -282,7 +272,7 @@ class Board : public sc_core::sc_module {
     std::vector<Frame> outputs_;
     Counters counters_;
 
-    hop_sc_axil_in axil_{};
+    AxilIn axil_{};
 };
 
 // The host: runs jobs inside the simulation (they may wait and use the CSR socket), on behalf of

@@ -18,10 +18,6 @@
 
 namespace hop::board {
 
-// The SystemC harness sources, embedded at build time (sim/board/CMakeLists.txt).
-extern const char* const kScHarnessCpp;
-extern const char* const kScHarnessH;
-
 namespace {
 
 struct Options {
@@ -97,12 +93,14 @@ std::unique_ptr<hopsim::LoadedProgram> load(const Options& o) {
     return hopsim::loadProgram(o.program, {o.includeDirs, o.defines}, std::cerr);
 }
 
-std::optional<sim::rtl::BuiltSc> build(const Options& o, const hopsim::LoadedProgram& program,
-                                       int& rc) {
+// The RTL engine's model of the program (the same cache entry as `hopsim build`).
+std::optional<sim::rtl::Built> build(const Options& o, const hopsim::LoadedProgram& program,
+                                     int& rc) {
     Diagnostics diags(program.source());
-    return sim::rtl::buildScModel(program.ir(), program.ir().name, diags,
-                                  {.dataWidth = o.dataWidth, .cacheDir = o.rtlCache},
-                                  {kScHarnessCpp, kScHarnessH}, std::cerr, rc);
+    sim::rtl::BuildOptions options;
+    options.dataWidth = o.dataWidth;
+    options.cacheDir = o.rtlCache;
+    return sim::rtl::buildModel(program.ir(), program.ir().name, diags, options, std::cerr, rc);
 }
 
 // The board configuration of the options, with MACs on `ports`; false after printing why.
@@ -150,7 +148,7 @@ std::unique_ptr<BoardEngine> makeEngine(const Options& o, const hopsim::LoadedPr
     auto built = build(o, program, rc);
     if (!built) return nullptr;
     std::string error;
-    auto engine = BoardEngine::create(program.ir(), *built, config, error);
+    auto engine = BoardEngine::create(program.ir(), std::move(*built), config, error);
     if (!engine) {
         std::cerr << "hopsim: error: the board model of " << program.ir().name
                   << " cannot start: " << error << "\n";
@@ -208,7 +206,9 @@ class Command : public BoardCommand {
         linerate_->add_flag("--no-progress", l.noProgress, "no progress display on a terminal");
 
         build_ = board_->add_subcommand(
-            "build", "build the SystemC model of a program into the cache (nothing when cached)");
+            "build",
+            "build the program's Verilated model into the cache, the one `hopsim build` and the "
+            "RTL engine use (nothing when cached)");
         addProgram(build_, buildOptions_);
     }
 

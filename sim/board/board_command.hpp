@@ -4,7 +4,8 @@
 //                                    socket, packets through the MACs (the CPU port through DMA)
 //   board linerate PROGRAM --ports LIST --rate 100G --frame-size S --frames K [--commands F]
 //                                    back-to-back frames at line rate and a report (linerate.hpp)
-//   board build PROGRAM              only build (or find in the cache) the SystemC model
+//   board build PROGRAM              only build (or find in the cache) the Verilated model, the
+//                                    RTL engine's (`hopsim build`)
 // Exit codes as hopsim's: 0 success, 1 test failure, bad input or counts that do not add up,
 // 2 usage, 3 the board or its build failed.
 //

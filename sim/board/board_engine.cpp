@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sim/board/board_engine.hpp"
 
-#include <dlfcn.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -22,26 +21,28 @@ const sc_time kCsrLimit(10, SC_MS);           // for a batch of CSR accesses
 
 }  // namespace
 
-BoardEngine::BoardEngine(const ir::Program& program, const sim::rtl::BuiltSc& built)
-    : program_(program), built_(built) {}
+BoardEngine::BoardEngine(const ir::Program& program, sim::rtl::Built built)
+    : program_(program), built_(std::move(built)) {}
 
 BoardEngine::~BoardEngine() {
-    // The modules go first (the pipeline's through the model's own destroy); the shared object
-    // stays loaded: the SystemC kernel, which lives until exit, still knows the processes whose
-    // code it holds.
+    // The modules go first (the pipeline's model through the harness's destroy), then the model's
+    // shared object (built_).
     host_.reset();
     board_.reset();
 }
 
-std::unique_ptr<BoardEngine> BoardEngine::create(const ir::Program& program,
-                                                 const sim::rtl::BuiltSc& built,
+std::unique_ptr<BoardEngine> BoardEngine::create(const ir::Program& program, sim::rtl::Built built,
                                                  const BoardConfig& config, std::string& error) {
     static bool elaborated = false;
     if (elaborated) {
         error = "a process runs one board (SystemC elaborates once)";
         return nullptr;
     }
-    std::unique_ptr<BoardEngine> e(new BoardEngine(program, built));
+    if (!built.lib) {
+        error = built.library + " is not loaded";
+        return nullptr;
+    }
+    std::unique_ptr<BoardEngine> e(new BoardEngine(program, std::move(built)));
 
     std::set<uint32_t> seen;
     for (const auto& p : config.ports) {
@@ -69,44 +70,16 @@ std::unique_ptr<BoardEngine> BoardEngine::create(const ir::Program& program,
         return nullptr;
     }
 
-    void* h = ::dlopen(built.library.c_str(), RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char* m = ::dlerror();
-        error = fmt::format("cannot load {}: {}", built.library, m ? m : "unknown error");
+    const sim::rtl::Library& lib = *e->built_.lib;
+    if (lib.dataWidth != e->built_.regmap.dataWidth) {
+        error = fmt::format("{} has DATA_W={}, its register map says {}", e->built_.library,
+                            lib.dataWidth, e->built_.regmap.dataWidth);
         return nullptr;
     }
-    e->handle_ = h;
-    auto abi = reinterpret_cast<hop_sc_abi_version_fn>(::dlsym(h, "hop_sc_abi_version"));
-    auto width = reinterpret_cast<hop_sc_data_width_fn>(::dlsym(h, "hop_sc_data_width"));
-    ModelFunctions fns;
-    fns.create = reinterpret_cast<hop_sc_create_fn>(::dlsym(h, "hop_sc_create"));
-    fns.destroy = reinterpret_cast<hop_sc_destroy_fn>(::dlsym(h, "hop_sc_destroy"));
-    fns.driveStream = reinterpret_cast<hop_sc_drive_stream_fn>(::dlsym(h, "hop_sc_drive_stream"));
-    fns.sampleStream =
-        reinterpret_cast<hop_sc_sample_stream_fn>(::dlsym(h, "hop_sc_sample_stream"));
-    fns.driveAxil = reinterpret_cast<hop_sc_drive_axil_fn>(::dlsym(h, "hop_sc_drive_axil"));
-    fns.sampleAxil = reinterpret_cast<hop_sc_sample_axil_fn>(::dlsym(h, "hop_sc_sample_axil"));
-    if (!abi || !width || !fns.create || !fns.destroy || !fns.driveStream || !fns.sampleStream ||
-        !fns.driveAxil || !fns.sampleAxil) {
-        error = fmt::format("{} is not a hopsim SystemC model (missing harness functions)",
-                            built.library);
-        return nullptr;
-    }
-    if (abi() != HOP_SC_ABI_VERSION) {
-        error = fmt::format("{} was built for SystemC harness ABI {}, this hopsim needs {}",
-                            built.library, abi(), HOP_SC_ABI_VERSION);
-        return nullptr;
-    }
-    fns.dataWidth = width();
-    if (fns.dataWidth != built.regmap.dataWidth) {
-        error = fmt::format("{} has DATA_W={}, its register map says {}", built.library,
-                            fns.dataWidth, built.regmap.dataWidth);
-        return nullptr;
-    }
-    e->dataWidth_ = fns.dataWidth;
+    e->dataWidth_ = lib.dataWidth;
 
     elaborated = true;
-    e->board_ = std::make_unique<Board>("board", config, fns);
+    e->board_ = std::make_unique<Board>("board", config, lib);
     e->host_ = std::make_unique<Host>("host");
     e->host_->csr.bind(e->board_->csr);
     sc_core::sc_start(sc_core::SC_ZERO_TIME);  // elaboration and initialisation
@@ -118,7 +91,7 @@ std::unique_ptr<BoardEngine> BoardEngine::create(const ir::Program& program,
     if (!dw) return nullptr;
     if (*id != regmap::kPipelineId || *dw != static_cast<uint32_t>(e->dataWidth_)) {
         error = fmt::format(
-            "the SystemC model in {} does not identify as a DATA_W={} pipeline (ID 0x{:08x}, "
+            "the RTL model in {} does not identify as a DATA_W={} pipeline (ID 0x{:08x}, "
             "DATA_W {})",
             e->built_.dir, e->dataWidth_, *id, *dw);
         return nullptr;

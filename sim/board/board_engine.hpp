@@ -36,10 +36,10 @@ struct PipelineCounters {
 
 class BoardEngine : public sim::Engine {
   public:
-    // Loads the model built by rtl::buildScModel, elaborates the board, takes it out of reset,
-    // waits for the tables' init walks and writes the default actions and const entries.
-    static std::unique_ptr<BoardEngine> create(const ir::Program& program,
-                                               const sim::rtl::BuiltSc& built,
+    // Takes the model rtl::buildModel loaded (the RTL engine's), elaborates the board around it
+    // (the harness has reset the model), waits for the tables' init walks and writes the default
+    // actions and const entries.
+    static std::unique_ptr<BoardEngine> create(const ir::Program& program, sim::rtl::Built built,
                                                const BoardConfig& config, std::string& error);
     ~BoardEngine() override;
 
@@ -63,12 +63,12 @@ class BoardEngine : public sim::Engine {
                     const std::function<void(double)>& progress = {});
 
     Board& board() { return *board_; }
-    const sim::rtl::BuiltSc& built() const { return built_; }
+    const sim::rtl::Built& built() const { return built_; }
     int dataWidth() const { return dataWidth_; }
     double now() const;  // simulated seconds
 
   private:
-    BoardEngine(const ir::Program& program, const sim::rtl::BuiltSc& built);
+    BoardEngine(const ir::Program& program, sim::rtl::Built built);
     // Runs `job` in the host thread until it returns, for at most `limit` of simulated time
     // (an error then; the engine cannot be used any more).
     bool run(const std::function<void()>& job, const sc_core::sc_time& limit, std::string& error,
@@ -77,9 +77,8 @@ class BoardEngine : public sim::Engine {
     bool settle(std::string& error);
 
     const ir::Program& program_;
-    sim::rtl::BuiltSc built_;
+    sim::rtl::Built built_;  // the loaded model: outlives board_
     int dataWidth_ = 0;
-    void* handle_ = nullptr;  // the model's shared object (never closed: see the destructor)
     std::unique_ptr<Board> board_;
     std::unique_ptr<Host> host_;
     std::unique_ptr<tables::PipelineLoader> loader_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <set>
 
@@ -208,7 +209,10 @@ int runLineRate(BoardEngine& engine, const LineRateOptions& options, std::ostrea
                            options.frames * options.offerPorts.size())
             << std::flush;
     };
+    const auto wallStart = std::chrono::steady_clock::now();
     const bool ran = engine.runTraffic(std::move(generators), error, progress);
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
     if (tty) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
     if (!ran) {
         err << "hopsim: error: board: " << error << "\n";
@@ -324,6 +328,12 @@ int runLineRate(BoardEngine& engine, const LineRateOptions& options, std::ostrea
         "pipeline: {} frames in, {:.3f} frames and {:.3f} beats per clock while they went in (at "
         "most 1 beat)\n",
         c.enteredPipeline, perClock, perClock * beatsPerFrame);
+    const uint64_t offeredFrames = options.frames * options.offerPorts.size();
+    out << fmt::format(
+        "simulation: {:.2f} s of wall time for the traffic, {:.0f} offered frames and {:.0f} "
+        "pipeline clocks a wall second\n",
+        wall, wall > 0 ? static_cast<double>(offeredFrames) / wall : 0.0,
+        wall > 0 ? elapsed * clockHz / wall : 0.0);
     out << "\n"
         << fmt::format(kInRow, "ingress", "offered", "FIFO drop", "pipe drop", "queue drop",
                        "no port", "to host", "forwarded", "fwd %", "FIFO HWM")
@@ -352,6 +362,7 @@ int runLineRate(BoardEngine& engine, const LineRateOptions& options, std::ostrea
             {"beats_per_frame", beatsPerFrame},
             {"offered_window_us", window * 1e6},
             {"simulated_us", elapsed * 1e6},
+            {"wall_seconds", wall},
             {"pipeline_frames_per_clock", perClock},
             {"ingress", jin},
             {"egress", jout},

@@ -267,8 +267,9 @@ std::string cacheDirectory(const std::string& option, std::string& error) {
 
 namespace {
 
-// What differs between the flavours of a model: Verilator's flags, the harness compiled in, the
-// cache entry's name and how a finished object is checked (and, for the C harness, loaded).
+// What differs between the flavours of a model (plain, or with waveforms): Verilator's flags,
+// the harness compiled in, the cache entry's name and how a finished object is checked (and
+// loaded).
 struct Flavor {
     std::vector<std::string> flags;
     std::vector<std::pair<std::string, std::string>> harness;  // file name, text
@@ -499,34 +500,6 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
     Built built;
     static_cast<BuiltEntry&>(built) = std::move(*entry);
     built.lib = std::move(lib);
-    return built;
-}
-
-std::optional<BuiltSc> buildScModel(const ir::Program& program, const std::string& name,
-                                    Diagnostics& diags, const BuildOptions& options,
-                                    const ScHarness& harness, std::ostream& err, int& exitCode) {
-    const int width = options.dataWidth;
-    auto entry = buildEntry(
-        program, name, diags, options,
-        [&](const std::string& top) {
-            Flavor f;
-            // SC_CPLUSPLUS: the C++ standard libsystemc was built with (it is part of the names
-            // the library exports), whatever standard Verilator compiles with.
-            f.flags = verilatorFlags(
-                "--sc", top,
-                fmt::format("-fPIC -DHOP_RTL_DATA_W={} -DSC_CPLUSPLUS=201703L", width));
-            f.harness = {{"sc_harness.cpp", harness.cpp}, {"sc_harness.h", harness.header}};
-            f.dirTag = "-sc";
-            f.what = "SystemC RTL model";
-            f.check = [](const std::string& so, std::string& error) {
-                return elfLooksWhole(so, error);
-            };
-            return f;
-        },
-        err, exitCode);
-    if (!entry) return std::nullopt;
-    BuiltSc built;
-    static_cast<BuiltEntry&>(built) = std::move(*entry);
     return built;
 }
 

@@ -88,21 +88,4 @@ std::optional<Built> buildModel(const ir::Program& program, const std::string& n
 // Opens a built model and checks its ABI and DATA_W.
 std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std::string& error);
 
-// The SystemC flavour (sim/board): the same generated RTL Verilated with --sc, compiled with the
-// caller's harness (sim/board/sc_harness.*) and linked against libsystemc into a cache entry of
-// its own, `<program>-w<DATA_W>-sc-<key>/model.so`, under the same rules as above (key, lock
-// file, atomic rename; the harness texts and the flags are part of the key). The object is
-// checked to be whole but not loaded: it must be dlopen()ed by a process that runs the SystemC
-// kernel it was linked against (sim/board/board.cpp). Errors and exit codes as buildModel.
-struct ScHarness {
-    std::string cpp;     // compiled into the model as sc_harness.cpp
-    std::string header;  // next to it as sc_harness.h
-};
-
-struct BuiltSc : BuiltEntry {};
-
-std::optional<BuiltSc> buildScModel(const ir::Program& program, const std::string& name,
-                                    Diagnostics& diags, const BuildOptions& options,
-                                    const ScHarness& harness, std::ostream& err, int& exitCode);
-
 }  // namespace hop::sim::rtl

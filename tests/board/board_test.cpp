@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// The SystemC board model (sim/board): its wire arithmetic and traffic frames, and line-rate runs
-// of router.p4 through `hopsim-board board linerate` (one board per process, so each run is a
-// process of its own), checked from the JSON report: every frame is accounted for per port and
+// The SystemC board model (sim/board): its wire arithmetic and traffic frames, its pipeline being
+// the RTL engine's model (the same cache entry), and line-rate runs of router.p4 through
+// `hopsim-board board linerate` (one board per process, so each run is a process of its own),
+// checked from the JSON report: every frame is accounted for per port and
 // the board's counts agree with the pipeline's own counters; an output port that two 100 Gb/s
 // ports send to drops at its queue, which fills to its depth; traffic the pipeline can carry is
 // forwarded whole.
@@ -76,6 +77,49 @@ TEST(BoardWire, CommandLineValues) {
     ASSERT_TRUE(hop::board::parseRate("400M", gbps, error));
     EXPECT_DOUBLE_EQ(gbps, 0.4);
     EXPECT_FALSE(hop::board::parseRate("fast", gbps, error));
+}
+
+// Runs `command`, returns its exit status and stdout (stderr to `err`).
+int runCommand(const std::string& command, std::string& out, std::string& err) {
+    const fs::path dir = fs::temp_directory_path();
+    const std::string tag = std::to_string(::getpid());
+    const fs::path o = dir / ("hop_board_out_" + tag), e = dir / ("hop_board_err_" + tag);
+    const int status = std::system((command + " >" + o.string() + " 2>" + e.string()).c_str());
+    auto slurp = [](const fs::path& p) {
+        std::ifstream in(p);
+        std::stringstream s;
+        s << in.rdbuf();
+        return s.str();
+    };
+    out = slurp(o);
+    err = slurp(e);
+    fs::remove(o);
+    fs::remove(e);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// The board loads the model `hopsim build` (and the RTL engine) uses: the same cache entry, found
+// there without building anything.
+TEST(BoardModel, IsTheRtlEnginesModel) {
+    const std::string args = " " + kRouter + " --data-width 512 --rtl-cache " + HOP_RTL_CACHE;
+    std::string rtl, board, err;
+    ASSERT_EQ(runCommand(std::string(HOP_HOPSIM) + " build" + args, rtl, err), 0) << err;
+    ASSERT_EQ(runCommand(std::string(HOP_BOARD) + " board build" + args, board, err), 0) << err;
+    EXPECT_EQ(board, rtl);
+    EXPECT_EQ(err.find("building"), std::string::npos) << err;
+    EXPECT_NE(rtl.find("/router-w512-"), std::string::npos) << rtl;
+}
+
+// `hopsim board` is the same command in hopsim itself: an STF file of router.p4 through the board.
+TEST(BoardModel, HopsimRunsTheBoard) {
+    std::string out, err;
+    const int rc = runCommand(std::string(HOP_HOPSIM) + " board stf " + kRouter + " " + kSource +
+                                  "/tests/stf/router-forward.stf --data-width 512 --rtl-cache " +
+                                  HOP_RTL_CACHE,
+                              out, err);
+    EXPECT_EQ(rc, 0) << out << err;
+    EXPECT_NE(out.find("PASS"), std::string::npos) << out << err;
+    EXPECT_EQ(err.find("building"), std::string::npos) << err;
 }
 
 class BoardLineRate : public ::testing::Test {
