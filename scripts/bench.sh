@@ -15,4 +15,5 @@ for bench in lpm_bench hopc_bench pipeline_bench; do
 done
 echo "=== board_linerate"
 "$root/bench/board_linerate.sh" "$root/build" || rc=1
+echo "=== full_table"; "$root/bench/full_table.sh" "$root/build" || rc=1
 exit $rc

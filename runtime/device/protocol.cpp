@@ -20,6 +20,8 @@ std::string typeName(uint16_t type) {
             return "SEND_PACKET";
         case Type::Stats:
             return "STATS";
+        case Type::WriteList:
+            return "WRITE_LIST";
         case Type::Hello:
             return "HELLO";
         case Type::Ok:
@@ -147,6 +149,36 @@ std::optional<Request> parseRequest(const Message& message, std::string& error) 
             }
             r.words.reserve(words);
             for (size_t i = 0; i < words; ++i) r.words.push_back(getU32(p.data() + 4 + 4 * i));
+            return r;
+        }
+        case Type::WriteList: {
+            if (p.empty() || p.size() % 8 != 0) {
+                error = fmt::format(
+                    "WRITE_LIST needs 1 to {} (address, value) pairs (a multiple of 8 bytes), got "
+                    "{} bytes",
+                    kMaxListPairs, p.size());
+                return std::nullopt;
+            }
+            const size_t pairs = p.size() / 8;
+            if (pairs > kMaxListPairs) {
+                error =
+                    fmt::format("WRITE_LIST of {} pairs: the limit is {}", pairs, kMaxListPairs);
+                return std::nullopt;
+            }
+            r.type = Type::WriteList;
+            r.words.reserve(2 * pairs);
+            for (size_t i = 0; i < pairs; ++i) {
+                const uint32_t addr = getU32(p.data() + 8 * i);
+                if (addr % 4 != 0) {
+                    error = fmt::format(
+                        "WRITE_LIST: address 0x{:x} of pair {} is not a multiple "
+                        "of 4 (nothing was written)",
+                        addr, i);
+                    return std::nullopt;
+                }
+                r.words.push_back(addr);
+                r.words.push_back(getU32(p.data() + 8 * i + 4));
+            }
             return r;
         }
         case Type::SendPacket:

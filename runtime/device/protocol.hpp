@@ -9,15 +9,20 @@
 //   payload      `length` bytes
 //
 // On connect the board sends HELLO (id 0): u32 protocol version, then UTF-8 JSON
-// {"program", "data_width", "cpu_port", "ports": [...], "csr_writes"} (csr_writes = CSR words
-// clients have written since the board started). A board that already has a client sends ERROR
-// (id 0) instead and closes the connection.
+// {"program", "data_width", "cpu_port", "ports": [...], "csr_writes", "write_list"} (csr_writes =
+// CSR words clients have written since the board started; write_list = the most pairs a
+// WRITE_LIST may carry, absent on boards that do not serve it). A board that already has a client
+// sends ERROR (id 0) instead and closes the connection.
 //
 // Requests (client -> board), each answered by exactly one reply with the same id, in order:
 //   READ         u32 addr                      -> VALUE u32
 //   WRITE        u32 addr, u32 value           -> OK
 //   WRITE_BURST  u32 addr, u32 value x N       -> OK (words to addr, addr+4, ...; 1..4096 words,
 //                                                 written in order; stops at the first error)
+//   WRITE_LIST   (u32 addr, u32 value) x N     -> OK (1..8192 pairs, any addresses, written in
+//                                                 order back to back; stops at the first error,
+//                                                 whose ERROR names the pair). Boards that
+//                                                 serve it say "write_list": N in HELLO.
 //   SEND_PACKET  frame bytes (1..16384)        -> OK (queued: enters the pipeline with ingress
 //                                                 port = the program's CPU port)
 //   STATS        empty or u32 format (0 text, 1 JSON) -> TEXT
@@ -46,6 +51,8 @@ inline constexpr uint32_t kVersion = 1;
 inline constexpr size_t kHeaderBytes = 12;
 inline constexpr uint32_t kMaxFrameBytes = 16384;
 inline constexpr uint32_t kMaxBurstWords = 4096;
+// (address, value) pairs in one WRITE_LIST: 8 bytes each, a full list is kMaxPayloadBytes.
+inline constexpr uint32_t kMaxListPairs = 8192;
 // The largest message either side sends or accepts (a full burst is 4 + 4 * 4096 bytes;
 // STATS text is cut to fit).
 inline constexpr uint32_t kMaxPayloadBytes = 65536;
@@ -57,6 +64,7 @@ enum class Type : uint16_t {
     WriteBurst = 0x03,
     SendPacket = 0x04,
     Stats = 0x05,
+    WriteList = 0x06,
     // board -> client
     Hello = 0x80,
     Ok = 0x81,
@@ -109,7 +117,7 @@ struct Request {
     uint32_t id = 0;
     uint32_t addr = 0;
     uint32_t value = 0;
-    std::vector<uint32_t> words;  // WRITE_BURST
+    std::vector<uint32_t> words;  // WRITE_BURST; WRITE_LIST: addr0, value0, addr1, value1, ...
     std::vector<uint8_t> frame;   // SEND_PACKET
     StatsFormat format = StatsFormat::Text;
 };

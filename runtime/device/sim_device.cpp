@@ -31,14 +31,6 @@ std::string textOf(const proto::Message& m) {
 
 }  // namespace
 
-std::unique_ptr<Device> openDevice(const std::string& spec, std::string& error) {
-    if (spec.rfind("sim:", 0) == 0 && spec.size() > 4) {
-        return SimDevice::connect(spec.substr(4), error);
-    }
-    error = fmt::format("'{}' is not a device: expected sim:PATH (a hopsim serve socket)", spec);
-    return nullptr;
-}
-
 std::unique_ptr<SimDevice> SimDevice::connect(const std::string& path, std::string& error,
                                               std::chrono::milliseconds timeout) {
     sockaddr_un addr{};
@@ -107,6 +99,9 @@ std::unique_ptr<SimDevice> SimDevice::connect(const std::string& path, std::stri
     if (doc.contains("csr_writes") && doc["csr_writes"].is_number_unsigned()) {
         info.csrWrites = doc["csr_writes"].get<uint64_t>();
     }
+    if (doc.contains("write_list") && doc["write_list"].is_number_unsigned()) {
+        info.maxListPairs = doc["write_list"].get<uint32_t>();
+    }
     return device;
 }
 
@@ -163,9 +158,9 @@ std::optional<proto::Message> SimDevice::readMessage(Clock::time_point deadline,
     }
 }
 
-std::optional<proto::Message> SimDevice::transact(proto::Type type,
-                                                  const std::vector<uint8_t>& payload,
-                                                  std::string& error) {
+std::optional<uint32_t> SimDevice::sendRequest(proto::Type type,
+                                               const std::vector<uint8_t>& payload,
+                                               std::string& error) {
     if (broken(error)) return std::nullopt;
     const uint32_t id = nextId_++;
     if (nextId_ == 0) nextId_ = 1;
@@ -182,7 +177,7 @@ std::optional<proto::Message> SimDevice::transact(proto::Type type,
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
             // The board reads requests only while its replies are being read: keep punted
-            // frames flowing while waiting.
+            // frames (and replies to requests in flight) flowing while waiting.
             pollfd p{fd_, POLLOUT | POLLIN, 0};
             const int r = ::poll(&p, 1, remainingMs(deadline));
             if (r == 0) {
@@ -205,6 +200,12 @@ std::optional<proto::Message> SimDevice::transact(proto::Type type,
         fail(fmt::format("send: {}", std::strerror(errno)), error);
         return std::nullopt;
     }
+    return id;
+}
+
+std::optional<proto::Message> SimDevice::awaitReply(proto::Type type, uint32_t id,
+                                                    std::string& error) {
+    const auto deadline = Clock::now() + timeout_;
     for (;;) {
         auto m = readMessage(deadline, error);
         if (!m) {
@@ -236,6 +237,14 @@ std::optional<proto::Message> SimDevice::transact(proto::Type type,
         }
         return m;
     }
+}
+
+std::optional<proto::Message> SimDevice::transact(proto::Type type,
+                                                  const std::vector<uint8_t>& payload,
+                                                  std::string& error) {
+    auto id = sendRequest(type, payload, error);
+    if (!id) return std::nullopt;
+    return awaitReply(type, *id, error);
 }
 
 std::optional<uint32_t> SimDevice::read(uint32_t addr, std::string& error) {
@@ -280,6 +289,57 @@ bool SimDevice::writeBurst(uint32_t addr, std::span<const uint32_t> values, std:
         done += n;
     }
     return true;
+}
+
+bool SimDevice::writeList(std::span<const CsrWord> writes, std::string& error) {
+    if (info_.maxListPairs == 0) return Device::writeList(writes, error);
+    const size_t per = std::min<size_t>(info_.maxListPairs, proto::kMaxListPairs);
+    std::deque<uint32_t> inFlight;  // ids of lists sent and not yet answered, oldest first
+    std::string firstError;
+    // One reply: OK, or the first ERROR (the lists after it still run on the board; their
+    // replies are read so the connection stays in step).
+    auto settle = [&]() {
+        const uint32_t id = inFlight.front();
+        inFlight.pop_front();
+        std::string why;
+        auto m = awaitReply(proto::Type::WriteList, id, why);
+        if (!m) {
+            if (firstError.empty()) firstError = why;
+            return !broken(why);
+        }
+        if (m->type != static_cast<uint16_t>(proto::Type::Ok)) {
+            fail(fmt::format("WRITE_LIST answered with {}", proto::typeName(m->type)), why);
+            if (firstError.empty()) firstError = why;
+            return false;
+        }
+        return true;
+    };
+    std::vector<uint8_t> payload;
+    for (size_t done = 0; done < writes.size() && firstError.empty();) {
+        const size_t n = std::min(writes.size() - done, per);
+        payload.clear();
+        payload.reserve(8 * n);
+        for (size_t i = 0; i < n; ++i) {
+            proto::putU32(payload, writes[done + i].addr);
+            proto::putU32(payload, writes[done + i].value);
+        }
+        auto id = sendRequest(proto::Type::WriteList, payload, error);
+        if (!id) return false;
+        inFlight.push_back(*id);
+        done += n;
+        while (inFlight.size() >= kListsInFlight) {
+            if (!settle()) break;
+        }
+        if (broken(error)) return false;
+    }
+    while (!inFlight.empty()) {
+        if (!settle()) break;
+    }
+    if (!firstError.empty()) {
+        error = firstError;
+        return false;
+    }
+    return !broken(error);
 }
 
 bool SimDevice::sendPacket(std::span<const uint8_t> frame, std::string& error) {

@@ -17,20 +17,26 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <unordered_map>
 
+#include "p4info/p4info.hpp"
 #include "runtime/device/sim_device.hpp"
 #include "runtime/hopd/bmv2_text.hpp"
 #include "runtime/hopd/config.hpp"
 #include "runtime/hopd/control_protocol.hpp"
+#include "runtime/hopd/fib_sync.hpp"
 #include "runtime/hopd/hw_shadow.hpp"
+#include "runtime/hopd/program_info.hpp"
 #include "runtime/router/slow_path.hpp"
 #include "runtime/tables/loader.hpp"
 #include "runtime/tables/lpm.hpp"
 #include "runtime/tables/lpm_routes.hpp"
+#include "runtime/tables/lpm_table.hpp"
 #include "sim/hopsim/program.hpp"
 #include "verilog/backend.hpp"
 
@@ -81,6 +87,14 @@ class Daemon {
     void reconcile();
     void loadCommandFiles();
     std::string lpmMemory() const;
+    // --full-table: the prefixes no route holds yet go into ipv4_lpm in one bulk update (the
+    // image built in software, written in WRITE_LISTs), with progress and a report.
+    void loadFullTable();
+    // Adds to one table as one bulk update (PipelineLoader::addMany): an `@bulk N` record and
+    // the N commands in the state file, the writes (unless replaying), indexes and shadow.
+    void applyBulk(std::vector<tables::Command> adds);
+    // The N commands after an `@bulk N` record of the state file.
+    void replayBulk(std::istream& in, int& lineNo, size_t count);
     void startControl();
 
     // --- tables
@@ -104,6 +118,12 @@ class Daemon {
     std::optional<router::Route> softwareRoute(Ipv4Addr destination) const;
     bool addRoute(const RouteSpec& spec, const std::string& origin, std::string& error);
     bool removeRoute(Ipv4Addr prefix, int length, std::string& error);
+    // --fib-sync: opens the netlink socket and dumps the kernel's table (before reconcile());
+    // kernelRoute() is FibSync's hook: hold `spec` as the prefix's kernel route (null: drop it).
+    void openFibSync();
+    fib::Outcome kernelRoute(Ipv4Addr prefix, int length, const RouteSpec* spec,
+                             std::string& error);
+    void printFibLog();
     void neighbourEvent(const router::NeighbourEvent& e);
     const router::Interface* interfaceOn(Port port) const;
     void handleActions(router::Actions actions);
@@ -119,8 +139,11 @@ class Daemon {
     std::optional<regmap::RegMap> map_;
     std::unique_ptr<tables::PipelineLoader> loader_;
     std::unique_ptr<HwShadow> shadow_;
-    std::unique_ptr<device::SimDevice> dev_;
+    std::unique_ptr<device::Device> dev_;
     std::unique_ptr<router::SlowPath> slowPath_;
+    std::optional<ProgramInfo> info_;  // packet_in / packet_out layouts, tables by alias
+    std::unique_ptr<fib::FibSync> fib_;
+    uint64_t packetInShort_ = 0;  // punted messages shorter than packet_in
     ir::TableId tPortMac_ = -1, tLocal_ = -1, tLpm_ = -1, tNexthop_ = -1, tMtu_ = -1;
 
     std::vector<router::Interface> interfaces_;
@@ -155,6 +178,13 @@ class Daemon {
     uint64_t commandsApplied_ = 0, csrWords_ = 0, puntsHandled_ = 0, framesSent_ = 0;
     uint64_t neighboursInstalled_ = 0, neighboursRemoved_ = 0, controlRequests_ = 0;
     uint64_t tableErrors_ = 0, skippedIdentical_ = 0;
+    // Called by writeAll() after each slice of a long list: (words written, words in all).
+    std::function<void(size_t, size_t)> writeProgress_;
+    // What hopd last wrote to each STAGE register of an LPM block (plain storage: only writes
+    // change it, COMMIT copies it to a memory word), so writeAll() leaves out a write of the
+    // value the register holds already; and how many it left out.
+    std::unordered_map<uint32_t, uint32_t> staged_;
+    uint64_t stagedSkipped_ = 0;
 };
 
 // ------------------------------------------------------------------------------------------
@@ -165,48 +195,67 @@ void Daemon::loadProgram() {
     program_ = hopsim::loadProgram(options_.program, {options_.includeDirs, options_.defines}, err);
     if (!program_) throw Failure(1, err.str());
     ir_ = &program_->ir();
+    // The packet_in / packet_out layouts and the table names come from the program's P4Info:
+    // a hopc output directory's <prog>.p4info.json, or for a .p4 the P4Info hopc would write,
+    // generated in process from the same IR.
+    std::string error, generatedError;
+    const auto generated = parseP4Info(
+        p4info::p4infoJson(*ir_),
+        fmt::format("{} (P4Info generated in process)", program_->sourcePath()), generatedError);
+    if (std::filesystem::is_directory(options_.program)) {
+        auto file = findP4InfoFile(options_.program, program_->sourcePath(), error);
+        if (!file || !(info_ = readP4InfoFile(*file, error))) throw Failure(1, error);
+        // The directory's source is compiled again: it must still be the program of the P4Info.
+        if (!generated || !(generated->packetIn == info_->packetIn) ||
+            !(generated->packetOut == info_->packetOut) || generated->tables != info_->tables) {
+            throw Failure(1, fmt::format("{}: error: does not describe {} as it compiles now "
+                                         "({}; compile the program again with hopc)",
+                                         *file, program_->sourcePath(),
+                                         generated ? generated->packetIn.str() + ", " +
+                                                         generated->packetOut.str()
+                                                   : generatedError));
+        }
+    } else if (!(info_ = generated)) {
+        throw Failure(1, generatedError);
+    }
+    std::cerr << fmt::format("hopd: {}: {}, {}\n", info_->file, info_->packetIn.str(),
+                             info_->packetOut.str());
     tPortMac_ = tableId("port_mac");
     tLocal_ = tableId("local_addr");
     tLpm_ = tableId("ipv4_lpm");
     tNexthop_ = tableId("nexthop");
     tMtu_ = tableId("egress_mtu");
-    // The slow path builds router.p4's packet_in / packet_out: check the program has them.
-    auto layoutIs = [&](const char* name) {
-        for (const auto& c : ir_->controllerHeaders) {
-            if (c.name == name) {
-                return c.fields.size() == 2 && c.fields[0].width == 9 && c.fields[1].width == 7;
-            }
-        }
-        return false;
-    };
-    if (!layoutIs("packet_in") || !layoutIs("packet_out")) {
-        throw Failure(1, fmt::format("hopd: error: {}: the controller headers are not router.p4's "
-                                     "(packet_in {{ingress_port:9, reason:7}}, packet_out "
-                                     "{{egress_port:9, pad:7}})",
-                                     options_.program));
-    }
 }
 
 ir::TableId Daemon::tableId(const std::string& localName) const {
-    for (size_t i = 0; i < ir_->tables.size(); ++i) {
-        if (ir_->tables[i].localName == localName) return static_cast<ir::TableId>(i);
+    // By the P4Info's alias, then the full name it gives.
+    if (auto alias = info_->tables.find(localName); alias != info_->tables.end()) {
+        for (size_t i = 0; i < ir_->tables.size(); ++i) {
+            if (ir_->tables[i].name == alias->second) return static_cast<ir::TableId>(i);
+        }
     }
     throw Failure(1, fmt::format("hopd: error: {} has no table '{}' (hopd runs router.p4's "
                                  "tables: port_mac, local_addr, ipv4_lpm, nexthop, egress_mtu)",
-                                 options_.program, localName));
+                                 info_->file, localName));
 }
 
 void Daemon::openBoard() {
-    if (!options_.device.starts_with("sim:")) {
-        throw Failure(1, fmt::format("hopd: error: --device {}: only sim:PATH is supported",
-                                     options_.device));
+    const std::string& spec = options_.device;
+    if (!spec.starts_with("sim:") && !spec.starts_with("pcie:")) {
+        throw Failure(1, fmt::format("hopd: error: --device {}: expected sim:PATH (a hopsim serve "
+                                     "socket) or pcie:BDF,netdev=IFNAME (a board on PCIe)",
+                                     spec));
     }
     std::string error;
-    dev_ = device::SimDevice::connect(options_.device.substr(4), error);
-    if (!dev_) throw Failure(3, "hopd: error: " + error);
-    const auto& info = dev_->info();
-    if (info.program != ir_->name) {
-        throw Failure(1, fmt::format("hopd: error: {} runs {}, not {}", dev_->name(), info.program,
+    std::unique_ptr<device::Device> board = device::openDevice(spec, error);
+    if (!board) throw Failure(3, "hopd: error: " + error);
+    const auto& info = board->info();
+    if (info.program.empty()) {
+        // A PCIe board's BAR identifies the pipeline (ID, DATA_W) but cannot name its program.
+        std::cerr << fmt::format("hopd: {} does not name its program: trusting --program ({})\n",
+                                 board->name(), ir_->name);
+    } else if (info.program != ir_->name) {
+        throw Failure(1, fmt::format("hopd: error: {} runs {}, not {}", board->name(), info.program,
                                      ir_->name));
     }
     Diagnostics diags(program_->source());
@@ -217,21 +266,40 @@ void Daemon::openBoard() {
         throw Failure(1, text.str());
     }
     map_ = gen->regmap;
-    auto id = dev_->read(map_->pipelineBase + 4 * regmap::kWordId, error);
+    auto id = board->read(map_->pipelineBase + 4 * regmap::kWordId, error);
     auto width =
-        id ? dev_->read(map_->pipelineBase + 4 * regmap::kWordDataWidth, error) : std::nullopt;
+        id ? board->read(map_->pipelineBase + 4 * regmap::kWordDataWidth, error) : std::nullopt;
     if (!width) throw Failure(3, "hopd: error: " + error);
     if (*id != regmap::kPipelineId || *width != static_cast<uint32_t>(info.dataWidth)) {
         throw Failure(3, fmt::format("hopd: error: {} does not identify as a DATA_W={} pipeline",
-                                     dev_->name(), info.dataWidth));
+                                     board->name(), info.dataWidth));
     }
+    // The whole register map must be decoded (a BAR too small for it fails here, not halfway
+    // through loading a table).
+    if (!board->read(map_->mapBytes - 4, error)) {
+        throw Failure(3, fmt::format("hopd: error: the register map of {} at DATA_W={} needs "
+                                     "0x{:x} bytes of CSR space: {}",
+                                     ir_->name, info.dataWidth, map_->mapBytes, error));
+    }
+    // A PCIe board cannot tell whether an earlier hopd wrote its tables (its csr_writes= option
+    // says so): an earlier hopd's state file means it probably did.
+    const std::string state = options_.state.empty() ? options_.control + ".state" : options_.state;
+    std::error_code ec;
+    if (spec.starts_with("pcie:") && info.csrWrites == 0 &&
+        std::filesystem::file_size(state, ec) > 0 && !ec) {
+        throw Failure(1, fmt::format("hopd: error: {} holds the state of an earlier hopd: add "
+                                     "csr_writes=1 to --device to continue from it on a board "
+                                     "that kept its tables, or remove it if the board was reset",
+                                     state));
+    }
+    dev_ = std::move(board);
     loader_ = std::make_unique<tables::PipelineLoader>(*ir_, *map_);
     if (!loader_->ok()) throw Failure(1, "hopd: error: " + loader_->error());
     shadow_ = std::make_unique<HwShadow>(*map_);
     std::cerr << fmt::format(
         "hopd: {} runs {} at DATA_W={}, CPU port {}, {} CSR words written "
         "by earlier clients\n",
-        dev_->name(), info.program, info.dataWidth, info.cpuPort, info.csrWrites);
+        dev_->name(), ir_->name, info.dataWidth, info.cpuPort, info.csrWrites);
 }
 
 void Daemon::readConfig() {
@@ -327,6 +395,9 @@ void Daemon::replayState() {
                 runtimeRoutes_[fmt::format("{}/{}", spec->prefix.str(), spec->length)] = *spec;
             } else if (kind == "@route-del" && words.size() == 2) {
                 runtimeRoutes_.erase(words[1].text);
+            } else if (kind == "@bulk" && words.size() == 2) {  // the table commands that follow
+                replayBulk(in, lineNo, std::stoul(words[1].text));
+                commands += std::stoul(words[1].text);
             } else {
                 throw bad(fmt::format("unknown record '{}'", kind));
             }
@@ -381,19 +452,43 @@ void Daemon::verifyTail() {
 // tables
 
 bool Daemon::writeAll(const tables::CsrWrites& writes, std::string& error) {
-    for (size_t i = 0; i < writes.size();) {
-        size_t j = i + 1;
-        while (j < writes.size() && writes[j].addr == writes[j - 1].addr + 4) ++j;
-        csrWords_ += j - i;
-        if (j - i == 1) {
-            if (!dev_->write(writes[i].addr, writes[i].value, error)) return false;
-        } else {
-            std::vector<uint32_t> values;
-            values.reserve(j - i);
-            for (size_t k = i; k < j; ++k) values.push_back(writes[k].value);
-            if (!dev_->writeBurst(writes[i].addr, values, error)) return false;
+    // In order, as write lists (SimDevice: WRITE_LIST messages, several in flight, one reply
+    // each; a device without lists writes word by word): one round trip per command instead of
+    // one per word. A long list (a full table) goes in slices, reporting progress after each.
+    constexpr size_t kSlice = size_t{1} << 16;
+    auto isStage = [&](uint32_t addr) {
+        for (const auto& b : map_->tables) {
+            if (b.kind == regmap::TableKind::Lpm && addr >= b.base + tables::LpmCsr::kStage &&
+                addr < b.base + tables::LpmCsr::kRdata) {
+                return true;
+            }
         }
-        i = j;
+        return false;
+    };
+    std::vector<device::CsrWord> list;
+    if (writeProgress_) writeProgress_(0, writes.size());
+    for (size_t i = 0; i < writes.size(); i += kSlice) {
+        const size_t n = std::min(kSlice, writes.size() - i);
+        list.clear();
+        list.reserve(n);
+        for (size_t k = i; k < i + n; ++k) {
+            const auto& w = writes[k];
+            if (isStage(w.addr)) {
+                auto [it, fresh] = staged_.try_emplace(w.addr, w.value);
+                if (!fresh && it->second == w.value) {
+                    ++stagedSkipped_;
+                    continue;
+                }
+                it->second = w.value;
+            }
+            list.push_back({w.addr, w.value});
+        }
+        if (!dev_->writeList(list, error)) {
+            staged_.clear();  // not known which of them the board took
+            return false;
+        }
+        csrWords_ += list.size();
+        if (writeProgress_) writeProgress_(i + n, writes.size());
     }
     return true;
 }
@@ -601,6 +696,51 @@ bool Daemon::removeRoute(Ipv4Addr prefix, int length, std::string& error) {
     return true;
 }
 
+void Daemon::openFibSync() {
+    std::map<std::string, Port> ports;
+    for (const auto& text : options_.fibPorts) {
+        std::string name, error;
+        Port port = 0;
+        if (!fib::PortMap::parseOption(text, name, port, error)) {
+            throw Failure(1, "hopd: error: " + error);
+        }
+        ports[name] = port;
+    }
+    fib_ = std::make_unique<fib::FibSync>(
+        fib::PortMap(ports, interfaces_),
+        [this](Ipv4Addr prefix, int length, const RouteSpec* spec, std::string& error) {
+            return kernelRoute(prefix, length, spec, error);
+        });
+    std::string error;
+    const bool ok = fib_->open(error);
+    printFibLog();
+    if (!ok) throw Failure(1, "hopd: error: " + error);
+    std::cerr << fmt::format("hopd: fib-sync: {} routes in the kernel's main table\n",
+                             fib_->state().mirror().size());
+}
+
+fib::Outcome Daemon::kernelRoute(Ipv4Addr prefix, int length, const RouteSpec* spec,
+                                 std::string& error) {
+    auto it = routes_.find({prefix.value, length});
+    const bool ours = it != routes_.end() && it->second.origin == "kernel";
+    if (it != routes_.end() && !ours) {  // connected, file, hopctl, host, full-table: kept
+        error = it->second.origin;
+        return spec ? fib::Outcome::Shadowed : fib::Outcome::Done;
+    }
+    if (!spec) {
+        if (!ours) return fib::Outcome::Done;
+        return removeRoute(prefix, length, error) ? fib::Outcome::Done : fib::Outcome::Failed;
+    }
+    // A changed route is modified in place (ensure()): no moment without a route.
+    return addRoute(*spec, "kernel", error) ? fib::Outcome::Done : fib::Outcome::Failed;
+}
+
+void Daemon::printFibLog() {
+    for (const auto& line : fib_->state().takeLog()) {
+        std::cerr << "hopd: fib-sync: " << line << "\n";
+    }
+}
+
 void Daemon::reconcile() {
     const auto t0 = Clock::now();
     const uint64_t before = commandsApplied_;
@@ -632,38 +772,11 @@ void Daemon::reconcile() {
             std::cerr << "hopd: warning: route from the state file: " << error << "\n";
         }
     }
-    if (!options_.fullTable.empty()) {
-        const auto gateway = *Ipv4Addr::parse(options_.fullTableVia);
-        std::string why;
-        auto prefixes = tables::readPrefixFile(options_.fullTable, 4, why);
-        if (!why.empty()) throw Failure(1, options_.fullTable + ": error: " + why);
-        const bool tty = ::isatty(2);
-        const auto l0 = Clock::now();
-        uint64_t done = 0;
-        std::cerr << fmt::format("hopd: loading {} prefixes of {} via {}\n", prefixes.size(),
-                                 options_.fullTable, gateway.str());
-        for (const auto& p : prefixes) {
-            RouteSpec spec{Ipv4Addr(static_cast<uint32_t>(p.value)), p.length, gateway, {}};
-            if (!routes_.count({spec.prefix.value, spec.length})) {
-                if (!addRoute(spec, "full-table", error)) {
-                    throw Failure(1, fmt::format("{}: error: {}", options_.fullTable, error));
-                }
-            }
-            ++done;
-            if (done % 20000 == 0 || done == prefixes.size()) {
-                const double s = std::chrono::duration<double>(Clock::now() - l0).count();
-                const std::string line =
-                    fmt::format("hopd: {}/{} prefixes, {:.1f} s, {:.0f} routes/s", done,
-                                prefixes.size(), s, done / std::max(s, 1e-3));
-                if (tty) {
-                    std::cerr << "\r" << line << std::flush;
-                } else if (done % 100000 == 0 || done == prefixes.size()) {
-                    std::cerr << line << "\n";
-                }
-            }
-        }
-        if (tty) std::cerr << "\n";
+    if (fib_) {  // the kernel's routes (before the cleanup below: a restart keeps them)
+        fib_->state().goLive();
+        printFibLog();
     }
+    if (!options_.fullTable.empty()) loadFullTable();
     // Host routes and next hops the hardware holds from an earlier run are kept (forwarding
     // goes on); the slow path re-learns them.
     for (auto& [handle, entry] : loader_->entries(tNexthop_)) {
@@ -721,6 +834,266 @@ std::string Daemon::lpmMemory() const {
         count += n;
     }
     return fmt::format("{} words, {} bytes", count, (bits + 7) / 8);
+}
+
+namespace {
+
+// Progress of a long step on stderr: one line rewritten in place on a tty (5 times a second at
+// most), else a line every 5 seconds.
+class Progress {
+  public:
+    explicit Progress(bool tty) : tty_(tty) {}
+    ~Progress() { finish(); }
+    void show(const std::string& line) {
+        const auto now = Clock::now();
+        if (now - last_ < (tty_ ? std::chrono::milliseconds(200) : std::chrono::seconds(5))) {
+            return;
+        }
+        last_ = now;
+        if (tty_) {
+            std::cerr << "\r\033[K" << line << std::flush;
+            open_ = true;
+        } else {
+            std::cerr << line << "\n";
+        }
+    }
+    void finish() {
+        if (open_) std::cerr << "\n";
+        open_ = false;
+    }
+
+  private:
+    bool tty_;
+    bool open_ = false;
+    Clock::time_point last_ = Clock::now();
+};
+
+std::string bar(double fraction) {
+    const int n = static_cast<int>(std::clamp(fraction, 0.0, 1.0) * 30 + 0.5);
+    return "[" + std::string(static_cast<size_t>(n), '#') + std::string(30 - n, '.') + "]";
+}
+
+}  // namespace
+
+void Daemon::loadFullTable() {
+    const auto t0 = Clock::now();
+    const uint64_t words0 = csrWords_, skipped0 = stagedSkipped_;
+    const auto gateway = *Ipv4Addr::parse(options_.fullTableVia);
+    const std::string& file = options_.fullTable;
+    std::string why;
+    auto prefixes = tables::readPrefixFile(file, 4, why);
+    if (!why.empty()) throw Failure(1, file + ": error: " + why);
+    const double readS = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::cerr << fmt::format("hopd: full table: {} prefixes in {} ({:.2f} s to read), via {}\n",
+                             prefixes.size(), file, readS, gateway.str());
+    const router::Interface* on = nullptr;
+    for (const auto& i : interfaces_) {
+        if (i.contains(gateway)) on = &i;
+    }
+    if (!on) {
+        throw Failure(1, fmt::format("{}: error: gateway {} is not on the subnet of any interface",
+                                     file, gateway.str()));
+    }
+    const uint16_t id = gatewayId(gateway);
+    tables::ParseError pe;
+    const auto probe = tables::parseBmv2Command(*ir_, lpmAdd(Ipv4Addr(0x0a000000), 8, id), {}, pe);
+    if (!probe) throw Failure(1, fmt::format("{}: error: {}", file, pe.message));
+    const ir::ActionId setNexthop = probe->entry.action.action;
+    // Each prefix: held by another route (kept, as before), already in the table as asked (a
+    // restart: nothing to write), in it with another next hop (modified in place, one by one),
+    // or new (the bulk update). Entries are made from one parsed command per prefix length.
+    std::map<int, tables::Command> templates;
+    std::vector<tables::Command> adds;
+    uint64_t held = 0, present = 0, changed = 0;
+    for (const auto& p : prefixes) {
+        const auto value = static_cast<uint32_t>(p.value);
+        const std::pair<uint32_t, int> key{value, p.length};
+        if (routes_.count(key)) {
+            ++held;
+            continue;
+        }
+        RouteSpec spec{Ipv4Addr(value), p.length, gateway, {}};
+        if (auto it = lpmIndex_.find({value, p.length}); it != lpmIndex_.end()) {
+            if (it->second.action == setNexthop && it->second.arg == id) {
+                ++present;
+                ++skippedIdentical_;
+                routes_[key] = {spec, "full-table"};
+                softwareRoutes_.add(spec.prefix, spec.length, on->port, gateway);
+            } else {
+                ++changed;
+                if (!addRoute(spec, "full-table", why)) {
+                    throw Failure(1, fmt::format("{}: error: {}", file, why));
+                }
+            }
+            continue;
+        }
+        auto t = templates.find(p.length);
+        if (t == templates.end()) {
+            auto cmd = tables::parseBmv2Command(*ir_, lpmAdd(spec.prefix, p.length, id), {}, pe);
+            if (!cmd) throw Failure(1, fmt::format("{}: error: {}", file, pe.message));
+            t = templates.emplace(p.length, std::move(*cmd)).first;
+        }
+        tables::Command cmd = t->second;
+        auto& k = cmd.entry.keys[0];
+        k.value = tables::BigInt(value) & k.mask;
+        adds.push_back(std::move(cmd));
+        routes_[key] = {spec, "full-table"};
+        softwareRoutes_.add(spec.prefix, spec.length, on->port, gateway);
+    }
+    const auto t1 = Clock::now();
+    auto t2 = t1;  // the bulk update's image built, its writes start
+    const size_t added = adds.size();
+    if (added < 64) {
+        // A few: the ordinary incremental adds.
+        for (const auto& cmd : adds) {
+            if (apply(cmd, why) != 0) throw Failure(1, fmt::format("{}: error: {}", file, why));
+        }
+    } else {
+        Progress progress(::isatty(2));
+        writeProgress_ = [&](size_t done, size_t all) {
+            if (done == 0) {
+                t2 = Clock::now();
+                std::cerr << fmt::format(
+                    "hopd: full table: image of {} prefixes built in {:.2f} s: {} CSR writes to "
+                    "make\n",
+                    added, std::chrono::duration<double>(t2 - t1).count(), all);
+                return;
+            }
+            const double s = std::chrono::duration<double>(Clock::now() - t2).count();
+            progress.show(fmt::format(
+                "hopd: full table: {} {:5.1f} % of {} CSR writes, {:.1f} s, {:.0f} writes/s",
+                bar(double(done) / double(all)), 100.0 * double(done) / double(all), all, s,
+                double(done) / std::max(s, 1e-3)));
+        };
+        struct Reset {
+            std::function<void(size_t, size_t)>& f;
+            ~Reset() { f = nullptr; }
+        } reset{writeProgress_};
+        applyBulk(std::move(adds));
+    }
+    const auto t3 = Clock::now();
+    const double total = std::chrono::duration<double>(t3 - t0).count();
+    const uint64_t words = csrWords_ - words0;
+    const double writeS = std::chrono::duration<double>(t3 - t2).count();
+    std::cerr << fmt::format(
+        "hopd: full table: {} prefixes: {} added{}, {} already in the table, {} changed, {} held "
+        "by other routes or listed twice; {} CSR writes in {:.2f} s ({:.0f} writes/s; {} more "
+        "left out: STAGE registers held the value); {:.2f} s wall in all ({:.2f} s reading the "
+        "file, {:.2f} s building the image), {:.0f} routes/s\n",
+        prefixes.size(), added, added >= 64 ? " in one bulk update" : "", present, changed, held,
+        words, writeS, double(words) / std::max(writeS, 1e-3), stagedSkipped_ - skipped0, total,
+        readS, std::chrono::duration<double>(t2 - t1).count(),
+        double(prefixes.size()) / std::max(total, 1e-3));
+    if (const tables::LpmTable* lpm = loader_->lpmTable(tLpm_)) {
+        uint64_t used = 0, capacity = 0;
+        for (const auto& m : lpm->image().memoryInfo()) {
+            std::cerr << fmt::format(
+                "hopd: full table: {} node memory {:<14} {:>9} of {:>9} words x {:>3} bits = "
+                "{:>10} of {:>10} bytes ({:5.1f} %)\n",
+                ir_->tables[tLpm_].name, m.name, m.usedWords, m.capacityWords, m.wordBits,
+                m.usedBytes(), m.capacityBytes(),
+                100.0 * double(m.usedWords) / double(std::max<uint64_t>(m.capacityWords, 1)));
+            used += m.usedBytes();
+            capacity += m.capacityBytes();
+        }
+        std::cerr << fmt::format(
+            "hopd: full table: {} prefixes in {}, node memory {} of {} bytes ({:.1f} %, {:.2f} "
+            "MiB)\n",
+            lpm->size(), ir_->tables[tLpm_].name, used, capacity,
+            100.0 * double(used) / double(std::max<uint64_t>(capacity, 1)),
+            double(used) / (1024.0 * 1024.0));
+    }
+}
+
+void Daemon::applyBulk(std::vector<tables::Command> adds) {
+    if (adds.empty()) return;
+    const ir::TableId table = adds.front().entry.table;
+    // The state file's lines and ipv4_lpm's index entries first: the entries then move into
+    // the loader (a full table is not copied).
+    std::string lines;
+    if (!replaying_) {
+        lines = fmt::format("@bulk {}\n", adds.size());
+        for (const auto& c : adds) {
+            lines += toBmv2(*ir_, c);
+            lines += '\n';
+        }
+    }
+    struct Indexed {
+        std::pair<uint64_t, int> key;
+        ir::ActionId action;
+        tables::BigInt arg;
+    };
+    std::vector<Indexed> indexed;
+    std::vector<tables::Entry> entries;
+    entries.reserve(adds.size());
+    for (auto& c : adds) {
+        if (c.kind != tables::Command::Kind::Add || c.entry.table != table) {
+            throw Failure(1, "hopd: error: a bulk update holds adds to one table only");
+        }
+        if (table == tLpm_) {
+            const auto& k = c.entry.keys[0];
+            const auto& args = c.entry.action.args;
+            indexed.push_back({{static_cast<uint64_t>(k.value),
+                                k.kind == ir::Match::Kind::Lpm ? k.prefixLen : 32},
+                               c.entry.action.action,
+                               args.empty() ? tables::BigInt(0) : args[0]});
+        }
+        entries.push_back(std::move(c.entry));
+    }
+    const size_t count = adds.size();
+    adds = {};
+    std::string error;
+    std::vector<int> handles;
+    auto writes = loader_->addMany(table, std::move(entries), error, &handles);
+    if (!writes) {
+        ++tableErrors_;
+        throw Failure(1, "hopd: error: " + error);
+    }
+    if (!replaying_) {
+        // The commands before the writes, as apply() journals them.
+        state_ << lines;
+        state_.flush();
+        lines = {};
+        if (!writeAll(*writes, error)) throw Failure(3, "hopd: error: " + error);
+    }
+    for (size_t i = 0; i < indexed.size(); ++i) {
+        lpmByHandle_[handles[i]] = indexed[i].key;
+        lpmIndex_[indexed[i].key] = {handles[i], indexed[i].action, std::move(indexed[i].arg)};
+    }
+    lastHandle_ = handles.empty() ? -1 : handles.back();
+    auto committed = shadow_->observe(*writes);
+    if (replaying_) {
+        // A restart reads back the words of the last commands: of a bulk update, its last
+        // words (the L0 words that switched to the new image, and the deepest before them).
+        constexpr size_t kBulkReadBack = 512;
+        if (committed.size() > kBulkReadBack) {
+            committed.erase(committed.begin(), committed.end() - kBulkReadBack);
+        }
+        tail_.push_back(std::move(committed));
+        if (tail_.size() > kVerifyTail) tail_.pop_front();
+        lastWrites_ = std::move(*writes);
+    }
+    commandsApplied_ += count;
+}
+
+void Daemon::replayBulk(std::istream& in, int& lineNo, size_t count) {
+    const int first = lineNo;
+    std::vector<tables::Command> adds;
+    adds.reserve(count);
+    std::string line;
+    for (size_t i = 0; i < count; ++i) {
+        if (!std::getline(in, line)) {
+            throw Failure(1, fmt::format("{}:{}: error: the @bulk record announces {} commands, "
+                                         "the file ends after {}",
+                                         statePath_, first, count, i));
+        }
+        ++lineNo;
+        tables::ParseError parseError;
+        auto cmd = tables::parseBmv2Command(*ir_, line, {statePath_, lineNo, 1}, parseError);
+        if (!cmd) throw Failure(1, parseError.str());
+        adds.push_back(std::move(*cmd));
+    }
+    applyBulk(std::move(adds));
 }
 
 void Daemon::loadCommandFiles() {
@@ -863,7 +1236,7 @@ void Daemon::neighbourEvent(const router::NeighbourEvent& e) {
 void Daemon::handleActions(router::Actions actions) {
     for (const auto& f : actions.frames) {
         std::string error;
-        const auto message = router::encodePacketOut(f.port, f.frame);
+        const auto message = info_->encodePacketOut(f.port, f.frame);
         if (!dev_->sendPacket(message, error)) throw Failure(3, "hopd: error: " + error);
         ++framesSent_;
     }
@@ -897,6 +1270,7 @@ int Daemon::start() {
     readConfig();
     openBoard();
     replayState();
+    if (options_.fibSync) openFibSync();
     reconcile();
     loadCommandFiles();
     router::SlowPathConfig config;
@@ -924,8 +1298,11 @@ int Daemon::loop() {
                 std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
             timeoutMs = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60000));
         }
-        pollfd fds[3] = {{dev_->fd(), POLLIN, 0}, {listenFd_, POLLIN, 0}, {signalFd_, POLLIN, 0}};
-        if (::poll(fds, 3, timeoutMs) < 0 && errno != EINTR) {
+        pollfd fds[4] = {{dev_->fd(), POLLIN, 0},
+                         {listenFd_, POLLIN, 0},
+                         {signalFd_, POLLIN, 0},
+                         {fib_ ? fib_->fd() : -1, POLLIN, 0}};
+        if (::poll(fds, 4, timeoutMs) < 0 && errno != EINTR) {
             throw Failure(3, fmt::format("hopd: error: poll: {}", std::strerror(errno)));
         }
         if (fds[2].revents & POLLIN) {
@@ -945,7 +1322,13 @@ int Daemon::loop() {
                     break;
                 }
                 ++puntsHandled_;
-                handleActions(slowPath_->handlePacketIn(*frame, Clock::now()));
+                const auto in = info_->decodePacketIn(*frame);  // the P4Info's layout
+                if (!in) {
+                    ++packetInShort_;
+                    continue;
+                }
+                handleActions(
+                    slowPath_->handlePunt(in->ingressPort, in->reason, in->frame, Clock::now()));
             }
         }
         if (auto deadline = slowPath_->nextDeadline(); deadline && *deadline <= Clock::now()) {
@@ -957,6 +1340,11 @@ int Daemon::loop() {
                 serveClient(client);
                 ::close(client);
             }
+        }
+        if (fds[3].revents) {  // the kernel's routing table changed
+            std::string error;
+            if (!fib_->onReadable(error)) throw Failure(1, "hopd: error: " + error);
+            printFibLog();
         }
     }
 }
@@ -1113,15 +1501,31 @@ bool Daemon::command(const std::string& request, std::vector<std::string>& out,
                 Ipv4Addr prefix;
                 int length = 0;
                 if (!parsePrefix(w[2], prefix, length, error)) return false;
+                if (auto k = routes_.find({prefix.value, length});
+                    k != routes_.end() && k->second.origin == "kernel") {
+                    error = fmt::format(
+                        "{}/{} is a kernel route (--fib-sync): delete it in Linux, "
+                        "`ip route del`",
+                        prefix.str(), length);
+                    return false;
+                }
                 if (!removeRoute(prefix, length, error)) return false;
                 journal(fmt::format("@route-del {}/{}", prefix.str(), length));
+                if (fib_) {  // a kernel route it hid comes in
+                    fib_->state().refresh(prefix.value, length);
+                    printFibLog();
+                }
                 return true;
             }
         }
         if (request == "arp show") {
             for (const auto& n : slowPath_->neighbours()) {
+                using State = router::Arp::State;
+                const char* state = n.state == State::Reachable    ? "reachable"
+                                    : n.state == State::Refreshing ? "refreshing"
+                                                                   : "incomplete";
                 out.push_back(fmt::format("{} port {} {} {}{}", n.ip.str(), n.port, n.mac.str(),
-                                          static_cast<int>(n.state),
+                                          state,
                                           n.queued ? fmt::format(" ({} queued)", n.queued) : ""));
             }
             for (const auto& [ip, n] : neighbours_) {
@@ -1171,6 +1575,14 @@ bool Daemon::command(const std::string& request, std::vector<std::string>& out,
                 neighboursInstalled_, neighboursRemoved_, routes_.size(), controlRequests_));
             out.push_back(fmt::format("hopd: punted frames dropped by the device client queue {}",
                                       dev_->droppedPackets()));
+            out.push_back(fmt::format("hopd: punted messages shorter than {} bytes ({}) {}",
+                                      info_->packetIn.bytes, info_->packetIn.name, packetInShort_));
+            if (fib_) {
+                out.push_back(fmt::format("fib-sync: {} kernel routes held, {} in the mirror; {}",
+                                          fib_->state().installed().size(),
+                                          fib_->state().mirror().size(),
+                                          fib_->state().counters().str()));
+            }
             std::string why;
             if (auto text = dev_->stats(device::proto::StatsFormat::Text, why)) {
                 std::istringstream lines(*text);

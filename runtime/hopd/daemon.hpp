@@ -3,7 +3,7 @@
 // controller headers), programs its tables from hopd's configuration, handles every frame the
 // pipeline punts through runtime/router's SlowPath, and serves hopctl on a control socket.
 //
-// Tables hopd owns (router.p4's names, found by their local names):
+// Tables hopd owns (router.p4's names, found by their P4Info aliases):
 //   port_mac   PORT -> set_port_mac(MAC)                  one per interface port
 //   local_addr ADDRESS -> local_hit                       one per interface address
 //   egress_mtu PORT -> set_mtu(MTU)                       one per interface port
@@ -30,7 +30,7 @@
 namespace hop::hopd {
 
 struct Options {
-    std::string device;  // sim:PATH
+    std::string device;  // sim:PATH or pcie:BDF,netdev=IFNAME,... (device::openDevice)
     std::string program;
     std::vector<std::string> includeDirs, defines;
     std::string interfaces;
@@ -39,6 +39,9 @@ struct Options {
     std::string control;         // control socket
     std::string state;           // state file; default: CONTROL.state
     bool exitAfterLoad = false;  // program the tables, then stop (for scripts and tests)
+    // Mirror the main IPv4 routing table of hopd's network namespace (runtime/hopd/fib_sync.hpp).
+    bool fibSync = false;
+    std::vector<std::string> fibPorts;  // IFNAME=PORT: the board port of a Linux interface
 };
 
 // Runs hopd until SIGINT/SIGTERM. 0 clean stop, 1 bad configuration, 3 device failure.

@@ -10,7 +10,9 @@ int main(int argc, char** argv) {
     CLI::App app{"hopd: programs a router board's tables and handles what it punts"};
     hop::hopd::Options o;
     o.control = hop::hopd::defaultControlPath();
-    app.add_option("--device", o.device, "the board: sim:PATH (a `hopsim serve` socket)")
+    app.add_option("--device", o.device,
+                   "the board: sim:PATH (a `hopsim serve` socket) or "
+                   "pcie:BDF,netdev=IFNAME[,OPTION=VALUE...] (a board on PCIe)")
         ->required();
     app.add_option("--program", o.program, "the P4 program (.p4 or a hopc output directory)")
         ->required();
@@ -32,6 +34,12 @@ int main(int argc, char** argv) {
     app.add_option("--state", o.state, "state file (default CONTROL.state)");
     app.add_flag("--exit-after-load", o.exitAfterLoad,
                  "program the tables, then exit instead of running the punt loop");
+    app.add_flag("--fib-sync", o.fibSync,
+                 "mirror the main IPv4 routing table of hopd's network namespace (rtnetlink)");
+    app.add_option("--fib-port", o.fibPorts,
+                   "IFNAME=PORT: routes `dev IFNAME` go out of board port PORT (else the port "
+                   "whose interface-file subnet holds an address of IFNAME)")
+        ->allow_extra_args(false);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

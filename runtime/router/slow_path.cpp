@@ -385,7 +385,12 @@ void SlowPath::sendIcmpError(const Ipv4Packet& offending, bool linkGroup, uint8_
     } else if (code == kUnreachProtocol) {
         ++counters_.sentProtocolUnreachable;
     }
-    Bytes message = buildIcmpError(offending, type, code, rest, egress->address, nextId());
+    // About a datagram for one of our addresses the router answers as that host (Linux uses
+    // the address it was sent to); about one it forwards, from the interface the error
+    // leaves by. So a traceroute or a UDP probe to any router address ends at that address.
+    const Ipv4Addr source =
+        isLocalAddress(offending.header.dst) ? offending.header.dst : egress->address;
+    Bytes message = buildIcmpError(offending, type, code, rest, source, nextId());
     transmit(route->port, nextHop, std::move(message), now, work);
 }
 

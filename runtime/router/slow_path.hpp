@@ -20,9 +20,11 @@
 //      RFC 1624) and the datagram is sent to the next hop's MAC, or queued while ARP resolves
 //      it (host unreachable if that fails).
 // ICMP errors obey the rules of icmp.hpp (never about ICMP errors, broadcasts, non-first
-// fragments, invalid sources) and a token bucket; their source is the address of the
-// interface they leave by (as Linux does by default), echo replies come from the address
-// pinged. Datagrams the router originates are routed like any other, fragmented if needed.
+// fragments, invalid sources) and a token bucket. Their source, as Linux does by default: about
+// a forwarded datagram, the address of the interface the error leaves by; about a datagram for
+// one of the router's addresses (port or protocol unreachable, reassembly timeout), that
+// address, as echo replies come from the address pinged. Datagrams the router originates are
+// routed like any other, fragmented if needed.
 #pragma once
 
 #include <functional>

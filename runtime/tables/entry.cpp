@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <limits>
 #include <sstream>
 
 namespace hop::tables {
@@ -963,24 +965,36 @@ bool sameMatch(const Entry& a, const Entry& b) {
     return a.priority.value_or(0) == b.priority.value_or(0);
 }
 
+namespace {
+
+// Lowercase hex digits of a value (as BigInt::str(0, hex) gives them), without going through
+// the multiprecision conversion when the value fits 64 bits: a full table keys a million entries.
+std::string hexOf(const BigInt& v) {
+    if (v >= 0 && v <= std::numeric_limits<uint64_t>::max()) {
+        char buf[17];
+        const auto r = std::to_chars(buf, buf + sizeof(buf), static_cast<uint64_t>(v), 16);
+        return std::string(buf, r.ptr);
+    }
+    return v.str(0, std::ios_base::hex);
+}
+
+}  // namespace
+
 std::string matchKey(const Entry& e) {
     std::string k = std::to_string(e.table);
     for (const KeyMatch& x : e.keys) {
         switch (x.kind) {
             case KeyMatch::Kind::Exact:
-                k += "|e" + x.value.str(0, std::ios_base::hex);
+                k += "|e" + hexOf(x.value);
                 break;
             case KeyMatch::Kind::Ternary:
-                k += "|t" + x.mask.str(0, std::ios_base::hex) + "/" +
-                     BigInt(x.value & x.mask).str(0, std::ios_base::hex);
+                k += "|t" + hexOf(x.mask) + "/" + hexOf(BigInt(x.value & x.mask));
                 break;
             case KeyMatch::Kind::Lpm:
-                k += "|l" + std::to_string(x.prefixLen) + "/" +
-                     BigInt(x.value & x.mask).str(0, std::ios_base::hex);
+                k += "|l" + std::to_string(x.prefixLen) + "/" + hexOf(BigInt(x.value & x.mask));
                 break;
             case KeyMatch::Kind::Range:
-                k += "|r" + x.value.str(0, std::ios_base::hex) + "-" +
-                     x.high.str(0, std::ios_base::hex);
+                k += "|r" + hexOf(x.value) + "-" + hexOf(x.high);
                 break;
             case KeyMatch::Kind::DontCare:
                 k += "|*";

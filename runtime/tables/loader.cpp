@@ -371,6 +371,93 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
     return ws;
 }
 
+const LpmTable* PipelineLoader::lpmTable(ir::TableId table) const {
+    auto it = drivers_.find(table);
+    return it == drivers_.end() ? nullptr : it->second.lpm.get();
+}
+
+std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, std::vector<Entry> entries,
+                                                 std::string& error, std::vector<int>* handles) {
+    auto it = drivers_.find(tid);
+    if (it == drivers_.end() || !it->second.lpm) {
+        // One by one: the writes of every add, in order.
+        CsrWrites all;
+        for (size_t i = 0; i < entries.size(); ++i) {
+            Command cmd;
+            cmd.kind = Command::Kind::Add;
+            cmd.entry = entries[i];
+            cmd.entry.table = tid;
+            int handle = -1;
+            auto ws = apply(cmd, error, &handle);
+            if (!ws) {
+                error = "entry " + std::to_string(i + 1) + ": " + error;
+                return std::nullopt;
+            }
+            if (handles) handles->push_back(handle);
+            all.insert(all.end(), ws->begin(), ws->end());
+        }
+        return all;
+    }
+    Driver& d = it->second;
+    const ir::Table& t = program_.tables[tid];
+    const std::string name = "table '" + t.name + "'";
+    if (t.entriesConst) {
+        error = name + " has const entries: entries cannot be added";
+        return std::nullopt;
+    }
+    std::vector<std::string> keys;
+    keys.reserve(entries.size());
+    const bool priority = needsPriority(t);
+    ir::ActionId listed = -1;  // the last action found listed (a full table has one or two)
+    size_t listedArgs = 0;
+    for (size_t i = 0; i < entries.size(); ++i) {
+        Entry& e = entries[i];
+        e.table = tid;
+        auto fail = [&](const std::string& why) {
+            error = "entry " + std::to_string(i + 1) + ": " + why;
+            return std::nullopt;
+        };
+        if (e.keys.size() != t.keys.size()) {
+            return fail(name + " needs " + std::to_string(t.keys.size()) + " key(s), got " +
+                        std::to_string(e.keys.size()));
+        }
+        if (e.action.action != listed || e.action.args.size() != listedArgs) {
+            if (!actionListed(t, e.action, false, error)) return fail(error);
+            listed = e.action.action;
+            listedArgs = e.action.args.size();
+        }
+        if (!priority) e.priority.reset();
+        std::string key = matchKey(e);
+        if (auto m = d.byMatch.find(key); m != d.byMatch.end()) {
+            return fail("duplicate entry in " + name + " (same match as entry " +
+                        std::to_string(m->second->handle) + ")");
+        }
+        keys.push_back(std::move(key));
+    }
+    // Twice in the list: LpmTable::addMany finds the same prefix given twice.
+    if (static_cast<int64_t>(d.entries.size() + entries.size()) > t.size) {
+        error = name + " is full (size " + std::to_string(t.size) +
+                "): " + std::to_string(d.entries.size()) + " entries and " +
+                std::to_string(entries.size()) + " more do not fit";
+        return std::nullopt;
+    }
+    auto ws = d.lpm->addMany(entries, error);
+    if (!ws) return std::nullopt;
+    d.byHandle.reserve(d.byHandle.size() + entries.size());
+    d.byMatch.reserve(d.byMatch.size() + entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+        Stored s;
+        s.entry = std::move(entries[i]);
+        s.handle = newHandle(d);
+        if (handles) handles->push_back(s.handle);
+        d.entries.push_back(std::move(s));
+        d.byHandle[d.entries.back().handle] = std::prev(d.entries.end());
+        d.byMatch[std::move(keys[i])] = std::prev(d.entries.end());
+    }
+    relocate(d, *ws);
+    return ws;
+}
+
 std::vector<std::pair<int, Entry>> PipelineLoader::entries(ir::TableId table) const {
     std::vector<std::pair<int, Entry>> out;
     auto it = drivers_.find(table);

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -58,6 +59,21 @@ class PipelineLoader {
     // Delete.
     std::optional<CsrWrites> apply(const Command& command, std::string& error,
                                    int* handle = nullptr);
+
+    // Many Add commands of one table at once (a full routing table), as apply() would take them
+    // one by one (the same checks, the same handles, appended to `handles` when given) but with
+    // the writes of one bulk update: an LPM block's image is rebuilt hitlessly
+    // (LpmTable::addMany: about one write per word of the new image, not the copies of one
+    // insert per entry); other blocks take the entries one by one. On error nothing changes for
+    // an LPM block (the message names the entry, from 1); other blocks keep the entries before
+    // the one that failed.
+    // The entries are taken by value (a caller done with them moves them in: a million
+    // entries are not copied).
+    std::optional<CsrWrites> addMany(ir::TableId table, std::vector<Entry> entries,
+                                     std::string& error, std::vector<int>* handles = nullptr);
+
+    // The driver of an LPM block (its image: memories in use, lookups), or null.
+    const LpmTable* lpmTable(ir::TableId table) const;
 
     const regmap::RegMap& map() const { return map_; }
     // Logical entries of a table in insertion order (const entries are not listed).

@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <stdexcept>
+#include <tuple>
 #include <unordered_map>
 
 namespace hop::tables {
@@ -101,6 +102,16 @@ class BlockAllocator {
     void reclaim() {
         for (auto [b, n] : pending_) releaseNow(b, n);
         pending_.clear();
+    }
+    // Quarantines [base, base + n) as blocks of at most the largest block size.
+    void releaseRange(uint32_t base, uint32_t n) {
+        const uint32_t most = static_cast<uint32_t>(free_.size()) - 1;
+        while (n > 0 && most > 0) {
+            const uint32_t take = std::min(n, most);
+            release(base, take);
+            base += take;
+            n -= take;
+        }
     }
     uint32_t used() const { return used_; }  // includes quarantined blocks
     uint32_t top() const { return top_; }
@@ -577,9 +588,13 @@ struct Lpm::Impl {
         count = 0;
     }
 
-    LpmStatus build(std::span<const LpmRoute> routes) {
+    // reserve[m] (m = 1..L, may be empty): words at the bottom of memory m the layout leaves
+    // alone (the image being replaced); they are quarantined once the new image is laid out.
+    LpmStatus build(std::span<const LpmRoute> routes, std::span<const uint32_t> reserve = {}) {
         clear();
         const int s0 = stride[0];
+        for (int m = 1; m <= L && m < static_cast<int>(reserve.size()); ++m)
+            if (reserve[m] && !alloc[m].alloc(reserve[m])) return exhausted(m);
         std::vector<int32_t> path;
         for (const LpmRoute& r : routes) {
             if (auto s = check(r.value, r.length); !s) return s;
@@ -661,17 +676,55 @@ struct Lpm::Impl {
             order.swap(next);
         }
         for (uint32_t e = 0; e < l0node.size(); ++e) putL0(e);
+        for (int m = 1; m <= L && m < static_cast<int>(reserve.size()); ++m)
+            alloc[m].releaseRange(0, reserve[m]);
         return {};
     }
 
+    // Every prefix, shortest first (L0's short prefixes, then the trie depth first).
+    void collect(std::vector<LpmRoute>& out) const {
+        const int s0 = stride[0];
+        auto at = [&](uint64_t bits, int len) -> LpmKey {
+            return len == 0 ? 0 : static_cast<LpmKey>(bits) << (W - len);
+        };
+        for (int l = 0; l <= s0; ++l)
+            for (const auto& [idx, sp] : shorts[l]) out.push_back({at(idx, l), l, sp.value});
+        // (level, node, key bits above the level)
+        std::vector<std::tuple<int, int32_t, LpmKey>> stack;
+        for (size_t e = 0; e < l0node.size(); ++e)
+            if (l0node[e] >= 0) stack.emplace_back(1, l0node[e], at(e, s0));
+        while (!stack.empty()) {
+            const auto [k, n, key] = stack.back();
+            stack.pop_back();
+            const Node& nd = nodes[k][n];
+            for (int p = 0; p < internalBits(k); ++p) {
+                if (!testBit(nd.present.data(), p)) continue;
+                const int l = std::bit_width(static_cast<unsigned>(p + 2)) - 1;
+                const uint64_t v = static_cast<uint64_t>(p + 2 - (1 << l));
+                out.push_back({key | (static_cast<LpmKey>(v) << (W - depth[k] - l)), depth[k] + l,
+                               nd.value[p]});
+            }
+            for (size_t c = 0; c < nd.child.size(); ++c)
+                if (nd.child[c] >= 0)
+                    stack.emplace_back(
+                        k + 1, nd.child[c],
+                        key | (static_cast<LpmKey>(c) << (W - depth[k] - stride[k])));
+        }
+    }
+
     std::optional<uint64_t> lookup(LpmKey key) const {
-        const uint64_t* w = word(0, static_cast<uint32_t>(chunk(key, 0)));
+        return lookupWith(key, [this](int m, uint32_t a) { return word(m, a); });
+    }
+    // The hardware's walk over words `fetch(mem, addr)` gives (u64w[mem] 64-bit words each).
+    template <typename Fetch>
+    std::optional<uint64_t> lookupWith(LpmKey key, Fetch&& fetch) const {
+        const uint64_t* w = fetch(0, static_cast<uint32_t>(chunk(key, 0)));
         bool hit = getBits(w, RA, 1);
         uint64_t best = getBits(w, 0, RA);
         if (getBits(w, RA + 1 + aw[1], 1)) {
             uint64_t ptr = getBits(w, RA + 1, aw[1]);
             for (int k = 1; k < L; ++k) {
-                const uint64_t* n = word(k, static_cast<uint32_t>(ptr));
+                const uint64_t* n = fetch(k, static_cast<uint32_t>(ptr));
                 const int s = stride[k];
                 const uint64_t c = chunk(key, k);
                 for (int l = s; l >= 1; --l) {
@@ -688,7 +741,7 @@ struct Lpm::Impl {
             }
         }
         if (!hit) return std::nullopt;
-        return getBits(word(L, static_cast<uint32_t>(best)), 0, cfg.resultWidth);
+        return getBits(fetch(L, static_cast<uint32_t>(best)), 0, cfg.resultWidth);
     }
 
     uint64_t used(int m) const {
@@ -758,6 +811,61 @@ std::optional<uint64_t> Lpm::find(LpmKey value, int length) const {
 }
 
 std::optional<uint64_t> Lpm::lookup(LpmKey key) const { return impl_->lookup(key); }
+
+std::optional<uint64_t> Lpm::lookupIn(LpmKey key, const WordSource& source) const {
+    const Impl& m = *impl_;
+    // One buffer per memory: a walk reads each memory at most once.
+    std::vector<std::vector<uint64_t>> buf(m.L + 1);
+    return m.lookupWith(key, [&](int mem, uint32_t addr) -> const uint64_t* {
+        auto& b = buf[mem];
+        b.assign(m.u64w[mem] + 1, 0);  // +1: getBits may look one word past a field
+        const std::vector<uint32_t> chunks = source(mem, addr);
+        for (size_t i = 0; i < chunks.size() && i / 2 < static_cast<size_t>(m.u64w[mem]); ++i)
+            b[i / 2] |= uint64_t{chunks[i]} << (32 * (i % 2));
+        return b.data();
+    });
+}
+
+std::vector<LpmRoute> Lpm::routes() const {
+    std::vector<LpmRoute> out;
+    out.reserve(impl_->count);
+    impl_->collect(out);
+    return out;
+}
+
+LpmStatus Lpm::rebuild(std::span<const LpmRoute> routes, std::vector<LpmWordWrite>* writes) {
+    Impl& cur = *impl_;
+    for (const LpmRoute& r : routes) {
+        if (auto s = cur.check(r.value, r.length); !s) return s;
+        if (auto s = cur.checkResult(r.result); !s) return s;
+    }
+    // Shortest first, then by value: the layout depends on the set of prefixes only (stable:
+    // of duplicates the last one still wins).
+    std::vector<LpmRoute> sorted(routes.begin(), routes.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const LpmRoute& a, const LpmRoute& b) {
+        return a.length != b.length ? a.length < b.length : a.value < b.value;
+    });
+    // With prefixes in the table, the new image goes above every word the current one may
+    // use (its allocators' tops), so a lookup sees the old image until its L0 word flips.
+    // An empty table has nothing reachable below L0: the new image starts at 0.
+    std::vector<uint32_t> reserve(cur.L + 1, 0);
+    if (cur.count > 0)
+        for (int m = 1; m <= cur.L; ++m) reserve[m] = cur.alloc[m].top();
+    auto fresh = std::make_unique<Impl>(cur.cfg);
+    if (auto s = fresh->build(sorted, reserve); !s) return s;
+    if (writes) {
+        for (int m = cur.L; m >= 1; --m)
+            for (uint32_t a = reserve[m]; a < fresh->alloc[m].top(); ++a)
+                writes->push_back({m, a, fresh->chunks(m, a)});
+        // L0 last, the words that change only: each one flips its slice of the key space.
+        for (uint32_t e = 0; e < fresh->capacity(0); ++e) {
+            auto now = fresh->chunks(0, e);
+            if (now != cur.chunks(0, e)) writes->push_back({0, e, std::move(now)});
+        }
+    }
+    impl_ = std::move(fresh);
+    return {};
+}
 
 std::vector<uint32_t> Lpm::word(int mem, uint32_t addr) const { return impl_->chunks(mem, addr); }
 

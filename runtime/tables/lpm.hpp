@@ -34,6 +34,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -105,6 +106,16 @@ class Lpm {
     // Replaces the whole table with `routes` (duplicates: the last one wins), laid out
     // compactly. The driver then writes imageWrites().
     LpmStatus build(std::span<const LpmRoute> routes);
+    // Replaces the whole table with `routes` (duplicates: the last one wins), laid out
+    // compactly, HITLESSLY while the current image is looked up: when the table holds
+    // prefixes, the new image goes above every word the current one uses (its words are freed,
+    // quarantined until the next update); `writes` (appended) are every word of the new image,
+    // results and deeper levels first, then the L0 words that change. An empty table is laid
+    // out from address 0. For bulk loads: add many prefixes at once with routes() + the new
+    // ones. On error (MemoryExhausted when both images do not fit) nothing changes.
+    LpmStatus rebuild(std::span<const LpmRoute> routes, std::vector<LpmWordWrite>* writes);
+    // Every prefix in the table.
+    std::vector<LpmRoute> routes() const;
     // Adds a prefix or changes its result. `writes` (appended) are the words to write, in order.
     LpmStatus insert(LpmKey value, int length, uint64_t result,
                      std::vector<LpmWordWrite>* writes = nullptr);
@@ -113,6 +124,10 @@ class Lpm {
 
     // The lookup the hardware does, on the image.
     std::optional<uint64_t> lookup(LpmKey key) const;
+    // The same walk over words from elsewhere (a board read back, an emulated CSR block):
+    // `source(mem, addr)` gives the word as 32-bit chunks, least significant first.
+    using WordSource = std::function<std::vector<uint32_t>(int mem, uint32_t addr)>;
+    std::optional<uint64_t> lookupIn(LpmKey key, const WordSource& source) const;
 
     // The image: word `addr` of memory `mem` as 32-bit chunks; every word in use, for a load.
     std::vector<uint32_t> word(int mem, uint32_t addr) const;

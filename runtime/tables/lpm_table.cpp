@@ -214,6 +214,51 @@ std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::str
     return toCsr(words);
 }
 
+std::optional<CsrWrites> LpmTable::addMany(std::span<const Entry> entries, std::string& error) {
+    std::vector<LpmRoute> routes = lpm_.routes();
+    const size_t before = routes.size();
+    routes.reserve(before + entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+        const auto p = prefixOf(entries[i], true, error);
+        if (!p) {
+            error = "entry " + std::to_string(i + 1) + ": " + error;
+            return std::nullopt;
+        }
+        if (lpm_.find(p->value, p->length)) {
+            error = "entry " + std::to_string(i + 1) +
+                    ": duplicate entry: the prefix is already in the table";
+            return std::nullopt;
+        }
+        routes.push_back({p->value, p->length, p->result});
+    }
+    // Twice among the new ones?
+    std::vector<std::pair<std::pair<LpmKey, int>, size_t>> keys;
+    keys.reserve(entries.size());
+    for (size_t i = before; i < routes.size(); ++i)
+        keys.push_back({{routes[i].value, routes[i].length}, i - before});
+    std::sort(keys.begin(), keys.end());
+    for (size_t i = 1; i < keys.size(); ++i) {
+        if (keys[i].first == keys[i - 1].first) {
+            const auto [a, b] = std::minmax(keys[i].second, keys[i - 1].second);
+            error = "entry " + std::to_string(b + 1) + ": duplicate entry: the same prefix as " +
+                    "entry " + std::to_string(a + 1) + " of the list";
+            return std::nullopt;
+        }
+    }
+    if (routes.size() > lpm_.config().size) {
+        error = "table '" + table_.name + "' is full: " + std::to_string(before) + " + " +
+                std::to_string(entries.size()) + " entries do not fit its size of " +
+                std::to_string(lpm_.config().size);
+        return std::nullopt;
+    }
+    std::vector<LpmWordWrite> words;
+    if (LpmStatus s = lpm_.rebuild(routes, &words); !s) {
+        error = failure(table_.name, s);
+        return std::nullopt;
+    }
+    return toCsr(words);
+}
+
 CsrWrites LpmTable::clear() const {
     CsrWrites out;
     const int chunks = (lpm_.wordBits(0) + 31) / 32;

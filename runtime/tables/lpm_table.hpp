@@ -59,11 +59,19 @@ class LpmTable {
     // add(); on error nothing changes.
     std::optional<CsrWrites> load(std::span<const Entry> entries, std::string& error);
 
+    // Adds many entries at once (a full routing table): the image of the entries there and the
+    // new ones is rebuilt compactly and hitlessly (Lpm::rebuild: in words the current image does
+    // not use, then the L0 words that change), so the writes are about one per word of the new
+    // image instead of the copies one add() per entry makes. Entries as for add(); a prefix
+    // already in the table or twice in `entries` is an error; on error nothing changes (the
+    // message names the entry, from 1).
+    std::optional<CsrWrites> addMany(std::span<const Entry> entries, std::string& error);
+
     // Writes that make every L0 word invalid (an empty table). Not needed after a reset: the
     // block's init walk does the same (wait for INFO.busy = 0 before writing anything).
     CsrWrites clear() const;
 
-    // The CSR writes of image words.
+    // The CSR writes of image words: each word's STAGE chunks, then its COMMIT.
     CsrWrites toCsr(const std::vector<LpmWordWrite>& words) const;
 
     const Lpm& image() const { return lpm_; }

@@ -220,6 +220,7 @@ class Board {
         inFlight_ = true;
     }
     uint64_t clients_ = 0, refused_ = 0, csrReads_ = 0, csrWrites_ = 0, requestErrors_ = 0;
+    uint64_t writeLists_ = 0;
 };
 
 Board::~Board() {
@@ -261,11 +262,9 @@ bool Board::start(std::string& error) {
 nlohmann::json Board::helloInfo() const {
     nlohmann::json ports = nlohmann::json::array();
     for (const auto& t : taps_) ports.push_back(t.port);
-    return {{"program", engine_.program().name},
-            {"data_width", engine_.dataWidth()},
-            {"cpu_port", engine_.cpuPort()},
-            {"ports", ports},
-            {"csr_writes", csrWrites_}};
+    return {{"program", engine_.program().name}, {"data_width", engine_.dataWidth()},
+            {"cpu_port", engine_.cpuPort()},     {"ports", ports},
+            {"csr_writes", csrWrites_},          {"write_list", proto::kMaxListPairs}};
 }
 
 void Board::acceptClient() {
@@ -401,6 +400,23 @@ void Board::execute(const proto::Message& message) {
             }
             proto::encode(out, proto::Type::Ok, id, {});
             return;
+        case proto::Type::WriteList: {
+            // Back to back on the AXI4-Lite bus, as fast as its slave takes them; one reply.
+            ++writeLists_;
+            std::vector<std::pair<uint32_t, uint32_t>> pairs;
+            pairs.reserve(request->words.size() / 2);
+            for (size_t i = 0; i + 1 < request->words.size(); i += 2)
+                pairs.emplace_back(request->words[i], request->words[i + 1]);
+            size_t done = 0;
+            const bool ok = engine_.writeList(pairs, done, error);
+            csrWrites_ += done;
+            if (!ok) {
+                return fail(fmt::format("pair {} of the list ({} written before it): {}", done,
+                                        done, error));
+            }
+            proto::encode(out, proto::Type::Ok, id, {});
+            return;
+        }
         case proto::Type::SendPacket: {
             const uint32_t cpu = engine_.cpuPort();
             if (cpu == 0) {
@@ -644,8 +660,9 @@ std::string Board::statsText() {
         "client was not reading, {} oversize frames from TAPs\n",
         unattached_, puntNoClient_, puntBacklog_, oversize_);
     text += fmt::format(
-        "clients: {} served, {} refused (busy), {} CSR reads, {} CSR writes, {} request errors\n",
-        clients_, refused_, csrReads_, csrWrites_, requestErrors_);
+        "clients: {} served, {} refused (busy), {} CSR reads, {} CSR writes ({} write lists), {} "
+        "request errors\n",
+        clients_, refused_, csrReads_, csrWrites_, writeLists_, requestErrors_);
     return text;
 }
 
@@ -706,11 +723,9 @@ nlohmann::json Board::statsJson() {
                         {"punt_no_client", puntNoClient_},
                         {"punt_client_backlog", puntBacklog_},
                         {"tap_oversize", oversize_}};
-    j["clients"] = {{"served", clients_},
-                    {"refused", refused_},
-                    {"csr_reads", csrReads_},
-                    {"csr_writes", csrWrites_},
-                    {"request_errors", requestErrors_},
+    j["clients"] = {{"served", clients_},          {"refused", refused_},
+                    {"csr_reads", csrReads_},      {"csr_writes", csrWrites_},
+                    {"write_lists", writeLists_},  {"request_errors", requestErrors_},
                     {"connected", client_.fd >= 0}};
     return j;
 }
@@ -842,8 +857,17 @@ int loadTables(const ir::Program& program, const LoadOptions& options, std::ostr
     const auto start = Clock::now();
     const bool progress = ::isatty(2);
     uint64_t commands = 0, words = 0, messages = 0;
-    // One command's writes, consecutive addresses as bursts, in order.
+    // One command's writes in order: one WRITE_LIST (consecutive addresses as bursts on a board
+    // without it).
     auto writeAll = [&](const tables::CsrWrites& writes, std::string& why) {
+        if (info.maxListPairs != 0) {
+            std::vector<device::CsrWord> list;
+            list.reserve(writes.size());
+            for (const auto& w : writes) list.push_back({w.addr, w.value});
+            messages += (list.size() + info.maxListPairs - 1) / info.maxListPairs;
+            words += list.size();
+            return device->writeList(list, why);
+        }
         for (size_t i = 0; i < writes.size();) {
             size_t j = i + 1;
             while (j < writes.size() && writes[j].addr == writes[j - 1].addr + 4) ++j;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `hopsim serve`: the Verilated pipeline as a live board. Its ports are attached to Linux TAP
 // interfaces, and a unix socket serves the device protocol (runtime/device/protocol.hpp) to one
-// client at a time: CSR reads and writes, bursts, frames to and from the CPU port, statistics.
+// client at a time: CSR reads and writes, bursts, write lists (back to back on the AXI4-Lite
+// bus), frames to and from the CPU port, statistics.
 //
 // `hopsim load`: table commands from a file, turned into CSR writes by tables::PipelineLoader
 // and written to a served board through runtime/device's SimDevice.

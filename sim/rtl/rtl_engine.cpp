@@ -242,6 +242,60 @@ bool RtlEngine::write(uint32_t addr, uint32_t value, std::string& error) {
     return false;
 }
 
+bool RtlEngine::writeList(std::span<const std::pair<uint32_t, uint32_t>> writes, size_t& done,
+                          std::string& error) {
+    done = 0;
+    size_t issued = 0;           // AW and W both taken
+    size_t answered = 0;         // B taken
+    bool aw = false, w = false;  // the current write's AW / W still offered
+    bool failed = false;
+    int waited = 0;  // cycles since the bus last moved
+    io_.wstrb = 0xf;
+    io_.bready = 1;
+    // A write offered is finished even after an error (the slave must not keep half of one).
+    while (answered < issued || aw || w || (!failed && issued < writes.size())) {
+        if (!aw && !w && !failed && issued < writes.size()) {
+            io_.awaddr = writes[issued].first;
+            io_.wdata = writes[issued].second;
+            io_.awvalid = io_.wvalid = 1;
+            aw = w = true;
+        }
+        cycle();
+        // io_ holds what the slave drove at this rising edge: the handshakes that happened.
+        bool moved = false;
+        if (aw && io_.awready) {
+            aw = false;
+            io_.awvalid = 0;
+            moved = true;
+        }
+        if (w && io_.wready) {
+            w = false;
+            io_.wvalid = 0;
+            moved = true;
+        }
+        if (moved && !aw && !w) ++issued;
+        if (io_.bvalid) {
+            moved = true;
+            if (io_.bresp != 0 && !failed) {
+                failed = true;
+                error = fmt::format("CSR write of 0x{:08x} to 0x{:x} answered SLVERR/DECERR ({})",
+                                    writes[answered].second, writes[answered].first, io_.bresp);
+            } else if (!failed) {
+                ++done;
+            }
+            ++answered;
+        }
+        waited = moved ? 0 : waited + 1;
+        if (waited >= kBusTimeout) {
+            io_.awvalid = io_.wvalid = 0;
+            error = fmt::format("CSR write to 0x{:x} got no response in {} cycles",
+                                writes[std::min(answered, writes.size() - 1)].first, kBusTimeout);
+            return false;
+        }
+    }
+    return !failed;
+}
+
 std::optional<uint32_t> RtlEngine::read(uint32_t addr, std::string& error) {
     io_.araddr = addr;
     io_.arvalid = 1;

@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <random>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -68,6 +69,14 @@ class RtlEngine : public Engine {
     // CSR access (absolute addresses); false with `error` on a bus error or a timeout.
     bool write(uint32_t addr, uint32_t value, std::string& error);
     std::optional<uint32_t> read(uint32_t addr, std::string& error);
+    // (addr, value) writes in order, pipelined on the AXI4-Lite bus: the next AW/W is offered
+    // as soon as the slave took the previous one and B is taken every cycle, so writes go back
+    // to back as fast as the slave accepts them (hop_axil_csr: one every 2 cycles; write()
+    // takes 3). `done` counts the writes answered OKAY. Stops issuing at the first error
+    // (SLVERR/DECERR or a timeout; `error` names the write), after the writes already issued
+    // are answered.
+    bool writeList(std::span<const std::pair<uint32_t, uint32_t>> writes, size_t& done,
+                   std::string& error);
 
     // Streaming without drain() (benchmarks, long runs): runs clock cycles until at most `keep`
     // frames wait at the input, so the caller can top the queue up with no gap in the input;

@@ -3,10 +3,12 @@
 // absolute CSR writes inside the right block, BMv2 handles, and every error as a message.
 #include "runtime/tables/loader.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "driver/compile.hpp"
 #include "regmap/regmap.hpp"
+#include "runtime/tables/lpm_table.hpp"
 #include "runtime/tables/ternary.hpp"
 #include "source/preprocess.hpp"
 
@@ -176,6 +178,80 @@ TEST(PipelineLoader, LpmTableAddModifyDelete) {
     EXPECT_FALSE(loader.apply(cmd, error));
     EXPECT_NE(error.find("is not an action of table 'MyIngress.ipv4_lpm'"), std::string::npos)
         << error;
+}
+
+// Many adds at once (a full routing table): the same checks and handles as one by one, one
+// hitless rebuild of the image whose writes stay in the block; errors change nothing; later
+// single adds and deletes stay incremental.
+TEST(PipelineLoader, LpmAddManyIsOneBulkUpdate) {
+    Compiled c = compile("basic");
+    tables::PipelineLoader loader(c.program(), c.map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    const ir::TableId t = c.program().findTable("MyIngress.ipv4_lpm");
+    std::string error;
+    ASSERT_TRUE(loader.apply(stf(c,
+                                 "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xc0000200/24 "
+                                 "MyIngress.ipv4_forward(dstAddr:0x000000000202, port:2)"),
+                             error))
+        << error;
+    std::vector<tables::Entry> many;
+    for (uint32_t i = 0; i < 500; ++i) {
+        many.push_back(stf(c, fmt::format("add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0x{:08x}/{} "
+                                          "MyIngress.ipv4_forward(dstAddr:0x{:012x}, port:{})",
+                                          0x0a000000u + (i << 12), 20 + i % 5, i, i % 8))
+                           .entry);
+        many.back().keys[0].value &= many.back().keys[0].mask;
+    }
+    // A duplicate of an entry in the table, then one inside the list: errors naming the entry.
+    auto dup = many;
+    dup.push_back(stf(c,
+                      "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xc0000200/24 "
+                      "MyIngress.ipv4_forward(dstAddr:0x000000000909, port:9)")
+                      .entry);
+    EXPECT_FALSE(loader.addMany(t, dup, error));
+    EXPECT_NE(error.find("entry 501: duplicate entry"), std::string::npos) << error;
+    dup = many;
+    dup.push_back(many[7]);
+    EXPECT_FALSE(loader.addMany(t, dup, error));
+    EXPECT_NE(error.find("entry 501: duplicate entry"), std::string::npos) << error;
+    EXPECT_NE(error.find("entry 8 of the list"), std::string::npos) << error;
+    EXPECT_EQ(loader.entries(t).size(), 1u);
+
+    std::vector<int> handles;
+    auto ws = loader.addMany(t, many, error, &handles);
+    ASSERT_TRUE(ws) << error;
+    expectInBlock(c.map, "MyIngress.ipv4_lpm", *ws);
+    ASSERT_EQ(handles.size(), many.size());
+    for (size_t i = 0; i < handles.size(); ++i) EXPECT_EQ(handles[i], static_cast<int>(i + 1));
+    EXPECT_EQ(loader.entries(t).size(), 501u);
+    const tables::LpmTable* lpm = loader.lpmTable(t);
+    ASSERT_TRUE(lpm);
+    EXPECT_EQ(lpm->size(), 501u);
+    // One word write is STAGE chunks + COMMIT: about (chunks + 1) writes per word in use.
+    const auto info = lpm->image().memoryInfo();
+    size_t words = 0;
+    for (size_t m = 1; m < info.size(); ++m) words += info[m].usedWords;
+    EXPECT_LT(ws->size(), 8 * words + 8 * 4096);
+    // Afterwards: by match and by handle as ever, and small.
+    auto one = loader.apply(stf(c,
+                                "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xcb007100/24 "
+                                "MyIngress.ipv4_forward(dstAddr:0x000000000404, port:4)"),
+                            error);
+    ASSERT_TRUE(one) << error;
+    EXPECT_LT(one->size(), 40u);
+    auto del = loader.apply(bmv2(c, "table_delete ipv4_lpm 250"), error);
+    ASSERT_TRUE(del) << error;
+    EXPECT_LT(del->size(), 60u);
+    EXPECT_FALSE(lpm->image().find(many[249].keys[0].value.convert_to<uint32_t>(),
+                                   many[249].keys[0].prefixLen));
+    EXPECT_TRUE(lpm->image().find(many[250].keys[0].value.convert_to<uint32_t>(),
+                                  many[250].keys[0].prefixLen));
+    EXPECT_FALSE(
+        loader.apply(stf(c, fmt::format("add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0x{:08x}/{} "
+                                        "MyIngress.ipv4_forward(dstAddr:0x1, port:1)",
+                                        0x0a000000u + (3 << 12), 23)),
+                     error));
+    EXPECT_NE(error.find("duplicate entry"), std::string::npos) << error;
 }
 
 // An LPM table in ternary slots (what the register map gives an lpm key combined with others):

@@ -289,6 +289,23 @@ TEST_F(SlowPathTest, LocalUdpAndOtherProtocols) {
     EXPECT_EQ(path_.stats().icmpMalformed, 1u);
 }
 
+TEST_F(SlowPathTest, LocalErrorsComeFromTheAddressTheDatagramWasSentTo) {
+    // H3 (port 3) probes the router's address on port 1: the answer comes from that address,
+    // not from port 3's, as from Linux (traceroute to a router address ends at that address).
+    learn(3);
+    Bytes u = udp(kH3, kR1, 10);
+    auto a = fromHost(3, PuntReason::Local, u);
+    ASSERT_EQ(a.frames.size(), 1u);
+    expectError(a.frames[0], u, kIcmpDestUnreachable, kUnreachPort, kR1, 3, kMacH3);
+    // An error about a forwarded datagram comes from the interface it leaves by.
+    IpOptions o;
+    o.ttl = 1;
+    Bytes expiring = udp(kH3, kH1, 10, o);
+    a = fromHost(3, PuntReason::Ttl, expiring);
+    ASSERT_EQ(a.frames.size(), 1u);
+    expectError(a.frames[0], expiring, kIcmpTimeExceeded, kTimeExceededTtl, kR3, 3, kMacH3);
+}
+
 TEST_F(SlowPathTest, NeverAnErrorAboutAnIcmpError) {
     learn(1);
     IpOptions o;

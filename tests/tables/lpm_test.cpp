@@ -421,4 +421,135 @@ TEST(LpmFullTable, Tier1Table2023ResolvesAsReferenceWithin4MiB) {
                 hits);
 }
 
+// Bulk load (Lpm::rebuild): 20,000 real prefixes (every 45th of the 2023 table) added at once
+// to a table that already holds 40 of them. The reported writes, applied one by one to a shadow
+// of the memories that held the old image, never give a lookup other than the old or the new
+// table's answer (hitless); once all are applied the shadow answers as the reference and as the
+// builder; the image holds exactly the prefixes; afterwards one add and one delete are
+// incremental: a handful of words, not the image.
+TEST(LpmRebuild, BulkOfRealPrefixesIsHitlessAndResolvesAsReference) {
+    std::string error;
+    auto all =
+        hop::tables::readPrefixFile(HOP_SHARED_DATA "/tier1-full-table-2023.txt.gz", 4, error);
+    ASSERT_TRUE(error.empty()) << error;
+    std::vector<LpmRoute> sample;
+    for (size_t i = 0; i < all.size(); i += 45) {
+        LpmRoute r = all[i];
+        r.result = nextHopOf(r);
+        sample.push_back(r);
+    }
+    ASSERT_GE(sample.size(), 20000u);
+    const size_t kOld = 40;
+    Lpm lpm(LpmConfig::forSize(32, {12, 4, 4, 4, 4, 4}, 1u << 15, 20));
+    ShadowImage shadow(lpm);
+    RefLpm oldRef(32), newRef(32);
+    for (size_t i = 0; i < kOld; ++i) {
+        std::vector<LpmWordWrite> ws;
+        ASSERT_TRUE(lpm.insert(sample[i].value, sample[i].length, sample[i].result, &ws));
+        for (const auto& w : ws) shadow.apply(w);
+        oldRef.set(sample[i].value, sample[i].length, sample[i].result);
+    }
+    for (const auto& r : sample) newRef.set(r.value, r.length, r.result);
+
+    std::vector<LpmRoute> routes = lpm.routes();
+    ASSERT_EQ(routes.size(), kOld);
+    routes.insert(routes.end(), sample.begin() + kOld, sample.end());
+    std::vector<LpmWordWrite> writes;
+    auto s = lpm.rebuild(routes, &writes);
+    ASSERT_TRUE(s) << s.message;
+    ASSERT_EQ(lpm.prefixCount(), newRef.size());
+    size_t words = 0;
+    for (int m = 1; m < lpm.memories(); ++m) words += lpm.memoryInfo()[m].usedWords;
+    // The image once (every word in use of the trie and results), plus the L0 words that change.
+    EXPECT_LE(writes.size(), words + (1u << 12));
+    std::printf("rebuild: %zu prefixes, %zu word writes (%zu trie and result words in use)\n",
+                lpm.prefixCount(), writes.size(), words);
+
+    PrefixGen gen(32, 2023, 16);
+    const std::vector<LpmKey> probes = probeKeys(newRef, gen, 32, 300);
+    auto check = [&](size_t applied) {
+        for (LpmKey k : probes) {
+            const auto got = shadow.lookup(k);
+            ASSERT_TRUE(got == oldRef.lookup(k) || got == newRef.lookup(k))
+                << "after " << applied << " of " << writes.size() << " writes, address " << std::hex
+                << static_cast<uint64_t>(k);
+        }
+    };
+    for (size_t i = 0; i < writes.size(); ++i) {
+        shadow.apply(writes[i]);
+        if (writes[i].mem == 0 || i % 997 == 0) {
+            check(i + 1);
+            if (::testing::Test::HasFatalFailure()) return;
+        }
+    }
+    const std::vector<LpmKey> many = probeKeys(newRef, gen, 32, 20000);
+    for (LpmKey k : many) {
+        ASSERT_EQ(shadow.lookup(k), newRef.lookup(k)) << std::hex << static_cast<uint64_t>(k);
+        ASSERT_EQ(lpm.lookup(k), newRef.lookup(k)) << std::hex << static_cast<uint64_t>(k);
+    }
+    // The same prefixes, and lookupIn() over the shadow's words walks as lookup() does.
+    auto back = lpm.routes();
+    ASSERT_EQ(back.size(), newRef.size());
+    for (const auto& r : back) ASSERT_TRUE(newRef.has(r.value, r.length));
+    for (size_t i = 0; i < 2000; ++i) {
+        const LpmKey k = many[i];
+        EXPECT_EQ(lpm.lookupIn(k, [&](int m, uint32_t a) { return lpm.word(m, a); }),
+                  newRef.lookup(k));
+    }
+
+    // One add and one delete after the bulk load: incremental, a handful of words.
+    const LpmRoute extra{LpmKey{0xc6336400}, 24, 7};  // 198.51.100.0/24
+    ASSERT_FALSE(newRef.has(extra.value, extra.length));
+    std::vector<LpmWordWrite> one;
+    ASSERT_TRUE(lpm.insert(extra.value, extra.length, extra.result, &one));
+    for (const auto& w : one) shadow.apply(w);
+    newRef.set(extra.value, extra.length, extra.result);
+    EXPECT_LE(one.size(), 24u);
+    EXPECT_EQ(shadow.lookup(LpmKey{0xc6336405}), std::optional<uint64_t>(7));
+    std::vector<LpmWordWrite> gone;
+    ASSERT_TRUE(lpm.erase(sample[100].value, sample[100].length, &gone));
+    for (const auto& w : gone) shadow.apply(w);
+    newRef.erase(sample[100].value, sample[100].length);
+    EXPECT_LE(gone.size(), 24u);
+    std::printf("after the bulk load: one add writes %zu words, one delete %zu\n", one.size(),
+                gone.size());
+    for (LpmKey k : many) ASSERT_EQ(shadow.lookup(k), newRef.lookup(k));
+}
+
+// An empty table is laid out from address 0; a table with prefixes above what it uses; when
+// both images do not fit, nothing changes.
+TEST(LpmRebuild, PlacementAndExhaustion) {
+    // size 64: 66 level-1 nodes; /24s with distinct top 12 bits take one each.
+    Lpm lpm(LpmConfig::forSize(32, {12, 4, 4, 4, 4, 4}, 64, 20));
+    std::vector<LpmRoute> routes;
+    for (uint32_t i = 0; i < 30; ++i) routes.push_back({LpmKey{0x0a000000u + (i << 20)}, 24, i});
+    std::vector<LpmWordWrite> writes;
+    ASSERT_TRUE(lpm.rebuild(routes, &writes));
+    auto lowest = [&](int mem) {
+        uint32_t a = ~0u;
+        for (const auto& w : writes)
+            if (w.mem == mem) a = std::min(a, w.addr);
+        return a;
+    };
+    EXPECT_EQ(lowest(1), 0u);
+    EXPECT_EQ(lowest(lpm.levels()), 0u);
+    // Again with prefixes in the table: the new image starts above the old one.
+    routes.push_back({LpmKey{0x0b000000u}, 8, 99});
+    writes.clear();
+    ASSERT_TRUE(lpm.rebuild(routes, &writes));
+    EXPECT_EQ(lowest(1), 30u);
+    EXPECT_EQ(lowest(lpm.levels()), 30u);
+    EXPECT_EQ(lpm.lookup(LpmKey{0x0b010203}), std::optional<uint64_t>(99));
+    EXPECT_EQ(lpm.lookup(LpmKey{0x0a500005}), std::optional<uint64_t>(5));
+    // 64 prefixes do not fit next to the 31 in level 1: an error, the table as it was.
+    for (uint32_t i = 0; i < 33; ++i) routes.push_back({LpmKey{0x0c000000u + (i << 20)}, 24, i});
+    writes.clear();
+    auto s = lpm.rebuild(routes, &writes);
+    EXPECT_EQ(s.code, LpmErrc::MemoryExhausted) << s.message;
+    EXPECT_TRUE(writes.empty());
+    EXPECT_EQ(lpm.prefixCount(), 31u);
+    EXPECT_EQ(lpm.lookup(LpmKey{0x0b010203}), std::optional<uint64_t>(99));
+    EXPECT_EQ(lpm.lookup(LpmKey{0x0c100005}), std::nullopt);
+}
+
 }  // namespace

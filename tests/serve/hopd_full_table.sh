@@ -1,0 +1,84 @@
+#!/bin/bash
+# SPDX-License-Identifier: Apache-2.0
+# hopd's --full-table bulk load into a `hopsim serve` board (router.p4, DATA_W=64, the model
+# tests/stf prebuilds): 2,506 real prefixes (every 360th IPv4 prefix of ../shared/data/
+# tier1-full-table-2023.txt.gz) go into ipv4_lpm in one bulk update, with a report (routes, wall
+# time, CSR writes, node memory per memory); every word hopd committed reads back from the board
+# as written (`hopctl table dump`); afterwards one route add and one route del write a handful
+# of CSR words (not the table); hopd killed and started again continues from its state file (the
+# bulk update replayed) and writes no entry again.
+# Usage: hopd_full_table.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE SHARED_DATA
+set -u
+HOPSIM=$1 HOPD=$2 HOPCTL=$3 SRC=$4 CACHE=$5 DATA=$6
+T=$(mktemp -d /tmp/hopd-full-table-test.XXXXXX)
+BOARD_PID= HOPD_PID=
+fail() { echo "FAIL: $*"; [ -f "$T/hopd.log" ] && sed 's/^/  hopd: /' "$T/hopd.log"; exit 1; }
+cleanup() {
+    [ -n "$HOPD_PID" ] && kill "$HOPD_PID" 2>/dev/null && wait "$HOPD_PID" 2>/dev/null
+    [ -n "$BOARD_PID" ] && kill "$BOARD_PID" 2>/dev/null && wait "$BOARD_PID" 2>/dev/null
+    rm -rf "$T"
+}
+trap cleanup EXIT
+ctl() { "$HOPCTL" --socket "$T/hopd.sock" "$@"; }
+csr_words() { ctl stats | sed -n 's/.*CSR words \([0-9]*\),.*/\1/p'; }
+
+"$HOPSIM" serve "$SRC/examples/router.p4" --socket "$T/board.sock" --rtl-cache "$CACHE" \
+    --data-width 64 > "$T/board.log" 2>&1 &
+BOARD_PID=$!
+for _ in $(seq 1 600); do
+    grep -q "; ready$" "$T/board.log" && break
+    kill -0 $BOARD_PID 2>/dev/null || { cat "$T/board.log"; fail "the board did not start"; }
+    sleep 0.1
+done
+zcat "$DATA/tier1-full-table-2023.txt.gz" | tr -d '\r' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$' |
+    awk 'NR % 360 == 1' > "$T/prefixes"
+N=$(wc -l < "$T/prefixes")
+cat > "$T/interfaces" <<'X'
+1 192.0.2.254/24 02:00:00:00:01:fe
+2 198.51.100.254/24 02:00:00:00:02:fe
+X
+start_hopd() {
+    "$HOPD" --device "sim:$T/board.sock" --program "$SRC/examples/router.p4" \
+        --interfaces "$T/interfaces" --full-table "$T/prefixes" --full-table-via 198.51.100.1 \
+        --control "$T/hopd.sock" >> "$T/hopd.log" 2>&1 &
+    HOPD_PID=$!
+    for _ in $(seq 1 1200); do
+        grep -q "; ready$" "$T/hopd.log" && return 0
+        kill -0 $HOPD_PID 2>/dev/null || break
+        sleep 0.1
+    done
+    fail "hopd did not start"
+}
+start_hopd
+grep -q "full table: $N prefixes: $N added in one bulk update" "$T/hopd.log" ||
+    fail "no bulk update of $N prefixes"
+grep -q "full table: .* CSR writes in .* wall in all" "$T/hopd.log" || fail "no report"
+grep -q "node memory results .* words x .* bytes (" "$T/hopd.log" || fail "no memory report"
+grep -q "full table: $((N + 2)) prefixes in RouterIngress.ipv4_lpm, node memory" "$T/hopd.log" ||
+    fail "prefix count"
+ctl table dump ipv4_lpm > "$T/dump" || fail "table dump"
+grep -q "^RouterIngress.ipv4_lpm: $((N + 2)) entries$" "$T/dump" || fail "entries: $(head -1 "$T/dump")"
+grep -q "^hardware: .* 0 differ$" "$T/dump" || fail "read back: $(grep hardware "$T/dump")"
+
+# Single changes after the bulk load: incremental.
+before=$(csr_words)
+ctl route add 203.0.113.0/24 via 198.51.100.1 || fail "route add"
+added=$(( $(csr_words) - before ))
+ctl route del 203.0.113.0/24 || fail "route del"
+removed=$(( $(csr_words) - before - added ))
+echo "after the bulk load of $N prefixes: route add wrote $added CSR words, route del $removed"
+[ "$added" -gt 0 ] && [ "$added" -le 40 ] || fail "route add wrote $added CSR words"
+[ "$removed" -gt 0 ] && [ "$removed" -le 40 ] || fail "route del wrote $removed CSR words"
+
+# Restart: the bulk update comes back from the state file, nothing is written again.
+kill -9 $HOPD_PID; wait $HOPD_PID 2>/dev/null; HOPD_PID=
+: > "$T/hopd.log"
+start_hopd
+grep -q "continuing from" "$T/hopd.log" || fail "no continuation"
+grep -q "as written" "$T/hopd.log" || fail "no read back at restart"
+grep -q "full table: $N prefixes: 0 added, $N already in the table" "$T/hopd.log" ||
+    fail "full table again at restart"
+grep -q " 0 entries written, " "$T/hopd.log" || fail "tables written again at restart"
+ctl table dump ipv4_lpm | grep -q "^hardware: .* 0 differ$" || fail "read back after restart"
+grep -E "full table: (image|$N prefixes:)" "$T/hopd.log" | head -2
+echo "PASS"
