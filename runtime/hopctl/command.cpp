@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <map>
 
 #include "runtime/hopd/config.hpp"
@@ -86,6 +87,9 @@ const char* commandHelp() {
   route del PREFIX                  route show
   arp show                          arp flush
   intf show
+  load commands FILE                BMv2 CLI / STF table lines, read by hopd
+  load runtime-json FILE            the P4 tutorials' runtime JSON
+  load routes FILE                  PREFIX via GATEWAY | PREFIX dev PORT, one a line
   stats                             hopd's and the board's statistics
   counters                          every slow-path counter
   BMv2 CLI lines: table_add, table_modify, table_delete, table_set_default, table_clear,
@@ -158,6 +162,24 @@ std::optional<std::string> buildRequest(const std::vector<std::string>& args, st
                 "PREFIX | route show";
             return std::nullopt;
         }
+    } else if (cmd == "load") {
+        if ((sub != "commands" && sub != "runtime-json" && sub != "routes") || args.size() != 3) {
+            error = "usage: load commands|runtime-json|routes FILE";
+            return std::nullopt;
+        }
+        // hopd reads the file: give it a path that does not depend on hopctl's directory.
+        std::error_code ec;
+        const auto path = std::filesystem::absolute(args[2], ec).lexically_normal();
+        if (ec) {
+            error = fmt::format("load: {}: {}", args[2], ec.message());
+            return std::nullopt;
+        }
+        if (path.string().find_first_of(" \t\r\n") != std::string::npos) {
+            error =
+                fmt::format("load: {}: a path with blanks cannot be sent to hopd", path.string());
+            return std::nullopt;
+        }
+        request = fmt::format("load {} {}", sub, path.string());
     } else if (cmd == "arp") {
         if ((sub != "show" && sub != "flush") || args.size() != 2) {
             error = "usage: arp show | arp flush";

@@ -9,6 +9,7 @@
 //   table dump TABLE                                   -> table_dump TABLE
 //   route add PREFIX via GATEWAY | route add PREFIX dev PORT | route del PREFIX | route show
 //   arp show | arp flush | intf show | stats | counters
+//   load commands|runtime-json|routes FILE               -> load KIND ABSOLUTE_PATH
 // and BMv2 CLI lines as they are (table_add, table_modify, table_delete, table_set_default,
 // table_clear, table_dump). Tables, actions, keys and parameters are checked by hopd against
 // the program; hopctl checks the shape (word counts, prefixes, numbers).

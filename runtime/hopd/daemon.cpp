@@ -86,6 +86,15 @@ class Daemon {
     void verifyTail();
     void reconcile();
     void loadCommandFiles();
+    // One file of BMv2 CLI / STF lines, or of the tutorials' runtime JSON: entries already there
+    // with the same action are skipped, others modified in place. A mistake throws Failure(1)
+    // naming the file and line; the commands before it stay applied. Returns commands applied.
+    uint64_t loadCommandFile(const std::string& path);
+    uint64_t loadRuntimeJsonFile(const std::string& path);
+    // `hopctl load routes FILE`: every route of a route file, added as hopctl's `route add`
+    // would (kept across restarts); the whole file is checked before any route is added.
+    uint64_t loadRouteFile(const std::string& path);
+    bool applyLoaded(tables::Command cmd, const std::string& where);
     std::string lpmMemory() const;
     // --full-table: the prefixes no route holds yet go into ipv4_lpm in one bulk update (the
     // image built in software, written in WRITE_LISTs), with progress and a report.
@@ -1096,58 +1105,92 @@ void Daemon::replayBulk(std::istream& in, int& lineNo, size_t count) {
     applyBulk(std::move(adds));
 }
 
-void Daemon::loadCommandFiles() {
-    auto one = [&](tables::Command cmd, const std::string& where) {
-        std::string error;
-        if (cmd.kind == tables::Command::Kind::Add) {
-            if (auto existing = findEntry(cmd.entry.table, cmd.entry)) {
-                if (existing->second.action.action == cmd.entry.action.action &&
-                    existing->second.action.args == cmd.entry.action.args) {
-                    ++skippedIdentical_;
-                    return;
-                }
-                cmd.kind = tables::Command::Kind::Modify;
-                cmd.handle = existing->first;
+bool Daemon::applyLoaded(tables::Command cmd, const std::string& where) {
+    std::string error;
+    if (cmd.kind == tables::Command::Kind::Add) {
+        if (auto existing = findEntry(cmd.entry.table, cmd.entry)) {
+            if (existing->second.action.action == cmd.entry.action.action &&
+                existing->second.action.args == cmd.entry.action.args) {
+                ++skippedIdentical_;
+                return false;
             }
-        }
-        if (apply(cmd, error) != 0) throw Failure(1, where + ": error: " + error);
-    };
-    for (const auto& path : options_.commands) {
-        std::ifstream in(path);
-        if (!in) throw Failure(1, path + ": error: cannot read the file");
-        std::string line;
-        int lineNo = 0;
-        while (std::getline(in, line)) {
-            ++lineNo;
-            size_t first = line.find_first_not_of(" \t\r");
-            if (first == std::string::npos || line[first] == '#') continue;
-            const std::string text = line.substr(first);
-            const tables::Origin origin{path, lineNo, static_cast<int>(first) + 1};
-            tables::ParseError pe;
-            const bool stf = text.starts_with("add ") || text.starts_with("setdefault ");
-            auto cmd = stf ? tables::parseStfTableCommand(*ir_, text, origin, pe)
-                           : tables::parseBmv2Command(*ir_, text, origin, pe);
-            if (!cmd) {
-                if (pe.message.empty()) continue;
-                throw Failure(1, pe.str());
-            }
-            one(*cmd, fmt::format("{}:{}:{}", path, lineNo, first + 1));
+            cmd.kind = tables::Command::Kind::Modify;
+            cmd.handle = existing->first;
         }
     }
-    for (const auto& path : options_.runtimeJson) {
-        std::ifstream in(path);
-        std::ostringstream text;
-        text << in.rdbuf();
-        if (!in) throw Failure(1, path + ": error: cannot read the file");
-        const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
-        if (doc.is_discarded()) throw Failure(1, path + ": error: malformed JSON");
+    if (apply(cmd, error) != 0) throw Failure(1, where + ": error: " + error);
+    return true;
+}
+
+uint64_t Daemon::loadCommandFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Failure(1, path + ": error: cannot read the file");
+    std::string line;
+    int lineNo = 0;
+    uint64_t applied = 0;
+    while (std::getline(in, line)) {
+        ++lineNo;
+        size_t first = line.find_first_not_of(" \t\r");
+        if (first == std::string::npos || line[first] == '#') continue;
+        const std::string text = line.substr(first);
+        const tables::Origin origin{path, lineNo, static_cast<int>(first) + 1};
         tables::ParseError pe;
-        auto list = tables::parseRuntimeJson(*ir_, doc, path, pe);
-        if (!list) throw Failure(1, pe.str());
-        for (size_t i = 0; i < list->size(); ++i) {
-            one((*list)[i], fmt::format("{}: table_entries[{}]", path, i));
+        const bool stf = text.starts_with("add ") || text.starts_with("setdefault ");
+        auto cmd = stf ? tables::parseStfTableCommand(*ir_, text, origin, pe)
+                       : tables::parseBmv2Command(*ir_, text, origin, pe);
+        if (!cmd) {
+            if (pe.message.empty()) continue;
+            throw Failure(1, pe.str());
+        }
+        applied += applyLoaded(*cmd, fmt::format("{}:{}:{}", path, lineNo, first + 1));
+    }
+    return applied;
+}
+
+uint64_t Daemon::loadRuntimeJsonFile(const std::string& path) {
+    std::ifstream in(path);
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (!in) throw Failure(1, path + ": error: cannot read the file");
+    const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
+    if (doc.is_discarded()) throw Failure(1, path + ": error: malformed JSON");
+    tables::ParseError pe;
+    auto list = tables::parseRuntimeJson(*ir_, doc, path, pe);
+    if (!list) throw Failure(1, pe.str());
+    uint64_t applied = 0;
+    for (size_t i = 0; i < list->size(); ++i) {
+        applied += applyLoaded((*list)[i], fmt::format("{}: table_entries[{}]", path, i));
+    }
+    return applied;
+}
+
+uint64_t Daemon::loadRouteFile(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw Failure(1, path + ": error: cannot read the file");
+    std::string error;
+    auto list = parseRoutes(in, path, error);
+    if (!list) throw Failure(1, error);
+    for (const auto& spec : *list) {
+        auto it = routes_.find({spec.prefix.value, spec.length});
+        if (it != routes_.end() && it->second.spec.str() != spec.str()) {
+            throw Failure(1, fmt::format("{}: error: {}/{} is already routed ({}, {})", path,
+                                         spec.prefix.str(), spec.length, it->second.spec.str(),
+                                         it->second.origin));
         }
     }
+    uint64_t added = 0;
+    for (const auto& spec : *list) {
+        if (routes_.count({spec.prefix.value, spec.length})) continue;  // the same route
+        if (!addRoute(spec, "runtime", error)) throw Failure(1, path + ": error: " + error);
+        journal("@route " + spec.str());
+        ++added;
+    }
+    return added;
+}
+
+void Daemon::loadCommandFiles() {
+    for (const auto& path : options_.commands) loadCommandFile(path);
+    for (const auto& path : options_.runtimeJson) loadRuntimeJsonFile(path);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -1517,6 +1560,32 @@ bool Daemon::command(const std::string& request, std::vector<std::string>& out,
                 }
                 return true;
             }
+        }
+        if (w[0] == "load" && w.size() == 3) {
+            // A file at run time, read by hopd (hopctl sends an absolute path). A mistake is
+            // this request's error; hopd and what was loaded before it stay.
+            const uint64_t skipped = skippedIdentical_;
+            uint64_t applied = 0;
+            try {
+                if (w[1] == "commands") {
+                    applied = loadCommandFile(w[2]);
+                } else if (w[1] == "runtime-json") {
+                    applied = loadRuntimeJsonFile(w[2]);
+                } else if (w[1] == "routes") {
+                    out.push_back(fmt::format("{} routes added", loadRouteFile(w[2])));
+                    return true;
+                } else {
+                    error = "usage: load commands|runtime-json|routes FILE";
+                    return false;
+                }
+            } catch (const Failure& f) {
+                if (f.code != 1) throw;
+                error = f.what();
+                return false;
+            }
+            out.push_back(fmt::format("{} table commands applied, {} identical entries skipped",
+                                      applied, skippedIdentical_ - skipped));
+            return true;
         }
         if (request == "arp show") {
             for (const auto& n : slowPath_->neighbours()) {

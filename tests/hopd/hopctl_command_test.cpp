@@ -2,6 +2,8 @@
 // hopctl's command parsing: every command to its request line, and the one-line errors.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "runtime/hopctl/command.hpp"
 
 namespace hop::hopctl {
@@ -54,6 +56,17 @@ TEST(HopctlCommand, Others) {
     EXPECT_EQ(request({"intf", "show"}), "intf show");
     EXPECT_EQ(request({"stats"}), "stats");
     EXPECT_EQ(request({"counters"}), "counters");
+}
+
+TEST(HopctlCommand, LoadSendsAnAbsolutePath) {
+    EXPECT_EQ(request({"load", "routes", "/etc/hop/routes"}), "load routes /etc/hop/routes");
+    EXPECT_EQ(request({"load", "commands", "/a/b/../c.txt"}), "load commands /a/c.txt");
+    const std::string here = std::filesystem::current_path().string();
+    EXPECT_EQ(request({"load", "runtime-json", "x.json"}), "load runtime-json " + here + "/x.json");
+    EXPECT_EQ(failure({"load", "tables", "x"}), "usage: load commands|runtime-json|routes FILE");
+    EXPECT_EQ(failure({"load", "routes"}), "usage: load commands|runtime-json|routes FILE");
+    EXPECT_EQ(failure({"load", "routes", "a", "b"}),
+              "usage: load commands|runtime-json|routes FILE");
 }
 
 TEST(HopctlCommand, Errors) {

@@ -5,6 +5,7 @@
 #   - the tables hopd writes from the interface and route files are there, read back through the
 #     device (`table dump`: every committed word read back, none differs);
 #   - hopctl: route add / del, BMv2 lines, located one-line errors and exit codes;
+#   - hopctl load routes / commands / runtime-json at run time, with located errors;
 #   - as root with /dev/net/tun: port 1 on a TAP in a network namespace of the test's own
 #     (192.0.2.0/24); the namespace pings the router's address with no static ARP: the ARP
 #     request and the echo request are punted, hopd answers both; the router learns the host;
@@ -140,6 +141,45 @@ if [ $WITH_NS = 1 ]; then
     ip netns exec "$NS" ping -c 2 -i 0.3 -W 2 192.0.2.254 > "$T/ping" 2>&1 ||
         fail "ping to the router after the restart: $(cat "$T/ping")"
 fi
+# Files loaded at run time (`hopctl load`, read by hopd; a relative path is hopctl's).
+cat > "$T/more-routes" <<'X'
+# at run time
+198.51.100.64/26 dev 2
+203.0.113.128/25 via 198.51.100.2
+X
+lpm_before=$((3 + WITH_NS))
+out=$(cd "$T" && ctl load routes more-routes) || fail "load routes: $out"
+[ "$out" = "2 routes added" ] || fail "load routes: '$out'"
+ctl route show | grep -q '^203.0.113.128/25 via 198.51.100.2 (runtime)$' || fail "loaded route"
+check_dump ipv4_lpm $((lpm_before + 2))
+out=$(ctl load routes "$T/more-routes") || fail "load routes again: $out"
+[ "$out" = "0 routes added" ] || fail "the same routes again: '$out'"
+printf '198.51.100.64/26 dev 1\n' > "$T/clash"
+out=$(ctl load routes "$T/clash" 2>&1); rc=$?
+[ $rc = 1 ] && [ "$out" = "hopctl: error: $T/clash: error: 198.51.100.64/26 is already routed (198.51.100.64/26 dev 2, runtime)" ] ||
+    fail "clashing route file: rc $rc '$out'"
+printf '# two entries, the second wrong\ntable_add local_addr local_hit 203.0.113.250 =>\ntable_add local_addr no_such_action 203.0.113.251 =>\n' > "$T/cmds"
+out=$(ctl load commands "$T/cmds" 2>&1); rc=$?
+[ $rc = 1 ] && [[ "$out" == "hopctl: error: $T/cmds:3:"*"no_such_action"* ]] ||
+    fail "commands file with a mistake on line 3: rc $rc '$out'"
+check_dump local_addr 4  # line 2 went in before line 3 stopped the load
+cat > "$T/entries.json" <<'X'
+{"target": "bmv2", "table_entries": [
+  {"table": "RouterIngress.local_addr", "match": {"hdr.ipv4.dstAddr": "203.0.113.250"},
+   "action_name": "RouterIngress.local_hit", "action_params": {}},
+  {"table": "RouterIngress.local_addr", "match": {"hdr.ipv4.dstAddr": "203.0.113.251"},
+   "action_name": "RouterIngress.local_hit", "action_params": {}}]}
+X
+out=$(ctl load runtime-json "$T/entries.json") || fail "load runtime-json: $out"
+[ "$out" = "1 table commands applied, 1 identical entries skipped" ] || fail "runtime-json: '$out'"
+check_dump local_addr 5
+out=$(ctl load runtime-json "$T/nosuch.json" 2>&1); rc=$?
+[ $rc = 1 ] && [ "$out" = "hopctl: error: $T/nosuch.json: error: cannot read the file" ] ||
+    fail "missing file: rc $rc '$out'"
+out=$(ctl load tables "$T/cmds" 2>&1); rc=$?
+[ $rc = 2 ] || fail "load of an unknown kind: rc $rc '$out'"
+ctl stats > /dev/null || fail "hopd is not answering after the failed loads"
+
 kill $HOPD_PID; wait $HOPD_PID; rc=$?; HOPD_PID=
 [ $rc = 0 ] || fail "hopd did not stop cleanly ($rc)"
 echo "PASS (namespace parts: $WITH_NS)"
