@@ -1319,6 +1319,9 @@ int Daemon::start() {
     router::SlowPathConfig config;
     config.interfaces = interfaces_;
     config.routes = [this](Ipv4Addr d) { return softwareRoute(d); };
+    config.icmp = options_.icmp;
+    config.reassembly = options_.reassembly;
+    config.arp = options_.arp;
     slowPath_ = std::make_unique<router::SlowPath>(config);
     return 0;
 }
@@ -1642,6 +1645,15 @@ bool Daemon::command(const std::string& request, std::vector<std::string>& out,
                 "hopd: neighbours installed {}, removed {}, routes {}, "
                 "control requests {}",
                 neighboursInstalled_, neighboursRemoved_, routes_.size(), controlRequests_));
+            using Seconds = std::chrono::duration<double>;
+            out.push_back(fmt::format(
+                "hopd: limits: ICMP errors {}/s burst {}; reassembly {:g} s, {} bytes; ARP {} "
+                "entries, {} requests {:g} s apart, reachable {:g} s",
+                options_.icmp.ratePerSecond, options_.icmp.burst,
+                Seconds(options_.reassembly.timeout).count(), options_.reassembly.memoryCap,
+                options_.arp.maxEntries, options_.arp.maxRequests,
+                Seconds(options_.arp.retryInterval).count(),
+                Seconds(options_.arp.reachableTime).count()));
             out.push_back(fmt::format("hopd: punted frames dropped by the device client queue {}",
                                       dev_->droppedPackets()));
             out.push_back(fmt::format("hopd: punted messages shorter than {} bytes ({}) {}",

@@ -27,6 +27,8 @@
 #include <string>
 #include <vector>
 
+#include "runtime/router/slow_path.hpp"
+
 namespace hop::hopd {
 
 struct Options {
@@ -42,6 +44,11 @@ struct Options {
     // Mirror the main IPv4 routing table of hopd's network namespace (runtime/hopd/fib_sync.hpp).
     bool fibSync = false;
     std::vector<std::string> fibPorts;  // IFNAME=PORT: the board port of a Linux interface
+    // The slow path's limits (runtime/router's defaults unless set): the ICMP error token
+    // bucket, the reassembly timeout and memory cap, the ARP cache and resolver.
+    router::IcmpConfig icmp;
+    router::ReassemblyConfig reassembly;
+    router::ArpConfig arp;
 };
 
 // Runs hopd until SIGINT/SIGTERM. 0 clean stop, 1 bad configuration, 3 device failure.

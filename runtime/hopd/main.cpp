@@ -2,6 +2,7 @@
 // hopd: the host runtime of a router board (runtime/hopd/daemon.hpp). Exit codes: 0 clean stop
 // (SIGINT / SIGTERM), 1 bad configuration or files, 2 usage, 3 the device failed.
 #include <CLI/CLI.hpp>
+#include <chrono>
 
 #include "runtime/hopd/control_protocol.hpp"
 #include "runtime/hopd/daemon.hpp"
@@ -40,10 +41,53 @@ int main(int argc, char** argv) {
                    "IFNAME=PORT: routes `dev IFNAME` go out of board port PORT (else the port "
                    "whose interface-file subnet holds an address of IFNAME)")
         ->allow_extra_args(false);
+    // The slow path's limits; durations in seconds.
+    auto* limits = app.add_option_group("slow path");
+    limits
+        ->add_option("--icmp-rate", o.icmp.ratePerSecond,
+                     "ICMP errors per second (token bucket; echo replies are not limited)")
+        ->capture_default_str();
+    limits->add_option("--icmp-burst", o.icmp.burst, "ICMP errors in a burst (bucket size)")
+        ->capture_default_str();
+    double reassemblyTimeout = std::chrono::duration<double>(o.reassembly.timeout).count();
+    limits
+        ->add_option("--reassembly-timeout", reassemblyTimeout,
+                     "seconds a datagram may take to arrive whole")
+        ->check(CLI::Range(0.001, 3600.0))
+        ->capture_default_str();
+    limits
+        ->add_option("--reassembly-memory", o.reassembly.memoryCap,
+                     "bytes held across all datagrams being reassembled")
+        ->check(CLI::Range(size_t{1}, size_t{1} << 30))
+        ->capture_default_str();
+    limits->add_option("--arp-entries", o.arp.maxEntries, "neighbours in the ARP cache")
+        ->check(CLI::Range(size_t{1}, size_t{1} << 20))
+        ->capture_default_str();
+    limits
+        ->add_option("--arp-requests", o.arp.maxRequests,
+                     "ARP requests before a next hop is given up (host unreachable)")
+        ->check(CLI::Range(1u, 100u))
+        ->capture_default_str();
+    double arpRetry = std::chrono::duration<double>(o.arp.retryInterval).count();
+    limits->add_option("--arp-retry", arpRetry, "seconds between ARP requests")
+        ->check(CLI::Range(0.01, 60.0))
+        ->capture_default_str();
+    double arpReachable = std::chrono::duration<double>(o.arp.reachableTime).count();
+    limits
+        ->add_option("--arp-reachable", arpReachable,
+                     "seconds a neighbour stays reachable before it is refreshed")
+        ->check(CLI::Range(1.0, 86400.0))
+        ->capture_default_str();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
         return app.exit(e) == 0 ? 0 : 2;
     }
+    auto seconds = [](double s) {
+        return std::chrono::duration_cast<hop::router::Duration>(std::chrono::duration<double>(s));
+    };
+    o.reassembly.timeout = seconds(reassemblyTimeout);
+    o.arp.retryInterval = seconds(arpRetry);
+    o.arp.reachableTime = seconds(arpReachable);
     return hop::hopd::run(o);
 }

@@ -6,6 +6,7 @@
 #     device (`table dump`: every committed word read back, none differs);
 #   - hopctl: route add / del, BMv2 lines, located one-line errors and exit codes;
 #   - hopctl load routes / commands / runtime-json at run time, with located errors;
+#   - the slow path's limits from hopd's options (shown by stats; as root: ICMP rate limit);
 #   - as root with /dev/net/tun: port 1 on a TAP in a network namespace of the test's own
 #     (192.0.2.0/24); the namespace pings the router's address with no static ARP: the ARP
 #     request and the echo request are punted, hopd answers both; the router learns the host;
@@ -68,6 +69,7 @@ X
 start_hopd() {
     "$HOPD" --device "sim:$T/board.sock" --program "$SRC/examples/router.p4" \
         --interfaces "$T/interfaces" --routes "$T/routes" --control "$T/hopd.sock" \
+        --icmp-rate 0 --icmp-burst 3 --reassembly-timeout 2.5 --arp-entries 500 \
         >> "$T/hopd.log" 2>&1 &
     HOPD_PID=$!
     for _ in $(seq 1 600); do  # the socket of a killed hopd stays: wait for the ready line
@@ -111,6 +113,10 @@ ctl table_add local_addr local_hit 203.0.113.254 '=>' > "$T/out" || fail "table_
 grep -q "entry handle" "$T/out" || fail "table_add handle: $(cat "$T/out")"
 check_dump local_addr 3
 ctl stats | grep -q "^board: " || fail "stats"
+ctl stats | grep -qF "hopd: limits: ICMP errors 0/s burst 3; reassembly 2.5 s, 4194304 bytes; ARP 500 entries, 3 requests 1 s apart, reachable 60 s" ||
+    fail "the slow path's limits: $(ctl stats | grep limits)"
+out=$("$HOPD" --device "sim:$T/board.sock" --program x.p4 --icmp-burst -1 2>&1); rc=$?
+[ $rc = 2 ] || fail "a negative --icmp-burst: rc $rc '$out'"
 ctl counters | grep -q "arp" || fail "counters"
 
 if [ $WITH_NS = 1 ]; then
@@ -119,6 +125,13 @@ if [ $WITH_NS = 1 ]; then
     ctl arp show | grep -q "^192.0.2.1 port 1 02:00:00:00:01:01" ||
         fail "arp show: $(ctl arp show)"
     check_dump nexthop 1  # the host, resolved: its next hop and /32 are in hardware
+    # ICMP errors are rate limited as configured: rate 0, burst 3 -> 3 of 6 expiring pings
+    # get "Time to live exceeded", the other 3 nothing.
+    ip netns exec "$NS" ping -n -c 6 -i 0.2 -t 1 -W 1 198.51.100.9 > "$T/ping" 2>&1
+    n=$(grep -c "Time to live exceeded" "$T/ping")
+    [ "$n" = 3 ] || fail "time exceeded with --icmp-rate 0 --icmp-burst 3: $n, $(cat "$T/ping")"
+    ctl counters | grep -qx "slowpath.rate_limited 3" ||
+        fail "rate_limited: $(ctl counters | grep rate)"
     check_dump ipv4_lpm 4
 fi
 
