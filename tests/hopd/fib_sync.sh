@@ -21,29 +21,10 @@ if [ "$(id -u)" != 0 ] || [ ! -c /dev/net/tun ] || ! command -v ip >/dev/null; t
     echo "SKIP: needs root, /dev/net/tun and ip"
     exit 77
 fi
-T=$(mktemp -d /tmp/hopd-fib.XXXXXX)
 NS=hopdfib$$
-BOARD_PID= HOPD_PID=
-fail() { echo "FAIL: $*"; [ -f "$T/hopd.log" ] && sed 's/^/  hopd: /' "$T/hopd.log"; exit 1; }
-cleanup() {
-    [ -n "$HOPD_PID" ] && kill "$HOPD_PID" 2>/dev/null && wait "$HOPD_PID" 2>/dev/null
-    [ -n "$BOARD_PID" ] && kill "$BOARD_PID" 2>/dev/null && wait "$BOARD_PID" 2>/dev/null
-    ip netns del "$NS" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-ctl() { "$HOPCTL" --socket "$T/hopd.sock" "$@"; }
+source "$(dirname "$0")/lib.sh"
+lib_init hopd-fib
 nsip() { ip -n "$NS" "$@"; }
-# until N CONDITION...: the condition true within N tenths of a second.
-until_true() {
-    local n=$1
-    shift
-    for _ in $(seq 1 "$n"); do
-        "$@" && return 0
-        sleep 0.1
-    done
-    return 1
-}
 shows() { ctl route show | grep -qx -- "$1"; }
 lacks() { ! ctl route show | grep -q -- "^$1 "; }
 lpm_entries() { ctl table dump ipv4_lpm | sed -n 's/^RouterIngress.ipv4_lpm: \([0-9]*\) entries$/\1/p'; }
@@ -59,10 +40,7 @@ lpm_line() {  # lpm_line A.B.C.D/LEN: its entry in `table dump` (keys are writte
     ctl table dump ipv4_lpm | grep -F "$(printf 'dstAddr=0x%02x%02x%02x%02x/%s ' "$@")"
 }
 
-"$HOPSIM" serve "$SRC/examples/router.p4" --socket "$T/board.sock" --rtl-cache "$CACHE" \
-    > "$T/board.log" 2>&1 &
-BOARD_PID=$!
-until_true 600 test -S "$T/board.sock" || { cat "$T/board.log"; fail "the board did not start"; }
+start_board "$SRC/examples/router.p4" --rtl-cache "$CACHE"
 
 ip netns add "$NS" || fail "ip netns add"
 nsip link set lo up
@@ -87,8 +65,7 @@ start_hopd() {
     ip netns exec "$NS" "$HOPD" --device "sim:$T/board.sock" --program "$SRC/examples/router.p4" \
         --interfaces "$T/interfaces" --control "$T/hopd.sock" --fib-sync >> "$T/hopd.log" 2>&1 &
     HOPD_PID=$!
-    until_true 600 grep -q "; ready$" "$T/hopd.log" && return 0
-    fail "hopd did not start"
+    wait_ready "$T/hopd.log" $HOPD_PID || fail "hopd did not start"
 }
 start_hopd
 grep -q "fib-sync: .* routes in the kernel's main table" "$T/hopd.log" || fail "no dump"

@@ -16,37 +16,17 @@
 # Usage: hopd_sim.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE
 set -u
 HOPSIM=$1 HOPD=$2 HOPCTL=$3 SRC=$4 CACHE=$5
-T=$(mktemp -d /tmp/hopd-test.XXXXXX)
 NS=hopdt$$
 TAP=hopdt$$
-BOARD_PID= HOPD_PID=
-fail() { echo "FAIL: $*"; [ -f "$T/hopd.log" ] && sed 's/^/  hopd: /' "$T/hopd.log"; exit 1; }
-cleanup() {
-    [ -n "$HOPD_PID" ] && kill "$HOPD_PID" 2>/dev/null && wait "$HOPD_PID" 2>/dev/null
-    [ -n "$BOARD_PID" ] && kill "$BOARD_PID" 2>/dev/null && wait "$BOARD_PID" 2>/dev/null
-    ip netns del "$NS" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-wait_for() {  # wait_for FILE PID
-    for _ in $(seq 1 600); do
-        [ -S "$1" ] && return 0
-        kill -0 "$2" 2>/dev/null || return 1
-        sleep 0.1
-    done
-    return 1
-}
-ctl() { "$HOPCTL" --socket "$T/hopd.sock" "$@"; }
+source "$(dirname "$0")/lib.sh"
+lib_init hopd-test
 
 WITH_NS=0
 if [ "$(id -u)" = 0 ] && [ -c /dev/net/tun ] && command -v ip >/dev/null; then WITH_NS=1; fi
 TAPS=()
 [ $WITH_NS = 1 ] && TAPS=(--tap "1=$TAP")
 
-"$HOPSIM" serve "$SRC/examples/router.p4" --socket "$T/board.sock" --rtl-cache "$CACHE" \
-    "${TAPS[@]}" > "$T/board.log" 2>&1 &
-BOARD_PID=$!
-wait_for "$T/board.sock" $BOARD_PID || { cat "$T/board.log"; fail "the board did not start"; }
+start_board "$SRC/examples/router.p4" --rtl-cache "$CACHE" "${TAPS[@]}"
 
 if [ $WITH_NS = 1 ]; then
     ip netns add "$NS" || fail "ip netns add"
@@ -72,12 +52,8 @@ start_hopd() {
         --icmp-rate 0 --icmp-burst 3 --reassembly-timeout 2.5 --arp-entries 500 \
         >> "$T/hopd.log" 2>&1 &
     HOPD_PID=$!
-    for _ in $(seq 1 600); do  # the socket of a killed hopd stays: wait for the ready line
-        grep -q "; ready$" "$T/hopd.log" && return 0
-        kill -0 $HOPD_PID 2>/dev/null || break
-        sleep 0.1
-    done
-    fail "hopd did not start"
+    # the socket of a killed hopd stays: wait for the ready line
+    wait_ready "$T/hopd.log" $HOPD_PID || fail "hopd did not start"
 }
 start_hopd
 

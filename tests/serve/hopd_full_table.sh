@@ -10,26 +10,11 @@
 # Usage: hopd_full_table.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE SHARED_DATA
 set -u
 HOPSIM=$1 HOPD=$2 HOPCTL=$3 SRC=$4 CACHE=$5 DATA=$6
-T=$(mktemp -d /tmp/hopd-full-table-test.XXXXXX)
-BOARD_PID= HOPD_PID=
-fail() { echo "FAIL: $*"; [ -f "$T/hopd.log" ] && sed 's/^/  hopd: /' "$T/hopd.log"; exit 1; }
-cleanup() {
-    [ -n "$HOPD_PID" ] && kill "$HOPD_PID" 2>/dev/null && wait "$HOPD_PID" 2>/dev/null
-    [ -n "$BOARD_PID" ] && kill "$BOARD_PID" 2>/dev/null && wait "$BOARD_PID" 2>/dev/null
-    rm -rf "$T"
-}
-trap cleanup EXIT
-ctl() { "$HOPCTL" --socket "$T/hopd.sock" "$@"; }
+source "$SRC/tests/hopd/lib.sh"
+lib_init hopd-full-table-test
 csr_words() { ctl stats | sed -n 's/.*CSR words \([0-9]*\),.*/\1/p'; }
 
-"$HOPSIM" serve "$SRC/examples/router.p4" --socket "$T/board.sock" --rtl-cache "$CACHE" \
-    --data-width 64 > "$T/board.log" 2>&1 &
-BOARD_PID=$!
-for _ in $(seq 1 600); do
-    grep -q "; ready$" "$T/board.log" && break
-    kill -0 $BOARD_PID 2>/dev/null || { cat "$T/board.log"; fail "the board did not start"; }
-    sleep 0.1
-done
+start_board "$SRC/examples/router.p4" --rtl-cache "$CACHE" --data-width 64
 zcat "$DATA/tier1-full-table-2023.txt.gz" | tr -d '\r' | grep -E '^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$' |
     awk 'NR % 360 == 1' > "$T/prefixes"
 N=$(wc -l < "$T/prefixes")
@@ -42,12 +27,7 @@ start_hopd() {
         --interfaces "$T/interfaces" --full-table "$T/prefixes" --full-table-via 198.51.100.1 \
         --control "$T/hopd.sock" >> "$T/hopd.log" 2>&1 &
     HOPD_PID=$!
-    for _ in $(seq 1 1200); do
-        grep -q "; ready$" "$T/hopd.log" && return 0
-        kill -0 $HOPD_PID 2>/dev/null || break
-        sleep 0.1
-    done
-    fail "hopd did not start"
+    wait_ready "$T/hopd.log" $HOPD_PID || fail "hopd did not start"
 }
 start_hopd
 grep -q "full table: $N prefixes: $N added in one bulk update" "$T/hopd.log" ||
