@@ -11,8 +11,12 @@
 //     i % OUT_W == j, so every CRC bit counts.
 // hop_table_exact uses CRC-32 (0x04C11DB7, IEEE 802.3) for way 0 and CRC-32C (0x1EDC6F41,
 // Castagnoli) for way 1: two different polynomials give two different bucket choices per key.
-// The whole function is linear in the key bits (plus a constant), so it synthesizes to one XOR
-// per output bit over a subset of the key bits; no state, no latency.
+// The whole function is linear in the key bits (plus a constant): hash = H0 ^ M * key over
+// GF(2). The constant H0 (the hash of the all-zero key) and, per output bit, the mask of the key
+// bits it depends on are computed at elaboration by running the definition above on the zero key
+// and on each unit key, so the logic is one XOR of masked key bits per output bit (what synthesis
+// made of the bit-serial loop anyway, and a few instructions per bit in a Verilated model instead
+// of a loop over the key); no state, no latency.
 `default_nettype none
 
 module hop_hash #(
@@ -28,17 +32,43 @@ module hop_hash #(
         if (OUT_W < 1 || OUT_W > 32) $fatal(1, "%m: OUT_W must be 1..32");
     end
 
-    logic [31:0] crc;
-
-    always_comb begin
+    // The definition, for a constant key: CRC, then the fold.
+    function automatic logic [OUT_W-1:0] hash_of(input logic [KEY_W-1:0] k);
+        logic [31:0] crc;
+        logic [OUT_W-1:0] h;
         crc = 32'hFFFF_FFFF;
         for (int i = KEY_W - 1; i >= 0; i--) begin
-            crc = {crc[30:0], 1'b0} ^ ((crc[31] ^ key[i]) ? POLY : 32'h0);
+            crc = {crc[30:0], 1'b0} ^ ((crc[31] ^ k[i]) ? POLY : 32'h0);
         end
-        hash = '0;
+        h = '0;
         for (int i = 0; i < 32; i++) begin
-            hash[i%OUT_W] = hash[i%OUT_W] ^ crc[i];
+            h[i%OUT_W] = h[i%OUT_W] ^ crc[i];
         end
+        hash_of = h;
+    endfunction
+
+    // Bit j*KEY_W+i of the result: output bit j depends on key bit i. (Flat, and with an unused
+    // argument, for Yosys 0.23's constant functions.)
+    function automatic logic [OUT_W*KEY_W-1:0] masks_of(input logic unused);
+        logic [OUT_W*KEY_W-1:0] m;
+        logic [OUT_W-1:0] h0, col;
+        logic [KEY_W-1:0] unit;
+        h0 = hash_of('0);
+        m = '0;
+        for (int i = 0; i < KEY_W; i++) begin
+            unit = '0;
+            unit[i] = 1'b1;
+            col = hash_of(unit) ^ h0;
+            for (int j = 0; j < OUT_W; j++) m[j*KEY_W+i] = col[j];
+        end
+        masks_of = m;
+    endfunction
+
+    localparam logic [OUT_W-1:0] H0 = hash_of('0);
+    localparam logic [OUT_W*KEY_W-1:0] MASKS = masks_of(1'b0);
+
+    for (genvar j = 0; j < OUT_W; j++) begin : gen_bit
+        assign hash[j] = H0[j] ^ (^(key & MASKS[j*KEY_W+:KEY_W]));
     end
 endmodule
 

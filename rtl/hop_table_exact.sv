@@ -167,9 +167,11 @@ module hop_table_exact #(
         logic [ENTRY_W-1:0] rd_a_q, rd_b_q;
         wire [IDX_W-1:0] idx = m < SLOTS ? gen_way[0].s1_idx_q : gen_way[1].s1_idx_q;
 
+        // Port B reads only for a read-back (a block RAM read enable; a Verilated model then
+        // skips the copy on every other cycle).
         always_ff @(posedge clk) begin
             rd_a_q <= mem[idx];
-            rd_b_q <= mem[pb_idx];
+            if (rb_d) rd_b_q <= mem[pb_idx];
             if (pb_we[m]) mem[pb_idx] <= pb_wdata;
         end
 
