@@ -8,7 +8,8 @@ module hop_lpm_level #(
     parameter int KEY_W    = 32,
     parameter int DEPTH    = 12,  // key bits consumed above this level
     parameter int STRIDE   = 4,
-    parameter int AW       = 4,   // this level's node memory address width
+    parameter int NODES    = 16,  // words of this level's node memory (its capacity)
+    parameter int AW       = NODES > 1 ? $clog2(NODES) : 1,  // its address width
     parameter int CHILD_AW = 4,   // the next level's (unused on the last level)
     parameter int RES_AW   = 8,
     parameter int LAST     = 0,
@@ -48,8 +49,9 @@ module hop_lpm_level #(
 
     logic [W-1:0] node;
     hop_lpm_ram #(
-        .W (W),
-        .AW(AW)
+        .W    (W),
+        .DEPTH(NODES),
+        .AW   (AW)
     ) u_ram (
         .clk    (clk),
         .a_addr (in_ptr),

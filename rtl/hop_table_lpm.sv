@@ -17,8 +17,10 @@
 // CSR map (byte offsets from BASE, SPAN 0x400):
 //   0x000 ID      RO  "LPM" 0x4c504d01
 //   0x004 INFO    RO  {LEVELS[7:0], busy, LATENCY[6:0], KEY_W[15:0]}
-//   0x008 COMMIT  WO  {sel[7:0], addr[23:0]}: STAGE -> memory sel, word addr, in one cycle
-//   0x00C READ    WO  {sel[7:0], addr[23:0]}: memory word -> RDATA two cycles later
+//   0x008 COMMIT  WO  {sel[7:0], addr[23:0]}: STAGE -> memory sel, word addr, in one cycle;
+//                     ignored when addr is not below the memory's depth
+//   0x00C READ    WO  {sel[7:0], addr[23:0]}: memory word -> RDATA two cycles later (zero
+//                     when addr is not below the memory's depth)
 //   0x010 HIT_LO  R   hit counter [31:0] (lookups that matched a prefix); reading it latches
 //                     [63:32] for HIT_HI. W: clears the counter.
 //   0x014 HIT_HI  R   hit counter [63:32] as latched by the last HIT_LO / MISS_LO read
@@ -27,6 +29,9 @@
 //   0x100 STAGE[i] RW 32-bit chunks of the word to commit, least significant first
 //   0x200 RDATA[i] RO the word READ fetched
 // sel: 0 = L0, 1..LEVELS-1 = trie levels, LEVELS = results, 255 = default result.
+// Memories: L0 2^STRIDES[0] words, trie level k NODE_DEPTH[k] words (its node capacity), results
+// RES_DEPTH words: exactly the capacities the register map gives (regmap.json's lpm object), not
+// rounded up to powers of two. The image builder never writes beyond them.
 // Every lookup_valid cycle is one lookup and counts once, as a hit or a miss.
 module hop_table_lpm #(
     parameter int            KEY_W    = 16,
@@ -35,7 +40,11 @@ module hop_table_lpm #(
     parameter logic  [127:0] STRIDES  = 128'h04040404,
     // Byte k = address width of trie level k's node memory (k >= 1; byte 0 unused).
     parameter logic  [127:0] NODE_AW  = 128'h04040400,
+    // 32-bit word k = words of trie level k's node memory (k >= 1; word 0 unused), whose
+    // address width NODE_AW byte k must be ($clog2, at least 1).
+    parameter logic  [511:0] NODE_DEPTH = 512'h10_00000010_00000010_00000000,
     parameter int            RES_AW   = 6,
+    parameter int            RES_DEPTH = 64,  // words of the result memory (address RES_AW)
     parameter int            ACTION_W = 2,
     parameter int            PARAM_W  = 8,
     parameter logic   [31:0] BASE     = 32'h0,
@@ -68,6 +77,22 @@ module hop_table_lpm #(
     endfunction
     function automatic integer aw_of(input integer k);
         aw_of = {24'd0, NODE_AW[8*k+:8]};
+    endfunction
+    function automatic integer words_of(input integer k);
+        words_of = NODE_DEPTH[32*k+:32];
+    endfunction
+    function automatic integer clog2_of(input integer n);  // at least 1, as hop_lpm_ram has
+        integer i;
+        clog2_of = 1;
+        for (i = 1; i < 31; i = i + 1) if ((1 << i) < n) clog2_of = i + 1;
+    endfunction
+    function automatic integer bad_depths(input integer dummy);
+        integer k;
+        bad_depths = 0;
+        for (k = 1; k < LEVELS; k = k + 1)
+            if (words_of(k) < 1 || words_of(k) > (1 << 24) || aw_of(k) != clog2_of(words_of(k)))
+                bad_depths = bad_depths + 1;
+        bad_depths = bad_depths + 0 * dummy;
     endfunction
     function automatic integer depth_of(input integer k);
         integer i;
@@ -102,6 +127,10 @@ module hop_table_lpm #(
         if (LATENCY != 2 * LEVELS + 2) $fatal(1, "%m: LATENCY must be 2*LEVELS+2");
         if (NSTAGE > 64) $fatal(1, "%m: node words wider than 2048 bits");
         if (RES_AW > 24 || PW > 24) $fatal(1, "%m: address widths are at most 24 bits");
+        if (bad_depths(0) != 0)
+            $fatal(1, "%m: NODE_DEPTH words must be 1..2^24 with NODE_AW = their $clog2");
+        if (RES_DEPTH < 1 || RES_DEPTH > (1 << 24) || RES_AW != clog2_of(RES_DEPTH))
+            $fatal(1, "%m: RES_DEPTH must be 1..2^24 with RES_AW = its $clog2");
         if (RW > 64) $fatal(1, "%m: ACTION_W + PARAM_W must be at most 64");
         if (DEFAULT_ACTION < 0 || DEFAULT_ACTION >= (1 << ACTION_W))
             $fatal(1, "%m: DEFAULT_ACTION does not fit ACTION_W");
@@ -119,6 +148,12 @@ module hop_table_lpm #(
     wire commit = csr_wr && in_window && off == 10'h008 && !init_q;
     wire read_cmd = csr_wr && in_window && off == 10'h00c && !init_q;
     wire [7:0] cmd_sel = csr_wdata[31:24];
+    // The command's word address lies inside memory k (0 = L0, LEVELS = results): COMMIT
+    // writes and READ fetches only then; rd_ok_q is that for the port-B read data of a cycle.
+    wire [31:0] cmd_addr = {8'd0, csr_wdata[23:0]};
+    logic [LEVELS:0] addr_ok, rd_ok_q;
+    assign addr_ok[0] = cmd_addr < (32'd1 << S0);
+    assign addr_ok[LEVELS] = cmd_addr < RES_DEPTH;
 
     logic [SW-1:0] stage_q, stage_d, rdata_q, rdata_d;
     logic [RW-1:0] default_q, default_d;
@@ -174,6 +209,7 @@ module hop_table_lpm #(
         snap_q <= snap_d;
         csr_rdata_q <= csr_rdata_d;
         if (read_cmd) read_sel_q <= cmd_sel;
+        rd_ok_q <= addr_ok;
         if (rst) begin
             read1_q <= 1'b0;
             default_q <= RW'(DEFAULT_ACTION) << PARAM_W;
@@ -207,19 +243,21 @@ module hop_table_lpm #(
     /* verilator lint_on UNUSEDSIGNAL */
 
     // Level 0: direct read by the top key bits.
-    logic [W0-1:0] l0_word;
+    logic [W0-1:0] l0_word, l0_rb;
     hop_lpm_ram #(
-        .W (W0),
-        .AW(S0)
+        .W    (W0),
+        .DEPTH(1 << S0),
+        .AW   (S0)
     ) u_l0 (
         .clk    (clk),
         .a_addr (lookup_key[KEY_W-1-:S0]),
         .a_rdata(l0_word),
-        .b_we   (init_q || (commit && cmd_sel == 8'd0)),
+        .b_we   (init_q || (commit && cmd_sel == 8'd0 && addr_ok[0])),
         .b_addr (init_q ? init_idx_q : csr_wdata[S0-1:0]),
         .b_wdata(init_q ? '0 : stage_q[W0-1:0]),
-        .b_rdata(rb_bus[0+:W0])
+        .b_rdata(l0_rb)
     );
+    assign rb_bus[0+:W0] = rd_ok_q[0] ? l0_rb : '0;
     assign rb_bus[W0+:SW-W0] = '0;
 
     // A lookup that read L0 while the init walk ran misses (the word may be stale).
@@ -254,14 +292,18 @@ module hop_table_lpm #(
     for (genvar k = 1; k < LEVELS; k++) begin : gen_level
         localparam int S = stride_of(k);
         localparam int AW = aw_of(k);
+        localparam int ND = words_of(k);
         localparam int LAST = k == LEVELS - 1 ? 1 : 0;
         localparam int CAW = LAST != 0 ? 1 : aw_of(k + 1);
         localparam int NW = node_w(k);
         logic [CAW-1:0] ptr_out;
+        logic [NW-1:0] rb;
+        assign addr_ok[k] = cmd_addr < ND;
         hop_lpm_level #(
             .KEY_W   (KEY_W),
             .DEPTH   (depth_of(k)),
             .STRIDE  (S),
+            .NODES   (ND),
             .AW      (AW),
             .CHILD_AW(CAW),
             .RES_AW  (RES_AW),
@@ -281,11 +323,12 @@ module hop_table_lpm #(
             .out_idx  (st_idx[k*RES_AW+:RES_AW]),
             .out_go   (st_go[k]),
             .out_ptr  (ptr_out),
-            .b_we     (commit && 32'(cmd_sel) == k),
+            .b_we     (commit && 32'(cmd_sel) == k && addr_ok[k]),
             .b_addr   (csr_wdata[AW-1:0]),
             .b_wdata  (stage_q[NW-1:0]),
-            .b_rdata  (rb_bus[k*SW+:NW])
+            .b_rdata  (rb)
         );
+        assign rb_bus[k*SW+:NW] = rd_ok_q[k] ? rb : '0;
         assign st_ptr[k*PW+:PW] = PW'(ptr_out);
         if (NW < SW) begin : gen_pad
             assign rb_bus[k*SW+NW+:SW-NW] = '0;
@@ -293,19 +336,21 @@ module hop_table_lpm #(
     end
 
     // Result memory: the last stage's best index.
-    logic [RW-1:0] res_word;
+    logic [RW-1:0] res_word, res_rb;
     hop_lpm_ram #(
-        .W (RW),
-        .AW(RES_AW)
+        .W    (RW),
+        .DEPTH(RES_DEPTH),
+        .AW   (RES_AW)
     ) u_results (
         .clk    (clk),
         .a_addr (st_idx[(LEVELS-1)*RES_AW+:RES_AW]),
         .a_rdata(res_word),
-        .b_we   (commit && 32'(cmd_sel) == LEVELS),
+        .b_we   (commit && 32'(cmd_sel) == LEVELS && addr_ok[LEVELS]),
         .b_addr (csr_wdata[RES_AW-1:0]),
         .b_wdata(stage_q[RW-1:0]),
-        .b_rdata(rb_bus[LEVELS*SW+:RW])
+        .b_rdata(res_rb)
     );
+    assign rb_bus[LEVELS*SW+:RW] = rd_ok_q[LEVELS] ? res_rb : '0;
     if (RW < SW) begin : gen_res_pad
         assign rb_bus[LEVELS*SW+RW+:SW-RW] = '0;
     end

@@ -499,6 +499,51 @@ TEST(Backend, PayloadChecksumMakesTheProgramStoreAndForward) {
     EXPECT_NE(out->files.at("payloadcsum_pipeline.sv").find("win_psum_q"), std::string::npos);
 }
 
+// hop_table_lpm instantiates exactly the capacities of the register map: the depths in the
+// generated Verilog (read back from the instance's parameters) are regmap.json's node_capacity
+// and result_capacity, so the RAM it instantiates is the sum of capacity x word width, not 2^AW
+// words per level.
+TEST(Backend, RouterLpmInstantiatesItsRegmapCapacities) {
+    auto fe = compileExample("router");
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
+    ASSERT_TRUE(out.has_value()) << printed(d);
+    const std::string name = "RouterIngress.ipv4_lpm";
+    const nlohmann::json j = regmap::toJson(out->regmap);
+    const nlohmann::json* lpm = nullptr;
+    for (const auto& t : j["tables"])
+        if (t["name"] == name) lpm = &t["lpm"];
+    ASSERT_NE(lpm, nullptr);
+    const auto strides = (*lpm)["strides"].get<std::vector<int>>();
+    const auto caps = (*lpm)["node_capacity"].get<std::vector<uint64_t>>();
+    const auto aws = (*lpm)["node_addr_width"].get<std::vector<int>>();
+    const auto resCap = (*lpm)["result_capacity"].get<uint64_t>();
+    const auto want = regmap::lpmMemories(strides, aws, caps, (*lpm)["result_addr_width"], resCap,
+                                          (*lpm)["result_width"]);
+    ASSERT_EQ(want.size(), strides.size() + 1);
+
+    std::string error;
+    const auto got = regmap::lpmMemoriesInVerilog(out->files.at("router_pipeline.sv"), name, error);
+    ASSERT_TRUE(got.has_value()) << error;
+    ASSERT_EQ(got->size(), want.size());
+    uint64_t bits = 0;
+    for (size_t m = 0; m < want.size(); ++m) {
+        const uint64_t cap = m < caps.size() ? caps[m] : resCap;
+        EXPECT_EQ((*got)[m].words, cap) << "memory " << m;
+        EXPECT_EQ((*got)[m].width, want[m].width) << "memory " << m;
+        bits += cap * static_cast<uint64_t>(want[m].width);
+    }
+    const uint64_t instantiated = regmap::lpmBytes(*got);
+    EXPECT_EQ(instantiated, (bits + 7) / 8);
+    EXPECT_EQ(instantiated, regmap::lpmBytes(regmap::lpmMemories(*out->regmap.find(name))));
+    // 2^20 prefixes with 25 % headroom over the measured full table: the results alone are
+    // 1,048,636 words, not 2^21.
+    EXPECT_EQ(got->back().words, 1048576u + 60);
+    std::printf("router.p4 %s: %llu bytes of LPM RAM instantiated (%.2f MiB)\n", name.c_str(),
+                static_cast<unsigned long long>(instantiated), instantiated / 1048576.0);
+}
+
 // A program that reads packet_length is store-and-forward: the window fires at the frame's last
 // beat with the byte count, and frames longer than the maximum are dropped; the others stay
 // cut-through.

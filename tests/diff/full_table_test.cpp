@@ -6,10 +6,12 @@
 // destinations go through the pipeline back to back. The oracle is a straightforward software
 // LPM (one hash map per prefix length, longest first): a frame must leave on its next hop's
 // port with its MAC address, or go to the CPU port with reason "no route" when no prefix
-// covers the destination. Node memory in use and build time are printed.
+// covers the destination. Node memory in use, the RAM the block instantiates (from the
+// parameters of the generated Verilog) and build time are printed.
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <random>
 #include <sstream>
 #include <unordered_map>
@@ -76,6 +78,20 @@ TEST(FullTable, RouterOnRtlForwardsLikeAPlainLpm) {
     ASSERT_EQ(blk->kind, regmap::TableKind::Lpm);
     const uint32_t base = blk->base;
     const tables::LpmConfig config = blk->lpm;
+    // The RAM hop_table_lpm instantiates: words x width of every memory, as the generated
+    // Verilog's parameters give them (NODE_DEPTH / RES_DEPTH = the register map's capacities).
+    std::string verilog;
+    {
+        std::ifstream in(built->dir + "/src/router_pipeline.sv");
+        ASSERT_TRUE(in) << built->dir << "/src/router_pipeline.sv";
+        std::ostringstream text;
+        text << in.rdbuf();
+        verilog = text.str();
+    }
+    const auto rams = regmap::lpmMemoriesInVerilog(verilog, blk->name, error);
+    ASSERT_TRUE(rams.has_value()) << error;
+    const uint64_t instantiated = regmap::lpmBytes(*rams);
+    EXPECT_EQ(instantiated, regmap::lpmBytes(regmap::lpmMemories(*blk)));
     auto rtl = sim::rtl::RtlEngine::create(program, std::move(*built), {}, error);
     ASSERT_TRUE(rtl) << error;
 
@@ -120,9 +136,21 @@ TEST(FullTable, RouterOnRtlForwardsLikeAPlainLpm) {
     const double buildMs =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     ASSERT_TRUE(writes.has_value()) << error;
+    const uint64_t inUse = lpm.image().usedBytes();
     std::cout << "[ full table ] " << routes.size() << " prefixes (" << lpm.size()
-              << " distinct): node image built in " << buildMs << " ms, " << lpm.image().usedBytes()
-              << " bytes of node memory in use, " << writes->size() << " CSR writes\n";
+              << " distinct): node image built in " << buildMs << " ms, " << inUse
+              << " bytes of node memory in use (" << fmt::format("{:.2f}", inUse / 1048576.0)
+              << " MiB), " << instantiated << " bytes instantiated ("
+              << fmt::format("{:.2f}", instantiated / 1048576.0) << " MiB), " << writes->size()
+              << " CSR writes\n";
+    for (size_t m = 0; m < rams->size(); ++m) {
+        const auto info = lpm.image().memoryInfo().at(m);
+        EXPECT_EQ(info.capacityWords, (*rams)[m].words) << info.name;
+        EXPECT_EQ(info.wordBits, (*rams)[m].width) << info.name;
+        std::cout << fmt::format(
+            "[ full table ]   {:<15} {:>3}-bit words: {:>8} in use of {:>8} instantiated\n",
+            info.name, info.wordBits, info.usedWords, (*rams)[m].words);
+    }
     for (const auto& w : *writes) ASSERT_TRUE(rtl->write(base + w.addr, w.value, error)) << error;
 
     // Ports' MAC addresses and the next hops, through the ordinary control-plane path.

@@ -25,9 +25,11 @@ using hop::tables::LpmWordWrite;
 
 // The parameters tests/rtl/lpm.cmake gives the model (LPM_STRIDES: level 0 first).
 const std::vector<int> kStrides = {LPM_STRIDES};
-const std::vector<int> kNodeAw = {LPM_NODE_AW};  // levels 1..
+const std::vector<int> kNodeAw = {LPM_NODE_AW};             // levels 1..
+const std::vector<uint32_t> kNodeDepth = {LPM_NODE_DEPTH};  // words, levels 1..
 constexpr int kKeyW = LPM_KEY_W, kResAw = LPM_RES_AW, kActionW = LPM_ACTION_W,
               kParamW = LPM_PARAM_W;
+constexpr uint32_t kResDepth = LPM_RES_DEPTH;
 constexpr int kLevels = LPM_LEVELS;
 constexpr int kLatency = 2 * kLevels + 2;
 constexpr uint32_t kBase = LPM_BASE;
@@ -41,8 +43,9 @@ LpmConfig rtlConfig(uint64_t size) {
     c.resultWidth = kActionW + kParamW;
     c.size = size;
     c.nodeCapacity.assign(kLevels, 0);
-    for (int k = 1; k < kLevels; ++k) c.nodeCapacity[k] = 1u << kNodeAw[k - 1];
-    c.resultCapacity = 1u << kResAw;
+    // The block's memories hold exactly these words (capacities, as the register map gives).
+    for (int k = 1; k < kLevels; ++k) c.nodeCapacity[k] = kNodeDepth[k - 1];
+    c.resultCapacity = kResDepth;
     return c;
 }
 
@@ -481,5 +484,77 @@ TEST(TableLpm, CountersLatchAndClear) {
     EXPECT_EQ(b.counter(0x018), 200u);
     b.csrWrite(0x018, 0);
     EXPECT_EQ(b.counter(0x018), 0u);
+}
+}  // namespace
+
+namespace {
+// Each memory is exactly its depth (L0 2^STRIDES[0], NODE_DEPTH, RES_DEPTH words): a COMMIT to
+// an address at or beyond it is ignored (it neither lands nor aliases onto a word inside), a
+// READ of one answers zero, and the last word inside still takes and returns its value.
+TEST(TableLpm, CommitsBeyondAMemorysDepthAreIgnored) {
+    ReadyBench b;
+    std::mt19937 rng(11);
+    auto routes = randomRoutes(rng, 1500);
+    Lpm lpm(rtlConfig(4000));
+    ASSERT_TRUE(lpm.build(routes));
+    for (int k = 1; k < kLevels; ++k) {
+        ASSERT_EQ(lpm.addrBits(k), kNodeAw[k - 1]) << "level " << k;
+        ASSERT_LE(lpm.memoryInfo()[k].usedWords, kNodeDepth[k - 1]);
+    }
+    b.load(lpm);
+    RefLpm ref;
+    for (auto& r : routes) ref.byLenValue[{r.length, uint32_t(r.value)}] = uint32_t(r.result);
+    auto read = [&](int mem, uint32_t addr) {
+        b.csrWrite(0x00c, (uint32_t(mem) << 24) | addr);
+        b.tick();
+        std::vector<uint32_t> w;
+        for (size_t i = 0; i < lpm.word(mem, 0).size(); ++i)
+            w.push_back(b.csrRead(0x200 + 4 * uint32_t(i)));
+        return w;
+    };
+    for (int mem = 0; mem <= kLevels; ++mem) {
+        const uint32_t depth = mem == 0         ? (1u << LPM_S0)
+                               : mem == kLevels ? kResDepth
+                                                : kNodeDepth[mem - 1];
+        const int aw = mem == 0 ? LPM_S0 : mem == kLevels ? kResAw : kNodeAw[mem - 1];
+        // Words inside whose address an out-of-range one shares in its low AW bits.
+        const uint32_t beyond[] = {depth, (1u << aw) - 1, 1u << aw, (1u << aw) + 1, 0xffffffu};
+        std::map<uint32_t, std::vector<uint32_t>> before;
+        for (uint32_t a : beyond) {
+            const uint32_t alias = a & ((1u << aw) - 1);
+            if (alias < depth) before[alias] = read(mem, alias);
+        }
+        const auto lastWord = read(mem, depth - 1);
+        for (uint32_t a : beyond) {
+            if (a < depth) continue;
+            std::vector<uint32_t> ones(lpm.word(mem, 0).size(), 0xffffffffu);
+            for (size_t i = 0; i < ones.size(); ++i) b.csrWrite(0x100 + 4 * uint32_t(i), ones[i]);
+            b.csrWrite(0x008, (uint32_t(mem) << 24) | a);
+            for (uint32_t x : read(mem, a))
+                EXPECT_EQ(x, 0u) << "mem " << mem << " addr " << a << " reads back zero";
+        }
+        for (const auto& [alias, w] : before)
+            EXPECT_EQ(read(mem, alias), w) << "mem " << mem << " word " << alias << " unchanged";
+        EXPECT_EQ(read(mem, depth - 1), lastWord) << "mem " << mem;
+        // The last word inside the memory is a real word: it takes a value and returns it
+        // (then gets its old one back).
+        std::vector<uint32_t> probe(lastWord.size());
+        for (size_t i = 0; i < probe.size(); ++i) probe[i] = rng();
+        const int bits = lpm.wordBits(mem);
+        if (bits % 32) probe.back() &= (1u << (bits % 32)) - 1;
+        for (const auto& w : {probe, lastWord}) {
+            for (size_t i = 0; i < w.size(); ++i) b.csrWrite(0x100 + 4 * uint32_t(i), w[i]);
+            b.csrWrite(0x008, (uint32_t(mem) << 24) | (depth - 1));
+            EXPECT_EQ(read(mem, depth - 1), w) << "mem " << mem << " last word " << depth - 1;
+        }
+    }
+    // The table still answers as before.
+    for (int i = 0; i < 3000; ++i) {
+        const uint32_t k = probeKey(rng, routes);
+        b.issue(k, ref.lookup(k), ref.lookup(k));
+        b.tick();
+    }
+    b.drain();
+    ASSERT_TRUE(b.failure.empty()) << b.failure;
 }
 }  // namespace

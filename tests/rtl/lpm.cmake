@@ -1,17 +1,49 @@
 # SPDX-License-Identifier: Apache-2.0
 # hop_table_lpm: an IPv4 trie (12-4-4-4-4-4) with small memories, loaded by runtime/tables/lpm.
-# The testbench reads the same numbers through the LPM_* definitions.
-set(HOP_LPM_IPV4_PARAMS
-    -GKEY_W=32 -GLEVELS=6 "-GSTRIDES=128'h04040404040c" "-GNODE_AW=128'h0a0b0b0b0a00"
-    -GRES_AW=13 -GACTION_W=4 -GPARAM_W=16 -GBASE=32'h00001000)
-hop_rtl_test(hop_table_lpm SUFFIX _ipv4 PARAMS ${HOP_LPM_IPV4_PARAMS}
-             SOURCES hop_lpm_level.sv hop_lpm_ram.sv)
-# The builder is plain C++; compile it in rather than linking all of hop_tables.
-target_sources(hop_table_lpm_ipv4_test PRIVATE ${CMAKE_SOURCE_DIR}/runtime/tables/lpm.cpp
-               ${CMAKE_SOURCE_DIR}/compiler/src/regmap/lpm_config.cpp)
-target_include_directories(hop_table_lpm_ipv4_test PRIVATE ${CMAKE_SOURCE_DIR}/compiler/src)
-target_compile_definitions(hop_table_lpm_ipv4_test PRIVATE
-    LPM_KEY_W=32 LPM_LEVELS=6 LPM_S0=12 "LPM_STRIDES=12,4,4,4,4,4" "LPM_NODE_AW=10,11,11,11,10"
-    LPM_RES_AW=13 LPM_ACTION_W=4 LPM_PARAM_W=16 LPM_BASE=0x1000)
+# The testbench reads the same numbers through the LPM_* definitions. Two sets of memory depths
+# (words per trie level, 32-bit word k = level k; the result memory): powers of two (_ipv4), and
+# depths that are not (_ipv4_odd), as the register map gives them (node and result capacities).
+# hop_lpm_test(SUFFIX NODE_AW NODE_DEPTH RES_AW RES_DEPTH): NODE_AW / NODE_DEPTH level 1 first.
+function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
+    set(aw_hex "")
+    set(depth_hex "")
+    foreach(a ${node_aw})
+        math(EXPR h "${a}" OUTPUT_FORMAT HEXADECIMAL)
+        string(SUBSTRING "${h}" 2 -1 h)
+        string(LENGTH "${h}" n)
+        if(n LESS 2)
+            set(h "0${h}")
+        endif()
+        set(aw_hex "${h}${aw_hex}")
+    endforeach()
+    foreach(d ${node_depth})
+        math(EXPR h "${d}" OUTPUT_FORMAT HEXADECIMAL)
+        string(SUBSTRING "${h}" 2 -1 h)
+        string(LENGTH "${h}" n)
+        while(n LESS 8)
+            set(h "0${h}")
+            string(LENGTH "${h}" n)
+        endwhile()
+        set(depth_hex "${h}_${depth_hex}")
+    endforeach()
+    string(REPLACE ";" "," aw_list "${node_aw}")
+    string(REPLACE ";" "," depth_list "${node_depth}")
+    hop_rtl_test(hop_table_lpm SUFFIX ${suffix}
+                 PARAMS -GKEY_W=32 -GLEVELS=6 "-GSTRIDES=128'h04040404040c"
+                        "-GNODE_AW=128'h${aw_hex}00" "-GNODE_DEPTH=512'h${depth_hex}00000000"
+                        -GRES_AW=${res_aw} -GRES_DEPTH=${res_depth} -GACTION_W=4 -GPARAM_W=16
+                        -GBASE=32'h00001000
+                 SOURCES hop_lpm_level.sv hop_lpm_ram.sv)
+    # The builder is plain C++; compile it in rather than linking all of hop_tables.
+    target_sources(hop_table_lpm${suffix}_test PRIVATE ${CMAKE_SOURCE_DIR}/runtime/tables/lpm.cpp
+                   ${CMAKE_SOURCE_DIR}/compiler/src/regmap/lpm_config.cpp)
+    target_include_directories(hop_table_lpm${suffix}_test PRIVATE ${CMAKE_SOURCE_DIR}/compiler/src)
+    target_compile_definitions(hop_table_lpm${suffix}_test PRIVATE
+        LPM_KEY_W=32 LPM_LEVELS=6 LPM_S0=12 "LPM_STRIDES=12,4,4,4,4,4" "LPM_NODE_AW=${aw_list}"
+        "LPM_NODE_DEPTH=${depth_list}" LPM_RES_AW=${res_aw} LPM_RES_DEPTH=${res_depth}
+        LPM_ACTION_W=4 LPM_PARAM_W=16 LPM_BASE=0x1000)
+endfunction()
+hop_lpm_test(_ipv4 "10;11;11;11;10" "1024;2048;2048;2048;1024" 13 8192)
+hop_lpm_test(_ipv4_odd "10;11;11;11;10" "1000;1800;1900;1500;900" 13 7000)
 # `ninja hop_table_lpm_test` builds every configuration.
-add_custom_target(hop_table_lpm_test DEPENDS hop_table_lpm_ipv4_test)
+add_custom_target(hop_table_lpm_test DEPENDS hop_table_lpm_ipv4_test hop_table_lpm_ipv4_odd_test)

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "verilog/names.hpp"
 
@@ -95,6 +96,130 @@ int lpmNodeAddrWidth(const TableBlock& t, int level) {
 int lpmResultAddrWidth(const TableBlock& t) { return addrBits(t.lpm.resultCapacity); }
 
 int lpmLatency(int levels) { return 2 * levels + 2; }
+
+namespace {
+
+uint64_t lpmNodeWords(const TableBlock& t, size_t k) {
+    return k == 0 ? (uint64_t{1} << t.lpm.strides[0]) : t.lpm.nodeCapacity[k];
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> lpmParameters(const TableBlock& t) {
+    // Byte k of STRIDES / NODE_AW, 32-bit word k of NODE_DEPTH = level k's stride / node address
+    // width / node words (NODE_AW byte 0 and NODE_DEPTH word 0 unused: L0 is direct-indexed by
+    // its stride).
+    const auto& cfg = t.lpm;
+    const int levels = static_cast<int>(cfg.strides.size());
+    std::string strides, nodeAw, nodeDepth;
+    for (int k = levels - 1; k >= 0; --k) {
+        strides += fmt::format("{:02x}", cfg.strides[k]);
+        nodeAw += fmt::format("{:02x}", k == 0 ? 0 : lpmNodeAddrWidth(t, k));
+        nodeDepth += fmt::format("{}{:08x}", k + 1 < levels ? "_" : "",
+                                 k == 0 ? 0 : cfg.nodeCapacity[static_cast<size_t>(k)]);
+    }
+    return {{"LEVELS", std::to_string(levels)},
+            {"STRIDES", "128'h" + strides},
+            {"NODE_AW", "128'h" + nodeAw},
+            {"NODE_DEPTH", "512'h" + nodeDepth},
+            {"RES_AW", std::to_string(lpmResultAddrWidth(t))},
+            {"RES_DEPTH", std::to_string(cfg.resultCapacity)}};
+}
+
+std::vector<LpmMemory> lpmMemories(const std::vector<int>& strides,
+                                   const std::vector<int>& nodeAddrWidth,
+                                   const std::vector<uint64_t>& nodeDepth, int resAddrWidth,
+                                   uint64_t resDepth, int resultWidth) {
+    // rtl/hop_table_lpm.sv: L0 word {node_valid, node_ptr[AW1], res_valid, res_idx[RES_AW]};
+    // level k {child_bm[2^s], internal_bm[2^(s+1)-2], child_base[AW(k+1)], res_base[RES_AW]},
+    // child_bm and child_base absent on the last level; results ACTION_W + PARAM_W.
+    const size_t levels = strides.size();
+    std::vector<LpmMemory> out;
+    if (levels < 2 || nodeAddrWidth.size() < levels || nodeDepth.size() < levels) return out;
+    out.push_back({uint64_t{1} << strides[0], resAddrWidth + 2 + nodeAddrWidth[1]});
+    for (size_t k = 1; k < levels; ++k) {
+        int w = resAddrWidth + (1 << (strides[k] + 1)) - 2;
+        if (k + 1 < levels) w += nodeAddrWidth[k + 1] + (1 << strides[k]);
+        out.push_back({nodeDepth[k], w});
+    }
+    out.push_back({resDepth, resultWidth});
+    return out;
+}
+
+std::vector<LpmMemory> lpmMemories(const TableBlock& t) {
+    std::vector<int> aw;
+    std::vector<uint64_t> depth;
+    for (size_t k = 0; k < t.lpm.strides.size(); ++k) {
+        aw.push_back(lpmNodeAddrWidth(t, static_cast<int>(k)));
+        depth.push_back(lpmNodeWords(t, k));
+    }
+    return lpmMemories(t.lpm.strides, aw, depth, lpmResultAddrWidth(t), t.lpm.resultCapacity,
+                       t.lpm.resultWidth);
+}
+
+std::optional<std::vector<LpmMemory>> lpmMemoriesInVerilog(const std::string& verilog,
+                                                           const std::string& tableName,
+                                                           std::string& error) {
+    // The backend writes `// table NAME (hop_table_lpm, ...)`, then `hop_table_lpm #(` with one
+    // `.NAME(VALUE)` per line up to `) u_...`.
+    const size_t at = verilog.find("// table " + tableName + " (hop_table_lpm");
+    const size_t open = at == std::string::npos ? at : verilog.find("hop_table_lpm #(", at);
+    const size_t close = open == std::string::npos ? open : verilog.find(") u_", open);
+    if (close == std::string::npos) {
+        error = "no hop_table_lpm instance of " + tableName;
+        return std::nullopt;
+    }
+    const std::string params = verilog.substr(open, close - open);
+    auto value = [&](const std::string& name) -> std::optional<std::string> {
+        const size_t p = params.find("." + name + "(");
+        if (p == std::string::npos) return std::nullopt;
+        const size_t b = p + name.size() + 2, e = params.find(')', b);
+        if (e == std::string::npos) return std::nullopt;
+        return params.substr(b, e - b);
+    };
+    // Byte / word k of a hex vector `N'hXX_XX...` (least significant first).
+    auto fields = [](std::string v, int bits) {
+        std::vector<uint64_t> out;
+        const size_t h = v.find("'h");
+        if (h != std::string::npos) v = v.substr(h + 2);
+        std::erase(v, '_');
+        const size_t digits = static_cast<size_t>(bits / 4);
+        for (size_t end = v.size(); end > 0; end = end > digits ? end - digits : 0)
+            out.push_back(
+                std::stoull(v.substr(end > digits ? end - digits : 0, end > digits ? digits : end),
+                            nullptr, 16));
+        return out;
+    };
+    const auto levels = value("LEVELS"), strides = value("STRIDES"), nodeAw = value("NODE_AW"),
+               nodeDepth = value("NODE_DEPTH"), resAw = value("RES_AW"),
+               resDepth = value("RES_DEPTH"), actionW = value("ACTION_W"),
+               paramW = value("PARAM_W");
+    if (!levels || !strides || !nodeAw || !nodeDepth || !resAw || !resDepth || !actionW ||
+        !paramW) {
+        error = "the hop_table_lpm instance of " + tableName + " lacks a geometry parameter";
+        return std::nullopt;
+    }
+    try {
+        const size_t n = std::stoul(*levels);
+        auto st = fields(*strides, 8), aw = fields(*nodeAw, 8), nd = fields(*nodeDepth, 32);
+        st.resize(std::max(st.size(), n));
+        aw.resize(std::max(aw.size(), n));
+        nd.resize(std::max(nd.size(), n));
+        return lpmMemories(std::vector<int>(st.begin(), st.begin() + n),
+                           std::vector<int>(aw.begin(), aw.begin() + n),
+                           std::vector<uint64_t>(nd.begin(), nd.begin() + n), std::stoi(*resAw),
+                           std::stoull(*resDepth), std::stoi(*actionW) + std::stoi(*paramW));
+    } catch (const std::exception& e) {
+        error = "the hop_table_lpm instance of " + tableName + ": " + e.what();
+        return std::nullopt;
+    }
+}
+
+uint64_t lpmBytes(const std::vector<LpmMemory>& memories) {
+    uint64_t bits = 0;
+    for (const auto& m : memories) bits += m.words * static_cast<uint64_t>(m.width);
+    return (bits + 7) / 8;
+}
 
 std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnostics& diags) {
     RegMap map;

@@ -17,7 +17,8 @@
 //     (kIpv4InternetNodesPerPrefix) when size > 65536 and for the worst case otherwise; other
 //     widths: level 0 min(12, W/2) bits, then 4-bit strides (wider, up to 8, when 4 would need
 //     more than 15 trie levels), the last stride the remainder; worst-case sizing.
-//     LATENCY = 2 * LEVELS + 2;
+//     LATENCY = 2 * LEVELS + 2. Its RAMs are exactly these capacities (NODE_DEPTH, RES_DEPTH:
+//     lpmParameters), not rounded up to powers of two;
 //   - lpm combined with other keys, or one lpm key whose result is wider than 64 bits (or a
 //     1-bit key): hop_table_ternary with priority = prefix length (`lpm_as_ternary`), at most
 //     4096 entries; bigger ones are rejected ("... is not supported by hopline").
@@ -27,6 +28,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ir/ir.hpp"
@@ -95,6 +97,33 @@ std::vector<int> lpmStrides(int keyWidth);
 int lpmNodeAddrWidth(const TableBlock& t, int level);
 int lpmResultAddrWidth(const TableBlock& t);
 int lpmLatency(int levels);
+
+// hop_table_lpm's geometry parameters for a TableKind::Lpm block, as the backend passes them
+// (name, Verilog value): LEVELS, STRIDES, NODE_AW, NODE_DEPTH (word k = trie level k's node
+// capacity), RES_AW, RES_DEPTH (the result capacity). The block instantiates exactly these
+// depths, so its RAM is the capacities below, not 2^AW words per level.
+std::vector<std::pair<std::string, std::string>> lpmParameters(const TableBlock& t);
+
+// One RAM of hop_table_lpm: L0 (2^STRIDES[0] words), trie levels 1..LEVELS-1, the results.
+struct LpmMemory {
+    uint64_t words = 0;
+    int width = 0;  // bits per word, as the block computes it
+};
+// The RAMs a block with these parameters instantiates (level 0 first, results last).
+std::vector<LpmMemory> lpmMemories(const std::vector<int>& strides,
+                                   const std::vector<int>& nodeAddrWidth,
+                                   const std::vector<uint64_t>& nodeDepth, int resAddrWidth,
+                                   uint64_t resDepth, int resultWidth);
+// ... of a register-map block (its capacities: regmap.json's node_capacity / result_capacity).
+std::vector<LpmMemory> lpmMemories(const TableBlock& t);
+// The RAMs of the hop_table_lpm instance of table `tableName` in generated Verilog (the
+// parameters hopc wrote, read back); nullopt with `error` when there is none or a parameter is
+// missing. For reports and tests: what a pipeline instantiates.
+std::optional<std::vector<LpmMemory>> lpmMemoriesInVerilog(const std::string& verilog,
+                                                           const std::string& tableName,
+                                                           std::string& error);
+// Sum of words x width / 8 (bytes, rounded up once).
+uint64_t lpmBytes(const std::vector<LpmMemory>& memories);
 
 nlohmann::json toJson(const RegMap& map);
 std::string toHeader(const RegMap& map);

@@ -346,8 +346,7 @@ void Generator::capture() {
     body_.line(sf_ ? "// Header window capture (store-and-forward: fires at the frame's last beat)."
                    : "// Header window capture.");
     body_.open("always_comb begin");
-    body_.line("in_beat_n = 16'd0;");
-    body_.line("for (int i = 0; i < KEEP_W; i++) in_beat_n = in_beat_n + 16'(s_axis_tkeep[i]);");
+    body_.line("in_beat_n = 16'($countones(s_axis_tkeep));");
     body_.line("cap_beat_d = cap_beat_q;");
     body_.line("cap_mid_d = cap_mid_q;");
     body_.line("cap_done_d = cap_done_q;");
@@ -778,19 +777,8 @@ void Generator::applyTable(const ir::Stmt& s) {
     std::vector<std::pair<std::string, std::string>> params = {
         {"KEY_W", std::to_string(blk->keyWidth)}};
     if (blk->kind == regmap::TableKind::Lpm) {
-        // hop_table_lpm: byte k of STRIDES / NODE_AW = level k's stride / node address width
-        // (NODE_AW byte 0 unused: L0 is direct-indexed by its stride).
-        const auto& cfg = blk->lpm;
-        const int levels = static_cast<int>(cfg.strides.size());
-        std::string strides, nodeAw;
-        for (int k = levels - 1; k >= 0; --k) {
-            strides += fmt::format("{:02x}", cfg.strides[k]);
-            nodeAw += fmt::format("{:02x}", k == 0 ? 0 : regmap::lpmNodeAddrWidth(*blk, k));
-        }
-        params.push_back({"LEVELS", std::to_string(levels)});
-        params.push_back({"STRIDES", "128'h" + strides});
-        params.push_back({"NODE_AW", "128'h" + nodeAw});
-        params.push_back({"RES_AW", std::to_string(regmap::lpmResultAddrWidth(*blk))});
+        // hop_table_lpm: strides, node / result address widths and depths (the capacities).
+        for (auto& p : regmap::lpmParameters(*blk)) params.push_back(std::move(p));
     }
     params.push_back({"ACTION_W", std::to_string(blk->actionWidth)});
     params.push_back({"PARAM_W", std::to_string(blk->paramWidth)});
