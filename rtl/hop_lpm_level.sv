@@ -92,10 +92,9 @@ module hop_lpm_level #(
                 match_pos = (1 << l) - 2 + (32'(chunk) >> (STRIDE - l));
             end
         end
-        rank = '0;
-        for (int i = 0; i < NI; i++) begin
-            if (i < match_pos && internal[i]) rank = rank + 1'b1;
-        end
+        // The node's prefixes before match_pos: a mask and a population count (one adder tree;
+        // in a Verilated model one popcount instead of a loop over the bitmap).
+        rank = RES_AW'($countones(internal & ((NI'(1) << match_pos) - NI'(1))));
     end
 
     logic valid_d, hit_d, go_d;
@@ -121,10 +120,7 @@ module hop_lpm_level #(
         wire [CHILD_AW-1:0] child_base = node[RES_AW+:CHILD_AW];
         logic [CHILD_AW-1:0] child_rank;
         always_comb begin
-            child_rank = '0;
-            for (int i = 0; i < NC; i++) begin
-                if (i < 32'(chunk) && child_bm[i]) child_rank = child_rank + 1'b1;
-            end
+            child_rank = CHILD_AW'($countones(child_bm & ((NC'(1) << chunk) - NC'(1))));
             go_d  = go1_q && child_bm[chunk];
             ptr_d = child_base + child_rank;
         end

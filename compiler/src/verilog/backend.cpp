@@ -4,7 +4,7 @@
 // applied / hit / action-id results, the bytes the parser consumed and the ingress drop flag.
 // Each stage is one always_comb (x_d from the previous stage's x_q, statements in program order
 // with blocking assignments, so later statements see earlier ones) and one always_ff; table
-// lookups run beside a delay line of LATENCY bundle registers.
+// lookups run beside a delay line of LATENCY cycles (rtl/hop_delay.sv).
 #include "verilog/backend.hpp"
 
 #include <fmt/format.h>
@@ -261,22 +261,32 @@ std::string Generator::emitExpr(const ir::ExprPtr& e, const std::string& b, cons
     return s;
 }
 
+// A delay line of `cycles` registers for the bundle and its valid bit: one hop_delay (a
+// register chain up to 2 cycles, a ring beyond; rtl/hop_delay.sv), named after its last stage.
 void Generator::delay(int cycles, const std::string& what) {
-    for (int i = 0; i < cycles; ++i) {
-        ++stage_;
-        const std::string q = fmt::format("s{}_q", stage_), v = fmt::format("v{}_q", stage_);
-        decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", q));
-        decl_.line(fmt::format("logic {};", v));
-        body_.line(fmt::format("// stage {}: delay {}/{} ({})", stage_, i + 1, cycles, what));
-        body_.open("always_ff @(posedge clk) begin");
-        body_.line(fmt::format("{} <= {};", q, cur_));
-        body_.line(fmt::format("if (rst) {} <= 1'b0;", v));
-        body_.line(fmt::format("else {} <= {};", v, curValid_));
-        body_.close("end");
-        cur_ = q;
-        curValid_ = v;
-        ++latency_;
-    }
+    if (cycles <= 0) return;
+    const int first = stage_ + 1;
+    stage_ += cycles;
+    const std::string q = fmt::format("s{}_q", stage_), v = fmt::format("v{}_q", stage_);
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", q));
+    decl_.line(fmt::format("logic {};", v));
+    body_.line(cycles == 1
+                   ? fmt::format("// stage {}: delay 1/1 ({})", first, what)
+                   : fmt::format("// stages {}..{}: delay {} ({})", first, stage_, cycles, what));
+    body_.open("hop_delay #(");
+    body_.line(".W(BUNDLE_W),");
+    body_.line(fmt::format(".CYCLES({})", cycles));
+    body_.dedent().open(fmt::format(") u_delay{} (", stage_));
+    body_.line(".clk(clk),");
+    body_.line(".rst(rst),");
+    body_.line(fmt::format(".in_valid({}),", curValid_));
+    body_.line(fmt::format(".in_data({}),", cur_));
+    body_.line(fmt::format(".out_valid({}),", v));
+    body_.line(fmt::format(".out_data({})", q));
+    body_.close(");");
+    cur_ = q;
+    curValid_ = v;
+    latency_ += cycles;
     body_.line();
 }
 
