@@ -1,0 +1,11 @@
+# SPDX-License-Identifier: Apache-2.0
+# hop_lpm_ram on its own: a depth that is a power of two and one that is not (writes above it
+# must be ignored), at widths that are and are not whole words.
+foreach(cfg "16;32;4" "1000;77;10")
+    list(GET cfg 0 depth)
+    list(GET cfg 1 width)
+    list(GET cfg 2 aw)
+    hop_rtl_test(hop_lpm_ram SUFFIX _d${depth}_w${width} PARAMS -GDEPTH=${depth} -GW=${width})
+    target_compile_definitions(hop_lpm_ram_d${depth}_w${width}_test PRIVATE RAM_DEPTH=${depth}
+                               RAM_W=${width} RAM_AW=${aw})
+endforeach()
