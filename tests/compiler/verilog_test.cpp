@@ -12,6 +12,7 @@
 #include "driver/compile.hpp"
 #include "regmap/regmap.hpp"
 #include "source/preprocess.hpp"
+#include "tests/common/lpm_verilog.hpp"
 #include "verilog/backend.hpp"
 #include "verilog/code_builder.hpp"
 #include "verilog/expr.hpp"
@@ -524,7 +525,8 @@ TEST(Backend, RouterLpmInstantiatesItsRegmapCapacities) {
     ASSERT_EQ(want.size(), strides.size() + 1);
 
     std::string error;
-    const auto got = regmap::lpmMemoriesInVerilog(out->files.at("router_pipeline.sv"), name, error);
+    const auto got =
+        hop::testutil::lpmMemoriesInVerilog(out->files.at("router_pipeline.sv"), name, error);
     ASSERT_TRUE(got.has_value()) << error;
     ASSERT_EQ(got->size(), want.size());
     uint64_t bits = 0;

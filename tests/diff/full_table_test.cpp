@@ -20,6 +20,7 @@
 #include "runtime/tables/lpm_table.hpp"
 #include "sim/rtl/rtl_build.hpp"
 #include "sim/rtl/rtl_engine.hpp"
+#include "tests/common/lpm_verilog.hpp"
 #include "tests/diff/common.hpp"
 
 namespace hop {
@@ -88,7 +89,7 @@ TEST(FullTable, RouterOnRtlForwardsLikeAPlainLpm) {
         text << in.rdbuf();
         verilog = text.str();
     }
-    const auto rams = regmap::lpmMemoriesInVerilog(verilog, blk->name, error);
+    const auto rams = hop::testutil::lpmMemoriesInVerilog(verilog, blk->name, error);
     ASSERT_TRUE(rams.has_value()) << error;
     const uint64_t instantiated = regmap::lpmBytes(*rams);
     EXPECT_EQ(instantiated, regmap::lpmBytes(regmap::lpmMemories(*blk)));

@@ -116,12 +116,6 @@ std::vector<LpmMemory> lpmMemories(const std::vector<int>& strides,
                                    uint64_t resDepth, int resultWidth);
 // ... of a register-map block (its capacities: regmap.json's node_capacity / result_capacity).
 std::vector<LpmMemory> lpmMemories(const TableBlock& t);
-// The RAMs of the hop_table_lpm instance of table `tableName` in generated Verilog (the
-// parameters hopc wrote, read back); nullopt with `error` when there is none or a parameter is
-// missing. For reports and tests: what a pipeline instantiates.
-std::optional<std::vector<LpmMemory>> lpmMemoriesInVerilog(const std::string& verilog,
-                                                           const std::string& tableName,
-                                                           std::string& error);
 // Sum of words x width / 8 (bytes, rounded up once).
 uint64_t lpmBytes(const std::vector<LpmMemory>& memories);
 
