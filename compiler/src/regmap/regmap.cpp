@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
+#include "regmap/control_plane.hpp"
 #include "verilog/names.hpp"
 
 namespace hop::regmap {
@@ -289,6 +291,7 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
     if (!ok) return std::nullopt;
     map.mapBytes = static_cast<uint32_t>(std::max<int64_t>(ceilPow2(next), 0x1000));
     map.addrWidth = log2Exact(map.mapBytes);
+    map.controlPlane = controlPlaneJson(program);
     return map;
 }
 
@@ -296,6 +299,7 @@ nlohmann::json toJson(const RegMap& map) {
     nlohmann::json tables = nlohmann::json::array();
     for (const auto& t : map.tables) {
         nlohmann::json j = {{"name", t.name},
+                            {"table", t.table},
                             {"module", t.module},
                             {"kind", kindName(t.kind)},
                             {"lpm_as_ternary", t.lpmAsTernary},
@@ -330,6 +334,7 @@ nlohmann::json toJson(const RegMap& map) {
             {"data_width", map.dataWidth},
             {"store_and_forward", map.maxFrameBytes > 0},
             {"max_frame_bytes", map.maxFrameBytes},
+            {"latency", map.latency},
             {"map_bytes", map.mapBytes},
             {"addr_width", map.addrWidth},
             {"pipeline",
@@ -344,8 +349,161 @@ nlohmann::json toJson(const RegMap& map) {
                 {"TX_PACKETS", 4 * kWordTxPackets},
                 {"DROPPED", 4 * kWordDropped},
                 {"TOO_LONG", 4 * kWordTooLong},
-                {"MAX_FRAME", 4 * kWordMaxFrame}}}}},
-            {"tables", tables}};
+                {"MAX_FRAME", 4 * kWordMaxFrame},
+                {"HASH_LO", 4 * kWordHashLo},
+                {"HASH_HI", 4 * kWordHashHi}}}}},
+            {"tables", tables},
+            {"control_plane", map.controlPlane}};
+}
+
+uint64_t fnv1a64(std::string_view bytes) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const unsigned char c : bytes) {
+        h ^= c;
+        h *= 0x100000001b3ull;
+    }
+    return h;
+}
+
+uint64_t contentHash(const RegMap& map) { return fnv1a64(toJson(map).dump()); }
+
+namespace {
+
+// Reads regmap.json strictly: a missing or mistyped member throws BadJson naming its path.
+struct BadJson {
+    std::string what;
+};
+
+const nlohmann::json& member(const nlohmann::json& j, const std::string& path, const char* key) {
+    if (!j.is_object() || !j.contains(key))
+        throw BadJson{fmt::format("{}.{} is missing", path, key)};
+    return j.at(key);
+}
+
+template <typename T>
+T number(const nlohmann::json& j, const std::string& path, const char* key, T lo, T hi) {
+    const auto& v = member(j, path, key);
+    if (!v.is_number_integer()) throw BadJson{fmt::format("{}.{} must be an integer", path, key)};
+    // Compare as the widest types so that negative values and values past T are refused alike.
+    const bool negative = v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() < 0;
+    if ((negative && static_cast<int64_t>(lo) >= 0) ||
+        (negative ? v.get<int64_t>() < static_cast<int64_t>(lo)
+                  : v.get<uint64_t>() > static_cast<uint64_t>(hi))) {
+        throw BadJson{fmt::format("{}.{} = {} is out of range", path, key, v.dump())};
+    }
+    return negative ? static_cast<T>(v.get<int64_t>()) : static_cast<T>(v.get<uint64_t>());
+}
+
+std::string text(const nlohmann::json& j, const std::string& path, const char* key) {
+    const auto& v = member(j, path, key);
+    if (!v.is_string()) throw BadJson{fmt::format("{}.{} must be a string", path, key)};
+    return v.get<std::string>();
+}
+
+bool flag(const nlohmann::json& j, const std::string& path, const char* key) {
+    const auto& v = member(j, path, key);
+    if (!v.is_boolean()) throw BadJson{fmt::format("{}.{} must be true or false", path, key)};
+    return v.get<bool>();
+}
+
+template <typename T>
+std::vector<T> numbers(const nlohmann::json& j, const std::string& path, const char* key, T lo,
+                       T hi) {
+    const auto& v = member(j, path, key);
+    if (!v.is_array()) throw BadJson{fmt::format("{}.{} must be an array", path, key)};
+    std::vector<T> out;
+    for (size_t i = 0; i < v.size(); ++i) {
+        const nlohmann::json wrap = {{"v", v[i]}};
+        out.push_back(number<T>(wrap, fmt::format("{}.{}[{}]", path, key, i), "v", lo, hi));
+    }
+    return out;
+}
+
+TableKind kindFromName(const std::string& name, const std::string& path) {
+    for (TableKind k : {TableKind::Exact, TableKind::Direct, TableKind::Ternary, TableKind::Lpm})
+        if (name == kindName(k)) return k;
+    throw BadJson{fmt::format("{}.kind = \"{}\" is not exact, direct, ternary or lpm", path, name)};
+}
+
+TableBlock tableFromJson(const nlohmann::json& j, const std::string& path) {
+    constexpr int kMaxInt = std::numeric_limits<int>::max();
+    TableBlock t;
+    t.name = text(j, path, "name");
+    t.table = number<int>(j, path, "table", 0, kMaxInt);
+    t.module = text(j, path, "module");
+    t.kind = kindFromName(text(j, path, "kind"), path);
+    t.lpmAsTernary = flag(j, path, "lpm_as_ternary");
+    t.base = number<uint32_t>(j, path, "base", 0, UINT32_MAX);
+    t.span = number<uint32_t>(j, path, "span", 4, UINT32_MAX);
+    t.keyWidth = number<int>(j, path, "key_width", 1, kMaxInt);
+    t.actionWidth = number<int>(j, path, "action_width", 1, 32);
+    t.paramWidth = number<int>(j, path, "param_width", 1, kMaxInt);
+    t.depth = number<int>(j, path, "depth", 1, kMaxInt);
+    t.slots = number<int>(j, path, "slots", 1, kMaxInt);
+    t.latency = number<int>(j, path, "latency", 0, kMaxInt);
+    t.defaultAction = number<int>(j, path, "default_action", 0, kMaxInt);
+    if (t.base % t.span != 0)
+        throw BadJson{
+            fmt::format("{}.base 0x{:x} is not aligned to its span 0x{:x}", path, t.base, t.span)};
+    if (t.kind == TableKind::Lpm) {
+        const auto& l = member(j, path, "lpm");
+        const std::string lp = path + ".lpm";
+        t.lpm.keyWidth = t.keyWidth;
+        t.lpm.strides = numbers<int>(l, lp, "strides", 1, 24);
+        t.lpm.size = number<uint64_t>(l, lp, "size", 0, UINT64_MAX);
+        t.lpm.resultWidth = number<int>(l, lp, "result_width", 1, 64);
+        t.lpm.resultCapacity = number<uint32_t>(l, lp, "result_capacity", 1, UINT32_MAX);
+        const auto caps = numbers<uint64_t>(l, lp, "node_capacity", 1, UINT32_MAX);
+        if (caps.size() != t.lpm.strides.size() ||
+            number<size_t>(l, lp, "levels", 1, kLpmMaxLevels) != t.lpm.strides.size()) {
+            throw BadJson{fmt::format("{}: levels, strides and node_capacity disagree", lp)};
+        }
+        t.lpm.nodeCapacity.assign(caps.size(), 0);  // level 0 is direct-indexed: 2^stride
+        for (size_t k = 1; k < caps.size(); ++k)
+            t.lpm.nodeCapacity[k] = static_cast<uint32_t>(caps[k]);
+        if (const std::string bad = t.lpm.validate(); !bad.empty())
+            throw BadJson{fmt::format("{}: {}", lp, bad)};
+    }
+    return t;
+}
+
+}  // namespace
+
+std::optional<RegMap> fromJson(const nlohmann::json& json, std::string& error) {
+    try {
+        constexpr int kMaxInt = std::numeric_limits<int>::max();
+        RegMap map;
+        map.program = text(json, "regmap", "program");
+        map.dataWidth = number<int>(json, "regmap", "data_width", 64, 512);
+        map.maxFrameBytes = number<int>(json, "regmap", "max_frame_bytes", 0, kMaxInt);
+        if (flag(json, "regmap", "store_and_forward") != (map.maxFrameBytes > 0))
+            throw BadJson{"regmap.store_and_forward disagrees with max_frame_bytes"};
+        map.latency = number<int>(json, "regmap", "latency", 0, kMaxInt);
+        map.mapBytes = number<uint32_t>(json, "regmap", "map_bytes", 4, UINT32_MAX);
+        map.addrWidth = number<int>(json, "regmap", "addr_width", 2, 32);
+        if (map.mapBytes != (uint64_t{1} << map.addrWidth))
+            throw BadJson{"regmap.map_bytes is not 2^addr_width"};
+        const auto& pipeline = member(json, "regmap", "pipeline");
+        map.pipelineBase = number<uint32_t>(pipeline, "regmap.pipeline", "base", 0, UINT32_MAX);
+        if (number<uint32_t>(pipeline, "regmap.pipeline", "id", 0, UINT32_MAX) != kPipelineId)
+            throw BadJson{"regmap.pipeline.id is not the hopline pipeline's"};
+        const auto& tables = member(json, "regmap", "tables");
+        if (!tables.is_array()) throw BadJson{"regmap.tables must be an array"};
+        for (size_t i = 0; i < tables.size(); ++i) {
+            map.tables.push_back(tableFromJson(tables[i], fmt::format("regmap.tables[{}]", i)));
+            const auto& t = map.tables.back();
+            if (uint64_t{t.base} + t.span > map.mapBytes)
+                throw BadJson{fmt::format("regmap.tables[{}] ends past map_bytes", i)};
+        }
+        map.controlPlane = member(json, "regmap", "control_plane");
+        if (!map.controlPlane.is_object()) throw BadJson{"regmap.control_plane must be an object"};
+        return map;
+    } catch (const BadJson& bad) {
+        error = bad.what;
+    } catch (const nlohmann::json::exception& e) {
+        error = e.what();
+    }
+    return std::nullopt;
 }
 
 std::string toHeader(const RegMap& map) {

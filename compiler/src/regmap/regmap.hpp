@@ -28,6 +28,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -48,6 +49,8 @@ enum PipelineWord : uint32_t {
     kWordDropped = 5,    // R  frames dropped (by the program, egress_spec 511, or too long)
     kWordTooLong = 6,    // R  frames longer than the maximum frame, dropped (store-and-forward)
     kWordMaxFrame = 7,   // R  maximum frame in bytes (store-and-forward), 0 = cut-through
+    kWordHashLo = 8,     // R  contentHash() of the register map, bits 31:0
+    kWordHashHi = 9,     // R  contentHash() of the register map, bits 63:32
 };
 inline constexpr uint32_t kPipelineSpan = 0x40;
 
@@ -73,10 +76,17 @@ struct RegMap {
     // store-and-forward (the header window fires at the frame's last beat) and drop frames
     // longer than this; 0 = cut-through, no limit.
     int maxFrameBytes = 0;
+    // Set by the Verilog backend: cycles of the header pipeline (window to descriptor), the
+    // pipeline block's LATENCY word.
+    int latency = 0;
     uint32_t pipelineBase = 0;
     std::vector<TableBlock> tables;
     uint32_t mapBytes = 0;  // a power of two
     int addrWidth = 0;      // log2(mapBytes)
+    // The control-plane view of the program (control_plane.hpp): what each table block's key,
+    // action and parameter encodings mean, and its default action and const entries, so that a
+    // table loader needs nothing but this map.
+    nlohmann::json controlPlane = nlohmann::json::object();
 
     const TableBlock* find(const std::string& tableName) const;
 };
@@ -119,7 +129,16 @@ std::vector<LpmMemory> lpmMemories(const TableBlock& t);
 // Sum of words x width / 8 (bytes, rounded up once).
 uint64_t lpmBytes(const std::vector<LpmMemory>& memories);
 
+// regmap.json: toJson writes it, fromJson reads it back (nullopt with `error` naming what is
+// missing or malformed); fromJson(toJson(m)) equals m.
 nlohmann::json toJson(const RegMap& map);
+std::optional<RegMap> fromJson(const nlohmann::json& json, std::string& error);
 std::string toHeader(const RegMap& map);
+
+// The identity of a compiled program: FNV-1a (64 bits) over regmap.json's compact text, which
+// covers every address, parameter and table encoding. The pipeline block's HASH words carry it
+// and the directory's manifest records it, so a board and a directory are matched exactly.
+uint64_t contentHash(const RegMap& map);
+uint64_t fnv1a64(std::string_view bytes);
 
 }  // namespace hop::regmap

@@ -39,7 +39,7 @@ bool parseLineMarker(std::string_view line, int& number, std::string& file) {
 }  // namespace
 
 SourceBuffer::SourceBuffer(std::string name, std::string text)
-    : name_(std::move(name)), text_(std::move(text)) {
+    : name_(std::move(name)), raw_(text), text_(std::move(text)) {
     files_.push_back(name_);
     uint32_t currentFile = 0;
     int currentLine = 1;

@@ -32,6 +32,8 @@ class SourceBuffer {
     SourceBuffer(std::string name, std::string text);
 
     const std::string& text() const { return text_; }
+    // The text as given, line markers included (what hopc saves as DIR/<name>.p4i).
+    const std::string& raw() const { return raw_; }
     const std::string& name() const { return name_; }
     OriginalLoc resolve(SourceLoc loc) const;
 
@@ -42,6 +44,7 @@ class SourceBuffer {
         int line;        // original line number
     };
     std::string name_;
+    std::string raw_;
     std::string text_;
     std::vector<std::string> files_;
     std::vector<LineOrigin> lines_;

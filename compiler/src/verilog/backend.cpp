@@ -1199,6 +1199,10 @@ void Generator::csrAndFifos() {
         b.line(fmt::format("assign unused_dq_pad = dq_out[DESC_W-1:{}];", descRaw));
     }
     b.line();
+    // The map is final here (latency and store-and-forward are known), so its hash is too.
+    map_.latency = latency_;
+    map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
+    const uint64_t hash = regmap::contentHash(map_);
     b.line("// Pipeline CSR block (regmap.json \"pipeline\"): identification and counters.");
     b.open("always_ff @(posedge clk) begin");
     b.line("pl_rdata_q <= 32'd0;");
@@ -1213,6 +1217,10 @@ void Generator::csrAndFifos() {
     b.line(fmt::format("4'd{}: pl_rdata_q <= rx_q;", static_cast<int>(regmap::kWordRxPackets)));
     b.line(fmt::format("4'd{}: pl_rdata_q <= tx_q;", static_cast<int>(regmap::kWordTxPackets)));
     b.line(fmt::format("4'd{}: pl_rdata_q <= dropped_q;", static_cast<int>(regmap::kWordDropped)));
+    b.line(fmt::format("4'd{}: pl_rdata_q <= 32'h{:08x};", static_cast<int>(regmap::kWordHashLo),
+                       static_cast<uint32_t>(hash)));
+    b.line(fmt::format("4'd{}: pl_rdata_q <= 32'h{:08x};", static_cast<int>(regmap::kWordHashHi),
+                       static_cast<uint32_t>(hash >> 32)));
     if (sf_) {
         b.line(fmt::format("4'd{}: pl_rdata_q <= too_long_q;",
                            static_cast<int>(regmap::kWordTooLong)));
@@ -1486,7 +1494,6 @@ output wire  [      31:0] csr_rdata)");
     m.line("`resetall");
 
     Output out;
-    map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
     out.regmap = map_;
     out.latency = latency_;
     out.windowBytes = windowBytes_;
