@@ -14,9 +14,6 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
     using K = sema::CallTarget::Kind;
     K kind = target ? target->kind : K::Unknown;
     if (kind == K::Builtin && !target->builtin.empty()) method = target->builtin;
-    auto argExpr = [&](size_t i) -> const ast::Expr* {
-        return i < c->args.size() ? c->args[i].value.get() : nullptr;
-    };
 
     // Direct action calls and functions: inline.
     const ActionDecl* action = nullptr;
@@ -31,201 +28,213 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
     if (!fn && path) fn = dyn<FunctionDecl>(path->decl);
     if (fn) return inlineCall(fn, fn->params, fn->body.get(), c, pred);
 
-    if (callee) {
-        Ref base = resolve(callee->base.get());
-        // Tables.
-        if (base.kind == Ref::Kind::Table && method == "apply") {
-            if (inParser_ || checksumMode_) {
-                diags_.unsupported(loc, "applying a table here");
-                return pred;
-            }
-            if (!applied_.insert(base.table).second) {
-                diags_.unsupported(loc, "applying table '" + p_.tables[base.table].localName +
-                                            "' more than once in a control");
-                return pred;
-            }
-            Stmt s;
-            s.kind = StmtKind::ApplyTable;
-            s.table = base.table;
-            s.loc = loc;
-            emit(s, pred);
-            // An action that exits ends the control: later statements test the flag.
-            bool mayExit = false;
-            for (const auto& r : p_.tables[base.table].actions)
-                for (const auto& st : p_.actions[r.action].body)
-                    mayExit = mayExit || st.kind == StmtKind::Exit;
-            if (mayExit) {
-                applyMayExit_ = true;
-                if (exitFlag_ < 0) {
-                    HeaderId h = temporaries(owner_);
-                    exitFlag_ = p_.addField(h, owner_ + ".$exit", 1, false, true);
-                }
-                return andPred(pred, notPred(fieldRef(exitFlag_, 1, false, true)));
-            }
-            return pred;
-        }
-        // Header validity.
-        if (base.kind == Ref::Kind::Path && (method == "setValid" || method == "setInvalid")) {
-            HeaderId h = p_.findHeader(base.path);
-            if (h < 0) {
-                diags_.unsupported(loc, method + " on '" + base.path + "'");
-                return pred;
-            }
-            Stmt s;
-            s.kind = method == "setValid" ? StmtKind::SetValid : StmtKind::SetInvalid;
-            s.header = h;
-            s.loc = loc;
-            emit(s, pred);
-            // A union holds at most one valid member.
-            if (method == "setValid" && p_.headers[h].headerUnion >= 0)
-                for (HeaderId other : p_.unions[p_.headers[h].headerUnion].members)
-                    if (other != h) {
-                        Stmt x = s;
-                        x.kind = StmtKind::SetInvalid;
-                        x.header = other;
-                        emit(x, pred);
-                    }
-            return pred;
-        }
-        // Stateful externs.
-        if (base.kind == Ref::Kind::Extern) {
-            const ExternObject& x = p_.externs[base.object];
-            Stmt s;
-            s.object = base.object;
-            s.loc = loc;
-            using XK = ExternObject::Kind;
-            if (method == "count" && (x.kind == XK::Counter || x.kind == XK::DirectCounter)) {
-                s.kind = StmtKind::Count;
-                if (x.kind == XK::Counter) s.src = lowerExpr(argExpr(0), {32});
-                emit(s, pred);
-                return pred;
-            }
-            if (method == "read" && x.kind == XK::Register) {
-                s.kind = StmtKind::RegRead;
-                s.dst = lvalue(argExpr(0));
-                s.src = lowerExpr(argExpr(1), {32});
-                if (s.dst && s.src) emit(s, pred);
-                return pred;
-            }
-            if (method == "write" && x.kind == XK::Register) {
-                s.kind = StmtKind::RegWrite;
-                s.src = lowerExpr(argExpr(0), {32});
-                s.src2 = lowerExpr(argExpr(1), {x.width});
-                if (s.src && s.src2) emit(s, pred);
-                return pred;
-            }
-            if (method == "execute_meter" && x.kind == XK::Meter) {
-                s.kind = StmtKind::MeterExec;
-                s.src = lowerExpr(argExpr(0), {32});
-                s.dst = lvalue(argExpr(1));
-                if (s.dst && s.src) emit(s, pred);
-                return pred;
-            }
-            if (method == "read" && x.kind == XK::DirectMeter) {
-                s.kind = StmtKind::MeterExec;
-                s.dst = lvalue(argExpr(0));
-                if (s.dst) emit(s, pred);
-                return pred;
-            }
-        }
-        // packet_in methods in the parser.
-        if (inParser_ && method == "extract") {
-            const ast::Expr* h = argExpr(0);
-            if (auto* m = dyn<MemberExpr>(h);
-                m && (m->member.text == "next" || m->member.text == "last")) {
-                diags_.unsupported(h->loc,
-                                   "extracting into a header stack with ." + m->member.text);
-                return pred;
-            }
-            Ref r = resolve(h);
-            HeaderId hid = r.kind == Ref::Kind::Path ? p_.findHeader(r.path) : -1;
-            if (hid < 0) {
-                diags_.unsupported(loc, "extracting into '" + exprText(h) + "'");
-                return pred;
-            }
-            Stmt s;
-            s.kind = StmtKind::Extract;
-            s.header = hid;
-            s.loc = loc;
-            if (c->args.size() > 1) s.length = lowerExpr(argExpr(1), {32});
-            emit(s, pred);
-            return pred;
-        }
-        if (inParser_ && method == "advance") {
-            Stmt s;
-            s.kind = StmtKind::Advance;
-            s.src = lowerExpr(argExpr(0), {32});
-            s.loc = loc;
-            if (s.src) emit(s, pred);
-            return pred;
-        }
-    }
-    // Extern functions.
-    if (method == "mark_to_drop" && !inParser_) {
-        Stmt s;
-        s.kind = StmtKind::MarkToDrop;
-        s.loc = loc;
-        emit(s, pred);
-        return pred;
-    }
-    if (method == "verify" && inParser_) {
-        Stmt s;
-        s.kind = StmtKind::Verify;
-        s.src = lowerExpr(argExpr(0));
-        auto* m = dyn<MemberExpr>(argExpr(1));
-        s.error = m ? errorCode(m->member.text) : -1;
-        s.loc = loc;
-        if (s.error < 0) {
-            diags_.unsupported(loc, "verify with a run-time error value");
-            return pred;
-        }
-        if (s.src) emit(s, pred);
-        return pred;
-    }
-    if (checksumMode_ &&
-        (method == "verify_checksum" || method == "update_checksum" ||
-         method == "verify_checksum_with_payload" || method == "update_checksum_with_payload")) {
-        bool verify = method.rfind("verify", 0) == 0;
-        if (verify != checksumVerify_) {
-            diags_.unsupported(loc, method + " in this control");
-            return pred;
-        }
-        ChecksumUnit u;
-        u.verify = verify;
-        u.withPayload = method.find("with_payload") != std::string::npos;
-        u.loc = loc;
-        ExprPtr cond = lowerExpr(argExpr(0));
-        u.condition = andPred(pred, cond);
-        if (auto* list = dyn<ListExpr>(argExpr(1))) {
-            for (const auto& el : list->elements) {
-                if (ExprPtr v = lowerExpr(el.get())) u.data.push_back(v);
-            }
-        } else {
-            diags_.unsupported(loc, "a checksum field list that is not a list expression");
-        }
-        u.checksum = lvalue(argExpr(2));
-        const ast::Expr* algo = argExpr(3);
-        auto* am = dyn<MemberExpr>(algo);
-        std::string a = am ? am->member.text : "";
-        static const std::map<std::string, ChecksumAlgorithm> kAlgorithms = {
-            {"csum16", ChecksumAlgorithm::Csum16},
-            {"crc16", ChecksumAlgorithm::Crc16},
-            {"crc32", ChecksumAlgorithm::Crc32},
-            {"identity", ChecksumAlgorithm::Identity},
-            {"xor16", ChecksumAlgorithm::Xor16},
-            {"random", ChecksumAlgorithm::Random},
-            {"crc16_custom", ChecksumAlgorithm::Crc16Custom},
-            {"crc32_custom", ChecksumAlgorithm::Crc32Custom}};
-        auto it = kAlgorithms.find(a);
-        if (it == kAlgorithms.end()) {
-            diags_.unsupported(algo ? algo->loc : loc, "this checksum algorithm");
-            return pred;
-        }
-        u.algorithm = it->second;
-        if (u.checksum && cond) (verify ? p_.verifyChecksums : p_.updateChecksums).push_back(u);
-        return pred;
-    }
+    static const std::map<std::string, CallHandler> kHandlers = {
+        {"apply", &Lowering::callTableApply},
+        {"setValid", &Lowering::callSetValidity},
+        {"setInvalid", &Lowering::callSetValidity},
+        {"count", &Lowering::callCount},
+        {"read", &Lowering::callRead},
+        {"write", &Lowering::callRegisterWrite},
+        {"execute_meter", &Lowering::callExecuteMeter},
+        {"extract", &Lowering::callExtract},
+        {"advance", &Lowering::callAdvance},
+        {"mark_to_drop", &Lowering::callMarkToDrop},
+        {"verify", &Lowering::callVerify},
+        {"verify_checksum", &Lowering::callChecksum},
+        {"update_checksum", &Lowering::callChecksum},
+        {"verify_checksum_with_payload", &Lowering::callChecksum},
+        {"update_checksum_with_payload", &Lowering::callChecksum},
+    };
+    CallSite site{c, callee, {}, method, loc};
+    if (callee) site.receiver = resolve(callee->base.get());
+    if (auto it = kHandlers.find(method); it != kHandlers.end())
+        if (auto next = (this->*it->second)(site, pred)) return *next;
     diags_.unsupported(loc, "the call '" + exprText(c->callee.get()) + "(...)'");
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callTableApply(const CallSite& c, ExprPtr pred) {
+    if (c.receiver.kind != Ref::Kind::Table) return std::nullopt;
+    TableId table = c.receiver.table;
+    if (inParser_ || checksumMode_) {
+        diags_.unsupported(c.loc, "applying a table here");
+        return pred;
+    }
+    if (!applied_.insert(table).second) {
+        diags_.unsupported(c.loc, "applying table '" + p_.tables[table].localName +
+                                      "' more than once in a control");
+        return pred;
+    }
+    Stmt s;
+    s.kind = StmtKind::ApplyTable;
+    s.table = table;
+    s.loc = c.loc;
+    emit(s, pred);
+    // An action that exits ends the control: later statements test the flag.
+    bool mayExit = false;
+    for (const auto& r : p_.tables[table].actions)
+        for (const auto& st : p_.actions[r.action].body)
+            mayExit = mayExit || st.kind == StmtKind::Exit;
+    if (mayExit) {
+        applyMayExit_ = true;
+        if (exitFlag_ < 0) {
+            HeaderId h = temporaries(owner_);
+            exitFlag_ = p_.addField(h, owner_ + ".$exit", 1, false, true);
+        }
+        return andPred(pred, notPred(fieldRef(exitFlag_, 1, false, true)));
+    }
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred) {
+    if (c.receiver.kind != Ref::Kind::Path) return std::nullopt;
+    HeaderId h = p_.findHeader(c.receiver.path);
+    if (h < 0) {
+        diags_.unsupported(c.loc, c.method + " on '" + c.receiver.path + "'");
+        return pred;
+    }
+    bool valid = c.method == "setValid";
+    Stmt s;
+    s.kind = valid ? StmtKind::SetValid : StmtKind::SetInvalid;
+    s.header = h;
+    s.loc = c.loc;
+    emit(s, pred);
+    // A union holds at most one valid member.
+    if (valid && p_.headers[h].headerUnion >= 0)
+        for (HeaderId other : p_.unions[p_.headers[h].headerUnion].members)
+            if (other != h) {
+                Stmt x = s;
+                x.kind = StmtKind::SetInvalid;
+                x.header = other;
+                emit(x, pred);
+            }
+    return pred;
+}
+
+// --- stateful externs
+
+const ExternObject* Lowering::receiverExtern(const CallSite& c) const {
+    return c.receiver.kind == Ref::Kind::Extern ? &p_.externs[c.receiver.object] : nullptr;
+}
+
+std::optional<ExprPtr> Lowering::callCount(const CallSite& c, ExprPtr pred) {
+    using XK = ExternObject::Kind;
+    const ExternObject* x = receiverExtern(c);
+    if (!x || (x->kind != XK::Counter && x->kind != XK::DirectCounter)) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    s.kind = StmtKind::Count;
+    if (x->kind == XK::Counter) s.src = lowerExpr(c.arg(0), {32});
+    emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callRead(const CallSite& c, ExprPtr pred) {
+    using XK = ExternObject::Kind;
+    const ExternObject* x = receiverExtern(c);
+    if (!x || (x->kind != XK::Register && x->kind != XK::DirectMeter)) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    if (x->kind == XK::Register) {
+        s.kind = StmtKind::RegRead;
+        s.dst = lvalue(c.arg(0));
+        s.src = lowerExpr(c.arg(1), {32});
+        if (s.dst && s.src) emit(s, pred);
+        return pred;
+    }
+    // A direct meter's read is its execution: the colour of the entry that matched.
+    s.kind = StmtKind::MeterExec;
+    s.dst = lvalue(c.arg(0));
+    if (s.dst) emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callRegisterWrite(const CallSite& c, ExprPtr pred) {
+    const ExternObject* x = receiverExtern(c);
+    if (!x || x->kind != ExternObject::Kind::Register) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    s.kind = StmtKind::RegWrite;
+    s.src = lowerExpr(c.arg(0), {32});
+    s.src2 = lowerExpr(c.arg(1), {x->width});
+    if (s.src && s.src2) emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callExecuteMeter(const CallSite& c, ExprPtr pred) {
+    const ExternObject* x = receiverExtern(c);
+    if (!x || x->kind != ExternObject::Kind::Meter) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    s.kind = StmtKind::MeterExec;
+    s.src = lowerExpr(c.arg(0), {32});
+    s.dst = lvalue(c.arg(1));
+    if (s.dst && s.src) emit(s, pred);
+    return pred;
+}
+
+// --- packet_in methods in the parser
+
+std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
+    if (!c.callee || !inParser_) return std::nullopt;
+    const ast::Expr* h = c.arg(0);
+    if (auto* m = dyn<MemberExpr>(h); m && (m->member.text == "next" || m->member.text == "last")) {
+        diags_.unsupported(h->loc, "extracting into a header stack with ." + m->member.text);
+        return pred;
+    }
+    Ref r = resolve(h);
+    HeaderId hid = r.kind == Ref::Kind::Path ? p_.findHeader(r.path) : -1;
+    if (hid < 0) {
+        diags_.unsupported(c.loc, "extracting into '" + exprText(h) + "'");
+        return pred;
+    }
+    Stmt s;
+    s.kind = StmtKind::Extract;
+    s.header = hid;
+    s.loc = c.loc;
+    if (c.call->args.size() > 1) s.length = lowerExpr(c.arg(1), {32});
+    emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callAdvance(const CallSite& c, ExprPtr pred) {
+    if (!c.callee || !inParser_) return std::nullopt;
+    Stmt s;
+    s.kind = StmtKind::Advance;
+    s.src = lowerExpr(c.arg(0), {32});
+    s.loc = c.loc;
+    if (s.src) emit(s, pred);
+    return pred;
+}
+
+// --- extern functions
+
+std::optional<ExprPtr> Lowering::callMarkToDrop(const CallSite& c, ExprPtr pred) {
+    if (inParser_) return std::nullopt;
+    Stmt s;
+    s.kind = StmtKind::MarkToDrop;
+    s.loc = c.loc;
+    emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callVerify(const CallSite& c, ExprPtr pred) {
+    if (!inParser_) return std::nullopt;
+    Stmt s;
+    s.kind = StmtKind::Verify;
+    s.src = lowerExpr(c.arg(0));
+    auto* m = dyn<MemberExpr>(c.arg(1));
+    s.error = m ? errorCode(m->member.text) : -1;
+    s.loc = c.loc;
+    if (s.error < 0) {
+        diags_.unsupported(c.loc, "verify with a run-time error value");
+        return pred;
+    }
+    if (s.src) emit(s, pred);
     return pred;
 }
 

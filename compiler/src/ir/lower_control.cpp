@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lowers the ingress and egress controls: block parameters, extern instances and locals.
+#include <map>
+
 #include "ir/lower_internal.hpp"
 
 namespace hop::ir::detail {
@@ -34,55 +36,55 @@ std::string Lowering::qualified(const Decl* d) const {
 }
 
 void Lowering::registerExtern(const InstanceDecl* d) {
+    using XK = ExternObject::Kind;
+    enum class CellWidth { None, Optional, Required };  // from the first type argument, bit<W>
+    // Where each v1model extern's constructor and type arguments put what an ExternObject holds.
+    struct Shape {
+        XK kind;
+        int sizeArg;  // constructor argument with the number of cells, -1 when there is none
+        int unitArg;  // constructor argument with the counting unit, -1 when there is none
+        CellWidth width;
+    };
+    static const std::map<std::string, Shape> kShapes = {
+        {"counter", {XK::Counter, 0, 1, CellWidth::None}},
+        {"direct_counter", {XK::DirectCounter, -1, 0, CellWidth::None}},
+        {"meter", {XK::Meter, 0, 1, CellWidth::None}},
+        {"direct_meter", {XK::DirectMeter, -1, 0, CellWidth::Optional}},
+        {"register", {XK::Register, 0, -1, CellWidth::Required}},
+    };
+    static const std::map<std::string, ExternObject::Unit> kUnits = {
+        {"bytes", ExternObject::Unit::Bytes}, {"packets_and_bytes", ExternObject::Unit::Both}};
+
     auto* named = dyn<NamedTypeRef>(d->typeRef);
     std::string type = named ? named->name.text : "";
     ExternObject x;
     x.name = qualified(d);
     x.annotations = annotationList(d->annotations);
     x.id = idAnnotation(d->annotations);
-    auto arg = [&](size_t i) -> const ast::Expr* {
-        return i < d->args.size() ? d->args[i].value.get() : nullptr;
+    auto arg = [&](int i) -> const ast::Expr* {
+        return static_cast<size_t>(i) < d->args.size() ? d->args[i].value.get() : nullptr;
     };
-    auto unit = [&](const ast::Expr* e) {
-        auto* m = dyn<MemberExpr>(e);
-        std::string u = m ? m->member.text : "";
-        if (u == "bytes") return ExternObject::Unit::Bytes;
-        if (u == "packets_and_bytes") return ExternObject::Unit::Both;
-        return ExternObject::Unit::Packets;
-    };
-    auto size = [&](const ast::Expr* e) -> int64_t {
-        auto v = constOf(e);
-        return v ? static_cast<int64_t>(*v) : 0;
-    };
-    if (type == "counter") {
-        x.kind = ExternObject::Kind::Counter;
-        x.size = size(arg(0));
-        x.unit = unit(arg(1));
-    } else if (type == "direct_counter") {
-        x.kind = ExternObject::Kind::DirectCounter;
-        x.unit = unit(arg(0));
-    } else if (type == "meter") {
-        x.kind = ExternObject::Kind::Meter;
-        x.size = size(arg(0));
-        x.unit = unit(arg(1));
-    } else if (type == "direct_meter") {
-        x.kind = ExternObject::Kind::DirectMeter;
-        x.unit = unit(arg(0));
-        if (named && !named->args.empty())
-            if (auto* s = dyn<SizedTypeRef>(named->args[0]))
-                if (auto w = constOf(s->width.get())) x.width = static_cast<int>(*w);
-    } else if (type == "register") {
-        x.kind = ExternObject::Kind::Register;
-        x.size = size(arg(0));
-        if (named && !named->args.empty())
-            if (auto* s = dyn<SizedTypeRef>(named->args[0]))
-                if (auto w = constOf(s->width.get())) x.width = static_cast<int>(*w);
-        if (x.width == 0) {
-            diags_.unsupported(d->loc, "a register whose cells are not bit<W>");
-            return;
-        }
-    } else {
+    auto it = kShapes.find(type);
+    if (it == kShapes.end()) {
         diags_.unsupported(d->loc, "the extern '" + type + "'");
+        return;
+    }
+    const Shape& shape = it->second;
+    x.kind = shape.kind;
+    if (shape.sizeArg >= 0) {
+        auto v = constOf(arg(shape.sizeArg));
+        x.size = v ? static_cast<int64_t>(*v) : 0;
+    }
+    if (shape.unitArg >= 0) {
+        auto* m = dyn<MemberExpr>(arg(shape.unitArg));
+        auto unit = kUnits.find(m ? m->member.text : "");
+        x.unit = unit != kUnits.end() ? unit->second : ExternObject::Unit::Packets;
+    }
+    if (shape.width != CellWidth::None && named && !named->args.empty())
+        if (auto* s = dyn<SizedTypeRef>(named->args[0]))
+            if (auto w = constOf(s->width.get())) x.width = static_cast<int>(*w);
+    if (shape.width == CellWidth::Required && x.width == 0) {
+        diags_.unsupported(d->loc, "a register whose cells are not bit<W>");
         return;
     }
     externs_[d] = static_cast<int>(p_.externs.size());

@@ -107,6 +107,19 @@ struct Binding {
     int param = -1;    // an action's control-plane parameter
 };
 
+// A call statement as its handler sees it (lower_call.cpp).
+struct CallSite {
+    const CallExpr* call = nullptr;
+    const MemberExpr* callee = nullptr;  // `receiver.method(...)`; null for a plain function call
+    Ref receiver;                        // what `receiver` names, resolved once
+    std::string method;                  // the method or function name (sema's builtin name)
+    SourceLoc loc;
+
+    const ast::Expr* arg(size_t i) const {
+        return i < call->args.size() ? call->args[i].value.get() : nullptr;
+    }
+};
+
 class Lowering {
   public:
     Lowering(const sema::CheckedProgram& cp, Diagnostics& diags) : cp_(cp), diags_(diags) {}
@@ -151,6 +164,23 @@ class Lowering {
     ExprPtr inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
                        const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1);
 
+    // --- call statements by name (lower_call.cpp, lower_checksum.cpp). A handler returns the
+    // predicate after the call, or nullopt when its name means nothing for this receiver or in
+    // this block (the call is then reported as unsupported).
+    using CallHandler = std::optional<ExprPtr> (Lowering::*)(const CallSite&, ExprPtr);
+    std::optional<ExprPtr> callTableApply(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callSetValidity(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callCount(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callRead(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callRegisterWrite(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callExecuteMeter(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callExtract(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callAdvance(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callMarkToDrop(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callVerify(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callChecksum(const CallSite& c, ExprPtr pred);
+    const ExternObject* receiverExtern(const CallSite& c) const;
+
     // --- blocks
     void lowerParser(const ParserDecl* p);
     Match lowerKeysetElement(const ast::Expr* e, int width, SourceLoc loc);
@@ -160,6 +190,12 @@ class Lowering {
     void bindBlockParams(const std::vector<ParamPtr>& params);
     void declareControlLocals(const ControlDecl* c);
     TableId lowerTable(const TableDecl* t);
+    // Table properties written `name = value;`, by name (lower_table.cpp).
+    using TablePropertyHandler = void (Lowering::*)(TableId, const TableProperty&);
+    void tableDefaultAction(TableId id, const TableProperty& prop);
+    void tableSize(TableId id, const TableProperty& prop);
+    void tableDirectExtern(TableId id, const TableProperty& prop);
+    void tableImplementation(TableId id, const TableProperty& prop);
     ActionId actionFor(const ActionDecl* a);
     std::string qualified(const Decl* d) const;
     ActionCall lowerActionCall(const ast::Expr* e, SourceLoc loc);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lowers tables and the actions they run: keys, action lists, default actions, const entries.
+#include <algorithm>
 #include <map>
 
 #include "ir/lower_internal.hpp"
@@ -105,8 +106,14 @@ TableId Lowering::lowerTable(const TableDecl* td) {
     // Keys, actions and entries reference no packet state at lowering time, but the action
     // bodies are lowered here, so lowering state must not leak into them.
     ExprPtr savedPred = currentPred_;
+    static const std::map<std::string, TablePropertyHandler> kProperties = {
+        {"default_action", &Lowering::tableDefaultAction},
+        {"size", &Lowering::tableSize},
+        {"counters", &Lowering::tableDirectExtern},
+        {"meters", &Lowering::tableDirectExtern},
+        {"implementation", &Lowering::tableImplementation},
+    };
     const TableProperty* entries = nullptr;
-    bool hasDefault = false;
     for (const auto& prop : td->properties) {
         if (prop.kind == TableProperty::Kind::Key) {
             for (const auto& k : prop.keys) {
@@ -157,32 +164,15 @@ TableId Lowering::lowerTable(const TableDecl* td) {
             }
         } else if (prop.kind == TableProperty::Kind::Entries) {
             entries = &prop;
+        } else if (auto it = kProperties.find(prop.name.text); it != kProperties.end()) {
+            (this->*it->second)(id, prop);
         } else {
-            const std::string& n = prop.name.text;
-            if (n == "default_action") {
-                p_.tables[id].defaultAction = lowerActionCall(prop.value.get(), prop.loc);
-                p_.tables[id].defaultActionIsConst = prop.isConst;
-                hasDefault = true;
-            } else if (n == "size") {
-                if (auto v = constOf(prop.value.get())) {
-                    p_.tables[id].size = static_cast<int64_t>(*v);
-                    p_.tables[id].hasSize = true;
-                }
-            } else if (n == "counters" || n == "meters") {
-                Ref r = resolve(prop.value.get());
-                if (r.kind != Ref::Kind::Extern) {
-                    diags_.unsupported(prop.loc, "this '" + n + "' property");
-                    continue;
-                }
-                p_.externs[r.object].table = id;
-                p_.tables[id].directExterns.push_back(r.object);
-            } else if (n == "implementation") {
-                diags_.unsupported(prop.loc, "table property 'implementation'");
-            } else {
-                p_.tables[id].properties.emplace_back(n, exprText(prop.value.get()));
-            }
+            p_.tables[id].properties.emplace_back(prop.name.text, exprText(prop.value.get()));
         }
     }
+    bool hasDefault = std::any_of(td->properties.begin(), td->properties.end(), [](const auto& p) {
+        return p.kind == TableProperty::Kind::Value && p.name.text == "default_action";
+    });
     if (!hasDefault) {
         // P4_16: a table without default_action has NoAction as its default.
         for (const auto& d : cp_.program->decls)
@@ -228,6 +218,33 @@ TableId Lowering::lowerTable(const TableDecl* td) {
     }
     currentPred_ = savedPred;
     return id;
+}
+
+void Lowering::tableDefaultAction(TableId id, const TableProperty& prop) {
+    p_.tables[id].defaultAction = lowerActionCall(prop.value.get(), prop.loc);
+    p_.tables[id].defaultActionIsConst = prop.isConst;
+}
+
+void Lowering::tableSize(TableId id, const TableProperty& prop) {
+    if (auto v = constOf(prop.value.get())) {
+        p_.tables[id].size = static_cast<int64_t>(*v);
+        p_.tables[id].hasSize = true;
+    }
+}
+
+// `counters = c;` / `meters = m;`: a direct extern belongs to this table.
+void Lowering::tableDirectExtern(TableId id, const TableProperty& prop) {
+    Ref r = resolve(prop.value.get());
+    if (r.kind != Ref::Kind::Extern) {
+        diags_.unsupported(prop.loc, "this '" + prop.name.text + "' property");
+        return;
+    }
+    p_.externs[r.object].table = id;
+    p_.tables[id].directExterns.push_back(r.object);
+}
+
+void Lowering::tableImplementation(TableId, const TableProperty& prop) {
+    diags_.unsupported(prop.loc, "table property 'implementation'");
 }
 
 }  // namespace hop::ir::detail
