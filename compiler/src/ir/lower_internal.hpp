@@ -127,7 +127,7 @@ class Lowering {
     std::optional<Program> run(const std::string& name);
 
   private:
-    // --- layout
+    // --- layout (lower_layout.cpp)
     void buildLayout();
     void collectErrors();
     void addHeaderInstance(const std::string& path, const sema::Type* t);
@@ -136,9 +136,10 @@ class Lowering {
     void addTemporary(const std::string& path, const sema::Type* t, SourceLoc loc);
     HeaderId temporaries(const std::string& owner);
     void collectControllerHeaders();
-
-    // --- types and expressions
     Scalar scalarOf(const sema::Type* t) const;
+    ErrorCode errorCode(const std::string& name) const;
+
+    // --- expressions (lower_expr.cpp)
     ExprPtr lowerExpr(const ast::Expr* e, Scalar hint = {});
     ExprPtr lowerExprInner(const ast::Expr* e, Scalar hint);
     ExprPtr lowerBinary(const BinaryExpr* b, Scalar hint);
@@ -149,12 +150,10 @@ class Lowering {
     Ref resolve(const ast::Expr* e);
     ExprPtr lvalue(const ast::Expr* e);
     std::optional<BigInt> constOf(const ast::Expr* e);
-    ErrorCode errorCode(const std::string& name) const;
 
-    // --- statements
+    // --- statements (lower_stmt.cpp)
     ExprPtr lowerBlock(const std::vector<StmtPtr>& stmts, ExprPtr pred);
     ExprPtr lowerStmt(const ast::Stmt* s, ExprPtr pred);
-    ExprPtr lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc);
     ExprPtr lowerSwitch(const SwitchStmt* s, ExprPtr pred);
     void emit(Stmt s, ExprPtr pred);
     ExprPtr stable(ExprPtr e, const char* tag, SourceLoc loc);
@@ -164,9 +163,11 @@ class Lowering {
     ExprPtr inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
                        const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1);
 
-    // --- call statements by name (lower_call.cpp, lower_checksum.cpp). A handler returns the
-    // predicate after the call, or nullopt when its name means nothing for this receiver or in
-    // this block (the call is then reported as unsupported).
+    // --- call statements (lower_call.cpp; callChecksum in lower_checksum.cpp). Handlers are
+    // found by method or function name. A handler returns the predicate after the call, or
+    // nullopt when its name means nothing for this receiver or in this block (the call is then
+    // reported as unsupported).
+    ExprPtr lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc);
     using CallHandler = std::optional<ExprPtr> (Lowering::*)(const CallSite&, ExprPtr);
     std::optional<ExprPtr> callTableApply(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callSetValidity(const CallSite& c, ExprPtr pred);
@@ -181,24 +182,28 @@ class Lowering {
     std::optional<ExprPtr> callChecksum(const CallSite& c, ExprPtr pred);
     const ExternObject* receiverExtern(const CallSite& c) const;
 
-    // --- blocks
+    // --- the parser (lower_parser.cpp)
     void lowerParser(const ParserDecl* p);
     Match lowerKeysetElement(const ast::Expr* e, int width, SourceLoc loc);
-    void lowerControl(const ControlDecl* c, Control& out);
-    void lowerChecksumControl(const ControlDecl* c, bool verify);
-    void lowerDeparser(const ControlDecl* c);
-    void bindBlockParams(const std::vector<ParamPtr>& params);
-    void declareControlLocals(const ControlDecl* c);
+
+    // --- tables and actions (lower_table.cpp); properties written `name = value;` are handled
+    // by name.
     TableId lowerTable(const TableDecl* t);
-    // Table properties written `name = value;`, by name (lower_table.cpp).
     using TablePropertyHandler = void (Lowering::*)(TableId, const TableProperty&);
     void tableDefaultAction(TableId id, const TableProperty& prop);
     void tableSize(TableId id, const TableProperty& prop);
     void tableDirectExtern(TableId id, const TableProperty& prop);
     void tableImplementation(TableId id, const TableProperty& prop);
     ActionId actionFor(const ActionDecl* a);
-    std::string qualified(const Decl* d) const;
     ActionCall lowerActionCall(const ast::Expr* e, SourceLoc loc);
+
+    // --- controls (lower_control.cpp, lower_checksum.cpp, lower_deparser.cpp)
+    void lowerControl(const ControlDecl* c, Control& out);
+    void lowerChecksumControl(const ControlDecl* c, bool verify);
+    void lowerDeparser(const ControlDecl* c);
+    void bindBlockParams(const std::vector<ParamPtr>& params);
+    void declareControlLocals(const ControlDecl* c);
+    std::string qualified(const Decl* d) const;
     void registerExtern(const InstanceDecl* d);
 
     const sema::CheckedProgram& cp_;
