@@ -16,7 +16,8 @@
 //
 // One round: beforePoll, poll(), then (unless a stop signal arrived: run() returns at once)
 // the ready watches in the order they were added, then afterPoll. A watch whose fd or events
-// a handler changes during a round gets no stale events of that round.
+// a handler changes during a round gets no stale events of that round. An exception from a
+// handler or hook leaves run() as it is (hopd's fatal errors); the loop can run again after.
 #pragma once
 
 #include <poll.h>

@@ -8,6 +8,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -137,6 +138,24 @@ TEST(EventLoopTest, ReportsPollErrors) {
     ::setrlimit(RLIMIT_NOFILE, &saved);
     EXPECT_EQ(end.why, EventLoop::End::Why::Error);
     EXPECT_EQ(end.error.rfind("poll: ", 0), 0u) << end.error;
+}
+
+TEST(EventLoopTest, AnExceptionLeavesTheLoopAndItRunsAgain) {
+    Pipe p;
+    p.put();
+    EventLoop loop;
+    bool fail = true;
+    int calls = 0;
+    loop.watch(p.read, POLLIN, [&](short) {
+        ++calls;
+        if (fail) throw std::runtime_error("fatal");
+        p.take();
+        loop.stop();
+    });
+    EXPECT_THROW(loop.run(), std::runtime_error);
+    fail = false;
+    EXPECT_EQ(loop.run().why, EventLoop::End::Why::Stopped);
+    EXPECT_EQ(calls, 2);
 }
 
 TEST(EventLoopTest, BlockStopSignalsMakesThemPending) {
