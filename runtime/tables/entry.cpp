@@ -6,9 +6,8 @@
 #include "runtime/tables/entry.hpp"
 
 #include <algorithm>
+#include <boost/container_hash/hash.hpp>
 #include <cctype>
-#include <charconv>
-#include <limits>
 #include <sstream>
 
 namespace hop::tables {
@@ -965,43 +964,33 @@ bool sameMatch(const Entry& a, const Entry& b) {
     return a.priority.value_or(0) == b.priority.value_or(0);
 }
 
-namespace {
-
-// Lowercase hex digits of a value (as BigInt::str(0, hex) gives them), without going through
-// the multiprecision conversion when the value fits 64 bits: a full table keys a million entries.
-std::string hexOf(const BigInt& v) {
-    if (v >= 0 && v <= std::numeric_limits<uint64_t>::max()) {
-        char buf[17];
-        const auto r = std::to_chars(buf, buf + sizeof(buf), static_cast<uint64_t>(v), 16);
-        return std::string(buf, r.ptr);
-    }
-    return v.str(0, std::ios_base::hex);
-}
-
-}  // namespace
-
-std::string matchKey(const Entry& e) {
-    std::string k = std::to_string(e.table);
+size_t matchHash(const Entry& e) {
+    size_t h = std::hash<int>{}(e.table);
+    auto add = [&h](size_t v) { boost::hash_combine(h, v); };
     for (const KeyMatch& x : e.keys) {
+        add(static_cast<size_t>(x.kind));
         switch (x.kind) {
             case KeyMatch::Kind::Exact:
-                k += "|e" + hexOf(x.value);
+                add(hash_value(x.value));
                 break;
             case KeyMatch::Kind::Ternary:
-                k += "|t" + hexOf(x.mask) + "/" + hexOf(BigInt(x.value & x.mask));
+                add(hash_value(x.mask));
+                add(hash_value(BigInt(x.value & x.mask)));
                 break;
             case KeyMatch::Kind::Lpm:
-                k += "|l" + std::to_string(x.prefixLen) + "/" + hexOf(BigInt(x.value & x.mask));
+                add(static_cast<size_t>(x.prefixLen));
+                add(hash_value(BigInt(x.value & x.mask)));
                 break;
             case KeyMatch::Kind::Range:
-                k += "|r" + hexOf(x.value) + "-" + hexOf(x.high);
+                add(hash_value(x.value));
+                add(hash_value(x.high));
                 break;
             case KeyMatch::Kind::DontCare:
-                k += "|*";
                 break;
         }
     }
-    return k + "#" + std::to_string(e.priority.value_or(0));
+    add(std::hash<int64_t>{}(e.priority.value_or(0)));
+    return h;
 }
 
 std::optional<Command> parseStfTableCommand(const ir::Program& program, const std::string& line,

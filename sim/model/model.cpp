@@ -5,9 +5,11 @@
 #include "sim/model/model.hpp"
 
 #include <algorithm>
-#include <set>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+
+#include "runtime/tables/logical_table.hpp"
 
 namespace hop::sim {
 
@@ -130,20 +132,12 @@ uint16_t xor16(const std::vector<uint8_t>& bytes) {
     return x;
 }
 
-struct StoredEntry {
-    int handle = 0;
-    Entry entry;
-};
-
 struct TableState {
-    std::vector<StoredEntry> entries;  // runtime entries, in insertion order
-    std::vector<Entry> constEntries;   // `const entries`, in program order
-    bool constByPriority = false;      // const entries carry explicit priorities
-    bool largestPriorityWins = true;   // the `largest_priority_wins` property
-    ir::ActionCall defaultAction;
-    std::set<int> usedHandles;
-    bool priorityTable = false;  // a ternary, range or optional key
-    int lpmKey = -1;             // the LPM key of an exact+LPM table
+    std::optional<tables::LogicalTable> runtime;  // runtime entries and the default action
+    std::vector<Entry> constEntries;              // `const entries`, in program order
+    bool constByPriority = false;                 // const entries carry explicit priorities
+    bool largestPriorityWins = true;              // the `largest_priority_wins` property
+    int lpmKey = -1;                              // the LPM key of an exact+LPM table
 };
 
 struct Lookup {
@@ -237,20 +231,24 @@ struct Model::Impl {
     }
 
     void resetTables() {
-        tables.assign(p.tables.size(), TableState{});
+        tables.clear();
+        tables.resize(p.tables.size());
         for (size_t ti = 0; ti < p.tables.size(); ++ti) {
             const ir::Table& t = p.tables[ti];
             TableState& s = tables[ti];
-            s.defaultAction = t.defaultAction;
-            s.priorityTable = tables::needsPriority(t);
+            s.runtime.emplace(p, static_cast<ir::TableId>(ti));
             for (size_t k = 0; k < t.keys.size(); ++k)
                 if (t.keys[k].matchKind == ir::MatchKind::Lpm) s.lpmKey = static_cast<int>(k);
             for (const auto& [name, value] : t.properties)
                 if (name == "largest_priority_wins" && value == "false")
                     s.largestPriorityWins = false;
-            const int n = static_cast<int>(t.entries.size());
-            for (int i = 0; i < n; ++i) {
-                const ir::TableEntry& te = t.entries[i];
+            if (!t.entriesConst) {
+                // The compiler has checked the program's entries against the table.
+                std::string ignored;
+                s.runtime->addInitial(ignored);
+                continue;
+            }
+            for (const ir::TableEntry& te : t.entries) {
                 Entry e;
                 e.table = static_cast<ir::TableId>(ti);
                 e.keys = te.keys;
@@ -259,29 +257,9 @@ struct Model::Impl {
                     e.priority = static_cast<int64_t>(*te.priority);
                     s.constByPriority = true;
                 }
-                if (t.entriesConst) {
-                    s.constEntries.push_back(std::move(e));
-                } else {
-                    // Initial entries that may be changed later: earlier ones win, as they
-                    // would among const entries.
-                    if (!e.priority && s.priorityTable) e.priority = n - i;
-                    if (!s.priorityTable) e.priority.reset();
-                    int h = newHandle(s);
-                    s.entries.push_back({h, std::move(e)});
-                }
+                s.constEntries.push_back(std::move(e));
             }
         }
-    }
-
-    static int newHandle(TableState& s) {
-        // BMv2 hands out the lowest free handle.
-        int h = 0;
-        for (int used : s.usedHandles) {
-            if (used != h) break;
-            ++h;
-        }
-        s.usedHandles.insert(h);
-        return h;
     }
 
     // --- trace ---------------------------------------------------------------------------
@@ -604,15 +582,17 @@ struct Model::Impl {
             r.action = best->action;
             return r;
         }
-        const StoredEntry* found = nullptr;
-        for (const StoredEntry& se : s.entries) {
+        const tables::LogicalTable& rt = *s.runtime;
+        const bool priorityTable = rt.priorityTable();
+        const tables::LogicalTable::Slot* found = nullptr;
+        for (const auto& se : rt) {
             if (!all(se.entry)) continue;
             if (!found) {
                 found = &se;
-                if (!s.priorityTable && s.lpmKey < 0) break;  // exact: at most one match
+                if (!priorityTable && s.lpmKey < 0) break;  // exact: at most one match
                 continue;
             }
-            if (s.priorityTable) {
+            if (priorityTable) {
                 if (se.entry.priority.value_or(0) > found->entry.priority.value_or(0)) found = &se;
             } else if (se.entry.keys[s.lpmKey].prefixLen > found->entry.keys[s.lpmKey].prefixLen) {
                 found = &se;
@@ -625,7 +605,7 @@ struct Model::Impl {
             r.action = found->entry.action;
             return r;
         }
-        r.action = s.defaultAction;
+        r.action = rt.defaultAction();
         return r;
     }
 
@@ -975,118 +955,7 @@ struct Model::Impl {
             error = "unknown table id " + std::to_string(tid);
             return false;
         }
-        const ir::Table& t = p.tables[tid];
-        TableState& s = tables[tid];
-        const std::string name = "table '" + t.name + "'";
-        auto actionListed = [&](ir::ActionId a, bool forDefault) {
-            for (const auto& r : t.actions) {
-                if (r.action != a) continue;
-                if (!forDefault && r.scope == ir::ActionRef::Scope::DefaultOnly) {
-                    error = "action '" + p.actions[a].name + "' is default-only in " + name;
-                    return false;
-                }
-                if (forDefault && r.scope == ir::ActionRef::Scope::TableOnly) {
-                    error = "action '" + p.actions[a].name + "' cannot be the default of " + name;
-                    return false;
-                }
-                if (cmd.entry.action.args.size() != p.actions[a].params.size()) {
-                    error = "action '" + p.actions[a].name + "' takes " +
-                            std::to_string(p.actions[a].params.size()) + " argument(s)";
-                    return false;
-                }
-                return true;
-            }
-            error =
-                "action " +
-                (a >= 0 && a < static_cast<int>(p.actions.size()) ? "'" + p.actions[a].name + "'"
-                                                                  : std::to_string(a)) +
-                " is not an action of " + name;
-            return false;
-        };
-        auto findEntry = [&]() -> StoredEntry* {
-            for (auto& se : s.entries) {
-                if (cmd.handle ? se.handle == *cmd.handle : tables::sameMatch(se.entry, cmd.entry))
-                    return &se;
-            }
-            if (cmd.handle)
-                error = name + " has no entry with handle " + std::to_string(*cmd.handle);
-            else
-                error = name + " has no entry [" + tables::formatEntry(p, cmd.entry) + "]";
-            return nullptr;
-        };
-        const bool isConst = t.entriesConst;
-        switch (cmd.kind) {
-            case tables::Command::Kind::Add: {
-                if (isConst) {
-                    error = name + " has const entries: entries cannot be added";
-                    return false;
-                }
-                if (cmd.entry.keys.size() != t.keys.size()) {
-                    error = name + " needs " + std::to_string(t.keys.size()) + " key(s), got " +
-                            std::to_string(cmd.entry.keys.size());
-                    return false;
-                }
-                if (!actionListed(cmd.entry.action.action, false)) return false;
-                Entry e = cmd.entry;
-                if (!s.priorityTable) e.priority.reset();
-                for (const auto& se : s.entries)
-                    if (tables::sameMatch(se.entry, e)) {
-                        error = "duplicate entry in " + name + " (same match as entry " +
-                                std::to_string(se.handle) + ")";
-                        return false;
-                    }
-                if (static_cast<int64_t>(s.entries.size()) >= t.size) {
-                    error = name + " is full (size " + std::to_string(t.size) + ")";
-                    return false;
-                }
-                int h = newHandle(s);
-                s.entries.push_back({h, std::move(e)});
-                if (handleOut) *handleOut = h;
-                return true;
-            }
-            case tables::Command::Kind::Modify: {
-                if (isConst) {
-                    error = name + " has const entries: entries cannot be modified";
-                    return false;
-                }
-                if (!actionListed(cmd.entry.action.action, false)) return false;
-                StoredEntry* se = findEntry();
-                if (!se) return false;
-                se->entry.action = cmd.entry.action;
-                if (handleOut) *handleOut = se->handle;
-                return true;
-            }
-            case tables::Command::Kind::Delete: {
-                if (isConst) {
-                    error = name + " has const entries: entries cannot be deleted";
-                    return false;
-                }
-                StoredEntry* se = findEntry();
-                if (!se) return false;
-                if (handleOut) *handleOut = se->handle;
-                s.usedHandles.erase(se->handle);
-                s.entries.erase(s.entries.begin() + (se - s.entries.data()));
-                return true;
-            }
-            case tables::Command::Kind::SetDefault:
-                if (t.defaultActionIsConst) {
-                    error = "the default action of " + name + " is const";
-                    return false;
-                }
-                if (!actionListed(cmd.entry.action.action, true)) return false;
-                s.defaultAction = cmd.entry.action;
-                return true;
-            case tables::Command::Kind::Clear:
-                if (isConst) {
-                    error = name + " has const entries: it cannot be cleared";
-                    return false;
-                }
-                s.entries.clear();
-                s.usedHandles.clear();
-                return true;
-        }
-        error = "unknown command";
-        return false;
+        return tables[tid].runtime->apply(cmd, error, handleOut);
     }
 };
 
@@ -1134,13 +1003,15 @@ void Model::clear() { impl_->resetTables(); }
 std::vector<InstalledEntry> Model::entries(ir::TableId table) const {
     std::vector<InstalledEntry> out;
     if (table < 0 || table >= static_cast<int>(impl_->tables.size())) return out;
-    for (const auto& se : impl_->tables[table].entries) out.push_back({se.handle, se.entry});
+    const tables::LogicalTable& rt = *impl_->tables[table].runtime;
+    out.reserve(rt.size());
+    for (const auto& se : rt) out.push_back({se.handle, se.entry});
     return out;
 }
 
 ir::ActionCall Model::defaultAction(ir::TableId table) const {
     if (table < 0 || table >= static_cast<int>(impl_->tables.size())) return {};
-    return impl_->tables[table].defaultAction;
+    return impl_->tables[table].runtime->defaultAction();
 }
 
 Result Model::process(const Packet& packet, bool trace) { return impl_->process(packet, trace); }
