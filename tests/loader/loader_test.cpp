@@ -322,7 +322,7 @@ TEST(PipelineLoader, InitialEntriesAreLogicalEntries) {
     text << in.rdbuf();
     std::string source = text.str();
     const std::string anchor = "        size = 1024;\n        default_action = drop();\n";
-    const size_t at = source.find(anchor);
+    const size_t at = source.find(anchor, source.find("table myTunnel_exact {"));
     ASSERT_NE(at, std::string::npos);
     source.insert(at + anchor.size(),
                   "        entries = {\n            7 : myTunnel_forward(3);\n"
