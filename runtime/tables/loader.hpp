@@ -3,10 +3,10 @@
 // (ExactTable for exact and direct blocks, TernaryTable for ternary blocks, LPM tables mapped to
 // ternary slots included, LpmTable for hop_table_lpm blocks), and logical table commands turned
 // into CSR writes at ABSOLUTE addresses (block BASE + the driver's offset). Used by hopsim's RTL
-// engine and, later, by hopd: it knows nothing of how the writes reach the hardware.
+// engine and by hopd: it knows nothing of how the writes reach the hardware.
 //
-// The loader keeps the logical entries of every table in a LogicalTable (logical_table.hpp: BMv2's
-// handles, the checks the reference model makes, the same error texts), so
+// The loader keeps the logical entries of every table in a LogicalTable (logical_table.hpp:
+// BMv2's handles and the checks every command passes, shared with the reference model), so
 // `table_delete T HANDLE`, `table_modify` by handle and `table_clear` work; a command reaches the
 // driver only once the checks have passed. Every error is a message and leaves the tables as
 // they were; nothing throws once the loader is built.
