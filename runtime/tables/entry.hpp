@@ -122,8 +122,8 @@ std::string formatMatch(const KeyMatch& key);
 std::string formatEntry(const ir::Program& program, const Entry& entry);
 // Same match (keys and, for priority tables, priority): what makes an entry a duplicate.
 bool sameMatch(const Entry& a, const Entry& b);
-// A string that two entries share exactly when sameMatch says they match the same (an index
-// key: the table, each key's canonical value/mask/length/range, the priority).
-std::string matchKey(const Entry& e);
+// A hash that two entries share when sameMatch says they match the same (the table, each key's
+// canonical value/mask/length/range, the priority): the index of a table's entries.
+size_t matchHash(const Entry& e);
 
 }  // namespace hop::tables

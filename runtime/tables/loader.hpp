@@ -3,20 +3,18 @@
 // (ExactTable for exact and direct blocks, TernaryTable for ternary blocks, LPM tables mapped to
 // ternary slots included, LpmTable for hop_table_lpm blocks), and logical table commands turned
 // into CSR writes at ABSOLUTE addresses (block BASE + the driver's offset). Used by hopsim's RTL
-// engine and, later, by hopd: it knows nothing of how the writes reach the hardware.
+// engine and by hopd: it knows nothing of how the writes reach the hardware.
 //
-// The loader keeps the logical entries of every table with BMv2's handles (the lowest free one,
-// as the reference model hands them out), so `table_delete T HANDLE`, `table_modify` by handle
-// and `table_clear` work, and it checks commands as the model does (const entries, const default
-// actions, default-only and table-only actions, duplicates, a full table). Every error is a
-// message and leaves the tables as they were; nothing throws once the loader is built.
+// The loader keeps the logical entries of every table in a LogicalTable (logical_table.hpp:
+// BMv2's handles and the checks every command passes, shared with the reference model), so
+// `table_delete T HANDLE`, `table_modify` by handle and `table_clear` work; a command reaches the
+// driver only once the checks have passed. Every error is a message and leaves the tables as
+// they were; nothing throws once the loader is built.
 #pragma once
 
-#include <list>
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -25,6 +23,7 @@
 #include "ir/ir.hpp"
 #include "regmap/regmap.hpp"
 #include "runtime/tables/entry.hpp"
+#include "runtime/tables/logical_table.hpp"
 #include "runtime/tables/table_csr.hpp"
 
 namespace hop::tables {
@@ -78,34 +77,26 @@ class PipelineLoader {
     const regmap::RegMap& map() const { return map_; }
     // Logical entries of a table in insertion order (const entries are not listed).
     std::vector<std::pair<int, Entry>> entries(ir::TableId table) const;
+    // The same without a copy (find by handle or match, iterate), or null for a table without
+    // a block.
+    const LogicalTable* logicalTable(ir::TableId table) const;
 
   private:
-    struct Stored {
-        int handle = 0;
-        Entry entry;
-        uint64_t ternaryId = 0;  // LPM-as-ternary entries: the driver's id of the slots
-    };
     struct Driver {
         const regmap::TableBlock* block = nullptr;
         std::unique_ptr<ExactTable> exact;
         std::unique_ptr<TernaryTable> ternary;
         std::unique_ptr<LpmTable> lpm;
         bool lpmAsTernary = false;
-        // Insertion order, with indexes by handle and by match (matchKey), so that adding,
-        // finding and deleting an entry cost the same with a million entries as with ten.
-        std::list<Stored> entries;
-        std::unordered_map<int, std::list<Stored>::iterator> byHandle;
-        std::unordered_map<std::string, std::list<Stored>::iterator> byMatch;
-        std::set<int> freeHandles;  // below nextHandle; the smallest is reused first
-        int nextHandle = 0;
+        std::unique_ptr<LogicalTable> logical;
+        // LPM-as-ternary entries: handle -> the driver's id of the entry's slots.
+        std::unordered_map<int, uint64_t> ternaryIds;
     };
 
-    // The driver's writes (block offsets) for one resolved command.
-    std::optional<CsrWrites> drive(Driver& d, const ir::Table& table, Command::Kind kind,
-                                   const Entry& entry, Stored* stored, std::string& error);
-    bool actionListed(const ir::Table& table, const ir::ActionCall& call, bool forDefault,
-                      std::string& error) const;
-    static int newHandle(Driver& d);
+    // The driver's writes (block offsets, appended to `out`) for one checked command; `handle`
+    // is the logical entry's (-1 for the default action and const entries).
+    bool drive(Driver& d, Command::Kind kind, int handle, const Entry& entry, CsrWrites& out,
+               std::string& error);
     void relocate(const Driver& d, CsrWrites& writes) const;
 
     const ir::Program& program_;

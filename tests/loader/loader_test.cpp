@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "driver/compile.hpp"
 #include "regmap/regmap.hpp"
 #include "runtime/tables/lpm_table.hpp"
@@ -21,8 +24,7 @@ struct Compiled {
     const ir::Program& program() const { return *fe->ir; }
 };
 
-Compiled compile(const std::string& name) {
-    const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4";
+Compiled compilePath(const std::string& path) {
     PreprocessOptions pp;
     pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
     std::string error;
@@ -36,6 +38,10 @@ Compiled compile(const std::string& name) {
     if (!map) throw std::runtime_error("no register map");
     c.map = *map;
     return c;
+}
+
+Compiled compile(const std::string& name) {
+    return compilePath(std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4");
 }
 
 tables::Command stf(const Compiled& c, const std::string& line) {
@@ -306,6 +312,46 @@ TEST(PipelineLoader, ConstEntriesAreLoadedAndFixed) {
     cmd.entry.table = c.program().findTable("MyIngress.classify");
     EXPECT_FALSE(loader.apply(cmd, error));
     EXPECT_EQ(error, "table 'MyIngress.classify' has const entries: it cannot be cleared");
+}
+
+// A table's initial entries that are not const are logical entries as BMv2 (and the model) load
+// them: listed, with handles 0, 1, ..., refused as duplicates, deleted by handle.
+TEST(PipelineLoader, InitialEntriesAreLogicalEntries) {
+    std::ifstream in(std::string(HOP_SOURCE_DIR) + "/examples/tunnel.p4");
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string source = text.str();
+    const std::string anchor = "        size = 1024;\n        default_action = drop();\n";
+    const size_t at = source.find(anchor, source.find("table myTunnel_exact {"));
+    ASSERT_NE(at, std::string::npos);
+    source.insert(at + anchor.size(),
+                  "        entries = {\n            7 : myTunnel_forward(3);\n"
+                  "            8 : myTunnel_forward(4);\n        }\n");
+    const std::string path = ::testing::TempDir() + "/tunnel_initial_entries.p4";
+    std::ofstream(path) << source;
+    Compiled c = compilePath(path);
+    tables::PipelineLoader loader(c.program(), c.map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    const ir::TableId t = c.program().findTable("MyIngress.myTunnel_exact");
+    const auto initial = loader.entries(t);
+    ASSERT_EQ(initial.size(), 2u);
+    EXPECT_EQ(initial[0].first, 0);
+    EXPECT_EQ(initial[1].first, 1);
+    EXPECT_EQ(initial[1].second.keys.at(0).value, 8);
+    std::string error;
+    EXPECT_FALSE(loader.apply(
+        stf(c, "add myTunnel_exact hdr.myTunnel.dst_id:8 myTunnel_forward(port:5)"), error));
+    EXPECT_EQ(error, "duplicate entry in table 'MyIngress.myTunnel_exact' (same match as entry 1)");
+    int handle = -1;
+    ASSERT_TRUE(
+        loader.apply(stf(c, "add myTunnel_exact hdr.myTunnel.dst_id:9 myTunnel_forward(port:5)"),
+                     error, &handle))
+        << error;
+    EXPECT_EQ(handle, 2);
+    ASSERT_TRUE(loader.apply(bmv2(c, "table_delete myTunnel_exact 0"), error)) << error;
+    EXPECT_EQ(loader.entries(t).size(), 2u);
+    ASSERT_NE(loader.logicalTable(t), nullptr);
+    EXPECT_EQ(loader.logicalTable(t)->find(1)->entry.keys.at(0).value, 8);
 }
 
 TEST(PipelineLoader, MapAndDriversMustAgree) {

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: Apache-2.0
+// LPM node-image builder, the bulk build: every prefix laid out compactly, and the prefixes read
+// back from the trie.
+#include <tuple>
+
+#include "runtime/tables/lpm_impl.hpp"
+
+namespace hop::tables {
+
+// --- bulk build -----------------------------------------------------------------------
+void Lpm::Impl::clear() {
+    for (int m = 0; m <= L; ++m) std::fill(mem[m].begin(), mem[m].end(), 0);
+    for (int m = 1; m <= L; ++m) alloc[m].reset();
+    for (int k = 0; k < L; ++k) {
+        nodes[k].clear();
+        freeNodes[k].clear();
+    }
+    std::fill(l0node.begin(), l0node.end(), -1);
+    std::fill(bestLen.begin(), bestLen.end(), -1);
+    for (auto& s : shorts) s.clear();
+    count = 0;
+}
+
+// reserve[m] (m = 1..L, may be empty): words at the bottom of memory m the layout leaves
+// alone (the image being replaced); they are quarantined once the new image is laid out.
+LpmStatus Lpm::Impl::build(std::span<const LpmRoute> routes, std::span<const uint32_t> reserve) {
+    clear();
+    const int s0 = stride[0];
+    for (int m = 1; m <= L && m < static_cast<int>(reserve.size()); ++m)
+        if (reserve[m] && !alloc[m].alloc(reserve[m])) return exhausted(m);
+    std::vector<int32_t> path;
+    for (const LpmRoute& r : routes) {
+        if (auto s = check(r.value, r.length); !s) return s;
+        if (auto s = checkResult(r.result); !s) return s;
+        if (r.length <= s0) {
+            const uint64_t idx =
+                r.length == 0 ? 0 : static_cast<uint64_t>(r.value >> (W - r.length));
+            auto [it, added] = shorts[r.length].try_emplace(idx, ShortPrefix{r.result, 0});
+            if (!added) it->second.value = r.result;
+            count += added;
+        } else {
+            const int kt = levelOf(r.length);
+            int32_t n = -1;
+            for (int k = 1; k <= kt; ++k) {
+                const uint32_t slot = static_cast<uint32_t>(chunk(r.value, k - 1));
+                int32_t& ref = k == 1 ? l0node[slot] : nodes[k - 1][n].child[slot];
+                if (ref < 0) {
+                    const int32_t c = newNode(k, k == 1 ? static_cast<int32_t>(slot) : n, slot);
+                    // newNode may reallocate nodes[k], never nodes[k-1]: ref is still valid.
+                    (k == 1 ? l0node[slot] : nodes[k - 1][n].child[slot]) = c;
+                    if (k > 1) ++nodes[k - 1][n].nChildren;
+                }
+                n = k == 1 ? l0node[slot] : nodes[k - 1][n].child[slot];
+            }
+            Node& x = nodes[kt][n];
+            const int pos = posOf(r.value, r.length, kt);
+            if (!testBit(x.present.data(), pos)) {
+                setBits(x.present.data(), pos, 1, 1);
+                ++x.nResults;
+                ++count;
+            }
+            x.value[pos] = r.result;
+        }
+        if (count > cfg.size) {
+            clear();
+            return full();
+        }
+    }
+    // Layout: short prefixes' results first, then level by level in address order.
+    for (int l = 0; l <= s0; ++l)
+        for (auto& [idx, sp] : shorts[l]) {
+            auto a = alloc[L].alloc(1);
+            if (!a) return clear(), exhausted(L);
+            sp.resIdx = *a;
+            putResult(*a, sp.value);
+            const uint64_t first = idx << (s0 - l), n = uint64_t{1} << (s0 - l);
+            for (uint64_t e = first; e < first + n; ++e)
+                if (bestLen[e] < l) bestLen[e] = static_cast<int8_t>(l);
+        }
+    std::vector<int32_t> order, next;
+    for (size_t e = 0; e < l0node.size(); ++e)
+        if (l0node[e] >= 0) {
+            auto a = alloc[1].alloc(1);
+            if (!a) return clear(), exhausted(1);
+            nodes[1][l0node[e]].addr = *a;
+            order.push_back(l0node[e]);
+        }
+    for (int k = 1; k < L; ++k) {
+        next.clear();
+        for (int32_t n : order) {
+            Node& nd = nodes[k][n];
+            auto r = alloc[L].alloc(nd.nResults);
+            if (!r) return clear(), exhausted(L);
+            nd.resBase = *r;
+            if (k < L - 1 && nd.nChildren) {
+                auto c = alloc[k + 1].alloc(nd.nChildren);
+                if (!c) return clear(), exhausted(k + 1);
+                nd.childBase = *c;
+                uint32_t i = 0;
+                for (int32_t ch : nd.child)
+                    if (ch >= 0) {
+                        nodes[k + 1][ch].addr = nd.childBase + i++;
+                        next.push_back(ch);
+                    }
+            }
+            putResults(k, n);
+            putNode(k, n);
+        }
+        order.swap(next);
+    }
+    for (uint32_t e = 0; e < l0node.size(); ++e) putL0(e);
+    for (int m = 1; m <= L && m < static_cast<int>(reserve.size()); ++m)
+        alloc[m].releaseRange(0, reserve[m]);
+    return {};
+}
+
+// Every prefix, shortest first (L0's short prefixes, then the trie depth first).
+void Lpm::Impl::collect(std::vector<LpmRoute>& out) const {
+    const int s0 = stride[0];
+    auto at = [&](uint64_t bits, int len) -> LpmKey {
+        return len == 0 ? 0 : static_cast<LpmKey>(bits) << (W - len);
+    };
+    for (int l = 0; l <= s0; ++l)
+        for (const auto& [idx, sp] : shorts[l]) out.push_back({at(idx, l), l, sp.value});
+    // (level, node, key bits above the level)
+    std::vector<std::tuple<int, int32_t, LpmKey>> stack;
+    for (size_t e = 0; e < l0node.size(); ++e)
+        if (l0node[e] >= 0) stack.emplace_back(1, l0node[e], at(e, s0));
+    while (!stack.empty()) {
+        const auto [k, n, key] = stack.back();
+        stack.pop_back();
+        const Node& nd = nodes[k][n];
+        for (int p = 0; p < internalBits(k); ++p) {
+            if (!testBit(nd.present.data(), p)) continue;
+            const int l = std::bit_width(static_cast<unsigned>(p + 2)) - 1;
+            const uint64_t v = static_cast<uint64_t>(p + 2 - (1 << l));
+            out.push_back(
+                {key | (static_cast<LpmKey>(v) << (W - depth[k] - l)), depth[k] + l, nd.value[p]});
+        }
+        for (size_t c = 0; c < nd.child.size(); ++c)
+            if (nd.child[c] >= 0)
+                stack.emplace_back(k + 1, nd.child[c],
+                                   key | (static_cast<LpmKey>(c) << (W - depth[k] - stride[k])));
+    }
+}
+
+}  // namespace hop::tables
