@@ -5,9 +5,10 @@
 #   - a BAR smaller than router.p4's register map: one-line error, exit 3;
 #   - a BAR that does not identify as a pipeline, a malformed device string: one-line errors;
 #   - program=basic on the device string while --program is router.p4: refused (exit 1);
-#   - a BAR with the identification words of a DATA_W=512 (then 64) pipeline: hopd trusts
-#     --program (the BAR cannot name it), writes router.p4's tables into the file (the words
-#     change) and starts a state file naming the device;
+#   - a BAR with the ID and DATA_W words of a DATA_W=512 (then 64) pipeline but not router.p4's
+#     hash words: refused (exit 1) naming both hashes; with the hash hopd names written into
+#     HASH_LO/HI, hopd trusts --program (the BAR cannot name it), writes router.p4's tables
+#     into the file (the words change) and starts a state file naming the device;
 #   - started again with that state file and csr_writes=0 (the default): refused with the advice
 #     to add csr_writes=1 or remove the file.
 # Usage: hopd_pcie.sh HOPD SOURCE_DIR
@@ -47,6 +48,18 @@ run_hopd() {
     local got=$?
     [ "$got" = "$want" ] || fail "pcie:...$1: exit $got, expected $want"
 }
+# set_hash: the BAR's hash words are zero; hopd refuses it naming both hashes, and the one it
+# names for router.p4 goes into HASH_LO/HI (pipeline words 8 and 9, little-endian).
+set_hash() {
+    run_hopd 1 "$1"
+    expect_line "hopd: error: pcie:0000:01:00.0,sysfs=$T/sys runs a program with hash 0x0000000000000000, "
+    local h
+    h=$(sed -n 's/.* runs a program with hash 0x0\{16\}, .* has 0x\([0-9a-f]\{16\}\) .*/\1/p' "$T/out")
+    [ ${#h} = 16 ] || fail "no hash of router.p4 in the refusal"
+    local bytes= i
+    for i in 14 12 10 8 6 4 2 0; do bytes+="\\x${h:$i:2}"; done
+    printf "$bytes" | dd of="$DEV/resource0" bs=1 seek=32 conv=notrunc status=none
+}
 expect_line() {  # expect_line TEXT: one line of $T/out contains TEXT
     grep -qF -- "$1" "$T/out" || fail "expected a line with: $1"
 }
@@ -69,6 +82,7 @@ bar 65536 "$HOPL" "$W512"
 run_hopd 1 ",program=basic"
 expect_line "hopd: error: pcie:0000:01:00.0,sysfs=$T/sys runs basic, not router"
 
+set_hash ""
 cp "$DEV/resource0" "$T/before"
 run_hopd 0 ""
 expect_line "does not name its program: trusting --program (router)"
@@ -84,6 +98,7 @@ expect_line "hopd: error: $T/hopd.sock.state holds the state of an earlier hopd:
 
 rm -f "$T/hopd.sock.state"
 bar 65536 "$HOPL" "$W64"
+set_hash ",program=router,cpu_port=510"
 run_hopd 0 ",program=router,cpu_port=510"
 expect_line "runs router at DATA_W=64, CPU port 510"
 echo "PASS"
