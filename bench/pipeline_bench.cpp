@@ -175,11 +175,10 @@ Row run(const Case& c, uint64_t frames) {
     }
 
     // The RTL.
-    hop::Diagnostics diags(program->source());
     int rc = 0;
     std::ostringstream err;
     auto built = hop::sim::rtl::buildModel(
-        ir, ir.name, diags, {.dataWidth = kDataWidth, .cacheDir = HOP_RTL_CACHE}, err, rc);
+        program->compiled(), {.dataWidth = kDataWidth, .cacheDir = HOP_RTL_CACHE}, err, rc);
     if (!built) {
         row.error = "no RTL model: " + err.str();
         return row;

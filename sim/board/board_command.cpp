@@ -96,11 +96,10 @@ std::unique_ptr<hopsim::LoadedProgram> load(const Options& o) {
 // The RTL engine's model of the program (the same cache entry as `hopsim build`).
 std::optional<sim::rtl::Built> build(const Options& o, const hopsim::LoadedProgram& program,
                                      int& rc) {
-    Diagnostics diags(program.source());
     sim::rtl::BuildOptions options;
     options.dataWidth = o.dataWidth;
     options.cacheDir = o.rtlCache;
-    return sim::rtl::buildModel(program.ir(), program.ir().name, diags, options, std::cerr, rc);
+    return sim::rtl::buildModel(program.compiled(), options, std::cerr, rc);
 }
 
 // The board configuration of the options, with MACs on `ports`; false after printing why.

@@ -112,8 +112,7 @@ std::unique_ptr<hop::hopsim::LoadedProgram> load(const Common& common) {
 
 std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
                                              const hop::hopsim::LoadedProgram& program, int& rc) {
-    hop::Diagnostics diags(program.source());
-    return hop::sim::rtl::buildModel(program.ir(), program.ir().name, diags,
+    return hop::sim::rtl::buildModel(program.compiled(),
                                      {.dataWidth = common.dataWidth,
                                       .cacheDir = common.rtlCache,
                                       .trace = traceKind(common.trace)},
@@ -278,8 +277,7 @@ int main(int argc, char** argv) {
         if (loadCmd->parsed()) {
             auto program = load(loadCommon);
             if (!program) return 1;
-            loadOptions.source = program->source();
-            return hop::hopsim::loadTables(program->ir(), loadOptions, std::cout, std::cerr);
+            return hop::hopsim::loadTables(program->compiled(), loadOptions, std::cout, std::cerr);
         }
 
         if (stf->parsed()) {

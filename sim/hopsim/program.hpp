@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// Finds the program hopsim runs: a .p4 file compiled on the fly, or a hopc output directory.
-// There is no IR reader, so a hopc directory is recognised by the `program.json` hopc writes
-// there ({"source", "includes", "defines"}) and the recorded source is compiled again.
+// The program hopsim runs: a hopc output directory, or a .p4 file compiled in process into the
+// same form (program::load). The RTL engine builds the directory's RTL; the reference model runs
+// the front end's IR (of the directory's preprocessed source, so the .p4 need not exist).
 #pragma once
 
 #include <memory>
@@ -9,31 +9,32 @@
 #include <string>
 #include <vector>
 
-#include "driver/compile.hpp"
 #include "ir/ir.hpp"
+#include "program/compiled.hpp"
 
 namespace hop::hopsim {
 
 struct ProgramOptions {
-    std::vector<std::string> includeDirs;  // added after the ones a hopc directory records
+    std::vector<std::string> includeDirs;  // for a .p4 file
     std::vector<std::string> defines;
 };
 
 class LoadedProgram {
   public:
-    explicit LoadedProgram(std::unique_ptr<Frontend> frontend) : frontend_(std::move(frontend)) {}
+    LoadedProgram(program::Compiled compiled, const Frontend& frontend)
+        : compiled_(std::move(compiled)), frontend_(&frontend) {}
+    const program::Compiled& compiled() const { return compiled_; }
     const ir::Program& ir() const { return *frontend_->ir; }
-    // The preprocessed source, for diagnostics of later phases (the Verilog backend).
+    // The preprocessed source, for diagnostics of later phases.
     const SourceBuffer* source() const { return frontend_->source.get(); }
-    const std::string& sourcePath() const { return sourcePath_; }
-    void setSourcePath(std::string path) { sourcePath_ = std::move(path); }
+    const std::string& sourcePath() const { return compiled_.source(); }
 
   private:
-    std::unique_ptr<Frontend> frontend_;
-    std::string sourcePath_;
+    program::Compiled compiled_;
+    const Frontend* frontend_;  // owned by compiled_
 };
 
-// Compiles PROGRAM (a .p4 file or a hopc output directory). On failure prints the reason
+// Loads PROGRAM (a .p4 file or a hopc output directory). On failure prints the reason
 // (compiler diagnostics, or `PATH: error: ...`) to `err` and returns null.
 std::unique_ptr<LoadedProgram> loadProgram(const std::string& path, const ProgramOptions& options,
                                            std::ostream& err);

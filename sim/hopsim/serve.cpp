@@ -26,12 +26,12 @@
 #include <set>
 #include <sstream>
 
+#include "runtime/device/identity.hpp"
 #include "runtime/device/protocol.hpp"
 #include "runtime/device/sim_device.hpp"
 #include "runtime/tables/entry.hpp"
 #include "runtime/tables/loader.hpp"
 #include "sim/hopsim/run.hpp"
-#include "verilog/backend.hpp"
 
 namespace hop::hopsim {
 
@@ -799,7 +799,7 @@ int serve(sim::rtl::RtlEngine& engine, const ServeOptions& options, std::ostream
     return board.run();
 }
 
-int loadTables(const ir::Program& program, const LoadOptions& options, std::ostream& out,
+int loadTables(const program::Compiled& compiled, const LoadOptions& options, std::ostream& out,
                std::ostream& err) {
     std::string error;
     auto device = device::SimDevice::connect(options.socketPath, error);
@@ -808,9 +808,9 @@ int loadTables(const ir::Program& program, const LoadOptions& options, std::ostr
         return 3;
     }
     const device::DeviceInfo& info = device->info();
-    if (info.program != program.name) {
+    if (info.program != compiled.name()) {
         err << fmt::format("hopsim: error: {} runs {}, not {}\n", device->name(), info.program,
-                           program.name);
+                           compiled.name());
         return 1;
     }
     if (options.dataWidth != 0 && options.dataWidth != info.dataWidth) {
@@ -826,27 +826,17 @@ int loadTables(const ir::Program& program, const LoadOptions& options, std::ostr
             device->name(), info.csrWrites);
         return 1;
     }
-    // The register map exactly as the board's model was built.
-    Diagnostics diags(options.source);
-    auto gen = verilog::generate(program, {.dataWidth = info.dataWidth}, diags);
-    if (!gen) {
-        diags.print(err);
-        return 1;
-    }
-    const regmap::RegMap& map = gen->regmap;
-    auto id = device->read(map.pipelineBase + 4 * regmap::kWordId, error);
-    auto width =
-        id ? device->read(map.pipelineBase + 4 * regmap::kWordDataWidth, error) : std::nullopt;
-    if (!width) {
+    // The compiled program at the board's DATA_W (a .p4, or a directory compiled at another
+    // width, is compiled again in process), then the board's identity words against it.
+    auto atWidth = program::atDataWidth(compiled, info.dataWidth, err);
+    if (!atWidth) return 1;
+    const regmap::RegMap& map = atWidth->regmap();
+    const ir::Program& program = atWidth->tables();
+    const auto check =
+        device::checkIdentity(*device, map, atWidth->hash(), atWidth->origin(), error);
+    if (check != device::IdentityCheck::Same) {
         err << "hopsim: error: " << error << "\n";
-        return 3;
-    }
-    if (*id != regmap::kPipelineId || *width != static_cast<uint32_t>(info.dataWidth)) {
-        err << fmt::format(
-            "hopsim: error: {} does not identify as a DATA_W={} pipeline (ID 0x{:08x}, DATA_W "
-            "{})\n",
-            device->name(), info.dataWidth, *id, *width);
-        return 3;
+        return device::exitCode(check);
     }
     tables::PipelineLoader loader(program, map);
     if (!loader.ok()) {

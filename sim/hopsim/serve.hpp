@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "ir/ir.hpp"
+#include "program/compiled.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 #include "source/diagnostics.hpp"
 
@@ -43,8 +44,7 @@ int serve(sim::rtl::RtlEngine& engine, const ServeOptions& options, std::ostream
 struct LoadOptions {
     std::string socketPath;
     std::vector<std::string> files;
-    int dataWidth = 0;                     // 0: the board's
-    const SourceBuffer* source = nullptr;  // for the backend's diagnostics
+    int dataWidth = 0;  // 0: the board's
 };
 
 // Loads table command files into the board at `socketPath`. Lines of BMv2 CLI commands
@@ -53,7 +53,7 @@ struct LoadOptions {
 // program and must not have been written by a client yet: the loader starts from the tables as
 // the board set them up (defaults and const entries). Errors name the file and line. Returns 0,
 // 1 (a bad command file, a program mismatch) or 3 (the board cannot be reached or failed).
-int loadTables(const ir::Program& program, const LoadOptions& options, std::ostream& out,
+int loadTables(const program::Compiled& program, const LoadOptions& options, std::ostream& out,
                std::ostream& err);
 
 }  // namespace hop::hopsim

@@ -17,10 +17,9 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <map>
 #include <sstream>
 #include <vector>
-
-#include "verilog/backend.hpp"
 
 extern char** environ;
 
@@ -308,9 +307,9 @@ std::vector<std::string> verilatorFlags(const std::string& mode, const std::stri
 }
 
 std::optional<BuiltEntry> buildEntry(
-    const ir::Program& program, const std::string& name, Diagnostics& diags,
-    const BuildOptions& options, const std::function<Flavor(const std::string& top)>& makeFlavor,
-    std::ostream& err, int& exitCode) {
+    const program::Compiled& program, const BuildOptions& options,
+    const std::function<Flavor(const std::string& top)>& makeFlavor, std::ostream& err,
+    int& exitCode) {
     const auto start = std::chrono::steady_clock::now();
     exitCode = 3;
     auto fail = [&](const std::string& message) -> std::optional<BuiltEntry> {
@@ -318,8 +317,9 @@ std::optional<BuiltEntry> buildEntry(
         return std::nullopt;
     };
 
-    auto gen = verilog::generate(program, {.dataWidth = options.dataWidth}, diags);
-    diags.print(err);
+    const std::string& name = program.name();
+    // The directory's RTL, or the same program compiled again in process at this DATA_W.
+    auto gen = program::atDataWidth(program, options.dataWidth, err);
     if (!gen) {
         exitCode = 1;
         return fail(
@@ -327,6 +327,7 @@ std::optional<BuiltEntry> buildEntry(
                         "--engine rtl (use --engine model)",
                         name));
     }
+    const std::map<std::string, std::string> rtlFiles = gen->rtlFiles();
 
     std::string error;
     const std::string cacheRoot = cacheDirectory(options.cacheDir, error);
@@ -359,10 +360,10 @@ std::optional<BuiltEntry> buildEntry(
     std::sort(library.begin(), library.end());
 
     const int width = options.dataWidth;
-    const Flavor flavor = makeFlavor(gen->topModule);
+    const Flavor flavor = makeFlavor(gen->topModule());
 
     Hasher h;
-    for (const auto& [file, text] : gen->files) {
+    for (const auto& [file, text] : rtlFiles) {
         h.add(file);
         h.add(text);
     }
@@ -386,7 +387,7 @@ std::optional<BuiltEntry> buildEntry(
 
     BuiltEntry built;
     built.program = name;
-    built.regmap = gen->regmap;
+    built.regmap = gen->regmap();
     built.dir = dir.string();
     built.library = so.string();
 
@@ -429,7 +430,7 @@ std::optional<BuiltEntry> buildEntry(
     // repeated ones).
     args.insert(args.end(),
                 {"-CFLAGS", "-I" + src.string(), "-Mdir", obj.string(), "-y", rtlDir, "-j", "2"});
-    for (const auto& [file, text] : gen->files) {
+    for (const auto& [file, text] : rtlFiles) {
         if (!writeFile(src / file, text, error)) return fail(error);
         if (fs::path(file).extension() == ".sv" || fs::path(file).extension() == ".v")
             args.push_back((src / file).string());
@@ -473,13 +474,12 @@ std::optional<BuiltEntry> buildEntry(
 
 }  // namespace
 
-std::optional<Built> buildModel(const ir::Program& program, const std::string& name,
-                                Diagnostics& diags, const BuildOptions& options, std::ostream& err,
-                                int& exitCode) {
+std::optional<Built> buildModel(const program::Compiled& program, const BuildOptions& options,
+                                std::ostream& err, int& exitCode) {
     std::unique_ptr<Library> lib;
     const int width = options.dataWidth;
     auto entry = buildEntry(
-        program, name, diags, options,
+        program, options,
         [&](const std::string& top) {
             Flavor f;
             f.flags = verilatorFlags("--cc", top, fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width));

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-// Building a program's Verilated pipeline once and reusing it: hopsim generates the RTL in
-// process (verilog::generate), Verilator builds it with sim/rtl/harness.cpp into a shared object
-// in a cache directory keyed by a hash of everything that goes into it, and the model is
-// dlopen()ed from there.
+// Building a program's Verilated pipeline once and reusing it: the compiled program's RTL
+// (program::Compiled; compiled again in process only for another DATA_W), Verilator builds it with
+// sim/rtl/harness.cpp into a shared object in a cache directory keyed by a hash of everything that
+// goes into it, and the model is dlopen()ed from there.
 //
 // Cache: --rtl-cache DIR, else $HOPSIM_RTL_CACHE, else $XDG_CACHE_HOME/hopline/rtl, else
 // ~/.cache/hopline/rtl. One directory per model, `<program>-w<DATA_W>-<key>`, holding model.so,
@@ -22,10 +22,9 @@
 #include <ostream>
 #include <string>
 
-#include "ir/ir.hpp"
+#include "program/compiled.hpp"
 #include "regmap/regmap.hpp"
 #include "sim/rtl/harness.h"
-#include "source/diagnostics.hpp"
 
 namespace hop::sim::rtl {
 
@@ -75,15 +74,13 @@ struct Built : BuiltEntry {
 // The cache directory options and the environment give (empty with `error` when there is none).
 std::string cacheDirectory(const std::string& option, std::string& error);
 
-// Generates, builds (unless cached) and loads the model of `program`. Errors (the backend cannot
-// build the program, Verilator missing or failing, an unloadable object) are printed to `err`
-// as `hopsim: error: ...` lines; returns nullopt then, with `exitCode` 1 when the program is
-// the problem (the backend cannot build it) and 3 when the environment is (no Verilator, a
-// failed build, an unwritable cache). `diags` gets the backend's located diagnostics (printed
-// to `err` too).
-std::optional<Built> buildModel(const ir::Program& program, const std::string& name,
-                                Diagnostics& diags, const BuildOptions& options, std::ostream& err,
-                                int& exitCode);
+// Builds (unless cached) and loads the model of `program` at options.dataWidth. Errors (the
+// backend cannot build the program at that width, Verilator missing or failing, an unloadable
+// object) are printed to `err` as `hopsim: error: ...` lines, after the backend's located
+// diagnostics; returns nullopt then, with `exitCode` 1 when the program is the problem and 3 when
+// the environment is (no Verilator, a failed build, an unwritable cache).
+std::optional<Built> buildModel(const program::Compiled& program, const BuildOptions& options,
+                                std::ostream& err, int& exitCode);
 
 // Opens a built model and checks its ABI and DATA_W.
 std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std::string& error);

@@ -5,30 +5,48 @@
 #   - a BAR smaller than router.p4's register map: one-line error, exit 3;
 #   - a BAR that does not identify as a pipeline, a malformed device string: one-line errors;
 #   - program=basic on the device string while --program is router.p4: refused (exit 1);
-#   - a BAR with the ID and DATA_W words of a DATA_W=512 (then 64) pipeline but not router.p4's
-#     hash words: refused (exit 1) naming both hashes; with the hash hopd names written into
-#     HASH_LO/HI, hopd trusts --program (the BAR cannot name it), writes router.p4's tables
-#     into the file (the words change) and starts a state file naming the device;
+#   - a BAR with the identification words of a DATA_W=512 (then 64) pipeline: hopd trusts
+#     --program (the BAR cannot name it), writes router.p4's tables into the file (the words
+#     change) and starts a state file naming the device;
 #   - started again with that state file and csr_writes=0 (the default): refused with the advice
 #     to add csr_writes=1 or remove the file.
-# Usage: hopd_pcie.sh HOPD SOURCE_DIR
+# Usage: hopd_pcie.sh HOPD SOURCE_DIR HOPC
 set -u
-HOPD=$1 SRC=$2
+HOPD=$1 SRC=$2 HOPC=$3
 T=$(mktemp -d /tmp/hopd-pcie.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 fail() { echo "FAIL: $*"; [ -f "$T/out" ] && sed 's/^/  hopd: /' "$T/out"; exit 1; }
 DEV=$T/sys/bus/pci/devices/0000:01:00.0
 mkdir -p "$DEV"
 
-# bar SIZE ID_HEX_BYTES WIDTH_HEX_BYTES: a resource0 of SIZE bytes, ID and DATA_W little-endian.
+# The register-map hash of router.p4 at a DATA_W (the manifest's regmap_hash) as the eight
+# little-endian bytes of the HASH_LO / HASH_HI words.
+hash_bytes() {
+    "$HOPC" "$SRC/examples/router.p4" -o "$T/router$1" --data-width "$1" > /dev/null 2>&1 ||
+        fail "hopc router.p4 --data-width $1"
+    local h
+    h=$(sed -n 's/.*"regmap_hash": "0x\([0-9a-f]*\)".*/\1/p' "$T/router$1/manifest.json")
+    [ ${#h} = 16 ] || fail "no regmap_hash in $T/router$1/manifest.json"
+    local out= i
+    for i in 14 12 10 8 6 4 2 0; do out+="\\x${h:$i:2}"; done
+    echo "$out"
+}
+# bar SIZE ID_HEX_BYTES WIDTH_HEX_BYTES [HASH_HEX_BYTES]: a resource0 of SIZE bytes with the
+# pipeline block's ID, DATA_W (words 0, 1) and HASH_LO / HASH_HI (words 8, 9), little-endian.
 bar() {
     rm -f "$DEV/resource0"
     printf "$2$3" > "$DEV/resource0"
+    if [ -n "${4:-}" ]; then
+        truncate -s 32 "$DEV/resource0"
+        printf "$4" >> "$DEV/resource0"
+    fi
     truncate -s "$1" "$DEV/resource0"
 }
 HOPL='\x4c\x50\x4f\x48'  # regmap::kPipelineId, "HOPL"
 W512='\x00\x02\x00\x00'
 W64='\x40\x00\x00\x00'
+H512=$(hash_bytes 512)
+H64=$(hash_bytes 64)
 
 cat > "$T/interfaces" <<'X'
 1 192.0.2.254/24 02:00:00:00:01:fe
@@ -48,23 +66,11 @@ run_hopd() {
     local got=$?
     [ "$got" = "$want" ] || fail "pcie:...$1: exit $got, expected $want"
 }
-# set_hash: the BAR's hash words are zero; hopd refuses it naming both hashes, and the one it
-# names for router.p4 goes into HASH_LO/HI (pipeline words 8 and 9, little-endian).
-set_hash() {
-    run_hopd 1 "$1"
-    expect_line "hopd: error: pcie:0000:01:00.0,sysfs=$T/sys runs a program with hash 0x0000000000000000, "
-    local h
-    h=$(sed -n 's/.* runs a program with hash 0x0\{16\}, .* has 0x\([0-9a-f]\{16\}\) .*/\1/p' "$T/out")
-    [ ${#h} = 16 ] || fail "no hash of router.p4 in the refusal"
-    local bytes= i
-    for i in 14 12 10 8 6 4 2 0; do bytes+="\\x${h:$i:2}"; done
-    printf "$bytes" | dd of="$DEV/resource0" bs=1 seek=32 conv=notrunc status=none
-}
 expect_line() {  # expect_line TEXT: one line of $T/out contains TEXT
     grep -qF -- "$1" "$T/out" || fail "expected a line with: $1"
 }
 
-bar 64 "$HOPL" "$W512"
+bar 64 "$HOPL" "$W512" "$H512"
 run_hopd 3 ""
 expect_line "hopd: error: the register map of router at DATA_W=512 needs 0x"
 expect_line "bytes of CSR space: pcie:0000:01:00.0,sysfs=$T/sys: address 0x"
@@ -78,11 +84,10 @@ run_hopd 3 ",resource=9"
 expect_line "resource=9: a BAR number is 0 to 5"
 [ "$(grep -c error "$T/out")" = 1 ] || fail "more than one error line for a malformed device string"
 
-bar 65536 "$HOPL" "$W512"
+bar 65536 "$HOPL" "$W512" "$H512"
 run_hopd 1 ",program=basic"
 expect_line "hopd: error: pcie:0000:01:00.0,sysfs=$T/sys runs basic, not router"
 
-set_hash ""
 cp "$DEV/resource0" "$T/before"
 run_hopd 0 ""
 expect_line "does not name its program: trusting --program (router)"
@@ -97,8 +102,7 @@ run_hopd 1 ""
 expect_line "hopd: error: $T/hopd.sock.state holds the state of an earlier hopd: add csr_writes=1"
 
 rm -f "$T/hopd.sock.state"
-bar 65536 "$HOPL" "$W64"
-set_hash ",program=router,cpu_port=510"
+bar 65536 "$HOPL" "$W64" "$H64"
 run_hopd 0 ",program=router,cpu_port=510"
 expect_line "runs router at DATA_W=64, CPU port 510"
 echo "PASS"

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "driver/compile.hpp"
+#include "program/compiled.hpp"
 #include "sim/engine/engine.hpp"
 #include "source/preprocess.hpp"
 
@@ -30,6 +32,19 @@ inline std::unique_ptr<Frontend> compileExample(const std::string& name,
     auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = name});
     EXPECT_TRUE(fe->ok) << name;
     return fe->ok ? std::move(fe) : nullptr;
+}
+
+// The same example as a compiled program (the form the RTL engine builds), at `dataWidth`.
+inline std::optional<program::Compiled> compiledExample(const std::string& name, int dataWidth,
+                                                        const std::string& dir = "examples") {
+    program::Options options;
+    options.preprocess.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
+    options.dataWidth = dataWidth;
+    std::ostringstream err;
+    auto compiled =
+        program::load(std::string(HOP_SOURCE_DIR) + "/" + dir + "/" + name + ".p4", options, err);
+    EXPECT_TRUE(compiled) << err.str();
+    return compiled;
 }
 
 // Every output of a drain, in the order the frames left (attributed or not).

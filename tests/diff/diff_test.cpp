@@ -38,12 +38,14 @@ std::string hex(const std::vector<uint8_t>& b) {
 }
 
 std::unique_ptr<sim::rtl::RtlEngine> rtlEngine(const ir::Program& program, const std::string& name,
-                                               int width, const sim::rtl::RtlOptions& options) {
-    Diagnostics diags;
+                                               const std::string& dir, int width,
+                                               const sim::rtl::RtlOptions& options) {
+    auto compiled = difftest::compiledExample(name, width, dir);
+    if (!compiled) return nullptr;
     std::ostringstream err;
     int code = 0;
-    auto built = sim::rtl::buildModel(program, name, diags,
-                                      {.dataWidth = width, .cacheDir = HOP_RTL_CACHE}, err, code);
+    auto built =
+        sim::rtl::buildModel(*compiled, {.dataWidth = width, .cacheDir = HOP_RTL_CACHE}, err, code);
     EXPECT_TRUE(built.has_value()) << err.str();
     if (!built) return nullptr;
     std::string error;
@@ -71,7 +73,7 @@ TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
     ro.idleIn = 0.3;
     ro.stallOut = 0.3;
     ro.seed = 17;
-    auto rtl = rtlEngine(program, c.program, c.width, ro);
+    auto rtl = rtlEngine(program, c.program, c.dir, c.width, ro);
     ASSERT_TRUE(rtl);
     sim::ModelEngine model(program);
 

@@ -68,11 +68,12 @@ TEST(FullTable, RouterOnRtlForwardsLikeAPlainLpm) {
     std::string error;
     const ir::Program& program = *fe->ir;
 
-    Diagnostics diags;
+    auto compiled = difftest::compiledExample("router", 512);
+    ASSERT_TRUE(compiled);
     std::ostringstream err;
     int code = 0;
-    auto built = sim::rtl::buildModel(program, "router", diags,
-                                      {.dataWidth = 512, .cacheDir = HOP_RTL_CACHE}, err, code);
+    auto built =
+        sim::rtl::buildModel(*compiled, {.dataWidth = 512, .cacheDir = HOP_RTL_CACHE}, err, code);
     ASSERT_TRUE(built.has_value()) << err.str();
     const regmap::TableBlock* blk = built->regmap.find("RouterIngress.ipv4_lpm");
     ASSERT_NE(blk, nullptr);

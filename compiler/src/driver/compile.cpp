@@ -10,8 +10,7 @@
 #include "ir/lower.hpp"
 #include "p4info/p4info.hpp"
 #include "parser/parser.hpp"
-#include "regmap/regmap.hpp"
-#include "verilog/backend.hpp"
+#include "program/compiled.hpp"
 
 namespace hop {
 
@@ -48,54 +47,6 @@ bool writeFile(const std::filesystem::path& path, const std::string& text, std::
     return true;
 }
 
-nlohmann::json programJson(const CompileOptions& options) {
-    namespace fs = std::filesystem;
-    auto absolute = [](const std::string& path) {
-        std::error_code ec;
-        fs::path abs = fs::absolute(path, ec);
-        return ec ? path : abs.lexically_normal().string();
-    };
-    nlohmann::json includes = nlohmann::json::array();
-    for (const auto& dir : options.preprocess.includeDirs) includes.push_back(absolute(dir));
-    return {{"source", absolute(options.input)},
-            {"includes", includes},
-            {"defines", options.preprocess.defines}};
-}
-
-// The Verilog backend's outputs. Its diagnostics go to a Diagnostics of their own so that, by
-// default, what it cannot handle is reported as warnings without failing hopc.
-int emitVerilog(const Frontend& fe, const CompileOptions& options, const std::filesystem::path& dir,
-                std::ostream& err) {
-    Diagnostics diags(fe.source.get());
-    auto rtl = verilog::generate(*fe.ir, {.dataWidth = options.dataWidth}, diags);
-    if (!rtl) {
-        if (options.requireVerilog) {
-            diags.print(err);
-            return 1;
-        }
-        Diagnostics warnings(fe.source.get());
-        for (const auto& d : diags.all())
-            if (d.severity == Severity::Error) warnings.warning(d.loc, d.message);
-        warnings.warning({}, "no RTL written for " + fe.ir->name +
-                                 " (use --emit verilog to make this an error)");
-        warnings.print(err);
-        return 0;
-    }
-    diags.print(err);
-    std::error_code ec;
-    std::filesystem::create_directories(dir / "rtl", ec);
-    if (ec) {
-        err << (dir / "rtl").string() << ": error: cannot create the directory: " << ec.message()
-            << "\n";
-        return 1;
-    }
-    for (const auto& [file, text] : rtl->files)
-        if (!writeFile(dir / "rtl" / file, text, err)) return 1;
-    if (!writeFile(dir / "regmap.json", regmap::toJson(rtl->regmap).dump(2) + "\n", err)) return 1;
-    if (!writeFile(dir / "regmap.hpp", regmap::toHeader(rtl->regmap), err)) return 1;
-    return 0;
-}
-
 }  // namespace
 
 int compile(const CompileOptions& options, std::ostream& out, std::ostream& err) {
@@ -119,14 +70,16 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
         return 1;
     }
     const fs::path dir(options.outDir);
-    const nlohmann::json p4info = p4info::p4infoJson(*fe->ir);
-    if (!writeFile(dir / (name + ".p4info.json"), p4info.dump(2) + "\n", err)) return 1;
+    program::Options emitOptions;
+    emitOptions.preprocess = options.preprocess;
+    emitOptions.dataWidth = options.dataWidth;
+    emitOptions.requireVerilog = options.requireVerilog;
+    auto files = program::emit(*fe, options.input, emitOptions, err);
+    if (!files) return 1;
+    if (!program::writeDirectory(*files, options.outDir, err)) return 1;
     if (options.emitIr && !writeFile(dir / (name + ".ir.txt"), ir::dumpIr(*fe->ir), err)) return 1;
-    // There is no IR reader: `hopsim DIR` recompiles the source this records, with the same
-    // preprocessor options, so a hopc output directory names the program it was built from.
-    if (!writeFile(dir / "program.json", programJson(options).dump(2) + "\n", err)) return 1;
-    if (options.summary) out << summarizeP4Info(p4info);
-    return emitVerilog(*fe, options, dir, err);
+    if (options.summary) out << summarizeP4Info(p4info::p4infoJson(*fe->ir));
+    return 0;
 }
 
 }  // namespace hop

@@ -75,8 +75,9 @@ class Compiled {
     // The control-plane view (name, tables, actions without bodies) read from regmap.json:
     // what the table loader and hopd need.
     const ir::Program& tables() const { return *tables_; }
-    // DIR/rtl/: file name -> text.
+    // DIR/rtl/: file name -> text; the module at the top of it.
     std::map<std::string, std::string> rtlFiles() const;
+    const std::string& topModule() const { return topModule_; }
 
     // The whole IR, for the reference model: the in-process compile's, or the front end run once
     // on DIR/<name>.p4i. Null after printing the diagnostics to `err`.
@@ -86,7 +87,9 @@ class Compiled {
     friend std::optional<Compiled> fromFiles(Files files, std::string origin, std::string& error);
     friend std::optional<Compiled> load(const std::string& path, const Options& options,
                                         std::ostream& err);
-    std::string name_, origin_, source_, p4infoOrigin_;
+    friend std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth,
+                                               std::ostream& err);
+    std::string name_, origin_, source_, p4infoOrigin_, topModule_;
     Files files_;
     nlohmann::json p4info_;
     std::optional<regmap::RegMap> regmap_;

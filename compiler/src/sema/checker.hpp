@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Internal interface of the semantic checker (sema.cpp); not used outside compiler/src/sema.
+// Internal interface of the semantic checker (sema*.cpp); not used outside compiler/src/sema.
 #pragma once
 
 #include <map>
@@ -27,6 +27,13 @@ struct Entity {
     const ast::Param* param = nullptr;
     const Type* type = nullptr;  // TypeVar
 };
+
+// A declaration as a name in a scope stands for it.
+inline Entity declEntity(ast::Decl* d) {
+    Entity e;
+    e.decl = d;
+    return e;
+}
 
 struct Scope {
     Scope* parent = nullptr;
@@ -98,7 +105,7 @@ class Checker {
     // The shared start of a parser or control: its type, its name in the enclosing scope, then
     // (inside the block's own scope, which the caller opens) type variables and parameters.
     template <typename BlockDecl>
-    Type* declareBlock(BlockDecl* d, TypeKind kind);  // defined in sema.cpp, its only user
+    Type* declareBlock(BlockDecl* d, TypeKind kind);  // defined in sema_decl.cpp, its only user
     template <typename BlockDecl>
     void bindBlockParams(BlockDecl* d, Type* t);
     void checkInstance(ast::InstanceDecl* d);

@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: Apache-2.0
+// Lowers call statements: table applies, header validity, extern methods and extern functions.
+#include <map>
+
+#include "ir/lower_internal.hpp"
+
+namespace hop::ir::detail {
+
+ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) {
+    const sema::CallTarget* target = cp_.callOf(c);
+    auto* callee = dyn<MemberExpr>(c->callee);
+    auto* path = dyn<PathExpr>(c->callee);
+    std::string method = callee ? callee->member.text : (path ? path->name.text : "");
+    using K = sema::CallTarget::Kind;
+    K kind = target ? target->kind : K::Unknown;
+    if (kind == K::Builtin && !target->builtin.empty()) method = target->builtin;
+
+    // Direct action calls and functions: inline.
+    const ActionDecl* action = nullptr;
+    if (kind == K::Action) action = dyn<ActionDecl>(target->decl);
+    if (!action && path) action = dyn<ActionDecl>(path->decl);
+    if (action) {
+        actionFor(action);  // listed in P4Info like p4c does, even when only called directly
+        return inlineCall(action, action->params, action->body.get(), c, pred);
+    }
+    const FunctionDecl* fn = nullptr;
+    if (kind == K::Function) fn = dyn<FunctionDecl>(target->decl);
+    if (!fn && path) fn = dyn<FunctionDecl>(path->decl);
+    if (fn) return inlineCall(fn, fn->params, fn->body.get(), c, pred);
+
+    static const std::map<std::string, CallHandler> kHandlers = {
+        {"apply", &Lowering::callTableApply},
+        {"setValid", &Lowering::callSetValidity},
+        {"setInvalid", &Lowering::callSetValidity},
+        {"count", &Lowering::callCount},
+        {"read", &Lowering::callRead},
+        {"write", &Lowering::callRegisterWrite},
+        {"execute_meter", &Lowering::callExecuteMeter},
+        {"extract", &Lowering::callExtract},
+        {"advance", &Lowering::callAdvance},
+        {"mark_to_drop", &Lowering::callMarkToDrop},
+        {"verify", &Lowering::callVerify},
+        {"verify_checksum", &Lowering::callChecksum},
+        {"update_checksum", &Lowering::callChecksum},
+        {"verify_checksum_with_payload", &Lowering::callChecksum},
+        {"update_checksum_with_payload", &Lowering::callChecksum},
+    };
+    CallSite site{c, callee, {}, method, loc};
+    if (callee) site.receiver = resolve(callee->base.get());
+    if (auto it = kHandlers.find(method); it != kHandlers.end())
+        if (auto next = (this->*it->second)(site, pred)) return *next;
+    diags_.unsupported(loc, "the call '" + exprText(c->callee.get()) + "(...)'");
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callTableApply(const CallSite& c, ExprPtr pred) {
+    if (c.receiver.kind != Ref::Kind::Table) return std::nullopt;
+    TableId table = c.receiver.table;
+    if (inParser_ || checksumMode_) {
+        diags_.unsupported(c.loc, "applying a table here");
+        return pred;
+    }
+    if (!applied_.insert(table).second) {
+        diags_.unsupported(c.loc, "applying table '" + p_.tables[table].localName +
+                                      "' more than once in a control");
+        return pred;
+    }
+    Stmt s;
+    s.kind = StmtKind::ApplyTable;
+    s.table = table;
+    s.loc = c.loc;
+    emit(s, pred);
+    // An action that exits ends the control: later statements test the flag.
+    bool mayExit = false;
+    for (const auto& r : p_.tables[table].actions)
+        for (const auto& st : p_.actions[r.action].body)
+            mayExit = mayExit || st.kind == StmtKind::Exit;
+    if (mayExit) {
+        applyMayExit_ = true;
+        if (exitFlag_ < 0) {
+            HeaderId h = temporaries(owner_);
+            exitFlag_ = p_.addField(h, owner_ + ".$exit", 1, false, true);
+        }
+        return andPred(pred, notPred(fieldRef(exitFlag_, 1, false, true)));
+    }
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred) {
+    if (c.receiver.kind != Ref::Kind::Path) return std::nullopt;
+    HeaderId h = p_.findHeader(c.receiver.path);
+    if (h < 0) {
+        diags_.unsupported(c.loc, c.method + " on '" + c.receiver.path + "'");
+        return pred;
+    }
+    bool valid = c.method == "setValid";
+    Stmt s;
+    s.kind = valid ? StmtKind::SetValid : StmtKind::SetInvalid;
+    s.header = h;
+    s.loc = c.loc;
+    emit(s, pred);
+    // A union holds at most one valid member.
+    if (valid && p_.headers[h].headerUnion >= 0)
+        for (HeaderId other : p_.unions[p_.headers[h].headerUnion].members)
+            if (other != h) {
+                Stmt x = s;
+                x.kind = StmtKind::SetInvalid;
+                x.header = other;
+                emit(x, pred);
+            }
+    return pred;
+}
+
+// --- stateful externs
+
+const ExternObject* Lowering::receiverExtern(const CallSite& c) const {
+    return c.receiver.kind == Ref::Kind::Extern ? &p_.externs[c.receiver.object] : nullptr;
+}
+
+std::optional<ExprPtr> Lowering::callCount(const CallSite& c, ExprPtr pred) {
+    using XK = ExternObject::Kind;
+    const ExternObject* x = receiverExtern(c);
+    if (!x || (x->kind != XK::Counter && x->kind != XK::DirectCounter)) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    s.kind = StmtKind::Count;
+    if (x->kind == XK::Counter) s.src = lowerExpr(c.arg(0), {32});
+    emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callRead(const CallSite& c, ExprPtr pred) {
+    using XK = ExternObject::Kind;
+    const ExternObject* x = receiverExtern(c);
+    if (!x || (x->kind != XK::Register && x->kind != XK::DirectMeter)) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    if (x->kind == XK::Register) {
+        s.kind = StmtKind::RegRead;
+        s.dst = lvalue(c.arg(0));
+        s.src = lowerExpr(c.arg(1), {32});
+        if (s.dst && s.src) emit(s, pred);
+        return pred;
+    }
+    // A direct meter's read is its execution: the colour of the entry that matched.
+    s.kind = StmtKind::MeterExec;
+    s.dst = lvalue(c.arg(0));
+    if (s.dst) emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callRegisterWrite(const CallSite& c, ExprPtr pred) {
+    const ExternObject* x = receiverExtern(c);
+    if (!x || x->kind != ExternObject::Kind::Register) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    s.kind = StmtKind::RegWrite;
+    s.src = lowerExpr(c.arg(0), {32});
+    s.src2 = lowerExpr(c.arg(1), {x->width});
+    if (s.src && s.src2) emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callExecuteMeter(const CallSite& c, ExprPtr pred) {
+    const ExternObject* x = receiverExtern(c);
+    if (!x || x->kind != ExternObject::Kind::Meter) return std::nullopt;
+    Stmt s;
+    s.object = c.receiver.object;
+    s.loc = c.loc;
+    s.kind = StmtKind::MeterExec;
+    s.src = lowerExpr(c.arg(0), {32});
+    s.dst = lvalue(c.arg(1));
+    if (s.dst && s.src) emit(s, pred);
+    return pred;
+}
+
+// --- packet_in methods in the parser
+
+std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
+    if (!c.callee || !inParser_) return std::nullopt;
+    const ast::Expr* h = c.arg(0);
+    if (auto* m = dyn<MemberExpr>(h); m && (m->member.text == "next" || m->member.text == "last")) {
+        diags_.unsupported(h->loc, "extracting into a header stack with ." + m->member.text);
+        return pred;
+    }
+    Ref r = resolve(h);
+    HeaderId hid = r.kind == Ref::Kind::Path ? p_.findHeader(r.path) : -1;
+    if (hid < 0) {
+        diags_.unsupported(c.loc, "extracting into '" + exprText(h) + "'");
+        return pred;
+    }
+    Stmt s;
+    s.kind = StmtKind::Extract;
+    s.header = hid;
+    s.loc = c.loc;
+    if (c.call->args.size() > 1) s.length = lowerExpr(c.arg(1), {32});
+    emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callAdvance(const CallSite& c, ExprPtr pred) {
+    if (!c.callee || !inParser_) return std::nullopt;
+    Stmt s;
+    s.kind = StmtKind::Advance;
+    s.src = lowerExpr(c.arg(0), {32});
+    s.loc = c.loc;
+    if (s.src) emit(s, pred);
+    return pred;
+}
+
+// --- extern functions
+
+std::optional<ExprPtr> Lowering::callMarkToDrop(const CallSite& c, ExprPtr pred) {
+    if (inParser_) return std::nullopt;
+    Stmt s;
+    s.kind = StmtKind::MarkToDrop;
+    s.loc = c.loc;
+    emit(s, pred);
+    return pred;
+}
+
+std::optional<ExprPtr> Lowering::callVerify(const CallSite& c, ExprPtr pred) {
+    if (!inParser_) return std::nullopt;
+    Stmt s;
+    s.kind = StmtKind::Verify;
+    s.src = lowerExpr(c.arg(0));
+    auto* m = dyn<MemberExpr>(c.arg(1));
+    s.error = m ? errorCode(m->member.text) : -1;
+    s.loc = c.loc;
+    if (s.error < 0) {
+        diags_.unsupported(c.loc, "verify with a run-time error value");
+        return pred;
+    }
+    if (s.src) emit(s, pred);
+    return pred;
+}
+
+}  // namespace hop::ir::detail

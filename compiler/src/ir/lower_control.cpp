@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: Apache-2.0
+// Lowers the ingress and egress controls: block parameters, extern instances and locals.
+#include <map>
+
+#include "ir/lower_internal.hpp"
+
+namespace hop::ir::detail {
+
+void Lowering::bindBlockParams(const std::vector<ParamPtr>& params) {
+    const auto& b = cp_.v1model;
+    for (const auto& prm : params) {
+        const sema::Type* t = prm->semaType;
+        Binding bind;
+        if (t && b.headersType && (t == b.headersType || t->name == b.headersType->name)) {
+            bind.path = "hdr";
+        } else if (t && b.metadataType &&
+                   (t == b.metadataType || t->name == b.metadataType->name)) {
+            bind.path = "meta";
+        } else if (t && t->name == "standard_metadata_t") {
+            bind.path = "standard_metadata";
+        } else {
+            continue;  // packet_in / packet_out: used only as method receivers
+        }
+        params_[prm.get()] = bind;
+    }
+}
+
+std::string Lowering::qualified(const Decl* d) const {
+    if (const auto* a = findAnnotation(d->annotations, "name")) {
+        if (auto n = stringArg(*a)) {
+            if (!n->empty() && (*n)[0] == '.') return n->substr(1);
+            return owner_.empty() ? *n : owner_ + "." + *n;
+        }
+    }
+    return owner_.empty() ? d->name.text : owner_ + "." + d->name.text;
+}
+
+void Lowering::registerExtern(const InstanceDecl* d) {
+    using XK = ExternObject::Kind;
+    enum class CellWidth { None, Optional, Required };  // from the first type argument, bit<W>
+    // Where each v1model extern's constructor and type arguments put what an ExternObject holds.
+    struct Shape {
+        XK kind;
+        int sizeArg;  // constructor argument with the number of cells, -1 when there is none
+        int unitArg;  // constructor argument with the counting unit, -1 when there is none
+        CellWidth width;
+    };
+    static const std::map<std::string, Shape> kShapes = {
+        {"counter", {XK::Counter, 0, 1, CellWidth::None}},
+        {"direct_counter", {XK::DirectCounter, -1, 0, CellWidth::None}},
+        {"meter", {XK::Meter, 0, 1, CellWidth::None}},
+        {"direct_meter", {XK::DirectMeter, -1, 0, CellWidth::Optional}},
+        {"register", {XK::Register, 0, -1, CellWidth::Required}},
+    };
+    static const std::map<std::string, ExternObject::Unit> kUnits = {
+        {"bytes", ExternObject::Unit::Bytes}, {"packets_and_bytes", ExternObject::Unit::Both}};
+
+    auto* named = dyn<NamedTypeRef>(d->typeRef);
+    std::string type = named ? named->name.text : "";
+    ExternObject x;
+    x.name = qualified(d);
+    x.annotations = annotationList(d->annotations);
+    x.id = idAnnotation(d->annotations);
+    auto arg = [&](int i) -> const ast::Expr* {
+        return static_cast<size_t>(i) < d->args.size() ? d->args[i].value.get() : nullptr;
+    };
+    auto it = kShapes.find(type);
+    if (it == kShapes.end()) {
+        diags_.unsupported(d->loc, "the extern '" + type + "'");
+        return;
+    }
+    const Shape& shape = it->second;
+    x.kind = shape.kind;
+    if (shape.sizeArg >= 0) {
+        auto v = constOf(arg(shape.sizeArg));
+        x.size = v ? static_cast<int64_t>(*v) : 0;
+    }
+    if (shape.unitArg >= 0) {
+        auto* m = dyn<MemberExpr>(arg(shape.unitArg));
+        auto unit = kUnits.find(m ? m->member.text : "");
+        x.unit = unit != kUnits.end() ? unit->second : ExternObject::Unit::Packets;
+    }
+    if (shape.width != CellWidth::None && named && !named->args.empty())
+        if (auto* s = dyn<SizedTypeRef>(named->args[0]))
+            if (auto w = constOf(s->width.get())) x.width = static_cast<int>(*w);
+    if (shape.width == CellWidth::Required && x.width == 0) {
+        diags_.unsupported(d->loc, "a register whose cells are not bit<W>");
+        return;
+    }
+    externs_[d] = static_cast<int>(p_.externs.size());
+    p_.externs.push_back(x);
+}
+
+void Lowering::declareControlLocals(const ControlDecl* c) {
+    for (const auto& d : c->locals) {
+        if (auto* i = dyn<InstanceDecl>(d)) {
+            registerExtern(i);
+        } else if (auto* v = dyn<VarDecl>(d)) {
+            declareLocal(v, nullptr);
+        } else if (dyn<TableDecl>(d) || dyn<ActionDecl>(d) || dyn<ConstDecl>(d) ||
+                   dyn<FunctionDecl>(d)) {
+            // Lowered when referenced, so unused ones stay out of the IR (as p4c drops them).
+        } else {
+            diags_.unsupported(d->loc, "this control local declaration");
+        }
+    }
+}
+
+void Lowering::lowerControl(const ControlDecl* c, Control& out) {
+    out.name = c->name.text;
+    owner_ = c->name.text;
+    params_.clear();
+    applied_.clear();
+    exitFlag_ = -1;
+    bindBlockParams(c->params);
+    out_ = &out.stmts;
+    std::vector<ExprPtr> exits;
+    exits_ = &exits;
+    declareControlLocals(c);
+    // Tables' actions are lowered before the apply body so that `exit` in them is known.
+    for (const auto& d : c->locals)
+        if (auto* t = dyn<TableDecl>(d)) lowerTable(t);
+    if (c->apply) lowerBlock(c->apply->stmts, nullptr);
+    exits_ = nullptr;
+    out.exitFlag = exitFlag_;
+    if (exitFlag_ >= 0) {
+        // The flag starts clear for every packet: reset it first.
+        Stmt s;
+        s.kind = StmtKind::Assign;
+        s.dst = fieldRef(exitFlag_, 1, false, true);
+        s.src = boolConst(false);
+        out.stmts.insert(out.stmts.begin(), s);
+    }
+}
+
+}  // namespace hop::ir::detail

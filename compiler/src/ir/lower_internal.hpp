@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: Apache-2.0
+// Lowering's internals, shared by lower*.cpp only: the lowering context class and its helpers.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "ir/lower.hpp"
+
+namespace hop::ir::detail {
+
+using ast::ActionDecl;
+using ast::AssignStmt;
+using ast::BinaryExpr;
+using ast::BlockStmt;
+using ast::BoolLiteral;
+using ast::CallExpr;
+using ast::CallStmt;
+using ast::CastExpr;
+using ast::ConstDecl;
+using ast::ControlDecl;
+using ast::Decl;
+using ast::DeclStmt;
+using ast::DefaultExpr;
+using ast::Direction;
+using ast::DontCareExpr;
+using ast::EmptyStmt;
+using ast::EnumDecl;
+using ast::ErrorDecl;
+using ast::ExitStmt;
+using ast::FunctionDecl;
+using ast::IfStmt;
+using ast::IndexExpr;
+using ast::InstanceDecl;
+using ast::IntLiteral;
+using ast::ListExpr;
+using ast::MemberExpr;
+using ast::NamedTypeRef;
+using ast::Param;
+using ast::ParamPtr;
+using ast::ParserDecl;
+using ast::PathExpr;
+using ast::ReturnStmt;
+using ast::SizedTypeRef;
+using ast::SliceExpr;
+using ast::StmtPtr;
+using ast::StringLiteral;
+using ast::StructLikeDecl;
+using ast::SwitchStmt;
+using ast::TableDecl;
+using ast::TableProperty;
+using ast::TernaryExpr;
+using ast::UnaryExpr;
+using ast::ValueSetDecl;
+using ast::VarDecl;
+using sema::TypeKind;
+
+// dynamic_cast for the const AST the lowering reads (ast::as is for the mutable one).
+template <typename T, typename U>
+const T* dyn(const U* p) {
+    return dynamic_cast<const T*>(p);
+}
+template <typename T, typename U>
+const T* dyn(const std::shared_ptr<U>& p) {
+    return dynamic_cast<const T*>(p.get());
+}
+
+// Width, signedness and boolness of a scalar value; width 0 means "unknown / not scalar".
+struct Scalar {
+    int width = 0;
+    bool isSigned = false;
+    bool isBool = false;
+    bool isInt = false;  // arbitrary-precision `int`: takes its width from context
+};
+
+// Bits needed to encode `count` distinct values (at least one).
+int bitsFor(size_t count);
+
+// Annotations as P4Info and the IR carry them (lower_text.cpp).
+std::string annotationText(const ast::Annotation& a);
+std::vector<std::string> annotationList(const ast::Annotations& as);
+const ast::Annotation* findAnnotation(const ast::Annotations& as, const std::string& name);
+std::optional<std::string> stringArg(const ast::Annotation& a);
+std::optional<uint32_t> idAnnotation(const ast::Annotations& as);
+// Source-like text of a key or annotation expression, as p4c prints it (`hdr.ipv4.dstAddr`,
+// `hdr.ipv4.isValid()`, `meta.x[7:0]`).
+std::string exprText(const ast::Expr* e);
+
+// A reference to something an expression can name, found by walking member/index chains.
+struct Ref {
+    enum class Kind { None, Path, Param, Value, Extern, Table, Error } kind = Kind::None;
+    std::string path;  // Path: canonical layout path (a field, header, stack or struct prefix)
+    int param = -1;    // Param: index into the action being lowered
+    ExprPtr value;     // Value: a bound expression (inlined `in` argument, constant)
+    int object = -1;   // Extern
+    TableId table = -1;
+};
+
+// A parameter of a block or an inlined callee bound to what it stands for.
+struct Binding {
+    std::string path;  // an lvalue path (block params, out/inout arguments)
+    ExprPtr value;     // a value (in arguments, constants)
+    int param = -1;    // an action's control-plane parameter
+};
+
+// A call statement as its handler sees it (lower_call.cpp).
+struct CallSite {
+    const CallExpr* call = nullptr;
+    const MemberExpr* callee = nullptr;  // `receiver.method(...)`; null for a plain function call
+    Ref receiver;                        // what `receiver` names, resolved once
+    std::string method;                  // the method or function name (sema's builtin name)
+    SourceLoc loc;
+
+    const ast::Expr* arg(size_t i) const {
+        return i < call->args.size() ? call->args[i].value.get() : nullptr;
+    }
+};
+
+class Lowering {
+  public:
+    Lowering(const sema::CheckedProgram& cp, Diagnostics& diags) : cp_(cp), diags_(diags) {}
+
+    std::optional<Program> run(const std::string& name);
+
+  private:
+    // --- layout (lower_layout.cpp)
+    void buildLayout();
+    void collectErrors();
+    void addHeaderInstance(const std::string& path, const sema::Type* t);
+    void addStructFields(HeaderId h, const std::string& prefix, const sema::Type* t, SourceLoc loc);
+    void addHeadersStruct(const std::string& prefix, const sema::Type* t);
+    void addTemporary(const std::string& path, const sema::Type* t, SourceLoc loc);
+    HeaderId temporaries(const std::string& owner);
+    void collectControllerHeaders();
+    Scalar scalarOf(const sema::Type* t) const;
+    ErrorCode errorCode(const std::string& name) const;
+
+    // --- expressions (lower_expr.cpp)
+    ExprPtr lowerExpr(const ast::Expr* e, Scalar hint = {});
+    ExprPtr lowerExprInner(const ast::Expr* e, Scalar hint);
+    ExprPtr lowerBinary(const BinaryExpr* b, Scalar hint);
+    ExprPtr lowerMember(const MemberExpr* m, Scalar hint);
+    ExprPtr lowerCallExpr(const CallExpr* c, Scalar hint);
+    ExprPtr fitTo(ExprPtr e, Scalar target);
+    ExprPtr refToExpr(const Ref& r, SourceLoc loc);
+    Ref resolve(const ast::Expr* e);
+    ExprPtr lvalue(const ast::Expr* e);
+    std::optional<BigInt> constOf(const ast::Expr* e);
+
+    // --- statements (lower_stmt.cpp)
+    ExprPtr lowerBlock(const std::vector<StmtPtr>& stmts, ExprPtr pred);
+    ExprPtr lowerStmt(const ast::Stmt* s, ExprPtr pred);
+    ExprPtr lowerSwitch(const SwitchStmt* s, ExprPtr pred);
+    void emit(Stmt s, ExprPtr pred);
+    ExprPtr stable(ExprPtr e, const char* tag, SourceLoc loc);
+    void assign(ExprPtr dst, ExprPtr src, ExprPtr pred, SourceLoc loc);
+    void assignAggregate(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
+    void declareLocal(const VarDecl* v, ExprPtr pred);
+    ExprPtr inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
+                       const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1);
+
+    // --- call statements (lower_call.cpp; callChecksum in lower_checksum.cpp). Handlers are
+    // found by method or function name. A handler returns the predicate after the call, or
+    // nullopt when its name means nothing for this receiver or in this block (the call is then
+    // reported as unsupported).
+    ExprPtr lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc);
+    using CallHandler = std::optional<ExprPtr> (Lowering::*)(const CallSite&, ExprPtr);
+    std::optional<ExprPtr> callTableApply(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callSetValidity(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callCount(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callRead(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callRegisterWrite(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callExecuteMeter(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callExtract(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callAdvance(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callMarkToDrop(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callVerify(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callChecksum(const CallSite& c, ExprPtr pred);
+    const ExternObject* receiverExtern(const CallSite& c) const;
+
+    // --- the parser (lower_parser.cpp)
+    void lowerParser(const ParserDecl* p);
+    Match lowerKeysetElement(const ast::Expr* e, int width, SourceLoc loc);
+
+    // --- tables and actions (lower_table.cpp); properties written `name = value;` are handled
+    // by name.
+    TableId lowerTable(const TableDecl* t);
+    using TablePropertyHandler = void (Lowering::*)(TableId, const TableProperty&);
+    void tableDefaultAction(TableId id, const TableProperty& prop);
+    void tableSize(TableId id, const TableProperty& prop);
+    void tableDirectExtern(TableId id, const TableProperty& prop);
+    void tableImplementation(TableId id, const TableProperty& prop);
+    ActionId actionFor(const ActionDecl* a);
+    ActionCall lowerActionCall(const ast::Expr* e, SourceLoc loc);
+
+    // --- controls (lower_control.cpp, lower_checksum.cpp, lower_deparser.cpp)
+    void lowerControl(const ControlDecl* c, Control& out);
+    void lowerChecksumControl(const ControlDecl* c, bool verify);
+    void lowerDeparser(const ControlDecl* c);
+    void bindBlockParams(const std::vector<ParamPtr>& params);
+    void declareControlLocals(const ControlDecl* c);
+    std::string qualified(const Decl* d) const;
+    void registerExtern(const InstanceDecl* d);
+
+    const sema::CheckedProgram& cp_;
+    Diagnostics& diags_;
+    Program p_;
+
+    // Lowering state.
+    std::string owner_;                 // the control or parser being lowered
+    std::vector<Stmt>* out_ = nullptr;  // where statements go
+    std::map<const Param*, Binding> params_;
+    std::map<const Decl*, std::string> locals_;  // VarDecl -> temporaries path
+    std::map<const Decl*, int> externs_;         // InstanceDecl -> Program::externs
+    std::map<const Decl*, TableId> tables_;
+    std::map<const Decl*, ActionId> actions_;
+    std::set<TableId> applied_;              // tables applied in the current control
+    std::vector<ExprPtr>* exits_ = nullptr;  // static exit conditions of the current control
+    FieldId exitFlag_ = -1;                  // set when an action of an applied table exits
+    bool applyMayExit_ = false;  // an apply lowered since the last reset has an exiting action
+    const ast::ActionDecl* currentAction_ = nullptr;  // lowering an action body for a table
+    bool inParser_ = false;
+    bool checksumMode_ = false;
+    bool checksumVerify_ = false;
+    int tempCounter_ = 0;
+    std::map<std::string, HeaderId> tempHeaders_;
+    ExprPtr currentPred_;            // predicate of the statement being lowered (for applies
+                                     // that appear inside expressions)
+    std::vector<Stmt> pendingInit_;  // parser local initialisation, run at the top of start
+};
+
+}  // namespace hop::ir::detail

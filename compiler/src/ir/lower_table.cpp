@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: Apache-2.0
+// Lowers tables and the actions they run: keys, action lists, default actions, const entries.
+#include <algorithm>
+#include <map>
+
+#include "ir/lower_internal.hpp"
+
+namespace hop::ir::detail {
+
+ActionId Lowering::actionFor(const ActionDecl* a) {
+    if (auto it = actions_.find(a); it != actions_.end()) return it->second;
+    // Top-level actions (NoAction) have no control prefix.
+    bool topLevel = false;
+    for (const auto& d : cp_.program->decls)
+        if (d.get() == a) topLevel = true;
+    std::string savedOwner = owner_;
+    Action ir;
+    {
+        if (topLevel) owner_.clear();
+        ir.name = qualified(a);
+        owner_ = savedOwner;
+    }
+    ir.localName = a->name.text;
+    ir.annotations = annotationList(a->annotations);
+    ir.id = idAnnotation(a->annotations);
+    ActionId id = static_cast<ActionId>(p_.actions.size());
+    actions_[a] = id;
+    p_.actions.push_back(ir);
+
+    // The body as a table runs it: directionless parameters come from the control plane.
+    auto savedParams = params_;
+    auto* savedOut = out_;
+    auto* savedExits = exits_;
+    const ActionDecl* savedAction = currentAction_;
+    ExprPtr savedPred = currentPred_;
+    std::vector<Stmt> body;
+    std::vector<ActionParam> irParams;
+    int index = 0;
+    for (const auto& prm : a->params) {
+        if (prm->direction != Direction::None) continue;
+        Scalar s = scalarOf(prm->semaType);
+        if (s.width == 0) diags_.unsupported(prm->loc, "an action parameter of this type");
+        irParams.push_back(
+            {prm->name.text, s.width, s.isSigned, s.isBool, annotationList(prm->annotations)});
+        params_[prm.get()] = Binding{{}, nullptr, index++};
+    }
+    bool directional = irParams.size() != a->params.size();
+    out_ = &body;
+    exits_ = nullptr;
+    currentAction_ = a;
+    if (!directional && a->body) lowerBlock(a->body->stmts, nullptr);
+    currentAction_ = savedAction;
+    exits_ = savedExits;
+    out_ = savedOut;
+    params_ = savedParams;
+    currentPred_ = savedPred;
+    p_.actions[id].params = irParams;
+    p_.actions[id].body = std::move(body);
+    return id;
+}
+
+ActionCall Lowering::lowerActionCall(const ast::Expr* e, SourceLoc loc) {
+    ActionCall call;
+    const ast::Expr* callee = e;
+    const CallExpr* c = dyn<CallExpr>(e);
+    if (c) callee = c->callee.get();
+    auto* p = dyn<PathExpr>(callee);
+    auto* a = p ? dyn<ActionDecl>(p->decl) : nullptr;
+    if (!a) {
+        diags_.unsupported(loc, "this action reference");
+        return call;
+    }
+    call.action = actionFor(a);
+    const Action& ir = p_.actions[call.action];
+    if (c) {
+        size_t i = 0;
+        for (const auto& arg : c->args) {
+            if (i >= ir.params.size()) break;
+            auto v = constOf(arg.value.get());
+            if (!v) {
+                diags_.unsupported(arg.loc, "a non-constant action argument");
+                v = 0;
+            }
+            BigInt r = *v % (BigInt(1) << ir.params[i].width);
+            if (r < 0) r += BigInt(1) << ir.params[i].width;
+            call.args.push_back(r);
+            ++i;
+        }
+    }
+    return call;
+}
+
+TableId Lowering::lowerTable(const TableDecl* td) {
+    if (auto it = tables_.find(td); it != tables_.end()) return it->second;
+    Table t;
+    t.name = qualified(td);
+    t.localName = td->name.text;
+    t.control = owner_;
+    t.annotations = annotationList(td->annotations);
+    t.id = idAnnotation(td->annotations);
+    t.loc = td->loc;
+    TableId id = static_cast<TableId>(p_.tables.size());
+    tables_[td] = id;
+    p_.tables.push_back(t);
+
+    // Keys, actions and entries reference no packet state at lowering time, but the action
+    // bodies are lowered here, so lowering state must not leak into them.
+    ExprPtr savedPred = currentPred_;
+    static const std::map<std::string, TablePropertyHandler> kProperties = {
+        {"default_action", &Lowering::tableDefaultAction},
+        {"size", &Lowering::tableSize},
+        {"counters", &Lowering::tableDirectExtern},
+        {"meters", &Lowering::tableDirectExtern},
+        {"implementation", &Lowering::tableImplementation},
+    };
+    const TableProperty* entries = nullptr;
+    for (const auto& prop : td->properties) {
+        if (prop.kind == TableProperty::Kind::Key) {
+            for (const auto& k : prop.keys) {
+                TableKey key;
+                key.expr = lowerExpr(k.expr.get());
+                if (!key.expr) continue;
+                key.width = key.expr->width;
+                key.annotations = annotationList(k.annotations);
+                const auto* n = findAnnotation(k.annotations, "name");
+                key.name = n && stringArg(*n) ? *stringArg(*n) : exprText(k.expr.get());
+                static const std::map<std::string, MatchKind> kKinds = {
+                    {"exact", MatchKind::Exact},       {"lpm", MatchKind::Lpm},
+                    {"ternary", MatchKind::Ternary},   {"range", MatchKind::Range},
+                    {"optional", MatchKind::Optional}, {"selector", MatchKind::Selector}};
+                auto it = kKinds.find(k.matchKind.text);
+                if (it == kKinds.end() || it->second == MatchKind::Selector) {
+                    diags_.unsupported(k.matchKind.loc, "match kind '" + k.matchKind.text + "'");
+                    continue;
+                }
+                key.matchKind = it->second;
+                p_.tables[id].keys.push_back(key);
+            }
+        } else if (prop.kind == TableProperty::Kind::Actions) {
+            for (const auto& ar : prop.actions) {
+                const ast::Expr* e = ar.expr.get();
+                if (auto* c = dyn<CallExpr>(e)) {
+                    if (!c->args.empty()) {
+                        diags_.unsupported(ar.loc, "an action with bound arguments in a table");
+                        continue;
+                    }
+                    e = c->callee.get();
+                }
+                auto* p = dyn<PathExpr>(e);
+                auto* a = p ? dyn<ActionDecl>(p->decl) : nullptr;
+                if (!a) {
+                    diags_.unsupported(ar.loc, "this action reference");
+                    continue;
+                }
+                ActionRef ref;
+                ref.action = actionFor(a);
+                p_.actions[ref.action].controlPlane = true;
+                ref.annotations = annotationList(ar.annotations);
+                if (findAnnotation(ar.annotations, "tableonly"))
+                    ref.scope = ActionRef::Scope::TableOnly;
+                if (findAnnotation(ar.annotations, "defaultonly"))
+                    ref.scope = ActionRef::Scope::DefaultOnly;
+                p_.tables[id].actions.push_back(ref);
+            }
+        } else if (prop.kind == TableProperty::Kind::Entries) {
+            entries = &prop;
+        } else if (auto it = kProperties.find(prop.name.text); it != kProperties.end()) {
+            (this->*it->second)(id, prop);
+        } else {
+            p_.tables[id].properties.emplace_back(prop.name.text, exprText(prop.value.get()));
+        }
+    }
+    bool hasDefault = std::any_of(td->properties.begin(), td->properties.end(), [](const auto& p) {
+        return p.kind == TableProperty::Kind::Value && p.name.text == "default_action";
+    });
+    if (!hasDefault) {
+        // P4_16: a table without default_action has NoAction as its default.
+        for (const auto& d : cp_.program->decls)
+            if (auto* a = dyn<ActionDecl>(d); a && a->name.text == "NoAction")
+                p_.tables[id].defaultAction.action = actionFor(a);
+    }
+    if (entries) {
+        Table& tb = p_.tables[id];
+        tb.entriesConst = entries->isConst;
+        for (const auto& e : entries->entries) {
+            TableEntry te;
+            te.loc = e.loc;
+            std::vector<const ast::Expr*> ks;
+            for (const auto& k : e.keyset) ks.push_back(k.get());
+            if (ks.size() == 1 && p_.tables[id].keys.size() != 1 &&
+                (dyn<DefaultExpr>(ks[0]) || dyn<DontCareExpr>(ks[0])))
+                ks.assign(p_.tables[id].keys.size(), nullptr);
+            if (ks.size() != p_.tables[id].keys.size()) continue;
+            for (size_t i = 0; i < ks.size(); ++i) {
+                const TableKey& key = p_.tables[id].keys[i];
+                Match m = lowerKeysetElement(ks[i], key.width, e.loc);
+                if (key.matchKind == MatchKind::Lpm && m.kind == Match::Kind::Ternary) {
+                    // An lpm entry is written value &&& mask with a prefix mask.
+                    int len = 0;
+                    BigInt mask = m.mask;
+                    while (len < key.width && bit_test(mask, key.width - 1 - len)) ++len;
+                    m.kind = Match::Kind::Lpm;
+                    m.prefixLen = len;
+                } else if (key.matchKind == MatchKind::Lpm && m.kind == Match::Kind::Exact) {
+                    m.kind = Match::Kind::Lpm;
+                    m.prefixLen = key.width;
+                }
+                te.keys.push_back(m);
+            }
+            te.action = lowerActionCall(e.action.expr.get(), e.action.loc);
+            if (e.priority) {
+                te.priority = constOf(e.priority.get());
+            } else if (const auto* pa = findAnnotation(e.annotations, "priority")) {
+                if (!pa->args.empty()) te.priority = constOf(pa->args[0].get());
+            }
+            p_.tables[id].entries.push_back(te);
+        }
+    }
+    currentPred_ = savedPred;
+    return id;
+}
+
+void Lowering::tableDefaultAction(TableId id, const TableProperty& prop) {
+    p_.tables[id].defaultAction = lowerActionCall(prop.value.get(), prop.loc);
+    p_.tables[id].defaultActionIsConst = prop.isConst;
+}
+
+void Lowering::tableSize(TableId id, const TableProperty& prop) {
+    if (auto v = constOf(prop.value.get())) {
+        p_.tables[id].size = static_cast<int64_t>(*v);
+        p_.tables[id].hasSize = true;
+    }
+}
+
+// `counters = c;` / `meters = m;`: a direct extern belongs to this table.
+void Lowering::tableDirectExtern(TableId id, const TableProperty& prop) {
+    Ref r = resolve(prop.value.get());
+    if (r.kind != Ref::Kind::Extern) {
+        diags_.unsupported(prop.loc, "this '" + prop.name.text + "' property");
+        return;
+    }
+    p_.externs[r.object].table = id;
+    p_.tables[id].directExterns.push_back(r.object);
+}
+
+void Lowering::tableImplementation(TableId, const TableProperty& prop) {
+    diags_.unsupported(prop.loc, "table property 'implementation'");
+}
+
+}  // namespace hop::ir::detail
