@@ -3,64 +3,50 @@
 
 #include <fmt/format.h>
 
-#include <filesystem>
 #include <iostream>
 #include <sstream>
 
-#include "p4info/p4info.hpp"
-#include "runtime/hopd/board_identity.hpp"
+#include "program/compiled.hpp"
+#include "runtime/device/identity.hpp"
 #include "runtime/hopd/failure.hpp"
-#include "sim/hopsim/program.hpp"
-#include "verilog/backend.hpp"
 
 namespace hop::hopd {
 
+// The program as loaded, and at the board's DATA_W once the board is open (the same program,
+// compiled again from its preprocessed source when its directory holds another width).
 struct Binding::Loaded {
-    std::unique_ptr<hopsim::LoadedProgram> program;
+    std::optional<program::Compiled> compiled;
+    std::optional<program::Compiled> atBoard;
+    const program::Compiled& current() const { return atBoard ? *atBoard : *compiled; }
 };
 
 Binding::Binding(const Options& options) : options_(options), loaded_(std::make_unique<Loaded>()) {
     std::ostringstream err;
-    auto& program = loaded_->program;
-    program = hopsim::loadProgram(options.program, {options.includeDirs, options.defines}, err);
-    if (!program) throw Failure(1, err.str());
-    const ir::Program& ir = program->ir();
-    // The packet_in / packet_out layouts and the table names come from the program's P4Info:
-    // a hopc output directory's <prog>.p4info.json, or for a .p4 the P4Info hopc would write,
-    // generated in process from the same IR.
-    std::string error, generatedError;
-    const auto generated = parseP4Info(
-        p4info::p4infoJson(ir),
-        fmt::format("{} (P4Info generated in process)", program->sourcePath()), generatedError);
-    if (std::filesystem::is_directory(options.program)) {
-        auto file = findP4InfoFile(options.program, program->sourcePath(), error);
-        std::optional<ProgramInfo> read;
-        if (!file || !(read = readP4InfoFile(*file, error))) throw Failure(1, error);
-        info_ = *read;
-        // The directory's source is compiled again: it must still be the program of the P4Info.
-        if (!generated || !(generated->packetIn == info_.packetIn) ||
-            !(generated->packetOut == info_.packetOut) || generated->tables != info_.tables) {
-            throw Failure(1, fmt::format("{}: error: does not describe {} as it compiles now "
-                                         "({}; compile the program again with hopc)",
-                                         *file, program->sourcePath(),
-                                         generated ? generated->packetIn.str() + ", " +
-                                                         generated->packetOut.str()
-                                                   : generatedError));
-        }
-    } else if (generated) {
-        info_ = *generated;
-    } else {
-        throw Failure(1, generatedError);
+    program::Options load;
+    load.preprocess.includeDirs = options.includeDirs;
+    load.preprocess.defines = options.defines;
+    loaded_->compiled = program::load(options.program, load, err);
+    if (!loaded_->compiled) throw Failure(1, err.str());
+    const program::Compiled& compiled = *loaded_->compiled;
+    if (!compiled.hasRtl()) {
+        throw Failure(1, fmt::format("hopd: error: {} has no register map (the Verilog backend "
+                                     "cannot build {}): there is no board to run it on",
+                                     compiled.origin(), compiled.name()));
     }
+    // The packet_in / packet_out layouts and the table names come from the program's P4Info.
+    std::string error;
+    auto info = parseP4Info(compiled.p4info(), compiled.p4infoOrigin(), error);
+    if (!info) throw Failure(1, error);
+    info_ = std::move(*info);
     std::cerr << fmt::format("hopd: {}: {}, {}\n", info_.file, info_.packetIn.str(),
                              info_.packetOut.str());
 }
 
 Binding::~Binding() = default;
 
-const std::string& Binding::name() const { return loaded_->program->ir().name; }
+const std::string& Binding::name() const { return loaded_->compiled->name(); }
 
-const ir::Program& Binding::tables() const { return loaded_->program->ir(); }
+const ir::Program& Binding::tables() const { return loaded_->current().tables(); }
 
 void Binding::openBoard(const std::string& spec) {
     if (!spec.starts_with("sim:") && !spec.starts_with("pcie:")) {
@@ -80,17 +66,17 @@ void Binding::openBoard(const std::string& spec) {
         throw Failure(
             1, fmt::format("hopd: error: {} runs {}, not {}", board->name(), info.program, name()));
     }
-    Diagnostics diags(loaded_->program->source());
-    auto gen = verilog::generate(tables(), {.dataWidth = info.dataWidth}, diags);
-    if (!gen) {
-        std::ostringstream text;
-        diags.print(text);
-        throw Failure(1, text.str());
+    if (loaded_->compiled->dataWidth() != info.dataWidth) {
+        std::ostringstream err;
+        loaded_->atBoard = program::atDataWidth(*loaded_->compiled, info.dataWidth, err);
+        if (!loaded_->atBoard) throw Failure(1, err.str());
     }
-    map_ = gen->regmap;
-    if (auto wrong =
-            checkBoardIdentity(*board, map_, regmap::contentHash(map_), name(), options_.program)) {
-        throw Failure(wrong->exitCode, "hopd: error: " + wrong->message);
+    const program::Compiled& compiled = loaded_->current();
+    map_ = compiled.regmap();
+    const auto check =
+        device::checkIdentity(*board, map_, compiled.hash(), compiled.origin(), error);
+    if (check != device::IdentityCheck::Same) {
+        throw Failure(device::exitCode(check), "hopd: error: " + error);
     }
     device_ = std::move(board);
 }

@@ -2,7 +2,8 @@
 // The program binding: the compiled program hopd runs (a hopc output directory, or a .p4
 // compiled in process into the same form), what hopd takes from it (the tables' control-plane
 // view, the P4Info's controller headers and table aliases, the register map at the board's
-// DATA_W), and the board, checked to run exactly that program (board_identity.hpp).
+// DATA_W), and the board, checked to run exactly that program (runtime/device/identity.hpp:
+// ID, DATA_W and the register map's hash).
 #pragma once
 
 #include <memory>

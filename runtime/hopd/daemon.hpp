@@ -4,7 +4,7 @@
 // pipeline punts through runtime/router's SlowPath, and serves hopctl on a control socket.
 // Its parts, one job each:
 //   binding.hpp         the compiled program, its P4Info and register map, the board checked
-//                       to run it (board_identity.hpp)
+//                       to run it
 //   router_tables.hpp   the tables hopd owns and their entries, built as typed values
 //   table_writer.hpp    table drivers, the state file written ahead of the device
 //                       (state_file.hpp), the hardware shadow read back (hw_shadow.hpp)
