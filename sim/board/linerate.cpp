@@ -10,6 +10,8 @@
 #include <cstdio>
 #include <set>
 
+#include "runtime/common/progress.hpp"
+
 namespace hop::board {
 
 namespace {
@@ -198,22 +200,18 @@ int runLineRate(BoardEngine& engine, const LineRateOptions& options, std::ostrea
     }
 
     const double start = engine.now();
-    const bool tty = options.progress && ::isatty(2);
-    int shown = -1;
-    auto progress = [&](double share) {
-        if (!tty) return;
-        const int pct = static_cast<int>(share * 100);
-        if (pct == shown) return;
-        shown = pct;
-        err << fmt::format("\r  offered {:3d}% of {} frames", pct,
-                           options.frames * options.offerPorts.size())
-            << std::flush;
+    common::Progress progress(
+        err, options.progress ? common::Progress::modeFor(2) : common::Progress::Mode::Off);
+    auto offered = [&](double share) {
+        if (!progress.due()) return;
+        progress.show(fmt::format("  offered {:3d}% of {} frames", static_cast<int>(share * 100),
+                                  options.frames * options.offerPorts.size()));
     };
     const auto wallStart = std::chrono::steady_clock::now();
-    const bool ran = engine.runTraffic(std::move(generators), error, progress);
+    const bool ran = engine.runTraffic(std::move(generators), error, offered);
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - wallStart).count();
-    if (tty) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+    progress.clear();
     if (!ran) {
         err << "hopsim: error: board: " << error << "\n";
         return 3;

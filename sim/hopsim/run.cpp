@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "runtime/common/command_file.hpp"
+#include "runtime/common/progress.hpp"
 #include "runtime/tables/entry.hpp"
 #include "sim/hopsim/pcap_io.hpp"
 #include "sim/hopsim/trace.hpp"
@@ -22,84 +24,34 @@ namespace hop::hopsim {
 namespace fs = std::filesystem;
 
 bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& err) {
-    std::ifstream in(path);
-    if (!in) {
-        err << path << ": error: cannot read the file\n";
-        return false;
-    }
-    std::string line;
-    int lineNo = 0;
-    while (std::getline(in, line)) {
-        ++lineNo;
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        size_t start = 0;
-        while (start < line.size() && std::isspace(static_cast<unsigned char>(line[start]))) {
-            ++start;
-        }
-        if (start == line.size() || line[start] == '#') continue;
-        const tables::Origin origin{path, lineNo, static_cast<int>(start) + 1};
-        tables::ParseError parseError;
-        auto command =
-            tables::parseBmv2Command(engine.program(), line.substr(start), origin, parseError);
-        if (!command) {
-            err << parseError.str() << "\n";
+    std::string error;
+    const bool ok = common::readCommandFile(
+        engine.program(), path, common::CommandSyntax::Bmv2,
+        [&](tables::Command& command, const common::CommandSource& source, std::string& failure) {
+            std::string message;
+            if (engine.apply(command, message)) return true;
+            failure = source.error(message);
             return false;
-        }
-        std::string message;
-        if (!engine.apply(*command, message)) {
-            err << fmt::format("{}:{}:{}: error: {}\n", path, lineNo, start + 1, message);
-            return false;
-        }
-    }
-    return true;
+        },
+        error);
+    if (!ok) err << error << "\n";
+    return ok;
 }
 
 bool loadRuntimeJson(sim::Engine& engine, const std::string& path, std::ostream& err) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        err << path << ": error: cannot read the file\n";
-        return false;
-    }
-    std::ostringstream buffer;
-    buffer << in.rdbuf();
-    const std::string text = buffer.str();
-    nlohmann::json doc;
-    try {
-        doc = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
-        // nlohmann reports a byte offset; users want a line and column.
-        size_t offset = std::min<size_t>(e.byte > 0 ? e.byte - 1 : 0, text.size());
-        int line = 1, col = 1;
-        for (size_t i = 0; i < offset; ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                col = 1;
-            } else {
-                ++col;
-            }
-        }
-        std::string what = e.what();
-        // "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
-        if (auto colon = what.find(": "); colon != std::string::npos) {
-            what = what.substr(colon + 2);
-        }
-        err << fmt::format("{}:{}:{}: error: malformed JSON: {}\n", path, line, col, what);
-        return false;
-    }
-    tables::ParseError parseError;
-    auto commands = tables::parseRuntimeJson(engine.program(), doc, path, parseError);
-    if (!commands) {
-        err << parseError.str() << "\n";
-        return false;
-    }
-    for (size_t i = 0; i < commands->size(); ++i) {
-        std::string message;
-        if (!engine.apply((*commands)[i], message)) {
-            err << fmt::format("{}: error: table_entries[{}]: {}\n", path, i, message);
+    std::string error;
+    const bool ok = common::readRuntimeJsonFile(
+        engine.program(), path,
+        [&](tables::Command& command, const common::CommandSource& source, std::string& failure) {
+            std::string message;
+            if (engine.apply(command, message)) return true;
+            failure =
+                fmt::format("{}: error: table_entries[{}]: {}", source.file, source.entry, message);
             return false;
-        }
-    }
-    return true;
+        },
+        error);
+    if (!ok) err << error << "\n";
+    return ok;
 }
 
 bool parsePortFile(const std::string& text, std::pair<uint32_t, std::string>& result,
@@ -129,7 +81,7 @@ struct Input {
 };
 
 constexpr size_t kProgressMinimum = 100000;
-constexpr size_t kProgressStep = 10000;
+constexpr size_t kChunk = 10000;  // packets sent back to back between drains
 
 struct PortCounts {
     uint64_t in = 0, out = 0, inBytes = 0, outBytes = 0;
@@ -148,15 +100,6 @@ struct Latency {
         max = std::max(max, l);
     }
 };
-
-// A progress bar on stderr: `[#########.........]  45%  450000 of 1000000 packets`.
-std::string progressBar(size_t done, size_t total) {
-    constexpr int kWidth = 30;
-    const int filled = total ? static_cast<int>(done * kWidth / total) : kWidth;
-    return fmt::format("\r[{}{}] {:>3}%  {} of {} packets", std::string(filled, '#'),
-                       std::string(kWidth - filled, '.'), total ? done * 100 / total : 100, done,
-                       total);
-}
 
 }  // namespace
 
@@ -219,12 +162,12 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
     std::map<std::string, uint64_t> drops, punts;
     uint64_t forwarded = 0, dropped = 0, punted = 0, sentOut = 0;
     // Long runs show progress on a terminal (never in logs or pipes, where it would be noise).
-    const bool showProgress =
-        !options.tracePackets && ::isatty(STDERR_FILENO) && inputs.size() >= kProgressMinimum;
+    common::Progress progress(err, !options.tracePackets && inputs.size() >= kProgressMinimum
+                                       ? common::Progress::modeFor(STDERR_FILENO)
+                                       : common::Progress::Mode::Off);
     // One packet at a time when each output must be tied to its packet; otherwise back to back
     // in chunks (the RTL without tracing).
-    const size_t chunk =
-        options.tracePackets || engine.knowsDecisions() ? 1 : std::max<size_t>(kProgressStep, 1);
+    const size_t chunk = options.tracePackets || engine.knowsDecisions() ? 1 : kChunk;
     const uint32_t cpuPort = engine.cpuPort();
     auto* rtl = dynamic_cast<sim::rtl::RtlEngine*>(&engine);
     Latency latency;
@@ -242,8 +185,12 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
     const std::string unknown = "the " + engine.name() + " engine does not say why";
     for (size_t first = 0; first < inputs.size(); first += chunk) {
         const size_t last = std::min(inputs.size(), first + chunk);
-        if (showProgress && first % kProgressStep == 0)
-            err << progressBar(first, inputs.size()) << std::flush;
+        if (progress.due()) {
+            // `[#########.........]  45%  450000 of 1000000 packets`
+            progress.show(fmt::format("{} {:>3}%  {} of {} packets",
+                                      common::progressBar(first, inputs.size()),
+                                      first * 100 / inputs.size(), first, inputs.size()));
+        }
         for (size_t n = first; n < last; ++n) {
             ports[inputs[n].port].in++;
             ports[inputs[n].port].inBytes += inputs[n].packet.bytes.size();
@@ -329,14 +276,14 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
             if (!rtl) drops[unknown] += last - first - outs;
         }
         if (!ok) {
-            if (showProgress) err << "\n";
+            progress.finish();
             err << fmt::format("hopsim: error: the {} engine failed at packets {}..{}: {}\n",
                                engine.name(), first + 1, last, engineError);
             return 1;
         }
     }
 
-    if (showProgress) err << "\r" << std::string(40, ' ') << "\r" << std::flush;
+    progress.clear();
 
     for (const auto& [port, counts] : ports) {
         const std::string path =

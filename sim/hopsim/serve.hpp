@@ -16,6 +16,7 @@
 
 #include "ir/ir.hpp"
 #include "program/compiled.hpp"
+#include "runtime/common/event_loop.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 #include "source/diagnostics.hpp"
 
@@ -30,10 +31,9 @@ struct ServeOptions {
 bool parsePortTap(const std::string& text, std::pair<uint32_t, std::string>& result,
                   std::string& error);
 
-// Blocks SIGINT and SIGTERM (serve() takes them through a signalfd) and ignores SIGPIPE. Call it
-// before anything starts threads (the Verilated model may): a thread that does not block them
-// would take the default action and kill the board without its clean stop.
-void blockStopSignals();
+// Call it before anything starts threads (the Verilated model may): serve() takes SIGINT and
+// SIGTERM through a signalfd (runtime/common/event_loop.hpp says why).
+using common::blockStopSignals;
 
 // Runs the board until SIGINT or SIGTERM: prints a ready line, then the statistics at the end.
 // Returns 0 after a clean stop, 3 when the board cannot start (a TAP or the socket cannot be set
