@@ -3,43 +3,23 @@
 
 #include <fmt/format.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "runtime/hopd/control_protocol.hpp"
 #include "runtime/hopd/failure.hpp"
 
 namespace hop::hopd {
 
-ControlSocket::ControlSocket(std::string path) : path_(std::move(path)) {
-    sockaddr_un addr{};
-    addr.sun_family = AF_UNIX;
-    if (path_.size() >= sizeof(addr.sun_path)) {
-        throw Failure(1, "hopd: error: control path too long");
+ControlSocket::ControlSocket(const std::string& path) {
+    common::UnixListener::Error error;
+    common::UnixListener::Options options;
+    options.backlog = 16;
+    listener_ = common::UnixListener::open(path, options, error);
+    if (listener_) return;
+    if (error.kind == common::UnixListener::Failure::InUse) {
+        throw Failure(1, "hopd: error: another hopd answers on " + path);
     }
-    std::memcpy(addr.sun_path, path_.c_str(), path_.size() + 1);
-    const int probe = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (::connect(probe, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0) {
-        ::close(probe);
-        throw Failure(1, "hopd: error: another hopd answers on " + path_);
-    }
-    ::close(probe);
-    ::unlink(path_.c_str());
-    fd_ = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd_ < 0 || ::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-        ::listen(fd_, 16) != 0) {
-        const std::string why = std::strerror(errno);
-        if (fd_ >= 0) ::close(fd_);
-        throw Failure(1, fmt::format("hopd: error: {}: {}", path_, why));
-    }
-}
-
-ControlSocket::~ControlSocket() {
-    ::close(fd_);
-    ::unlink(path_.c_str());
+    throw Failure(1, "hopd: error: " + error.message);
 }
 
 std::string formatReply(bool ok, const std::vector<std::string>& out, std::string error) {
@@ -60,7 +40,7 @@ std::string formatReply(bool ok, const std::vector<std::string>& out, std::strin
 }
 
 void ControlSocket::serveOne(const Handle& handle) {
-    const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    const int fd = listener_->accept(/*blocking=*/true);  // the timeouts below need it blocking
     if (fd < 0) return;
     timeval tv{0, static_cast<suseconds_t>(kRequestTimeout.count() * 1000)};
     tv.tv_sec = tv.tv_usec / 1000000;

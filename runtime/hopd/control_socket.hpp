@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// hopd's control socket (control_protocol.hpp): the listening unix socket and one client served
-// at a time, its request read and its reply written. What the request means is the caller's
-// (CommandTable).
+// hopd's control socket (control_protocol.hpp): the listening unix socket (common::UnixListener)
+// and one client served at a time, its request read and its reply written. What the request
+// means is the caller's (CommandTable).
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "runtime/common/unix_listener.hpp"
 
 namespace hop::hopd {
 
@@ -16,18 +19,14 @@ class ControlSocket {
                                       std::string& error)>;
     // Listens on `path`: a stale socket (an earlier hopd that died) is replaced; a live hopd
     // is an error. Throws Failure(1).
-    explicit ControlSocket(std::string path);
-    ~ControlSocket();  // closes and removes the socket
-    ControlSocket(const ControlSocket&) = delete;
-    ControlSocket& operator=(const ControlSocket&) = delete;
+    explicit ControlSocket(const std::string& path);
 
-    int fd() const { return fd_; }
+    int fd() const { return listener_->fd(); }
     // The socket is readable: accepts one client and answers its one request.
     void serveOne(const Handle& handle);
 
   private:
-    std::string path_;
-    int fd_ = -1;
+    std::optional<common::UnixListener> listener_;
 };
 
 // The reply of a request: `-LINE`s (at most kMaxReplyLines, then `-(N more lines)`), then `=ok`

@@ -5,17 +5,16 @@
 
 #include <fmt/format.h>
 #include <poll.h>
-#include <signal.h>
-#include <sys/signalfd.h>
-#include <unistd.h>
 
 #include <chrono>
-#include <cstring>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
+#include "runtime/common/command_file.hpp"
+#include "runtime/common/event_loop.hpp"
 #include "runtime/hopd/binding.hpp"
 #include "runtime/hopd/command_table.hpp"
 #include "runtime/hopd/control_socket.hpp"
@@ -54,7 +53,8 @@ class Daemon {
     // commands applied.
     uint64_t loadCommandFile(const std::string& path);
     uint64_t loadRuntimeJsonFile(const std::string& path);
-    bool applyLoaded(tables::Command cmd, const std::string& where);
+    bool applyLoaded(tables::Command& cmd, const common::CommandSource& source, uint64_t& applied,
+                     std::string& error);
 
     void addControlCommands();
     bool control(const std::string& request, std::vector<std::string>& out, std::string& error);
@@ -243,56 +243,49 @@ void Daemon::start() {
 // ------------------------------------------------------------------------------------------
 // command files
 
-bool Daemon::applyLoaded(tables::Command cmd, const std::string& where) {
-    std::string error;
+bool Daemon::applyLoaded(tables::Command& cmd, const common::CommandSource& source,
+                         uint64_t& applied, std::string& error) {
+    std::string why;
+    bool ok = true, written = true;
     if (cmd.kind == tables::Command::Kind::Add) {
-        const auto outcome = writer_->ensure(std::move(cmd), error);
-        if (outcome == TableWriter::Outcome::Failed) throw Failure(1, where + ": error: " + error);
-        return outcome == TableWriter::Outcome::Written;
+        const auto outcome = writer_->ensure(std::move(cmd), why);
+        ok = outcome != TableWriter::Outcome::Failed;
+        written = outcome == TableWriter::Outcome::Written;
+    } else {
+        ok = writer_->apply(cmd, why);
     }
-    if (!writer_->apply(cmd, error)) throw Failure(1, where + ": error: " + error);
+    if (!ok) {
+        error = source.error(why);
+        return false;
+    }
+    applied += written;
     return true;
 }
 
 uint64_t Daemon::loadCommandFile(const std::string& path) {
-    std::ifstream in(path);
-    if (!in) throw Failure(1, path + ": error: cannot read the file");
-    const ir::Program& program = binding_->tables();
-    std::string line;
-    int lineNo = 0;
     uint64_t applied = 0;
-    while (std::getline(in, line)) {
-        ++lineNo;
-        size_t first = line.find_first_not_of(" \t\r");
-        if (first == std::string::npos || line[first] == '#') continue;
-        const std::string text = line.substr(first);
-        const tables::Origin origin{path, lineNo, static_cast<int>(first) + 1};
-        tables::ParseError pe;
-        const bool stf = text.starts_with("add ") || text.starts_with("setdefault ");
-        auto cmd = stf ? tables::parseStfTableCommand(program, text, origin, pe)
-                       : tables::parseBmv2Command(program, text, origin, pe);
-        if (!cmd) {
-            if (pe.message.empty()) continue;
-            throw Failure(1, pe.str());
-        }
-        applied += applyLoaded(*cmd, fmt::format("{}:{}:{}", path, lineNo, first + 1));
+    std::string error;
+    if (!common::readCommandFile(
+            binding_->tables(), path, common::CommandSyntax::Bmv2OrStf,
+            [&](tables::Command& cmd, const common::CommandSource& source, std::string& why) {
+                return applyLoaded(cmd, source, applied, why);
+            },
+            error)) {
+        throw Failure(1, error);
     }
     return applied;
 }
 
 uint64_t Daemon::loadRuntimeJsonFile(const std::string& path) {
-    std::ifstream in(path);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) throw Failure(1, path + ": error: cannot read the file");
-    const auto doc = nlohmann::json::parse(text.str(), nullptr, false);
-    if (doc.is_discarded()) throw Failure(1, path + ": error: malformed JSON");
-    tables::ParseError pe;
-    auto list = tables::parseRuntimeJson(binding_->tables(), doc, path, pe);
-    if (!list) throw Failure(1, pe.str());
     uint64_t applied = 0;
-    for (size_t i = 0; i < list->size(); ++i) {
-        applied += applyLoaded((*list)[i], fmt::format("{}: table_entries[{}]", path, i));
+    std::string error;
+    if (!common::readRuntimeJsonFile(
+            binding_->tables(), path,
+            [&](tables::Command& cmd, const common::CommandSource& source, std::string& why) {
+                return applyLoaded(cmd, source, applied, why);
+            },
+            error)) {
+        throw Failure(1, error);
     }
     return applied;
 }
@@ -333,55 +326,45 @@ void Daemon::handlePunts() {
 
 int Daemon::loop() {
     ControlSocket control(options_.control);
-    sigset_t mask;
-    sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
-    sigaddset(&mask, SIGTERM);
-    ::pthread_sigmask(SIG_BLOCK, &mask, nullptr);
-    const int signalFd = ::signalfd(-1, &mask, SFD_CLOEXEC);
+    common::EventLoop events;
+    std::string error;
+    if (!events.stopOnSignals({SIGINT, SIGTERM}, error)) throw Failure(3, "hopd: error: " + error);
     device::Device& dev = binding_->device();
-    std::cerr << fmt::format("hopd: control socket {}; ready\n", options_.control);
-    for (;;) {
-        int timeoutMs = -1;
-        if (dev.queuedPackets() > 0) {
-            timeoutMs = 0;
-        } else if (auto deadline = slowPath_->nextDeadline()) {
-            const auto left =
-                std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
-            timeoutMs = static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60000));
-        }
-        pollfd fds[4] = {{dev.fd(), POLLIN, 0},
-                         {control.fd(), POLLIN, 0},
-                         {signalFd, POLLIN, 0},
-                         {fib_ ? fib_->fd() : -1, POLLIN, 0}};
-        if (::poll(fds, 4, timeoutMs) < 0 && errno != EINTR) {
-            throw Failure(3, fmt::format("hopd: error: poll: {}", std::strerror(errno)));
-        }
-        if (fds[2].revents & POLLIN) {
-            std::cerr << fmt::format(
-                "hopd: stopping: {} punts handled, {} frames sent, {} table "
-                "commands\n",
-                puntsHandled_, framesSent_, writer_->counters.commands);
-            ::close(signalFd);
-            return 0;
-        }
-        if ((fds[0].revents & (POLLIN | POLLHUP | POLLERR)) || dev.queuedPackets() > 0) {
-            handlePunts();
-        }
+    events.watch(dev.fd(), POLLIN, [this](short) { handlePunts(); });
+    events.watch(control.fd(), POLLIN, [this, &control](short) {
+        control.serveOne([this](const std::string& request, std::vector<std::string>& out,
+                                std::string& why) { return this->control(request, out, why); });
+    });
+    if (fib_) {
+        events.watch(fib_->fd(), POLLIN, [this](short) {  // the kernel's routing table changed
+            std::string why;
+            if (!fib_->onReadable(why)) throw Failure(1, "hopd: error: " + why);
+            printFibLog();
+        });
+    }
+    events.beforePoll([this, &dev] {
+        if (dev.queuedPackets() > 0) return 0;
+        auto deadline = slowPath_->nextDeadline();
+        if (!deadline) return -1;
+        const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
+        return static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60000));
+    });
+    events.afterPoll([this, &dev] {
+        if (dev.queuedPackets() > 0) handlePunts();  // frames the device read ahead
         if (auto deadline = slowPath_->nextDeadline(); deadline && *deadline <= Clock::now()) {
             handleActions(slowPath_->tick(Clock::now()));
         }
-        if (fds[1].revents & POLLIN) {
-            control.serveOne(
-                [this](const std::string& request, std::vector<std::string>& out,
-                       std::string& error) { return this->control(request, out, error); });
-        }
-        if (fds[3].revents) {  // the kernel's routing table changed
-            std::string error;
-            if (!fib_->onReadable(error)) throw Failure(1, "hopd: error: " + error);
-            printFibLog();
-        }
+    });
+    std::cerr << fmt::format("hopd: control socket {}; ready\n", options_.control);
+    const auto end = events.run();
+    if (end.why == common::EventLoop::End::Why::Error) {
+        throw Failure(3, "hopd: error: " + end.error);
     }
+    std::cerr << fmt::format(
+        "hopd: stopping: {} punts handled, {} frames sent, {} table "
+        "commands\n",
+        puntsHandled_, framesSent_, writer_->counters.commands);
+    return 0;
 }
 
 // ------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@
 //   routes.hpp          interfaces, routes, next hops and neighbours (full_table.cpp: --full-table)
 //   command_table.hpp   the control requests by name; control_socket.hpp serves them
 //   daemon.cpp          the parts put together, the restart from the state file, the punt loop
+// runtime/common gives the socket listener, the event loop, progress and the command files.
 #pragma once
 
 #include <string>

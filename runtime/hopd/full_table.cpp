@@ -7,8 +7,8 @@
 #include <chrono>
 #include <iostream>
 
+#include "runtime/common/progress.hpp"
 #include "runtime/hopd/failure.hpp"
-#include "runtime/hopd/progress.hpp"
 #include "runtime/hopd/routes.hpp"
 #include "runtime/tables/lpm_routes.hpp"
 #include "runtime/tables/lpm_table.hpp"
@@ -76,7 +76,8 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
             if (!writer_.apply(cmd, why)) throw Failure(1, fmt::format("{}: error: {}", file, why));
         }
     } else {
-        Progress progress(::isatty(2));
+        common::Progress progress(std::cerr,
+                                  common::Progress::modeFor(2, common::Progress::Mode::Lines));
         writer_.writeProgress = [&](size_t done, size_t all) {
             if (done == 0) {
                 t2 = Clock::now();
@@ -86,11 +87,12 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
                     added, seconds(t2 - t1), all);
                 return;
             }
+            if (!progress.due()) return;
             const double s = seconds(Clock::now() - t2);
             progress.show(fmt::format(
                 "hopd: full table: {} {:5.1f} % of {} CSR writes, {:.1f} s, {:.0f} writes/s",
-                Progress::bar(double(done) / double(all)), 100.0 * double(done) / double(all), all,
-                s, double(done) / std::max(s, 1e-3)));
+                common::progressBar(done, all), 100.0 * double(done) / double(all), all, s,
+                double(done) / std::max(s, 1e-3)));
         };
         struct Reset {
             std::function<void(size_t, size_t)>& f;
