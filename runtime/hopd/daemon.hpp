@@ -2,26 +2,16 @@
 // hopd: owns one device running examples/router.p4 (or a program with the same tables and
 // controller headers), programs its tables from hopd's configuration, handles every frame the
 // pipeline punts through runtime/router's SlowPath, and serves hopctl on a control socket.
-//
-// Tables hopd owns (router.p4's names, found by their P4Info aliases):
-//   port_mac   PORT -> set_port_mac(MAC)                  one per interface port
-//   local_addr ADDRESS -> local_hit                       one per interface address
-//   egress_mtu PORT -> set_mtu(MTU)                       one per interface port
-//   ipv4_lpm   PREFIX -> set_nexthop(ID)                  connected subnets and `dev` routes: the
-//              port's link id (never in `nexthop`, so the pipeline punts NO_NEXTHOP and the
-//              slow path resolves the host); `via` routes: the gateway's id; resolved on-link
-//              hosts: a /32 to the host's own id
-//   nexthop    ID -> set_nexthop_l2(DMAC, SMAC, PORT)     written when ARP resolves a gateway or
-//              an on-link host, removed when the neighbour is gone
-//
-// State file (--state): every table command hopd sent, as BMv2 CLI lines, written before the
-// CSR writes go out, plus `@` lines for hopd's own bookkeeping (next-hop ids, routes added at
-// run time). On start against a board that clients have written already (HELLO csr_writes >
-// 0), hopd replays the file into its table drivers WITHOUT writing, re-sends the writes of the
-// last command (which may have been cut short), reads back from the hardware every memory word
-// the last 64 commands committed and compares, then writes only the differences between what
-// the board holds and what the configuration asks for. A fresh board (csr_writes = 0) starts a
-// new state file.
+// Its parts, one job each:
+//   binding.hpp         the compiled program, its P4Info and register map, the board checked
+//                       to run it
+//   router_tables.hpp   the tables hopd owns and their entries, built as typed values
+//   table_writer.hpp    table drivers, the state file written ahead of the device
+//                       (state_file.hpp), the hardware shadow read back (hw_shadow.hpp)
+//   routes.hpp          interfaces, routes, next hops and neighbours (full_table.cpp: --full-table)
+//   command_table.hpp   the control requests by name; control_socket.hpp serves them
+//   daemon.cpp          the parts put together, the restart from the state file, the punt loop
+// runtime/common gives the socket listener, the event loop, progress and the command files.
 #pragma once
 
 #include <string>

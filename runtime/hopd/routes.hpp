@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: Apache-2.0
+// hopd's routes and neighbours: the router's interfaces, routes from files, hopctl, the kernel
+// (--fib-sync) and a full table, and the next hops ARP resolves, each kept in the software
+// route table the slow path looks up and written into router.p4's tables (RouterTables)
+// through the table writer:
+//   connected subnets and `dev` routes: ipv4_lpm -> the port's link id (never in `nexthop`, so
+//   the pipeline punts NO_NEXTHOP and the slow path resolves the host); `via` routes: the
+//   gateway's id; resolved on-link hosts: a /32 to the host's own id; `nexthop`: written when
+//   ARP resolves a gateway or an on-link host, removed when the neighbour is gone.
+// The ids and run-time routes are journalled in the state file (StateRecord) and come back
+// from it on a restart (replay()).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "runtime/hopd/config.hpp"
+#include "runtime/hopd/fib_sync.hpp"
+#include "runtime/hopd/router_tables.hpp"
+#include "runtime/hopd/state_file.hpp"
+#include "runtime/hopd/table_writer.hpp"
+#include "runtime/router/slow_path.hpp"
+
+namespace hop::hopd {
+
+class RouteManager {
+  public:
+    struct Neighbour {
+        uint16_t id = 0;
+        bool host = false;  // an on-link host with a /32 of its own (else a gateway)
+        int hwHandle = -1;  // its nexthop entry
+        router::MacAddr mac;
+        router::Port port = 0;
+        bool inherited = false;  // in hardware from an earlier hopd, not yet re-learnt
+    };
+    struct Route {
+        RouteSpec spec;
+        std::string origin;  // file, runtime, connected, host, kernel, full-table
+    };
+    using Key = std::pair<uint32_t, int>;  // prefix, length
+
+    RouteManager(const RouterTables& tables, TableWriter& writer, StateJournal& journal,
+                 std::vector<router::Interface> interfaces);
+
+    // A record of the state file (ids and run-time routes of an earlier hopd).
+    void replay(const StateRecord& record);
+
+    // What the configuration asks, written where it is not there yet: the interfaces (port
+    // MACs, MTUs, local addresses, connected subnets), `fileRoutes`, the run-time routes of the
+    // state file, then `beforeFullTable` (the kernel's routes), the full table when `fullTable`
+    // names a file, the next hops the hardware holds from an earlier hopd (kept, re-learnt by
+    // the slow path), and last the removal of ipv4_lpm entries with hopd's ids no longer asked
+    // for. Throws Failure(1). Prints the summary.
+    void reconcile(const std::vector<RouteSpec>& fileRoutes,
+                   const std::function<void()>& beforeFullTable, const std::string& fullTable,
+                   router::Ipv4Addr fullTableVia);
+
+    bool addRoute(const RouteSpec& spec, const std::string& origin, std::string& error);
+    bool removeRoute(router::Ipv4Addr prefix, int length, std::string& error);
+    // hopctl's `route add` / `route del` (journalled, kept across restarts).
+    bool addRuntimeRoute(const RouteSpec& spec, std::string& error);
+    bool deleteRuntimeRoute(router::Ipv4Addr prefix, int length, std::string& error);
+    // `hopctl load routes FILE`: every route of a route file, added as `route add` would; the
+    // whole file is checked before any route is added. Throws Failure(1).
+    uint64_t loadRouteFile(const std::string& path);
+    // --fib-sync's hook: hold `spec` as the prefix's kernel route (null: drop it).
+    fib::Outcome kernelRoute(router::Ipv4Addr prefix, int length, const RouteSpec* spec,
+                             std::string& error);
+
+    void neighbourEvent(const router::NeighbourEvent& e);
+    // `arp flush`: the first neighbour inherited from an earlier hopd, gone.
+    void flushInherited();
+
+    std::optional<router::Route> lookup(router::Ipv4Addr destination) const {
+        return softwareRoutes_.lookup(destination);
+    }
+    const std::vector<router::Interface>& interfaces() const { return interfaces_; }
+    const std::map<Key, Route>& routes() const { return routes_; }
+    const std::map<uint32_t, Neighbour>& neighbours() const { return neighbours_; }
+    uint64_t neighboursInstalled() const { return neighboursInstalled_; }
+    uint64_t neighboursRemoved() const { return neighboursRemoved_; }
+
+  private:
+    void loadFullTable(const std::string& file, router::Ipv4Addr gateway);
+    void inheritNeighbours();
+    void removeUnasked();
+    const router::Interface* interfaceOn(router::Port port) const;
+    const router::Interface* subnetOf(router::Ipv4Addr address) const;
+    uint16_t allocateId();
+    uint16_t linkId(router::Port port);
+    uint16_t gatewayId(router::Ipv4Addr gateway);
+    bool deleteRouteEntry(router::Ipv4Addr prefix, int length, std::string& error);
+
+    const RouterTables& tables_;
+    TableWriter& writer_;
+    StateJournal& journal_;
+    std::vector<router::Interface> interfaces_;
+    std::map<std::string, RouteSpec> runtimeRoutes_;  // from the state file / hopctl
+    std::map<Key, Route> routes_;
+    router::RouteTable softwareRoutes_;
+    std::map<uint32_t, Neighbour> neighbours_;  // by IP
+    std::map<router::Port, uint16_t> linkIds_;
+    std::set<uint16_t> usedIds_;
+    uint64_t neighboursInstalled_ = 0, neighboursRemoved_ = 0;
+};
+
+}  // namespace hop::hopd

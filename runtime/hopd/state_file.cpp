@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/hopd/state_file.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+#include <ios>
+
+#include "runtime/hopd/failure.hpp"
+
+namespace hop::hopd {
+
+namespace {
+
+std::string hex(const tables::BigInt& value) { return "0x" + value.str(0, std::ios_base::hex); }
+
+std::string keyText(const ir::TableKey& key, const tables::KeyMatch& m) {
+    using K = ir::Match::Kind;
+    const tables::BigInt all = (tables::BigInt(1) << key.width) - 1;
+    switch (m.kind) {
+        case K::Exact:
+            if (key.matchKind == ir::MatchKind::Lpm) {
+                return fmt::format("{}/{}", hex(m.value), key.width);
+            }
+            if (key.matchKind == ir::MatchKind::Ternary) {
+                return hex(m.value) + "&&&" + hex(all);
+            }
+            if (key.matchKind == ir::MatchKind::Range) return hex(m.value) + "->" + hex(m.value);
+            return hex(m.value);
+        case K::Lpm:
+            return fmt::format("{}/{}", hex(m.value), m.prefixLen);
+        case K::Ternary:
+            return hex(m.value) + "&&&" + hex(m.mask);
+        case K::Range:
+            return hex(m.value) + "->" + hex(m.high);
+        case K::DontCare:
+            switch (key.matchKind) {
+                case ir::MatchKind::Lpm:
+                    return "0x0/0";
+                case ir::MatchKind::Range:
+                    return "0x0->" + hex(all);
+                case ir::MatchKind::Optional:
+                    return "*";
+                default:
+                    return "0x0&&&0x0";
+            }
+    }
+    return "*";
+}
+
+std::string actionArgs(const tables::Entry& entry) {
+    std::string text;
+    for (const auto& arg : entry.action.args) text += " " + hex(arg);
+    return text;
+}
+
+std::optional<uint32_t> number(const std::string& text, uint32_t max) {
+    uint32_t v = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || end != text.data() + text.size() || v > max) return std::nullopt;
+    return v;
+}
+
+}  // namespace
+
+std::string commandLine(const ir::Program& program, const tables::Command& command) {
+    const ir::Table& table = program.tables.at(static_cast<size_t>(command.entry.table));
+    const auto& entry = command.entry;
+    const std::string action =
+        entry.action.action >= 0 ? program.actions.at(entry.action.action).name : "";
+    using Kind = tables::Command::Kind;
+    switch (command.kind) {
+        case Kind::Add: {
+            std::string text = fmt::format("table_add {} {}", table.name, action);
+            for (size_t i = 0; i < entry.keys.size(); ++i) {
+                text += " " + keyText(table.keys[i], entry.keys[i]);
+            }
+            text += " =>" + actionArgs(entry);
+            if (entry.priority) text += fmt::format(" {}", -*entry.priority);
+            return text;
+        }
+        case Kind::Modify:
+            return fmt::format("table_modify {} {} {} =>{}", table.name, action,
+                               command.handle.value_or(-1), actionArgs(entry));
+        case Kind::Delete:
+            return fmt::format("table_delete {} {}", table.name, command.handle.value_or(-1));
+        case Kind::SetDefault:
+            return fmt::format("table_set_default {} {}{}", table.name, action, actionArgs(entry));
+        case Kind::Clear:
+            return fmt::format("table_clear {}", table.name);
+    }
+    return {};
+}
+
+std::string stateHeader(const std::string& program, int dataWidth, const std::string& device) {
+    return fmt::format("@hopd-state 1 {} {} {}", program, dataWidth, device);
+}
+
+std::string StateRecord::str() const {
+    switch (kind) {
+        case Kind::Link:
+            return fmt::format("@link {} {}", port, id);
+        case Kind::Nexthop:
+            return fmt::format("@nexthop {} {}", ip.str(), id);
+        case Kind::Host:
+            return fmt::format("@host {} {}", ip.str(), id);
+        case Kind::NexthopFree:
+            return fmt::format("@nexthop-free {}", ip.str());
+        case Kind::Route:
+            return "@route " + route.str();
+        case Kind::RouteDel:
+            return fmt::format("@route-del {}/{}", route.prefix.str(), route.length);
+    }
+    return {};
+}
+
+std::optional<StateRecord> StateRecord::parse(const std::vector<Word>& words, std::string& error) {
+    StateRecord r;
+    const std::string kind = words.empty() ? "" : words[0].text;
+    auto address = [&](const std::string& text) {
+        auto ip = router::Ipv4Addr::parse(text);
+        if (!ip) error = "invalid address";
+        return ip;
+    };
+    auto id = [&](const std::string& text) {
+        auto v = number(text, 65535);
+        if (!v) error = fmt::format("invalid id '{}'", text);
+        return v;
+    };
+    if ((kind == "@nexthop" || kind == "@host") && words.size() == 3) {
+        r.kind = kind == "@host" ? Kind::Host : Kind::Nexthop;
+        auto ip = address(words[1].text);
+        auto v = ip ? id(words[2].text) : std::nullopt;
+        if (!v) return std::nullopt;
+        r.ip = *ip;
+        r.id = static_cast<uint16_t>(*v);
+        return r;
+    }
+    if (kind == "@nexthop-free" && words.size() == 2) {
+        r.kind = Kind::NexthopFree;
+        auto ip = address(words[1].text);
+        if (!ip) return std::nullopt;
+        r.ip = *ip;
+        return r;
+    }
+    if (kind == "@link" && words.size() == 3) {
+        r.kind = Kind::Link;
+        auto port = number(words[1].text, 65535);
+        auto v = id(words[2].text);
+        if (!port || !v) {
+            if (!port) error = fmt::format("invalid port '{}'", words[1].text);
+            return std::nullopt;
+        }
+        r.port = static_cast<router::Port>(*port);
+        r.id = static_cast<uint16_t>(*v);
+        return r;
+    }
+    if (kind == "@route" && words.size() >= 2) {
+        r.kind = Kind::Route;
+        auto spec = parseRouteWords({words.begin() + 1, words.end()}, error);
+        if (!spec) return std::nullopt;
+        r.route = *spec;
+        return r;
+    }
+    if (kind == "@route-del" && words.size() == 2) {
+        r.kind = Kind::RouteDel;
+        if (!parsePrefix(words[1].text, r.route.prefix, r.route.length, error)) {
+            return std::nullopt;
+        }
+        return r;
+    }
+    error = fmt::format("unknown record '{}'", kind);
+    return std::nullopt;
+}
+
+void StateJournal::create(const std::string& path, const std::string& header) {
+    out_.open(path, std::ios::trunc);
+    if (!out_) throw Failure(1, path + ": error: cannot write the state file");
+    write(header + "\n");
+}
+
+void StateJournal::append(const std::string& path) {
+    out_.open(path, std::ios::app);
+    if (!out_) throw Failure(1, path + ": error: cannot write the state file");
+}
+
+void StateJournal::write(const std::string& text) {
+    if (!out_.is_open()) return;
+    out_ << text;
+    out_.flush();  // before the CSR writes: a crash in between replays the command
+}
+
+void StateJournal::record(const StateRecord& record) { write(record.str() + "\n"); }
+
+void StateJournal::command(const ir::Program& program, const tables::Command& command) {
+    write(commandLine(program, command) + "\n");
+}
+
+void StateJournal::bulk(const ir::Program& program, const std::vector<tables::Command>& adds) {
+    if (!out_.is_open()) return;
+    std::string lines = fmt::format("@bulk {}\n", adds.size());
+    for (const auto& c : adds) {
+        lines += commandLine(program, c);
+        lines += '\n';
+    }
+    write(lines);
+}
+
+uint64_t readState(std::istream& in, const std::string& path, const ir::Program& program,
+                   const StateVisitor& visitor) {
+    std::string line, why;
+    int lineNo = 1;
+    uint64_t commands = 0;
+    auto bad = [&](int at, const std::string& message) {
+        return Failure(1, fmt::format("{}:{}: error: {}", path, at, message));
+    };
+    auto parse = [&](int at) {
+        tables::ParseError parseError;
+        auto cmd = tables::parseBmv2Command(program, line, {path, at, 1}, parseError);
+        if (!cmd) {
+            if (parseError.message.empty()) parseError.message = "empty command";
+            throw Failure(1, parseError.str());
+        }
+        return std::move(*cmd);
+    };
+    while (std::getline(in, line)) {
+        ++lineNo;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        if (line[0] != '@') {
+            if (!visitor.command(parse(lineNo), why)) throw bad(lineNo, why);
+            ++commands;
+            continue;
+        }
+        const auto words = splitWords(line);
+        if (words[0].text == "@bulk" && words.size() == 2) {
+            const int first = lineNo;
+            const auto count = number(words[1].text, UINT32_MAX);
+            if (!count) throw bad(lineNo, fmt::format("invalid count '{}'", words[1].text));
+            std::vector<tables::Command> adds;
+            adds.reserve(*count);
+            for (size_t i = 0; i < *count; ++i) {
+                if (!std::getline(in, line)) {
+                    throw bad(first, fmt::format("the @bulk record announces {} commands, the "
+                                                 "file ends after {}",
+                                                 *count, i));
+                }
+                adds.push_back(parse(++lineNo));
+            }
+            if (!visitor.bulk(std::move(adds), why)) throw bad(first, why);
+            commands += *count;
+            continue;
+        }
+        auto record = StateRecord::parse(words, why);
+        if (!record || !visitor.record(*record, why)) throw bad(lineNo, why);
+    }
+    return commands;
+}
+
+}  // namespace hop::hopd

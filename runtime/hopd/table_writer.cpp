@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "runtime/hopd/table_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <set>
+
+#include "runtime/hopd/failure.hpp"
+#include "runtime/hopd/router_tables.hpp"
+#include "runtime/tables/lpm.hpp"
+#include "runtime/tables/lpm_table.hpp"
+
+namespace hop::hopd {
+
+namespace {
+
+constexpr size_t kVerifyTail = 64;     // commands whose words are read back on a restart
+constexpr size_t kBulkReadBack = 512;  // of a bulk update: its last words (the L0 words that
+                                       // switched to the new image, and the deepest before)
+
+}  // namespace
+
+TableWriter::TableWriter(const ir::Program& program, const regmap::RegMap& map,
+                         device::Device& device, StateJournal& journal, ir::TableId indexed)
+    : program_(program),
+      map_(map),
+      device_(device),
+      journal_(journal),
+      loader_(program, map),
+      shadow_(map),
+      indexed_(indexed) {
+    if (!loader_.ok()) throw Failure(1, "hopd: error: " + loader_.error());
+    if (indexed_ >= 0) indexedWidth_ = program.tables.at(indexed_).keys.at(0).width;
+    for (const auto& b : map_.tables) {
+        if (b.kind == regmap::TableKind::Lpm) {
+            stageRanges_.emplace_back(b.base + tables::LpmCsr::kStage,
+                                      b.base + tables::LpmCsr::kRdata);
+        }
+    }
+}
+
+bool TableWriter::isStage(uint32_t addr) const {
+    for (const auto& [lo, hi] : stageRanges_) {
+        if (addr >= lo && addr < hi) return true;
+    }
+    return false;
+}
+
+bool TableWriter::writeAll(const tables::CsrWrites& writes, std::string& error) {
+    // In order, as write lists (SimDevice: WRITE_LIST messages, several in flight, one reply
+    // each; a device without lists writes word by word): one round trip per command instead of
+    // one per word. A long list (a full table) goes in slices, reporting progress after each.
+    constexpr size_t kSlice = size_t{1} << 16;
+    std::vector<device::CsrWord> list;
+    if (writeProgress) writeProgress(0, writes.size());
+    for (size_t i = 0; i < writes.size(); i += kSlice) {
+        const size_t n = std::min(kSlice, writes.size() - i);
+        list.clear();
+        list.reserve(n);
+        for (size_t k = i; k < i + n; ++k) {
+            const auto& w = writes[k];
+            if (isStage(w.addr)) {
+                auto [it, fresh] = staged_.try_emplace(w.addr, w.value);
+                if (!fresh && it->second == w.value) {
+                    ++counters.stagedSkipped;
+                    continue;
+                }
+                it->second = w.value;
+            }
+            list.push_back({w.addr, w.value});
+        }
+        if (!device_.writeList(list, error)) {
+            staged_.clear();  // not known which of them the board took
+            return false;
+        }
+        counters.csrWords += list.size();
+        if (writeProgress) writeProgress(i + n, writes.size());
+    }
+    return true;
+}
+
+void TableWriter::observe(tables::CsrWrites writes, size_t keep) {
+    auto committed = shadow_.observe(writes);
+    if (!replaying_) return;
+    if (committed.size() > keep) committed.erase(committed.begin(), committed.end() - keep);
+    tail_.push_back(std::move(committed));
+    if (tail_.size() > kVerifyTail) tail_.pop_front();
+    lastWrites_ = std::move(writes);
+}
+
+void TableWriter::index(const tables::Command& command, int handle) {
+    using Kind = tables::Command::Kind;
+    if (command.entry.table != indexed_) return;
+    switch (command.kind) {
+        case Kind::Clear:
+            byMatch_.clear();
+            byHandle_.clear();
+            return;
+        case Kind::Add:
+        case Kind::Modify: {
+            const auto key = command.kind == Kind::Add
+                                 ? RouterTables::lpmKey(command.entry.keys[0], indexedWidth_)
+                                 : byHandle_.at(handle);
+            byHandle_[handle] = key;
+            const auto& args = command.entry.action.args;
+            byMatch_[key] = {handle, command.entry.action.action,
+                             args.empty() ? tables::BigInt(0) : args[0]};
+            return;
+        }
+        case Kind::Delete:
+            if (auto it = byHandle_.find(handle); it != byHandle_.end()) {
+                byMatch_.erase(it->second);
+                byHandle_.erase(it);
+            }
+            return;
+        case Kind::SetDefault:
+            return;
+    }
+}
+
+bool TableWriter::apply(const tables::Command& command, std::string& error, int* handleOut) {
+    int handle = -1;
+    auto writes = loader_.apply(command, error, &handle);
+    if (!writes) {
+        ++counters.tableErrors;
+        return false;
+    }
+    if (!replaying_) {
+        tables::Command canonical = command;
+        if (command.kind == tables::Command::Kind::Modify ||
+            command.kind == tables::Command::Kind::Delete) {
+            canonical.handle = command.handle ? command.handle : std::optional<int>(handle);
+        }
+        journal_.command(program_, canonical);
+        if (!writeAll(*writes, error)) throw Failure(3, "hopd: error: " + error);
+    }
+    index(command, handle);
+    observe(std::move(*writes), SIZE_MAX);
+    ++counters.commands;
+    if (handleOut) *handleOut = handle;
+    return true;
+}
+
+TableWriter::Outcome TableWriter::ensure(tables::Command add, std::string& error, int* handle) {
+    if (auto existing = find(add.entry.table, add.entry)) {
+        if (existing->second.action.action == add.entry.action.action &&
+            existing->second.action.args == add.entry.action.args) {
+            ++counters.identical;
+            if (handle) *handle = existing->first;
+            return Outcome::Identical;
+        }
+        add.kind = tables::Command::Kind::Modify;
+        add.handle = existing->first;
+    }
+    return apply(add, error, handle) ? Outcome::Written : Outcome::Failed;
+}
+
+std::optional<std::pair<int, tables::Entry>> TableWriter::find(ir::TableId table,
+                                                               const tables::Entry& like) const {
+    if (table == indexed_ && !like.keys.empty()) {
+        auto it = byMatch_.find(RouterTables::lpmKey(like.keys[0], indexedWidth_));
+        if (it == byMatch_.end()) return std::nullopt;
+        tables::Entry entry = like;
+        entry.action.action = it->second.action;
+        entry.action.args.clear();
+        if (!program_.actions.at(it->second.action).params.empty()) {
+            entry.action.args.push_back(it->second.arg);
+        }
+        return std::pair{it->second.handle, entry};
+    }
+    for (auto& [handle, entry] : loader_.entries(table)) {
+        if (tables::sameMatch(entry, like)) return std::pair{handle, entry};
+    }
+    return std::nullopt;
+}
+
+void TableWriter::applyBulk(std::vector<tables::Command> adds) {
+    if (adds.empty()) return;
+    const ir::TableId table = adds.front().entry.table;
+    for (const auto& c : adds) {
+        if (c.kind != tables::Command::Kind::Add || c.entry.table != table) {
+            throw Failure(1, "hopd: error: a bulk update holds adds to one table only");
+        }
+    }
+    // The state file's lines first (before the writes, as apply() journals), then the index
+    // keys: the entries then move into the loader (a full table is not copied).
+    if (!replaying_) journal_.bulk(program_, adds);
+    struct Indexed {
+        std::pair<uint64_t, int> key;
+        ir::ActionId action;
+        tables::BigInt arg;
+    };
+    std::vector<Indexed> indexed;
+    std::vector<tables::Entry> entries;
+    entries.reserve(adds.size());
+    for (auto& c : adds) {
+        if (table == indexed_) {
+            const auto& args = c.entry.action.args;
+            indexed.push_back({RouterTables::lpmKey(c.entry.keys[0], indexedWidth_),
+                               c.entry.action.action, args.empty() ? tables::BigInt(0) : args[0]});
+        }
+        entries.push_back(std::move(c.entry));
+    }
+    const size_t count = adds.size();
+    adds = {};
+    std::string error;
+    std::vector<int> handles;
+    auto writes = loader_.addMany(table, std::move(entries), error, &handles);
+    if (!writes) {
+        ++counters.tableErrors;
+        throw Failure(1, "hopd: error: " + error);
+    }
+    if (!replaying_ && !writeAll(*writes, error)) throw Failure(3, "hopd: error: " + error);
+    for (size_t i = 0; i < indexed.size(); ++i) {
+        byHandle_[handles[i]] = indexed[i].key;
+        byMatch_[indexed[i].key] = {handles[i], indexed[i].action, std::move(indexed[i].arg)};
+    }
+    observe(std::move(*writes), kBulkReadBack);
+    counters.commands += count;
+}
+
+void TableWriter::endReplay() {
+    replaying_ = false;
+    // Make the last command whole (hopd may have died in the middle of its writes): the same
+    // words again are the same table.
+    std::string error;
+    if (!writeAll(lastWrites_, error)) throw Failure(3, "hopd: error: " + error);
+    lastWrites_ = {};
+}
+
+std::pair<size_t, size_t> TableWriter::verify(const std::string& statePath) {
+    std::set<HwShadow::WordRef> refs;
+    for (const auto& c : tail_) refs.insert(c.begin(), c.end());
+    size_t checked = 0;
+    for (const auto& ref : refs) {
+        const auto* want = shadow_.expected(ref);
+        if (!want) continue;
+        std::string error;
+        auto got = shadow_.readBack(device_, ref, want->size(), error);
+        if (!got) throw Failure(3, "hopd: error: " + error);
+        if (*got != *want) {
+            throw Failure(
+                3, fmt::format("hopd: error: {} does not hold what {} says: table {} word 0x{:x} "
+                               "reads back differently; restart the board (a fresh board starts "
+                               "a new state file)",
+                               device_.name(), statePath, map_.tables[ref.block].name, ref.where));
+        }
+        ++checked;
+    }
+    const size_t commands = tail_.size();
+    tail_.clear();
+    return {checked, commands};
+}
+
+void TableWriter::dump(const std::string& name, std::vector<std::string>& out) {
+    std::vector<std::string> names;
+    for (const auto& t : program_.tables) names.push_back(t.name);
+    const int index = tables::resolveName(names, name);
+    if (index < 0) throw std::runtime_error(fmt::format("unknown table '{}'", name));
+    const ir::Table& table = program_.tables[static_cast<size_t>(index)];
+    auto entries = loader_.entries(index);
+    out.push_back(fmt::format("{}: {} entries", table.name, entries.size()));
+    for (const auto& [handle, entry] : entries) {
+        out.push_back(fmt::format("  {:>6}  {}", handle, tables::formatEntry(program_, entry)));
+    }
+    // Read back every word hopd committed to the block and compare.
+    auto block = shadow_.blockOf(table.name);
+    if (!block) {
+        out.push_back("hardware: no block for this table");
+        return;
+    }
+    size_t checked = 0, differ = 0, valid = 0;
+    const bool lpm = map_.tables[*block].kind == regmap::TableKind::Lpm;
+    for (const auto& [ref, want] : shadow_.words(*block)) {
+        std::string error;
+        auto got = shadow_.readBack(device_, ref, want->size(), error);
+        if (!got) throw Failure(3, "hopd: error: " + error);
+        ++checked;
+        if (*got != *want) {
+            ++differ;
+            if (differ <= 10) {
+                out.push_back(fmt::format("hardware: word 0x{:x} differs", ref.where));
+            }
+        }
+        if (!lpm && ref.where != HwShadow::kDefault && !got->empty() && ((*got)[0] & 1)) ++valid;
+    }
+    if (lpm) {
+        out.push_back(
+            fmt::format("hardware: {} memory words read back, {} differ", checked, differ));
+    } else {
+        out.push_back(fmt::format("hardware: {} entries valid of {} read back, {} differ", valid,
+                                  checked, differ));
+    }
+}
+
+std::string TableWriter::nodeMemory(ir::TableId table) const {
+    auto block = shadow_.blockOf(program_.tables.at(table).name);
+    if (!block) return "none";
+    const auto& config = map_.tables[*block].lpm;
+    tables::Lpm probe(config);  // for the word widths only
+    std::map<int, uint64_t> words;
+    for (const auto& [ref, data] : shadow_.words(*block)) {
+        ++words[static_cast<int>(ref.where >> 24)];
+    }
+    uint64_t bits = 0, count = 0;
+    for (const auto& [mem, n] : words) {
+        if (mem >= probe.memories()) continue;  // the default result register
+        bits += n * static_cast<uint64_t>(probe.wordBits(mem));
+        count += n;
+    }
+    return fmt::format("{} words, {} bytes", count, (bits + 7) / 8);
+}
+
+}  // namespace hop::hopd
