@@ -18,23 +18,9 @@
 // After reset an init walk writes every entry invalid (BUCKETS cycles, INFO.busy = 1); lookups
 // miss meanwhile and COMMITs are ignored, so the runtime waits for busy = 0.
 //
-// CSR map (32-bit words; byte address = BASE + 4 * word; span = the power of two >= 4 * (8 +
-// PW + KW) bytes, BASE a multiple of it):
-//   0  COMMIT   W  [31:30] op, [29:0] entry index ((way * SLOTS + slot) * BUCKETS + bucket):
-//                    op 0: staging -> entry[index]   (the whole entry in one cycle)
-//                    op 1: staging action/params -> default action registers
-//                    op 2: entry[index] -> staging   (read-back; ready two cycles later)
-//                    op 3: default action registers -> staging
-//   1  INFO     R  [31:24] kind = 1 (exact), [23] busy (init walk), [22:0] DEPTH
-//   2  HIT_LO   R  hit counter [31:0]; reading it latches [63:32] for HIT_HI. W: clear.
-//   3  HIT_HI   R  hit counter [63:32] as latched by the last HIT_LO / MISS_LO read
-//   4  MISS_LO  R  miss counter [31:0], latches [63:32]. W: clear.
-//   5  MISS_HI  R  latched miss counter [63:32]
-//   6  STG_CTRL RW bit 0: valid
-//   7  STG_ACTION RW action id [ACTION_W-1:0]
-//   8 ..            STG_PARAM, PW = ceil(PARAM_W/32) words, word i = params[32i+31:32i]
-//   8+PW ..         STG_KEY,   KW = ceil(KEY_W/32) words,   word i = key[32i+31:32i]
-// Staging words read back what was written (or what the last read-back loaded).
+// CSR: hop_table_csr (the map is in its header) with KIND = 1 and KEYS = 1: staging holds
+// valid, action, params and key; COMMIT's index is (way * SLOTS + slot) * BUCKETS + bucket;
+// op READ loads staging two cycles later; INFO.busy is the init walk.
 `default_nettype none
 
 module hop_table_exact #(
@@ -66,64 +52,82 @@ module hop_table_exact #(
     localparam int IDX_W = $clog2(BUCKETS);
     localparam int MSEL_W = $clog2(NMEM);
     localparam int AD_W = ACTION_W + PARAM_W;
-    localparam int PW = (PARAM_W + 31) / 32;
-    localparam int KW = (KEY_W + 31) / 32;
-    localparam int NSTG = 2 + PW + KW;
-    localparam int NWORDS = 6 + NSTG;
-    localparam int SPAN_LOG2 = $clog2(NWORDS * 4);
     localparam int ENTRY_W = 1 + KEY_W + ACTION_W + PARAM_W;
-    localparam int ACTION_OFF = 32;  // bit offsets of the fields in the staging vector
-    localparam int PARAM_OFF = 64;
-    localparam int KEY_OFF = 64 + 32 * PW;
-    localparam int W_COMMIT = 0, W_HIT_LO = 2, W_MISS_LO = 4, W_STG = 6;
-    localparam logic [1:0] OP_WRITE = 2'd0, OP_SET_DEFAULT = 2'd1, OP_READ = 2'd2;
-    localparam logic [1:0] OP_READ_DEFAULT = 2'd3;
     localparam int MY_LATENCY = 3;
 
+    // Widths, BASE and DEFAULT_ACTION are checked by hop_table_csr.
     initial begin
-        if (KEY_W < 1) $fatal(1, "%m: KEY_W must be at least 1");
-        if (ACTION_W < 1 || ACTION_W > 32) $fatal(1, "%m: ACTION_W must be 1..32");
-        if (PARAM_W < 1) $fatal(1, "%m: PARAM_W must be at least 1");
         if (SLOTS != 1 && SLOTS != 2 && SLOTS != 4 && SLOTS != 8)
             $fatal(1, "%m: SLOTS must be 1, 2, 4 or 8");
         if ((DEPTH & (DEPTH - 1)) != 0 || DEPTH < 4 * SLOTS || DEPTH > (1 << 23))
             $fatal(1, "%m: DEPTH must be a power of two in 4*SLOTS..2^23");
-        if ((BASE & ((1 << SPAN_LOG2) - 1)) != 0) $fatal(1, "%m: BASE must be aligned to the span");
-        if (DEFAULT_ACTION < 0 || DEFAULT_ACTION >= (1 << ACTION_W))
-            $fatal(1, "%m: DEFAULT_ACTION does not fit ACTION_W");
         if (LATENCY != MY_LATENCY) $fatal(1, "%m: LATENCY must be %0d", MY_LATENCY);
     end
 
-    // --- CSR decode ------------------------------------------------------------------------
-    wire csr_sel = csr_addr[31:SPAN_LOG2] == BASE[31:SPAN_LOG2];
-    wire [31:0] csr_word = 32'(csr_addr[SPAN_LOG2-1:2]);
-    logic unused_csr;
-    assign unused_csr = ^csr_addr[1:0];
-    wire wr = csr_wr && csr_sel;
-    wire rd = csr_rd && csr_sel;
-    wire [1:0] commit_op = csr_wdata[31:30];
-    wire commit = wr && csr_word == W_COMMIT;
-    wire [MSEL_W-1:0] commit_mem = csr_wdata[IDX_W+:MSEL_W];
-    wire [IDX_W-1:0] commit_idx = csr_wdata[IDX_W-1:0];
-
-    // --- state -----------------------------------------------------------------------------
-    logic [32*NSTG-1:0] stg_q, stg_d;
-    logic [ACTION_W-1:0] def_action_q, def_action_d;
-    logic [PARAM_W-1:0] def_params_q, def_params_d;
-    logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
-    logic [31:0] snap_q, snap_d, rdata_q, rdata_d;
+    // --- CSR front end ---------------------------------------------------------------------
+    logic commit_write, commit_read;
+    logic [MSEL_W+IDX_W-1:0] commit_index;
+    logic stg_valid;
+    logic [ACTION_W-1:0] stg_action, def_action;
+    logic [PARAM_W-1:0] stg_params, def_params;
+    logic [KEY_W-1:0] stg_key, unused_stg_mask;
     logic init_q, init_d;
-    logic [IDX_W-1:0] init_idx_q, init_idx_d;
     logic rb_q, rb_d;
+    logic [ENTRY_W-1:0] rb_entry;
+    logic s2_valid_q;
+    wire any_hit;
+
+    hop_table_csr #(
+        .KIND(1),
+        .KEY_W(KEY_W),
+        .KEYS(1),
+        .ACTION_W(ACTION_W),
+        .PARAM_W(PARAM_W),
+        .DEPTH(DEPTH),
+        .INDEX_W(MSEL_W + IDX_W),
+        .BASE(BASE),
+        .DEFAULT_ACTION(DEFAULT_ACTION)
+    ) u_csr (
+        .clk         (clk),
+        .rst         (rst),
+        .csr_wr      (csr_wr),
+        .csr_rd      (csr_rd),
+        .csr_addr    (csr_addr),
+        .csr_wdata   (csr_wdata),
+        .csr_rdata   (csr_rdata),
+        .commit_write(commit_write),
+        .commit_read (commit_read),
+        .commit_index(commit_index),
+        .stg_valid   (stg_valid),
+        .stg_action  (stg_action),
+        .stg_params  (stg_params),
+        .stg_key     (stg_key),
+        .stg_mask    (unused_stg_mask),
+        .rb_load     (rb_q),
+        .rb_valid    (rb_entry[ENTRY_W-1]),
+        .rb_action   (rb_entry[PARAM_W+:ACTION_W]),
+        .rb_params   (rb_entry[PARAM_W-1:0]),
+        .rb_key      (rb_entry[ENTRY_W-2-:KEY_W]),
+        .rb_mask     ('0),
+        .def_action  (def_action),
+        .def_params  (def_params),
+        .count_valid (s2_valid_q),
+        .count_hit   (any_hit),
+        .busy        (init_q)
+    );
+
+    wire [MSEL_W-1:0] commit_mem = commit_index[IDX_W+:MSEL_W];
+    wire [IDX_W-1:0] commit_idx = commit_index[IDX_W-1:0];
+
+    // --- init walk and read-back state -----------------------------------------------------
+    logic [IDX_W-1:0] init_idx_q, init_idx_d;
     logic [MSEL_W-1:0] rb_mem_q, rb_mem_d;
 
     // Port B of every memory: init walk, commit write, read-back.
     logic [NMEM-1:0] pb_we;
     logic [IDX_W-1:0] pb_idx;
     logic [ENTRY_W-1:0] pb_wdata;
-    wire [ENTRY_W-1:0] stg_entry = {
-        stg_q[0], stg_q[KEY_OFF+:KEY_W], stg_q[ACTION_OFF+:ACTION_W], stg_q[PARAM_OFF+:PARAM_W]
-    };
+    wire [ENTRY_W-1:0] stg_entry = {stg_valid, stg_key, stg_action, stg_params};
 
     always_comb begin
         pb_we = '0;
@@ -133,13 +137,13 @@ module hop_table_exact #(
             pb_we = '1;
             pb_idx = init_idx_q;
             pb_wdata = '0;
-        end else if (commit && commit_op == OP_WRITE) begin
+        end else if (commit_write) begin
             for (int m = 0; m < NMEM; m++) pb_we[m] = commit_mem == MSEL_W'(m);
         end
     end
 
     // --- lookup pipeline -------------------------------------------------------------------
-    logic s1_valid_q, s2_valid_q, s2_busy_q;
+    logic s1_valid_q, s2_busy_q;
     logic [KEY_W-1:0] s1_key_q, s2_key_q;
 
     for (genvar w = 0; w < 2; w++) begin : gen_way
@@ -180,15 +184,15 @@ module hop_table_exact #(
         assign mem_rb[m*ENTRY_W+:ENTRY_W] = rd_b_q;
     end
 
-    wire any_hit = |mem_hit && !s2_busy_q;
+    assign any_hit = |mem_hit && !s2_busy_q;
 
     logic res_valid_q, res_hit_q;
     logic [ACTION_W-1:0] res_action_q, res_action_d;
     logic [PARAM_W-1:0] res_data_q, res_data_d;
 
     always_comb begin
-        res_action_d = def_action_q;
-        res_data_d = def_params_q;
+        res_action_d = def_action;
+        res_data_d = def_params;
         if (any_hit) begin
             // The lowest way/slot wins (a key being moved is briefly in two slots).
             for (int m = NMEM - 1; m >= 0; m--) begin
@@ -221,12 +225,7 @@ module hop_table_exact #(
     assign result_action = res_action_q;
     assign result_data = res_data_q;
 
-    // --- CSR side --------------------------------------------------------------------------
-    wire [31:0] info = {8'd1, init_q, 23'(DEPTH)};
-    wire [32*NWORDS-1:0] rd_words = {
-        stg_q, snap_q, miss_cnt_q[31:0], snap_q, hit_cnt_q[31:0], info, 32'h0
-    };
-    logic [ENTRY_W-1:0] rb_entry;
+    // --- init walk and read-back -----------------------------------------------------------
     always_comb begin
         rb_entry = '0;
         for (int m = 0; m < NMEM; m++) begin
@@ -235,89 +234,32 @@ module hop_table_exact #(
     end
 
     always_comb begin
-        stg_d = stg_q;
-        def_action_d = def_action_q;
-        def_params_d = def_params_q;
-        hit_cnt_d = hit_cnt_q + 64'(s2_valid_q && any_hit);
-        miss_cnt_d = miss_cnt_q + 64'(s2_valid_q && !any_hit);
-        snap_d = snap_q;
-        rdata_d = '0;
         init_d = init_q;
         init_idx_d = init_idx_q;
         rb_d = 1'b0;
         rb_mem_d = rb_mem_q;
-
         if (init_q) begin
             init_idx_d = init_idx_q + 1'b1;
             if (init_idx_q == IDX_W'(BUCKETS - 1)) init_d = 1'b0;
         end
-        if (rb_q) begin
-            stg_d = '0;
-            stg_d[0] = rb_entry[ENTRY_W-1];
-            stg_d[KEY_OFF+:KEY_W] = rb_entry[ENTRY_W-2-:KEY_W];
-            stg_d[ACTION_OFF+:ACTION_W] = rb_entry[PARAM_W+:ACTION_W];
-            stg_d[PARAM_OFF+:PARAM_W] = rb_entry[PARAM_W-1:0];
-        end
-        if (wr) begin
-            for (int w = 0; w < NSTG; w++) begin
-                if (csr_word == W_STG + w) stg_d[32*w+:32] = csr_wdata;
-            end
-            if (csr_word == W_HIT_LO) hit_cnt_d = '0;
-            if (csr_word == W_MISS_LO) miss_cnt_d = '0;
-        end
-        if (commit) begin
-            case (commit_op)
-                OP_SET_DEFAULT: begin
-                    def_action_d = stg_q[ACTION_OFF+:ACTION_W];
-                    def_params_d = stg_q[PARAM_OFF+:PARAM_W];
-                end
-                OP_READ: begin
-                    rb_d = !init_q;
-                    rb_mem_d = commit_mem;
-                end
-                OP_READ_DEFAULT: begin
-                    stg_d = '0;
-                    stg_d[ACTION_OFF+:ACTION_W] = def_action_q;
-                    stg_d[PARAM_OFF+:PARAM_W] = def_params_q;
-                end
-                default: ;  // OP_WRITE goes through port B
-            endcase
-        end
-        if (rd) begin
-            for (int w = 0; w < NWORDS; w++) begin
-                if (csr_word == w) rdata_d = rd_words[32*w+:32];
-            end
-            if (csr_word == W_HIT_LO) snap_d = hit_cnt_q[63:32];
-            if (csr_word == W_MISS_LO) snap_d = miss_cnt_q[63:32];
+        if (commit_read) begin
+            rb_d = !init_q;
+            rb_mem_d = commit_mem;
         end
     end
 
     always_ff @(posedge clk) begin
-        stg_q <= stg_d;
-        snap_q <= snap_d;
         rb_mem_q <= rb_mem_d;
         init_idx_q <= init_idx_d;
         if (rst) begin
-            def_action_q <= ACTION_W'(DEFAULT_ACTION);
-            def_params_q <= '0;
-            hit_cnt_q <= '0;
-            miss_cnt_q <= '0;
-            rdata_q <= '0;
             init_q <= 1'b1;
             init_idx_q <= '0;
             rb_q <= 1'b0;
         end else begin
-            def_action_q <= def_action_d;
-            def_params_q <= def_params_d;
-            hit_cnt_q <= hit_cnt_d;
-            miss_cnt_q <= miss_cnt_d;
-            rdata_q <= rdata_d;
             init_q <= init_d;
             rb_q <= rb_d;
         end
     end
-
-    assign csr_rdata = rdata_q;
 endmodule
 
 `resetall

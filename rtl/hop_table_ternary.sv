@@ -17,23 +17,10 @@
 // register; LEVELS priority-encoder stages (RADIX:1 each); action memory read; default mux ->
 // result register.
 //
-// CSR map (32-bit words; byte address = BASE + 4 * word; span = the power of two >= 4 * (8 +
-// PW + 2 * KW) bytes, BASE a multiple of it):
-//   0  COMMIT   W  [31:30] op, [29:0] slot:
-//                    op 0: staging -> slot (valid, value, mask now; action LEVELS+1 cycles later)
-//                    op 1: staging action/params -> default action registers
-//                    op 2: slot -> staging (read-back; ready LEVELS+3 cycles later)
-//                    op 3: default action registers -> staging
-//   1  INFO     R  [31:24] kind = 3 (ternary), [23] 0, [22:0] DEPTH
-//   2  HIT_LO   R  hit counter [31:0]; reading it latches [63:32] for HIT_HI. W: clear.
-//   3  HIT_HI   R  hit counter [63:32] as latched by the last HIT_LO / MISS_LO read
-//   4  MISS_LO  R  miss counter [31:0], latches [63:32]. W: clear.
-//   5  MISS_HI  R  latched miss counter [63:32]
-//   6  STG_CTRL RW bit 0: valid
-//   7  STG_ACTION RW action id [ACTION_W-1:0]
-//   8 ..            STG_PARAM, PW = ceil(PARAM_W/32) words, word i = params[32i+31:32i]
-//   8+PW ..         STG_KEY (value), KW = ceil(KEY_W/32) words, word i = value[32i+31:32i]
-//   8+PW+KW ..      STG_MASK, KW words, word i = mask[32i+31:32i] (1 = bit compared)
+// CSR: hop_table_csr (the map is in its header) with KIND = 3 and KEYS = 2: staging holds valid,
+// action, params, the value (STG_KEY) and the mask (STG_MASK, 1 = bit compared); COMMIT's index is
+// the slot. Op WRITE writes valid, value and mask now and the action LEVELS+1 cycles later; op
+// READ loads staging LEVELS+3 cycles later. INFO.busy is always 0 (the slots reset invalid).
 `default_nettype none
 
 module hop_table_ternary #(
@@ -102,48 +89,72 @@ module hop_table_ternary #(
     localparam int SEL_W = $clog2(DEPTH * KEY_W);
     localparam int AD_W = ACTION_W + PARAM_W;
     localparam int DL = LEVELS + 1;  // action-memory write delay
-    localparam int PW = (PARAM_W + 31) / 32;
-    localparam int KW = (KEY_W + 31) / 32;
-    localparam int NSTG = 2 + PW + 2 * KW;
-    localparam int NWORDS = 6 + NSTG;
-    localparam int SPAN_LOG2 = $clog2(NWORDS * 4);
-    localparam int ACTION_OFF = 32;  // bit offsets of the fields in the staging vector
-    localparam int PARAM_OFF = 64;
-    localparam int KEY_OFF = 64 + 32 * PW;
-    localparam int MASK_OFF = KEY_OFF + 32 * KW;
-    localparam int W_COMMIT = 0, W_HIT_LO = 2, W_MISS_LO = 4, W_STG = 6;
-    localparam logic [1:0] OP_WRITE = 2'd0, OP_SET_DEFAULT = 2'd1, OP_READ = 2'd2;
-    localparam logic [1:0] OP_READ_DEFAULT = 2'd3;
 
+    // Widths, BASE and DEFAULT_ACTION are checked by hop_table_csr.
     initial begin
-        if (KEY_W < 1) $fatal(1, "%m: KEY_W must be at least 1");
-        if (ACTION_W < 1 || ACTION_W > 32) $fatal(1, "%m: ACTION_W must be 1..32");
-        if (PARAM_W < 1) $fatal(1, "%m: PARAM_W must be at least 1");
         if (DEPTH < 2 || DEPTH > 4096) $fatal(1, "%m: DEPTH must be 2..4096");
         if (RADIX < 2 || (RADIX & (RADIX - 1)) != 0) $fatal(1, "%m: RADIX must be a power of two");
-        if ((BASE & ((1 << SPAN_LOG2) - 1)) != 0) $fatal(1, "%m: BASE must be aligned to the span");
-        if (DEFAULT_ACTION < 0 || DEFAULT_ACTION >= (1 << ACTION_W))
-            $fatal(1, "%m: DEFAULT_ACTION does not fit ACTION_W");
         if (LATENCY != MY_LATENCY) $fatal(1, "%m: LATENCY must be %0d", MY_LATENCY);
     end
 
-    // --- CSR decode ------------------------------------------------------------------------
-    wire csr_sel = csr_addr[31:SPAN_LOG2] == BASE[31:SPAN_LOG2];
-    wire [31:0] csr_word = 32'(csr_addr[SPAN_LOG2-1:2]);
-    logic unused_csr;
-    assign unused_csr = ^csr_addr[1:0];
-    wire wr = csr_wr && csr_sel;
-    wire rd = csr_rd && csr_sel;
-    wire [1:0] commit_op = csr_wdata[31:30];
-    wire commit = wr && csr_word == W_COMMIT;
-    wire [IDX_W-1:0] commit_idx = csr_wdata[IDX_W-1:0];
+    // --- CSR front end ---------------------------------------------------------------------
+    logic commit_write, commit_read;
+    logic [IDX_W-1:0] commit_idx;
+    logic stg_valid;
+    logic [ACTION_W-1:0] stg_action, def_action;
+    logic [PARAM_W-1:0] stg_params, def_params;
+    logic [KEY_W-1:0] stg_key, stg_mask;
+    logic rb_q;
+    logic rb_valid;
+    logic [KEY_W-1:0] rb_value, rb_mask;
+    logic [AD_W-1:0] am_b_q;
+    logic am_hit_q;
+    logic [LATENCY-1:0] vld_q;
+
+    hop_table_csr #(
+        .KIND(3),
+        .KEY_W(KEY_W),
+        .KEYS(2),
+        .ACTION_W(ACTION_W),
+        .PARAM_W(PARAM_W),
+        .DEPTH(DEPTH),
+        .INDEX_W(IDX_W),
+        .BASE(BASE),
+        .DEFAULT_ACTION(DEFAULT_ACTION)
+    ) u_csr (
+        .clk         (clk),
+        .rst         (rst),
+        .csr_wr      (csr_wr),
+        .csr_rd      (csr_rd),
+        .csr_addr    (csr_addr),
+        .csr_wdata   (csr_wdata),
+        .csr_rdata   (csr_rdata),
+        .commit_write(commit_write),
+        .commit_read (commit_read),
+        .commit_index(commit_idx),
+        .stg_valid   (stg_valid),
+        .stg_action  (stg_action),
+        .stg_params  (stg_params),
+        .stg_key     (stg_key),
+        .stg_mask    (stg_mask),
+        .rb_load     (rb_q),
+        .rb_valid    (rb_valid),
+        .rb_action   (am_b_q[PARAM_W+:ACTION_W]),
+        .rb_params   (am_b_q[PARAM_W-1:0]),
+        .rb_key      (rb_value),
+        .rb_mask     (rb_mask),
+        .def_action  (def_action),
+        .def_params  (def_params),
+        .count_valid (vld_q[LATENCY-2]),
+        .count_hit   (am_hit_q),
+        .busy        (1'b0)
+    );
 
     // --- slots -----------------------------------------------------------------------------
     logic [DEPTH-1:0] slot_valid_q;
     logic [DEPTH*KEY_W-1:0] slot_value_q, slot_mask_q;
-    logic [32*NSTG-1:0] stg_q, stg_d;
 
-    wire slot_we = commit && commit_op == OP_WRITE;
+    wire slot_we = commit_write;
 
     // --- compare and priority encoder ------------------------------------------------------
     logic [NV-1:0] enc_v_q, enc_v_d;
@@ -157,11 +168,11 @@ module hop_table_ternary #(
                 wire we = slot_we && commit_idx == IDX_W'(S);
                 always_ff @(posedge clk) begin
                     if (we) begin
-                        slot_value_q[S*KEY_W+:KEY_W] <= stg_q[KEY_OFF+:KEY_W];
-                        slot_mask_q[S*KEY_W+:KEY_W] <= stg_q[MASK_OFF+:KEY_W];
+                        slot_value_q[S*KEY_W+:KEY_W] <= stg_key;
+                        slot_mask_q[S*KEY_W+:KEY_W] <= stg_mask;
                     end
                     if (rst) slot_valid_q[S] <= 1'b0;
-                    else if (we) slot_valid_q[S] <= stg_q[0];
+                    else if (we) slot_valid_q[S] <= stg_valid;
                 end
                 assign enc_v_d[S] = slot_valid_q[S] &&
                     ((lookup_key ^ slot_value_q[S*KEY_W+:KEY_W]) & slot_mask_q[S*KEY_W+:KEY_W])
@@ -220,20 +231,18 @@ module hop_table_ternary #(
 
     always_ff @(posedge clk) begin
         dl_idx_q <= {dl_idx_q[(DL-1)*IDX_W-1:0], commit_idx};
-        dl_data_q <= {
-            dl_data_q[(DL-1)*AD_W-1:0], stg_q[ACTION_OFF+:ACTION_W], stg_q[PARAM_OFF+:PARAM_W]
-        };
+        dl_data_q <= {dl_data_q[(DL-1)*AD_W-1:0], stg_action, stg_params};
         if (rst) begin
             dl_we_q <= '0;
             dl_re_q <= '0;
         end else begin
-            dl_we_q <= {dl_we_q[DL-2:0], commit && commit_op == OP_WRITE};
-            dl_re_q <= {dl_re_q[DL-2:0], commit && commit_op == OP_READ};
+            dl_we_q <= {dl_we_q[DL-2:0], commit_write};
+            dl_re_q <= {dl_re_q[DL-2:0], commit_read};
         end
     end
 
     logic [AD_W-1:0] amem[DEPTH];
-    logic [AD_W-1:0] am_a_q, am_b_q;
+    logic [AD_W-1:0] am_a_q;
     always_ff @(posedge clk) begin
         am_a_q <= amem[top_idx];
         am_b_q <= amem[pb_idx];
@@ -241,16 +250,15 @@ module hop_table_ternary #(
     end
 
     // --- result ----------------------------------------------------------------------------
-    logic [LATENCY-1:0] vld_q;
-    logic am_hit_q, res_hit_q;
-    logic [ACTION_W-1:0] def_action_q, def_action_d, res_action_q;
-    logic [PARAM_W-1:0] def_params_q, def_params_d, res_data_q;
+    logic res_hit_q;
+    logic [ACTION_W-1:0] res_action_q;
+    logic [PARAM_W-1:0] res_data_q;
 
     always_ff @(posedge clk) begin
         am_hit_q <= top_hit;
         res_hit_q <= am_hit_q;
-        res_action_q <= am_hit_q ? am_a_q[PARAM_W+:ACTION_W] : def_action_q;
-        res_data_q <= am_hit_q ? am_a_q[PARAM_W-1:0] : def_params_q;
+        res_action_q <= am_hit_q ? am_a_q[PARAM_W+:ACTION_W] : def_action;
+        res_data_q <= am_hit_q ? am_a_q[PARAM_W-1:0] : def_params;
         if (rst) vld_q <= '0;
         else vld_q <= {vld_q[LATENCY-2:0], lookup_valid};
     end
@@ -260,87 +268,18 @@ module hop_table_ternary #(
     assign result_action = res_action_q;
     assign result_data = res_data_q;
 
-    // --- CSR side --------------------------------------------------------------------------
-    logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
-    logic [31:0] snap_q, snap_d, rdata_q, rdata_d;
-    logic rb_q;
+    // --- read-back: the slot and its action, LEVELS+2 cycles after commit_read -------------
     logic [IDX_W-1:0] rb_idx_q;
-    wire counted = vld_q[LATENCY-2];
     wire [SEL_W-1:0] rb_bit = SEL_W'(rb_idx_q) * SEL_W'(KEY_W);
-    wire [31:0] info = {8'd3, 1'b0, 23'(DEPTH)};
-    wire [32*NWORDS-1:0] rd_words = {
-        stg_q, snap_q, miss_cnt_q[31:0], snap_q, hit_cnt_q[31:0], info, 32'h0
-    };
-
-    always_comb begin
-        stg_d = stg_q;
-        def_action_d = def_action_q;
-        def_params_d = def_params_q;
-        hit_cnt_d = hit_cnt_q + 64'(counted && am_hit_q);
-        miss_cnt_d = miss_cnt_q + 64'(counted && !am_hit_q);
-        snap_d = snap_q;
-        rdata_d = '0;
-
-        if (rb_q) begin
-            stg_d = '0;
-            stg_d[0] = slot_valid_q[rb_idx_q];
-            stg_d[KEY_OFF+:KEY_W] = slot_value_q[rb_bit+:KEY_W];
-            stg_d[MASK_OFF+:KEY_W] = slot_mask_q[rb_bit+:KEY_W];
-            stg_d[ACTION_OFF+:ACTION_W] = am_b_q[PARAM_W+:ACTION_W];
-            stg_d[PARAM_OFF+:PARAM_W] = am_b_q[PARAM_W-1:0];
-        end
-        if (wr) begin
-            for (int w = 0; w < NSTG; w++) begin
-                if (csr_word == W_STG + w) stg_d[32*w+:32] = csr_wdata;
-            end
-            if (csr_word == W_HIT_LO) hit_cnt_d = '0;
-            if (csr_word == W_MISS_LO) miss_cnt_d = '0;
-        end
-        if (commit) begin
-            case (commit_op)
-                OP_SET_DEFAULT: begin
-                    def_action_d = stg_q[ACTION_OFF+:ACTION_W];
-                    def_params_d = stg_q[PARAM_OFF+:PARAM_W];
-                end
-                OP_READ_DEFAULT: begin
-                    stg_d = '0;
-                    stg_d[ACTION_OFF+:ACTION_W] = def_action_q;
-                    stg_d[PARAM_OFF+:PARAM_W] = def_params_q;
-                end
-                default: ;  // OP_WRITE, OP_READ go through the delay line
-            endcase
-        end
-        if (rd) begin
-            for (int w = 0; w < NWORDS; w++) begin
-                if (csr_word == w) rdata_d = rd_words[32*w+:32];
-            end
-            if (csr_word == W_HIT_LO) snap_d = hit_cnt_q[63:32];
-            if (csr_word == W_MISS_LO) snap_d = miss_cnt_q[63:32];
-        end
-    end
+    assign rb_valid = slot_valid_q[rb_idx_q];
+    assign rb_value = slot_value_q[rb_bit+:KEY_W];
+    assign rb_mask = slot_mask_q[rb_bit+:KEY_W];
 
     always_ff @(posedge clk) begin
-        stg_q <= stg_d;
-        snap_q <= snap_d;
         rb_idx_q <= pb_idx;
-        if (rst) begin
-            def_action_q <= ACTION_W'(DEFAULT_ACTION);
-            def_params_q <= '0;
-            hit_cnt_q <= '0;
-            miss_cnt_q <= '0;
-            rdata_q <= '0;
-            rb_q <= 1'b0;
-        end else begin
-            def_action_q <= def_action_d;
-            def_params_q <= def_params_d;
-            hit_cnt_q <= hit_cnt_d;
-            miss_cnt_q <= miss_cnt_d;
-            rdata_q <= rdata_d;
-            rb_q <= dl_re_q[DL-1];
-        end
+        if (rst) rb_q <= 1'b0;
+        else rb_q <= dl_re_q[DL-1];
     end
-
-    assign csr_rdata = rdata_q;
 endmodule
 
 `resetall

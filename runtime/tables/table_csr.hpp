@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // What the exact, direct and ternary table drivers share: the CSR map of hop_table_exact /
-// hop_table_direct / hop_table_ternary (see the header comments of those .sv files), the block
-// parameters derived from a P4 table, and the encoding of actions into the action id and
-// parameter bits the hardware returns.
+// hop_table_direct / hop_table_ternary, the block parameters derived from a P4 table, and the
+// encoding of actions into the action id and parameter bits the hardware returns.
+//
+// The map's SystemVerilog side is the W_* / NWORDS / SPAN / OP_* localparams of their common
+// front end rtl/hop_table_csr.sv; tests/rtl/hop_table_csr_test.cpp (rtl.hop_table_csr_*) fails
+// when those and the offsets, span and CommitOp values here differ. Change both together.
 //
 // Encoding (the Verilog backend must use the same):
 //   - KEY_W: the table's key fields concatenated, first field in the high bits.

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: Apache-2.0
 # Table blocks: each Verilated at small sizes, its testbench driven by the runtime/tables drivers.
+# Each instantiates the CSR front end hop_table_csr.
 # The testbench sees the block's parameters as TABLE_<NAME> macros.
 function(hop_table_rtl_test module suffix)
     cmake_parse_arguments(ARG "" "" "PARAMS;SOURCES" ${ARGN})
-    hop_rtl_test(${module} SUFFIX ${suffix} PARAMS ${ARG_PARAMS} SOURCES ${ARG_SOURCES})
+    hop_rtl_test(${module} SUFFIX ${suffix} PARAMS ${ARG_PARAMS}
+                 SOURCES hop_table_csr.sv ${ARG_SOURCES})
     set(defs "")
     foreach(p ${ARG_PARAMS})
         string(REGEX REPLACE "^-G([A-Z_]+)=(.*)$" "TABLE_\\1=\\2" d ${p})
