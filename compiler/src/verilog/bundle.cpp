@@ -147,4 +147,21 @@ void Generator::flushPending(const std::string& what) {
     body_.close("end");
     cur_ = c;
 }
+void instance(CodeBuilder& b, const std::string& module, const Connections& params,
+              const std::string& name, const Connections& ports) {
+    auto list = [&b](const Connections& c) {
+        for (size_t i = 0; i < c.size(); ++i)
+            b.line(fmt::format(".{}({}){}", c[i].first, c[i].second, i + 1 < c.size() ? "," : ""));
+    };
+    if (params.empty()) {
+        b.open(fmt::format("{} {} (", module, name));
+    } else {
+        b.open(module + " #(");
+        list(params);
+        b.dedent().open(fmt::format(") {} (", name));
+    }
+    list(ports);
+    b.close(");");
+}
+
 }  // namespace hop::verilog

@@ -29,6 +29,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "verilog/backend.hpp"
@@ -60,6 +61,11 @@ inline std::string slice(const std::string& var, int off, int width) {
 // Store-and-forward programs (they read packet_length) take frames of at most this many bytes
 // (jumbo frames); a longer frame is dropped and counted (pipeline word TOO_LONG).
 constexpr int kMaxFrameBytes = 9216;
+
+using Connections = std::vector<std::pair<std::string, std::string>>;
+// `module #(.P(v), ...) name (.port(signal), ...);`, one connection a line (bundle.cpp).
+void instance(CodeBuilder& b, const std::string& module, const Connections& params,
+              const std::string& name, const Connections& ports);
 
 // <name>_deparser.sv (output.cpp).
 std::string deparserModule(const std::string& name);

@@ -262,6 +262,12 @@ void Generator::parserStage() {
         // The payload's sum: the window's bytes from the payload start (the bytes the parser
         // consumed) plus the capture's sum of the bytes past the window, both frame-aligned;
         // swapped when the payload starts at an odd byte, so that it is aligned to the payload.
+        // RFC 1071 fold, as hop_header_capture's.
+        decl_.open("function automatic logic [15:0] fold16(input logic [31:0] x);");
+        decl_.line("logic [16:0] y;");
+        decl_.line("y = 17'(x[15:0]) + 17'(x[31:16]);");
+        decl_.line("fold16 = y[15:0] + 16'(y[16]);");
+        decl_.close("endfunction");
         decl_.line("logic [31:0] psum_acc;");
         decl_.line("logic [15:0] psum_frame;");
         body_.line("psum_acc = 32'(win_psum_q);");
