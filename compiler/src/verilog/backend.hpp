@@ -4,7 +4,8 @@
 //   <name>_pipeline.sv  header window capture, parser, checksums, match-action stages,
 //                       header assembly, payload and descriptor FIFOs, the pipeline CSR block;
 //                       internal CSR bus ports.
-//   <name>_deparser.sv  joins descriptors and payload, realigning when headers grow/shrink.
+//   <name>_deparser.sv  rtl/hop_deparser.sv under the program's name (joins descriptors and
+//                       payload, realigning when headers grow/shrink).
 //   <name>_top.sv       AXI4-Stream in/out + one AXI4-Lite slave (hop_axil_csr).
 // Anything the backend cannot build is a located "... is not supported by hopline" error.
 #pragma once

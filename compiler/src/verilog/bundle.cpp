@@ -1,0 +1,167 @@
+// SPDX-License-Identifier: Apache-2.0
+// Bundle layout, expression leaves, delay lines and the combinational joins between stages.
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+void Generator::layout() {
+    fEgressSpec_ = p_.findField("standard_metadata.egress_spec");
+    fEgressPort_ = p_.findField("standard_metadata.egress_port");
+    fIngressPort_ = p_.findField("standard_metadata.ingress_port");
+    fMcastGrp_ = p_.findField("standard_metadata.mcast_grp");
+    fParserError_ = p_.findField("standard_metadata.parser_error");
+    fChecksumError_ = p_.findField("standard_metadata.checksum_error");
+    // packet_length is the frame's byte count, known at its last beat (store-and-forward).
+    fPacketLength_ = p_.findField("standard_metadata.packet_length");
+    // What the hardware does not know when the header window is parsed.
+    for (const char* n : {"standard_metadata.enq_timestamp", "standard_metadata.deq_timedelta",
+                          "standard_metadata.enq_qdepth", "standard_metadata.deq_qdepth",
+                          "standard_metadata.ingress_global_timestamp",
+                          "standard_metadata.egress_global_timestamp"}) {
+        ir::FieldId f = p_.findField(n);
+        if (f >= 0) unavailable_.insert(f);
+    }
+    int off = p_.phvWidth;
+    validBase_ = off;
+    off += static_cast<int>(p_.validityBits.size());
+    for (const auto& t : map_.tables) {
+        TableSlots s;
+        s.applied = off++;
+        s.hit = off++;
+        s.action = off;
+        s.actionWidth = t.actionWidth;
+        off += t.actionWidth;
+        tslots_[t.table] = s;
+    }
+    for (const auto& st : p_.parser.states)
+        for (const ir::Stmt& s : st.stmts)
+            if (s.kind == ir::StmtKind::Extract && s.length && !varSlot_.count(s.header)) {
+                varSlot_[s.header] = off;
+                off += 16;
+            }
+    consumedOff_ = off;
+    off += 16;
+    dropOff_ = off++;
+    if (sf_) longOff_ = off++;
+    if (payloadCsum_) {
+        psumOff_ = off;
+        off += 16;
+    }
+    bw_ = off;
+}
+
+ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
+                             const std::vector<int>* paramOffsets) {
+    ExprLeaves l;
+    l.field = [this, b](ir::FieldId f) {
+        if (f == fPacketLength_) readsPacketLength_ = true;
+        if (unavailable_.count(f)) {
+            diags_.unsupported(loc_, p_.fields[f].name + " in the Verilog backend");
+            failed_ = true;
+        }
+        return fieldOf(b, f);
+    };
+    l.valid = [this, b](ir::HeaderId h) -> std::string {
+        const int vb = p_.headers[h].validBit;
+        if (vb < 0) return "1'b1";
+        return fmt::format("{}[{}]", b, validBase_ + vb);
+    };
+    if (paramOffsets) {
+        l.param = [this, paramVar, paramOffsets](int i) {
+            (void)this;
+            return slice(paramVar, (*paramOffsets)[2 * i], (*paramOffsets)[2 * i + 1]);
+        };
+    }
+    l.tableHit = [this, b](ir::TableId t) -> std::string {
+        auto it = tslots_.find(t);
+        if (it == tslots_.end()) return "1'b0";
+        return fmt::format("{}[{}]", b, it->second.hit);
+    };
+    l.actionRun = [this, b](ir::TableId t, ir::ActionId a) -> std::string {
+        auto it = tslots_.find(t);
+        if (it == tslots_.end()) return "1'b0";
+        const auto& acts = p_.tables[t].actions;
+        for (size_t i = 0; i < acts.size(); ++i)
+            if (acts[i].action == a)
+                return fmt::format("({}[{}] && {} == {})", b, it->second.applied,
+                                   slice(b, it->second.action, it->second.actionWidth),
+                                   literal(i, it->second.actionWidth));
+        return "1'b0";
+    };
+    return l;
+}
+
+std::string Generator::emitExpr(const ir::ExprPtr& e, const std::string& b, const SourceLoc& loc,
+                                const std::string& paramVar, const std::vector<int>* paramOffsets) {
+    loc_ = loc;
+    ExprEmitter em(p_, leaves(b, paramVar, paramOffsets), diags_);
+    std::string s = e ? em.emit(e, loc) : "1'b1";
+    if (em.failed()) failed_ = true;
+    return s;
+}
+
+// A delay line of `cycles` registers for the bundle and its valid bit: one hop_delay (a
+// register chain up to 2 cycles, a ring beyond; rtl/hop_delay.sv), named after its last stage.
+void Generator::delay(int cycles, const std::string& what) {
+    if (cycles <= 0) return;
+    const int first = stage_ + 1;
+    stage_ += cycles;
+    const std::string q = fmt::format("s{}_q", stage_), v = fmt::format("v{}_q", stage_);
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", q));
+    decl_.line(fmt::format("logic {};", v));
+    body_.line(cycles == 1
+                   ? fmt::format("// stage {}: delay 1/1 ({})", first, what)
+                   : fmt::format("// stages {}..{}: delay {} ({})", first, stage_, cycles, what));
+    body_.open("hop_delay #(");
+    body_.line(".W(BUNDLE_W),");
+    body_.line(fmt::format(".CYCLES({})", cycles));
+    body_.dedent().open(fmt::format(") u_delay{} (", stage_));
+    body_.line(".clk(clk),");
+    body_.line(".rst(rst),");
+    body_.line(fmt::format(".in_valid({}),", curValid_));
+    body_.line(fmt::format(".in_data({}),", cur_));
+    body_.line(fmt::format(".out_valid({}),", v));
+    body_.line(fmt::format(".out_data({})", q));
+    body_.close(");");
+    cur_ = q;
+    curValid_ = v;
+    latency_ += cycles;
+    body_.line();
+}
+
+// Pending statements before a table lookup or a checksum unit: no register of their own. They
+// become a combinational bundle that the lookup key (or the checksum input) and the first
+// register of the following delay line read, so statements, key and the block's input register
+// share one clock.
+void Generator::flushPending(const std::string& what) {
+    if (pending_.empty()) return;
+    auto bodies = std::move(pending_);
+    pending_.clear();
+    ++comb_;
+    const std::string c = fmt::format("c{}_b", comb_);
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", c));
+    body_.line(fmt::format("// {} (combinational, joins the next register)", what));
+    body_.open("always_comb begin");
+    body_.line(fmt::format("{} = {};", c, cur_));
+    for (const auto& f : bodies) f(body_, c);
+    body_.close("end");
+    cur_ = c;
+}
+void instance(CodeBuilder& b, const std::string& module, const Connections& params,
+              const std::string& name, const Connections& ports) {
+    auto list = [&b](const Connections& c) {
+        for (size_t i = 0; i < c.size(); ++i)
+            b.line(fmt::format(".{}({}){}", c[i].first, c[i].second, i + 1 < c.size() ? "," : ""));
+    };
+    if (params.empty()) {
+        b.open(fmt::format("{} {} (", module, name));
+    } else {
+        b.open(module + " #(");
+        list(params);
+        b.dedent().open(fmt::format(") {} (", name));
+    }
+    list(ports);
+    b.close(");");
+}
+
+}  // namespace hop::verilog

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stage: verify / update checksum units.
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+// Checksums: hop_csum16 over the field list (the bundle waits beside it), then the compare
+// (verify: checksum_error) or the write (update).
+
+void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verify) {
+    if (units.empty()) return;
+    flushPending(verify ? "before verify_checksum" : "before update_checksum");
+    constexpr int kStages = 2;
+    std::vector<std::string> results;
+    int n = 0;
+    for (const auto& u : units) {
+        const std::string un = fmt::format("{}_csum{}", verify ? "vfy" : "upd", n++);
+        if (u.algorithm != ir::ChecksumAlgorithm::Csum16 || !u.checksum ||
+            u.checksum->kind != ir::ExprKind::Field || u.checksum->width != 16) {
+            diags_.unsupported(u.loc,
+                               "this checksum (only csum16 into a bit<16> field) in the Verilog "
+                               "backend");
+            failed_ = true;
+            continue;
+        }
+        int bits = 0;
+        std::string data;
+        for (const auto& e : u.data) {
+            bits += e->width;
+            data += (data.empty() ? "" : ", ") + emitExpr(e, cur_, u.loc);
+        }
+        if (bits % 8 != 0 || (bits == 0 && !u.withPayload)) {
+            diags_.unsupported(u.loc, "a checksum over a field list that is not whole bytes");
+            failed_ = true;
+            continue;
+        }
+        if (u.withPayload) {
+            // The payload's sum (aligned to its first byte) as one more word after the fields:
+            // at an odd offset in the data it is swapped, as the payload's bytes would be.
+            bits += 16;
+            data += (data.empty() ? "" : ", ") + slice(cur_, psumOff_, 16);
+        }
+        if (bits < 24) {  // hop_csum16 takes at least 3 bytes: a zero byte after is neutral
+            data += fmt::format(", {}'d0", 24 - bits);
+            bits = 24;
+        }
+        decl_.line(fmt::format("logic [{}:0] {}_in;", bits - 1, un));
+        decl_.line(fmt::format("logic [15:0] {}_out, unused_{}_sum;", un, un));
+        decl_.line(fmt::format("logic unused_{}_valid, unused_{}_ok;", un, un));
+        body_.line(fmt::format("assign {}_in = {{{}}};", un, data));
+        body_.open("hop_csum16 #(");
+        body_.line(fmt::format(".HDR_BYTES({}),", bits / 8));
+        body_.line(fmt::format(".STAGES({})", kStages));
+        body_.dedent().open(fmt::format(") u_{} (", un));
+        body_.line(".clk(clk),");
+        body_.line(".rst(rst),");
+        body_.line(fmt::format(".in_valid({}),", curValid_));
+        body_.line(fmt::format(".in_hdr({}_in),", un));
+        body_.line(fmt::format(".out_valid(unused_{}_valid),", un));
+        body_.line(fmt::format(".out_sum(unused_{}_sum),", un));
+        body_.line(fmt::format(".out_csum({}_out),", un));
+        body_.line(fmt::format(".out_verify_ok(unused_{}_ok)", un));
+        body_.close(");");
+        results.push_back(un);
+    }
+    delay(kStages, verify ? "verify_checksum" : "update_checksum");
+    std::vector<const ir::ChecksumUnit*> ok;
+    for (const auto& u : units) ok.push_back(&u);
+    pending_.push_back([this, units = ok, results, verify](CodeBuilder& cb, const std::string& b) {
+        for (size_t i = 0; i < results.size() && i < units.size(); ++i) {
+            const ir::ChecksumUnit& u = *units[i];
+            const std::string cond = emitExpr(u.condition, b, u.loc);
+            if (verify) {
+                if (fChecksumError_ < 0) continue;
+                cb.line(fmt::format("if ({} && {}_out != {}) {} = 1'b1;", cond, results[i],
+                                    fieldOf(b, u.checksum->index), fieldOf(b, fChecksumError_)));
+            } else {
+                cb.line(fmt::format("if ({}) {} = {}_out;", cond, fieldOf(b, u.checksum->index),
+                                    results[i]));
+            }
+        }
+    });
+    // The compare / write joins the next stage's statements (no stage of its own).
+}
+}  // namespace hop::verilog

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+// The pipeline CSR block: an instance of rtl/hop_pipeline_csr.sv with the program's hash,
+// DATA_W, latency and maximum frame, counting the admission's and the deparser's events; and
+// the CSR read-data OR of every block.
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+void Generator::pipelineCsr() {
+    // The map is final here (latency and store-and-forward are known), so its hash is too.
+    map_.latency = latency_;
+    map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
+    const uint64_t hash = regmap::contentHash(map_);
+    decl_.line("logic [31:0] pl_rdata;");
+    body_.line("// Pipeline CSR block (regmap.json \"pipeline\"): identification and counters.");
+    instance(body_, "hop_pipeline_csr",
+             {{"BASE", fmt::format("32'h{:x}", map_.pipelineBase)},
+              {"HASH", fmt::format("64'h{:016x}", hash)},
+              {"DATA_W", std::to_string(opt_.dataWidth)},
+              {"LATENCY", std::to_string(latency_)},
+              {"MAX_FRAME", std::to_string(map_.maxFrameBytes)}},
+             "u_pipeline_csr",
+             {{"clk", "clk"},
+              {"rst", "rst"},
+              {"cnt_rx", "in_fire && !cap_mid_q"},
+              {"cnt_tx", "pkt_sent"},
+              {"cnt_dropped", "pkt_dropped"},
+              {"cnt_too_long", sf_ ? "win_fire && cap_long" : "1'b0"},
+              {"csr_wr", "csr_wr"},
+              {"csr_rd", "csr_rd"},
+              {"csr_addr", "csr_addr"},
+              {"csr_wdata", "csr_wdata"},
+              {"csr_rdata", "pl_rdata"}});
+    std::string rd = "pl_rdata";
+    for (const auto& r : csrRdata_) rd += " | " + r;
+    body_.line("assign csr_rdata = " + rd + ";");
+}
+
+}  // namespace hop::verilog

@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: Apache-2.0
+// The Verilog backend's generator, shared by its stage files (internal to compiler/src/verilog).
+// The pipeline carries one "bundle" per packet from stage to stage: the whole packet header
+// vector (every field at its phvOffset), the validity bits, per table the applied / hit /
+// action-id results, the bytes the parser consumed and the ingress drop flag. Each stage is one
+// always_comb (x_d from the previous stage's x_q, statements in program order with blocking
+// assignments, so later statements see earlier ones) and one always_ff; table lookups run
+// beside a delay line of LATENCY cycles (rtl/hop_delay.sv).
+//
+// One file per generated stage; run() in backend.cpp calls them in pipeline order:
+//   bundle.cpp      bundle layout, expression leaves, delay lines, combinational joins
+//   capture.cpp     header window capture
+//   parser.cpp      parser stage
+//   checksums.cpp   verify / update checksum units
+//   statements.cpp  control statements and action bodies
+//   tables.cpp      table lookups
+//   assembly.cpp    header assembly and the descriptor register
+//   output.cpp      admission, payload and descriptor FIFOs, the deparser
+//   csr.cpp         the pipeline CSR block
+//   top.cpp         the pipeline module's frame and the <name>_top module
+#pragma once
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "verilog/backend.hpp"
+#include "verilog/code_builder.hpp"
+#include "verilog/expr.hpp"
+#include "verilog/names.hpp"
+
+namespace hop::verilog {
+
+inline std::string replaceAll(std::string s, const std::string& from, const std::string& to) {
+    for (size_t pos = 0; (pos = s.find(from, pos)) != std::string::npos; pos += to.size())
+        s.replace(pos, from.size(), to);
+    return s;
+}
+
+inline int clog2(int64_t n) {
+    int l = 0;
+    while ((int64_t{1} << l) < n) ++l;
+    return l;
+}
+
+inline int64_t pow2AtLeast(int64_t n) { return int64_t{1} << clog2(std::max<int64_t>(n, 1)); }
+
+inline std::string slice(const std::string& var, int off, int width) {
+    if (width == 1) return fmt::format("{}[{}]", var, off);
+    return fmt::format("{}[{}:{}]", var, off + width - 1, off);
+}
+
+// Store-and-forward programs (they read packet_length) take frames of at most this many bytes
+// (jumbo frames); a longer frame is dropped and counted (pipeline word TOO_LONG).
+constexpr int kMaxFrameBytes = 9216;
+
+using Connections = std::vector<std::pair<std::string, std::string>>;
+// `module #(.P(v), ...) name (.port(signal), ...);`, one connection a line (bundle.cpp).
+void instance(CodeBuilder& b, const std::string& module, const Connections& params,
+              const std::string& name, const Connections& ports);
+
+// <name>_deparser.sv (output.cpp).
+std::string deparserModule(const std::string& name);
+
+struct TableSlots {
+    int applied = 0, hit = 0, action = 0, actionWidth = 1;
+};
+
+class Generator {
+  public:
+    Generator(const ir::Program& p, const Options& o, Diagnostics& d, regmap::RegMap map,
+              bool storeAndForward)
+        : p_(p), opt_(o), diags_(d), map_(std::move(map)), sf_(storeAndForward) {
+        for (const auto* units : {&p.verifyChecksums, &p.updateChecksums})
+            for (const auto& u : *units) payloadCsum_ = payloadCsum_ || u.withPayload;
+    }
+    // A checksum over the payload needs the whole frame before the headers leave.
+    static bool needsStoreAndForward(const ir::Program& p) {
+        for (const auto* units : {&p.verifyChecksums, &p.updateChecksums})
+            for (const auto& u : *units)
+                if (u.withPayload) return true;
+        return false;
+    }
+
+    std::optional<Output> run();
+    // The program read standard_metadata.packet_length (generate() then builds it again,
+    // store-and-forward).
+    bool readsPacketLength() const { return readsPacketLength_; }
+
+  private:
+    // --- bundle layout and leaves (bundle.cpp)
+    void layout();
+    ExprLeaves leaves(const std::string& b, const std::string& paramVar = {},
+                      const std::vector<int>* paramOffsets = nullptr);
+    std::string fieldOf(const std::string& b, ir::FieldId f) const {
+        return slice(b, p_.fields[f].phvOffset, p_.fields[f].width);
+    }
+    std::string emitExpr(const ir::ExprPtr& e, const std::string& b, const SourceLoc& loc,
+                         const std::string& paramVar = {},
+                         const std::vector<int>* paramOffsets = nullptr);
+
+    // --- stages (bundle.cpp)
+    using Body = std::function<void(CodeBuilder&, const std::string&)>;
+    void delay(int cycles, const std::string& what);
+    void flushPending(const std::string& what);
+
+    // --- capture.cpp
+    void capture();
+    // --- parser.cpp
+    void parser();
+    void parserStage();
+    // The parser's cursor: a constant number of bits plus, after a varbit, a run-time part
+    // (a 16-bit Verilog expression, at most dynMax bits).
+    struct Cursor {
+        int bits = 0;
+        std::string dyn;
+        int dynMax = 0;
+        std::string text() const { return dyn.empty() ? std::to_string(bits) : plus(0); }
+        std::string plus(int k) const {
+            if (dyn.empty()) return std::to_string(bits + k);
+            return fmt::format("16'(16'd{} + {})", bits + k, dyn);
+        }
+        // A bit index into the window (32 bits, as 8*WIN_BYTES-1 is).
+        std::string index(int k) const {
+            if (dyn.empty()) return std::to_string(bits + k);
+            return fmt::format("32'({})", plus(k));
+        }
+    };
+    bool parseState(CodeBuilder& cb, ir::StateId s, const Cursor& at, int depth,
+                    std::vector<ir::StateId>& path);
+    void parseEnd(CodeBuilder& cb, const Cursor& at, int error);
+    // --- checksums.cpp
+    void checksums(const std::vector<ir::ChecksumUnit>& units, bool verify);
+    // --- statements.cpp
+    void control(const ir::Control& c);
+    void v1modelIngressEnd();
+    void statement(CodeBuilder& cb, const std::string& b, const ir::Stmt& s,
+                   const std::string& paramVar = {},
+                   const std::vector<int>* paramOffsets = nullptr);
+    // --- tables.cpp
+    void applyTable(const ir::Stmt& s);
+    // --- assembly.cpp
+    void headerAssembly();
+    // --- output.cpp
+    void fifosAndDeparser();
+    // --- csr.cpp
+    void pipelineCsr();
+    // --- top.cpp
+    std::string pipelineModule() const;
+    std::string topModule() const;
+
+    const ir::Program& p_;
+    Options opt_;
+    Diagnostics& diags_;
+    regmap::RegMap map_;
+    bool sf_ = false;  // store-and-forward: the window fires at the frame's last beat
+    // A checksum covers the payload (*_with_payload; store-and-forward): the capture sums the
+    // bytes past the window, the parser stage the window's bytes past the headers, and the
+    // bundle carries that payload sum (psumOff_, 16 bits, aligned to the payload's first byte).
+    bool payloadCsum_ = false;
+    int psumOff_ = -1;
+    bool readsPacketLength_ = false;
+    ir::FieldId fPacketLength_ = -1;
+    int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
+    NameTable names_;
+    CodeBuilder decl_, body_;
+    bool failed_ = false;
+
+    int bw_ = 0, validBase_ = 0, consumedOff_ = 0, dropOff_ = 0;
+    std::map<ir::TableId, TableSlots> tslots_;
+    ir::FieldId fEgressSpec_ = -1, fEgressPort_ = -1, fIngressPort_ = -1, fMcastGrp_ = -1,
+                fParserError_ = -1, fChecksumError_ = -1;
+    std::set<ir::FieldId> unavailable_;
+    SourceLoc loc_;
+
+    int stage_ = 0, comb_ = 0;
+    std::string cur_, curValid_;
+    int latency_ = 0;
+    std::vector<Body> pending_;
+
+    int windowBytes_ = 1, maxParseBits_ = 0, emitBytes_ = 1;
+    int keepW_ = 64;
+    std::vector<std::string> csrRdata_;
+    std::string name_;
+    std::string parserText_;
+    ir::FieldId exitFlag_ = -1;         // the flag statement() sets for Exit
+    ir::FieldId controlExitFlag_ = -1;  // the control being generated (captured by stages)
+    std::set<ir::TableId> applied_;
+    std::vector<std::string> varLens_;     // parser variables holding an extracted varbit length
+    std::map<ir::HeaderId, int> varSlot_;  // bundle slot (16 bits): a varbit header's length
+};
+
+}  // namespace hop::verilog

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stage: the parser.
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+// Parser: the state graph unrolled into nested ifs, one branch per parse path; every extract
+// reads the window at the offset the path gives it, so the whole parse is one combinational
+// function of the window (one stage).
+
+void Generator::parseEnd(CodeBuilder& cb, const Cursor& at, int error) {
+    if (at.dyn.empty())
+        cb.line(fmt::format("parse_b[{}:{}] = 16'd{};", consumedOff_ + 15, consumedOff_,
+                            (at.bits + 7) / 8));
+    else
+        cb.line(fmt::format("parse_b[{}:{}] = ({}) >> 3;", consumedOff_ + 15, consumedOff_,
+                            at.plus(7)));
+    if (error >= 0 && fParserError_ >= 0)
+        cb.line(fmt::format("{} = {};", fieldOf("parse_b", fParserError_),
+                            literal(error, p_.fields[fParserError_].width)));
+}
+
+// A length expression that is a whole number of bytes whatever the packet holds: a constant
+// multiple of 8, x << k with k >= 3, x * c or c * x with c a multiple of 8, or a cast of one.
+static bool wholeBytes(const ir::ExprPtr& e) {
+    if (!e) return false;
+    switch (e->kind) {
+        case ir::ExprKind::Constant:
+            return e->value % 8 == 0;
+        case ir::ExprKind::Cast:
+            return e->width >= 3 && wholeBytes(e->args[0]);
+        case ir::ExprKind::Binary: {
+            const auto& a = e->args[0];
+            const auto& b = e->args[1];
+            auto constMul8 = [](const ir::ExprPtr& x) {
+                return x->kind == ir::ExprKind::Constant && x->value % 8 == 0;
+            };
+            switch (e->binaryOp) {
+                case ir::BinaryOp::Shl:
+                    return b->kind == ir::ExprKind::Constant && b->value >= 3;
+                case ir::BinaryOp::Mul:
+                    return constMul8(a) || constMul8(b) || wholeBytes(a) || wholeBytes(b);
+                case ir::BinaryOp::Add:
+                    return wholeBytes(a) && wholeBytes(b);
+                default:
+                    return false;
+            }
+        }
+        default:
+            return false;
+    }
+}
+
+bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, int depth,
+                           std::vector<ir::StateId>& path) {
+    auto errorCode = [&](const char* name) {
+        for (size_t i = 0; i < p_.errors.size(); ++i)
+            if (p_.errors[i] == name) return static_cast<int>(i);
+        return -1;
+    };
+    if (sid == ir::kAccept || sid == ir::kReject) {
+        parseEnd(cb, at, -1);
+        return true;
+    }
+    const ir::ParserState& st = p_.parser.states[sid];
+    if (depth > 64) {
+        diags_.unsupported(st.loc, "a parser path of more than 64 states (a parser loop)");
+        failed_ = true;
+        return false;
+    }
+    path.push_back(sid);
+    cb.line(fmt::format("// state {} at bit {}", st.name, at.text()));
+    // The guards opened so far (extract: enough bytes; verify: its condition), each closed in
+    // reverse with its reject branch: where the cursor stood and the error.
+    std::vector<std::pair<Cursor, int>> guards;
+    Cursor cur = at;
+    for (const ir::Stmt& s : st.stmts) {
+        switch (s.kind) {
+            case ir::StmtKind::Extract: {
+                const ir::Header& h = p_.headers[s.header];
+                // A varbit header: its last field has the maximum width; the length (bits)
+                // comes from the packet, so the cursor after it has a run-time part.
+                const int maxVar = s.length ? p_.fields[h.fields.back()].width : 0;
+                const int fixed = h.width - maxVar;
+                std::string vlen;
+                if (s.length) {
+                    if (!wholeBytes(s.length) || maxVar % 8 != 0 || fixed % 8 != 0) {
+                        diags_.unsupported(s.loc,
+                                           "a varbit extraction whose length is not provably a "
+                                           "whole number of bytes in the Verilog backend");
+                        failed_ = true;
+                        return false;
+                    }
+                    vlen = fmt::format("vb_len_{}", varLens_.size());
+                    varLens_.push_back(vlen);
+                    const std::string len = emitExpr(s.length, "parse_b", s.loc);
+                    // Longer than the field: HeaderTooShort (checked before the packet's
+                    // length, as the model and BMv2 do).
+                    const int w = std::max(s.length->width, clog2(maxVar + 1) + 1);
+                    cb.open(fmt::format("if (!({}'({}) > {}'d{})) begin", w, len, w, maxVar));
+                    guards.push_back({cur, errorCode("HeaderTooShort")});
+                    cb.line(fmt::format("{} = 16'({});", vlen, len));
+                }
+                Cursor end = cur;
+                end.bits += fixed;
+                if (s.length) {
+                    end.dyn = end.dyn.empty() ? vlen : fmt::format("{} + {}", end.dyn, vlen);
+                    end.dynMax += maxVar;
+                }
+                maxParseBits_ = std::max(maxParseBits_, end.bits + end.dynMax);
+                if (end.dyn.empty())
+                    cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end.bits + 7) / 8));
+                else
+                    cb.open(
+                        fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", end.plus(0)));
+                guards.push_back({cur, errorCode("PacketTooShort")});
+                for (ir::FieldId f : h.fields) {
+                    const ir::Field& fd = p_.fields[f];
+                    if (s.length && f == h.fields.back()) {
+                        // Read the maximum width at the field's start, keep the first `vlen`
+                        // bits right-aligned (the model's value of a varbit).
+                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}] >> ({} - {});",
+                                            fieldOf("parse_b", f), cur.index(fd.offset), fd.width,
+                                            literal(fd.width, 16), vlen));
+                        const auto it = varSlot_.find(s.header);
+                        if (it != varSlot_.end())
+                            cb.line(fmt::format("parse_b[{}:{}] = {};", it->second + 15, it->second,
+                                                vlen));
+                    } else {
+                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];",
+                                            fieldOf("parse_b", f), cur.index(fd.offset), fd.width));
+                    }
+                }
+                if (h.validBit >= 0)
+                    cb.line(fmt::format("parse_b[{}] = 1'b1;", validBase_ + h.validBit));
+                cur = end;
+                // The else branch (packet too short) is written when the ifs close.
+                break;
+            }
+            case ir::StmtKind::Verify: {
+                cb.open(fmt::format("if ({}) begin", emitExpr(s.src, "parse_b", s.loc)));
+                guards.push_back({cur, s.error});
+                break;
+            }
+            case ir::StmtKind::Assign:
+            case ir::StmtKind::SetValid:
+            case ir::StmtKind::SetInvalid:
+                statement(cb, "parse_b", s);
+                break;
+            default:
+                diags_.unsupported(s.loc, "this parser statement in the Verilog backend");
+                failed_ = true;
+                return false;
+        }
+    }
+    // Transition.
+    bool ok = true;
+    if (st.selectKeys.empty()) {
+        ok =
+            parseState(cb, st.cases.empty() ? ir::kReject : st.cases[0].next, cur, depth + 1, path);
+        if (st.cases.empty()) parseEnd(cb, cur, -1);
+    } else {
+        std::vector<std::string> keys;
+        for (const auto& k : st.selectKeys) keys.push_back(emitExpr(k, "parse_b", st.loc));
+        bool hasDefault = false;
+        bool first = true;
+        for (const auto& c : st.cases) {
+            std::vector<std::string> terms;
+            for (size_t i = 0; i < c.keys.size() && i < keys.size(); ++i) {
+                const ir::Match& m = c.keys[i];
+                const int w = st.selectKeys[i]->width;
+                switch (m.kind) {
+                    case ir::Match::Kind::Exact:
+                        terms.push_back(fmt::format("{} == {}", keys[i], literal(m.value, w)));
+                        break;
+                    case ir::Match::Kind::Ternary:
+                    case ir::Match::Kind::Lpm:
+                        terms.push_back(fmt::format("({} & {}) == {}", keys[i], literal(m.mask, w),
+                                                    literal(m.value & m.mask, w)));
+                        break;
+                    case ir::Match::Kind::Range:
+                        terms.push_back(fmt::format("{} >= {} && {} <= {}", keys[i],
+                                                    literal(m.value, w), keys[i],
+                                                    literal(m.high, w)));
+                        break;
+                    case ir::Match::Kind::DontCare:
+                        break;
+                }
+            }
+            std::string cond;
+            for (const auto& t : terms) cond += (cond.empty() ? "" : " && ") + ("(" + t + ")");
+            if (cond.empty()) {
+                hasDefault = true;
+                if (first) {
+                    ok = parseState(cb, c.next, cur, depth + 1, path) && ok;
+                } else {
+                    cb.open("end else begin");
+                    ok = parseState(cb, c.next, cur, depth + 1, path) && ok;
+                    cb.dedent();
+                }
+                break;
+            }
+            cb.open(fmt::format("{}if ({}) begin", first ? "" : "end else ", cond));
+            ok = parseState(cb, c.next, cur, depth + 1, path) && ok;
+            cb.dedent();
+            first = false;
+        }
+        if (!first) {
+            if (!hasDefault) {
+                cb.open("end else begin");
+                parseEnd(cb, cur, errorCode("NoMatch"));
+                cb.dedent();
+            }
+            cb.line("end");
+        }
+    }
+    // Close the extract / verify guards in reverse, each with its reject branch.
+    for (auto g = guards.rbegin(); g != guards.rend(); ++g) {
+        cb.dedent().open("end else begin");
+        parseEnd(cb, g->first, g->second);
+        cb.close("end");
+    }
+    path.pop_back();
+    return ok;
+}
+
+void Generator::parser() {
+    CodeBuilder cb;
+    std::vector<ir::StateId> path;
+    if (p_.parser.states.empty()) {
+        parseEnd(cb, Cursor{}, -1);
+    } else if (!parseState(cb, 0, Cursor{}, 0, path)) {
+        failed_ = true;
+    }
+    windowBytes_ = std::max(1, (maxParseBits_ + 7) / 8);
+    parserText_ = cb.str();
+}
+// The parser stage: the window's fields into a fresh bundle, registered once (stage 1).
+void Generator::parserStage() {
+    ++stage_;
+    decl_.line("logic [BUNDLE_W-1:0] parse_b, s1_q;");
+    decl_.line("logic v1_q;");
+    body_.line(fmt::format("// stage 1: parser ({} states, window {} bytes)",
+                           p_.parser.states.size(), windowBytes_));
+    body_.open("always_comb begin");
+    body_.line("parse_b = '0;");
+    if (fIngressPort_ >= 0) body_.line(fieldOf("parse_b", fIngressPort_) + " = win_port_q;");
+    if (sf_ && fPacketLength_ >= 0)
+        body_.line(fmt::format("{} = {}'(win_plen_q);", fieldOf("parse_b", fPacketLength_),
+                               p_.fields[fPacketLength_].width));
+    if (sf_) body_.line(fmt::format("parse_b[{}] = win_long_q;", longOff_));
+    // A varbit header that was not extracted (setValid) emits its whole width, as in the model.
+    for (const auto& [h, slot] : varSlot_)
+        body_.line(fmt::format("parse_b[{}:{}] = 16'd{};", slot + 15, slot,
+                               p_.fields[p_.headers[h].fields.back()].width));
+    for (const auto& v : varLens_) {
+        decl_.line(fmt::format("logic [15:0] {};", v));
+        body_.line(v + " = 16'd0;");
+    }
+    body_.raw(parserText_.substr(0));
+    if (payloadCsum_) {
+        // The payload's sum: the window's bytes from the payload start (the bytes the parser
+        // consumed) plus the capture's sum of the bytes past the window, both frame-aligned;
+        // swapped when the payload starts at an odd byte, so that it is aligned to the payload.
+        // RFC 1071 fold, as hop_header_capture's.
+        decl_.open("function automatic logic [15:0] fold16(input logic [31:0] x);");
+        decl_.line("logic [16:0] y;");
+        decl_.line("y = 17'(x[15:0]) + 17'(x[31:16]);");
+        decl_.line("fold16 = y[15:0] + 16'(y[16]);");
+        decl_.close("endfunction");
+        decl_.line("logic [31:0] psum_acc;");
+        decl_.line("logic [15:0] psum_frame;");
+        body_.line("psum_acc = 32'(win_psum_q);");
+        body_.open("for (int i = 0; i < WIN_BYTES; i++) begin");
+        body_.line(fmt::format(
+            "if (16'(i) >= parse_b[{}:{}] && 16'(i) < win_len_q) psum_acc = psum_acc + (i % 2 == 0 "
+            "? {{16'd0, win_q[8*i +: 8], 8'd0}} : {{24'd0, win_q[8*i +: 8]}});",
+            consumedOff_ + 15, consumedOff_));
+        body_.close("end");
+        body_.line("psum_frame = fold16(psum_acc);");
+        body_.line(fmt::format(
+            "parse_b[{}:{}] = parse_b[{}] ? {{psum_frame[7:0], psum_frame[15:8]}} : psum_frame;",
+            psumOff_ + 15, psumOff_, consumedOff_));
+    }
+    body_.close("end");
+    body_.open("always_ff @(posedge clk) begin");
+    body_.line("s1_q <= parse_b;");
+    body_.line("if (rst) v1_q <= 1'b0;");
+    body_.line("else v1_q <= win_valid_q;");
+    body_.close("end");
+    body_.line();
+    cur_ = "s1_q";
+    curValid_ = "v1_q";
+    latency_ = 1;
+}
+
+}  // namespace hop::verilog

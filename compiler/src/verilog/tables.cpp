@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stage: table lookups.
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+// A table: the key from the current bundle into the block's lookup port, the bundle through
+// LATENCY registers beside it, then the action selected by result_action (hit or default).
+
+void Generator::applyTable(const ir::Stmt& s) {
+    flushPending("statements before " + p_.tables[s.table].name);
+    const regmap::TableBlock* blk = map_.find(p_.tables[s.table].name);
+    if (!blk) {
+        failed_ = true;
+        return;
+    }
+    const ir::Table& t = p_.tables[s.table];
+    if (!applied_.insert(s.table).second) {
+        // One block per table: a second apply (on another path) would need its own result bits.
+        diags_.unsupported(s.loc, "applying table " + t.name + " in two places");
+        failed_ = true;
+        return;
+    }
+    const TableSlots& ts = tslots_[s.table];
+    const std::string tn = names_.get("table:" + t.name, "t_" + t.name);
+    const std::string look = tn + "_b";
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", look));
+    decl_.line(fmt::format("logic {}_lookup_valid, {}_hit;", tn, tn));
+    decl_.line(fmt::format("logic [{}:0] {}_key;", blk->keyWidth - 1, tn));
+    decl_.line(fmt::format("logic [{}:0] {}_action;", blk->actionWidth - 1, tn));
+    decl_.line(fmt::format("logic [{}:0] {}_data;", blk->paramWidth - 1, tn));
+    decl_.line(fmt::format("logic [31:0] {}_csr_rdata;", tn));
+    decl_.line(fmt::format("logic unused_{}_result_valid;", tn));
+    // Tables whose actions take no parameter leave result_data unread.
+    decl_.line(fmt::format("logic [{}:0] unused_{}_data;", blk->paramWidth - 1, tn));
+    body_.line(fmt::format("assign unused_{}_data = {}_data;", tn, tn));
+    body_.line(fmt::format("// table {} ({}, LATENCY {})", t.name, blk->module, blk->latency));
+    body_.open("always_comb begin");
+    body_.line(fmt::format("{} = {};", look, cur_));
+    body_.line(fmt::format("{}[{}] = {};", look, ts.applied, emitExpr(s.pred, look, s.loc)));
+    body_.line(fmt::format("{}_lookup_valid = {} && {}[{}];", tn, curValid_, look, ts.applied));
+    std::string key;
+    for (const auto& k : t.keys) key += (key.empty() ? "" : ", ") + emitExpr(k.expr, look, t.loc);
+    body_.line(fmt::format("{}_key = {{{}}};", tn, key));
+    body_.close("end");
+    std::vector<std::pair<std::string, std::string>> params = {
+        {"KEY_W", std::to_string(blk->keyWidth)}};
+    if (blk->kind == regmap::TableKind::Lpm) {
+        // hop_table_lpm: strides, node / result address widths and depths (the capacities).
+        for (auto& p : regmap::lpmParameters(*blk)) params.push_back(std::move(p));
+    }
+    params.push_back({"ACTION_W", std::to_string(blk->actionWidth)});
+    params.push_back({"PARAM_W", std::to_string(blk->paramWidth)});
+    if (blk->kind != regmap::TableKind::Lpm)
+        params.push_back({"DEPTH", std::to_string(blk->depth)});
+    if (blk->kind == regmap::TableKind::Exact)
+        params.push_back({"SLOTS", std::to_string(blk->slots)});
+    params.push_back({"BASE", fmt::format("32'h{:x}", blk->base)});
+    params.push_back({"DEFAULT_ACTION", std::to_string(blk->defaultAction)});
+    params.push_back({"LATENCY", std::to_string(blk->latency)});
+    body_.open(fmt::format("{} #(", blk->module));
+    for (size_t i = 0; i < params.size(); ++i)
+        body_.line(fmt::format(".{}({}){}", params[i].first, params[i].second,
+                               i + 1 < params.size() ? "," : ""));
+    body_.dedent().open(fmt::format(") u_{} (", tn));
+    const std::vector<std::pair<std::string, std::string>> ports = {
+        {"clk", "clk"},
+        {"rst", "rst"},
+        {"lookup_valid", tn + "_lookup_valid"},
+        {"lookup_key", tn + "_key"},
+        {"result_valid", "unused_" + tn + "_result_valid"},
+        {"result_hit", tn + "_hit"},
+        {"result_action", tn + "_action"},
+        {"result_data", tn + "_data"},
+        {"csr_wr", "csr_wr"},
+        {"csr_rd", "csr_rd"},
+        {"csr_addr", "csr_addr"},
+        {"csr_wdata", "csr_wdata"},
+        {"csr_rdata", tn + "_csr_rdata"}};
+    for (size_t i = 0; i < ports.size(); ++i)
+        body_.line(fmt::format(".{}({}){}", ports[i].first, ports[i].second,
+                               i + 1 < ports.size() ? "," : ""));
+    body_.close(");");
+    csrRdata_.push_back(tn + "_csr_rdata");
+    cur_ = look;
+    delay(blk->latency, "lookup of " + t.name);
+    // The action, as the first statements of the next stage.
+    const ir::FieldId flag = controlExitFlag_;  // actions may exit: see control()
+    pending_.push_back([this, &t, ts, tn, blk, flag](CodeBuilder& cb, const std::string& b) {
+        exitFlag_ = flag;
+        cb.open(fmt::format("if ({}[{}]) begin", b, ts.applied));
+        cb.line(fmt::format("{}[{}] = {}_hit;", b, ts.hit, tn));
+        cb.line(fmt::format("{} = {}_action;", slice(b, ts.action, ts.actionWidth), tn));
+        cb.open(fmt::format("case ({}_action)", tn));
+        for (size_t i = 0; i < t.actions.size(); ++i) {
+            const ir::Action& a = p_.actions[t.actions[i].action];
+            // Parameters: the first in the high bits of the low end of result_data; the
+            // leaves read (offset, width) pairs.
+            int total = 0;
+            for (const auto& prm : a.params) total += prm.width;
+            std::vector<int> pw;
+            for (const auto& prm : a.params) {
+                total -= prm.width;
+                pw.push_back(total);
+                pw.push_back(prm.width);
+            }
+            cb.open(fmt::format("{}: begin  // {}", literal(i, blk->actionWidth), a.name));
+            for (const ir::Stmt& st : a.body) statement(cb, b, st, tn + "_data", &pw);
+            cb.close("end");
+        }
+        cb.line("default: begin end");
+        cb.close("endcase");
+        cb.close("end");
+    });
+}
+}  // namespace hop::verilog

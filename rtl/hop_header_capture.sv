@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: Apache-2.0
+// Header window capture of a generated pipeline: the first WIN_BYTES bytes of each frame (or
+// the whole frame when it is shorter) into one register, with the number of bytes present and
+// the ingress port, for the parser to read in one stage.
+//
+// The block watches the pipeline's input stream; the pipeline's admission decides which beats
+// are taken (in_fire = s_axis_tvalid && s_axis_tready), so the block has no tvalid / tready of
+// its own and never stalls. Window outputs (win_*) are flops, valid for the one cycle
+// win_valid is high.
+//
+// Cut-through (MAX_FRAME = 0): the window fires at the beat that completes it (or at the
+// frame's last beat). Store-and-forward (MAX_FRAME > 0, programs that read packet_length): the
+// window fires at the frame's last beat, with the frame's byte count (win_plen). A frame longer
+// than MAX_FRAME bytes fires at the beat that crosses the limit with win_long set (the pipeline
+// drops it); beat_long marks that beat (the payload FIFO takes it as the frame's last), and
+// frame_drop is high while the rest of that frame is taken and discarded, so the FIFO (sized
+// for one maximum frame) never holds an unfinished frame it cannot complete.
+//
+// PAYLOAD_SUM (store-and-forward only): win_psum is the RFC 1071 sum of the frame's bytes past
+// the window (byte k of the frame in the high half of a 16-bit word when k is even), folded
+// every beat.
+//
+// frame_mid: a frame has started and its last beat has not been taken (admission lets the rest
+// of a started frame in). win_fire / beat_long are combinational, for the pipeline's counters.
+// win_wire is win_data in wire order (bit 0 of the first byte on the wire is the top bit).
+`default_nettype none
+
+module hop_header_capture #(
+    parameter int DATA_W = 512,
+    parameter int KEEP_W = DATA_W / 8,
+    parameter int USER_W = 9,
+    parameter int WIN_BYTES = 34,
+    parameter int MAX_FRAME = 0,
+    parameter bit PAYLOAD_SUM = 1'b0
+) (
+    input  wire                    clk,
+    input  wire                    rst,
+    input  wire  [     DATA_W-1:0] s_axis_tdata,
+    input  wire  [     KEEP_W-1:0] s_axis_tkeep,
+    input  wire                    s_axis_tlast,
+    input  wire  [     USER_W-1:0] s_axis_tuser,
+    input  wire                    in_fire,
+    output logic                   frame_mid,
+    output logic                   frame_drop,
+    output logic                   beat_long,
+    output logic                   win_fire,
+    output logic                   win_valid,
+    output logic [8*WIN_BYTES-1:0] win_data,
+    output logic [8*WIN_BYTES-1:0] win_wire,
+    output logic [           15:0] win_len,
+    output logic [     USER_W-1:0] win_port,
+    output logic [           15:0] win_plen,
+    output logic                   win_long,
+    output logic [           15:0] win_psum
+);
+    localparam bit SF = MAX_FRAME > 0;
+    localparam int BEATS = (WIN_BYTES + KEEP_W - 1) / KEEP_W;
+    // Store-and-forward counts one beat past the window (BEATS: past it, nothing captured).
+    localparam int LAST = SF ? BEATS : BEATS - 1;
+    localparam int BEAT_W = LAST < 1 ? 1 : $clog2(LAST + 1);
+    localparam int ACC_W = DATA_W * BEATS;  // whole beats; the window is the low WIN_BYTES
+
+    initial begin
+        if (KEEP_W * 8 != DATA_W) $fatal(1, "%m: KEEP_W must be DATA_W / 8");
+        if (WIN_BYTES < 1 || WIN_BYTES > 65535) $fatal(1, "%m: WIN_BYTES out of range");
+        if (MAX_FRAME < 0 || MAX_FRAME > 65535 - KEEP_W) $fatal(1, "%m: MAX_FRAME out of range");
+        if (PAYLOAD_SUM && !SF) $fatal(1, "%m: PAYLOAD_SUM needs store-and-forward (MAX_FRAME)");
+    end
+
+    function automatic logic [15:0] fold16(input logic [31:0] x);
+        logic [16:0] y;
+        y = 17'(x[15:0]) + 17'(x[31:16]);
+        fold16 = y[15:0] + 16'(y[16]);
+    endfunction
+
+    logic [BEAT_W-1:0] beat_q, beat_d;
+    logic mid_q, mid_d, done_q, done_d;
+    logic [USER_W-1:0] port_q, port_d;
+    logic [ACC_W-1:0] acc_q, acc_d;
+    logic [15:0] beat_n, len, bytes_q, bytes_d, plen;
+    logic drop_q, drop_d, long_beat;
+    logic [15:0] psum_q, psum_d;
+    logic [31:0] beat_sum;
+    logic valid_q;
+    logic [8*WIN_BYTES-1:0] win_q;
+    logic [15:0] len_q, plen_q, wpsum_q;
+    logic [USER_W-1:0] wport_q;
+    logic long_q;
+    logic fire;
+
+    always_comb begin
+        beat_n = 16'($countones(s_axis_tkeep));
+        beat_d = beat_q;
+        mid_d = mid_q;
+        done_d = done_q;
+        port_d = mid_q ? port_q : s_axis_tuser;
+        acc_d = acc_q;
+        for (int b = 0; b < BEATS; b++)
+            if (beat_q == BEAT_W'(b)) acc_d[DATA_W*b+:DATA_W] = s_axis_tdata;
+        bytes_d = bytes_q;
+        drop_d = drop_q;
+        plen = bytes_q + beat_n;
+        beat_sum = 32'd0;
+        psum_d = psum_q;
+        if (PAYLOAD_SUM) begin
+            for (int i = 0; i < KEEP_W; i++)
+                if (s_axis_tkeep[i] && 32'(bytes_q) + 32'(i) >= 32'(WIN_BYTES))
+                    beat_sum = beat_sum + (i % 2 == 0 ? {16'd0, s_axis_tdata[8*i+:8], 8'd0}
+                                                      : {24'd0, s_axis_tdata[8*i+:8]});
+            psum_d = in_fire ? fold16(32'(psum_q) + beat_sum) : psum_q;
+        end
+        if (SF) begin
+            long_beat = plen > 16'(MAX_FRAME);
+            fire = in_fire && !drop_q && (s_axis_tlast || long_beat);
+            len = plen > 16'(WIN_BYTES) ? 16'(WIN_BYTES) : plen;
+        end else begin
+            long_beat = 1'b0;
+            fire = in_fire && !done_q && (beat_q == BEAT_W'(LAST) || s_axis_tlast);
+            len = !s_axis_tlast ? 16'(WIN_BYTES)
+                : 16'(beat_q) * 16'(KEEP_W) + beat_n > 16'(WIN_BYTES) ? 16'(WIN_BYTES)
+                : 16'(beat_q) * 16'(KEEP_W) + beat_n;
+        end
+        if (in_fire) begin
+            mid_d = !s_axis_tlast;
+            done_d = !s_axis_tlast && (done_q || fire);
+            if (SF) begin
+                bytes_d = s_axis_tlast ? 16'd0 : drop_q ? bytes_q : plen;
+                drop_d = !s_axis_tlast && (drop_q || long_beat);
+            end
+            if (PAYLOAD_SUM && s_axis_tlast) psum_d = 16'd0;
+            beat_d = s_axis_tlast ? '0 : beat_q == BEAT_W'(LAST) ? beat_q : beat_q + 1'b1;
+        end
+    end
+
+    always_ff @(posedge clk) begin
+        acc_q <= acc_d;
+        port_q <= port_d;
+        win_q <= acc_d[8*WIN_BYTES-1:0];
+        len_q <= len;
+        wport_q <= port_d;
+        plen_q <= plen;
+        long_q <= long_beat;
+        wpsum_q <= fold16(32'(psum_q) + beat_sum);
+        if (rst) begin
+            beat_q <= '0;
+            mid_q <= 1'b0;
+            done_q <= 1'b0;
+            valid_q <= 1'b0;
+            bytes_q <= '0;
+            drop_q <= 1'b0;
+            psum_q <= 16'd0;
+        end else begin
+            beat_q <= beat_d;
+            mid_q <= mid_d;
+            done_q <= done_d;
+            valid_q <= fire;
+            bytes_q <= bytes_d;
+            drop_q <= drop_d;
+            psum_q <= psum_d;
+        end
+    end
+
+    always_comb begin
+        for (int i = 0; i < WIN_BYTES; i++) win_wire[8*(WIN_BYTES-1-i)+:8] = win_q[8*i+:8];
+    end
+
+    assign frame_mid = mid_q;
+    assign frame_drop = drop_q;
+    assign beat_long = long_beat;
+    assign win_fire = fire;
+    assign win_valid = valid_q;
+    assign win_data = win_q;
+    assign win_len = len_q;
+    assign win_port = wport_q;
+    assign win_plen = plen_q;
+    assign win_long = long_q;
+    assign win_psum = wpsum_q;
+endmodule
+
+`resetall
