@@ -34,21 +34,6 @@ std::string programName(const std::string& input) {
     return std::filesystem::path(input).stem().string();
 }
 
-namespace {
-
-bool writeFile(const std::filesystem::path& path, const std::string& text, std::ostream& err) {
-    std::ofstream f(path, std::ios::binary);
-    f << text;
-    f.close();
-    if (!f) {
-        err << path.string() << ": error: cannot write the file\n";
-        return false;
-    }
-    return true;
-}
-
-}  // namespace
-
 int compile(const CompileOptions& options, std::ostream& out, std::ostream& err) {
     std::string ppError;
     auto source = preprocess(options.input, options.preprocess, ppError);
@@ -69,7 +54,6 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
             << "\n";
         return 1;
     }
-    const fs::path dir(options.outDir);
     program::Options emitOptions;
     emitOptions.preprocess = options.preprocess;
     emitOptions.dataWidth = options.dataWidth;
@@ -77,7 +61,9 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
     auto files = program::emit(*fe, options.input, emitOptions, err);
     if (!files) return 1;
     if (!program::writeDirectory(*files, options.outDir, err)) return 1;
-    if (options.emitIr && !writeFile(dir / (name + ".ir.txt"), ir::dumpIr(*fe->ir), err)) return 1;
+    if (options.emitIr &&
+        !program::writeDirectory({{name + ".ir.txt", ir::dumpIr(*fe->ir)}}, options.outDir, err))
+        return 1;
     if (options.summary) out << summarizeP4Info(p4info::p4infoJson(*fe->ir));
     return 0;
 }
