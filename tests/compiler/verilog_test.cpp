@@ -561,8 +561,12 @@ TEST(Backend, PacketLengthMakesTheProgramStoreAndForward) {
         EXPECT_EQ(out->regmap.maxFrameBytes, 9216);
         const std::string& p = out->files.at("router_pipeline.sv");
         EXPECT_NE(p.find("localparam int MAX_FRAME = 9216;"), std::string::npos);
-        EXPECT_NE(p.find("win_fire = in_fire && !cap_drop_q && (s_axis_tlast || cap_long);"),
-                  std::string::npos);
+        // The window's fire rule lives in hop_header_capture (store-and-forward when MAX_FRAME is
+        // not 0: it fires at the frame's last beat or past the maximum; rtl.hop_header_capture_*
+        // test it); the pipeline instantiates it with the program's maximum frame.
+        const size_t capture = p.find("hop_header_capture #(");
+        ASSERT_NE(capture, std::string::npos);
+        EXPECT_NE(p.find(".MAX_FRAME(MAX_FRAME)", capture), std::string::npos);
         EXPECT_NE(p.find("= 32'(win_plen_q);"), std::string::npos);
         EXPECT_NE(p.find("hop_table_lpm #("), std::string::npos);
         EXPECT_NE(p.find(".STRIDES(128'h04040404040c)"), std::string::npos);
