@@ -113,11 +113,12 @@ TEST_P(EveryExample, PipelineCarriesTheHashInItsIdWords) {
     ASSERT_TRUE(c && c->hasRtl());
     const auto rtl = c->rtlFiles();
     const std::string pipeline = rtl.at(c->name() + "_pipeline.sv");
-    char lo[32], hi[32];
-    std::snprintf(lo, sizeof lo, "32'h%08x", static_cast<uint32_t>(c->hash()));
-    std::snprintf(hi, sizeof hi, "32'h%08x", static_cast<uint32_t>(c->hash() >> 32));
-    EXPECT_NE(pipeline.find(lo), std::string::npos) << lo;
-    EXPECT_NE(pipeline.find(hi), std::string::npos) << hi;
+    // hop_pipeline_csr's HASH parameter, which its HASH_LO / HASH_HI words return
+    // (rtl.hop_pipeline_csr_* read them through regmap.hpp's word offsets).
+    char hash[48];
+    std::snprintf(hash, sizeof hash, ".HASH(64'h%016llx)",
+                  static_cast<unsigned long long>(c->hash()));
+    EXPECT_NE(pipeline.find(hash), std::string::npos) << hash;
     // Another width is another register map, so another hash.
     auto narrow = example(GetParam(), 64);
     ASSERT_TRUE(narrow);
