@@ -36,6 +36,8 @@ function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
                  SOURCES hop_lpm_level.sv hop_lpm_ram.sv)
     # The builder is plain C++; compile it in rather than linking all of hop_tables.
     target_sources(hop_table_lpm${suffix}_test PRIVATE ${CMAKE_SOURCE_DIR}/runtime/tables/lpm.cpp
+                   ${CMAKE_SOURCE_DIR}/runtime/tables/lpm_build.cpp
+                   ${CMAKE_SOURCE_DIR}/runtime/tables/lpm_update.cpp
                    ${CMAKE_SOURCE_DIR}/compiler/src/regmap/lpm_config.cpp)
     target_include_directories(hop_table_lpm${suffix}_test PRIVATE ${CMAKE_SOURCE_DIR}/compiler/src)
     target_compile_definitions(hop_table_lpm${suffix}_test PRIVATE
