@@ -22,7 +22,7 @@ tables::Command parsed(const ir::Program& program, const std::string& line) {
 void expectSame(const tables::Command& a, const tables::Command& b) {
     EXPECT_EQ(a.kind, b.kind);
     EXPECT_EQ(a.entry.table, b.entry.table);
-    EXPECT_EQ(tables::matchKey(a.entry), tables::matchKey(b.entry));
+    EXPECT_TRUE(tables::sameMatch(a.entry, b.entry));
     EXPECT_EQ(a.entry.action.action, b.entry.action.action);
     EXPECT_EQ(a.entry.action.args, b.entry.action.args);
 }
