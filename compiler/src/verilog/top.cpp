@@ -4,6 +4,27 @@
 
 namespace hop::verilog {
 
+namespace {
+
+// The clock, reset and AXI4-Stream ports that the pipeline and the top module both start with.
+constexpr const char* kClockAndStreams = R"(input  wire               clk,
+input  wire               rst,
+input  wire  [DATA_W-1:0] s_axis_tdata,
+input  wire  [KEEP_W-1:0] s_axis_tkeep,
+input  wire               s_axis_tvalid,
+output wire               s_axis_tready,
+input  wire               s_axis_tlast,
+input  wire  [USER_W-1:0] s_axis_tuser,
+output wire  [DATA_W-1:0] m_axis_tdata,
+output wire  [KEEP_W-1:0] m_axis_tkeep,
+output wire               m_axis_tvalid,
+input  wire               m_axis_tready,
+output wire               m_axis_tlast,
+output wire  [USER_W-1:0] m_axis_tuser,
+)";
+
+}  // namespace
+
 std::string Generator::topModule() const {
     CodeBuilder t;
     t.line("// SPDX-License-Identifier: Apache-2.0");
@@ -20,21 +41,7 @@ std::string Generator::topModule() const {
     t.line("parameter int USER_W = 9,");
     t.line(fmt::format("parameter int ADDR_W = {}", map_.addrWidth));
     t.dedent().open(") (");
-    t.raw(R"(input  wire               clk,
-input  wire               rst,
-input  wire  [DATA_W-1:0] s_axis_tdata,
-input  wire  [KEEP_W-1:0] s_axis_tkeep,
-input  wire               s_axis_tvalid,
-output wire               s_axis_tready,
-input  wire               s_axis_tlast,
-input  wire  [USER_W-1:0] s_axis_tuser,
-output wire  [DATA_W-1:0] m_axis_tdata,
-output wire  [KEEP_W-1:0] m_axis_tkeep,
-output wire               m_axis_tvalid,
-input  wire               m_axis_tready,
-output wire               m_axis_tlast,
-output wire  [USER_W-1:0] m_axis_tuser,
-input  wire  [ADDR_W-1:0] s_axil_awaddr,
+    t.raw(std::string(kClockAndStreams) + R"(input  wire  [ADDR_W-1:0] s_axil_awaddr,
 input  wire  [       2:0] s_axil_awprot,
 input  wire               s_axil_awvalid,
 output wire               s_axil_awready,
@@ -140,21 +147,7 @@ std::string Generator::pipelineModule() const {
     m.line("parameter int KEEP_W = DATA_W / 8,");
     m.line("parameter int USER_W = 9");
     m.dedent().open(") (");
-    m.raw(R"(input  wire               clk,
-input  wire               rst,
-input  wire  [DATA_W-1:0] s_axis_tdata,
-input  wire  [KEEP_W-1:0] s_axis_tkeep,
-input  wire               s_axis_tvalid,
-output wire               s_axis_tready,
-input  wire               s_axis_tlast,
-input  wire  [USER_W-1:0] s_axis_tuser,
-output wire  [DATA_W-1:0] m_axis_tdata,
-output wire  [KEEP_W-1:0] m_axis_tkeep,
-output wire               m_axis_tvalid,
-input  wire               m_axis_tready,
-output wire               m_axis_tlast,
-output wire  [USER_W-1:0] m_axis_tuser,
-input  wire               csr_wr,
+    m.raw(std::string(kClockAndStreams) + R"(input  wire               csr_wr,
 input  wire               csr_rd,
 input  wire  [      31:0] csr_addr,
 input  wire  [      31:0] csr_wdata,
