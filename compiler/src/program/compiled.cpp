@@ -259,17 +259,14 @@ std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std
     Options options;
     options.dataWidth = dataWidth;
     options.requireVerilog = true;
+    // The recorded include directories and defines, so program.json comes out as recorded.
+    const nlohmann::json recorded = nlohmann::json::parse(compiled.files().at("program.json"));
+    options.preprocess.includeDirs = recorded.value("includes", std::vector<std::string>{});
+    options.preprocess.defines = recorded.value("defines", std::vector<std::string>{});
     const std::string source = compiled.source().empty() ? compiled.name() : compiled.source();
     auto files = emit(*fe, source, options, err);
     if (!files) return std::nullopt;
-    // The recorded program.json stays the directory's (its include directories and defines).
-    if (auto it = compiled.files().find("program.json"); it != compiled.files().end())
-        (*files)["program.json"] = it->second;
     std::string error;
-    // Re-hash: program.json may have been replaced.
-    nlohmann::json manifest = nlohmann::json::parse((*files)[kManifestFile]);
-    manifest["files"]["program.json"] = hashText(regmap::fnv1a64((*files)["program.json"]));
-    (*files)[kManifestFile] = manifest.dump(2) + "\n";
     auto c = fromFiles(std::move(*files), compiled.origin(), error);
     if (!c) {
         err << error << "\n";
