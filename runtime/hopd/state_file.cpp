@@ -206,6 +206,20 @@ void StateJournal::bulk(const ir::Program& program, const std::vector<tables::Co
     write(lines);
 }
 
+void StateJournal::bulk(const ir::Program& program, ir::TableId table,
+                        const tables::EntrySource& source) {
+    if (!out_.is_open()) return;
+    std::string lines = fmt::format("@bulk {}\n", source.count);
+    tables::Command c;
+    for (size_t i = 0; i < source.count; ++i) {
+        source.at(i, c.entry);
+        c.entry.table = table;
+        lines += commandLine(program, c);
+        lines += '\n';
+    }
+    write(lines);
+}
+
 uint64_t readState(std::istream& in, const std::string& path, const ir::Program& program,
                    const StateVisitor& visitor) {
     std::string line, why;

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <boost/multiprecision/cpp_int.hpp>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -44,6 +45,18 @@ struct Entry {
     // Ternary/range/optional tables: BMv2/P4Runtime meaning, a larger value wins. Entries of
     // exact/LPM tables carry none.
     std::optional<int64_t> priority;
+};
+
+// Many entries without a vector of them (a full routing table is a million): `at(i, out)` fills
+// `out` with entry i (0 <= i < count), in the order they are to be added. A source can be read
+// more than once and in any order.
+struct EntrySource {
+    size_t count = 0;
+    std::function<void(size_t i, Entry& out)> at;
+    // Every entry of `entries` (which must outlive the source).
+    static EntrySource of(const std::vector<Entry>& entries) {
+        return {entries.size(), [&entries](size_t i, Entry& out) { out = entries[i]; }};
+    }
 };
 
 // A command decoded from any of the input forms.

@@ -263,6 +263,13 @@ std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, std::vector<En
     return writes;
 }
 
+std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId table, const EntrySource& source,
+                                                 std::string& error, std::vector<int>* handles) {
+    std::vector<Entry> entries(source.count);
+    for (size_t i = 0; i < source.count; ++i) source.at(i, entries[i]);
+    return addMany(table, std::move(entries), error, handles);
+}
+
 std::vector<std::pair<int, Entry>> PipelineLoader::entries(ir::TableId table) const {
     std::vector<std::pair<int, Entry>> out;
     const LogicalTable* lt = logicalTable(table);

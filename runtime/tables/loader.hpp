@@ -70,6 +70,9 @@ class PipelineLoader {
     // entries are not copied).
     std::optional<CsrWrites> addMany(ir::TableId table, std::vector<Entry> entries,
                                      std::string& error, std::vector<int>* handles = nullptr);
+    // The same for entries read one at a time from `source` (their `table` is set to `table`).
+    std::optional<CsrWrites> addMany(ir::TableId table, const EntrySource& source,
+                                     std::string& error, std::vector<int>* handles = nullptr);
 
     // The driver of an LPM block (its image: memories in use, lookups), or null.
     const LpmTable* lpmTable(ir::TableId table) const;

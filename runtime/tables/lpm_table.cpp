@@ -214,6 +214,12 @@ std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::str
     return toCsr(words);
 }
 
+std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::string& error) {
+    std::vector<Entry> entries(source.count);
+    for (size_t i = 0; i < source.count; ++i) source.at(i, entries[i]);
+    return addMany(std::span<const Entry>(entries), error);
+}
+
 std::optional<CsrWrites> LpmTable::addMany(std::span<const Entry> entries, std::string& error) {
     std::vector<LpmRoute> routes = lpm_.routes();
     const size_t before = routes.size();

@@ -66,6 +66,8 @@ class LpmTable {
     // already in the table or twice in `entries` is an error; on error nothing changes (the
     // message names the entry, from 1).
     std::optional<CsrWrites> addMany(std::span<const Entry> entries, std::string& error);
+    // The same for entries read one at a time from `source` (no vector of Entry is built).
+    std::optional<CsrWrites> addMany(const EntrySource& source, std::string& error);
 
     // Writes that make every L0 word invalid (an empty table). Not needed after a reset: the
     // block's init walk does the same (wait for INFO.busy = 0 before writing anything).
