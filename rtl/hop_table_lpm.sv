@@ -69,7 +69,21 @@ module hop_table_lpm #(
     localparam int S0 = {24'd0, STRIDES[7:0]};
     localparam int AW1 = {24'd0, NODE_AW[15:8]};
     localparam int W0 = RES_AW + 2 + AW1;
-    localparam int SPAN = 32'h400;
+    // The CSR map above as numbers (byte offsets from BASE): runtime/tables/lpm_csr.hpp is the
+    // C++ side, checked equal by the block's Verilated tests.
+    localparam int OFF_ID  /*verilator public*/ = 32'h000;
+    localparam int OFF_INFO  /*verilator public*/ = 32'h004;
+    localparam int OFF_COMMIT  /*verilator public*/ = 32'h008;
+    localparam int OFF_READ  /*verilator public*/ = 32'h00c;
+    localparam int OFF_HIT_LO  /*verilator public*/ = 32'h010;
+    localparam int OFF_HIT_HI  /*verilator public*/ = 32'h014;
+    localparam int OFF_MISS_LO  /*verilator public*/ = 32'h018;
+    localparam int OFF_MISS_HI  /*verilator public*/ = 32'h01c;
+    localparam int OFF_STAGE  /*verilator public*/ = 32'h100;
+    localparam int OFF_RDATA  /*verilator public*/ = 32'h200;
+    localparam int SPAN  /*verilator public*/ = 32'h400;
+    localparam int ID_VALUE  /*verilator public*/ = 32'h4c504d01;
+    localparam int DEFAULT_SEL  /*verilator public*/ = 255;
 
     // Verilog-2005 function style: what Yosys 0.23 evaluates at elaboration.
     function automatic integer stride_of(input integer k);
@@ -141,12 +155,14 @@ module hop_table_lpm #(
     wire [31:0] rel_addr = csr_addr - BASE;  // below BASE wraps to a large number
     wire in_window = rel_addr < SPAN;
     wire [9:0] off = rel_addr[9:0];
-    wire is_stage = off[9:8] == 2'b01 && 32'(off[7:2]) < NSTAGE;
-    wire is_rdata = off[9:8] == 2'b10 && 32'(off[7:2]) < NSTAGE;
+    wire is_stage = 32'(off) >= OFF_STAGE && 32'(off) < OFF_STAGE + 4 * NSTAGE;
+    wire is_rdata = 32'(off) >= OFF_RDATA && 32'(off) < OFF_RDATA + 4 * NSTAGE;
+    wire [31:0] stage_idx = (32'(off) - OFF_STAGE) >> 2;  // chunk of STAGE / RDATA addressed
+    wire [31:0] rdata_idx = (32'(off) - OFF_RDATA) >> 2;
     logic init_q;  // the init walk is running (INFO.busy)
     logic [S0-1:0] init_idx_q;
-    wire commit = csr_wr && in_window && off == 10'h008 && !init_q;
-    wire read_cmd = csr_wr && in_window && off == 10'h00c && !init_q;
+    wire commit = csr_wr && in_window && 32'(off) == OFF_COMMIT && !init_q;
+    wire read_cmd = csr_wr && in_window && 32'(off) == OFF_READ && !init_q;
     wire [7:0] cmd_sel = csr_wdata[31:24];
     // The command's word address lies inside memory k (0 = L0, LEVELS = results): COMMIT
     // writes and READ fetches only then; rd_ok_q is that for the port-B read data of a cycle.
@@ -172,32 +188,32 @@ module hop_table_lpm #(
         csr_rdata_d = '0;
         hit_cnt_d = hit_cnt_q + 64'(count_hit);
         miss_cnt_d = miss_cnt_q + 64'(count_miss);
-        if (csr_wr && in_window && is_stage) stage_d[32*32'(off[7:2])+:32] = csr_wdata;
-        if (csr_wr && in_window && off == 10'h010) hit_cnt_d = '0;
-        if (csr_wr && in_window && off == 10'h018) miss_cnt_d = '0;
-        if (commit && cmd_sel == 8'hff) default_d = stage_q[RW-1:0];
+        if (csr_wr && in_window && is_stage) stage_d[32*stage_idx+:32] = csr_wdata;
+        if (csr_wr && in_window && 32'(off) == OFF_HIT_LO) hit_cnt_d = '0;
+        if (csr_wr && in_window && 32'(off) == OFF_MISS_LO) miss_cnt_d = '0;
+        if (commit && cmd_sel == 8'(DEFAULT_SEL)) default_d = stage_q[RW-1:0];
         // Port B read data of the READ command's cycle arrives one cycle later.
         if (read1_q) begin
-            if (read_sel_q == 8'hff) rdata_d = SW'(default_q);
+            if (read_sel_q == 8'(DEFAULT_SEL)) rdata_d = SW'(default_q);
             else if (32'(read_sel_q) <= LEVELS) rdata_d = rb_bus[32'(read_sel_q)*SW+:SW];
             else rdata_d = '0;
         end
         if (csr_rd && in_window) begin
-            case (off)
-                10'h000: csr_rdata_d = 32'h4c504d01;
-                10'h004: csr_rdata_d = {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
-                10'h010: begin
+            case (32'(off))
+                OFF_ID: csr_rdata_d = ID_VALUE;
+                OFF_INFO: csr_rdata_d = {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
+                OFF_HIT_LO: begin
                     csr_rdata_d = hit_cnt_q[31:0];
                     snap_d = hit_cnt_q[63:32];
                 end
-                10'h018: begin
+                OFF_MISS_LO: begin
                     csr_rdata_d = miss_cnt_q[31:0];
                     snap_d = miss_cnt_q[63:32];
                 end
-                10'h014, 10'h01c: csr_rdata_d = snap_q;
+                OFF_HIT_HI, OFF_MISS_HI: csr_rdata_d = snap_q;
                 default: begin
-                    if (is_stage) csr_rdata_d = stage_q[32*32'(off[7:2])+:32];
-                    else if (is_rdata) csr_rdata_d = rdata_q[32*32'(off[7:2])+:32];
+                    if (is_stage) csr_rdata_d = stage_q[32*stage_idx+:32];
+                    else if (is_rdata) csr_rdata_d = rdata_q[32*rdata_idx+:32];
                 end
             endcase
         end

@@ -3,15 +3,18 @@
 // driver writes), it answers back-to-back lookups, one per clock after exactly LATENCY cycles,
 // as a straightforward software LPM does; routes change while lookups flow and every result is
 // the old or the new answer, never a mix. After reset the init walk clears L0 (busy in INFO,
-// lookups miss, commits ignored), and the hit / miss counters count every lookup.
+// lookups miss, commits ignored), and the hit / miss counters count every lookup. Its CSR
+// offsets (public localparams) equal runtime/tables/lpm_csr.hpp, the map every driver uses.
 #include <gtest/gtest.h>
 
 #include <deque>
 #include <map>
 #include <random>
 
+#include LPM_CLASS_HEADER
 #include VMODEL_HEADER
 #include "runtime/tables/lpm.hpp"
+#include "runtime/tables/lpm_csr.hpp"
 #include "verilator_util.hpp"
 
 namespace {
@@ -204,6 +207,24 @@ uint32_t probeKey(std::mt19937& rng, const std::vector<LpmRoute>& routes) {
     if (rng() % 4 == 0 || routes.empty()) return rng() & keyMask();
     const LpmRoute& r = routes[rng() % routes.size()];
     return uint32_t(r.value) | (rng() & ~prefixMask(r.length) & keyMask());
+}
+
+TEST(TableLpm, OffsetsEqualTheRuntimeMap) {
+    using Block = LPM_CLASS;
+    using hop::tables::LpmCsr;
+    EXPECT_EQ(uint32_t(Block::OFF_ID), LpmCsr::kId);
+    EXPECT_EQ(uint32_t(Block::ID_VALUE), LpmCsr::kIdValue);
+    EXPECT_EQ(uint32_t(Block::OFF_INFO), LpmCsr::kInfo);
+    EXPECT_EQ(uint32_t(Block::OFF_COMMIT), LpmCsr::kCommit);
+    EXPECT_EQ(uint32_t(Block::OFF_READ), LpmCsr::kRead);
+    EXPECT_EQ(uint32_t(Block::OFF_HIT_LO), LpmCsr::kHitLo);
+    EXPECT_EQ(uint32_t(Block::OFF_HIT_HI), LpmCsr::kHitHi);
+    EXPECT_EQ(uint32_t(Block::OFF_MISS_LO), LpmCsr::kMissLo);
+    EXPECT_EQ(uint32_t(Block::OFF_MISS_HI), LpmCsr::kMissHi);
+    EXPECT_EQ(uint32_t(Block::OFF_STAGE), LpmCsr::kStage);
+    EXPECT_EQ(uint32_t(Block::OFF_RDATA), LpmCsr::kRdata);
+    EXPECT_EQ(uint32_t(Block::SPAN), LpmCsr::kSpan);
+    EXPECT_EQ(int(Block::DEFAULT_SEL), LpmCsr::kDefaultSel);
 }
 
 TEST(TableLpm, LoadsThroughCsrAndMatchesTheReferenceEveryClock) {

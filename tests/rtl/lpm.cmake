@@ -43,7 +43,9 @@ function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
     target_compile_definitions(hop_table_lpm${suffix}_test PRIVATE
         LPM_KEY_W=32 LPM_LEVELS=6 LPM_S0=12 "LPM_STRIDES=12,4,4,4,4,4" "LPM_NODE_AW=${aw_list}"
         "LPM_NODE_DEPTH=${depth_list}" LPM_RES_AW=${res_aw} LPM_RES_DEPTH=${res_depth}
-        LPM_ACTION_W=4 LPM_PARAM_W=16 LPM_BASE=0x1000)
+        LPM_ACTION_W=4 LPM_PARAM_W=16 LPM_BASE=0x1000
+        LPM_CLASS=Vhop_table_lpm${suffix}_hop_table_lpm
+        LPM_CLASS_HEADER="Vhop_table_lpm${suffix}_hop_table_lpm.h")
 endfunction()
 hop_lpm_test(_ipv4 "10;11;11;11;10" "1024;2048;2048;2048;1024" 13 8192)
 hop_lpm_test(_ipv4_odd "10;11;11;11;10" "1000;1800;1900;1500;900" 13 7000)
