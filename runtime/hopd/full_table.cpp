@@ -176,6 +176,19 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
         "{:.2f} s, after the writes {:.2f} s), bus {:.2f} s ({} CSR writes)\n",
         total - busS, readS, seconds(t1 - t0) - readS, seconds(t2 - t1),
         busDone ? seconds(t3 - *busDone) : 0.0, busS, words);
+    // What hopd itself holds for its routes (the tables' drivers hold the entries and the image).
+    const auto mib = [](size_t bytes) { return double(bytes) / (1024.0 * 1024.0); };
+    // (a map entry of routes_, with its spec and origin: about 160 bytes)
+    const size_t listBytes = fullTable_.capacity() * sizeof(uint64_t) + routes_.size() * 160;
+    const size_t softwareBytes = softwareRoutes_.memoryBytes();
+    const size_t shadowBytes = writer_.shadow().memoryBytes();
+    const size_t own = listBytes + softwareBytes + shadowBytes;
+    std::cerr << fmt::format(
+        "hopd: full table: hopd's own route structures {:.1f} MiB ({:.1f} bytes a route): the "
+        "route list {:.1f} MiB, the software route table {:.1f} MiB, the hardware shadow {:.1f} "
+        "MiB\n",
+        mib(own), double(own) / double(std::max<size_t>(routes().size(), 1)), mib(listBytes),
+        mib(softwareBytes), mib(shadowBytes));
     const std::string& name = tables_.program().tables[tables_.lpm].name;
     if (const tables::LpmTable* lpm = writer_.loader().lpmTable(tables_.lpm)) {
         uint64_t used = 0, capacity = 0;

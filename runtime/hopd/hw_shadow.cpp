@@ -85,10 +85,15 @@ std::optional<size_t> HwShadow::blockOf(const std::string& tableName) const {
 
 std::vector<HwShadow::WordRef> HwShadow::observe(const tables::CsrWrites& writes) {
     std::vector<WordRef> committed;
+    // The block of the write before first: a bulk update's million writes go to one block.
+    size_t last = 0;
     for (const auto& w : writes) {
-        for (size_t i = 0; i < map_.tables.size(); ++i) {
+        for (size_t k = 0; k <= map_.tables.size(); ++k) {
+            const size_t i = k == 0 ? last : k - 1;
+            if (i >= map_.tables.size()) continue;
             const auto& b = map_.tables[i];
             if (w.addr < b.base || w.addr >= b.base + b.span) continue;
+            last = i;
             const uint32_t off = w.addr - b.base;
             Staging& s = staging_[i];
             if (isLpm(b)) {
