@@ -83,8 +83,15 @@ std::optional<size_t> HwShadow::blockOf(const std::string& tableName) const {
     return std::nullopt;
 }
 
-std::vector<HwShadow::WordRef> HwShadow::observe(const tables::CsrWrites& writes) {
+std::vector<HwShadow::WordRef> HwShadow::observe(const tables::CsrWrites& writes, size_t keep) {
     std::vector<WordRef> committed;
+    auto note = [&](const WordRef& ref) {
+        if (keep == 0) return;
+        if (committed.size() >= 2 * std::min(keep, SIZE_MAX / 2)) {
+            committed.erase(committed.begin(), committed.end() - static_cast<long>(keep - 1));
+        }
+        committed.push_back(ref);
+    };
     // The block of the write before first: a bulk update's million writes go to one block.
     size_t last = 0;
     for (const auto& w : writes) {
@@ -105,7 +112,7 @@ std::vector<HwShadow::WordRef> HwShadow::observe(const tables::CsrWrites& writes
                 } else if (off == tables::LpmCsr::kCommit) {
                     commitLpm(i, w.value, s);
                     s.written = 0;
-                    committed.push_back({i, w.value});
+                    note({i, w.value});
                 }
             } else {
                 if (off >= kExactStageFirst && off < kExactStageFirst + 4 * s.words.size()) {
@@ -118,12 +125,15 @@ std::vector<HwShadow::WordRef> HwShadow::observe(const tables::CsrWrites& writes
                         auto [it, fresh] = words_.try_emplace(ref);
                         it->second = s.words;
                         committed_ += fresh;
-                        committed.push_back(ref);
+                        note(ref);
                     }
                 }
             }
             break;
         }
+    }
+    if (committed.size() > keep) {
+        committed.erase(committed.begin(), committed.end() - static_cast<long>(keep));
     }
     return committed;
 }

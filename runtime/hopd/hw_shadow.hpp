@@ -42,8 +42,9 @@ class HwShadow {
     };
     static constexpr uint32_t kDefault = 0xffffffffu;
 
-    // Follows absolute-address writes in order; returns the words they committed.
-    std::vector<WordRef> observe(const tables::CsrWrites& writes);
+    // Follows absolute-address writes in order; returns the last `keep` words they committed
+    // (a bulk update commits a million).
+    std::vector<WordRef> observe(const tables::CsrWrites& writes, size_t keep = SIZE_MAX);
 
     // The 32-bit words the hardware should hold at `ref`, or nullopt when hopd committed none.
     std::optional<std::vector<uint32_t>> expected(const WordRef& ref) const;

@@ -79,9 +79,9 @@ bool TableWriter::writeAll(const tables::CsrWrites& writes, std::string& error) 
 }
 
 void TableWriter::observe(tables::CsrWrites writes, size_t keep) {
-    auto committed = shadow_.observe(writes);
+    // Outside a replay nothing reads the committed words back: none are kept.
+    auto committed = shadow_.observe(writes, replaying_ ? keep : 0);
     if (!replaying_) return;
-    if (committed.size() > keep) committed.erase(committed.begin(), committed.end() - keep);
     tail_.push_back(std::move(committed));
     if (tail_.size() > kVerifyTail) tail_.pop_front();
     lastWrites_ = std::move(writes);

@@ -184,6 +184,11 @@ TEST_F(HwShadowTest, SaveAndRestoreGiveTheSameShadow) {
     auto writes = loader.apply(c, why);
     ASSERT_TRUE(writes) << why;
     EXPECT_EQ(shadow.observe(*writes), restored.observe(*writes));
+    // The same writes again (the same words): only the last `keep` committed words returned.
+    const auto all = shadow.observe(*writes);
+    ASSERT_GE(all.size(), 2u);
+    EXPECT_EQ(restored.observe(*writes, 2), std::vector(all.end() - 2, all.end()));
+    EXPECT_TRUE(restored.observe(*writes, 0).empty());
     const Words a2 = wordsOf(shadow), b2 = wordsOf(restored);
     ASSERT_EQ(a2.all.size(), b2.all.size());
     for (size_t i = 0; i < a2.all.size(); ++i) EXPECT_EQ(a2.all[i], b2.all[i]);
