@@ -52,8 +52,8 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
     fullTableVia_ = gateway;
     // Each prefix: held by another route or listed before (kept, as before), already in the
     // table as asked (a restart: nothing to write), in it with another next hop (modified in
-    // place, one by one), or new (the bulk update). Those of the first kind and the new ones
-    // join fullTable_.
+    // place, one by one), or new (the bulk update). Those already in the table and the new
+    // ones join fullTable_ (the modified ones are routes_ entries, as any route added alone).
     std::vector<uint64_t> distinct = listed;
     std::sort(distinct.begin(), distinct.end());
     distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
