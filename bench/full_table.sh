@@ -6,13 +6,17 @@
 # written in WRITE_LISTs over the board's AXI4-Lite bus. Prints hopd's progress and report
 # (routes, wall time, CSR writes, node memory per memory and % of capacity; the capacities are
 # the RAMs hop_table_lpm instantiates, words x width, which hop_full_table_tests checks against
-# the parameters of the Verilog hopc generates) and the board's statistics. Target (issue 6):
-# under 30 s of wall time, CSR traffic included.
+# the parameters of the Verilog hopc generates) and the board's statistics, then a summary:
+# hopd's peak resident memory (VmHWM, measured by /usr/bin/time around hopd) and the load's time
+# split into software (reading the prefix file, the entries, the node image: hopd's own timers)
+# and bus (the CSR writes into the board). Targets: under 30 s of wall time, CSR traffic included
+# (issue 6); a peak of at most 200 MB and reading + building the image in at most 1 s (issue 12).
 #
 #   bench/full_table.sh [BUILD_DIR] [PREFIX_FILE]
 #
 # Builds what it needs in BUILD_DIR (default build/: hopsim, hopd and the Verilated model of
-# router.p4 at DATA_W=512, cached in BUILD_DIR/rtl-cache).
+# router.p4 at DATA_W=512, cached in BUILD_DIR/rtl-cache). RTL_CACHE=DIR takes the model from
+# another build's cache instead (it is then neither built nor written here).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build}
@@ -20,7 +24,13 @@ table=${2:-$root/../shared/data/tier1-full-table-2023.txt.gz}
 if [ ! -f "$build/build.ninja" ]; then
     cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-ninja -C "$build" hopsim hopd hop_rtl_model_router_w512 >/dev/null
+rtl_cache=${RTL_CACHE:-}
+if [ -n "$rtl_cache" ]; then
+    ninja -C "$build" hopsim hopd >/dev/null
+else
+    rtl_cache=$build/rtl-cache
+    ninja -C "$build" hopsim hopd hop_rtl_model_router_w512 >/dev/null
+fi
 tmp=$(mktemp -d /tmp/hop-full-table.XXXXXX)
 board=
 cleanup() {
@@ -29,7 +39,7 @@ cleanup() {
 }
 trap cleanup EXIT
 "$build/bin/hopsim" serve "$root/examples/router.p4" --socket "$tmp/board.sock" \
-    --rtl-cache "$build/rtl-cache" > "$tmp/board.log" 2>&1 &
+    --rtl-cache "$rtl_cache" > "$tmp/board.log" 2>&1 &
 board=$!
 for _ in $(seq 1 600); do
     grep -q "; ready$" "$tmp/board.log" && break
@@ -42,10 +52,16 @@ cat > "$tmp/interfaces" <<'X'
 X
 echo "=== hopd --full-table $(basename "$table") into hopsim serve examples/router.p4"
 start=$(date +%s%N)
-"$build/bin/hopd" --device "sim:$tmp/board.sock" --program "$root/examples/router.p4" \
+# hopd's report goes to a file (shown once hopd is done): a process substitution would leave a
+# tee behind that the script could not wait for.
+status=0
+/usr/bin/time -f "%M" -o "$tmp/hopd.rss" \
+    "$build/bin/hopd" --device "sim:$tmp/board.sock" --program "$root/examples/router.p4" \
     --interfaces "$tmp/interfaces" --full-table "$table" --full-table-via 198.51.100.1 \
-    --control "$tmp/hopd.sock" --exit-after-load
+    --control "$tmp/hopd.sock" --exit-after-load 2> "$tmp/hopd.log" || status=$?
 end=$(date +%s%N)
+cat "$tmp/hopd.log" >&2
+[ "$status" = 0 ] || { echo "hopd failed (exit $status)" >&2; exit 1; }
 ms=$(((end - start) / 1000000))
 echo "hopd: $((ms / 1000)).$(printf %03d $((ms % 1000))) s wall from start to exit (compiling router.p4 included)"
 kill "$board"
@@ -53,3 +69,8 @@ wait "$board" || true
 board=
 echo "=== the board"
 grep -E "^clients:|cycles" "$tmp/board.log"
+split=$(grep -E "^hopd: full table: software " "$tmp/hopd.log" | tail -1)
+rss_kib=$(grep -E "^[0-9]+$" "$tmp/hopd.rss" | tail -1)
+echo "=== summary"
+echo "hopd peak memory (VmHWM): $((rss_kib * 1024 / 1000000)) MB ($rss_kib KiB)"
+echo "${split#hopd: }"

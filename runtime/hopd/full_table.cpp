@@ -4,8 +4,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 
 #include "runtime/common/progress.hpp"
 #include "runtime/hopd/failure.hpp"
@@ -21,11 +23,20 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
     const auto t0 = Clock::now();
     const uint64_t words0 = writer_.counters.csrWords, skipped0 = writer_.counters.stagedSkipped;
     std::string why;
-    auto prefixes = tables::readPrefixFile(file, 4, why);
-    if (!why.empty()) throw Failure(1, file + ": error: " + why);
+    // The file's prefixes as packed keys {prefix << 8 | length}, in file order; the parsed list
+    // goes at once.
+    std::vector<uint64_t> listed;
+    {
+        auto prefixes = tables::readPrefixFile(file, 4, why);
+        if (!why.empty()) throw Failure(1, file + ": error: " + why);
+        listed.reserve(prefixes.size());
+        for (const auto& p : prefixes) {
+            listed.push_back(packed({static_cast<uint32_t>(p.value), p.length}));
+        }
+    }
     const double readS = seconds(Clock::now() - t0);
     std::cerr << fmt::format("hopd: full table: {} prefixes in {} ({:.2f} s to read), via {}\n",
-                             prefixes.size(), file, readS, gateway.str());
+                             listed.size(), file, readS, gateway.str());
     const router::Interface* on = subnetOf(gateway);
     if (!on) {
         throw Failure(1, fmt::format("{}: error: gateway {} is not on the subnet of any interface",
@@ -34,45 +45,88 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
     const uint16_t id = gatewayId(gateway);
     auto probe = tables_.routeEntry(router::Ipv4Addr(0), 0, id, why);
     if (!probe) throw Failure(1, fmt::format("{}: error: {}", file, why));
-    // Each prefix: held by another route (kept, as before), already in the table as asked (a
-    // restart: nothing to write), in it with another next hop (modified in place, one by one),
-    // or new (the bulk update).
-    std::vector<tables::Command> adds;
+    if (!fullTable_.empty() && fullTableVia_.value != gateway.value) {
+        throw Failure(1, fmt::format("{}: error: a full table via {} is loaded already", file,
+                                     fullTableVia_.str()));
+    }
+    fullTableVia_ = gateway;
+    // Each prefix: held by another route or listed before (kept, as before), already in the
+    // table as asked (a restart: nothing to write), in it with another next hop (modified in
+    // place, one by one), or new (the bulk update). Those already in the table and the new
+    // ones join fullTable_ (the modified ones are routes_ entries, as any route added alone).
+    std::vector<uint64_t> distinct = listed;
+    std::sort(distinct.begin(), distinct.end());
+    distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+    std::vector<bool> seen(distinct.size()), compact(distinct.size());
+    std::vector<uint64_t> adds;
     uint64_t held = 0, present = 0, changed = 0;
-    for (const auto& p : prefixes) {
-        const auto value = static_cast<uint32_t>(p.value);
-        const Key key{value, p.length};
-        if (routes_.count(key)) {
+    tables::Entry like = probe->entry;  // one entry, its key rewritten for each lookup
+    for (const uint64_t k : listed) {
+        const size_t at = static_cast<size_t>(
+            std::lower_bound(distinct.begin(), distinct.end(), k) - distinct.begin());
+        const Key key = unpacked(k);
+        if (seen[at] || hasRoute(key)) {
             ++held;
+            seen[at] = true;
             continue;
         }
-        RouteSpec spec{router::Ipv4Addr(value), p.length, gateway, {}};
-        if (const auto* found = writer_.findIndexed({value, p.length})) {
-            if (found->action == tables_.setNexthop && found->arg == id) {
+        seen[at] = true;
+        const router::Ipv4Addr prefix(key.first);
+        tables_.setRouteMatch(like, prefix, key.second);
+        if (const tables::Entry* found = writer_.findStored(tables_.lpm, like)) {
+            if (found->action.action == tables_.setNexthop && found->action.args.size() == 1 &&
+                found->action.args[0] == id) {
                 ++present;
                 ++writer_.counters.identical;
-                routes_[key] = {spec, "full-table"};
-                softwareRoutes_.add(spec.prefix, spec.length, on->port, gateway);
             } else {
                 ++changed;
-                if (!addRoute(spec, "full-table", why)) {
+                if (!addRoute(RouteSpec{prefix, key.second, gateway, {}}, "full-table", why)) {
                     throw Failure(1, fmt::format("{}: error: {}", file, why));
                 }
+                continue;
             }
-            continue;
+        } else {
+            adds.push_back(k);
         }
-        tables::Command cmd = *probe;
-        cmd.entry.keys = tables_.routeMatch(spec.prefix, p.length).keys;
-        adds.push_back(std::move(cmd));
-        routes_[key] = {spec, "full-table"};
-        softwareRoutes_.add(spec.prefix, spec.length, on->port, gateway);
+        compact[at] = true;
+        softwareRoutes_.add(prefix, key.second, on->port, gateway);
     }
+    const size_t listedCount = listed.size();
+    listed = {};
+    seen = {};
+    std::vector<uint64_t> joined;
+    joined.reserve(fullTable_.size() + present + adds.size());
+    for (size_t i = 0; i < distinct.size(); ++i) {
+        if (compact[i]) joined.push_back(distinct[i]);
+    }
+    distinct = {};
+    compact = {};
+    if (!fullTable_.empty()) {
+        joined.insert(joined.end(), fullTable_.begin(), fullTable_.end());
+        std::sort(joined.begin(), joined.end());
+    }
+    fullTable_ = std::move(joined);
+
     const auto t1 = Clock::now();
-    auto t2 = t1;  // the bulk update's image built, its writes start
+    auto t2 = t1;                              // the bulk update's image built, its writes start
+    std::optional<Clock::time_point> busDone;  // the last write answered
     const size_t added = adds.size();
+    // The adds as entries made one at a time: the probe's action, the prefix's key.
+    const tables::EntrySource source{added, [&](size_t i, tables::Entry& out) {
+                                         if (out.keys.size() != 1 || out.priority ||
+                                             out.action.action != probe->entry.action.action ||
+                                             out.action.args != probe->entry.action.args) {
+                                             out = probe->entry;
+                                         }
+                                         const Key key = unpacked(adds[i]);
+                                         tables_.setRouteMatch(out, router::Ipv4Addr(key.first),
+                                                               key.second);
+                                     }};
     if (added < 64) {
         // A few: the ordinary incremental adds.
-        for (const auto& cmd : adds) {
+        tables::Command cmd = *probe;
+        for (size_t i = 0; i < added; ++i) {
+            source.at(i, cmd.entry);
             if (!writer_.apply(cmd, why)) throw Failure(1, fmt::format("{}: error: {}", file, why));
         }
     } else {
@@ -87,6 +141,7 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
                     added, seconds(t2 - t1), all);
                 return;
             }
+            if (done == all) busDone = Clock::now();
             if (!progress.due()) return;
             const double s = seconds(Clock::now() - t2);
             progress.show(fmt::format(
@@ -98,8 +153,9 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
             std::function<void(size_t, size_t)>& f;
             ~Reset() { f = nullptr; }
         } reset{writer_.writeProgress};
-        writer_.applyBulk(std::move(adds));
+        writer_.applyBulk(tables_.lpm, source);
     }
+    adds = {};
     const auto t3 = Clock::now();
     const double total = seconds(t3 - t0);
     const uint64_t words = writer_.counters.csrWords - words0;
@@ -109,10 +165,30 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
         "by other routes or listed twice; {} CSR writes in {:.2f} s ({:.0f} writes/s; {} more "
         "left out: STAGE registers held the value); {:.2f} s wall in all ({:.2f} s reading the "
         "file, {:.2f} s building the image), {:.0f} routes/s\n",
-        prefixes.size(), added, added >= 64 ? " in one bulk update" : "", present, changed, held,
-        words, writeS, double(words) / std::max(writeS, 1e-3),
-        writer_.counters.stagedSkipped - skipped0, total, readS, seconds(t2 - t1),
-        double(prefixes.size()) / std::max(total, 1e-3));
+        listedCount, added, added >= 64 ? " in one bulk update" : "", present, changed, held, words,
+        writeS, double(words) / std::max(writeS, 1e-3), writer_.counters.stagedSkipped - skipped0,
+        total, readS, seconds(t2 - t1), double(listedCount) / std::max(total, 1e-3));
+    // Bus: from the first write list sent to the last one answered; software: everything else
+    // (reading the file, the entries, the image, the bookkeeping after the writes).
+    const double busS = busDone ? seconds(*busDone - t2) : 0.0;
+    std::cerr << fmt::format(
+        "hopd: full table: software {:.2f} s (reading {:.2f} s, the entries {:.2f} s, the image "
+        "{:.2f} s, after the writes {:.2f} s), bus {:.2f} s ({} CSR writes)\n",
+        total - busS, readS, seconds(t1 - t0) - readS, seconds(t2 - t1),
+        busDone ? seconds(t3 - *busDone) : 0.0, busS, words);
+    // What hopd itself holds for its routes (the tables' drivers hold the entries and the image).
+    const auto mib = [](size_t bytes) { return double(bytes) / (1024.0 * 1024.0); };
+    // (a map entry of routes_, with its spec and origin: about 160 bytes)
+    const size_t listBytes = fullTable_.capacity() * sizeof(uint64_t) + routes_.size() * 160;
+    const size_t softwareBytes = softwareRoutes_.memoryBytes();
+    const size_t shadowBytes = writer_.shadow().memoryBytes();
+    const size_t own = listBytes + softwareBytes + shadowBytes;
+    std::cerr << fmt::format(
+        "hopd: full table: hopd's own route structures {:.1f} MiB ({:.1f} bytes a route): the "
+        "route list {:.1f} MiB, the software route table {:.1f} MiB, the hardware shadow {:.1f} "
+        "MiB\n",
+        mib(own), double(own) / double(std::max<size_t>(routes().size(), 1)), mib(listBytes),
+        mib(softwareBytes), mib(shadowBytes));
     const std::string& name = tables_.program().tables[tables_.lpm].name;
     if (const tables::LpmTable* lpm = writer_.loader().lpmTable(tables_.lpm)) {
         uint64_t used = 0, capacity = 0;

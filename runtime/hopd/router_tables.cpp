@@ -149,6 +149,20 @@ tables::Entry RouterTables::routeMatch(router::Ipv4Addr prefix, int length) cons
     return e;
 }
 
+void RouterTables::setRouteMatch(tables::Entry& entry, router::Ipv4Addr prefix, int length) const {
+    if (entry.keys.size() != 1 || entry.keys[0].kind != ir::Match::Kind::Lpm || lpmWidth_ > 32) {
+        entry.keys = routeMatch(prefix, length).keys;
+        return;
+    }
+    entry.table = lpm;
+    tables::KeyMatch& m = entry.keys[0];
+    const uint64_t all = (uint64_t{1} << lpmWidth_) - 1;
+    const uint64_t mask = all ^ ((uint64_t{1} << (lpmWidth_ - length)) - 1);
+    m.prefixLen = length;
+    m.mask = mask;
+    m.value = prefix.value & mask;
+}
+
 std::optional<tables::Command> RouterTables::routeEntry(router::Ipv4Addr prefix, int length,
                                                         uint16_t id, std::string& error) const {
     auto cmd = add(lpm, setNexthop, 0, {id}, error);

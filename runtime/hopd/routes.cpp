@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -47,6 +48,57 @@ void RouteManager::replay(const StateRecord& r) {
             runtimeRoutes_.erase(fmt::format("{}/{}", r.route.prefix.str(), r.route.length));
             return;
     }
+}
+
+// ---- the route table: routes_ and the full table's compact keys as one ---------------------
+
+bool RouteManager::RouteList::Iterator::fromMap() const {
+    const auto& full = list_->m_.fullTable_;
+    if (full_ == full.size()) return true;
+    return it_ != list_->m_.routes_.end() && it_->first < unpacked(full[full_]);
+}
+
+RouteManager::RouteList::Iterator::value_type RouteManager::RouteList::Iterator::operator*() const {
+    if (fromMap()) return *it_;
+    const Key key = unpacked(list_->m_.fullTable_[full_]);
+    return {key, list_->m_.fullTableRoute(key)};
+}
+
+RouteManager::RouteList::Iterator& RouteManager::RouteList::Iterator::operator++() {
+    if (fromMap()) {
+        ++it_;
+    } else {
+        ++full_;
+    }
+    return *this;
+}
+
+RouteManager::Route RouteManager::fullTableRoute(const Key& key) const {
+    return {RouteSpec{Ipv4Addr(key.first), key.second, fullTableVia_, std::nullopt}, "full-table"};
+}
+
+std::optional<RouteManager::Route> RouteManager::route(const Key& key) const {
+    if (auto it = routes_.find(key); it != routes_.end()) return it->second;
+    if (std::binary_search(fullTable_.begin(), fullTable_.end(), packed(key))) {
+        return fullTableRoute(key);
+    }
+    return std::nullopt;
+}
+
+bool RouteManager::hasRoute(const Key& key) const {
+    return routes_.count(key) ||
+           std::binary_search(fullTable_.begin(), fullTable_.end(), packed(key));
+}
+
+void RouteManager::setRoute(const Key& key, Route route) {
+    eraseRoute(key);
+    routes_[key] = std::move(route);
+}
+
+void RouteManager::eraseRoute(const Key& key) {
+    if (routes_.erase(key)) return;
+    auto it = std::lower_bound(fullTable_.begin(), fullTable_.end(), packed(key));
+    if (it != fullTable_.end() && *it == packed(key)) fullTable_.erase(it);
 }
 
 const router::Interface* RouteManager::interfaceOn(Port port) const {
@@ -119,7 +171,7 @@ bool RouteManager::addRoute(const RouteSpec& spec, const std::string& origin, st
     if (!cmd || writer_.ensure(std::move(*cmd), error) == TableWriter::Outcome::Failed) {
         return false;
     }
-    routes_[{spec.prefix.value, spec.length}] = {spec, origin};
+    setRoute({spec.prefix.value, spec.length}, {spec, origin});
     softwareRoutes_.add(spec.prefix, spec.length, r.port, r.gateway);
     return true;
 }
@@ -132,22 +184,22 @@ bool RouteManager::deleteRouteEntry(Ipv4Addr prefix, int length, std::string& er
 }
 
 bool RouteManager::removeRoute(Ipv4Addr prefix, int length, std::string& error) {
-    auto it = routes_.find({prefix.value, length});
-    if (it == routes_.end() || it->second.origin == "connected" || it->second.origin == "host") {
+    const auto existing = route({prefix.value, length});
+    if (!existing || existing->origin == "connected" || existing->origin == "host") {
         error = fmt::format("no route {}/{} to delete{}", prefix.str(), length,
-                            it == routes_.end() ? "" : " (it is " + it->second.origin + ")");
+                            !existing ? "" : " (it is " + existing->origin + ")");
         return false;
     }
     if (!deleteRouteEntry(prefix, length, error)) return false;
     softwareRoutes_.remove(prefix, length);
-    routes_.erase(it);
+    eraseRoute({prefix.value, length});
     return true;
 }
 
 bool RouteManager::addRuntimeRoute(const RouteSpec& spec, std::string& error) {
-    if (auto it = routes_.find({spec.prefix.value, spec.length}); it != routes_.end()) {
+    if (auto existing = route({spec.prefix.value, spec.length})) {
         error = fmt::format("{}/{} is already routed ({})", spec.prefix.str(), spec.length,
-                            it->second.spec.str());
+                            existing->spec.str());
         return false;
     }
     if (!addRoute(spec, "runtime", error)) return false;
@@ -156,8 +208,7 @@ bool RouteManager::addRuntimeRoute(const RouteSpec& spec, std::string& error) {
 }
 
 bool RouteManager::deleteRuntimeRoute(Ipv4Addr prefix, int length, std::string& error) {
-    if (auto k = routes_.find({prefix.value, length});
-        k != routes_.end() && k->second.origin == "kernel") {
+    if (auto k = route({prefix.value, length}); k && k->origin == "kernel") {
         error =
             fmt::format("{}/{} is a kernel route (--fib-sync): delete it in Linux, `ip route del`",
                         prefix.str(), length);
@@ -175,16 +226,16 @@ uint64_t RouteManager::loadRouteFile(const std::string& path) {
     auto list = parseRoutes(in, path, error);
     if (!list) throw Failure(1, error);
     for (const auto& spec : *list) {
-        auto it = routes_.find({spec.prefix.value, spec.length});
-        if (it != routes_.end() && it->second.spec.str() != spec.str()) {
+        auto existing = route({spec.prefix.value, spec.length});
+        if (existing && existing->spec.str() != spec.str()) {
             throw Failure(1, fmt::format("{}: error: {}/{} is already routed ({}, {})", path,
-                                         spec.prefix.str(), spec.length, it->second.spec.str(),
-                                         it->second.origin));
+                                         spec.prefix.str(), spec.length, existing->spec.str(),
+                                         existing->origin));
         }
     }
     uint64_t added = 0;
     for (const auto& spec : *list) {
-        if (routes_.count({spec.prefix.value, spec.length})) continue;  // the same route
+        if (hasRoute({spec.prefix.value, spec.length})) continue;  // the same route
         if (!addRoute(spec, "runtime", error)) throw Failure(1, path + ": error: " + error);
         journal_.record({.kind = Kind::Route, .route = spec});
         ++added;
@@ -194,10 +245,10 @@ uint64_t RouteManager::loadRouteFile(const std::string& path) {
 
 fib::Outcome RouteManager::kernelRoute(Ipv4Addr prefix, int length, const RouteSpec* spec,
                                        std::string& error) {
-    auto it = routes_.find({prefix.value, length});
-    const bool ours = it != routes_.end() && it->second.origin == "kernel";
-    if (it != routes_.end() && !ours) {  // connected, file, hopctl, host, full-table: kept
-        error = it->second.origin;
+    const auto existing = route({prefix.value, length});
+    const bool ours = existing && existing->origin == "kernel";
+    if (existing && !ours) {  // connected, file, hopctl, host, full-table: kept
+        error = existing->origin;
         return spec ? fib::Outcome::Shadowed : fib::Outcome::Done;
     }
     if (!spec) {
@@ -227,8 +278,8 @@ void RouteManager::reconcile(const std::vector<RouteSpec>& fileRoutes,
         must(tables_.localEntry(i.address, error));
         const Ipv4Addr subnet(i.address.value & router::prefixMask(i.prefixLength));
         must(tables_.routeEntry(subnet, i.prefixLength, linkId(i.port), error));
-        routes_[{subnet.value, i.prefixLength}] = {
-            RouteSpec{subnet, i.prefixLength, std::nullopt, i.port}, "connected"};
+        setRoute({subnet.value, i.prefixLength},
+                 {RouteSpec{subnet, i.prefixLength, std::nullopt, i.port}, "connected"});
     }
     for (const auto& r : fileRoutes) {
         if (!addRoute(r, "file", error)) throw Failure(1, "hopd: error: " + error);
@@ -245,7 +296,7 @@ void RouteManager::reconcile(const std::vector<RouteSpec>& fileRoutes,
     std::cerr << fmt::format(
         "hopd: tables as configured: {} interfaces, {} routes, {} entries written, {} already "
         "there, {:.2f} s; LPM node memory written: {}\n",
-        interfaces_.size(), routes_.size(), writer_.counters.commands - before,
+        interfaces_.size(), routes().size(), writer_.counters.commands - before,
         writer_.counters.identical, std::chrono::duration<double>(Clock::now() - t0).count(),
         writer_.nodeMemory(tables_.lpm));
 }
@@ -253,7 +304,7 @@ void RouteManager::reconcile(const std::vector<RouteSpec>& fileRoutes,
 void RouteManager::inheritNeighbours() {
     // Host routes and next hops the hardware holds from an earlier run are kept (forwarding
     // goes on); the slow path re-learns them.
-    for (auto& [handle, entry] : writer_.entries(tables_.nexthop)) {
+    for (const auto& [handle, entry] : writer_.entries(tables_.nexthop)) {
         const auto id = static_cast<uint16_t>(entry.keys[0].value);
         for (auto& [ip, n] : neighbours_) {
             if (n.id != id) continue;
@@ -263,7 +314,7 @@ void RouteManager::inheritNeighbours() {
             n.mac = macOf(a[0]);
             n.port = static_cast<Port>(a[2]);
             if (n.host) {
-                routes_[{ip, 32}] = {RouteSpec{Ipv4Addr(ip), 32, std::nullopt, n.port}, "host"};
+                setRoute({ip, 32}, {RouteSpec{Ipv4Addr(ip), 32, std::nullopt, n.port}, "host"});
             }
         }
     }
@@ -272,14 +323,19 @@ void RouteManager::inheritNeighbours() {
 void RouteManager::removeUnasked() {
     // LPM entries that point at hopd's ids but are no longer asked for go (after the adds).
     // Gateways without a route left keep their id (cheap) until hopd restarts on a fresh board.
-    std::string error;
-    for (auto& [handle, entry] : writer_.entries(tables_.lpm)) {
+    // The deletes are found first (a walk over the entries, not a copy of a full table), then
+    // made.
+    std::vector<tables::Command> deletes;
+    writer_.forEachEntry(tables_.lpm, [&](int handle, const tables::Entry& entry) {
         const auto id = static_cast<uint16_t>(entry.action.args.empty() ? 0 : entry.action.args[0]);
         const auto& key = entry.keys[0];
         const Key k{static_cast<uint32_t>(key.value), key.prefixLen};
-        if (key.kind == ir::Match::Kind::Exact) continue;
-        if (!usedIds_.count(id) || routes_.count(k)) continue;
-        tables::Command del{tables::Command::Kind::Delete, entry, handle};
+        if (key.kind == ir::Match::Kind::Exact) return;
+        if (!usedIds_.count(id) || hasRoute(k)) return;
+        deletes.push_back({tables::Command::Kind::Delete, entry, handle});
+    });
+    std::string error;
+    for (const auto& del : deletes) {
         if (!writer_.apply(del, error)) throw Failure(1, "hopd: error: " + error);
     }
 }
@@ -293,7 +349,7 @@ void RouteManager::neighbourEvent(const router::NeighbourEvent& e) {
         bool newHost = false;
         if (it == neighbours_.end()) {
             // An on-link host: its own id and a /32, unless a route already names it exactly.
-            if (routes_.count({e.ip.value, 32})) return;
+            if (hasRoute({e.ip.value, 32})) return;
             Neighbour n;
             n.id = allocateId();
             n.host = true;
@@ -328,7 +384,7 @@ void RouteManager::neighbourEvent(const router::NeighbourEvent& e) {
                 writer_.ensure(std::move(*route), error) == TableWriter::Outcome::Failed) {
                 std::cerr << "hopd: warning: host route " << e.ip.str() << ": " << error << "\n";
             } else {
-                routes_[{e.ip.value, 32}] = {RouteSpec{e.ip, 32, std::nullopt, e.port}, "host"};
+                setRoute({e.ip.value, 32}, {RouteSpec{e.ip, 32, std::nullopt, e.port}, "host"});
             }
         }
         return;
@@ -337,7 +393,7 @@ void RouteManager::neighbourEvent(const router::NeighbourEvent& e) {
     if (it == neighbours_.end()) return;
     Neighbour& n = it->second;
     if (n.host) {  // the /32 first, so nothing looks up a missing next hop
-        auto r = routes_.find({e.ip.value, 32});
+        auto r = routes_.find({e.ip.value, 32});  // (host routes are never the full table's)
         if (r != routes_.end() && r->second.origin == "host") {
             deleteRouteEntry(e.ip, 32, error);
             routes_.erase(r);

@@ -11,6 +11,7 @@
 // from it on a restart (replay()).
 #pragma once
 
+#include <cstddef>
 #include <map>
 #include <optional>
 #include <set>
@@ -41,6 +42,36 @@ class RouteManager {
         std::string origin;  // file, runtime, connected, host, kernel, full-table
     };
     using Key = std::pair<uint32_t, int>;  // prefix, length
+
+    // Every route in {prefix, length} order, each as a {Key, Route} pair (made on the fly: the
+    // full table's routes are held as keys only, see fullTable_).
+    class RouteList {
+      public:
+        class Iterator {
+          public:
+            using value_type = std::pair<Key, Route>;
+            using difference_type = std::ptrdiff_t;
+            Iterator() = default;
+            Iterator(const RouteList* list, std::map<Key, Route>::const_iterator it, size_t full)
+                : list_(list), it_(it), full_(full) {}
+            value_type operator*() const;
+            Iterator& operator++();
+            bool operator==(const Iterator& o) const { return it_ == o.it_ && full_ == o.full_; }
+
+          private:
+            bool fromMap() const;
+            const RouteList* list_ = nullptr;
+            std::map<Key, Route>::const_iterator it_;
+            size_t full_ = 0;
+        };
+        explicit RouteList(const RouteManager& m) : m_(m) {}
+        Iterator begin() const { return {this, m_.routes_.begin(), 0}; }
+        Iterator end() const { return {this, m_.routes_.end(), m_.fullTable_.size()}; }
+        size_t size() const { return m_.routes_.size() + m_.fullTable_.size(); }
+
+      private:
+        const RouteManager& m_;
+    };
 
     RouteManager(const RouterTables& tables, TableWriter& writer, StateJournal& journal,
                  std::vector<router::Interface> interfaces);
@@ -78,7 +109,9 @@ class RouteManager {
         return softwareRoutes_.lookup(destination);
     }
     const std::vector<router::Interface>& interfaces() const { return interfaces_; }
-    const std::map<Key, Route>& routes() const { return routes_; }
+    RouteList routes() const { return RouteList(*this); }
+    // The route of exactly `key`, or nullopt.
+    std::optional<Route> route(const Key& key) const;
     const std::map<uint32_t, Neighbour>& neighbours() const { return neighbours_; }
     uint64_t neighboursInstalled() const { return neighboursInstalled_; }
     uint64_t neighboursRemoved() const { return neighboursRemoved_; }
@@ -93,6 +126,13 @@ class RouteManager {
     uint16_t linkId(router::Port port);
     uint16_t gatewayId(router::Ipv4Addr gateway);
     bool deleteRouteEntry(router::Ipv4Addr prefix, int length, std::string& error);
+    // The route table (routes_ and fullTable_ as one): a key is in one of them at most.
+    bool hasRoute(const Key& key) const;
+    void setRoute(const Key& key, Route route);
+    void eraseRoute(const Key& key);
+    static uint64_t packed(const Key& key) { return (uint64_t{key.first} << 8) | key.second; }
+    static Key unpacked(uint64_t k) { return {static_cast<uint32_t>(k >> 8), int(k & 0xff)}; }
+    Route fullTableRoute(const Key& key) const;
 
     const RouterTables& tables_;
     TableWriter& writer_;
@@ -100,6 +140,11 @@ class RouteManager {
     std::vector<router::Interface> interfaces_;
     std::map<std::string, RouteSpec> runtimeRoutes_;  // from the state file / hopctl
     std::map<Key, Route> routes_;
+    // The routes of --full-table that hold one next hop (all of them but those modified one by
+    // one): packed keys {prefix << 8 | length}, sorted, all via fullTableVia_ (a million routes
+    // would cost a map node, a RouteSpec and an origin string each).
+    std::vector<uint64_t> fullTable_;
+    router::Ipv4Addr fullTableVia_;
     router::RouteTable softwareRoutes_;
     std::map<uint32_t, Neighbour> neighbours_;  // by IP
     std::map<router::Port, uint16_t> linkIds_;

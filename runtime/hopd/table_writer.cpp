@@ -3,10 +3,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
+#include <span>
 
 #include "runtime/hopd/failure.hpp"
-#include "runtime/hopd/router_tables.hpp"
 #include "runtime/tables/lpm.hpp"
 #include "runtime/tables/lpm_table.hpp"
 
@@ -21,16 +22,14 @@ constexpr size_t kBulkReadBack = 512;  // of a bulk update: its last words (the 
 }  // namespace
 
 TableWriter::TableWriter(const ir::Program& program, const regmap::RegMap& map,
-                         device::Device& device, StateJournal& journal, ir::TableId indexed)
+                         device::Device& device, StateJournal& journal, ir::TableId /*routes*/)
     : program_(program),
       map_(map),
       device_(device),
       journal_(journal),
       loader_(program, map),
-      shadow_(map),
-      indexed_(indexed) {
+      shadow_(map) {
     if (!loader_.ok()) throw Failure(1, "hopd: error: " + loader_.error());
-    if (indexed_ >= 0) indexedWidth_ = program.tables.at(indexed_).keys.at(0).width;
     for (const auto& b : map_.tables) {
         if (b.kind == regmap::TableKind::Lpm) {
             stageRanges_.emplace_back(b.base + tables::LpmCsr::kStage,
@@ -80,42 +79,12 @@ bool TableWriter::writeAll(const tables::CsrWrites& writes, std::string& error) 
 }
 
 void TableWriter::observe(tables::CsrWrites writes, size_t keep) {
-    auto committed = shadow_.observe(writes);
+    // Outside a replay nothing reads the committed words back: none are kept.
+    auto committed = shadow_.observe(writes, replaying_ ? keep : 0);
     if (!replaying_) return;
-    if (committed.size() > keep) committed.erase(committed.begin(), committed.end() - keep);
     tail_.push_back(std::move(committed));
     if (tail_.size() > kVerifyTail) tail_.pop_front();
     lastWrites_ = std::move(writes);
-}
-
-void TableWriter::index(const tables::Command& command, int handle) {
-    using Kind = tables::Command::Kind;
-    if (command.entry.table != indexed_) return;
-    switch (command.kind) {
-        case Kind::Clear:
-            byMatch_.clear();
-            byHandle_.clear();
-            return;
-        case Kind::Add:
-        case Kind::Modify: {
-            const auto key = command.kind == Kind::Add
-                                 ? RouterTables::lpmKey(command.entry.keys[0], indexedWidth_)
-                                 : byHandle_.at(handle);
-            byHandle_[handle] = key;
-            const auto& args = command.entry.action.args;
-            byMatch_[key] = {handle, command.entry.action.action,
-                             args.empty() ? tables::BigInt(0) : args[0]};
-            return;
-        }
-        case Kind::Delete:
-            if (auto it = byHandle_.find(handle); it != byHandle_.end()) {
-                byMatch_.erase(it->second);
-                byHandle_.erase(it);
-            }
-            return;
-        case Kind::SetDefault:
-            return;
-    }
 }
 
 bool TableWriter::apply(const tables::Command& command, std::string& error, int* handleOut) {
@@ -134,7 +103,6 @@ bool TableWriter::apply(const tables::Command& command, std::string& error, int*
         journal_.command(program_, canonical);
         if (!writeAll(*writes, error)) throw Failure(3, "hopd: error: " + error);
     }
-    index(command, handle);
     observe(std::move(*writes), SIZE_MAX);
     ++counters.commands;
     if (handleOut) *handleOut = handle;
@@ -155,23 +123,48 @@ TableWriter::Outcome TableWriter::ensure(tables::Command add, std::string& error
     return apply(add, error, handle) ? Outcome::Written : Outcome::Failed;
 }
 
+const tables::LogicalTable::Slot* TableWriter::lookup(ir::TableId table,
+                                                      const tables::Entry& like) const {
+    const tables::LogicalTable* logical = loader_.logicalTable(table);
+    return logical ? logical->find(like) : nullptr;
+}
+
 std::optional<std::pair<int, tables::Entry>> TableWriter::find(ir::TableId table,
                                                                const tables::Entry& like) const {
-    if (table == indexed_ && !like.keys.empty()) {
-        auto it = byMatch_.find(RouterTables::lpmKey(like.keys[0], indexedWidth_));
-        if (it == byMatch_.end()) return std::nullopt;
-        tables::Entry entry = like;
-        entry.action.action = it->second.action;
-        entry.action.args.clear();
-        if (!program_.actions.at(it->second.action).params.empty()) {
-            entry.action.args.push_back(it->second.arg);
-        }
-        return std::pair{it->second.handle, entry};
+    int handle = -1;
+    const tables::Entry* entry = findStored(table, like, &handle);
+    if (!entry) return std::nullopt;
+    return std::pair{handle, *entry};
+}
+
+const tables::Entry* TableWriter::findStored(ir::TableId table, const tables::Entry& like,
+                                             int* handle) const {
+    const tables::LogicalTable::Slot* slot = lookup(table, like);
+    if (!slot) return nullptr;
+    if (handle) *handle = slot->handle;
+    return &slot->entry;
+}
+
+void TableWriter::forEachEntry(
+    ir::TableId table, const std::function<void(int handle, const tables::Entry&)>& visit) const {
+    const tables::LogicalTable* logical = loader_.logicalTable(table);
+    if (!logical) return;
+    for (const auto& slot : *logical) visit(slot.handle, slot.entry);
+}
+
+void TableWriter::applyBulk(ir::TableId table, const tables::EntrySource& source) {
+    if (source.count == 0) return;
+    // The state file's lines first (before the writes, as apply() journals).
+    if (!replaying_) journal_.bulk(program_, table, source);
+    std::string error;
+    auto writes = loader_.addMany(table, source, error);
+    if (!writes) {
+        ++counters.tableErrors;
+        throw Failure(1, "hopd: error: " + error);
     }
-    for (auto& [handle, entry] : loader_.entries(table)) {
-        if (tables::sameMatch(entry, like)) return std::pair{handle, entry};
-    }
-    return std::nullopt;
+    if (!replaying_ && !writeAll(*writes, error)) throw Failure(3, "hopd: error: " + error);
+    observe(std::move(*writes), kBulkReadBack);
+    counters.commands += source.count;
 }
 
 void TableWriter::applyBulk(std::vector<tables::Command> adds) {
@@ -182,41 +175,7 @@ void TableWriter::applyBulk(std::vector<tables::Command> adds) {
             throw Failure(1, "hopd: error: a bulk update holds adds to one table only");
         }
     }
-    // The state file's lines first (before the writes, as apply() journals), then the index
-    // keys: the entries then move into the loader (a full table is not copied).
-    if (!replaying_) journal_.bulk(program_, adds);
-    struct Indexed {
-        std::pair<uint64_t, int> key;
-        ir::ActionId action;
-        tables::BigInt arg;
-    };
-    std::vector<Indexed> indexed;
-    std::vector<tables::Entry> entries;
-    entries.reserve(adds.size());
-    for (auto& c : adds) {
-        if (table == indexed_) {
-            const auto& args = c.entry.action.args;
-            indexed.push_back({RouterTables::lpmKey(c.entry.keys[0], indexedWidth_),
-                               c.entry.action.action, args.empty() ? tables::BigInt(0) : args[0]});
-        }
-        entries.push_back(std::move(c.entry));
-    }
-    const size_t count = adds.size();
-    adds = {};
-    std::string error;
-    std::vector<int> handles;
-    auto writes = loader_.addMany(table, std::move(entries), error, &handles);
-    if (!writes) {
-        ++counters.tableErrors;
-        throw Failure(1, "hopd: error: " + error);
-    }
-    if (!replaying_ && !writeAll(*writes, error)) throw Failure(3, "hopd: error: " + error);
-    for (size_t i = 0; i < indexed.size(); ++i) {
-        byHandle_[handles[i]] = indexed[i].key;
-        byMatch_[indexed[i].key] = {handles[i], indexed[i].action, std::move(indexed[i].arg)};
-    }
-    observe(std::move(*writes), kBulkReadBack);
-    counters.commands += count;
+    applyBulk(table, {adds.size(), [&adds](size_t i, tables::Entry& out) { out = adds[i].entry; }});
 }
 
 void TableWriter::endReplay() {
@@ -233,7 +192,7 @@ std::pair<size_t, size_t> TableWriter::verify(const std::string& statePath) {
     for (const auto& c : tail_) refs.insert(c.begin(), c.end());
     size_t checked = 0;
     for (const auto& ref : refs) {
-        const auto* want = shadow_.expected(ref);
+        const auto want = shadow_.expected(ref);
         if (!want) continue;
         std::string error;
         auto got = shadow_.readBack(device_, ref, want->size(), error);
@@ -271,19 +230,19 @@ void TableWriter::dump(const std::string& name, std::vector<std::string>& out) {
     }
     size_t checked = 0, differ = 0, valid = 0;
     const bool lpm = map_.tables[*block].kind == regmap::TableKind::Lpm;
-    for (const auto& [ref, want] : shadow_.words(*block)) {
+    shadow_.forEachWord(*block, [&](const HwShadow::WordRef& ref, std::span<const uint32_t> want) {
         std::string error;
-        auto got = shadow_.readBack(device_, ref, want->size(), error);
+        auto got = shadow_.readBack(device_, ref, want.size(), error);
         if (!got) throw Failure(3, "hopd: error: " + error);
         ++checked;
-        if (*got != *want) {
+        if (!std::equal(got->begin(), got->end(), want.begin(), want.end())) {
             ++differ;
             if (differ <= 10) {
                 out.push_back(fmt::format("hardware: word 0x{:x} differs", ref.where));
             }
         }
         if (!lpm && ref.where != HwShadow::kDefault && !got->empty() && ((*got)[0] & 1)) ++valid;
-    }
+    });
     if (lpm) {
         out.push_back(
             fmt::format("hardware: {} memory words read back, {} differ", checked, differ));
@@ -299,9 +258,9 @@ std::string TableWriter::nodeMemory(ir::TableId table) const {
     const auto& config = map_.tables[*block].lpm;
     tables::Lpm probe(config);  // for the word widths only
     std::map<int, uint64_t> words;
-    for (const auto& [ref, data] : shadow_.words(*block)) {
+    shadow_.forEachWord(*block, [&](const HwShadow::WordRef& ref, std::span<const uint32_t>) {
         ++words[static_cast<int>(ref.where >> 24)];
-    }
+    });
     uint64_t bits = 0, count = 0;
     for (const auto& [mem, n] : words) {
         if (mem >= probe.memories()) continue;  // the default result register

@@ -24,10 +24,11 @@ namespace hop::hopd {
 
 class TableWriter {
   public:
-    // `indexed`: a table (ipv4_lpm) whose entries are also kept by {value, prefix length}, so
-    // that finding one costs the same with a million entries as with ten.
+    // `routes`: the table a full table goes into (ipv4_lpm). Entries of every table are found
+    // through the loader's logical tables, whose index by match costs the same with a million
+    // entries as with ten: hopd keeps no index of its own.
     TableWriter(const ir::Program& program, const regmap::RegMap& map, device::Device& device,
-                StateJournal& journal, ir::TableId indexed);
+                StateJournal& journal, ir::TableId routes);
 
     // One command: false with `error` when the tables refuse it (nothing changes); throws
     // Failure(3) when the device fails. `handle` receives the entry's handle.
@@ -38,27 +39,28 @@ class TableWriter {
     // the entry is there as asked.
     Outcome ensure(tables::Command add, std::string& error, int* handle = nullptr);
 
-    // Adds to one table as one bulk update (PipelineLoader::addMany): an `@bulk N` record and
-    // the N commands in the state file, the writes (unless replaying), index and shadow. Throws
-    // Failure(1) when the tables refuse it.
+    // Adds to one table as one bulk update (PipelineLoader::addMany), read from `source` (a
+    // full table: nothing per entry is held here): an `@bulk N` record and the N commands in the
+    // state file, the writes (unless replaying) and the shadow. Throws Failure(1) when the tables
+    // refuse it.
+    void applyBulk(ir::TableId table, const tables::EntrySource& source);
+    // The same for Add commands of one table (the state file's @bulk records).
     void applyBulk(std::vector<tables::Command> adds);
 
     // The entry of `table` with the match of `like`: handle and entry.
     std::optional<std::pair<int, tables::Entry>> find(ir::TableId table,
                                                       const tables::Entry& like) const;
-    // An entry of the indexed table by {value, prefix length}: handle, action, first argument.
-    struct Slot {
-        int handle = -1;
-        ir::ActionId action = -1;
-        tables::BigInt arg;
-    };
-    const Slot* findIndexed(std::pair<uint64_t, int> key) const {
-        auto it = byMatch_.find(key);
-        return it == byMatch_.end() ? nullptr : &it->second;
-    }
+    // The same without a copy: the entry as the tables hold it (valid until the next command),
+    // or null.
+    const tables::Entry* findStored(ir::TableId table, const tables::Entry& like,
+                                    int* handle = nullptr) const;
     std::vector<std::pair<int, tables::Entry>> entries(ir::TableId table) const {
         return loader_.entries(table);
     }
+    // Every entry of `table` in insertion order, without a copy of the list (a full table); the
+    // visitor must not change the tables.
+    void forEachEntry(ir::TableId table,
+                      const std::function<void(int handle, const tables::Entry&)>& visit) const;
     const tables::PipelineLoader& loader() const { return loader_; }
     const regmap::RegMap& map() const { return map_; }
 
@@ -76,6 +78,7 @@ class TableWriter {
     void dump(const std::string& tableName, std::vector<std::string>& out);
     // Node memory of an LPM block as hopd wrote it: distinct words per memory times its width.
     std::string nodeMemory(ir::TableId table) const;
+    const HwShadow& shadow() const { return shadow_; }
 
     struct Counters {
         uint64_t commands = 0, csrWords = 0, tableErrors = 0, identical = 0;
@@ -88,7 +91,8 @@ class TableWriter {
   private:
     bool writeAll(const tables::CsrWrites& writes, std::string& error);
     bool isStage(uint32_t addr) const;
-    void index(const tables::Command& command, int handle);
+    // The one lookup into the loader's logical tables (their index by match).
+    const tables::LogicalTable::Slot* lookup(ir::TableId table, const tables::Entry& like) const;
     void observe(tables::CsrWrites writes, size_t keep);
 
     const ir::Program& program_;
@@ -97,11 +101,6 @@ class TableWriter {
     StateJournal& journal_;
     tables::PipelineLoader loader_;
     HwShadow shadow_;
-    ir::TableId indexed_;
-    int indexedWidth_ = 32;
-
-    std::map<std::pair<uint64_t, int>, Slot> byMatch_;
-    std::map<int, std::pair<uint64_t, int>> byHandle_;
 
     bool replaying_ = false;
     std::deque<std::vector<HwShadow::WordRef>> tail_;  // committed words of the last commands

@@ -10,30 +10,116 @@ namespace hop::router {
 
 // ---- RouteTable -------------------------------------------------------------------------
 
+namespace {
+constexpr uint64_t kNextHopBits = 0xffffffffu;
+}  // namespace
+
+size_t RouteTable::home(uint32_t prefix, size_t mask) {
+    return static_cast<size_t>((uint64_t{prefix} * 0x9e3779b97f4a7c15ull) >> 32) & mask;
+}
+
+size_t RouteTable::probe(const Level& level, uint32_t prefix) {
+    const size_t mask = level.slots.size() - 1;
+    for (size_t i = home(prefix, mask);; i = (i + 1) & mask) {
+        const uint64_t s = level.slots[i];
+        if (s == 0 || static_cast<uint32_t>(s >> 32) == prefix) return i;
+    }
+}
+
+void RouteTable::resize(Level& level, size_t capacity) {
+    std::vector<uint64_t> old = std::move(level.slots);
+    level.slots.assign(capacity, 0);
+    for (uint64_t s : old) {
+        if (s != 0) level.slots[probe(level, static_cast<uint32_t>(s >> 32))] = s;
+    }
+}
+
+uint32_t RouteTable::intern(Port port, Ipv4Addr gateway) {
+    auto [it, fresh] = nextHopIndex_.try_emplace({port, gateway.value}, 0);
+    if (fresh) {
+        if (!freeNextHops_.empty()) {
+            it->second = freeNextHops_.back();
+            freeNextHops_.pop_back();
+        } else {
+            it->second = static_cast<uint32_t>(nextHops_.size());
+            nextHops_.emplace_back();
+        }
+        nextHops_[it->second] = NextHop{port, gateway, 0};
+    }
+    ++nextHops_[it->second].uses;
+    return it->second;
+}
+
+void RouteTable::release(uint32_t index) {
+    NextHop& n = nextHops_[index];
+    if (--n.uses > 0) return;
+    nextHopIndex_.erase({n.port, n.gateway.value});
+    freeNextHops_.push_back(index);
+}
+
 void RouteTable::add(Ipv4Addr prefix, int length, Port port, Ipv4Addr gateway) {
     length = std::clamp(length, 0, 32);
-    byLength_[length][prefix.value & prefixMask(length)] = Route{port, gateway, length};
+    Level& level = levels_[length];
+    // At most 3/4 full: misses (most probes of a lookup) stay short.
+    if (4 * (level.used + 1) > 3 * level.slots.size()) {
+        resize(level, std::max<size_t>(16, 2 * level.slots.size()));
+    }
+    const uint32_t key = prefix.value & prefixMask(length);
+    const uint64_t slot = (uint64_t{key} << 32) | (uint64_t{intern(port, gateway)} + 1);
+    uint64_t& s = level.slots[probe(level, key)];
+    if (s != 0) {
+        release(static_cast<uint32_t>((s & kNextHopBits) - 1));
+    } else {
+        ++level.used;
+        ++size_;
+    }
+    s = slot;
 }
 
 bool RouteTable::remove(Ipv4Addr prefix, int length) {
     if (length < 0 || length > 32) return false;
-    return byLength_[length].erase(prefix.value & prefixMask(length)) > 0;
+    Level& level = levels_[length];
+    if (level.used == 0) return false;
+    const uint32_t key = prefix.value & prefixMask(length);
+    size_t i = probe(level, key);
+    if (level.slots[i] == 0) return false;
+    release(static_cast<uint32_t>((level.slots[i] & kNextHopBits) - 1));
+    // Backward shift: a slot after the hole moves into it unless its home lies between them.
+    const size_t mask = level.slots.size() - 1;
+    for (size_t j = (i + 1) & mask; level.slots[j] != 0; j = (j + 1) & mask) {
+        const size_t k = home(static_cast<uint32_t>(level.slots[j] >> 32), mask);
+        const bool stays = i <= j ? (i < k && k <= j) : (i < k || k <= j);
+        if (stays) continue;
+        level.slots[i] = level.slots[j];
+        i = j;
+    }
+    level.slots[i] = 0;
+    --level.used;
+    --size_;
+    if (level.used == 0) {
+        level.slots = {};
+    } else if (level.slots.size() > 16 && 8 * level.used < level.slots.size()) {
+        resize(level, level.slots.size() / 2);
+    }
+    return true;
 }
 
 std::optional<Route> RouteTable::lookup(Ipv4Addr destination) const {
     for (int length = 32; length >= 0; --length) {
-        const auto& routes = byLength_[length];
-        if (routes.empty()) continue;
-        auto it = routes.find(destination.value & prefixMask(length));
-        if (it != routes.end()) return it->second;
+        const Level& level = levels_[length];
+        if (level.used == 0) continue;
+        const uint64_t s = level.slots[probe(level, destination.value & prefixMask(length))];
+        if (s == 0) continue;
+        const NextHop& n = nextHops_[static_cast<uint32_t>((s & kNextHopBits) - 1)];
+        return Route{n.port, n.gateway, length};
     }
     return std::nullopt;
 }
 
-size_t RouteTable::size() const {
-    size_t n = 0;
-    for (const auto& routes : byLength_) n += routes.size();
-    return n;
+size_t RouteTable::memoryBytes() const {
+    size_t bytes = nextHops_.capacity() * sizeof(NextHop);
+    for (const Level& level : levels_) bytes += level.slots.capacity() * sizeof(uint64_t);
+    return bytes;
 }
 
 // ---- counters ---------------------------------------------------------------------------

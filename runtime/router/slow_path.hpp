@@ -49,17 +49,43 @@ struct Route {
 
 using RouteLookup = std::function<std::optional<Route>(Ipv4Addr destination)>;
 
-// A small longest-prefix-match table for tests and static configurations.
+// A longest-prefix-match table: hopd's software copy of every route (a full Internet table of
+// 900,000 prefixes included), for the slow path's lookups. Per prefix length, one open-addressing
+// hash table (linear probing, deletion by backward shift) of 8-byte slots {prefix, next hop}; the
+// next hops (port, gateway) are few and shared, so each is held once with a use count. A route
+// costs about 12 bytes; a lookup probes at most the 33 lengths that hold routes, longest first.
 class RouteTable {
   public:
     // Replaces the route of the same prefix. Host bits of `prefix` are ignored.
     void add(Ipv4Addr prefix, int length, Port port, Ipv4Addr gateway = {});
     bool remove(Ipv4Addr prefix, int length);
     std::optional<Route> lookup(Ipv4Addr destination) const;
-    size_t size() const;
+    size_t size() const { return size_; }
+    // Bytes held by the table (slots and next hops), for reports.
+    size_t memoryBytes() const;
 
   private:
-    std::map<uint32_t, Route> byLength_[33];
+    struct Level {
+        std::vector<uint64_t> slots;  // {prefix << 32 | next hop index + 1}, 0: empty
+        size_t used = 0;
+    };
+    struct NextHop {
+        Port port = 0;
+        Ipv4Addr gateway;
+        uint32_t uses = 0;
+    };
+    static size_t home(uint32_t prefix, size_t mask);
+    // The slot of `prefix` in `level`, or the empty slot where it would go.
+    static size_t probe(const Level& level, uint32_t prefix);
+    static void resize(Level& level, size_t capacity);
+    uint32_t intern(Port port, Ipv4Addr gateway);
+    void release(uint32_t nextHop);
+
+    Level levels_[33];
+    std::vector<NextHop> nextHops_;
+    std::vector<uint32_t> freeNextHops_;
+    std::map<std::pair<Port, uint32_t>, uint32_t> nextHopIndex_;
+    size_t size_ = 0;
 };
 
 struct SlowPathConfig {
