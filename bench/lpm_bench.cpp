@@ -114,7 +114,6 @@ int tableLoad(const std::vector<LpmRoute>& routes) {
         "route) + %.1f MiB of CSR writes; peak %.1f MiB (%.1f MiB above what is kept)\n",
         ms, nWrites, mib(empty), mib(kept), double(kept) / routes.size(), mib(withWrites - kept),
         mib(peak), mib(peak - kept));
-#ifdef HOP_LPM_SNAPSHOT
     tables::SnapshotWriter out;
     t0 = std::chrono::steady_clock::now();
     table->save(out);
@@ -128,7 +127,6 @@ int tableLoad(const std::vector<LpmRoute>& routes) {
     if (!ok) return std::fprintf(stderr, "restore: %s\n", error.c_str()), 1;
     std::printf("  snapshot: %.1f MiB, save %.0f ms, restore %.0f ms (%zu prefixes)\n",
                 mib(static_cast<int64_t>(bytes.size())), saveMs, restoreMs, restored.size());
-#endif
     std::printf("\n");
     return 0;
 }

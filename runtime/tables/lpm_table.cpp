@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "runtime/tables/snapshot.hpp"
+
 namespace hop::tables {
 
 namespace {
@@ -177,11 +179,36 @@ std::optional<CsrWrites> LpmTable::remove(const Entry& entry, std::string& error
 std::optional<CsrWrites> LpmTable::setDefault(const ir::ActionCall& call, std::string& error) {
     const auto word = resultWord(call, error);
     if (!word) return std::nullopt;
+    defaultResult_ = *word;
     LpmWordWrite w;
     w.mem = LpmCsr::kDefaultSel;
     w.addr = 0;
     w.data = {static_cast<uint32_t>(*word), static_cast<uint32_t>(*word >> 32)};
     return toCsr({w});
+}
+
+void LpmTable::save(SnapshotWriter& out) const {
+    out.tag("LPMT");
+    out.u8(defaultResult_.has_value());
+    out.u64(defaultResult_.value_or(0));
+    lpm_.save(out);
+}
+
+bool LpmTable::restore(SnapshotReader& in, std::string& error) {
+    if (!in.expect("LPMT")) {
+        error = "LPM table snapshot: " + in.error();
+        return false;
+    }
+    const uint8_t hasDefault = in.u8();
+    const uint64_t word = in.u64();
+    if (in.ok() && hasDefault > 1) in.fail("a bad default flag");
+    if (!in.ok()) {
+        error = "LPM table snapshot: " + in.error();
+        return false;
+    }
+    if (!lpm_.restore(in, error)) return false;
+    defaultResult_ = hasDefault ? std::optional<uint64_t>(word) : std::nullopt;
+    return true;
 }
 
 std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::string& error) {
@@ -214,55 +241,98 @@ std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::str
     return toCsr(words);
 }
 
-std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::string& error) {
-    std::vector<Entry> entries(source.count);
-    for (size_t i = 0; i < source.count; ++i) source.at(i, entries[i]);
-    return addMany(std::span<const Entry>(entries), error);
+std::optional<CsrWrites> LpmTable::addMany(std::span<const Entry> entries, std::string& error) {
+    return addMany(
+        EntrySource{entries.size(), [entries](size_t i, Entry& out) { out = entries[i]; }}, error);
 }
 
-std::optional<CsrWrites> LpmTable::addMany(std::span<const Entry> entries, std::string& error) {
+namespace {
+
+// Each word straight into CSR writes: its STAGE chunks, then its COMMIT (LpmTable::toCsr).
+class CsrSink : public LpmWordSink {
+  public:
+    CsrSink(const Lpm& lpm, CsrWrites& out) : lpm_(lpm), out_(out) {}
+    void expect(std::span<const size_t> wordsPerMemory) override {
+        size_t n = out_.size();
+        for (size_t m = 0; m < wordsPerMemory.size(); ++m)
+            n += wordsPerMemory[m] * ((lpm_.wordBits(static_cast<int>(m)) + 31) / 32 + 1);
+        out_.reserve(n);
+    }
+    void word(int mem, uint32_t addr, std::span<const uint32_t> data) override {
+        for (size_t i = 0; i < data.size(); ++i)
+            out_.push_back({LpmCsr::kStage + 4 * static_cast<uint32_t>(i), data[i]});
+        out_.push_back({LpmCsr::kCommit, (static_cast<uint32_t>(mem) << 24) | (addr & 0xffffff)});
+    }
+
+  private:
+    const Lpm& lpm_;
+    CsrWrites& out_;
+};
+
+bool shorterRoute(const LpmRoute& a, const LpmRoute& b) {
+    return a.length != b.length ? a.length < b.length : a.value < b.value;
+}
+
+}  // namespace
+
+std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::string& error) {
     std::vector<LpmRoute> routes = lpm_.routes();
     const size_t before = routes.size();
-    routes.reserve(before + entries.size());
-    for (size_t i = 0; i < entries.size(); ++i) {
-        const auto p = prefixOf(entries[i], true, error);
+    routes.reserve(before + source.count);
+    Entry entry;
+    for (size_t i = 0; i < source.count; ++i) {
+        source.at(i, entry);
+        const auto p = prefixOf(entry, true, error);
         if (!p) {
             error = "entry " + std::to_string(i + 1) + ": " + error;
             return std::nullopt;
         }
-        if (lpm_.find(p->value, p->length)) {
+        if (before > 0 && lpm_.find(p->value, p->length)) {
             error = "entry " + std::to_string(i + 1) +
                     ": duplicate entry: the prefix is already in the table";
             return std::nullopt;
         }
         routes.push_back({p->value, p->length, p->result});
     }
-    // Twice among the new ones?
-    std::vector<std::pair<std::pair<LpmKey, int>, size_t>> keys;
-    keys.reserve(entries.size());
-    for (size_t i = before; i < routes.size(); ++i)
-        keys.push_back({{routes[i].value, routes[i].length}, i - before});
-    std::sort(keys.begin(), keys.end());
-    for (size_t i = 1; i < keys.size(); ++i) {
-        if (keys[i].first == keys[i - 1].first) {
-            const auto [a, b] = std::minmax(keys[i].second, keys[i - 1].second);
-            error = "entry " + std::to_string(b + 1) + ": duplicate entry: the same prefix as " +
-                    "entry " + std::to_string(a + 1) + " of the list";
+    // Twice among the new ones? (None is in the table: sorted, equal prefixes are neighbours.)
+    std::stable_sort(routes.begin(), routes.end(), shorterRoute);
+    std::optional<std::pair<LpmKey, int>> twice;  // the smallest by value, then length
+    for (size_t i = 1; i < routes.size(); ++i)
+        if (!shorterRoute(routes[i - 1], routes[i])) {
+            const std::pair<LpmKey, int> k{routes[i].value, routes[i].length};
+            if (!twice || k < *twice) twice = k;
+        }
+    if (twice) {
+        // Its first two entries (read again: the list no longer says where each came from).
+        std::optional<size_t> first;
+        for (size_t i = 0; i < source.count; ++i) {
+            source.at(i, entry);
+            const auto p = prefixOf(entry, false, error);
+            if (!p || p->value != twice->first || p->length != twice->second) continue;
+            if (!first) {
+                first = i;
+                continue;
+            }
+            error = "entry " + std::to_string(i + 1) + ": duplicate entry: the same prefix as " +
+                    "entry " + std::to_string(*first + 1) + " of the list";
             return std::nullopt;
         }
+        error = "duplicate entry: a prefix is twice in the list";
+        return std::nullopt;
     }
     if (routes.size() > lpm_.config().size) {
         error = "table '" + table_.name + "' is full: " + std::to_string(before) + " + " +
-                std::to_string(entries.size()) + " entries do not fit its size of " +
+                std::to_string(source.count) + " entries do not fit its size of " +
                 std::to_string(lpm_.config().size);
         return std::nullopt;
     }
-    std::vector<LpmWordWrite> words;
-    if (LpmStatus s = lpm_.rebuild(routes, &words); !s) {
+    CsrWrites out;
+    CsrSink sink(lpm_, out);
+    if (LpmStatus s = lpm_.rebuild(std::move(routes), &sink); !s) {
         error = failure(table_.name, s);
         return std::nullopt;
     }
-    return toCsr(words);
+    return out;
 }
 
 CsrWrites LpmTable::clear() const {

@@ -78,6 +78,14 @@ class LpmTable {
 
     const Lpm& image() const { return lpm_; }
     size_t size() const { return lpm_.prefixCount(); }
+    // {action id, parameter bits} of the last setDefault(), if any.
+    std::optional<uint64_t> defaultResult() const { return defaultResult_; }
+
+    // The placement and the default result, for hopd's state file (Lpm::save/restore). A table
+    // of the same program, table and config restored from it writes what the saved one would.
+    // On error (`error` set) nothing changes.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
 
   private:
     struct Prefix {
@@ -92,6 +100,7 @@ class LpmTable {
     const ir::Program& program_;
     const ir::Table& table_;
     Lpm lpm_;
+    std::optional<uint64_t> defaultResult_;
 };
 
 }  // namespace hop::tables
