@@ -3,7 +3,12 @@
 // allocators, make-before-break updates (see lpm.hpp for the format).
 #include "runtime/tables/lpm.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "runtime/tables/lpm_impl.hpp"
 
@@ -28,6 +33,30 @@ const char* lpmErrcName(LpmErrc code) {
     }
     return "?";
 }
+
+namespace lpm_detail {
+
+void adviseHuge(const void* p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+    if (p && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+ZeroWords::ZeroWords(size_t n) : p_(static_cast<uint64_t*>(std::calloc(n ? n : 1, 8))), n_(n) {
+    if (!p_) throw std::bad_alloc();
+}
+
+void ZeroWords::clear(size_t n) { std::fill_n(p_.get(), std::min(n, n_), 0); }
+
+void ZeroWords::Free::operator()(uint64_t* p) const { std::free(p); }
+
+}  // namespace lpm_detail
 
 Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     if (auto e = cfg.validate(); !e.empty()) throw std::invalid_argument("lpm config: " + e);
@@ -58,7 +87,8 @@ Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     mem.resize(L + 1);
     for (int m = 0; m <= L; ++m) {
         u64w[m] = (wb[m] + 63) / 64;
-        mem[m].assign(static_cast<size_t>(capacity(m)) * u64w[m], 0);
+        mem[m] = ZeroWords(static_cast<size_t>(capacity(m)) * u64w[m]);
+        adviseHuge(mem[m].data(), mem[m].size() * sizeof(uint64_t));
     }
     alloc.resize(L + 1);
     for (int k = 1; k < L; ++k) alloc[k] = BlockAllocator(cfg.nodeCapacity[k], 1u << stride[k - 1]);
@@ -74,6 +104,16 @@ Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     }
     presentPool.resize(L);
     childPool.resize(L);
+    // Room for as many nodes as the level's memory holds: reserved, not touched until used, so
+    // a bulk build neither copies the pools as they grow nor faults in more than it fills.
+    for (int k = 1; k < L; ++k) {
+        nodes[k].reserve(capacity(k));
+        presentPool[k].reserve(capacity(k) * pw[k]);
+        childPool[k].reserve(capacity(k) * cw[k]);
+        adviseHuge(nodes[k].data(), nodes[k].capacity() * sizeof(Node));
+        adviseHuge(presentPool[k].data(), presentPool[k].capacity() * sizeof(uint64_t));
+        adviseHuge(childPool[k].data(), childPool[k].capacity() * sizeof(int32_t));
+    }
     scratch.assign(maxInternal, 0);
     freeNodes.resize(L);
     l0node.assign(size_t{1} << stride[0], -1);

@@ -9,7 +9,8 @@ namespace hop::tables {
 
 // --- bulk build -----------------------------------------------------------------------
 void Lpm::Impl::clear() {
-    for (int m = 0; m <= L; ++m) std::fill(mem[m].begin(), mem[m].end(), 0);
+    // Nothing is ever written above an allocator's top.
+    for (int m = 0; m <= L; ++m) mem[m].clear(static_cast<size_t>(top(m)) * u64w[m]);
     for (int m = 1; m <= L; ++m) alloc[m].reset();
     for (int k = 0; k < L; ++k) {
         nodes[k].clear();

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -46,6 +47,30 @@ inline void setBits(uint64_t* w, int off, int n, uint64_t v) {
         w[i + 1] = (w[i + 1] & ~mask64(hi)) | (v >> (64 - b));
     }
 }
+
+// Asks for 2 MiB pages for the whole pages inside [p, p + bytes), memory a bulk load is about
+// to fill: on a VM each 4 KiB page fault costs microseconds, and a full table touches tens of
+// thousands of pages. Only a hint (Linux: effective when transparent_hugepage is "madvise").
+void adviseHuge(const void* p, size_t bytes);
+
+// A zeroed array of words from calloc: pages never written are never touched (a level's memory
+// is sized for the largest table, most tables use part of it).
+class ZeroWords {
+  public:
+    ZeroWords() = default;
+    explicit ZeroWords(size_t n);
+    uint64_t* data() { return p_.get(); }
+    const uint64_t* data() const { return p_.get(); }
+    size_t size() const { return n_; }
+    void clear(size_t n);  // the first n words 0
+
+  private:
+    struct Free {
+        void operator()(uint64_t* p) const;
+    };
+    std::unique_ptr<uint64_t[], Free> p_;
+    size_t n_ = 0;
+};
 
 inline bool testBit(const uint64_t* w, int off) { return (w[off >> 6] >> (off & 63)) & 1; }
 
@@ -176,7 +201,7 @@ struct Lpm::Impl {
     int RA = 0;
     // Level k (>= 1) field offsets.
     std::vector<int> childBaseOff, ibOff, cbOff;
-    std::vector<std::vector<uint64_t>> mem;
+    std::vector<ZeroWords> mem;
     std::vector<BlockAllocator> alloc;  // per memory, 1..L
     std::vector<std::vector<Node>> nodes;
     // Per level: pw[k] words of internal bitmap and cw[k] child node indices (-1 = none; none
@@ -216,9 +241,9 @@ struct Lpm::Impl {
         if (m == L) return cfg.resultCapacity;
         return cfg.nodeCapacity[m];
     }
-    uint64_t* word(int m, uint32_t a) { return &mem[m][static_cast<size_t>(a) * u64w[m]]; }
+    uint64_t* word(int m, uint32_t a) { return mem[m].data() + static_cast<size_t>(a) * u64w[m]; }
     const uint64_t* word(int m, uint32_t a) const {
-        return &mem[m][static_cast<size_t>(a) * u64w[m]];
+        return mem[m].data() + static_cast<size_t>(a) * u64w[m];
     }
     uint64_t chunk(LpmKey key, int k) const {
         return static_cast<uint64_t>(key >> (W - depth[k] - stride[k])) & mask64(stride[k]);

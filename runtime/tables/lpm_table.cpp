@@ -2,8 +2,10 @@
 #include "runtime/tables/lpm_table.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
+#include "runtime/tables/lpm_impl.hpp"
 #include "runtime/tables/snapshot.hpp"
 
 namespace hop::tables {
@@ -35,6 +37,8 @@ LpmConfig checkedConfig(const ir::Program& program, const ir::Table& table, LpmC
     return config;
 }
 
+const BigInt kZero = 0;
+
 LpmKey toKey(const BigInt& v) {
     LpmKey k = 0;
     BigInt x = v;
@@ -50,7 +54,8 @@ LpmKey toKey(const BigInt& v) {
 LpmTable::LpmTable(const ir::Program& program, ir::TableId table, const LpmConfig& config)
     : program_(program),
       table_(lpmTableOf(program, table)),
-      lpm_(checkedConfig(program, table_, config)) {}
+      lpm_(checkedConfig(program, table_, config)),
+      paramWidth_(baseGeometry(program, table_).paramWidth) {}
 
 std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool withAction,
                                                    std::string& error) const {
@@ -81,16 +86,26 @@ std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool with
                 std::to_string(width) + "-bit key '" + table_.keys[0].name + "'";
         return std::nullopt;
     }
-    const BigInt value = k.kind == ir::Match::Kind::DontCare ? BigInt(0) : k.value;
-    if (!fitsWidth(value, width)) {
-        error = "key does not fit in " + std::to_string(width) + " bits";
-        return std::nullopt;
+    const BigInt& value = k.kind == ir::Match::Kind::DontCare ? kZero : k.value;
+    // The common case in machine words (a full table is a million of these).
+    if (width <= 64 && value >= 0 && value <= std::numeric_limits<uint64_t>::max()) {
+        const uint64_t v = static_cast<uint64_t>(value);
+        if (width < 64 && (v >> width) != 0) {
+            error = "key does not fit in " + std::to_string(width) + " bits";
+            return std::nullopt;
+        }
+        const int host = width - p.length;
+        if (host > 0 && (v & (host >= 64 ? ~uint64_t{0} : (uint64_t{1} << host) - 1)) != 0) {
+            error = "prefix value has bits set beyond its length /" + std::to_string(p.length);
+            return std::nullopt;
+        }
+        p.value = v;
+    } else {
+        if (auto s = slowPrefixValue(value, width, p.length, error); s)
+            p.value = *s;
+        else
+            return std::nullopt;
     }
-    if (p.length < width && (value & ((BigInt(1) << (width - p.length)) - 1)) != 0) {
-        error = "prefix value has bits set beyond its length /" + std::to_string(p.length);
-        return std::nullopt;
-    }
-    p.value = toKey(value);
     if (withAction) {
         const auto word = resultWord(entry.action, error);
         if (!word) return std::nullopt;
@@ -99,12 +114,24 @@ std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool with
     return p;
 }
 
+std::optional<LpmKey> LpmTable::slowPrefixValue(const BigInt& value, int width, int length,
+                                                std::string& error) {
+    if (!fitsWidth(value, width)) {
+        error = "key does not fit in " + std::to_string(width) + " bits";
+        return std::nullopt;
+    }
+    if (length < width && (value & ((BigInt(1) << (width - length)) - 1)) != 0) {
+        error = "prefix value has bits set beyond its length /" + std::to_string(length);
+        return std::nullopt;
+    }
+    return toKey(value);
+}
+
 std::optional<uint64_t> LpmTable::resultWord(const ir::ActionCall& call, std::string& error) const {
     BigInt params;
     const std::optional<uint32_t> id = encodeAction(program_, table_, call, params, error);
     if (!id) return std::nullopt;
-    const TableGeometry g = baseGeometry(program_, table_);
-    return (static_cast<uint64_t>(*id) << g.paramWidth) | static_cast<uint64_t>(params);
+    return (static_cast<uint64_t>(*id) << paramWidth_) | static_cast<uint64_t>(params);
 }
 
 CsrWrites LpmTable::toCsr(const std::vector<LpmWordWrite>& words) const {
@@ -257,6 +284,7 @@ class CsrSink : public LpmWordSink {
         for (size_t m = 0; m < wordsPerMemory.size(); ++m)
             n += wordsPerMemory[m] * ((lpm_.wordBits(static_cast<int>(m)) + 31) / 32 + 1);
         out_.reserve(n);
+        adviseHuge(out_.data() + out_.size(), (n - out_.size()) * sizeof(CsrWrite));
     }
     void word(int mem, uint32_t addr, std::span<const uint32_t> data) override {
         for (size_t i = 0; i < data.size(); ++i)
@@ -279,6 +307,7 @@ std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::strin
     std::vector<LpmRoute> routes = lpm_.routes();
     const size_t before = routes.size();
     routes.reserve(before + source.count);
+    adviseHuge(routes.data() + before, source.count * sizeof(LpmRoute));
     Entry entry;
     for (size_t i = 0; i < source.count; ++i) {
         source.at(i, entry);
@@ -295,8 +324,8 @@ std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::strin
         routes.push_back({p->value, p->length, p->result});
     }
     // Twice among the new ones? (None is in the table: sorted, equal prefixes are neighbours.)
-    std::stable_sort(routes.begin(), routes.end(), shorterRoute);
-    std::optional<std::pair<LpmKey, int>> twice;  // the smallest by value, then length
+    std::sort(routes.begin(), routes.end(), shorterRoute);  // of equal ones none goes on
+    std::optional<std::pair<LpmKey, int>> twice;            // the smallest by value, then length
     for (size_t i = 1; i < routes.size(); ++i)
         if (!shorterRoute(routes[i - 1], routes[i])) {
             const std::pair<LpmKey, int> k{routes[i].value, routes[i].length};

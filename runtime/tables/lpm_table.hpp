@@ -94,12 +94,16 @@ class LpmTable {
         uint64_t result = 0;
     };
     std::optional<Prefix> prefixOf(const Entry& entry, bool withAction, std::string& error) const;
+    // The key of a prefix value wider than a machine word (checked as prefixOf does).
+    static std::optional<LpmKey> slowPrefixValue(const BigInt& value, int width, int length,
+                                                 std::string& error);
     // {action id, parameter bits} of a call, the word a prefix or the default result holds.
     std::optional<uint64_t> resultWord(const ir::ActionCall& call, std::string& error) const;
 
     const ir::Program& program_;
     const ir::Table& table_;
     Lpm lpm_;
+    int paramWidth_ = 0;
     std::optional<uint64_t> defaultResult_;
 };
 
