@@ -4,6 +4,7 @@
 #pragma once
 
 #include <iterator>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,8 +69,15 @@ inline void putEntry(SnapshotWriter& out, const Entry& e) {
 
 // An entry of a table with `keys` keys whose actions take at most `maxArgs` arguments.
 inline Entry getEntry(SnapshotReader& in, size_t keys, size_t maxArgs) {
+    // An int written as i64 (a value that does not fit is damage).
+    auto getInt = [&in] {
+        const int64_t v = in.i64();
+        if (in.ok() && (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()))
+            in.fail("a damaged number at byte " + std::to_string(in.position()));
+        return static_cast<int>(v);
+    };
     Entry e;
-    e.table = static_cast<ir::TableId>(in.i64());
+    e.table = static_cast<ir::TableId>(getInt());
     const uint64_t nKeys = in.u64();
     if (in.ok() && nKeys != keys) in.fail("an entry with " + std::to_string(nKeys) + " keys");
     for (uint64_t i = 0; i < nKeys && in.ok(); ++i) {
@@ -80,10 +88,10 @@ inline Entry getEntry(SnapshotReader& in, size_t keys, size_t maxArgs) {
         k.value = getBigInt(in);
         k.mask = getBigInt(in);
         k.high = getBigInt(in);
-        k.prefixLen = static_cast<int>(in.i64());
+        k.prefixLen = getInt();
         e.keys.push_back(std::move(k));
     }
-    e.action.action = static_cast<ir::ActionId>(in.i64());
+    e.action.action = static_cast<ir::ActionId>(getInt());
     const uint64_t nArgs = in.u64();
     if (in.ok() && nArgs > maxArgs)
         in.fail("an action call with " + std::to_string(nArgs) + " arguments");
