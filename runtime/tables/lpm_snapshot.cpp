@@ -69,8 +69,10 @@ class Saver {
     }
     // n words at p.
     void words(uint64_t* p, size_t n) {
-        std::vector<uint64_t> v(p, p + n);
-        value(v);
+        out_.seq(std::span<const uint64_t>(p, n));
+        const uint64_t count = n;
+        hash_.add(&count, 8);
+        hash_.add(p, n * sizeof(uint64_t));
     }
     bool ok() const { return true; }
     void fail(const std::string&) {}
