@@ -105,11 +105,14 @@ Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     presentPool.resize(L);
     childPool.resize(L);
     // Room for as many nodes as the level's memory holds: reserved, not touched until used, so
-    // a bulk build neither copies the pools as they grow nor faults in more than it fills.
+    // a bulk build neither copies the pools as they grow nor faults in more than it fills
+    // (address space only; capped so a huge level does not ask for gigabytes of it).
     for (int k = 1; k < L; ++k) {
-        nodes[k].reserve(capacity(k));
-        presentPool[k].reserve(capacity(k) * pw[k]);
-        childPool[k].reserve(capacity(k) * cw[k]);
+        const size_t perNode = sizeof(Node) + pw[k] * sizeof(uint64_t) + cw[k] * sizeof(int32_t);
+        const size_t room = std::min<size_t>(capacity(k), (size_t{256} << 20) / perNode);
+        nodes[k].reserve(room);
+        presentPool[k].reserve(room * pw[k]);
+        childPool[k].reserve(room * cw[k]);
         adviseHuge(nodes[k].data(), nodes[k].capacity() * sizeof(Node));
         adviseHuge(presentPool[k].data(), presentPool[k].capacity() * sizeof(uint64_t));
         adviseHuge(childPool[k].data(), childPool[k].capacity() * sizeof(int32_t));
