@@ -301,12 +301,14 @@ std::optional<uint64_t> Lpm::find(LpmKey value, int length) const {
         if (it == m.shorts[length].end()) return std::nullopt;
         return it->second.value;
     }
+    // The node at the prefix's level on its path (no path list: a bulk add asks a million times).
     const int kt = m.levelOf(length);
-    std::vector<int32_t> path;
-    if (m.walk(value, kt, path) != kt) return std::nullopt;
+    int32_t n = m.l0node[m.chunk(value, 0)];
+    for (int k = 1; k < kt && n >= 0; ++k) n = m.child(k, n)[m.chunk(value, k)];
+    if (n < 0) return std::nullopt;
     const int pos = m.posOf(value, length, kt);
-    if (!testBit(m.present(kt, path[kt]), pos)) return std::nullopt;
-    return m.valueAt(kt, path[kt], pos);
+    if (!testBit(m.present(kt, n), pos)) return std::nullopt;
+    return m.valueAt(kt, n, pos);
 }
 
 std::optional<uint64_t> Lpm::lookup(LpmKey key) const { return impl_->lookup(key); }
