@@ -1,17 +1,56 @@
 // SPDX-License-Identifier: Apache-2.0
 // LPM node image on the full 2023 Internet table: build time, node memory per level for a few
 // stride choices, lookups/s of the software walker (the hardware's walk), and the cost of
-// incremental updates in words written.
+// incremental updates in words written; the heap a full-table load through LpmTable takes
+// and keeps (operator new is counted below), and a snapshot's save/restore.
+#include <malloc.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <iterator>
 #include <random>
 #include <string>
 
+#include "driver/compile.hpp"
 #include "regmap/regmap.hpp"
 #include "runtime/tables/lpm.hpp"
 #include "runtime/tables/lpm_routes.hpp"
+#include "runtime/tables/lpm_table.hpp"
+#include "runtime/tables/snapshot.hpp"
+#include "source/preprocess.hpp"
+
+// Resident memory of the process, and its high-water mark since resetPeak() (Linux /proc).
+namespace {
+// After giving free heap memory back (malloc_trim), so freed blocks do not count.
+int64_t residentBytes() {
+    malloc_trim(0);
+    long pages = 0, resident = 0;
+    if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+        if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+        std::fclose(f);
+    }
+    return int64_t{resident} * sysconf(_SC_PAGESIZE);
+}
+void resetPeak() {
+    if (FILE* f = std::fopen("/proc/self/clear_refs", "w")) {
+        std::fputs("5", f);
+        std::fclose(f);
+    }
+}
+int64_t peakBytes() {
+    int64_t kb = 0;
+    if (FILE* f = std::fopen("/proc/self/status", "r")) {
+        char line[256];
+        while (std::fgets(line, sizeof line, f))
+            if (std::sscanf(line, "VmHWM: %ld kB", &kb) == 1) break;
+        std::fclose(f);
+    }
+    return kb * 1024;
+}
+}  // namespace
 
 using hop::tables::Lpm;
 using hop::tables::LpmConfig;
@@ -30,6 +69,73 @@ uint64_t nextHopOf(const LpmRoute& r) {
     x *= 0xff51afd7ed558ccd;
     x ^= x >> 33;
     return x % 1024;
+}
+
+double mib(int64_t bytes) { return bytes / 1048576.0; }
+
+// router.p4's ipv4_lpm loaded with the whole table in one LpmTable::addMany, as hopd does.
+int tableLoad(const std::vector<LpmRoute>& routes) {
+    using namespace hop;
+    PreprocessOptions pp;
+    pp.p4includeDir = HOP_SOURCE_DIR "/p4include";
+    std::string error;
+    auto source = preprocess(HOP_SOURCE_DIR "/examples/router.p4", pp, error);
+    if (!source) return std::fprintf(stderr, "%s\n", error.c_str()), 1;
+    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = "router"});
+    const ir::Program& program = *fe->ir;
+    const ir::TableId id = program.findTable("RouterIngress.ipv4_lpm");
+    const ir::ActionId setNexthop = program.findAction("RouterIngress.set_nexthop");
+    const auto config = LpmConfig::forSize(32, {12, 4, 4, 4, 4, 4}, 1u << 20, 17,
+                                           tables::kIpv4InternetNodesPerPrefix);
+    // Each entry rewritten in place, as a reader that keeps one Entry does.
+    const tables::EntrySource entries{routes.size(), [&](size_t i, tables::Entry& e) {
+                                          const LpmRoute& r = routes[i];
+                                          e.table = id;
+                                          e.keys.resize(1);
+                                          e.keys[0].kind = ir::Match::Kind::Lpm;
+                                          e.keys[0].value = static_cast<uint32_t>(r.value);
+                                          e.keys[0].prefixLen = r.length;
+                                          e.action.action = setNexthop;
+                                          e.action.args.resize(1);
+                                          e.action.args[0] = r.result % 65536;
+                                      }};
+    const int64_t before = residentBytes();
+    auto table = std::make_unique<tables::LpmTable>(program, id, config);
+    const int64_t empty = residentBytes() - before;
+    resetPeak();
+    const int64_t peakBefore = peakBytes();
+    auto t0 = std::chrono::steady_clock::now();
+    const std::clock_t c0 = std::clock();
+    auto writes = table->addMany(entries, error);
+    const double cpuMs = double(std::clock() - c0) * 1000 / CLOCKS_PER_SEC;
+    const double ms = msSince(t0);
+    if (!writes) return std::fprintf(stderr, "addMany: %s\n", error.c_str()), 1;
+    const int64_t peak = peakBytes() - peakBefore, withWrites = residentBytes() - before;
+    const size_t nWrites = writes->size();
+    writes.reset();
+    const int64_t kept = residentBytes() - before;
+    std::printf(
+        "LpmTable::addMany of the full table into router.p4's ipv4_lpm (empty): %.0f ms (%.0f ms "
+        "of CPU), %zu CSR writes\n  resident: empty table %.1f MiB, after the load %.1f MiB "
+        "kept (%.1f bytes a route) + %.1f MiB of CSR writes; peak %.1f MiB above the process's "
+        "before it (%.1f MiB above what is kept)\n",
+        ms, cpuMs, nWrites, mib(empty), mib(kept), double(kept) / routes.size(),
+        mib(withWrites - kept), mib(peak), mib(peak - kept));
+    tables::SnapshotWriter out;
+    t0 = std::chrono::steady_clock::now();
+    table->save(out);
+    const double saveMs = msSince(t0);
+    const std::string bytes = out.take();
+    tables::LpmTable restored(program, id, config);
+    tables::SnapshotReader in(bytes);
+    t0 = std::chrono::steady_clock::now();
+    const bool ok = restored.restore(in, error);
+    const double restoreMs = msSince(t0);
+    if (!ok) return std::fprintf(stderr, "restore: %s\n", error.c_str()), 1;
+    std::printf("  snapshot: %.1f MiB, save %.0f ms, restore %.0f ms (%zu prefixes)\n",
+                mib(static_cast<int64_t>(bytes.size())), saveMs, restoreMs, restored.size());
+    std::printf("\n");
+    return 0;
 }
 
 std::string name(const std::vector<int>& s) {
@@ -54,6 +160,7 @@ int main() {
         "LPM benchmark: %s\n  %zu IPv4 prefixes read in %.0f ms; next hop = "
         "hash(prefix) mod 1024 (20-bit results)\n\n",
         file.c_str(), routes.size(), msSince(t0));
+    if (tableLoad(routes)) return 1;
 
     // Stride choices: memory in use (words x width of a table sized for 2^20 prefixes, levels
     // capped by node counts measured here + 25 %), build time best of 3.
@@ -90,6 +197,7 @@ int main() {
 
     // The chosen layout in detail.
     const std::vector<int> chosen = {12, 4, 4, 4, 4, 4};
+    const int64_t residentBefore = residentBytes();
     Lpm lpm(LpmConfig::forSize(32, chosen, 1u << 20, 20, hop::tables::kIpv4InternetNodesPerPrefix));
     t0 = std::chrono::steady_clock::now();
     if (auto s = lpm.build(routes); !s) {
@@ -97,6 +205,8 @@ int main() {
         return 1;
     }
     const double buildMs = msSince(t0);
+    std::printf("\nresident memory of the chosen Lpm with the table: %.1f MiB\n",
+                mib(residentBytes() - residentBefore));
     std::printf(
         "\nchosen: %s, sized for 2^20 prefixes (hop::tables::kIpv4InternetNodesPerPrefix)"
         "\n  build %.0f ms (target < 1000 ms)\n",

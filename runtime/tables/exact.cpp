@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <unordered_set>
 
+#include "runtime/tables/snapshot_values.hpp"
+
 namespace hop::tables {
 
 ExactTable::ExactTable(const TableGeometry& geometry, Options options)
@@ -264,9 +266,101 @@ std::optional<CsrWrites> ExactTable::setDefault(const ir::ActionCall& call, std:
     BigInt params;
     const std::optional<uint32_t> action = encodeAction(*program_, *table_, call, params, error);
     if (!action) return std::nullopt;
+    default_ = {*action, params};
     return setDefault(*action, params);
 }
 
 #undef HOP_NEED_PROGRAM
+
+namespace {
+
+// What a snapshot must have been taken with.
+std::vector<uint64_t> fingerprint(const TableGeometry& g) {
+    return {static_cast<uint64_t>(g.kind), uint64_t(g.keyWidth), uint64_t(g.actionWidth),
+            uint64_t(g.paramWidth),        uint64_t(g.depth),    uint64_t(g.slots)};
+}
+
+}  // namespace
+
+void ExactTable::save(SnapshotWriter& out) const {
+    const size_t start = out.bytes().size();
+    out.tag("EXCT");
+    out.seq(fingerprint(geom_));
+    out.u64(used_);
+    out.u64(moves_);
+    out.u8(default_.has_value());
+    out.u32(default_ ? default_->first : 0);
+    putBigInt(out, default_ ? default_->second : BigInt(0));
+    for (uint32_t i = 0; i < slots_.size(); ++i) {
+        const Slot& s = slots_[i];
+        if (!s.used) continue;
+        out.u32(i);
+        putBigInt(out, fromWords(s.key));
+        out.u32(s.action);
+        putBigInt(out, s.params);
+    }
+    sealSection(out, start);
+}
+
+bool ExactTable::restore(SnapshotReader& in, std::string& error) {
+    ExactTable t(geom_, options_);
+    t.program_ = program_;
+    t.table_ = table_;
+    if (in.expect("EXCT") && in.seq<uint64_t>() != fingerprint(geom_) && in.ok())
+        in.fail("the snapshot is of a table of another geometry");
+    const uint64_t used = in.u64();
+    t.moves_ = in.u64();
+    const uint8_t hasDefault = in.u8();
+    const uint32_t defaultAction = in.u32();
+    const BigInt defaultParams = getBigInt(in);
+    if (in.ok() && (hasDefault > 1 || used > slots_.size())) in.fail("a damaged header");
+    if (hasDefault == 1) t.default_ = {defaultAction, defaultParams};
+    for (uint64_t n = 0; n < used && in.ok(); ++n) {
+        const uint32_t i = in.u32();
+        const BigInt key = getBigInt(in);
+        const uint32_t action = in.u32();
+        const BigInt params = getBigInt(in);
+        if (!in.ok()) break;
+        if (i >= t.slots_.size() || t.slots_[i].used || !fitsWidth(key, geom_.keyWidth) ||
+            action >> geom_.actionWidth || !fitsWidth(params, geom_.paramWidth)) {
+            in.fail("entry " + std::to_string(n) + " does not fit the table");
+            break;
+        }
+        Slot& s = t.slots_[i];
+        s.used = true;
+        s.key = toWords(key, geom_.keyWidth);
+        s.action = action;
+        s.params = params;
+        // The entry must sit where a lookup looks for its key.
+        bool home;
+        if (geom_.kind == TableKind::Exact) {
+            s.bucket[0] = t.bucketOf(0, s.key);
+            s.bucket[1] = t.bucketOf(1, s.key);
+            const uint32_t buckets = uint32_t(geom_.buckets());
+            const uint32_t way = i / (uint32_t(geom_.slots) * buckets);
+            home = way < 2 && s.bucket[way] == i % buckets;
+        } else {
+            home = (s.key.empty() ? 0u : s.key[0]) == i;
+        }
+        if (!home || t.findWords(s.key) != int64_t(i)) {
+            in.fail("entry " + std::to_string(n) + " is not where its key is looked up");
+            break;
+        }
+    }
+    const uint64_t hash = in.u64();
+    t.used_ = used;
+    if (in.ok()) {
+        SnapshotWriter again;
+        t.save(again);
+        SnapshotReader tail(std::string_view(again.bytes()).substr(again.bytes().size() - 8));
+        if (tail.u64() != hash) in.fail("the checksum does not match");
+    }
+    if (!in.ok()) {
+        error = "exact table snapshot: " + in.error();
+        return false;
+    }
+    *this = std::move(t);
+    return true;
+}
 
 }  // namespace hop::tables

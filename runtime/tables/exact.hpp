@@ -20,6 +20,11 @@
 #include "runtime/tables/table_csr.hpp"
 
 namespace hop::tables {
+class SnapshotReader;
+class SnapshotWriter;
+}  // namespace hop::tables
+
+namespace hop::tables {
 
 struct CuckooOptions {
     int maxSearch = 2048;  // buckets a cuckoo search may visit
@@ -72,6 +77,16 @@ class ExactTable {
     double loadFactor() const { return double(used_) / double(geom_.depth); }
     uint64_t moves() const { return moves_; }  // residents relocated so far
 
+    // The default action set through setDefault(call), if any: {action id, parameter bits}.
+    const std::optional<std::pair<uint32_t, BigInt>>& defaultAction() const { return default_; }
+
+    // The placement (every used entry's index, key and action data; the counters; the default
+    // set through setDefault(call)), for hopd's state file. A table of the same geometry
+    // restored from it places and writes as the saved one does. A short, damaged or foreign
+    // snapshot sets `error` and leaves the table as it was.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
+
     // Entry index of (way, slot, bucket), as COMMIT takes it.
     uint32_t index(int way, int slot, uint32_t bucket) const {
         return (uint32_t(way * geom_.slots + slot) * uint32_t(geom_.buckets())) + bucket;
@@ -94,6 +109,7 @@ class ExactTable {
     std::vector<Slot> slots_;
     size_t used_ = 0;
     uint64_t moves_ = 0;
+    std::optional<std::pair<uint32_t, BigInt>> default_;
 };
 
 }  // namespace hop::tables

@@ -3,7 +3,12 @@
 // allocators, make-before-break updates (see lpm.hpp for the format).
 #include "runtime/tables/lpm.hpp"
 
+#include <cstdlib>
 #include <stdexcept>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "runtime/tables/lpm_impl.hpp"
 
@@ -28,6 +33,30 @@ const char* lpmErrcName(LpmErrc code) {
     }
     return "?";
 }
+
+namespace lpm_detail {
+
+void adviseHuge(const void* p, size_t bytes) {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr uintptr_t kHuge = uintptr_t{2} << 20;
+    const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+    const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kHuge - 1);
+    if (p && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
+
+ZeroWords::ZeroWords(size_t n) : p_(static_cast<uint64_t*>(std::calloc(n ? n : 1, 8))), n_(n) {
+    if (!p_) throw std::bad_alloc();
+}
+
+void ZeroWords::clear(size_t n) { std::fill_n(p_.get(), std::min(n, n_), 0); }
+
+void ZeroWords::Free::operator()(uint64_t* p) const { std::free(p); }
+
+}  // namespace lpm_detail
 
 Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     if (auto e = cfg.validate(); !e.empty()) throw std::invalid_argument("lpm config: " + e);
@@ -58,7 +87,8 @@ Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     mem.resize(L + 1);
     for (int m = 0; m <= L; ++m) {
         u64w[m] = (wb[m] + 63) / 64;
-        mem[m].assign(static_cast<size_t>(capacity(m)) * u64w[m], 0);
+        mem[m] = ZeroWords(static_cast<size_t>(capacity(m)) * u64w[m]);
+        adviseHuge(mem[m].data(), mem[m].size() * sizeof(uint64_t));
     }
     alloc.resize(L + 1);
     for (int k = 1; k < L; ++k) alloc[k] = BlockAllocator(cfg.nodeCapacity[k], 1u << stride[k - 1]);
@@ -66,6 +96,28 @@ Lpm::Impl::Impl(LpmConfig c) : cfg(std::move(c)) {
     for (int k = 1; k < L; ++k) maxInternal = std::max(maxInternal, (1 << (stride[k] + 1)) - 2);
     alloc[L] = BlockAllocator(cfg.resultCapacity, maxInternal);
     nodes.resize(L);
+    pw.assign(L, 0);
+    cw.assign(L, 0);
+    for (int k = 1; k < L; ++k) {
+        pw[k] = (internalBits(k) + 63) / 64;
+        cw[k] = k < L - 1 ? 1 << stride[k] : 0;
+    }
+    presentPool.resize(L);
+    childPool.resize(L);
+    // Room for as many nodes as the level's memory holds: reserved, not touched until used, so
+    // a bulk build neither copies the pools as they grow nor faults in more than it fills
+    // (address space only; capped so a huge level does not ask for gigabytes of it).
+    for (int k = 1; k < L; ++k) {
+        const size_t perNode = sizeof(Node) + pw[k] * sizeof(uint64_t) + cw[k] * sizeof(int32_t);
+        const size_t room = std::min<size_t>(capacity(k), (size_t{256} << 20) / perNode);
+        nodes[k].reserve(room);
+        presentPool[k].reserve(room * pw[k]);
+        childPool[k].reserve(room * cw[k]);
+        adviseHuge(nodes[k].data(), nodes[k].capacity() * sizeof(Node));
+        adviseHuge(presentPool[k].data(), presentPool[k].capacity() * sizeof(uint64_t));
+        adviseHuge(childPool[k].data(), childPool[k].capacity() * sizeof(int32_t));
+    }
+    scratch.assign(maxInternal, 0);
     freeNodes.resize(L);
     l0node.assign(size_t{1} << stride[0], -1);
     bestLen.assign(size_t{1} << stride[0], -1);
@@ -103,34 +155,45 @@ void Lpm::Impl::putNode(int k, int32_t n) {
     setBits(w, 0, RA, nd.resBase);
     if (k < L - 1) {
         setBits(w, childBaseOff[k], aw[k + 1], nd.childBase);
-        for (size_t c = 0; c < nd.child.size(); ++c)
-            if (nd.child[c] >= 0) setBits(w, cbOff[k] + static_cast<int>(c), 1, 1);
+        const int32_t* ch = child(k, n);
+        for (int c = 0; c < cw[k]; ++c)
+            if (ch[c] >= 0) setBits(w, cbOff[k] + c, 1, 1);
     }
     const int ib = internalBits(k);
-    for (int p = 0; p < ib; p += 64)
-        setBits(w, ibOff[k] + p, std::min(64, ib - p), nd.present[p / 64]);
+    const uint64_t* pr = present(k, n);
+    for (int p = 0; p < ib; p += 64) setBits(w, ibOff[k] + p, std::min(64, ib - p), pr[p / 64]);
     record(k, nd.addr);
 }
 
 void Lpm::Impl::putResults(int k, int32_t n) {
-    const Node& nd = nodes[k][n];
+    const uint32_t base = nodes[k][n].resBase;
+    const uint64_t* pr = present(k, n);
     uint32_t i = 0;
     for (int p = 0; p < internalBits(k); ++p)
-        if (testBit(nd.present.data(), p)) putResult(nd.resBase + i++, nd.value[p]);
+        if (testBit(pr, p)) putResult(base + i++, scratch[p]);
+}
+
+void Lpm::Impl::gather(int k, int32_t n) {
+    const uint32_t base = nodes[k][n].resBase;
+    const uint64_t* pr = present(k, n);
+    uint32_t i = 0;
+    for (int p = 0; p < internalBits(k); ++p)
+        if (testBit(pr, p)) scratch[p] = resultAt(base + i++);
 }
 
 // Every child of node n (level k) rewritten at its rank in the array at childBase.
 void Lpm::Impl::putChildArray(int k, int32_t n) {
-    Node& nd = nodes[k][n];
+    const uint32_t base = nodes[k][n].childBase;
+    const int32_t* ch = child(k, n);
     uint32_t i = 0;
-    for (size_t c = 0; c < nd.child.size(); ++c)
-        if (nd.child[c] >= 0) {
-            nodes[k + 1][nd.child[c]].addr = nd.childBase + i++;
-            putNode(k + 1, nd.child[c]);
+    for (int c = 0; c < cw[k]; ++c)
+        if (ch[c] >= 0) {
+            nodes[k + 1][ch[c]].addr = base + i++;
+            putNode(k + 1, ch[c]);
         }
 }
 
-int32_t Lpm::Impl::newNode(int k, int32_t parent, uint32_t slot) {
+int32_t Lpm::Impl::newNode(int k) {
     int32_t n;
     if (!freeNodes[k].empty()) {
         n = freeNodes[k].back();
@@ -138,19 +201,19 @@ int32_t Lpm::Impl::newNode(int k, int32_t parent, uint32_t slot) {
     } else {
         n = static_cast<int32_t>(nodes[k].size());
         nodes[k].emplace_back();
+        presentPool[k].resize(presentPool[k].size() + pw[k]);
+        childPool[k].resize(childPool[k].size() + cw[k]);
     }
-    Node& nd = nodes[k][n];
-    nd = Node{};
-    nd.parent = parent;
-    nd.slot = slot;
-    if (k < L - 1) nd.child.assign(size_t{1} << stride[k], -1);
-    nd.present.assign((internalBits(k) + 63) / 64, 0);
-    nd.value.assign(internalBits(k), 0);
+    nodes[k][n] = Node{};
+    std::fill_n(present(k, n), pw[k], 0);
+    std::fill_n(child(k, n), cw[k], -1);
     return n;
 }
 
 void Lpm::Impl::dropNode(int k, int32_t n) {
     nodes[k][n] = Node{};
+    std::fill_n(present(k, n), pw[k], 0);
+    std::fill_n(child(k, n), cw[k], -1);
     freeNodes[k].push_back(n);
 }
 
@@ -238,13 +301,14 @@ std::optional<uint64_t> Lpm::find(LpmKey value, int length) const {
         if (it == m.shorts[length].end()) return std::nullopt;
         return it->second.value;
     }
+    // The node at the prefix's level on its path (no path list: a bulk add asks a million times).
     const int kt = m.levelOf(length);
-    std::vector<int32_t> path;
-    if (m.walk(value, kt, path) != kt) return std::nullopt;
-    const Node& x = m.nodes[kt][path[kt]];
+    int32_t n = m.l0node[m.chunk(value, 0)];
+    for (int k = 1; k < kt && n >= 0; ++k) n = m.child(k, n)[m.chunk(value, k)];
+    if (n < 0) return std::nullopt;
     const int pos = m.posOf(value, length, kt);
-    if (!testBit(x.present.data(), pos)) return std::nullopt;
-    return x.value[pos];
+    if (!testBit(m.present(kt, n), pos)) return std::nullopt;
+    return m.valueAt(kt, n, pos);
 }
 
 std::optional<uint64_t> Lpm::lookup(LpmKey key) const { return impl_->lookup(key); }
@@ -271,17 +335,30 @@ std::vector<LpmRoute> Lpm::routes() const {
 }
 
 LpmStatus Lpm::rebuild(std::span<const LpmRoute> routes, std::vector<LpmWordWrite>* writes) {
+    struct Collect : LpmWordSink {
+        std::vector<LpmWordWrite>* out;
+        explicit Collect(std::vector<LpmWordWrite>* o) : out(o) {}
+        void word(int mem, uint32_t addr, std::span<const uint32_t> data) override {
+            out->push_back({mem, addr, {data.begin(), data.end()}});
+        }
+    } collect(writes);
+    return rebuild(std::vector<LpmRoute>(routes.begin(), routes.end()),
+                   writes ? &collect : nullptr);
+}
+
+LpmStatus Lpm::rebuild(std::vector<LpmRoute>&& routes, LpmWordSink* sink) {
     Impl& cur = *impl_;
     for (const LpmRoute& r : routes) {
         if (auto s = cur.check(r.value, r.length); !s) return s;
         if (auto s = cur.checkResult(r.result); !s) return s;
     }
     // Shortest first, then by value: the layout depends on the set of prefixes only (stable:
-    // of duplicates the last one still wins).
-    std::vector<LpmRoute> sorted(routes.begin(), routes.end());
-    std::stable_sort(sorted.begin(), sorted.end(), [](const LpmRoute& a, const LpmRoute& b) {
+    // of duplicates the last one still wins; a sorted list stays as it is).
+    const auto shorter = [](const LpmRoute& a, const LpmRoute& b) {
         return a.length != b.length ? a.length < b.length : a.value < b.value;
-    });
+    };
+    if (!std::is_sorted(routes.begin(), routes.end(), shorter))
+        std::stable_sort(routes.begin(), routes.end(), shorter);
     // With prefixes in the table, the new image goes above every word the current one may
     // use (its allocators' tops), so a lookup sees the old image until its L0 word flips.
     // An empty table has nothing reachable below L0: the new image starts at 0.
@@ -289,16 +366,29 @@ LpmStatus Lpm::rebuild(std::span<const LpmRoute> routes, std::vector<LpmWordWrit
     if (cur.count > 0)
         for (int m = 1; m <= cur.L; ++m) reserve[m] = cur.alloc[m].top();
     auto fresh = std::make_unique<Impl>(cur.cfg);
-    if (auto s = fresh->build(sorted, reserve); !s) return s;
-    if (writes) {
-        for (int m = cur.L; m >= 1; --m)
-            for (uint32_t a = reserve[m]; a < fresh->alloc[m].top(); ++a)
-                writes->push_back({m, a, fresh->chunks(m, a)});
+    if (auto s = fresh->build(routes, reserve); !s) return s;
+    std::vector<LpmRoute>().swap(routes);  // the image holds them now
+    if (sink) {
         // L0 last, the words that change only: each one flips its slice of the key space.
-        for (uint32_t e = 0; e < fresh->capacity(0); ++e) {
-            auto now = fresh->chunks(0, e);
-            if (now != cur.chunks(0, e)) writes->push_back({0, e, std::move(now)});
-        }
+        std::vector<uint32_t> flips;
+        const size_t l0 = static_cast<size_t>(cur.u64w[0]);
+        for (uint32_t e = 0; e < fresh->capacity(0); ++e)
+            if (!std::equal(fresh->word(0, e), fresh->word(0, e) + l0, cur.word(0, e)))
+                flips.push_back(e);
+        std::vector<size_t> counts(cur.L + 1, 0);
+        counts[0] = flips.size();
+        for (int m = 1; m <= cur.L; ++m) counts[m] = fresh->alloc[m].top() - reserve[m];
+        sink->expect(counts);
+        int most = 0;
+        for (int m = 0; m <= cur.L; ++m) most = std::max(most, fresh->chunkCount(m));
+        std::vector<uint32_t> buf(most);
+        auto emit = [&](int m, uint32_t a) {
+            fresh->chunksInto(m, a, buf.data());
+            sink->word(m, a, std::span<const uint32_t>(buf.data(), fresh->chunkCount(m)));
+        };
+        for (int m = cur.L; m >= 1; --m)
+            for (uint32_t a = reserve[m]; a < fresh->alloc[m].top(); ++a) emit(m, a);
+        for (uint32_t e : flips) emit(0, e);
     }
     impl_ = std::move(fresh);
     return {};

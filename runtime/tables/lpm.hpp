@@ -45,6 +45,9 @@
 
 namespace hop::tables {
 
+class SnapshotReader;
+class SnapshotWriter;
+
 using LpmKey = unsigned __int128;
 
 enum class LpmErrc {
@@ -70,6 +73,15 @@ struct LpmWordWrite {
     uint32_t addr = 0;
     std::vector<uint32_t> data;
     bool operator==(const LpmWordWrite&) const = default;
+};
+
+// Receives the words of a bulk rebuild, in the order they must be written.
+class LpmWordSink {
+  public:
+    virtual ~LpmWordSink() = default;
+    // Before the words: how many follow for each memory (index = mem).
+    virtual void expect(std::span<const size_t> wordsPerMemory) { (void)wordsPerMemory; }
+    virtual void word(int mem, uint32_t addr, std::span<const uint32_t> data) = 0;
 };
 
 struct LpmRoute {
@@ -114,6 +126,10 @@ class Lpm {
     // out from address 0. For bulk loads: add many prefixes at once with routes() + the new
     // ones. On error (MemoryExhausted when both images do not fit) nothing changes.
     LpmStatus rebuild(std::span<const LpmRoute> routes, std::vector<LpmWordWrite>* writes);
+    // The same, taking the list (sorted in place, released once the image is built) and
+    // handing each word to `sink` (may be null) as it is read from the new image: no list of
+    // words exists at once.
+    LpmStatus rebuild(std::vector<LpmRoute>&& routes, LpmWordSink* sink);
     // Every prefix in the table.
     std::vector<LpmRoute> routes() const;
     // Adds a prefix or changes its result. `writes` (appended) are the words to write, in order.
@@ -134,6 +150,13 @@ class Lpm {
     std::vector<LpmWordWrite> imageWrites() const;
     std::vector<LpmMemoryInfo> memoryInfo() const;
     uint64_t usedBytes() const;  // sum of memoryInfo().usedBytes()
+
+    // The placement (image words in use, free space and its quarantine, the trie), for hopd's
+    // state file. restore() needs an Lpm of the same config; it does not run the builder, and
+    // afterwards this Lpm answers and updates exactly as the saved one did. A short, damaged or
+    // foreign snapshot sets `error` and leaves this Lpm as it was.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
 
   private:
     struct Impl;

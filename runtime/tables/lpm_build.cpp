@@ -9,10 +9,13 @@ namespace hop::tables {
 
 // --- bulk build -----------------------------------------------------------------------
 void Lpm::Impl::clear() {
-    for (int m = 0; m <= L; ++m) std::fill(mem[m].begin(), mem[m].end(), 0);
+    // Nothing is ever written above an allocator's top.
+    for (int m = 0; m <= L; ++m) mem[m].clear(static_cast<size_t>(top(m)) * u64w[m]);
     for (int m = 1; m <= L; ++m) alloc[m].reset();
     for (int k = 0; k < L; ++k) {
         nodes[k].clear();
+        presentPool[k].clear();
+        childPool[k].clear();
         freeNodes[k].clear();
     }
     std::fill(l0node.begin(), l0node.end(), -1);
@@ -43,23 +46,20 @@ LpmStatus Lpm::Impl::build(std::span<const LpmRoute> routes, std::span<const uin
             int32_t n = -1;
             for (int k = 1; k <= kt; ++k) {
                 const uint32_t slot = static_cast<uint32_t>(chunk(r.value, k - 1));
-                int32_t& ref = k == 1 ? l0node[slot] : nodes[k - 1][n].child[slot];
+                // newNode(k) may move level k's pools, never level k-1's: ref stays valid.
+                int32_t& ref = k == 1 ? l0node[slot] : child(k - 1, n)[slot];
                 if (ref < 0) {
-                    const int32_t c = newNode(k, k == 1 ? static_cast<int32_t>(slot) : n, slot);
-                    // newNode may reallocate nodes[k], never nodes[k-1]: ref is still valid.
-                    (k == 1 ? l0node[slot] : nodes[k - 1][n].child[slot]) = c;
+                    ref = newNode(k);
                     if (k > 1) ++nodes[k - 1][n].nChildren;
                 }
-                n = k == 1 ? l0node[slot] : nodes[k - 1][n].child[slot];
+                n = ref;
             }
-            Node& x = nodes[kt][n];
             const int pos = posOf(r.value, r.length, kt);
-            if (!testBit(x.present.data(), pos)) {
-                setBits(x.present.data(), pos, 1, 1);
-                ++x.nResults;
+            if (!testBit(present(kt, n), pos)) {
+                setBits(present(kt, n), pos, 1, 1);
+                ++nodes[kt][n].nResults;
                 ++count;
             }
-            x.value[pos] = r.result;
         }
         if (count > cfg.size) {
             clear();
@@ -97,16 +97,27 @@ LpmStatus Lpm::Impl::build(std::span<const LpmRoute> routes, std::span<const uin
                 if (!c) return clear(), exhausted(k + 1);
                 nd.childBase = *c;
                 uint32_t i = 0;
-                for (int32_t ch : nd.child)
-                    if (ch >= 0) {
-                        nodes[k + 1][ch].addr = nd.childBase + i++;
-                        next.push_back(ch);
+                const int32_t* ch = child(k, n);
+                for (int c = 0; c < cw[k]; ++c)
+                    if (ch[c] >= 0) {
+                        nodes[k + 1][ch[c]].addr = nd.childBase + i++;
+                        next.push_back(ch[c]);
                     }
             }
-            putResults(k, n);
             putNode(k, n);
         }
         order.swap(next);
+    }
+    // The values, in the result words the layout gave each node's prefixes (of duplicates the
+    // last one is written last).
+    for (const LpmRoute& r : routes) {
+        if (r.length <= s0) continue;
+        const int kt = levelOf(r.length);
+        int32_t n = l0node[chunk(r.value, 0)];
+        for (int k = 1; k < kt; ++k) n = child(k, n)[chunk(r.value, k)];
+        putResult(
+            nodes[kt][n].resBase + popcountRange(present(kt, n), 0, posOf(r.value, r.length, kt)),
+            r.result);
     }
     for (uint32_t e = 0; e < l0node.size(); ++e) putL0(e);
     for (int m = 1; m <= L && m < static_cast<int>(reserve.size()); ++m)
@@ -129,17 +140,19 @@ void Lpm::Impl::collect(std::vector<LpmRoute>& out) const {
     while (!stack.empty()) {
         const auto [k, n, key] = stack.back();
         stack.pop_back();
-        const Node& nd = nodes[k][n];
+        const uint64_t* pr = present(k, n);
+        uint32_t idx = nodes[k][n].resBase;
         for (int p = 0; p < internalBits(k); ++p) {
-            if (!testBit(nd.present.data(), p)) continue;
+            if (!testBit(pr, p)) continue;
             const int l = std::bit_width(static_cast<unsigned>(p + 2)) - 1;
             const uint64_t v = static_cast<uint64_t>(p + 2 - (1 << l));
-            out.push_back(
-                {key | (static_cast<LpmKey>(v) << (W - depth[k] - l)), depth[k] + l, nd.value[p]});
+            out.push_back({key | (static_cast<LpmKey>(v) << (W - depth[k] - l)), depth[k] + l,
+                           resultAt(idx++)});
         }
-        for (size_t c = 0; c < nd.child.size(); ++c)
-            if (nd.child[c] >= 0)
-                stack.emplace_back(k + 1, nd.child[c],
+        const int32_t* ch = child(k, n);
+        for (int c = 0; c < cw[k]; ++c)
+            if (ch[c] >= 0)
+                stack.emplace_back(k + 1, ch[c],
                                    key | (static_cast<LpmKey>(c) << (W - depth[k] - stride[k])));
     }
 }

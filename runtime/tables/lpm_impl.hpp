@@ -8,8 +8,10 @@
 #include <algorithm>
 #include <bit>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -45,6 +47,30 @@ inline void setBits(uint64_t* w, int off, int n, uint64_t v) {
         w[i + 1] = (w[i + 1] & ~mask64(hi)) | (v >> (64 - b));
     }
 }
+
+// Asks for 2 MiB pages for the whole pages inside [p, p + bytes), memory a bulk load is about
+// to fill: on a VM each 4 KiB page fault costs microseconds, and a full table touches tens of
+// thousands of pages. Only a hint (Linux: effective when transparent_hugepage is "madvise").
+void adviseHuge(const void* p, size_t bytes);
+
+// A zeroed array of words from calloc: pages never written are never touched (a level's memory
+// is sized for the largest table, most tables use part of it).
+class ZeroWords {
+  public:
+    ZeroWords() = default;
+    explicit ZeroWords(size_t n);
+    uint64_t* data() { return p_.get(); }
+    const uint64_t* data() const { return p_.get(); }
+    size_t size() const { return n_; }
+    void clear(size_t n);  // the first n words 0
+
+  private:
+    struct Free {
+        void operator()(uint64_t* p) const;
+    };
+    std::unique_ptr<uint64_t[], Free> p_;
+    size_t n_ = 0;
+};
 
 inline bool testBit(const uint64_t* w, int off) { return (w[off >> 6] >> (off & 63)) & 1; }
 
@@ -121,21 +147,41 @@ class BlockAllocator {
     uint32_t used() const { return used_; }  // includes quarantined blocks
     uint32_t top() const { return top_; }
 
+    // Every field, for a snapshot (lpm_snapshot.cpp: `io` writes or reads each in turn).
+    template <typename Io>
+    void fields(Io& io) {
+        io.value(capacity_);
+        io.value(top_);
+        io.value(used_);
+        io.value(free_);
+        io.value(pending_);
+    }
+    // A restored allocator is consistent with its memory of `capacity` words.
+    bool valid(uint32_t capacity, size_t maxBlock) const {
+        if (capacity_ != capacity || top_ > capacity_ || used_ > top_ ||
+            free_.size() != maxBlock + 1)
+            return false;
+        for (size_t n = 0; n < free_.size(); ++n)
+            for (uint32_t b : free_[n])
+                if (uint64_t{b} + n > top_) return false;
+        for (auto [b, n] : pending_)
+            if (n >= free_.size() || uint64_t{b} + n > top_) return false;
+        return true;
+    }
+
   private:
     uint32_t capacity_ = 0, top_ = 0, used_ = 0;
     std::vector<std::vector<uint32_t>> free_;
     std::vector<std::pair<uint32_t, uint32_t>> pending_;
 };
 
+// A trie node's own fields. Its bitmaps live in per-level pools (Lpm::Impl::present, child) and
+// its prefixes' values only in the result memory (the words at resBase), so a node costs a few
+// dozen bytes and no allocation of its own.
 struct Node {
-    int32_t parent = -1;  // node index at the level above; the L0 entry for level 1
-    uint32_t slot = 0;    // chunk value in the parent
-    uint32_t addr = 0;    // this node's word in its level's memory
+    uint32_t addr = 0;  // this node's word in its level's memory
     uint32_t childBase = 0, resBase = 0;
     uint32_t nChildren = 0, nResults = 0;
-    std::vector<int32_t> child;     // 2^s node indices at the next level, -1 = none
-    std::vector<uint64_t> present;  // internal bitmap, hardware bit order
-    std::vector<uint64_t> value;    // per internal position
 };
 
 struct ShortPrefix {
@@ -155,26 +201,49 @@ struct Lpm::Impl {
     int RA = 0;
     // Level k (>= 1) field offsets.
     std::vector<int> childBaseOff, ibOff, cbOff;
-    std::vector<std::vector<uint64_t>> mem;
+    std::vector<ZeroWords> mem;
     std::vector<BlockAllocator> alloc;  // per memory, 1..L
     std::vector<std::vector<Node>> nodes;
+    // Per level: pw[k] words of internal bitmap and cw[k] child node indices (-1 = none; none
+    // on the last level) per node, node n's at n * pw[k] and n * cw[k].
+    std::vector<int> pw, cw;
+    std::vector<std::vector<uint64_t>> presentPool;
+    std::vector<std::vector<int32_t>> childPool;
     std::vector<std::vector<int32_t>> freeNodes;
     std::vector<int32_t> l0node;
     std::vector<int8_t> bestLen;
     std::vector<std::unordered_map<uint64_t, ShortPrefix>> shorts;  // by length 0..s0
     size_t count = 0;
     std::vector<LpmWordWrite>* rec = nullptr;
+    std::vector<uint64_t> scratch;  // a node's values by internal position, during an update
 
     explicit Impl(LpmConfig c);
+
+    uint64_t* present(int k, int32_t n) { return &presentPool[k][static_cast<size_t>(n) * pw[k]]; }
+    const uint64_t* present(int k, int32_t n) const {
+        return &presentPool[k][static_cast<size_t>(n) * pw[k]];
+    }
+    int32_t* child(int k, int32_t n) { return &childPool[k][static_cast<size_t>(n) * cw[k]]; }
+    const int32_t* child(int k, int32_t n) const {
+        return &childPool[k][static_cast<size_t>(n) * cw[k]];
+    }
+    // The value a result word holds.
+    uint64_t resultAt(uint32_t idx) const { return getBits(word(L, idx), 0, cfg.resultWidth); }
+    // The value of the prefix at internal position `pos` of node n (level k), present.
+    uint64_t valueAt(int k, int32_t n, int pos) const {
+        return resultAt(nodes[k][n].resBase + popcountRange(present(k, n), 0, pos));
+    }
+    // scratch[p] = the value of every prefix p of node n (level k), from its result words.
+    void gather(int k, int32_t n);
 
     uint64_t capacity(int m) const {
         if (m == 0) return uint64_t{1} << stride[0];
         if (m == L) return cfg.resultCapacity;
         return cfg.nodeCapacity[m];
     }
-    uint64_t* word(int m, uint32_t a) { return &mem[m][static_cast<size_t>(a) * u64w[m]]; }
+    uint64_t* word(int m, uint32_t a) { return mem[m].data() + static_cast<size_t>(a) * u64w[m]; }
     const uint64_t* word(int m, uint32_t a) const {
-        return &mem[m][static_cast<size_t>(a) * u64w[m]];
+        return mem[m].data() + static_cast<size_t>(a) * u64w[m];
     }
     uint64_t chunk(LpmKey key, int k) const {
         return static_cast<uint64_t>(key >> (W - depth[k] - stride[k])) & mask64(stride[k]);
@@ -192,11 +261,15 @@ struct Lpm::Impl {
     }
     int internalBits(int k) const { return (1 << (stride[k] + 1)) - 2; }
 
-    std::vector<uint32_t> chunks(int m, uint32_t a) const {
-        std::vector<uint32_t> out((wb[m] + 31) / 32);
+    int chunkCount(int m) const { return (wb[m] + 31) / 32; }
+    void chunksInto(int m, uint32_t a, uint32_t* out) const {
         const uint64_t* w = word(m, a);
-        for (size_t i = 0; i < out.size(); ++i)
+        for (int i = 0; i < chunkCount(m); ++i)
             out[i] = static_cast<uint32_t>(w[i / 2] >> (32 * (i % 2)));
+    }
+    std::vector<uint32_t> chunks(int m, uint32_t a) const {
+        std::vector<uint32_t> out(chunkCount(m));
+        chunksInto(m, a, out.data());
         return out;
     }
     void record(int m, uint32_t a) {
@@ -207,11 +280,12 @@ struct Lpm::Impl {
     void putResult(uint32_t idx, uint64_t value);
     void putL0(uint32_t e);
     void putNode(int k, int32_t n);
+    // Node n's result words at its resBase, the values from scratch (by internal position).
     void putResults(int k, int32_t n);
     // Every child of node n (level k) rewritten at its rank in the array at childBase.
     void putChildArray(int k, int32_t n);
 
-    int32_t newNode(int k, int32_t parent, uint32_t slot);
+    int32_t newNode(int k);  // empty: no prefixes, no children
     void dropNode(int k, int32_t n);
 
     LpmStatus check(LpmKey value, int length) const;
@@ -239,6 +313,20 @@ struct Lpm::Impl {
 
     // Every prefix, shortest first (L0's short prefixes, then the trie depth first).
     void collect(std::vector<LpmRoute>& out) const;
+
+    // Every field that says where things are, for a snapshot (lpm_snapshot.cpp).
+    template <typename Io>
+    void fields(Io& io);
+    // What a snapshot must have been taken with: the config's numbers.
+    std::vector<uint64_t> fingerprint() const {
+        std::vector<uint64_t> f = {uint64_t(cfg.keyWidth), uint64_t(cfg.resultWidth), cfg.size,
+                                   cfg.resultCapacity};
+        for (int s : cfg.strides) f.push_back(uint64_t(s));
+        for (uint64_t c : cfg.nodeCapacity) f.push_back(c);
+        return f;
+    }
+    // A restored state refers only to what exists; "" or what is wrong.
+    std::string invalid() const;
 
     std::optional<uint64_t> lookup(LpmKey key) const {
         return lookupWith(key, [this](int m, uint32_t a) { return word(m, a); });

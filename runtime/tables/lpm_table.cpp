@@ -2,7 +2,11 @@
 #include "runtime/tables/lpm_table.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
+
+#include "runtime/tables/lpm_impl.hpp"
+#include "runtime/tables/snapshot.hpp"
 
 namespace hop::tables {
 
@@ -33,6 +37,8 @@ LpmConfig checkedConfig(const ir::Program& program, const ir::Table& table, LpmC
     return config;
 }
 
+const BigInt kZero = 0;
+
 LpmKey toKey(const BigInt& v) {
     LpmKey k = 0;
     BigInt x = v;
@@ -48,7 +54,8 @@ LpmKey toKey(const BigInt& v) {
 LpmTable::LpmTable(const ir::Program& program, ir::TableId table, const LpmConfig& config)
     : program_(program),
       table_(lpmTableOf(program, table)),
-      lpm_(checkedConfig(program, table_, config)) {}
+      lpm_(checkedConfig(program, table_, config)),
+      paramWidth_(baseGeometry(program, table_).paramWidth) {}
 
 std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool withAction,
                                                    std::string& error) const {
@@ -79,16 +86,26 @@ std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool with
                 std::to_string(width) + "-bit key '" + table_.keys[0].name + "'";
         return std::nullopt;
     }
-    const BigInt value = k.kind == ir::Match::Kind::DontCare ? BigInt(0) : k.value;
-    if (!fitsWidth(value, width)) {
-        error = "key does not fit in " + std::to_string(width) + " bits";
-        return std::nullopt;
+    const BigInt& value = k.kind == ir::Match::Kind::DontCare ? kZero : k.value;
+    // The common case in machine words (a full table is a million of these).
+    if (width <= 64 && value >= 0 && value <= std::numeric_limits<uint64_t>::max()) {
+        const uint64_t v = static_cast<uint64_t>(value);
+        if (width < 64 && (v >> width) != 0) {
+            error = "key does not fit in " + std::to_string(width) + " bits";
+            return std::nullopt;
+        }
+        const int host = width - p.length;
+        if (host > 0 && (v & (host >= 64 ? ~uint64_t{0} : (uint64_t{1} << host) - 1)) != 0) {
+            error = "prefix value has bits set beyond its length /" + std::to_string(p.length);
+            return std::nullopt;
+        }
+        p.value = v;
+    } else {
+        if (auto s = slowPrefixValue(value, width, p.length, error); s)
+            p.value = *s;
+        else
+            return std::nullopt;
     }
-    if (p.length < width && (value & ((BigInt(1) << (width - p.length)) - 1)) != 0) {
-        error = "prefix value has bits set beyond its length /" + std::to_string(p.length);
-        return std::nullopt;
-    }
-    p.value = toKey(value);
     if (withAction) {
         const auto word = resultWord(entry.action, error);
         if (!word) return std::nullopt;
@@ -97,12 +114,24 @@ std::optional<LpmTable::Prefix> LpmTable::prefixOf(const Entry& entry, bool with
     return p;
 }
 
+std::optional<LpmKey> LpmTable::slowPrefixValue(const BigInt& value, int width, int length,
+                                                std::string& error) {
+    if (!fitsWidth(value, width)) {
+        error = "key does not fit in " + std::to_string(width) + " bits";
+        return std::nullopt;
+    }
+    if (length < width && (value & ((BigInt(1) << (width - length)) - 1)) != 0) {
+        error = "prefix value has bits set beyond its length /" + std::to_string(length);
+        return std::nullopt;
+    }
+    return toKey(value);
+}
+
 std::optional<uint64_t> LpmTable::resultWord(const ir::ActionCall& call, std::string& error) const {
     BigInt params;
     const std::optional<uint32_t> id = encodeAction(program_, table_, call, params, error);
     if (!id) return std::nullopt;
-    const TableGeometry g = baseGeometry(program_, table_);
-    return (static_cast<uint64_t>(*id) << g.paramWidth) | static_cast<uint64_t>(params);
+    return (static_cast<uint64_t>(*id) << paramWidth_) | static_cast<uint64_t>(params);
 }
 
 CsrWrites LpmTable::toCsr(const std::vector<LpmWordWrite>& words) const {
@@ -177,11 +206,36 @@ std::optional<CsrWrites> LpmTable::remove(const Entry& entry, std::string& error
 std::optional<CsrWrites> LpmTable::setDefault(const ir::ActionCall& call, std::string& error) {
     const auto word = resultWord(call, error);
     if (!word) return std::nullopt;
+    defaultResult_ = *word;
     LpmWordWrite w;
     w.mem = LpmCsr::kDefaultSel;
     w.addr = 0;
     w.data = {static_cast<uint32_t>(*word), static_cast<uint32_t>(*word >> 32)};
     return toCsr({w});
+}
+
+void LpmTable::save(SnapshotWriter& out) const {
+    out.tag("LPMT");
+    out.u8(defaultResult_.has_value());
+    out.u64(defaultResult_.value_or(0));
+    lpm_.save(out);
+}
+
+bool LpmTable::restore(SnapshotReader& in, std::string& error) {
+    if (!in.expect("LPMT")) {
+        error = "LPM table snapshot: " + in.error();
+        return false;
+    }
+    const uint8_t hasDefault = in.u8();
+    const uint64_t word = in.u64();
+    if (in.ok() && hasDefault > 1) in.fail("a bad default flag");
+    if (!in.ok()) {
+        error = "LPM table snapshot: " + in.error();
+        return false;
+    }
+    if (!lpm_.restore(in, error)) return false;
+    defaultResult_ = hasDefault ? std::optional<uint64_t>(word) : std::nullopt;
+    return true;
 }
 
 std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::string& error) {
@@ -214,55 +268,100 @@ std::optional<CsrWrites> LpmTable::load(std::span<const Entry> entries, std::str
     return toCsr(words);
 }
 
-std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::string& error) {
-    std::vector<Entry> entries(source.count);
-    for (size_t i = 0; i < source.count; ++i) source.at(i, entries[i]);
-    return addMany(std::span<const Entry>(entries), error);
+std::optional<CsrWrites> LpmTable::addMany(std::span<const Entry> entries, std::string& error) {
+    return addMany(
+        EntrySource{entries.size(), [entries](size_t i, Entry& out) { out = entries[i]; }}, error);
 }
 
-std::optional<CsrWrites> LpmTable::addMany(std::span<const Entry> entries, std::string& error) {
+namespace {
+
+// Each word straight into CSR writes: its STAGE chunks, then its COMMIT (LpmTable::toCsr).
+class CsrSink : public LpmWordSink {
+  public:
+    CsrSink(const Lpm& lpm, CsrWrites& out) : lpm_(lpm), out_(out) {}
+    void expect(std::span<const size_t> wordsPerMemory) override {
+        size_t n = out_.size();
+        for (size_t m = 0; m < wordsPerMemory.size(); ++m)
+            n += wordsPerMemory[m] * ((lpm_.wordBits(static_cast<int>(m)) + 31) / 32 + 1);
+        out_.reserve(n);
+        adviseHuge(out_.data() + out_.size(), (n - out_.size()) * sizeof(CsrWrite));
+    }
+    void word(int mem, uint32_t addr, std::span<const uint32_t> data) override {
+        for (size_t i = 0; i < data.size(); ++i)
+            out_.push_back({LpmCsr::kStage + 4 * static_cast<uint32_t>(i), data[i]});
+        out_.push_back({LpmCsr::kCommit, (static_cast<uint32_t>(mem) << 24) | (addr & 0xffffff)});
+    }
+
+  private:
+    const Lpm& lpm_;
+    CsrWrites& out_;
+};
+
+bool shorterRoute(const LpmRoute& a, const LpmRoute& b) {
+    return a.length != b.length ? a.length < b.length : a.value < b.value;
+}
+
+}  // namespace
+
+std::optional<CsrWrites> LpmTable::addMany(const EntrySource& source, std::string& error) {
     std::vector<LpmRoute> routes = lpm_.routes();
     const size_t before = routes.size();
-    routes.reserve(before + entries.size());
-    for (size_t i = 0; i < entries.size(); ++i) {
-        const auto p = prefixOf(entries[i], true, error);
+    routes.reserve(before + source.count);
+    adviseHuge(routes.data() + before, source.count * sizeof(LpmRoute));
+    Entry entry;
+    for (size_t i = 0; i < source.count; ++i) {
+        source.at(i, entry);
+        const auto p = prefixOf(entry, true, error);
         if (!p) {
             error = "entry " + std::to_string(i + 1) + ": " + error;
             return std::nullopt;
         }
-        if (lpm_.find(p->value, p->length)) {
+        if (before > 0 && lpm_.find(p->value, p->length)) {
             error = "entry " + std::to_string(i + 1) +
                     ": duplicate entry: the prefix is already in the table";
             return std::nullopt;
         }
         routes.push_back({p->value, p->length, p->result});
     }
-    // Twice among the new ones?
-    std::vector<std::pair<std::pair<LpmKey, int>, size_t>> keys;
-    keys.reserve(entries.size());
-    for (size_t i = before; i < routes.size(); ++i)
-        keys.push_back({{routes[i].value, routes[i].length}, i - before});
-    std::sort(keys.begin(), keys.end());
-    for (size_t i = 1; i < keys.size(); ++i) {
-        if (keys[i].first == keys[i - 1].first) {
-            const auto [a, b] = std::minmax(keys[i].second, keys[i - 1].second);
-            error = "entry " + std::to_string(b + 1) + ": duplicate entry: the same prefix as " +
-                    "entry " + std::to_string(a + 1) + " of the list";
+    // Twice among the new ones? (None is in the table: sorted, equal prefixes are neighbours.)
+    std::sort(routes.begin(), routes.end(), shorterRoute);  // of equal ones none goes on
+    std::optional<std::pair<LpmKey, int>> twice;            // the smallest by value, then length
+    for (size_t i = 1; i < routes.size(); ++i)
+        if (!shorterRoute(routes[i - 1], routes[i])) {
+            const std::pair<LpmKey, int> k{routes[i].value, routes[i].length};
+            if (!twice || k < *twice) twice = k;
+        }
+    if (twice) {
+        // Its first two entries (read again: the list no longer says where each came from).
+        std::optional<size_t> first;
+        for (size_t i = 0; i < source.count; ++i) {
+            source.at(i, entry);
+            const auto p = prefixOf(entry, false, error);
+            if (!p || p->value != twice->first || p->length != twice->second) continue;
+            if (!first) {
+                first = i;
+                continue;
+            }
+            error = "entry " + std::to_string(i + 1) + ": duplicate entry: the same prefix as " +
+                    "entry " + std::to_string(*first + 1) + " of the list";
             return std::nullopt;
         }
+        error = "duplicate entry: a prefix is twice in the list";
+        return std::nullopt;
     }
     if (routes.size() > lpm_.config().size) {
         error = "table '" + table_.name + "' is full: " + std::to_string(before) + " + " +
-                std::to_string(entries.size()) + " entries do not fit its size of " +
+                std::to_string(source.count) + " entries do not fit its size of " +
                 std::to_string(lpm_.config().size);
         return std::nullopt;
     }
-    std::vector<LpmWordWrite> words;
-    if (LpmStatus s = lpm_.rebuild(routes, &words); !s) {
+    CsrWrites out;
+    CsrSink sink(lpm_, out);
+    if (LpmStatus s = lpm_.rebuild(std::move(routes), &sink); !s) {
         error = failure(table_.name, s);
         return std::nullopt;
     }
-    return toCsr(words);
+    return out;
 }
 
 CsrWrites LpmTable::clear() const {

@@ -61,6 +61,14 @@ class LpmTable {
 
     const Lpm& image() const { return lpm_; }
     size_t size() const { return lpm_.prefixCount(); }
+    // {action id, parameter bits} of the last setDefault(), if any.
+    std::optional<uint64_t> defaultResult() const { return defaultResult_; }
+
+    // The placement and the default result, for hopd's state file (Lpm::save/restore). A table
+    // of the same program, table and config restored from it writes what the saved one would.
+    // On error (`error` set) nothing changes.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
 
   private:
     struct Prefix {
@@ -69,12 +77,17 @@ class LpmTable {
         uint64_t result = 0;
     };
     std::optional<Prefix> prefixOf(const Entry& entry, bool withAction, std::string& error) const;
+    // The key of a prefix value wider than a machine word (checked as prefixOf does).
+    static std::optional<LpmKey> slowPrefixValue(const BigInt& value, int width, int length,
+                                                 std::string& error);
     // {action id, parameter bits} of a call, the word a prefix or the default result holds.
     std::optional<uint64_t> resultWord(const ir::ActionCall& call, std::string& error) const;
 
     const ir::Program& program_;
     const ir::Table& table_;
     Lpm lpm_;
+    int paramWidth_ = 0;
+    std::optional<uint64_t> defaultResult_;
 };
 
 }  // namespace hop::tables

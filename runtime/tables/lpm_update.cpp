@@ -59,7 +59,7 @@ int Lpm::Impl::walk(LpmKey key, int kt, std::vector<int32_t>& path) const {
     for (int k = 1; k <= kt && n >= 0; ++k) {
         path[k] = n;
         j = k;
-        if (k < kt) n = nodes[k][n].child[chunk(key, k)];
+        if (k < kt) n = child(k, n)[chunk(key, k)];
     }
     return j;
 }
@@ -71,17 +71,18 @@ LpmStatus Lpm::Impl::insertLong(LpmKey key, int len, uint64_t result) {
     const int j = walk(key, kt, path);
     if (j == kt) {
         Node& x = nodes[kt][path[kt]];
-        if (testBit(x.present.data(), pos)) {  // change of value: one word
-            x.value[pos] = result;
-            putResult(x.resBase + popcountRange(x.present.data(), 0, pos), result);
+        uint64_t* pr = present(kt, path[kt]);
+        if (testBit(pr, pos)) {  // change of value: one word
+            putResult(x.resBase + popcountRange(pr, 0, pos), result);
             return {};
         }
         if (count >= cfg.size) return full();
         auto r = alloc[L].alloc(x.nResults + 1);
         if (!r) return exhausted(L);
         const uint32_t oldBase = x.resBase, oldN = x.nResults;
-        setBits(x.present.data(), pos, 1, 1);
-        x.value[pos] = result;
+        gather(kt, path[kt]);
+        setBits(pr, pos, 1, 1);
+        scratch[pos] = result;
         x.resBase = *r;
         ++x.nResults;
         ++count;
@@ -113,31 +114,27 @@ LpmStatus Lpm::Impl::insertLong(LpmKey key, int len, uint64_t result) {
     if (!take(j + 1, parentChildren)) return rollback(j + 1);
 
     // Software trie.
-    int32_t parent = j == 0 ? static_cast<int32_t>(chunk(key, 0)) : path[j];
     for (int m = j + 1; m <= kt; ++m) {
         const uint32_t slot = static_cast<uint32_t>(chunk(key, m - 1));
-        const int32_t n = newNode(m, parent, slot);
+        const int32_t n = newNode(m);
         path[m] = n;
         if (m == j + 1) {
             if (j == 0)
                 l0node[slot] = n;
             else {
-                Node& p = nodes[j][path[j]];
-                p.child[slot] = n;
-                ++p.nChildren;
+                child(j, path[j])[slot] = n;
+                ++nodes[j][path[j]].nChildren;
             }
         } else {
             Node& p = nodes[m - 1][path[m - 1]];
-            p.child[slot] = n;
+            child(m - 1, path[m - 1])[slot] = n;
             p.nChildren = 1;
             p.childBase = base[m];
             nodes[m][n].addr = base[m];
         }
-        parent = n;
     }
     Node& x = nodes[kt][path[kt]];
-    setBits(x.present.data(), pos, 1, 1);
-    x.value[pos] = result;
+    setBits(present(kt, path[kt]), pos, 1, 1);
     x.nResults = 1;
     x.resBase = base[L];
     ++count;
@@ -164,14 +161,15 @@ LpmStatus Lpm::Impl::eraseLong(LpmKey key, int len) {
     const int pos = posOf(key, len, kt);
     std::vector<int32_t> path;
     const int j = walk(key, kt, path);
-    if (j != kt || !testBit(nodes[kt][path[kt]].present.data(), pos))
+    if (j != kt || !testBit(present(kt, path[kt]), pos))
         return {LpmErrc::NotFound, "no such prefix"};
     Node& x = nodes[kt][path[kt]];
     if (x.nResults > 1 || x.nChildren > 0) {
         auto r = alloc[L].alloc(x.nResults - 1);
         if (!r) return exhausted(L);
         const uint32_t oldBase = x.resBase, oldN = x.nResults;
-        setBits(x.present.data(), pos, 1, 0);
+        gather(kt, path[kt]);
+        setBits(present(kt, path[kt]), pos, 1, 0);
         x.resBase = *r;
         --x.nResults;
         --count;
@@ -195,7 +193,7 @@ LpmStatus Lpm::Impl::eraseLong(LpmKey key, int len) {
         auto r = alloc[y].alloc(z.nChildren - 1);
         if (!r) return exhausted(y);  // nothing changed yet
         const uint32_t oldBase = z.childBase, oldN = z.nChildren;
-        z.child[chunk(key, y - 1)] = -1;
+        child(y - 1, path[y - 1])[chunk(key, y - 1)] = -1;
         --z.nChildren;
         z.childBase = *r;
         putChildArray(y - 1, path[y - 1]);

@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cstdlib>
 
+#include "runtime/tables/snapshot_values.hpp"
+
 namespace hop::tables {
 
 TernaryTable::TernaryTable(const TableGeometry& geometry)
@@ -329,9 +331,106 @@ std::optional<CsrWrites> TernaryTable::setDefault(const ir::ActionCall& call, st
     BigInt params;
     const std::optional<uint32_t> action = encodeAction(*program_, *table_, call, params, error);
     if (!action) return std::nullopt;
+    default_ = {*action, params};
     return setDefault(*action, params);
 }
 
 #undef HOP_NEED_PROGRAM
+
+void TernaryTable::save(SnapshotWriter& out) const {
+    const size_t start = out.bytes().size();
+    out.tag("TERN");
+    out.seq(std::vector<uint64_t>{uint64_t(geom_.keyWidth), uint64_t(geom_.actionWidth),
+                                  uint64_t(geom_.paramWidth), uint64_t(geom_.depth)});
+    out.u64(used_);
+    out.u64(nextSeq_);
+    out.u64(moves_);
+    out.u8(default_.has_value());
+    out.u32(default_ ? default_->first : 0);
+    putBigInt(out, default_ ? default_->second : BigInt(0));
+    for (int i = 0; i < geom_.depth; ++i) {
+        const Slot& s = slots_[i];
+        if (!s.used) continue;
+        out.u32(uint32_t(i));
+        putBigInt(out, s.value);
+        putBigInt(out, s.mask);
+        out.u32(s.action);
+        putBigInt(out, s.params);
+        out.i64(s.priority);
+        out.u64(s.seq);
+        out.u64(s.id);
+    }
+    out.u64(logical_.size());
+    for (const Logical& l : logical_) {
+        putEntry(out, l.entry);
+        out.u64(l.id);
+    }
+    sealSection(out, start);
+}
+
+bool TernaryTable::restore(SnapshotReader& in, std::string& error) {
+    TernaryTable t(geom_);
+    t.program_ = program_;
+    t.table_ = table_;
+    const std::vector<uint64_t> geometry = {uint64_t(geom_.keyWidth), uint64_t(geom_.actionWidth),
+                                            uint64_t(geom_.paramWidth), uint64_t(geom_.depth)};
+    if (in.expect("TERN") && in.seq<uint64_t>() != geometry && in.ok())
+        in.fail("the snapshot is of a table of another geometry");
+    const uint64_t used = in.u64();
+    t.nextSeq_ = in.u64();
+    t.moves_ = in.u64();
+    const uint8_t hasDefault = in.u8();
+    const uint32_t defaultAction = in.u32();
+    const BigInt defaultParams = getBigInt(in);
+    if (in.ok() && (hasDefault > 1 || used > slots_.size())) in.fail("a damaged header");
+    if (hasDefault == 1) t.default_ = {defaultAction, defaultParams};
+    for (uint64_t n = 0; n < used && in.ok(); ++n) {
+        const uint32_t i = in.u32();
+        Slot s;
+        s.used = true;
+        s.value = getBigInt(in);
+        s.mask = getBigInt(in);
+        s.action = in.u32();
+        s.params = getBigInt(in);
+        s.priority = in.i64();
+        s.seq = in.u64();
+        s.id = in.u64();
+        if (!in.ok()) break;
+        if (i >= t.slots_.size() || t.slots_[i].used || !fitsWidth(s.value, geom_.keyWidth) ||
+            !fitsWidth(s.mask, geom_.keyWidth) || s.action >> geom_.actionWidth ||
+            !fitsWidth(s.params, geom_.paramWidth) || s.seq >= t.nextSeq_ || s.id >= t.nextSeq_) {
+            in.fail("slot " + std::to_string(n) + " does not fit the table");
+            break;
+        }
+        t.slots_[i] = std::move(s);
+    }
+    const uint64_t logical = in.u64();
+    if (in.ok() && logical > used) in.fail("more entries than used slots");
+    const size_t keys = table_ ? table_->keys.size() : 0;
+    size_t maxArgs = 0;
+    if (program_)
+        for (const auto& a : program_->actions) maxArgs = std::max(maxArgs, a.params.size());
+    for (uint64_t n = 0; n < logical && in.ok(); ++n) {
+        Logical l;
+        l.entry = getEntry(in, keys, maxArgs);
+        l.id = in.u64();
+        if (in.ok() && l.id >= t.nextSeq_) in.fail("an entry with an unknown id");
+        t.logical_.push_back(std::move(l));
+    }
+    const uint64_t hash = in.u64();
+    t.used_ = used;
+    if (in.ok()) {
+        SnapshotWriter again;
+        t.save(again);
+        SnapshotReader tail(std::string_view(again.bytes()).substr(again.bytes().size() - 8));
+        if (tail.u64() != hash) in.fail("the checksum does not match");
+    }
+    if (!in.ok()) {
+        error = "ternary table snapshot: " + in.error();
+        return false;
+    }
+    *this = std::move(t);
+    return true;
+}
 
 }  // namespace hop::tables

@@ -30,6 +30,11 @@
 #include "runtime/tables/table_csr.hpp"
 
 namespace hop::tables {
+class SnapshotReader;
+class SnapshotWriter;
+}  // namespace hop::tables
+
+namespace hop::tables {
 
 class TernaryTable {
   public:
@@ -76,6 +81,16 @@ class TernaryTable {
     size_t usedSlots() const { return used_; }
     uint64_t moves() const { return moves_; }  // slot-to-slot copies so far
 
+    // The default action set through setDefault(call), if any: {action id, parameter bits}.
+    const std::optional<std::pair<uint32_t, BigInt>>& defaultAction() const { return default_; }
+
+    // The placement (every used slot with its priority, order and entry id; the logical entries;
+    // the counters; the default set through setDefault(call)), for hopd's state file. A table of
+    // the same program and table restored from it places and writes as the saved one does. A
+    // short, damaged or foreign snapshot sets `error` and leaves the table as it was.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
+
     // The value/mask slots of an entry of `table` (ranges expanded, cross product of the keys).
     static std::optional<std::vector<Piece>> expand(const ir::Table& table, const Entry& entry,
                                                     std::string& error);
@@ -105,6 +120,7 @@ class TernaryTable {
     size_t used_ = 0;
     uint64_t nextSeq_ = 1;
     uint64_t moves_ = 0;
+    std::optional<std::pair<uint32_t, BigInt>> default_;
 };
 
 }  // namespace hop::tables

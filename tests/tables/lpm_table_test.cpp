@@ -10,9 +10,11 @@
 
 #include <map>
 #include <random>
+#include <set>
 
 #include "driver/compile.hpp"
 #include "runtime/tables/entry.hpp"
+#include "runtime/tables/snapshot.hpp"
 #include "source/preprocess.hpp"
 
 namespace hop {
@@ -220,4 +222,144 @@ TEST_F(LpmTableTest, LoadWritesDeeperMemoriesBeforeL0) {
 }
 
 }  // namespace
+// addMany from a source read one entry at a time writes what a rebuild of the same prefixes
+// reports (Lpm::rebuild's word list through toCsr), into an empty and into a filled table.
+TEST_F(LpmTableTest, AddManyFromASourceWritesTheRebuildsWords) {
+    std::mt19937 rng(3);
+    std::vector<tables::Entry> first, second;
+    std::set<std::pair<uint32_t, int>> seen;
+    for (int i = 0; i < 3000; ++i) {
+        const int len = static_cast<int>(rng() % 33);
+        const uint32_t v =
+            len == 0 ? 0 : static_cast<uint32_t>(rng()) & (~uint32_t{0} << (32 - len));
+        if (!seen.insert({v, len}).second) continue;
+        (i % 3 ? first : second).push_back(route(v, len, rng() & 0xffff));
+    }
+    tables::LpmTable t(program(), lpmTable(), config());
+    tables::Lpm shadow(config());
+    std::string error;
+    for (const auto* batch : {&first, &second}) {
+        size_t reads = 0;
+        const tables::EntrySource source{batch->size(), [&](size_t i, tables::Entry& out) {
+                                             ++reads;
+                                             out = (*batch)[i];
+                                         }};
+        auto ws = t.addMany(source, error);
+        ASSERT_TRUE(ws.has_value()) << error;
+        EXPECT_EQ(reads, batch->size());
+        std::vector<tables::LpmRoute> routes = shadow.routes();
+        for (const auto& e : *batch)
+            routes.push_back({e.keys[0].value.convert_to<uint32_t>(), e.keys[0].prefixLen,
+                              e.action.args[0].convert_to<uint64_t>()});
+        std::vector<tables::LpmWordWrite> words;
+        ASSERT_TRUE(shadow.rebuild(routes, &words));
+        EXPECT_EQ(*ws, t.toCsr(words));
+    }
+    EXPECT_EQ(t.size(), first.size() + second.size());
+}
+
+TEST_F(LpmTableTest, AddManyErrorsNameTheEntryAndChangeNothing) {
+    tables::LpmTable t(program(), lpmTable(), config(8));
+    std::string error;
+    ASSERT_TRUE(t.add(route(0x0a000000, 8, 1), error)) << error;
+    auto many = [&](std::vector<tables::Entry> es) {
+        return t.addMany(tables::EntrySource::of(es), error);
+    };
+    // Twice in the list: the smallest such prefix, its first two entries.
+    EXPECT_FALSE(many({route(0x0c000000, 8, 1), route(0x0b000000, 8, 1), route(0x0c000000, 8, 2),
+                       route(0x0b000000, 8, 3), route(0x0b000000, 8, 4)}));
+    EXPECT_EQ(error, "entry 4: duplicate entry: the same prefix as entry 2 of the list");
+    EXPECT_FALSE(many({route(0x0b000000, 8, 1), route(0x0a000000, 8, 1)}));
+    EXPECT_EQ(error, "entry 2: duplicate entry: the prefix is already in the table");
+    tables::Entry host = route(0x0b000000, 8, 1);
+    host.keys[0].value = 0x0b000001;
+    EXPECT_FALSE(many({route(0x0c000000, 8, 1), host}));
+    EXPECT_EQ(error, "entry 2: prefix value has bits set beyond its length /8");
+    std::vector<tables::Entry> lots;
+    for (uint32_t i = 0; i < 8; ++i) lots.push_back(route((0x10 + i) << 24, 8, i));
+    EXPECT_FALSE(many(lots));
+    EXPECT_NE(error.find("is full: 1 + 8 entries"), std::string::npos) << error;
+    EXPECT_EQ(t.size(), 1u);
+    EXPECT_EQ(t.image().lookup(0x0b000001), std::nullopt);
+    EXPECT_EQ(t.image().lookup(0x0a000001), 1u);
+}
+
+// A restored table (and its default result) writes what the saved one writes for the same
+// later adds, removes and bulk adds.
+TEST_F(LpmTableTest, RestoredTableWritesWhatTheSavedOneWrites) {
+    std::mt19937 rng(9);
+    auto randomRoute = [&] {
+        const int len = static_cast<int>(rng() % 33);
+        const uint32_t v =
+            len == 0 ? 0
+                     : static_cast<uint32_t>(rng()) & (~uint32_t{0} << (32 - len)) & 0x3fffffffu;
+        return route(v, len, rng() & 0xffff);
+    };
+    tables::LpmTable saved(program(), lpmTable(), config());
+    std::string error;
+    std::vector<tables::Entry> bulk;
+    for (int i = 0; i < 800; ++i) bulk.push_back(randomRoute());
+    std::sort(bulk.begin(), bulk.end(), [](const tables::Entry& a, const tables::Entry& b) {
+        return std::pair(a.keys[0].value, a.keys[0].prefixLen) <
+               std::pair(b.keys[0].value, b.keys[0].prefixLen);
+    });
+    bulk.erase(std::unique(bulk.begin(), bulk.end(),
+                           [](const tables::Entry& a, const tables::Entry& b) {
+                               return tables::sameMatch(a, b);
+                           }),
+               bulk.end());
+    ASSERT_TRUE(saved.addMany(bulk, error)) << error;
+    std::vector<tables::Entry> live = bulk;
+    for (int i = 0; i < 400; ++i) {
+        if (rng() % 3 == 0) {
+            const size_t j = rng() % live.size();
+            ASSERT_TRUE(saved.remove(live[j], error)) << error;
+            live.erase(live.begin() + static_cast<std::ptrdiff_t>(j));
+        } else if (tables::Entry e = randomRoute(); saved.add(e, error)) {
+            live.push_back(e);
+        }
+    }
+    ASSERT_TRUE(saved.setDefault(route(0, 0, 42).action, error)) << error;
+    tables::SnapshotWriter out;
+    saved.save(out);
+    tables::LpmTable restored(program(), lpmTable(), config());
+    tables::SnapshotReader in(out.bytes());
+    ASSERT_TRUE(restored.restore(in, error)) << error;
+    EXPECT_TRUE(in.atEnd());
+    EXPECT_EQ(restored.defaultResult(), saved.defaultResult());
+    EXPECT_EQ(restored.defaultResult(), 42u);
+    EXPECT_EQ(restored.size(), saved.size());
+    for (int i = 0; i < 400; ++i) {
+        std::string ea, eb;
+        std::optional<CsrWrites> wa, wb;
+        const int what = static_cast<int>(rng() % 10);
+        if (what == 0) {
+            std::vector<tables::Entry> more;
+            for (int j = 0; j < 30; ++j) more.push_back(randomRoute());
+            wa = saved.addMany(more, ea);
+            wb = restored.addMany(more, eb);
+        } else if (what < 4 && !live.empty()) {
+            const size_t j = rng() % live.size();
+            wa = saved.remove(live[j], ea);
+            wb = restored.remove(live[j], eb);
+            live.erase(live.begin() + static_cast<std::ptrdiff_t>(j));
+        } else {
+            const tables::Entry e = randomRoute();
+            wa = saved.add(e, ea);
+            wb = restored.add(e, eb);
+            if (wa) live.push_back(e);
+        }
+        ASSERT_EQ(wa, wb) << i;
+        ASSERT_EQ(ea, eb) << i;
+    }
+    // A damaged snapshot: refused, the table keeps what it had.
+    std::string cut = out.bytes();
+    cut.resize(cut.size() / 2);
+    tables::SnapshotReader bad(cut);
+    const size_t before = restored.size();
+    EXPECT_FALSE(restored.restore(bad, error));
+    EXPECT_NE(error.find("snapshot"), std::string::npos) << error;
+    EXPECT_EQ(restored.size(), before);
+}
+
 }  // namespace hop

@@ -9,6 +9,8 @@
 #include <map>
 #include <random>
 
+#include "runtime/tables/snapshot.hpp"
+
 namespace {
 
 using hop::tables::BigInt;
@@ -275,6 +277,88 @@ TEST(TernaryDriver, RangesPrioritiesAndConstOrder) {
         for (const CsrWrite& x : *w) cm.apply(x);
     }
     EXPECT_EQ(cm.lookup(key(0x12, 25, 6)), 1);
+}
+
+// save/restore of logical entries (ids, insertion order, priorities): the restored table
+// writes what the saved one writes for the same later adds, modifies and removes.
+TEST(TernarySnapshot, RestoredTableWritesWhatTheSavedOneWrites) {
+    hop::ir::Program p = aclProgram();
+    TernaryTable saved(p, 0);
+    std::mt19937_64 rng(5);
+    std::string error;
+    auto randomEntry = [&] {
+        const int lo = int(rng() % 200);
+        return acl(BigInt(rng() % 256), BigInt(rng() % 2 ? 0xf0 : 0), lo, lo + int(rng() % 50),
+                   int(rng() % 16), int(rng() % 2), int64_t(rng() % 4), {});
+    };
+    auto withArgs = [](Entry e) {
+        if (e.action.action == 0) e.action.args = {BigInt(3)};
+        return e;
+    };
+    std::vector<Entry> live;
+    for (int i = 0; i < 40; ++i) {
+        Entry e = withArgs(randomEntry());
+        if (saved.add(e, error)) live.push_back(e);
+        if (i % 5 == 4 && !live.empty()) {
+            ASSERT_TRUE(saved.remove(live.front(), error)) << error;
+            live.erase(live.begin());
+        }
+    }
+    ASSERT_TRUE(saved.setDefault({1, {}}, error)) << error;
+    SnapshotWriter out;
+    saved.save(out);
+    TernaryTable restored(p, 0);
+    SnapshotReader in(out.bytes());
+    ASSERT_TRUE(restored.restore(in, error)) << error;
+    EXPECT_TRUE(in.atEnd());
+    EXPECT_EQ(restored.usedSlots(), saved.usedSlots());
+    EXPECT_EQ(restored.defaultAction(), saved.defaultAction());
+    for (int i = 0; i < p.tables[0].size; ++i) {
+        const auto &a = saved.slot(i), &b = restored.slot(i);
+        ASSERT_EQ(a.used, b.used) << i;
+        if (a.used)
+            EXPECT_TRUE(a.value == b.value && a.mask == b.mask && a.priority == b.priority &&
+                        a.seq == b.seq && a.id == b.id && a.action == b.action)
+                << i;
+    }
+    for (int i = 0; i < 120; ++i) {
+        std::string ea, eb;
+        std::optional<CsrWrites> wa, wb;
+        const int what = int(rng() % 3);
+        if (what == 0 || live.empty()) {
+            Entry e = withArgs(randomEntry());
+            wa = saved.add(e, ea);
+            wb = restored.add(e, eb);
+            if (wa) live.push_back(e);
+        } else if (what == 1) {
+            Entry e = live[rng() % live.size()];
+            e.action = {0, {BigInt(rng() % 8)}};
+            wa = saved.modify(e, ea);
+            wb = restored.modify(e, eb);
+        } else {
+            const size_t j = rng() % live.size();
+            wa = saved.remove(live[j], ea);
+            wb = restored.remove(live[j], eb);
+            live.erase(live.begin() + static_cast<std::ptrdiff_t>(j));
+        }
+        ASSERT_EQ(wa, wb) << i;
+        ASSERT_EQ(ea, eb) << i;
+    }
+
+    const std::string good = out.bytes();
+    TernaryTable target(p, 0);
+    for (int i = 0; i < 200; ++i) {
+        std::string bad = good;
+        if (i % 2)
+            bad.resize(rng() % good.size());
+        else
+            bad[rng() % bad.size()] ^= static_cast<char>(1 + rng() % 255);
+        SnapshotReader r(bad);
+        error.clear();
+        EXPECT_FALSE(target.restore(r, error)) << i;
+        EXPECT_FALSE(error.empty());
+    }
+    EXPECT_EQ(target.usedSlots(), 0u);
 }
 
 }  // namespace
