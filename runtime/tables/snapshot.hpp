@@ -22,6 +22,8 @@ namespace hop::tables {
 
 class SnapshotWriter {
   public:
+    // Room for `bytes` more without growing (a full table's snapshot is tens of MB).
+    void reserve(size_t bytes) { out_.reserve(out_.size() + bytes); }
     void u8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
     void u16(uint16_t v) { raw(&v, sizeof v); }
     void u32(uint32_t v) { raw(&v, sizeof v); }
