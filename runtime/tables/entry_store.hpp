@@ -110,8 +110,9 @@ class EntryStore {
     size_t home(uint64_t hash) const {
         return size_t((static_cast<unsigned __int128>(hash) * slots_.size()) >> 64);
     }
+    // From the hash's low bits: home() takes the high ones, so neighbours differ in these.
     uint32_t tagOf(uint64_t hash) const {
-        return handleBits_ >= 32 ? 0 : uint32_t(hash >> (64 - (32 - handleBits_)));
+        return handleBits_ >= 32 ? 0 : uint32_t(hash) & ((1u << (32 - handleBits_)) - 1);
     }
     int handleIn(uint32_t slot) const {
         return int((handleBits_ >= 32 ? slot : slot & ((1u << handleBits_) - 1)) - 1);
