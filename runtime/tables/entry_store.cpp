@@ -63,8 +63,11 @@ BigInt prefixMask(int width, int len) {
 
 // The same as `n` little-endian bytes.
 void prefixMaskBytes(int width, int len, int n, uint8_t* out) {
-    std::memset(out, 0, size_t(n));
-    for (int bit = width - len; bit < width; ++bit) out[bit / 8] |= uint8_t(1u << (bit % 8));
+    const int low = width - len;  // bits [low, width) are set
+    for (int i = 0; i < n; ++i) {
+        const int a = std::max(8 * i, low), b = std::min(8 * i + 8, width);
+        out[i] = a < b ? static_cast<uint8_t>(((1u << (b - a)) - 1) << (a - 8 * i)) : 0;
+    }
 }
 
 void putBytes(std::string& out, const uint8_t* p, int n) {

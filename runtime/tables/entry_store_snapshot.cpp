@@ -202,20 +202,25 @@ bool EntryStore::rebuildIndex(std::string& error) {
     handleBits_ = std::min(32, static_cast<int>(std::bit_width(handles)));
     std::vector<uint32_t>(std::max<size_t>(16, count_ + count_ / 3 + 1), 0).swap(slots_);
     const size_t n = slots_.size();
-    std::string canon;
+    std::string canon, have;
     for (int h = head_; h >= 0; h = next_[size_t(h)]) {
         if (!canonicalOf(h, canon)) {
             unindexed_.push_back(h);
             continue;
         }
         const uint64_t hash = hashOf(canon);
-        if (auto same = probe(canon, hash)) {
-            error = "entry store: entries " + std::to_string(*same) + " and " + std::to_string(h) +
-                    " have the same match";
-            return false;
-        }
+        const uint32_t tag = tagOf(hash);
+        // One walk finds an entry with the same match (a damaged snapshot) or the place.
         size_t i = home(hash);
-        while (slots_[i] != 0) i = i + 1 == n ? 0 : i + 1;
+        for (; slots_[i] != 0; i = i + 1 == n ? 0 : i + 1) {
+            if (handleBits_ < 32 && (slots_[i] >> handleBits_) != tag) continue;
+            const int same = handleIn(slots_[i]);
+            if (canonicalOf(same, have) && have == canon) {
+                error = "entry store: entries " + std::to_string(same) + " and " +
+                        std::to_string(h) + " have the same match";
+                return false;
+            }
+        }
         slots_[i] = (handleBits_ >= 32 ? 0 : tagOf(hash) << handleBits_) | uint32_t(h + 1);
         ++indexed_;
     }
