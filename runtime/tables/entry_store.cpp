@@ -382,9 +382,19 @@ std::optional<int> EntryStore::probe(const std::string& canon, uint64_t hash) co
     }
 }
 
+void EntryStore::keyOf(const Entry& like, MatchKey& key) const {
+    key.indexed = canonicalOfEntry(like, key.bytes);
+    key.hash = key.indexed ? hashOf(key.bytes) : 0;
+}
+
 std::optional<int> EntryStore::findMatch(const Entry& like) const {
-    std::string canon;
-    if (canonicalOfEntry(like, canon)) return probe(canon, hashOf(canon));
+    MatchKey key;
+    keyOf(like, key);
+    return findMatch(like, key);
+}
+
+std::optional<int> EntryStore::findMatch(const Entry& like, const MatchKey& key) const {
+    if (key.indexed) return probe(key.bytes, key.hash);
     // Only an entry kept aside can have such a match.
     Entry a = like;
     if (!priority_) a.priority.reset();

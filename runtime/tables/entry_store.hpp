@@ -47,6 +47,19 @@ class EntryStore {
     // The handle of the entry with the same match as `like` (sameMatch; in a table without
     // priorities the priority is not part of the match).
     std::optional<int> findMatch(const Entry& like) const;
+    // The same in steps, so that a caller with many entries starts the memory reads of several
+    // before it needs the first: keyOf() computes the match's bytes and hash, prefetch() starts
+    // reading the index where they live, findMatch(like, key) finishes.
+    struct MatchKey {
+        std::string bytes;
+        uint64_t hash = 0;
+        bool indexed = false;  // false: only an entry kept aside can have that match
+    };
+    void keyOf(const Entry& like, MatchKey& key) const;
+    void prefetch(const MatchKey& key) const {
+        if (key.indexed) __builtin_prefetch(&slots_[home(key.hash)]);
+    }
+    std::optional<int> findMatch(const Entry& like, const MatchKey& key) const;
 
     // Stores `entry` (the caller checked that no entry has its match) under nextHandle(),
     // newest in insertion order, and returns the handle.

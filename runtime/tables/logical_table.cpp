@@ -229,33 +229,47 @@ bool LogicalTable::addMany(const EntrySource& source, std::string& error, std::v
     ir::ActionId listed = -1;  // the last action found listed (a routing table has one or two)
     size_t listedArgs = 0;
     size_t firstDup = n, firstOf = 0;  // the first entry that repeats one of the source
-    Entry e;
-    for (size_t i = 0; i < n; ++i) {
-        source.at(i, e);
-        if (e.keys.size() != table_->keys.size()) {
-            return fail(i, name() + " needs " + std::to_string(table_->keys.size()) +
-                               " key(s), got " + std::to_string(e.keys.size()));
+    // Entries are read a few ahead, their place in the index prefetched: with a million
+    // entries each lookup would otherwise wait for memory on its own.
+    constexpr size_t kAhead = 16;
+    std::vector<Entry> ahead(std::min(n, kAhead));
+    std::vector<EntryStore::MatchKey> keys(ahead.size());
+    for (size_t first = 0; first < n; first += kAhead) {
+        const size_t m = std::min(kAhead, n - first);
+        for (size_t j = 0; j < m; ++j) {
+            source.at(first + j, ahead[j]);
+            if (!priorityTable_) ahead[j].priority.reset();
+            store_.keyOf(ahead[j], keys[j]);
+            store_.prefetch(keys[j]);
         }
-        if (e.action.action != listed || e.action.args.size() != listedArgs) {
-            if (!checkAction(e.action, false, error)) return fail(i, error);
-            listed = e.action.action;
-            listedArgs = e.action.args.size();
-        }
-        if (!priorityTable_) e.priority.reset();
-        if (const auto same = store_.findMatch(e)) {
-            if (!fromSource(*same)) {
-                return fail(i, "duplicate entry in " + name() + " (same match as entry " +
-                                   std::to_string(*same) + ")");
+        for (size_t j = 0; j < m; ++j) {
+            const size_t i = first + j;
+            const Entry& e = ahead[j];
+            if (e.keys.size() != table_->keys.size()) {
+                return fail(i, name() + " needs " + std::to_string(table_->keys.size()) +
+                                   " key(s), got " + std::to_string(e.keys.size()));
             }
-            if (firstDup == n) {
-                firstDup = i;
-                const auto at = std::find(added.begin() + std::ptrdiff_t(base), added.end(), *same);
-                firstOf = size_t(at - added.begin()) - base;
+            if (e.action.action != listed || e.action.args.size() != listedArgs) {
+                if (!checkAction(e.action, false, error)) return fail(i, error);
+                listed = e.action.action;
+                listedArgs = e.action.args.size();
             }
-            continue;
+            if (const auto same = store_.findMatch(e, keys[j])) {
+                if (!fromSource(*same)) {
+                    return fail(i, "duplicate entry in " + name() + " (same match as entry " +
+                                       std::to_string(*same) + ")");
+                }
+                if (firstDup == n) {
+                    const auto at =
+                        std::find(added.begin() + std::ptrdiff_t(base), added.end(), *same);
+                    firstDup = i;
+                    firstOf = size_t(at - added.begin()) - base;
+                }
+                continue;
+            }
+            // Past the first repeat the source is refused: only the other checks go on.
+            if (firstDup == n) added.push_back(store_.add(e));
         }
-        // Past the first repeat the source is refused: only the other checks go on.
-        if (firstDup == n) added.push_back(store_.add(e));
     }
     if (firstDup < n) {
         return fail(firstDup, "duplicate entry in " + name() + " (same match as entry " +
