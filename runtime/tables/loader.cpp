@@ -285,4 +285,23 @@ const LogicalTable* PipelineLoader::logicalTable(ir::TableId table) const {
     return it == drivers_.end() ? nullptr : it->second.logical.get();
 }
 
+bool PipelineLoader::saveLogical(ir::TableId table, SnapshotWriter& out, std::string& error) const {
+    const LogicalTable* lt = logicalTable(table);
+    if (!lt) {
+        error = "table id " + std::to_string(table) + " has no block in the register map";
+        return false;
+    }
+    lt->save(out);
+    return true;
+}
+
+bool PipelineLoader::restoreLogical(ir::TableId table, SnapshotReader& in, std::string& error) {
+    auto it = drivers_.find(table);
+    if (it == drivers_.end()) {
+        error = "table id " + std::to_string(table) + " has no block in the register map";
+        return false;
+    }
+    return it->second.logical->restore(in, error);
+}
+
 }  // namespace hop::tables

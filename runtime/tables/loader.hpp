@@ -24,6 +24,7 @@
 #include "regmap/regmap.hpp"
 #include "runtime/tables/entry.hpp"
 #include "runtime/tables/logical_table.hpp"
+#include "runtime/tables/snapshot.hpp"
 #include "runtime/tables/table_csr.hpp"
 
 namespace hop::tables {
@@ -84,6 +85,13 @@ class PipelineLoader {
     // The logical table (find by handle or match, forEach, size), or null for a table without
     // a block.
     const LogicalTable* logicalTable(ir::TableId table) const;
+
+    // The logical entries of `table` (handles, order, free handles, default action) in a
+    // snapshot, and back: LogicalTable::save/restore. The drivers' placement is not part of it
+    // (each driver snapshots its own); restoring changes no driver. False with `error` for a
+    // table without a block or a snapshot restore() refuses (then nothing changes).
+    bool saveLogical(ir::TableId table, SnapshotWriter& out, std::string& error) const;
+    bool restoreLogical(ir::TableId table, SnapshotReader& in, std::string& error);
 
   private:
     struct Driver {
