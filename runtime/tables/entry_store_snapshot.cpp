@@ -25,11 +25,13 @@ void writeBig(SnapshotWriter& w, const BigInt& v) {
 }
 
 BigInt readBig(SnapshotReader& r) {
-    const bool negative = r.u8() != 0;
+    const uint8_t sign = r.u8();
     const std::string bytes = r.str();
     BigInt v = 0;
     if (!bytes.empty()) boost::multiprecision::import_bits(v, bytes.begin(), bytes.end(), 8);
-    return negative ? BigInt(-v) : v;
+    if (r.ok() && (sign > 1 || (sign == 1 && v == 0)))
+        r.fail("a damaged number at byte " + std::to_string(r.position()));
+    return sign == 1 ? BigInt(-v) : v;
 }
 
 namespace {
@@ -51,9 +53,17 @@ void writeEntry(SnapshotWriter& w, const Entry& e) {
     for (const BigInt& a : e.action.args) writeBig(w, a);
 }
 
+// An int written as i64: a value that does not fit is damage.
+int readInt(SnapshotReader& r) {
+    const int64_t v = r.i64();
+    if (r.ok() && (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()))
+        r.fail("a damaged number at byte " + std::to_string(r.position()));
+    return static_cast<int>(v);
+}
+
 Entry readEntry(SnapshotReader& r) {
     Entry e;
-    e.table = static_cast<ir::TableId>(r.i64());
+    e.table = static_cast<ir::TableId>(readInt(r));
     const uint64_t keys = r.u64();
     for (uint64_t i = 0; i < keys && r.ok(); ++i) {
         KeyMatch k;
@@ -64,13 +74,15 @@ Entry readEntry(SnapshotReader& r) {
         k.value = readBig(r);
         k.mask = readBig(r);
         k.high = readBig(r);
-        k.prefixLen = static_cast<int>(r.i64());
+        k.prefixLen = readInt(r);
         e.keys.push_back(std::move(k));
     }
-    const bool hasPriority = r.u8() != 0;
+    const uint8_t hasPriority = r.u8();
     const int64_t priority = r.i64();
-    if (hasPriority) e.priority = priority;
-    e.action.action = static_cast<ir::ActionId>(r.i64());
+    if (r.ok() && (hasPriority > 1 || (hasPriority == 0 && priority != 0)))
+        r.fail("a damaged priority at byte " + std::to_string(r.position()));
+    if (hasPriority == 1) e.priority = priority;
+    e.action.action = static_cast<ir::ActionId>(readInt(r));
     const uint64_t args = r.u64();
     for (uint64_t i = 0; i < args && r.ok(); ++i) e.action.args.push_back(readBig(r));
     return e;

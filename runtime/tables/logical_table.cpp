@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
 #include <utility>
 
 namespace hop::tables {
@@ -314,13 +315,33 @@ bool LogicalTable::addMany(std::vector<Entry>& entries, std::string& error,
     return addMany(entries, error, handles, bulk);
 }
 
-void LogicalTable::save(SnapshotWriter& out) const {
+namespace {
+
+// FNV-1a of a section: save() appends it, restore() checks it against the section encoded again
+// from what it read (the encoding is canonical), so a damaged byte is an error even where the
+// damaged value would still make a table.
+uint64_t sectionHash(std::string_view bytes) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return h;
+}
+
+void saveSection(SnapshotWriter& out, const std::string& table, const ir::ActionCall& def,
+                 const EntryStore& store) {
     out.tag("LTAB");
-    out.str(table_->name);
-    out.i64(defaultAction_.action);
-    out.u64(defaultAction_.args.size());
-    for (const BigInt& a : defaultAction_.args) writeBig(out, a);
-    store_.save(out);
+    out.str(table);
+    out.i64(def.action);
+    out.u64(def.args.size());
+    for (const BigInt& a : def.args) writeBig(out, a);
+    store.save(out);
+}
+
+}  // namespace
+
+void LogicalTable::save(SnapshotWriter& out) const {
+    const size_t start = out.bytes().size();
+    saveSection(out, table_->name, defaultAction_, store_);
+    out.u64(sectionHash(std::string_view(out.bytes()).substr(start)));
 }
 
 bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
@@ -333,7 +354,10 @@ bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
     if (in.ok() && table != table_->name)
         return fail("it is the snapshot of table '" + table + "'");
     ir::ActionCall def;
-    def.action = static_cast<ir::ActionId>(in.i64());
+    const int64_t action = in.i64();
+    if (in.ok() && (action < -1 || action >= static_cast<int64_t>(program_->actions.size())))
+        in.fail("a default action " + std::to_string(action));
+    def.action = static_cast<ir::ActionId>(action);
     const uint64_t args = in.u64();
     for (uint64_t i = 0; i < args && in.ok(); ++i) def.args.push_back(readBig(in));
     if (!in.ok()) return fail(in.error());
@@ -350,6 +374,11 @@ bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
     if (static_cast<int64_t>(restored.size()) > table_->size)
         return fail(std::to_string(restored.size()) + " entries in a table of size " +
                     std::to_string(table_->size));
+    const uint64_t sealed = in.u64();
+    if (!in.ok()) return fail(in.error());
+    SnapshotWriter again;
+    saveSection(again, table_->name, def, restored);
+    if (sectionHash(again.bytes()) != sealed) return fail("damaged (its hash differs)");
     store_ = std::move(restored);
     defaultAction_ = std::move(def);
     return true;
