@@ -230,14 +230,19 @@ const LpmTable* PipelineLoader::lpmTable(ir::TableId table) const {
 
 std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, std::vector<Entry> entries,
                                                  std::string& error, std::vector<int>* handles) {
+    return addMany(tid, EntrySource::of(entries), error, handles);
+}
+
+std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, const EntrySource& source,
+                                                 std::string& error, std::vector<int>* handles) {
     auto it = drivers_.find(tid);
     if (it == drivers_.end() || !it->second.lpm) {
         // One by one: the writes of every add, in order.
         CsrWrites all;
-        for (size_t i = 0; i < entries.size(); ++i) {
-            Command cmd;
-            cmd.kind = Command::Kind::Add;
-            cmd.entry = std::move(entries[i]);
+        Command cmd;
+        cmd.kind = Command::Kind::Add;
+        for (size_t i = 0; i < source.count; ++i) {
+            source.at(i, cmd.entry);
             cmd.entry.table = tid;
             int handle = -1;
             auto ws = apply(cmd, error, &handle);
@@ -251,23 +256,19 @@ std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, std::vector<En
         return all;
     }
     Driver& d = it->second;
-    for (Entry& e : entries) e.table = tid;
+    const EntrySource tagged{source.count, [&](size_t i, Entry& out) {
+                                 source.at(i, out);
+                                 out.table = tid;
+                             }};
     CsrWrites writes;
-    auto hook = [&](std::span<const Entry> checked, std::string& why) {
+    auto hook = [&](const EntrySource& checked, std::string& why) {
         auto ws = d.lpm->addMany(checked, why);
         if (ws) writes = std::move(*ws);
         return ws.has_value();
     };
-    if (!d.logical->addMany(entries, error, handles, hook)) return std::nullopt;
+    if (!d.logical->addMany(tagged, error, handles, hook)) return std::nullopt;
     relocate(d, writes);
     return writes;
-}
-
-std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId table, const EntrySource& source,
-                                                 std::string& error, std::vector<int>* handles) {
-    std::vector<Entry> entries(source.count);
-    for (size_t i = 0; i < source.count; ++i) source.at(i, entries[i]);
-    return addMany(table, std::move(entries), error, handles);
 }
 
 std::vector<std::pair<int, Entry>> PipelineLoader::entries(ir::TableId table) const {
@@ -275,13 +276,32 @@ std::vector<std::pair<int, Entry>> PipelineLoader::entries(ir::TableId table) co
     const LogicalTable* lt = logicalTable(table);
     if (!lt) return out;
     out.reserve(lt->size());
-    for (const auto& slot : *lt) out.emplace_back(slot.handle, slot.entry);
+    lt->forEach([&](int handle, const Entry& e) { out.emplace_back(handle, e); });
     return out;
 }
 
 const LogicalTable* PipelineLoader::logicalTable(ir::TableId table) const {
     auto it = drivers_.find(table);
     return it == drivers_.end() ? nullptr : it->second.logical.get();
+}
+
+bool PipelineLoader::saveLogical(ir::TableId table, SnapshotWriter& out, std::string& error) const {
+    const LogicalTable* lt = logicalTable(table);
+    if (!lt) {
+        error = "table id " + std::to_string(table) + " has no block in the register map";
+        return false;
+    }
+    lt->save(out);
+    return true;
+}
+
+bool PipelineLoader::restoreLogical(ir::TableId table, SnapshotReader& in, std::string& error) {
+    auto it = drivers_.find(table);
+    if (it == drivers_.end()) {
+        error = "table id " + std::to_string(table) + " has no block in the register map";
+        return false;
+    }
+    return it->second.logical->restore(in, error);
 }
 
 }  // namespace hop::tables

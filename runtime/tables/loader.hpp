@@ -24,6 +24,7 @@
 #include "regmap/regmap.hpp"
 #include "runtime/tables/entry.hpp"
 #include "runtime/tables/logical_table.hpp"
+#include "runtime/tables/snapshot.hpp"
 #include "runtime/tables/table_csr.hpp"
 
 namespace hop::tables {
@@ -66,23 +67,31 @@ class PipelineLoader {
     // insert per entry); other blocks take the entries one by one. On error nothing changes for
     // an LPM block (the message names the entry, from 1); other blocks keep the entries before
     // the one that failed.
-    // The entries are taken by value (a caller done with them moves them in: a million
-    // entries are not copied).
-    std::optional<CsrWrites> addMany(ir::TableId table, std::vector<Entry> entries,
-                                     std::string& error, std::vector<int>* handles = nullptr);
-    // The same for entries read one at a time from `source` (their `table` is set to `table`).
+    // Entries are read one at a time from `source` (their `table` is set to `table`) and stored
+    // compactly: no vector of Entry is built.
     std::optional<CsrWrites> addMany(ir::TableId table, const EntrySource& source,
+                                     std::string& error, std::vector<int>* handles = nullptr);
+    // The same for a vector of entries.
+    std::optional<CsrWrites> addMany(ir::TableId table, std::vector<Entry> entries,
                                      std::string& error, std::vector<int>* handles = nullptr);
 
     // The driver of an LPM block (its image: memories in use, lookups), or null.
     const LpmTable* lpmTable(ir::TableId table) const;
 
     const regmap::RegMap& map() const { return map_; }
-    // Logical entries of a table in insertion order (const entries are not listed).
+    // Logical entries of a table in insertion order (const entries are not listed). A copy of
+    // each: for a large table walk logicalTable(table)->forEach() instead.
     std::vector<std::pair<int, Entry>> entries(ir::TableId table) const;
-    // The same without a copy (find by handle or match, iterate), or null for a table without
+    // The logical table (find by handle or match, forEach, size), or null for a table without
     // a block.
     const LogicalTable* logicalTable(ir::TableId table) const;
+
+    // The logical entries of `table` (handles, order, free handles, default action) in a
+    // snapshot, and back: LogicalTable::save/restore. The drivers' placement is not part of it
+    // (each driver snapshots its own); restoring changes no driver. False with `error` for a
+    // table without a block or a snapshot restore() refuses (then nothing changes).
+    bool saveLogical(ir::TableId table, SnapshotWriter& out, std::string& error) const;
+    bool restoreLogical(ir::TableId table, SnapshotReader& in, std::string& error);
 
   private:
     struct Driver {

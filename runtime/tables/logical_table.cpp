@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <string_view>
 #include <utility>
 
 namespace hop::tables {
@@ -11,7 +12,8 @@ LogicalTable::LogicalTable(const ir::Program& program, ir::TableId table)
     : program_(&program),
       table_(&program.tables.at(table)),
       defaultAction_(table_->defaultAction),
-      priorityTable_(needsPriority(*table_)) {}
+      priorityTable_(needsPriority(*table_)),
+      store_(program, table) {}
 
 bool LogicalTable::addInitial(std::string& error, const Hook& hook) {
     if (table_->entriesConst) return true;
@@ -73,95 +75,48 @@ bool LogicalTable::checkAdd(Entry& entry, std::string& error) const {
     }
     if (!checkAction(entry.action, false, error)) return false;
     if (!priorityTable_) entry.priority.reset();
-    if (const Slot* same = find(entry)) {
-        error = "duplicate entry in " + name() + " (same match as entry " +
-                std::to_string(same->handle) + ")";
+    if (const auto same = store_.findMatch(entry)) {
+        error =
+            "duplicate entry in " + name() + " (same match as entry " + std::to_string(*same) + ")";
         return false;
     }
-    if (static_cast<int64_t>(count_) >= table_->size) {
+    if (static_cast<int64_t>(store_.size()) >= table_->size) {
         error = name() + " is full (size " + std::to_string(table_->size) + ")";
         return false;
     }
     return true;
 }
 
-const LogicalTable::Slot* LogicalTable::find(int handle) const {
-    if (handle < 0 || handle >= static_cast<int>(slots_.size())) return nullptr;
-    const Slot& s = slots_[handle];
-    return s.handle < 0 ? nullptr : &s;
+LogicalTable::Found LogicalTable::find(int handle) const {
+    if (!store_.contains(handle)) return {};
+    return Found(Slot{store_.entry(handle), handle});
 }
 
-const LogicalTable::Slot* LogicalTable::find(const Entry& match) const {
+std::optional<int> LogicalTable::handleOf(const Entry& match) const {
     if (!priorityTable_ && match.priority) {
         Entry e = match;
         e.priority.reset();
-        return find(e);
+        return store_.findMatch(e);
     }
-    auto it = byMatch_.find(match);
-    return it == byMatch_.end() ? nullptr : *it;
+    return store_.findMatch(match);
 }
 
-LogicalTable::Slot* LogicalTable::findForCommand(const Command& cmd, std::string& error) {
-    const Slot* s = cmd.handle ? find(*cmd.handle) : find(cmd.entry);
-    if (s) return const_cast<Slot*>(s);
+LogicalTable::Found LogicalTable::find(const Entry& match) const {
+    const auto h = handleOf(match);
+    if (!h) return {};
+    return Found(Slot{store_.entry(*h), *h});
+}
+
+std::optional<int> LogicalTable::findForCommand(const Command& cmd, std::string& error) const {
+    const std::optional<int> h = cmd.handle
+                                     ? (store_.contains(*cmd.handle) ? cmd.handle : std::nullopt)
+                                     : handleOf(cmd.entry);
+    if (h) return h;
     if (cmd.handle)
         error = name() + " has no entry with handle " + std::to_string(*cmd.handle);
     else
         error = name() + " has no entry [" + formatEntry(*program_, cmd.entry) + "]";
-    return nullptr;
-}
-
-int LogicalTable::nextHandle() const {
-    return freeHandles_.empty() ? static_cast<int>(slots_.size()) : freeHandles_.front();
-}
-
-int LogicalTable::store(Entry entry) {
-    int h;
-    if (freeHandles_.empty()) {
-        h = static_cast<int>(slots_.size());
-        slots_.emplace_back();
-    } else {
-        std::pop_heap(freeHandles_.begin(), freeHandles_.end(), std::greater<>());
-        h = freeHandles_.back();
-        freeHandles_.pop_back();
-    }
-    Slot& s = slots_[h];
-    s.entry = std::move(entry);
-    s.handle = h;
-    s.prev = tail_;
-    s.next = -1;
-    if (tail_ >= 0)
-        slots_[tail_].next = h;
-    else
-        head_ = h;
-    tail_ = h;
-    byMatch_.insert(&s);
-    ++count_;
-    return h;
-}
-
-void LogicalTable::erase(Slot& s) {
-    byMatch_.erase(&s);
-    if (s.prev >= 0)
-        slots_[s.prev].next = s.next;
-    else
-        head_ = s.next;
-    if (s.next >= 0)
-        slots_[s.next].prev = s.prev;
-    else
-        tail_ = s.prev;
-    freeHandles_.push_back(s.handle);
-    std::push_heap(freeHandles_.begin(), freeHandles_.end(), std::greater<>());
-    s = Slot{};
-    --count_;
-}
-
-void LogicalTable::clearEntries() {
-    byMatch_.clear();
-    slots_.clear();
-    freeHandles_.clear();
-    head_ = tail_ = -1;
-    count_ = 0;
+    return std::nullopt;
 }
 
 bool LogicalTable::apply(const Command& cmd, std::string& error, int* handleOut, const Hook& hook) {
@@ -171,9 +126,9 @@ bool LogicalTable::apply(const Command& cmd, std::string& error, int* handleOut,
         case K::Add: {
             Entry e = cmd.entry;
             if (!checkAdd(e, error)) return false;
-            const int h = nextHandle();
+            const int h = store_.nextHandle();
             if (hook && !hook(K::Add, h, e, error)) return false;
-            store(std::move(e));
+            store_.add(e);
             if (handleOut) *handleOut = h;
             return true;
         }
@@ -183,15 +138,15 @@ bool LogicalTable::apply(const Command& cmd, std::string& error, int* handleOut,
                 return false;
             }
             if (!checkAction(cmd.entry.action, false, error)) return false;
-            Slot* s = findForCommand(cmd, error);
-            if (!s) return false;
+            const auto h = findForCommand(cmd, error);
+            if (!h) return false;
             if (hook) {
-                Entry e = s->entry;
+                Entry e = store_.entry(*h);
                 e.action = cmd.entry.action;
-                if (!hook(K::Modify, s->handle, e, error)) return false;
+                if (!hook(K::Modify, *h, e, error)) return false;
             }
-            s->entry.action = cmd.entry.action;
-            if (handleOut) *handleOut = s->handle;
+            store_.setAction(*h, cmd.entry.action);
+            if (handleOut) *handleOut = *h;
             return true;
         }
         case K::Delete: {
@@ -199,11 +154,11 @@ bool LogicalTable::apply(const Command& cmd, std::string& error, int* handleOut,
                 error = name() + " has const entries: entries cannot be deleted";
                 return false;
             }
-            Slot* s = findForCommand(cmd, error);
-            if (!s) return false;
-            if (hook && !hook(K::Delete, s->handle, s->entry, error)) return false;
-            if (handleOut) *handleOut = s->handle;
-            erase(*s);
+            const auto h = findForCommand(cmd, error);
+            if (!h) return false;
+            if (hook && !hook(K::Delete, *h, store_.entry(*h), error)) return false;
+            if (handleOut) *handleOut = *h;
+            store_.erase(*h);
             return true;
         }
         case K::SetDefault:
@@ -223,82 +178,209 @@ bool LogicalTable::apply(const Command& cmd, std::string& error, int* handleOut,
             if (hook) {
                 // Newest first, so that a driver never moves an entry that is about to go. When
                 // one fails, the entries deleted before it are gone.
-                while (tail_ >= 0) {
-                    Slot& s = slots_[tail_];
-                    if (!hook(K::Delete, s.handle, s.entry, error)) return false;
-                    erase(s);
+                Entry e;
+                while (store_.newest() >= 0) {
+                    const int h = store_.newest();
+                    store_.decode(h, e);
+                    if (!hook(K::Delete, h, e, error)) return false;
+                    store_.erase(h);
                 }
             }
-            clearEntries();
+            store_.clear();
             return true;
     }
     error = "unknown command";
     return false;
 }
 
-bool LogicalTable::addMany(std::vector<Entry>& entries, std::string& error,
-                           std::vector<int>* handles, const BulkHook& hook) {
+bool LogicalTable::addMany(const EntrySource& source, std::string& error, std::vector<int>* handles,
+                           const BulkHook& hook) {
     if (table_->entriesConst) {
         error = name() + " has const entries: entries cannot be added";
         return false;
     }
+    const size_t n = source.count;
+    const size_t before = store_.size();
+    const int endBefore = store_.end();
+    std::vector<int> local;
+    std::vector<int>& added = handles ? *handles : local;
+    const size_t base = added.size();
+    // The entries are stored as they are checked (the index finds duplicates within the source
+    // too) and erased again, newest first, when anything fails: the table is then as it was.
+    auto rollback = [&] {
+        for (size_t i = added.size(); i > base; --i) store_.erase(added[i - 1]);
+        added.resize(base);
+        store_.trimTo(endBefore);
+    };
     auto fail = [&](size_t i, const std::string& why) {
+        rollback();
         error = "entry " + std::to_string(i + 1) + ": " + why;
         return false;
     };
+    // A handle the source's entries got: new, or free before (few: a sorted copy).
+    std::vector<int> freeBefore = store_.freeHandles();
+    std::sort(freeBefore.begin(), freeBefore.end());
+    auto fromSource = [&](int h) {
+        return h >= endBefore || std::binary_search(freeBefore.begin(), freeBefore.end(), h);
+    };
+    if (static_cast<int64_t>(before + n) <= table_->size) {
+        store_.reserve(n);
+        added.reserve(base + n);
+    }
     ir::ActionId listed = -1;  // the last action found listed (a routing table has one or two)
     size_t listedArgs = 0;
-    std::vector<std::pair<size_t, size_t>> hashes;  // (match hash, index): duplicates in the list
-    hashes.reserve(entries.size());
-    for (size_t i = 0; i < entries.size(); ++i) {
-        Entry& e = entries[i];
-        if (e.keys.size() != table_->keys.size()) {
-            return fail(i, name() + " needs " + std::to_string(table_->keys.size()) +
-                               " key(s), got " + std::to_string(e.keys.size()));
+    size_t firstDup = n, firstOf = 0;  // the first entry that repeats one of the source
+    // Entries are read a few ahead, their place in the index prefetched: with a million
+    // entries each lookup would otherwise wait for memory on its own.
+    constexpr size_t kAhead = 16;
+    std::vector<Entry> ahead(std::min(n, kAhead));
+    std::vector<EntryStore::MatchKey> keys(ahead.size());
+    for (size_t first = 0; first < n; first += kAhead) {
+        const size_t m = std::min(kAhead, n - first);
+        for (size_t j = 0; j < m; ++j) {
+            source.at(first + j, ahead[j]);
+            if (!priorityTable_) ahead[j].priority.reset();
+            store_.keyOf(ahead[j], keys[j]);
+            store_.prefetch(keys[j]);
         }
-        if (e.action.action != listed || e.action.args.size() != listedArgs) {
-            if (!checkAction(e.action, false, error)) return fail(i, error);
-            listed = e.action.action;
-            listedArgs = e.action.args.size();
-        }
-        if (!priorityTable_) e.priority.reset();
-        if (const Slot* same = find(e)) {
-            return fail(i, "duplicate entry in " + name() + " (same match as entry " +
-                               std::to_string(same->handle) + ")");
-        }
-        hashes.emplace_back(matchHash(e), i);
-    }
-    std::sort(hashes.begin(), hashes.end());
-    size_t firstDup = entries.size(), firstOf = 0;
-    for (size_t a = 0; a < hashes.size(); ++a) {
-        for (size_t b = a + 1; b < hashes.size() && hashes[b].first == hashes[a].first; ++b) {
-            const size_t x = std::min(hashes[a].second, hashes[b].second);
-            const size_t y = std::max(hashes[a].second, hashes[b].second);
-            if (y < firstDup && sameMatch(entries[x], entries[y])) {
-                firstDup = y;
-                firstOf = x;
+        for (size_t j = 0; j < m; ++j) {
+            const size_t i = first + j;
+            const Entry& e = ahead[j];
+            if (e.keys.size() != table_->keys.size()) {
+                return fail(i, name() + " needs " + std::to_string(table_->keys.size()) +
+                                   " key(s), got " + std::to_string(e.keys.size()));
             }
+            if (e.action.action != listed || e.action.args.size() != listedArgs) {
+                if (!checkAction(e.action, false, error)) return fail(i, error);
+                listed = e.action.action;
+                listedArgs = e.action.args.size();
+            }
+            if (const auto same = store_.findMatch(e, keys[j])) {
+                if (!fromSource(*same)) {
+                    return fail(i, "duplicate entry in " + name() + " (same match as entry " +
+                                       std::to_string(*same) + ")");
+                }
+                if (firstDup == n) {
+                    const auto at =
+                        std::find(added.begin() + std::ptrdiff_t(base), added.end(), *same);
+                    firstDup = i;
+                    firstOf = size_t(at - added.begin()) - base;
+                }
+                continue;
+            }
+            // Past the first repeat the source is refused: only the other checks go on.
+            if (firstDup == n) added.push_back(store_.add(e));
         }
     }
-    if (firstDup < entries.size()) {
+    if (firstDup < n) {
         return fail(firstDup, "duplicate entry in " + name() + " (same match as entry " +
                                   std::to_string(firstOf + 1) + " of the list)");
     }
-    std::vector<std::pair<size_t, size_t>>().swap(hashes);
-    if (static_cast<int64_t>(count_ + entries.size()) > table_->size) {
+    if (static_cast<int64_t>(before + n) > table_->size) {
+        rollback();
         error = name() + " is full (size " + std::to_string(table_->size) +
-                "): " + std::to_string(count_) + " entries and " + std::to_string(entries.size()) +
+                "): " + std::to_string(before) + " entries and " + std::to_string(n) +
                 " more do not fit";
         return false;
     }
-    if (hook && !hook(entries, error)) return false;
-    byMatch_.reserve(count_ + entries.size());
-    if (handles) handles->reserve(handles->size() + entries.size());
-    for (Entry& e : entries) {
-        const int h = store(std::move(e));
-        if (handles) handles->push_back(h);
+    if (hook) {
+        const EntrySource checked{
+            n, [&](size_t i, Entry& out) { store_.decode(added[base + i], out); }};
+        if (!hook(checked, error)) {
+            rollback();
+            return false;
+        }
     }
+    return true;
+}
+
+bool LogicalTable::addMany(std::vector<Entry>& entries, std::string& error,
+                           std::vector<int>* handles, const BulkHook& hook) {
+    if (!addMany(EntrySource::of(entries), error, handles, hook)) return false;
     entries.clear();
+    return true;
+}
+
+bool LogicalTable::addMany(std::vector<Entry>& entries, std::string& error,
+                           std::vector<int>* handles, const SpanHook& hook) {
+    BulkHook bulk;
+    if (hook) {
+        bulk = [&](const EntrySource&, std::string& why) {
+            // The entries as they are stored: without a priority in a table that has none.
+            if (!priorityTable_)
+                for (Entry& e : entries) e.priority.reset();
+            return hook(entries, why);
+        };
+    }
+    return addMany(entries, error, handles, bulk);
+}
+
+namespace {
+
+// FNV-1a of a section: save() appends it, restore() checks it against the section encoded again
+// from what it read (the encoding is canonical), so a damaged byte is an error even where the
+// damaged value would still make a table.
+uint64_t sectionHash(std::string_view bytes) {
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
+    return h;
+}
+
+void saveSection(SnapshotWriter& out, const std::string& table, const ir::ActionCall& def,
+                 const EntryStore& store) {
+    out.tag("LTAB");
+    out.str(table);
+    out.i64(def.action);
+    out.u64(def.args.size());
+    for (const BigInt& a : def.args) writeBig(out, a);
+    store.save(out);
+}
+
+}  // namespace
+
+void LogicalTable::save(SnapshotWriter& out) const {
+    const size_t start = out.bytes().size();
+    saveSection(out, table_->name, defaultAction_, store_);
+    out.u64(sectionHash(std::string_view(out.bytes()).substr(start)));
+}
+
+bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
+    auto fail = [&](const std::string& why) {
+        error = name() + ": snapshot: " + why;
+        return false;
+    };
+    in.expect("LTAB");
+    const std::string table = in.str();
+    if (in.ok() && table != table_->name)
+        return fail("it is the snapshot of table '" + table + "'");
+    ir::ActionCall def;
+    const int64_t action = in.i64();
+    if (in.ok() && (action < -1 || action >= static_cast<int64_t>(program_->actions.size())))
+        in.fail("a default action " + std::to_string(action));
+    def.action = static_cast<ir::ActionId>(action);
+    const uint64_t args = in.u64();
+    for (uint64_t i = 0; i < args && in.ok(); ++i) def.args.push_back(readBig(in));
+    if (!in.ok()) return fail(in.error());
+    std::string why;
+    if (def.action != table_->defaultAction.action) {
+        if (!checkAction(def, true, why)) return fail("default action: " + why);
+    } else if (def.args.size() != table_->defaultAction.args.size()) {
+        return fail("a damaged default action");
+    }
+    EntryStore restored(*program_, static_cast<ir::TableId>(table_ - program_->tables.data()));
+    if (!restored.restore(in, why)) return fail(why);
+    if (table_->entriesConst && !restored.empty())
+        return fail("entries in a table with const entries");
+    if (static_cast<int64_t>(restored.size()) > table_->size)
+        return fail(std::to_string(restored.size()) + " entries in a table of size " +
+                    std::to_string(table_->size));
+    const uint64_t sealed = in.u64();
+    if (!in.ok()) return fail(in.error());
+    SnapshotWriter again;
+    saveSection(again, table_->name, def, restored);
+    if (sectionHash(again.bytes()) != sealed) return fail("damaged (its hash differs)");
+    store_ = std::move(restored);
+    defaultAction_ = std::move(def);
     return true;
 }
 

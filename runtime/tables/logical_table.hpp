@@ -10,9 +10,11 @@
 //     the priority in a table with a ternary, range or optional key);
 //   - a table holds at most its `size` entries.
 //
-// Handles are BMv2's: the lowest one not in use. Entries live in slots indexed by handle (the
-// lowest-free rule keeps them dense), linked in insertion order, with a hash index by match, so
-// adding, finding and deleting an entry cost the same with a million entries as with ten.
+// Handles are BMv2's: the lowest one not in use. Entries live in an EntryStore (entry_store.hpp):
+// fixed-size records by handle, linked in insertion order, with an index by match, so adding,
+// finding and deleting an entry cost the same with a million entries as with ten, in a few
+// tens of bytes each. A stored entry is decoded when asked for: find() and iteration give
+// values, not references into the table.
 // Const entries are not kept here: they cannot change, and each target serves them its own way.
 //
 // A target that acts on commands (the loader's hardware drivers) passes a Hook. It runs after
@@ -20,26 +22,41 @@
 // the table stays as it was and its error is the command's.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
-#include <unordered_set>
+#include <type_traits>
 #include <vector>
 
 #include "ir/ir.hpp"
 #include "runtime/tables/entry.hpp"
+#include "runtime/tables/entry_store.hpp"
+#include "runtime/tables/snapshot.hpp"
 
 namespace hop::tables {
 
 class LogicalTable {
   public:
+    // A stored entry, decoded.
     struct Slot {
         Entry entry;
-        int handle = -1;  // -1: the slot is free
-        int prev = -1;    // insertion order
-        int next = -1;
+        int handle = -1;
+    };
+    // What find() gives: a Slot or nothing, read like a pointer (`->`, `*`, `== nullptr`).
+    class Found {
+      public:
+        Found() = default;
+        explicit Found(Slot slot) : slot_(std::move(slot)) {}
+        explicit operator bool() const { return slot_.has_value(); }
+        const Slot* operator->() const { return &*slot_; }
+        const Slot& operator*() const { return *slot_; }
+        bool operator==(std::nullptr_t) const { return !slot_; }
+
+      private:
+        std::optional<Slot> slot_;
     };
 
     // Add: `handle` is the one the entry gets. Modify: `entry` carries its new action. Delete:
@@ -47,13 +64,14 @@ class LogicalTable {
     // holds the new default action, `handle` is -1.
     using Hook =
         std::function<bool(Command::Kind kind, int handle, const Entry& entry, std::string& error)>;
-    // The entries of one addMany, checked and ready to store.
-    using BulkHook = std::function<bool(std::span<const Entry> entries, std::string& error)>;
+    // The entries of one addMany, checked and as they will be stored (in the order given).
+    using BulkHook = std::function<bool(const EntrySource& checked, std::string& error)>;
+    // The same as a span of the caller's entries (the vector overload of addMany).
+    using SpanHook = std::function<bool(std::span<const Entry> entries, std::string& error)>;
 
     // Table `table` of `program` (which must outlive it), with the program's default action and
     // no entries: addInitial() adds the program's own.
     LogicalTable(const ir::Program& program, ir::TableId table);
-    // Movable (slots keep their addresses), not copyable (the index points at the slots).
     LogicalTable(LogicalTable&&) = default;
     LogicalTable& operator=(LogicalTable&&) = default;
     LogicalTable(const LogicalTable&) = delete;
@@ -68,32 +86,57 @@ class LogicalTable {
     bool apply(const Command& command, std::string& error, int* handle = nullptr,
                const Hook& hook = {});
 
-    // Many adds at once, checked as apply() checks one (the messages name the entry, from 1;
-    // two entries of the list with the same match are duplicates too), then given to `hook` as
-    // a whole. The entries are moved into the table; handles are appended to `handles`. On error
-    // the table is as it was.
+    // Many adds at once, read from `source`, checked as apply() checks one (the messages name
+    // the entry, from 1; two entries of the source with the same match are duplicates too),
+    // then given to `hook` as a whole (as they will be stored). Handles are appended to
+    // `handles`. On error the table is as it was (and `handles` too).
+    bool addMany(const EntrySource& source, std::string& error, std::vector<int>* handles,
+                 const BulkHook& hook = {});
+    // The same for a vector, emptied on success; `hook` sees the entries as they are stored.
     bool addMany(std::vector<Entry>& entries, std::string& error, std::vector<int>* handles,
                  const BulkHook& hook = {});
+    bool addMany(std::vector<Entry>& entries, std::string& error, std::vector<int>* handles,
+                 const SpanHook& hook);
 
     const ir::Table& table() const { return *table_; }
     const ir::ActionCall& defaultAction() const { return defaultAction_; }
     bool priorityTable() const { return priorityTable_; }
-    size_t size() const { return count_; }
-    bool empty() const { return count_ == 0; }
-    const Slot* find(int handle) const;
-    const Slot* find(const Entry& match) const;  // by keys (and priority in a priority table)
+    size_t size() const { return store_.size(); }
+    bool empty() const { return store_.empty(); }
+    bool contains(int handle) const { return store_.contains(handle); }
+    Found find(int handle) const;
+    Found find(const Entry& match) const;  // by keys (and priority in a priority table)
+    // The handle of the entry with that match, without decoding it.
+    std::optional<int> handleOf(const Entry& match) const;
+    // The entry with that handle (which must be in use).
+    Entry entry(int handle) const { return store_.entry(handle); }
 
-    // Iteration in insertion order.
+    // Every entry in insertion order, decoded into one Entry that is reused (copy what must
+    // outlive the call). `fn(handle, entry)` returns void, or bool: false stops the walk.
+    template <typename Fn>
+    void forEach(Fn&& fn) const {
+        Entry e;
+        for (int h = store_.oldest(); h >= 0; h = store_.next(h)) {
+            store_.decode(h, e);
+            if constexpr (std::is_same_v<std::invoke_result_t<Fn&, int, const Entry&>, bool>) {
+                if (!fn(h, static_cast<const Entry&>(e))) return;
+            } else {
+                fn(h, static_cast<const Entry&>(e));
+            }
+        }
+    }
+
+    // Iteration in insertion order; `*it` is the decoded entry, valid until `it` moves.
     class Iterator {
       public:
         using difference_type = std::ptrdiff_t;
         using value_type = Slot;
         Iterator() = default;
-        Iterator(const LogicalTable* table, int handle) : table_(table), handle_(handle) {}
-        const Slot& operator*() const { return table_->slots_[handle_]; }
-        const Slot* operator->() const { return &table_->slots_[handle_]; }
+        Iterator(const LogicalTable* table, int handle) : table_(table) { seek(handle); }
+        const Slot& operator*() const { return slot_; }
+        const Slot* operator->() const { return &slot_; }
         Iterator& operator++() {
-            handle_ = table_->slots_[handle_].next;
+            seek(table_->store_.next(slot_.handle));
             return *this;
         }
         Iterator operator++(int) {
@@ -101,50 +144,41 @@ class LogicalTable {
             ++*this;
             return old;
         }
-        bool operator==(const Iterator& o) const { return handle_ == o.handle_; }
+        bool operator==(const Iterator& o) const { return slot_.handle == o.slot_.handle; }
 
       private:
+        void seek(int handle) {
+            slot_.handle = handle;
+            if (handle >= 0) table_->store_.decode(handle, slot_.entry);
+        }
         const LogicalTable* table_ = nullptr;
-        int handle_ = -1;
+        Slot slot_;
     };
-    Iterator begin() const { return {this, head_}; }
+    Iterator begin() const { return {this, store_.oldest()}; }
     Iterator end() const { return {this, -1}; }
 
-  private:
-    struct MatchHash {
-        using is_transparent = void;
-        size_t operator()(const Slot* s) const { return matchHash(s->entry); }
-        size_t operator()(const Entry& e) const { return matchHash(e); }
-    };
-    struct MatchEq {
-        using is_transparent = void;
-        bool operator()(const Slot* a, const Slot* b) const {
-            return sameMatch(a->entry, b->entry);
-        }
-        bool operator()(const Entry& a, const Slot* b) const { return sameMatch(a, b->entry); }
-        bool operator()(const Slot* a, const Entry& b) const { return sameMatch(a->entry, b); }
-    };
+    // The table's state (entries with their handles, insertion order, free handles, default
+    // action) for hopd's state file. restore() takes what save() wrote for a table of the same
+    // program and makes this table indistinguishable from the saved one; a snapshot of another
+    // table or a damaged one is an error and changes nothing.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
 
+    // Heap bytes of the stored entries (measurements).
+    size_t memoryBytes() const { return store_.memoryBytes(); }
+
+  private:
     std::string name() const { return "table '" + table_->name + "'"; }
     bool checkAction(const ir::ActionCall& call, bool forDefault, std::string& error) const;
     // The checks of an Add; `entry` comes out as it is stored (no priority unless needed).
     bool checkAdd(Entry& entry, std::string& error) const;
-    Slot* findForCommand(const Command& command, std::string& error);
-    int nextHandle() const;  // the handle the next add gets
-    int store(Entry entry);  // takes nextHandle(); returns it
-    void erase(Slot& slot);
-    void clearEntries();
+    std::optional<int> findForCommand(const Command& command, std::string& error) const;
 
     const ir::Program* program_;
     const ir::Table* table_;
     ir::ActionCall defaultAction_;
     bool priorityTable_ = false;
-    // Slots by handle; a deque, so that a slot never moves (the index points at slots).
-    std::deque<Slot> slots_;
-    std::vector<int> freeHandles_;  // a min-heap of the free slots' handles
-    std::unordered_set<const Slot*, MatchHash, MatchEq> byMatch_;
-    int head_ = -1, tail_ = -1;
-    size_t count_ = 0;
+    EntryStore store_;
 };
 
 }  // namespace hop::tables

@@ -123,6 +123,7 @@ struct TableState {
     bool constByPriority = false;                 // const entries carry explicit priorities
     bool largestPriorityWins = true;              // the `largest_priority_wins` property
     int lpmKey = -1;                              // the LPM key of an exact+LPM table
+    Entry hit;  // the runtime entry of the last lookup that hit one (Lookup::entry points here)
 };
 
 struct Lookup {

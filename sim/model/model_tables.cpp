@@ -67,25 +67,27 @@ Lookup Model::Impl::lookup(ir::TableId tid, const std::vector<BigInt>& key) {
     }
     const tables::LogicalTable& rt = *s.runtime;
     const bool priorityTable = rt.priorityTable();
-    const tables::LogicalTable::Slot* found = nullptr;
-    for (const auto& se : rt) {
-        if (!all(se.entry)) continue;
-        if (!found) {
-            found = &se;
-            if (!priorityTable && s.lpmKey < 0) break;  // exact: at most one match
-            continue;
+    // The best match: the first one of an exact table, else the highest priority or the
+    // longest prefix (the earliest on ties). Entries are decoded one at a time.
+    int found = -1;
+    int64_t foundRank = 0;
+    rt.forEach([&](int handle, const Entry& e) {
+        if (!all(e)) return true;
+        const int64_t rank = priorityTable   ? e.priority.value_or(0)
+                             : s.lpmKey >= 0 ? e.keys[s.lpmKey].prefixLen
+                                             : 0;
+        if (found < 0 || rank > foundRank) {
+            found = handle;
+            foundRank = rank;
         }
-        if (priorityTable) {
-            if (se.entry.priority.value_or(0) > found->entry.priority.value_or(0)) found = &se;
-        } else if (se.entry.keys[s.lpmKey].prefixLen > found->entry.keys[s.lpmKey].prefixLen) {
-            found = &se;
-        }
-    }
-    if (found) {
+        return priorityTable || s.lpmKey >= 0;  // exact: at most one match
+    });
+    if (found >= 0) {
+        s.hit = rt.entry(found);
         r.hit = true;
-        r.entry = &found->entry;
-        r.handle = found->handle;
-        r.action = found->entry.action;
+        r.entry = &s.hit;
+        r.handle = found;
+        r.action = s.hit.action;
         return r;
     }
     r.action = rt.defaultAction();
