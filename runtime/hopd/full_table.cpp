@@ -73,7 +73,7 @@ void RouteManager::loadFullTable(const std::string& file, router::Ipv4Addr gatew
         seen[at] = true;
         const router::Ipv4Addr prefix(key.first);
         tables_.setRouteMatch(like, prefix, key.second);
-        if (const tables::Entry* found = writer_.findStored(tables_.lpm, like)) {
+        if (const auto found = writer_.findStored(tables_.lpm, like)) {
             if (found->action.action == tables_.setNexthop && found->action.args.size() == 1 &&
                 found->action.args[0] == id) {
                 ++present;

@@ -123,33 +123,33 @@ TableWriter::Outcome TableWriter::ensure(tables::Command add, std::string& error
     return apply(add, error, handle) ? Outcome::Written : Outcome::Failed;
 }
 
-const tables::LogicalTable::Slot* TableWriter::lookup(ir::TableId table,
-                                                      const tables::Entry& like) const {
+tables::LogicalTable::Found TableWriter::lookup(ir::TableId table,
+                                                const tables::Entry& like) const {
     const tables::LogicalTable* logical = loader_.logicalTable(table);
-    return logical ? logical->find(like) : nullptr;
+    return logical ? logical->find(like) : tables::LogicalTable::Found{};
 }
 
 std::optional<std::pair<int, tables::Entry>> TableWriter::find(ir::TableId table,
                                                                const tables::Entry& like) const {
     int handle = -1;
-    const tables::Entry* entry = findStored(table, like, &handle);
+    auto entry = findStored(table, like, &handle);
     if (!entry) return std::nullopt;
-    return std::pair{handle, *entry};
+    return std::pair{handle, std::move(*entry)};
 }
 
-const tables::Entry* TableWriter::findStored(ir::TableId table, const tables::Entry& like,
-                                             int* handle) const {
-    const tables::LogicalTable::Slot* slot = lookup(table, like);
-    if (!slot) return nullptr;
+std::optional<tables::Entry> TableWriter::findStored(ir::TableId table, const tables::Entry& like,
+                                                     int* handle) const {
+    const tables::LogicalTable::Found slot = lookup(table, like);
+    if (!slot) return std::nullopt;
     if (handle) *handle = slot->handle;
-    return &slot->entry;
+    return slot->entry;
 }
 
 void TableWriter::forEachEntry(
     ir::TableId table, const std::function<void(int handle, const tables::Entry&)>& visit) const {
     const tables::LogicalTable* logical = loader_.logicalTable(table);
     if (!logical) return;
-    for (const auto& slot : *logical) visit(slot.handle, slot.entry);
+    logical->forEach([&](int handle, const tables::Entry& e) { visit(handle, e); });
 }
 
 void TableWriter::applyBulk(ir::TableId table, const tables::EntrySource& source) {

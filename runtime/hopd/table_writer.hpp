@@ -50,10 +50,9 @@ class TableWriter {
     // The entry of `table` with the match of `like`: handle and entry.
     std::optional<std::pair<int, tables::Entry>> find(ir::TableId table,
                                                       const tables::Entry& like) const;
-    // The same without a copy: the entry as the tables hold it (valid until the next command),
-    // or null.
-    const tables::Entry* findStored(ir::TableId table, const tables::Entry& like,
-                                    int* handle = nullptr) const;
+    // The entry alone (one lookup in the table's index, the entry decoded), or nullopt.
+    std::optional<tables::Entry> findStored(ir::TableId table, const tables::Entry& like,
+                                            int* handle = nullptr) const;
     std::vector<std::pair<int, tables::Entry>> entries(ir::TableId table) const {
         return loader_.entries(table);
     }
@@ -92,7 +91,7 @@ class TableWriter {
     bool writeAll(const tables::CsrWrites& writes, std::string& error);
     bool isStage(uint32_t addr) const;
     // The one lookup into the loader's logical tables (their index by match).
-    const tables::LogicalTable::Slot* lookup(ir::TableId table, const tables::Entry& like) const;
+    tables::LogicalTable::Found lookup(ir::TableId table, const tables::Entry& like) const;
     void observe(tables::CsrWrites writes, size_t keep);
 
     const ir::Program& program_;
