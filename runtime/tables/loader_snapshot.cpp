@@ -23,9 +23,16 @@ void PipelineLoader::save(SnapshotWriter& out) const {
         if (d.exact) d.exact->save(out);
         if (d.ternary) d.ternary->save(out);
         if (d.lpm) d.lpm->save(out);
-        std::vector<std::pair<int64_t, uint64_t>> ids(d.ternaryIds.begin(), d.ternaryIds.end());
+        std::vector<std::pair<int, uint64_t>> ids(d.ternaryIds.begin(), d.ternaryIds.end());
         std::sort(ids.begin(), ids.end());
-        out.seq(ids);
+        std::vector<int64_t> handles;
+        std::vector<uint64_t> slots;
+        for (const auto& [handle, slot] : ids) {
+            handles.push_back(handle);
+            slots.push_back(slot);
+        }
+        out.seq(handles);
+        out.seq(slots);
     }
 }
 
@@ -57,8 +64,11 @@ bool PipelineLoader::restore(SnapshotReader& in, std::string& error) {
             break;
         }
         d.ternaryIds.clear();
-        for (const auto& [handle, slot] : in.seq<std::pair<int64_t, uint64_t>>()) {
-            d.ternaryIds[static_cast<int>(handle)] = slot;
+        const auto handles = in.seq<int64_t>();
+        const auto slots = in.seq<uint64_t>();
+        if (handles.size() != slots.size()) in.fail("ternary slot ids do not pair up");
+        for (size_t i = 0; in.ok() && i < handles.size(); ++i) {
+            d.ternaryIds[static_cast<int>(handles[i])] = slots[i];
         }
     }
     if (!in.ok()) error = in.error();
