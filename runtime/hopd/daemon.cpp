@@ -43,7 +43,7 @@ class Daemon {
     void openBoard();
     void openState();
     void compactState(bool always);
-    static constexpr uint64_t kCompactAfterLines = 10000;
+    static constexpr uint64_t kCompactAfterLines = 1000;
     void openFibSync();
     void printFibLog();
     void handleActions(router::Actions actions);
@@ -391,6 +391,8 @@ int Daemon::loop() {
         "hopd: stopping: {} punts handled, {} frames sent, {} table "
         "commands\n",
         puntsHandled_, framesSent_, writer_->counters.commands);
+    // A stop asked for: the next start restores one snapshot and re-sends nothing.
+    if (journal_.linesSinceSnapshot() > 0) compactState(true);
     return 0;
 }
 
