@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <ios>
+#include <limits>
 #include <sstream>
 
 #include "regmap/regmap.hpp"
@@ -18,7 +19,13 @@ namespace hop::hopd {
 
 namespace {
 
-std::string hex(const tables::BigInt& value) { return "0x" + value.str(0, std::ios_base::hex); }
+// A value as the BMv2 CLI takes it (a full table is a million of them: most fit 64 bits).
+std::string hex(const tables::BigInt& value) {
+    if (value >= 0 && value <= std::numeric_limits<uint64_t>::max()) {
+        return fmt::format("0x{:x}", value.convert_to<uint64_t>());
+    }
+    return "0x" + value.str(0, std::ios_base::hex);
+}
 
 std::string keyText(const ir::TableKey& key, const tables::KeyMatch& m) {
     using K = ir::Match::Kind;
