@@ -42,6 +42,8 @@ class Daemon {
     void readConfig();
     void openBoard();
     void openState();
+    void compactState(bool always);
+    static constexpr uint64_t kCompactAfterLines = 1000;
     void openFibSync();
     void printFibLog();
     void handleActions(router::Actions actions);
@@ -138,6 +140,7 @@ void Daemon::openState() {
     const auto& info = dev.info();
     const std::string header = stateHeader(binding_->name(), info.dataWidth, dev.name());
     if (info.csrWrites == 0) {
+        StateJournal::removeSnapshots(statePath_);
         journal_.create(statePath_, header);
         std::cerr << "hopd: fresh board: new state file " << statePath_ << "\n";
         return;
@@ -158,6 +161,13 @@ void Daemon::openState() {
     const auto t0 = Clock::now();
     writer_->beginReplay();
     StateVisitor visitor;
+    std::string restored;
+    visitor.snapshot = [&](const std::string& bytes, const std::string& file, std::string& why) {
+        if (!writer_->restore(bytes, why)) return false;
+        journal_.setSnapshotFile(file);
+        restored = fmt::format("the snapshot {} ({} bytes) and ", file, bytes.size());
+        return true;
+    };
     visitor.record = [&](const StateRecord& r, std::string&) {
         routes_->replay(r);
         return true;
@@ -173,13 +183,29 @@ void Daemon::openState() {
     writer_->endReplay();
     journal_.append(statePath_);
     std::cerr << fmt::format(
-        "hopd: continuing from {}: {} table commands replayed without writing in {:.2f} s\n",
-        statePath_, commands, std::chrono::duration<double>(Clock::now() - t0).count());
+        "hopd: continuing from {}: {}{} table commands restored without writing in {:.2f} s\n",
+        statePath_, restored, commands, std::chrono::duration<double>(Clock::now() - t0).count());
     const auto [checked, tail] = writer_->verify(statePath_);
     std::cerr << fmt::format(
         "hopd: read back {} table words of the last {} commands: as "
         "written\n",
         checked, tail);
+}
+
+// The state file as a new snapshot and the records that still hold, once enough lines have
+// gone into it since the last one (a full table's bulk update is a million): a restart then
+// restores the snapshot instead of replaying them.
+void Daemon::compactState(bool always) {
+    if (!always && journal_.linesSinceSnapshot() < kCompactAfterLines) return;
+    const auto t0 = Clock::now();
+    const device::Device& dev = binding_->device();
+    const std::string header = stateHeader(binding_->name(), dev.info().dataWidth, dev.name());
+    const std::string snapshot = writer_->snapshot();
+    const std::string file =
+        journal_.compact(statePath_, header, snapshot, routes_->stateRecords());
+    std::cerr << fmt::format("hopd: state file {}: snapshot {} ({} bytes) written in {:.2f} s\n",
+                             statePath_, file, snapshot.size(),
+                             std::chrono::duration<double>(Clock::now() - t0).count());
 }
 
 void Daemon::openFibSync() {
@@ -230,6 +256,7 @@ void Daemon::start() {
         options_.fullTable, Ipv4Addr::parse(options_.fullTableVia).value_or(Ipv4Addr()));
     for (const auto& path : options_.commands) loadCommandFile(path);
     for (const auto& path : options_.runtimeJson) loadRuntimeJsonFile(path);
+    compactState(false);
     router::SlowPathConfig config;
     config.interfaces = interfaces_;
     config.routes = [this](Ipv4Addr d) { return routes_->lookup(d); };
@@ -364,6 +391,8 @@ int Daemon::loop() {
         "hopd: stopping: {} punts handled, {} frames sent, {} table "
         "commands\n",
         puntsHandled_, framesSent_, writer_->counters.commands);
+    // A stop asked for: the next start restores one snapshot and re-sends nothing.
+    if (journal_.linesSinceSnapshot() > 0) compactState(true);
     return 0;
 }
 
@@ -374,7 +403,9 @@ bool Daemon::control(const std::string& request, std::vector<std::string>& out,
                      std::string& error) {
     ++controlRequests_;
     try {
-        return commands_.run(request, out, error);
+        const bool ok = commands_.run(request, out, error);
+        compactState(false);  // e.g. after `load routes FILE`
+        return ok;
     } catch (const Failure&) {
         throw;
     } catch (const std::runtime_error& e) {

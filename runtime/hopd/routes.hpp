@@ -78,6 +78,9 @@ class RouteManager {
 
     // A record of the state file (ids and run-time routes of an earlier hopd).
     void replay(const StateRecord& record);
+    // The records that make replay() give today's ids and run-time routes (the lines after a
+    // snapshot of the state file).
+    std::vector<StateRecord> stateRecords() const;
 
     // What the configuration asks, written where it is not there yet: the interfaces (port
     // MACs, MTUs, local addresses, connected subnets), `fileRoutes`, the run-time routes of the

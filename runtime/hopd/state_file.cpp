@@ -1,18 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "runtime/hopd/state_file.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <charconv>
+#include <filesystem>
+#include <fstream>
 #include <ios>
+#include <limits>
+#include <sstream>
 
+#include "regmap/regmap.hpp"
 #include "runtime/hopd/failure.hpp"
 
 namespace hop::hopd {
 
 namespace {
 
-std::string hex(const tables::BigInt& value) { return "0x" + value.str(0, std::ios_base::hex); }
+// A value as the BMv2 CLI takes it (a full table is a million of them: most fit 64 bits).
+std::string hex(const tables::BigInt& value) {
+    if (value >= 0 && value <= std::numeric_limits<uint64_t>::max()) {
+        return fmt::format("0x{:x}", value.convert_to<uint64_t>());
+    }
+    return "0x" + value.str(0, std::ios_base::hex);
+}
 
 std::string keyText(const ir::TableKey& key, const tables::KeyMatch& m) {
     using K = ir::Match::Kind;
@@ -176,7 +189,7 @@ std::optional<StateRecord> StateRecord::parse(const std::vector<Word>& words, st
 void StateJournal::create(const std::string& path, const std::string& header) {
     out_.open(path, std::ios::trunc);
     if (!out_) throw Failure(1, path + ": error: cannot write the state file");
-    write(header + "\n");
+    write(header + "\n", 0);
 }
 
 void StateJournal::append(const std::string& path) {
@@ -184,8 +197,9 @@ void StateJournal::append(const std::string& path) {
     if (!out_) throw Failure(1, path + ": error: cannot write the state file");
 }
 
-void StateJournal::write(const std::string& text) {
+void StateJournal::write(const std::string& text, uint64_t lines) {
     if (!out_.is_open()) return;
+    lines_ += lines;
     out_ << text;
     out_.flush();  // before the CSR writes: a crash in between replays the command
 }
@@ -203,7 +217,7 @@ void StateJournal::bulk(const ir::Program& program, const std::vector<tables::Co
         lines += commandLine(program, c);
         lines += '\n';
     }
-    write(lines);
+    write(lines, adds.size() + 1);
 }
 
 void StateJournal::bulk(const ir::Program& program, ir::TableId table,
@@ -217,7 +231,68 @@ void StateJournal::bulk(const ir::Program& program, ir::TableId table,
         lines += commandLine(program, c);
         lines += '\n';
     }
-    write(lines);
+    write(lines, source.count + 1);
+}
+
+namespace {
+
+// `bytes` into `path`, synced to the disk before it returns; throws Failure(1).
+void writeSynced(const std::string& path, const std::string& bytes) {
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0) throw Failure(1, path + ": error: cannot write the state file's snapshot");
+    size_t done = 0;
+    while (done < bytes.size()) {
+        const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n <= 0) {
+            ::close(fd);
+            throw Failure(1, path + ": error: cannot write the state file's snapshot");
+        }
+        done += static_cast<size_t>(n);
+    }
+    const bool synced = ::fsync(fd) == 0;
+    if (::close(fd) != 0 || !synced) {
+        throw Failure(1, path + ": error: cannot write the state file's snapshot");
+    }
+}
+
+std::string snapshotPrefix(const std::string& statePath) {
+    return std::filesystem::path(statePath).filename().string() + ".snap.";
+}
+
+}  // namespace
+
+std::string StateJournal::compact(const std::string& path, const std::string& header,
+                                  const std::string& snapshot,
+                                  const std::vector<StateRecord>& records) {
+    namespace fs = std::filesystem;
+    const uint64_t hash = regmap::fnv1a64(snapshot);
+    const std::string name = fmt::format("{}{:016x}", snapshotPrefix(path), hash);
+    const fs::path dir = fs::path(path).parent_path();
+    const std::string file = (dir / name).string();
+    writeSynced(file, snapshot);
+    std::string text =
+        fmt::format("{}\n@snapshot {} {} {:016x}\n", header, name, snapshot.size(), hash);
+    for (const auto& r : records) text += r.str() + "\n";
+    writeSynced(path + ".new", text);
+    out_.close();
+    std::error_code ec;
+    fs::rename(path + ".new", path, ec);
+    if (ec) throw Failure(1, path + ": error: cannot replace the state file: " + ec.message());
+    if (!snapshotFile_.empty() && snapshotFile_ != file) fs::remove(snapshotFile_, ec);
+    snapshotFile_ = file;
+    lines_ = 0;
+    append(path);
+    return file;
+}
+
+void StateJournal::removeSnapshots(const std::string& path) {
+    namespace fs = std::filesystem;
+    const fs::path dir = fs::path(path).parent_path();
+    const std::string prefix = snapshotPrefix(path);
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir.empty() ? fs::path(".") : dir, ec)) {
+        if (e.path().filename().string().starts_with(prefix)) fs::remove(e.path(), ec);
+    }
 }
 
 uint64_t readState(std::istream& in, const std::string& path, const ir::Program& program,
@@ -246,6 +321,31 @@ uint64_t readState(std::istream& in, const std::string& path, const ir::Program&
             continue;
         }
         const auto words = splitWords(line);
+        if (words[0].text == "@snapshot") {
+            if (lineNo != 2) throw bad(lineNo, "a @snapshot record belongs on line 2");
+            if (words.size() != 4) throw bad(lineNo, "@snapshot needs FILE BYTES HASH");
+            const std::string& name = words[1].text;
+            if (name.find('/') != std::string::npos) {
+                throw bad(lineNo, fmt::format("snapshot '{}' is not a file name", name));
+            }
+            const std::string file = (std::filesystem::path(path).parent_path() / name).string();
+            std::ifstream snap(file, std::ios::binary);
+            if (!snap) throw bad(lineNo, fmt::format("cannot read the snapshot {}", file));
+            std::ostringstream bytes;
+            bytes << snap.rdbuf();
+            const std::string data = std::move(bytes).str();
+            const std::string size = std::to_string(data.size());
+            const std::string hash = fmt::format("{:016x}", regmap::fnv1a64(data));
+            if (size != words[2].text || hash != words[3].text) {
+                throw bad(lineNo, fmt::format("the snapshot {} is {} bytes with hash {}, the "
+                                              "state file says {} bytes with hash {}",
+                                              file, size, hash, words[2].text, words[3].text));
+            }
+            if (!visitor.snapshot || !visitor.snapshot(data, file, why)) {
+                throw bad(lineNo, fmt::format("snapshot {}: {}", file, why));
+            }
+            continue;
+        }
         if (words[0].text == "@bulk" && words.size() == 2) {
             const int first = lineNo;
             const auto count = number(words[1].text, UINT32_MAX);

@@ -63,6 +63,12 @@ class TableWriter {
     const tables::PipelineLoader& loader() const { return loader_; }
     const regmap::RegMap& map() const { return map_; }
 
+    // The drivers' placement and the expected words, for the state file's snapshot, and back:
+    // restore() on a writer built for the same program and map gives the writer that took the
+    // snapshot (nothing is written to the device). On error the writer is unusable.
+    std::string snapshot() const;
+    bool restore(const std::string& bytes, std::string& error);
+
     // While replaying, nothing is journalled or written; the commands' committed words are kept
     // for verify().
     void beginReplay() { replaying_ = true; }

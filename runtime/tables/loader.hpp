@@ -32,6 +32,8 @@ namespace hop::tables {
 class ExactTable;
 class TernaryTable;
 class LpmTable;
+class SnapshotWriter;
+class SnapshotReader;
 
 class PipelineLoader {
   public:
@@ -79,6 +81,14 @@ class PipelineLoader {
     const LpmTable* lpmTable(ir::TableId table) const;
 
     const regmap::RegMap& map() const { return map_; }
+
+    // Every table's logical entries and its driver's placement (runtime/tables/snapshot.hpp),
+    // so that a loader built for the same program and map and given restore() is the one that
+    // saved: the same entries and handles, and the same writes for every later command. On
+    // error (a snapshot of another program, damaged) the loader is unusable: build a new one.
+    void save(SnapshotWriter& out) const;
+    bool restore(SnapshotReader& in, std::string& error);
+
     // Logical entries of a table in insertion order (const entries are not listed). A copy of
     // each: for a large table walk logicalTable(table)->forEach() instead.
     std::vector<std::pair<int, Entry>> entries(ir::TableId table) const;

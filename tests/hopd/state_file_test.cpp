@@ -5,7 +5,10 @@
 #include "runtime/hopd/state_file.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "runtime/hopd/failure.hpp"
@@ -155,6 +158,120 @@ TEST(StateFile, ReaderErrorsAreLocated) {
     const std::string unknown = readError("table_add RouterIngress.nosuch x 1 =>\n");
     EXPECT_TRUE(unknown.starts_with("s:2:")) << unknown;
     EXPECT_NE(unknown.find("nosuch"), std::string::npos) << unknown;
+}
+
+// compact(): the state file becomes the header, a @snapshot line naming a new file with the
+// bytes given, and the records; the old snapshot goes; lines written afterwards follow it. The
+// reader hands the snapshot over first, and refuses one that is missing, altered or misplaced.
+class StateFileSnapshot : public ::testing::Test {
+  protected:
+    void SetUp() override {
+        dir_ = std::filesystem::temp_directory_path() /
+               ("hop-state-test-" + std::to_string(::getpid()));
+        std::filesystem::remove_all(dir_);
+        std::filesystem::create_directories(dir_);
+        path_ = (dir_ / "hopd.state").string();
+    }
+    void TearDown() override { std::filesystem::remove_all(dir_); }
+    std::vector<std::string> snapshots() const {
+        std::vector<std::string> out;
+        for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+            const std::string name = e.path().filename().string();
+            if (name.starts_with("hopd.state.snap.")) out.push_back(name);
+        }
+        return out;
+    }
+    // Reads the state file back: the snapshot's bytes and the lines after it.
+    std::pair<std::string, std::vector<std::string>> read() const {
+        const auto program = routerTables();
+        std::ifstream in(path_);
+        std::string header;
+        std::getline(in, header);
+        EXPECT_EQ(header, "@hopd-state 1 router 64 sim:x");
+        std::string bytes;
+        std::vector<std::string> seen;
+        StateVisitor v;
+        v.snapshot = [&](const std::string& b, const std::string&, std::string&) {
+            bytes = b;
+            return true;
+        };
+        v.record = [&](const StateRecord& r, std::string&) {
+            seen.push_back(r.str());
+            return true;
+        };
+        v.command = [&](const tables::Command& c, std::string&) {
+            seen.push_back(commandLine(program, c));
+            return true;
+        };
+        v.bulk = [](std::vector<tables::Command>, std::string&) { return true; };
+        readState(in, path_, program, v);
+        return {bytes, seen};
+    }
+    std::filesystem::path dir_;
+    std::string path_;
+};
+
+TEST_F(StateFileSnapshot, CompactReplacesTheJournal) {
+    const auto program = routerTables();
+    const std::string header = "@hopd-state 1 router 64 sim:x";
+    StateJournal journal;
+    journal.create(path_, header);
+    StateRecord link = parse("@link 1 1");
+    journal.record(link);
+    journal.record(parse("@route 203.0.113.0/24 via 198.51.100.1"));
+    EXPECT_EQ(journal.linesSinceSnapshot(), 2u);
+    std::string binary("snap\0shot\xff", 10);
+    const std::string first = journal.compact(path_, header, binary, {link});
+    EXPECT_EQ(journal.linesSinceSnapshot(), 0u);
+    journal.record(parse("@nexthop 198.51.100.1 3"));
+    auto [bytes, seen] = read();
+    EXPECT_EQ(bytes, binary);
+    EXPECT_EQ(seen, (std::vector<std::string>{"@link 1 1", "@nexthop 198.51.100.1 3"}));
+    ASSERT_EQ(snapshots().size(), 1u);
+
+    // A second snapshot replaces the first one's file.
+    const std::string second = journal.compact(path_, header, "other", {});
+    EXPECT_NE(first, second);
+    EXPECT_FALSE(std::filesystem::exists(first));
+    EXPECT_EQ(snapshots().size(), 1u);
+    std::tie(bytes, seen) = read();
+    EXPECT_EQ(bytes, "other");
+    EXPECT_TRUE(seen.empty());
+
+    StateJournal::removeSnapshots(path_);
+    EXPECT_TRUE(snapshots().empty());
+}
+
+TEST_F(StateFileSnapshot, AlteredOrMissingSnapshotsAreRefused) {
+    const std::string header = "@hopd-state 1 router 64 sim:x";
+    StateJournal journal;
+    journal.create(path_, header);
+    const std::string file = journal.compact(path_, header, "0123456789", {});
+    auto error = [&] {
+        try {
+            read();
+        } catch (const Failure& f) {
+            return std::string(f.what());
+        }
+        return std::string("no error");
+    };
+    {
+        std::ofstream out(file, std::ios::binary | std::ios::trunc);
+        out << "0123456780";  // same size, other bytes
+    }
+    std::string e = error();
+    EXPECT_TRUE(e.starts_with(path_ + ":2: error: the snapshot ")) << e;
+    EXPECT_NE(e.find("is 10 bytes with hash"), std::string::npos) << e;
+    std::filesystem::remove(file);
+    e = error();
+    EXPECT_TRUE(e.starts_with(path_ + ":2: error: cannot read the snapshot ")) << e;
+}
+
+TEST(StateFile, SnapshotRecordsBelongOnLineTwo) {
+    EXPECT_EQ(readError("@link 1 1\n@snapshot x 1 00\n"),
+              "s:3: error: a @snapshot record belongs on line 2");
+    EXPECT_EQ(readError("@snapshot x 1\n"), "s:2: error: @snapshot needs FILE BYTES HASH");
+    EXPECT_EQ(readError("@snapshot ../x 1 00\n"), "s:2: error: snapshot '../x' is not a file name");
 }
 
 }  // namespace

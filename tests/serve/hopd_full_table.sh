@@ -5,8 +5,10 @@
 # tier1-full-table-2023.txt.gz) go into ipv4_lpm in one bulk update, with a report (routes, wall
 # time, CSR writes, node memory per memory); every word hopd committed reads back from the board
 # as written (`hopctl table dump`); afterwards one route add and one route del write a handful
-# of CSR words (not the table); hopd killed and started again continues from its state file (the
-# bulk update replayed) and writes no entry again.
+# of CSR words (not the table); the state file is then a snapshot (every driver's placement, the
+# words the board holds) and a few lines after it, not the bulk update's 2,506 lines; hopd killed
+# and started again restores the snapshot, replays the lines after it and writes no entry again;
+# a snapshot altered on disk is refused with the state file's line, and nothing is written.
 # Usage: hopd_full_table.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE SHARED_DATA
 set -u
 HOPSIM=$1 HOPD=$2 HOPCTL=$3 SRC=$4 CACHE=$5 DATA=$6
@@ -50,15 +52,40 @@ echo "after the bulk load of $N prefixes: route add wrote $added CSR words, rout
 [ "$added" -gt 0 ] && [ "$added" -le 40 ] || fail "route add wrote $added CSR words"
 [ "$removed" -gt 0 ] && [ "$removed" -le 40 ] || fail "route del wrote $removed CSR words"
 
-# Restart: the bulk update comes back from the state file, nothing is written again.
+# The state file: the snapshot hopd took at the end of the load, then only the lines since.
+STATE=$T/hopd.sock.state
+grep -q "^@snapshot hopd.sock.state.snap.[0-9a-f]* [0-9]* [0-9a-f]*$" "$STATE" ||
+    fail "no snapshot: $(head -3 "$STATE")"
+grep -q "^@bulk" "$STATE" && fail "the bulk update is still in the state file"
+[ "$(wc -l < "$STATE")" -lt 20 ] || fail "the state file has $(wc -l < "$STATE") lines"
+grep -q "hopd: state file .*: snapshot .* written in" "$T/hopd.log" || fail "no snapshot report"
+
+# Restart: the bulk update comes back from the snapshot, nothing is written again.
 kill -9 $HOPD_PID; wait $HOPD_PID 2>/dev/null; HOPD_PID=
 : > "$T/hopd.log"
 start_hopd
-grep -q "continuing from" "$T/hopd.log" || fail "no continuation"
+grep -q "continuing from .*: the snapshot .* and [0-9] table commands restored" "$T/hopd.log" ||
+    fail "not restored from the snapshot: $(grep continuing "$T/hopd.log")"
 grep -q "as written" "$T/hopd.log" || fail "no read back at restart"
 grep -q "full table: $N prefixes: 0 added, $N already in the table" "$T/hopd.log" ||
     fail "full table again at restart"
 grep -q " 0 entries written, " "$T/hopd.log" || fail "tables written again at restart"
 ctl table dump ipv4_lpm | grep -q "^hardware: .* 0 differ$" || fail "read back after restart"
-grep -E "full table: (image|$N prefixes:)" "$T/hopd.log" | head -2
+grep -E "full table: (image|$N prefixes:)|continuing from" "$T/hopd.log" | head -3
+
+# An altered snapshot: hopd stops at the state file's @snapshot line and writes nothing.
+kill $HOPD_PID; wait $HOPD_PID 2>/dev/null; HOPD_PID=
+SNAP=$T/$(sed -n 's/^@snapshot \([^ ]*\) .*/\1/p' "$STATE")
+[ -f "$SNAP" ] || fail "no snapshot file $SNAP"
+cp "$SNAP" "$T/snap.good"
+printf '\x5a' | dd of="$SNAP" bs=1 seek=100 conv=notrunc status=none
+timeout 60 "$HOPD" --device "sim:$T/board.sock" --program "$SRC/examples/router.p4" \
+    --interfaces "$T/interfaces" --full-table "$T/prefixes" --full-table-via 198.51.100.1 \
+    --control "$T/hopd.sock" > "$T/bad.log" 2>&1 && fail "hopd started on an altered snapshot"
+grep -q "^$STATE:2: error: the snapshot $SNAP is [0-9]* bytes with hash" "$T/bad.log" ||
+    fail "altered snapshot: $(cat "$T/bad.log")"
+cp "$T/snap.good" "$SNAP"
+: > "$T/hopd.log"
+start_hopd
+grep -q " 0 entries written, " "$T/hopd.log" || fail "tables written after the snapshot came back"
 echo "PASS"
