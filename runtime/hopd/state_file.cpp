@@ -19,52 +19,83 @@ namespace hop::hopd {
 
 namespace {
 
-// A value as the BMv2 CLI takes it (a full table is a million of them: most fit 64 bits).
-std::string hex(const tables::BigInt& value) {
+// A value as the BMv2 CLI takes it, appended (a full table is a million lines: no temporary
+// strings for values that fit 64 bits).
+void appendHex(std::string& out, const tables::BigInt& value) {
+    out += "0x";
     if (value >= 0 && value <= std::numeric_limits<uint64_t>::max()) {
-        return fmt::format("0x{:x}", value.convert_to<uint64_t>());
+        char digits[16];
+        auto [end, ec] =
+            std::to_chars(digits, digits + sizeof digits, value.convert_to<uint64_t>(), 16);
+        out.append(digits, end);
+        return;
     }
-    return "0x" + value.str(0, std::ios_base::hex);
+    out += value.str(0, std::ios_base::hex);
 }
 
-std::string keyText(const ir::TableKey& key, const tables::KeyMatch& m) {
+void appendNumber(std::string& out, int64_t value) {
+    char digits[24];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, end);
+}
+
+void appendKey(std::string& out, const ir::TableKey& key, const tables::KeyMatch& m) {
     using K = ir::Match::Kind;
-    const tables::BigInt all = (tables::BigInt(1) << key.width) - 1;
+    const auto all = [&] { return (tables::BigInt(1) << key.width) - 1; };
     switch (m.kind) {
         case K::Exact:
+            appendHex(out, m.value);
             if (key.matchKind == ir::MatchKind::Lpm) {
-                return fmt::format("{}/{}", hex(m.value), key.width);
+                out += '/';
+                appendNumber(out, key.width);
+            } else if (key.matchKind == ir::MatchKind::Ternary) {
+                out += "&&&";
+                appendHex(out, all());
+            } else if (key.matchKind == ir::MatchKind::Range) {
+                out += "->";
+                appendHex(out, m.value);
             }
-            if (key.matchKind == ir::MatchKind::Ternary) {
-                return hex(m.value) + "&&&" + hex(all);
-            }
-            if (key.matchKind == ir::MatchKind::Range) return hex(m.value) + "->" + hex(m.value);
-            return hex(m.value);
+            return;
         case K::Lpm:
-            return fmt::format("{}/{}", hex(m.value), m.prefixLen);
+            appendHex(out, m.value);
+            out += '/';
+            appendNumber(out, m.prefixLen);
+            return;
         case K::Ternary:
-            return hex(m.value) + "&&&" + hex(m.mask);
+            appendHex(out, m.value);
+            out += "&&&";
+            appendHex(out, m.mask);
+            return;
         case K::Range:
-            return hex(m.value) + "->" + hex(m.high);
+            appendHex(out, m.value);
+            out += "->";
+            appendHex(out, m.high);
+            return;
         case K::DontCare:
             switch (key.matchKind) {
                 case ir::MatchKind::Lpm:
-                    return "0x0/0";
+                    out += "0x0/0";
+                    return;
                 case ir::MatchKind::Range:
-                    return "0x0->" + hex(all);
+                    out += "0x0->";
+                    appendHex(out, all());
+                    return;
                 case ir::MatchKind::Optional:
-                    return "*";
+                    out += '*';
+                    return;
                 default:
-                    return "0x0&&&0x0";
+                    out += "0x0&&&0x0";
+                    return;
             }
     }
-    return "*";
+    out += '*';
 }
 
-std::string actionArgs(const tables::Entry& entry) {
-    std::string text;
-    for (const auto& arg : entry.action.args) text += " " + hex(arg);
-    return text;
+void appendArgs(std::string& out, const tables::Entry& entry) {
+    for (const auto& arg : entry.action.args) {
+        out += ' ';
+        appendHex(out, arg);
+    }
 }
 
 std::optional<uint32_t> number(const std::string& text, uint32_t max) {
@@ -76,33 +107,52 @@ std::optional<uint32_t> number(const std::string& text, uint32_t max) {
 
 }  // namespace
 
-std::string commandLine(const ir::Program& program, const tables::Command& command) {
+void appendCommandLine(std::string& out, const ir::Program& program,
+                       const tables::Command& command) {
     const ir::Table& table = program.tables.at(static_cast<size_t>(command.entry.table));
     const auto& entry = command.entry;
-    const std::string action =
-        entry.action.action >= 0 ? program.actions.at(entry.action.action).name : "";
+    const std::string& action =
+        entry.action.action >= 0 ? program.actions.at(entry.action.action).name : table.name;
     using Kind = tables::Command::Kind;
     switch (command.kind) {
-        case Kind::Add: {
-            std::string text = fmt::format("table_add {} {}", table.name, action);
+        case Kind::Add:
+            out += "table_add ";
+            out += table.name;
+            out += ' ';
+            out += action;
             for (size_t i = 0; i < entry.keys.size(); ++i) {
-                text += " " + keyText(table.keys[i], entry.keys[i]);
+                out += ' ';
+                appendKey(out, table.keys[i], entry.keys[i]);
             }
-            text += " =>" + actionArgs(entry);
-            if (entry.priority) text += fmt::format(" {}", -*entry.priority);
-            return text;
-        }
+            out += " =>";
+            appendArgs(out, entry);
+            if (entry.priority) {
+                out += ' ';
+                appendNumber(out, -*entry.priority);
+            }
+            return;
         case Kind::Modify:
-            return fmt::format("table_modify {} {} {} =>{}", table.name, action,
-                               command.handle.value_or(-1), actionArgs(entry));
+            out += fmt::format("table_modify {} {} {} =>", table.name, action,
+                               command.handle.value_or(-1));
+            appendArgs(out, entry);
+            return;
         case Kind::Delete:
-            return fmt::format("table_delete {} {}", table.name, command.handle.value_or(-1));
+            out += fmt::format("table_delete {} {}", table.name, command.handle.value_or(-1));
+            return;
         case Kind::SetDefault:
-            return fmt::format("table_set_default {} {}{}", table.name, action, actionArgs(entry));
+            out += fmt::format("table_set_default {} {}", table.name, action);
+            appendArgs(out, entry);
+            return;
         case Kind::Clear:
-            return fmt::format("table_clear {}", table.name);
+            out += fmt::format("table_clear {}", table.name);
+            return;
     }
-    return {};
+}
+
+std::string commandLine(const ir::Program& program, const tables::Command& command) {
+    std::string out;
+    appendCommandLine(out, program, command);
+    return out;
 }
 
 std::string stateHeader(const std::string& program, int dataWidth, const std::string& device) {
@@ -211,25 +261,28 @@ void StateJournal::command(const ir::Program& program, const tables::Command& co
 }
 
 void StateJournal::bulk(const ir::Program& program, const std::vector<tables::Command>& adds) {
-    if (!out_.is_open()) return;
-    std::string lines = fmt::format("@bulk {}\n", adds.size());
-    for (const auto& c : adds) {
-        lines += commandLine(program, c);
-        lines += '\n';
-    }
-    write(lines, adds.size() + 1);
+    if (adds.empty()) return;
+    bulk(program, adds.front().entry.table,
+         {adds.size(), [&adds](size_t i, tables::Entry& out) { out = adds[i].entry; }});
 }
 
 void StateJournal::bulk(const ir::Program& program, ir::TableId table,
                         const tables::EntrySource& source) {
     if (!out_.is_open()) return;
+    // In pieces of about 1 MiB: a full table's 70 MB of lines never sit in memory at once.
+    constexpr size_t kPiece = 1 << 20;
     std::string lines = fmt::format("@bulk {}\n", source.count);
+    lines.reserve(kPiece + 4096);
     tables::Command c;
     for (size_t i = 0; i < source.count; ++i) {
         source.at(i, c.entry);
         c.entry.table = table;
-        lines += commandLine(program, c);
+        appendCommandLine(lines, program, c);
         lines += '\n';
+        if (lines.size() >= kPiece) {
+            out_ << lines;
+            lines.clear();
+        }
     }
     write(lines, source.count + 1);
 }

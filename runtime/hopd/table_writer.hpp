@@ -108,6 +108,7 @@ class TableWriter {
     HwShadow shadow_;
 
     bool replaying_ = false;
+    mutable size_t snapshotHint_ = 0;  // the size of the last snapshot taken or restored
     std::deque<std::vector<HwShadow::WordRef>> tail_;  // committed words of the last commands
     tables::CsrWrites lastWrites_;
     // What hopd last wrote to each STAGE register of an LPM block (plain storage: only writes

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The table writer's part of the state file's snapshot: the drivers (PipelineLoader::save) and
 // what every memory word should hold (HwShadow::save).
+#include <algorithm>
+
 #include "runtime/hopd/table_writer.hpp"
 #include "runtime/tables/snapshot.hpp"
 
@@ -8,10 +10,14 @@ namespace hop::hopd {
 
 std::string TableWriter::snapshot() const {
     tables::SnapshotWriter out;
+    // Room reserved, not touched: a string grown by doubling would copy a full table's tens of
+    // MB several times and hold two copies at once.
+    out.reserve(std::max<size_t>(snapshotHint_ + snapshotHint_ / 4, size_t(64) << 20));
     out.tag("HOPD");
     loader_.save(out);
     shadow_.save(out);
     out.tag("END.");
+    snapshotHint_ = out.bytes().size();
     return out.take();
 }
 
@@ -29,6 +35,7 @@ bool TableWriter::restore(const std::string& bytes, std::string& error) {
     }
     // What the STAGE registers hold is not known after a restart: the next writes send them.
     staged_.clear();
+    snapshotHint_ = bytes.size();
     tail_.clear();
     lastWrites_ = {};
     return true;
