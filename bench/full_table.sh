@@ -64,6 +64,16 @@ cat "$tmp/hopd.log" >&2
 [ "$status" = 0 ] || { echo "hopd failed (exit $status)" >&2; exit 1; }
 ms=$(((end - start) / 1000000))
 echo "hopd: $((ms / 1000)).$(printf %03d $((ms % 1000))) s wall from start to exit (compiling router.p4 included)"
+echo "=== hopd again on the same board and state file: a restart"
+start=$(date +%s%N)
+/usr/bin/time -f "%M" -o "$tmp/restart.rss" \
+    "$build/bin/hopd" --device "sim:$tmp/board.sock" --program "$root/examples/router.p4" \
+    --interfaces "$tmp/interfaces" --full-table "$table" --full-table-via 198.51.100.1 \
+    --control "$tmp/hopd.sock" --exit-after-load 2> "$tmp/restart.log" || status=$?
+end=$(date +%s%N)
+cat "$tmp/restart.log" >&2
+[ "$status" = 0 ] || { echo "hopd failed at the restart (exit $status)" >&2; exit 1; }
+restart_ms=$(((end - start) / 1000000))
 kill "$board"
 wait "$board" || true
 board=
@@ -74,3 +84,6 @@ rss_kib=$(grep -E "^[0-9]+$" "$tmp/hopd.rss" | tail -1)
 echo "=== summary"
 echo "hopd peak memory (VmHWM): $((rss_kib * 1024 / 1000000)) MB ($rss_kib KiB)"
 echo "${split#hopd: }"
+restart_rss=$(grep -E "^[0-9]+$" "$tmp/restart.rss" | tail -1)
+echo "restart: $((restart_ms / 1000)).$(printf %03d $((restart_ms % 1000))) s wall from start to exit, peak $((restart_rss * 1024 / 1000000)) MB; $(grep -oE "[0-9]+ CSR words written since it started" "$tmp/restart.log" | tail -1)"
+grep -E "^hopd: continuing from" "$tmp/restart.log" | sed 's/^hopd: /restart: /'

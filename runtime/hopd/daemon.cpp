@@ -168,8 +168,10 @@ void Daemon::openState() {
         restored = fmt::format("the snapshot {} ({} bytes) and ", file, bytes.size());
         return true;
     };
+    uint64_t records = 0;
     visitor.record = [&](const StateRecord& r, std::string&) {
         routes_->replay(r);
+        ++records;
         return true;
     };
     visitor.command = [&](const tables::Command& c, std::string& why) {
@@ -182,6 +184,7 @@ void Daemon::openState() {
     const uint64_t commands = readState(in, statePath_, binding_->tables(), visitor);
     writer_->endReplay();
     journal_.append(statePath_);
+    journal_.replayed(commands + records);
     std::cerr << fmt::format(
         "hopd: continuing from {}: {}{} table commands restored without writing in {:.2f} s\n",
         statePath_, restored, commands, std::chrono::duration<double>(Clock::now() - t0).count());
@@ -257,6 +260,8 @@ void Daemon::start() {
     for (const auto& path : options_.commands) loadCommandFile(path);
     for (const auto& path : options_.runtimeJson) loadRuntimeJsonFile(path);
     compactState(false);
+    std::cerr << fmt::format("hopd: {} CSR words written since it started\n",
+                             writer_->counters.csrWords);
     router::SlowPathConfig config;
     config.interfaces = interfaces_;
     config.routes = [this](Ipv4Addr d) { return routes_->lookup(d); };

@@ -71,8 +71,10 @@ class StateJournal {
     // file the old state file named. Throws Failure(1). Returns the snapshot file's path.
     std::string compact(const std::string& path, const std::string& header,
                         const std::string& snapshot, const std::vector<StateRecord>& records);
-    // Lines written since the last compact() (or since the file was opened).
+    // Lines in the file since its snapshot: those replayed from it (replayed()) and those
+    // written since.
     uint64_t linesSinceSnapshot() const { return lines_; }
+    void replayed(uint64_t lines) { lines_ += lines; }
     // The snapshot file the state file names ("" when none): readState() sets it.
     void setSnapshotFile(const std::string& file) { snapshotFile_ = file; }
 

@@ -31,10 +31,6 @@
 
 namespace hop::tables {
 
-// A BigInt in a snapshot: a sign byte, then the magnitude's bytes, most significant first.
-void writeBig(SnapshotWriter& out, const BigInt& v);
-BigInt readBig(SnapshotReader& in);
-
 class EntryStore {
   public:
     EntryStore(const ir::Program& program, ir::TableId table);

@@ -7,86 +7,13 @@
 #include <limits>
 
 #include "runtime/tables/entry_store.hpp"
+#include "runtime/tables/snapshot_values.hpp"
 
 namespace hop::tables {
 
 namespace {
 
 int bytesOf(int width) { return std::max(0, (width + 7) / 8); }
-
-}  // namespace
-
-void writeBig(SnapshotWriter& w, const BigInt& v) {
-    std::string bytes;
-    const BigInt magnitude = abs(v);
-    boost::multiprecision::export_bits(magnitude, std::back_inserter(bytes), 8);
-    w.u8(v.sign() < 0 ? 1 : 0);
-    w.str(bytes);
-}
-
-BigInt readBig(SnapshotReader& r) {
-    const uint8_t sign = r.u8();
-    const std::string bytes = r.str();
-    BigInt v = 0;
-    if (!bytes.empty()) boost::multiprecision::import_bits(v, bytes.begin(), bytes.end(), 8);
-    if (r.ok() && (sign > 1 || (sign == 1 && v == 0)))
-        r.fail("a damaged number at byte " + std::to_string(r.position()));
-    return sign == 1 ? BigInt(-v) : v;
-}
-
-namespace {
-
-void writeEntry(SnapshotWriter& w, const Entry& e) {
-    w.i64(e.table);
-    w.u64(e.keys.size());
-    for (const KeyMatch& k : e.keys) {
-        w.u8(static_cast<uint8_t>(k.kind));
-        writeBig(w, k.value);
-        writeBig(w, k.mask);
-        writeBig(w, k.high);
-        w.i64(k.prefixLen);
-    }
-    w.u8(e.priority ? 1 : 0);
-    w.i64(e.priority.value_or(0));
-    w.i64(e.action.action);
-    w.u64(e.action.args.size());
-    for (const BigInt& a : e.action.args) writeBig(w, a);
-}
-
-// An int written as i64: a value that does not fit is damage.
-int readInt(SnapshotReader& r) {
-    const int64_t v = r.i64();
-    if (r.ok() && (v < std::numeric_limits<int>::min() || v > std::numeric_limits<int>::max()))
-        r.fail("a damaged number at byte " + std::to_string(r.position()));
-    return static_cast<int>(v);
-}
-
-Entry readEntry(SnapshotReader& r) {
-    Entry e;
-    e.table = static_cast<ir::TableId>(readInt(r));
-    const uint64_t keys = r.u64();
-    for (uint64_t i = 0; i < keys && r.ok(); ++i) {
-        KeyMatch k;
-        const uint8_t kind = r.u8();
-        if (kind > static_cast<uint8_t>(KeyMatch::Kind::DontCare))
-            r.fail("a key of kind " + std::to_string(kind));
-        k.kind = static_cast<KeyMatch::Kind>(kind);
-        k.value = readBig(r);
-        k.mask = readBig(r);
-        k.high = readBig(r);
-        k.prefixLen = readInt(r);
-        e.keys.push_back(std::move(k));
-    }
-    const uint8_t hasPriority = r.u8();
-    const int64_t priority = r.i64();
-    if (r.ok() && (hasPriority > 1 || (hasPriority == 0 && priority != 0)))
-        r.fail("a damaged priority at byte " + std::to_string(r.position()));
-    if (hasPriority == 1) e.priority = priority;
-    e.action.action = static_cast<ir::ActionId>(readInt(r));
-    const uint64_t args = r.u64();
-    for (uint64_t i = 0; i < args && r.ok(); ++i) e.action.args.push_back(readBig(r));
-    return e;
-}
 
 }  // namespace
 
@@ -105,7 +32,7 @@ void EntryStore::save(SnapshotWriter& out) const {
     out.u64(asideHandles.size());
     for (int h : asideHandles) {
         out.u32(uint32_t(h));
-        writeEntry(out, aside_.at(h));
+        putEntry(out, aside_.at(h));
     }
 }
 
@@ -128,9 +55,11 @@ bool EntryStore::restore(SnapshotReader& in, std::string& error) {
     const auto order = in.seq<int32_t>();
     const uint64_t asideCount = in.u64();
     std::vector<std::pair<int, Entry>> aside;
+    size_t maxArgs = 0;
+    for (const auto& a : program_->actions) maxArgs = std::max(maxArgs, a.params.size());
     for (uint64_t i = 0; i < asideCount && in.ok(); ++i) {
         const uint32_t h = in.u32();
-        aside.emplace_back(int(h), readEntry(in));
+        aside.emplace_back(int(h), getEntry(in, keys_.size(), maxArgs));
     }
     if (!in.ok()) return fail(in.error());
     if (s.recs_.size() != end * recSize_) return fail("the records do not fill the handles");

@@ -284,6 +284,11 @@ std::vector<uint64_t> fingerprint(const TableGeometry& g) {
 
 void ExactTable::save(SnapshotWriter& out) const {
     const size_t start = out.bytes().size();
+    saveUnsealed(out);
+    sealSection(out, start);
+}
+
+void ExactTable::saveUnsealed(SnapshotWriter& out) const {
     out.tag("EXCT");
     out.seq(fingerprint(geom_));
     out.u64(used_);
@@ -299,7 +304,6 @@ void ExactTable::save(SnapshotWriter& out) const {
         out.u32(s.action);
         putBigInt(out, s.params);
     }
-    sealSection(out, start);
 }
 
 bool ExactTable::restore(SnapshotReader& in, std::string& error) {
@@ -349,12 +353,8 @@ bool ExactTable::restore(SnapshotReader& in, std::string& error) {
     }
     const uint64_t hash = in.u64();
     t.used_ = used;
-    if (in.ok()) {
-        SnapshotWriter again;
-        t.save(again);
-        SnapshotReader tail(std::string_view(again.bytes()).substr(again.bytes().size() - 8));
-        if (tail.u64() != hash) in.fail("the checksum does not match");
-    }
+    if (in.ok() && !sealMatches(hash, [&](SnapshotWriter& again) { t.saveUnsealed(again); }))
+        in.fail("the checksum does not match");
     if (!in.ok()) {
         error = "exact table snapshot: " + in.error();
         return false;

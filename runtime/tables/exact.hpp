@@ -97,6 +97,8 @@ class ExactTable {
                                            std::string& error);
 
   private:
+    // save() without the section's hash: what restore() encodes again to check it.
+    void saveUnsealed(SnapshotWriter& out) const;
     int64_t findWords(const KeyWords& key) const;
     std::optional<uint32_t> place(const KeyWords& key, CsrWrites& out);
     HwEntry hw(const Slot& s) const;

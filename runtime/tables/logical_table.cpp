@@ -6,6 +6,8 @@
 #include <string_view>
 #include <utility>
 
+#include "runtime/tables/snapshot_values.hpp"
+
 namespace hop::tables {
 
 LogicalTable::LogicalTable(const ir::Program& program, ir::TableId table)
@@ -317,22 +319,13 @@ bool LogicalTable::addMany(std::vector<Entry>& entries, std::string& error,
 
 namespace {
 
-// FNV-1a of a section: save() appends it, restore() checks it against the section encoded again
-// from what it read (the encoding is canonical), so a damaged byte is an error even where the
-// damaged value would still make a table.
-uint64_t sectionHash(std::string_view bytes) {
-    uint64_t h = 0xcbf29ce484222325ull;
-    for (const char c : bytes) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ull;
-    return h;
-}
-
 void saveSection(SnapshotWriter& out, const std::string& table, const ir::ActionCall& def,
                  const EntryStore& store) {
     out.tag("LTAB");
     out.str(table);
     out.i64(def.action);
     out.u64(def.args.size());
-    for (const BigInt& a : def.args) writeBig(out, a);
+    for (const BigInt& a : def.args) putBigInt(out, a);
     store.save(out);
 }
 
@@ -341,7 +334,7 @@ void saveSection(SnapshotWriter& out, const std::string& table, const ir::Action
 void LogicalTable::save(SnapshotWriter& out) const {
     const size_t start = out.bytes().size();
     saveSection(out, table_->name, defaultAction_, store_);
-    out.u64(sectionHash(std::string_view(out.bytes()).substr(start)));
+    sealSection(out, start);
 }
 
 bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
@@ -359,7 +352,7 @@ bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
         in.fail("a default action " + std::to_string(action));
     def.action = static_cast<ir::ActionId>(action);
     const uint64_t args = in.u64();
-    for (uint64_t i = 0; i < args && in.ok(); ++i) def.args.push_back(readBig(in));
+    for (uint64_t i = 0; i < args && in.ok(); ++i) def.args.push_back(getBigInt(in));
     if (!in.ok()) return fail(in.error());
     std::string why;
     if (def.action != table_->defaultAction.action) {
@@ -376,9 +369,10 @@ bool LogicalTable::restore(SnapshotReader& in, std::string& error) {
                     std::to_string(table_->size));
     const uint64_t sealed = in.u64();
     if (!in.ok()) return fail(in.error());
-    SnapshotWriter again;
-    saveSection(again, table_->name, def, restored);
-    if (sectionHash(again.bytes()) != sealed) return fail("damaged (its hash differs)");
+    if (!sealMatches(sealed, [&](SnapshotWriter& again) {
+            saveSection(again, table_->name, def, restored);
+        }))
+        return fail("damaged (its hash differs)");
     store_ = std::move(restored);
     defaultAction_ = std::move(def);
     return true;

@@ -31,6 +31,15 @@ inline void sealSection(SnapshotWriter& out, size_t start) {
     out.u64(snapshotHash(std::string_view(out.bytes()).substr(start)));
 }
 
+// The check of a section sealed by sealSection(): `save` writes what was read, encoded again;
+// its hash must be `sealed`.
+template <typename Save>
+bool sealMatches(uint64_t sealed, Save&& save) {
+    SnapshotWriter again;
+    save(again);
+    return snapshotHash(again.bytes()) == sealed;
+}
+
 inline void putBigInt(SnapshotWriter& out, const BigInt& v) {
     std::vector<uint8_t> bytes;
     const BigInt magnitude = v < 0 ? BigInt(-v) : v;
@@ -98,7 +107,8 @@ inline Entry getEntry(SnapshotReader& in, size_t keys, size_t maxArgs) {
     for (uint64_t i = 0; i < nArgs && in.ok(); ++i) e.action.args.push_back(getBigInt(in));
     const uint8_t hasPriority = in.u8();
     const int64_t priority = in.i64();
-    if (hasPriority > 1) in.fail("a bad priority flag");
+    if (in.ok() && (hasPriority > 1 || (hasPriority == 0 && priority != 0)))
+        in.fail("a damaged priority at byte " + std::to_string(in.position()));
     if (hasPriority == 1) e.priority = priority;
     return e;
 }

@@ -339,6 +339,11 @@ std::optional<CsrWrites> TernaryTable::setDefault(const ir::ActionCall& call, st
 
 void TernaryTable::save(SnapshotWriter& out) const {
     const size_t start = out.bytes().size();
+    saveUnsealed(out);
+    sealSection(out, start);
+}
+
+void TernaryTable::saveUnsealed(SnapshotWriter& out) const {
     out.tag("TERN");
     out.seq(std::vector<uint64_t>{uint64_t(geom_.keyWidth), uint64_t(geom_.actionWidth),
                                   uint64_t(geom_.paramWidth), uint64_t(geom_.depth)});
@@ -365,7 +370,6 @@ void TernaryTable::save(SnapshotWriter& out) const {
         putEntry(out, l.entry);
         out.u64(l.id);
     }
-    sealSection(out, start);
 }
 
 bool TernaryTable::restore(SnapshotReader& in, std::string& error) {
@@ -419,12 +423,8 @@ bool TernaryTable::restore(SnapshotReader& in, std::string& error) {
     }
     const uint64_t hash = in.u64();
     t.used_ = used;
-    if (in.ok()) {
-        SnapshotWriter again;
-        t.save(again);
-        SnapshotReader tail(std::string_view(again.bytes()).substr(again.bytes().size() - 8));
-        if (tail.u64() != hash) in.fail("the checksum does not match");
-    }
+    if (in.ok() && !sealMatches(hash, [&](SnapshotWriter& again) { t.saveUnsealed(again); }))
+        in.fail("the checksum does not match");
     if (!in.ok()) {
         error = "ternary table snapshot: " + in.error();
         return false;

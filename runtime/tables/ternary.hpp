@@ -101,6 +101,8 @@ class TernaryTable {
     static std::vector<Entry> constEntries(const ir::Program& program, ir::TableId table);
 
   private:
+    // save() without the section's hash: what restore() encodes again to check it.
+    void saveUnsealed(SnapshotWriter& out) const;
     struct Logical {
         Entry entry;
         uint64_t id = 0;

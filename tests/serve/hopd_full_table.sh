@@ -88,4 +88,6 @@ cp "$T/snap.good" "$SNAP"
 : > "$T/hopd.log"
 start_hopd
 grep -q " 0 entries written, " "$T/hopd.log" || fail "tables written after the snapshot came back"
+grep -q "^hopd: 0 CSR words written since it started$" "$T/hopd.log" ||
+    fail "a restart after a stop wrote: $(grep "CSR words written since" "$T/hopd.log")"
 echo "PASS"

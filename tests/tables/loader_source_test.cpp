@@ -10,6 +10,7 @@
 #include "runtime/tables/loader.hpp"
 #include "runtime/tables/lpm_table.hpp"
 #include "source/preprocess.hpp"
+#include "tests/tables/router_frontend.hpp"
 
 namespace hop {
 namespace {
@@ -20,14 +21,8 @@ using tables::EntrySource;
 class LoaderSourceTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/router.p4";
-        PreprocessOptions pp;
-        pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-        std::string error;
-        auto source = preprocess(path, pp, error);
-        ASSERT_TRUE(source) << error;
-        fe_ = runFrontend(std::move(*source), {.languageOnly = false, .name = "router"}).release();
-        ASSERT_TRUE(fe_->ok);
+        fe_ = testing::routerFrontend();
+        ASSERT_TRUE(fe_ && fe_->ok);
         Diagnostics diags;
         auto map = regmap::build(*fe_->ir, 512, diags);
         ASSERT_TRUE(map);
@@ -35,9 +30,7 @@ class LoaderSourceTest : public ::testing::Test {
     }
     static void TearDownTestSuite() {
         delete map_;
-        delete fe_;
         map_ = nullptr;
-        fe_ = nullptr;
     }
     const ir::Program& program() { return *fe_->ir; }
     ir::TableId lpmTable() { return program().findTable("RouterIngress.ipv4_lpm"); }

@@ -11,6 +11,7 @@
 #include "driver/compile.hpp"
 #include "runtime/tables/logical_table.hpp"
 #include "source/preprocess.hpp"
+#include "tests/tables/router_frontend.hpp"
 
 namespace hop {
 namespace {
@@ -30,18 +31,8 @@ Command adding(Entry e) {
 class LogicalTableBulkTest : public ::testing::Test {
   protected:
     static void SetUpTestSuite() {
-        const std::string path = std::string(HOP_SOURCE_DIR) + "/examples/router.p4";
-        PreprocessOptions pp;
-        pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-        std::string error;
-        auto source = preprocess(path, pp, error);
-        ASSERT_TRUE(source) << error;
-        fe_ = runFrontend(std::move(*source), {.languageOnly = false, .name = "router"}).release();
-        ASSERT_TRUE(fe_->ok);
-    }
-    static void TearDownTestSuite() {
-        delete fe_;
-        fe_ = nullptr;
+        fe_ = testing::routerFrontend();
+        ASSERT_TRUE(fe_ && fe_->ok);
     }
     const ir::Program& program() { return *fe_->ir; }
     ir::TableId lpmTable() { return program().findTable("RouterIngress.ipv4_lpm"); }
