@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# rtl-depth.sh -t TOP [-P NAME=VALUE]... [-o OUTDIR] [-n NAME] [logic_depth.py options] FILES...
+# Synthesizes TOP from the SystemVerilog FILES for UltraScale+ with Yosys (flattened, so the
+# logic of every block is mapped together and cross-block paths are seen), then reports the
+# logic depth in front of every register and RAM input with scripts/logic_depth.py. Files of
+# modules TOP does not instantiate are dropped by Yosys, so passing the whole rtl/ library is
+# fine. OUTDIR (default: a temporary directory) keeps TOP.json, TOP.stat and yosys.log.
+# Exit status is logic_depth.py's (1 when --max-levels is exceeded), or 4 when Yosys fails.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+top= out= name=
+params=()
+depth_opts=()
+files=()
+while (($#)); do
+    case $1 in
+    -t) top=$2; shift 2 ;;
+    -P) params+=("$2"); shift 2 ;;
+    -o) out=$2; shift 2 ;;
+    -n) name=$2; shift 2 ;;
+    --max-levels|--top-n|--paths|--group-depth|--threshold) depth_opts+=("$1" "$2"); shift 2 ;;
+    -*) echo "rtl-depth.sh: unknown option $1" >&2; exit 2 ;;
+    *) files+=("$1"); shift ;;
+    esac
+done
+[ -n "$top" ] && ((${#files[@]})) || {
+    echo "usage: rtl-depth.sh -t TOP [-P NAME=VALUE]... [-o OUTDIR] [-n NAME] [--max-levels N] FILES..." >&2
+    exit 2
+}
+if [ -z "$out" ]; then
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+fi
+mkdir -p "$out"
+chparam=
+for p in "${params[@]+"${params[@]}"}"; do
+    chparam+="chparam -set ${p%%=*} ${p#*=} $top; "
+done
+# -noiopad/-noclkbuf: the blocks are measured as cores inside a shell, not as a chip.
+# -uram: memories marked ram_style="ultra" map to URAM288 as they would in Vivado.
+if ! yosys -q -l "$out/yosys.log" -p "read_verilog -sv ${files[*]}; $chparam hierarchy -top $top; \
+        synth_xilinx -family xcup -flatten -noiopad -noclkbuf -uram -top $top; \
+        tee -q -o $out/$top.stat stat; write_json $out/$top.json" >/dev/null 2>&1; then
+    echo "rtl-depth.sh: yosys failed for $top, see $out/yosys.log:" >&2
+    tail -n 20 "$out/yosys.log" >&2
+    exit 4
+fi
+python3 "$here/logic_depth.py" "$out/$top.json" --name "${name:-$top}" \
+    "${depth_opts[@]+"${depth_opts[@]}"}"
