@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Logic depth of the generated hardware (issue 13: at most 8 LUT levels in front of every
+# register and RAM input). For each program: hopc at DATA_W=512, then scripts/rtl-depth.sh
+# synthesizes <prog>_top (the manifest's top module) with the generated files and the rtl/
+# library for UltraScale+ (Yosys synth_xilinx -family xcup -flatten -uram) and
+# scripts/logic_depth.py weighs every path (LUT 1, MUXF7/8/9 and CARRY8 0.5; Yosys's CARRY4
+# 0.25). One at a time, under `nice`, into BUILD_DIR/bench/timing/<prog>/ (report.txt is the
+# full report: per-block table, deepest endpoints, the worst path cell by cell). Ends with one
+# summary line per program.
+#
+#   bench/timing_report.sh [BUILD_DIR] [PROGRAM...]     (default: basic tunnel acl router)
+#
+# HOPC=path overrides BUILD_DIR/bin/hopc (not built here); TIMEOUT=seconds limits each
+# synthesis (default 1800; router is by far the slowest: about 1,500 BRAM and abc on the whole
+# design).
+#
+# Baseline (main at abfef14, Yosys 0.23, DATA_W=512, measured 2026-12-06):
+#   see the BASELINE block at the end of this file.
+set -uo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+(($#)) && shift
+progs=("$@")
+((${#progs[@]})) || progs=(basic tunnel acl router)
+hopc=${HOPC:-$build/bin/hopc}
+[ -x "$hopc" ] || { echo "timing_report.sh: no hopc at $hopc (build it or set HOPC)" >&2; exit 2; }
+limit=${TIMEOUT:-1800}
+out=$build/bench/timing
+mkdir -p "$out"
+summary=()
+rc=0
+for p in "${progs[@]}"; do
+    dir=$out/$p
+    rm -rf "$dir"
+    if ! "$hopc" "$root/examples/$p.p4" -o "$dir" --emit verilog --data-width 512 \
+            >"$out/$p.hopc.log" 2>&1; then
+        summary+=("$p: hopc failed, see $out/$p.hopc.log")
+        rc=1
+        continue
+    fi
+    top=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["top_module"])' \
+        "$dir/manifest.json")
+    echo "=== $p ($top)"
+    start=$(date +%s)
+    nice timeout "$limit" "$root/scripts/rtl-depth.sh" -t "$top" -o "$dir/synth" -n "$p" \
+        --top-n 20 --paths 3 "$dir"/rtl/*.sv "$root"/rtl/*.sv >"$dir/report.txt" 2>&1
+    status=$?
+    secs=$(($(date +%s) - start))
+    if ((status == 124)); then
+        summary+=("$p: synthesis did not finish in ${limit} s")
+        rc=1
+        continue
+    fi
+    sed -n '1,/^deepest [0-9]* endpoints/p' "$dir/report.txt" | sed '$d'
+    if ((status != 0 && status != 1)); then
+        summary+=("$p: failed (exit $status), see $dir/report.txt")
+        rc=1
+        continue
+    fi
+    line=$(grep -m1 '^== ' "$dir/report.txt" | sed 's/^== //')
+    deep=$(grep -m1 '^endpoints ' "$dir/report.txt")
+    summary+=("$line | $deep | ${secs} s")
+done
+echo "=== summary (DATA_W=512)"
+printf '%s\n' "${summary[@]}"
+exit $rc

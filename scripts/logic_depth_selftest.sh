@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# logic_depth_selftest.sh: checks scripts/logic_depth.py on designs whose depth is known.
+# Hand-written netlists pin the weights exactly (LUT 1, MUXF7 0.5, CARRY8 0.5, CARRY4 0.25),
+# a loop and an unknown cell give their exit codes; two small synthesized designs check the
+# Yosys side: a 64-bit add between registers (1 LUT + 16 CARRY4 = 5 levels) and a 64-bit XOR
+# reduction (a LUT6 tree is 3 levels; Yosys 0.23 maps it as two rounds of LUT6 + MUXF7 +
+# MUXF8, 4 levels, so 3 to 4 is accepted). Prints "selftest ok" or says what failed (exit 1).
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0
+expect() { # expect NAME WANTED_RC OUTPUT_REGEX COMMAND...
+    local name=$1 want=$2 re=$3
+    shift 3
+    local out rc
+    out=$("$@" 2>&1)
+    rc=$?
+    if [ "$rc" != "$want" ] || ! grep -qE -- "$re" <<<"$out"; then
+        echo "FAIL $name: exit $rc (wanted $want), output does not match /$re/:"
+        echo "$out" | head -n 20
+        fail=1
+    else
+        echo "ok   $name"
+    fi
+}
+
+# Netlist generator: FD r0 -> a chain of cells -> FD r1. Chain items are cell types; each
+# takes the previous net on its first input pin and drives the next net.
+python3 - "$tmp" <<'PY'
+import json, sys
+tmp = sys.argv[1]
+PINS = {"LUT1": ("I0", "O"), "MUXF7": ("I0", "O"), "CARRY8": ("CI", "CO"),
+        "CARRY4": ("CI", "CO"), "INV": ("I", "O"), "FOO": ("A", "Y")}
+def netlist(chain, loop=False):
+    cells, net = {}, 10
+    cells["r0"] = {"type": "FDRE", "port_directions": {"C": "input", "D": "input",
+                   "CE": "input", "R": "input", "Q": "output"},
+                   "connections": {"C": [2], "D": [3], "CE": ["1"], "R": ["0"], "Q": [net]}}
+    first = net
+    for i, t in enumerate(chain):
+        i_pin, o_pin = PINS[t]
+        ins = [net] + ([99] if loop and i == 0 else [])
+        cells[f"c{i}"] = {"type": t, "port_directions": {i_pin: "input", "I1": "input",
+                          o_pin: "output"},
+                          "connections": {i_pin: [net], "I1": [99 if loop and i == 0 else "0"],
+                                          o_pin: [net + 1]}}
+        net += 1
+    if loop:
+        cells["back"] = {"type": "LUT1", "port_directions": {"I0": "input", "O": "output"},
+                         "connections": {"I0": [net], "O": [99]}}
+    cells["r1"] = {"type": "FDRE", "port_directions": {"C": "input", "D": "input",
+                   "CE": "input", "R": "input", "Q": "output"},
+                   "connections": {"C": [2], "D": [net], "CE": ["1"], "R": ["0"], "Q": [4]}}
+    ports = {"clk": {"direction": "input", "bits": [2]}, "d": {"direction": "input", "bits": [3]},
+             "q": {"direction": "output", "bits": [4]}}
+    nets = {"r0_q": {"hide_name": 0, "bits": [first]}, "u_blk.r1_q": {"hide_name": 0, "bits": [4]}}
+    return {"modules": {"t": {"attributes": {"top": "00000000000000000000000000000001"},
+                              "ports": ports, "cells": cells, "netnames": nets}}}
+cases = {"luts9": ["LUT1"] * 9, "luts9_muxf7": ["LUT1"] * 9 + ["MUXF7"],
+         "carry8x3": ["CARRY8"] * 3, "carry4x4_inv": ["CARRY4"] * 4 + ["INV"],
+         "unknown": ["LUT1", "FOO"]}
+for name, chain in cases.items():
+    json.dump(netlist(chain), open(f"{tmp}/{name}.json", "w"))
+json.dump(netlist(["LUT1"] * 3, loop=True), open(f"{tmp}/loop.json", "w"))
+PY
+
+ld="python3 $here/logic_depth.py"
+expect "9 LUTs = 9 levels" 0 "deepest 9 levels at u_blk.r1_q \(D\)" $ld "$tmp/luts9.json"
+expect "9 LUTs + MUXF7 = 9.5" 0 "deepest 9.5 levels" $ld "$tmp/luts9_muxf7.json"
+expect "3 CARRY8 = 1.5" 0 "deepest 1.5 levels" $ld "$tmp/carry8x3.json"
+expect "4 CARRY4 + INV = 2" 0 "deepest 2 levels" $ld "$tmp/carry4x4_inv.json"
+expect "block of u_blk.r1_q" 0 "^u_blk +1 +1 +9 +u_blk.r1_q" $ld "$tmp/luts9.json"
+expect "--max-levels 8 fails on 9" 1 "FAIL: 1 endpoint\(s\) deeper than 8" \
+    $ld "$tmp/luts9.json" --max-levels 8
+expect "--max-levels 9 passes on 9" 0 "deepest 9 levels" $ld "$tmp/luts9.json" --max-levels 9
+expect "unknown cell type" 2 "type FOO not known" $ld "$tmp/unknown.json"
+expect "combinational loop" 3 "combinational loop" $ld "$tmp/loop.json"
+
+cat >"$tmp/add64.sv" <<'SV'
+module add64 (input logic clk, input logic [63:0] a, b, output logic [63:0] s);
+  logic [63:0] a_q, b_q;
+  always_ff @(posedge clk) begin a_q <= a; b_q <= b; s <= a_q + b_q; end
+endmodule
+SV
+cat >"$tmp/xor64.sv" <<'SV'
+module xor64 (input logic clk, input logic [63:0] a, output logic p);
+  logic [63:0] a_q;
+  always_ff @(posedge clk) begin a_q <= a; p <= ^a_q; end
+endmodule
+SV
+expect "64-bit add between registers = 5" 0 "deepest 5 levels at s\[6[0-3]\] \(D\)" \
+    "$here/rtl-depth.sh" -t add64 "$tmp/add64.sv"
+expect "64-bit add fails --max-levels 4" 1 "FAIL" \
+    "$here/rtl-depth.sh" -t add64 --max-levels 4 "$tmp/add64.sv"
+expect "64-bit XOR reduction = 3 to 4" 0 "deepest (3|3.5|4) levels at p \(D\)" \
+    "$here/rtl-depth.sh" -t xor64 "$tmp/xor64.sv"
+((fail)) && exit 1
+echo "selftest ok"
