@@ -103,8 +103,25 @@ def bit_names(module):
     return {b: v[1] for b, v in best.items()}
 
 
+def clean(name):
+    """Flatten's internal names carry the instance path as $flatten\\u_a.\\u_b.$op...: keep
+    the path so such cells still land in their block."""
+    if name.startswith("$flatten"):
+        name = name[len("$flatten"):]
+    return name.replace("\\", "")
+
+
+def src_block(cell):
+    """Block of a cell with no visible name: the innermost source file of its src."""
+    src = cell.get("attributes", {}).get("src", "")
+    files = [f.split(":")[0] for f in src.split("|") if "/share/yosys/" not in f]
+    return "(" + files[-1].rsplit("/", 1)[-1] + ")" if files and files[-1] else None
+
+
 def group_of(name, depth):
     name = name.lstrip("\\")
+    if name.startswith("$"):
+        return "(unnamed)"
     base = re.split(r"[\[]", name, 1)[0]
     parts = re.split(r"\.", base)
     inst = parts[:-1]
@@ -157,6 +174,11 @@ def main():
                     ep = names.get(qbits[0], cname) if qbits else cname
                 else:
                     ep = cell.get("attributes", {}).get("hdlname", cname)
+                ep = clean(ep)
+                if ep.startswith("$"):
+                    blk = src_block(cell)
+                    if blk:
+                        ep = f"{blk}.{ep}"
                 for pin, bs in cell["connections"].items():
                     if is_output_pin(cell, pin) or CLOCK_PIN_RE.match(pin):
                         continue
@@ -282,7 +304,10 @@ def main():
             i, src_bit = via[b]
             cname, weight, _, _, ctype = comb[i]
             src = cells[cname].get("attributes", {}).get("src", "")
-            print(f"  {arrival.get(b, 0.0):>6g}  {ctype:<7} {names.get(b, cname)}  {src}")
+            src = "|".join(f for f in src.split("|") if "/share/yosys/" not in f)
+            net = clean(names.get(b, cname))
+            net = net if len(net) <= 70 else net[:67] + "..."
+            print(f"  {arrival.get(b, 0.0):>6g}  {ctype:<7} {net}  {src}")
             b = src_bit
         if b is not None:
             print(f"  {0:>6g}  start   {names.get(b, str(b))}")
