@@ -17,6 +17,10 @@ Endpoints are named after the visible net on the register's Q bit (flatten keeps
 instance path, e.g. u_pipeline.u_deparser.acc_q[3]); RAMs after the cell name. An endpoint's
 block is the first --group-depth components of its instance path ("(top)" when it has none).
 
+A DSP48E2 with no internal register (every *REG parameter 0, as Yosys maps a small
+multiply) is combinational: it weighs 2 levels from any input to P, an estimate (the issue's
+rule does not weigh DSPs) that keeps such paths visible; registered DSPs start and end paths.
+
 Exit status: 0 ok, 1 an endpoint is deeper than --max-levels, 2 a cell type it does not know
 or a latch, 3 a combinational loop.
 """
@@ -57,7 +61,14 @@ def is_output_pin(cell, pin):
         pin.startswith("CAS_OUT") or pin.startswith("RDACCESS")
 
 
-def kind(ctype):
+def comb_dsp(cell):
+    regs = [v for k, v in cell.get("parameters", {}).items() if k.endswith("REG")]
+    return bool(regs) and all(int(str(v), 2) == 0 for v in regs)
+
+
+def kind(ctype, cell=None):
+    if ctype == "DSP48E2" and cell is not None and comb_dsp(cell):
+        return "dsp"
     if ctype in ONE:
         return "one"
     if ctype in HALF:
@@ -158,8 +169,10 @@ def main():
     driver = {}        # bit -> index into comb
     for cname, cell in cells.items():
         ctype = cell["type"]
-        k = kind(ctype)
+        k = kind(ctype, cell)
         counts[ctype] += 1
+        if k == "dsp":
+            counts["comb DSP48E2"] += 1
         if k is None:
             unknown[ctype] += 1
             continue
@@ -196,7 +209,7 @@ def main():
                     read_ins.extend(real)
                 if k == "lutram":
                     endpoints.append((cell.get("attributes", {}).get("hdlname", cname), pin, bs))
-        weight = {"one": 1.0, "half": 0.5, "quarter": 0.25, "zero": 0.0, "lutram": 1.0}[k]
+        weight = {"one": 1.0, "half": 0.5, "quarter": 0.25, "dsp": 2.0, "zero": 0.0, "lutram": 1.0}[k]
         idx = len(comb)
         comb.append((cname, weight, read_ins if k == "lutram" else ins, outs, ctype))
         for b in outs:
@@ -273,7 +286,7 @@ def main():
     deep = [n for n, v in per_ep.items() if v[0] > thr]
     title = args.name or topname
     print(f"== {title}: LUT {luts}  FF {ffs}  RAMB36 {ramb36}  RAMB18 {ramb18}  "
-          f"URAM288 {uram}  DSP48E2 {dsp}  LUTRAM/SRL {lutram}  "
+          f"URAM288 {uram}  DSP48E2 {dsp} ({counts['comb DSP48E2']} unregistered)  LUTRAM/SRL {lutram}  "
           f"MUXF {counts['MUXF7'] + counts['MUXF8'] + counts['MUXF9']}  CARRY8 {counts['CARRY8']}  CARRY4 {counts['CARRY4']}")
     print(f"endpoints {len(per_ep)}, deeper than {thr:g}: {len(deep)}; "
           f"deepest {worst_lvl:g} levels at {worst_name} ({worst_pin})")

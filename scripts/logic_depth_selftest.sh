@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # logic_depth_selftest.sh: checks scripts/logic_depth.py on designs whose depth is known.
-# Hand-written netlists pin the weights exactly (LUT 1, MUXF7 0.5, CARRY8 0.5, CARRY4 0.25),
+# Hand-written netlists pin the weights exactly (LUT 1, MUXF7 0.5, CARRY8 0.5, CARRY4 0.25,
+# unregistered DSP48E2 2; a registered DSP48E2 ends and starts paths),
 # a loop and an unknown cell give their exit codes; two small synthesized designs check the
 # Yosys side: a 64-bit add between registers (1 LUT + 16 CARRY4 = 5 levels) and a 64-bit XOR
 # reduction (a LUT6 tree is 3 levels; Yosys 0.23 maps it as two rounds of LUT6 + MUXF7 +
@@ -31,7 +32,8 @@ python3 - "$tmp" <<'PY'
 import json, sys
 tmp = sys.argv[1]
 PINS = {"LUT1": ("I0", "O"), "MUXF7": ("I0", "O"), "CARRY8": ("CI", "CO"),
-        "CARRY4": ("CI", "CO"), "INV": ("I", "O"), "FOO": ("A", "Y")}
+        "CARRY4": ("CI", "CO"), "INV": ("I", "O"), "FOO": ("A", "Y"), "DSP48E2": ("A", "P"),
+        "DSP48E2_REG": ("A", "P")}
 def netlist(chain, loop=False):
     cells, net = {}, 10
     cells["r0"] = {"type": "FDRE", "port_directions": {"C": "input", "D": "input",
@@ -41,7 +43,9 @@ def netlist(chain, loop=False):
     for i, t in enumerate(chain):
         i_pin, o_pin = PINS[t]
         ins = [net] + ([99] if loop and i == 0 else [])
-        cells[f"c{i}"] = {"type": t, "port_directions": {i_pin: "input", "I1": "input",
+        params = {"AREG": "0", "PREG": "1" if t.endswith("_REG") else "0"}
+        cells[f"c{i}"] = {"type": t.replace("_REG", ""), "parameters": params,
+                          "port_directions": {i_pin: "input", "I1": "input",
                           o_pin: "output"},
                           "connections": {i_pin: [net], "I1": [99 if loop and i == 0 else "0"],
                                           o_pin: [net + 1]}}
@@ -59,7 +63,8 @@ def netlist(chain, loop=False):
                               "ports": ports, "cells": cells, "netnames": nets}}}
 cases = {"luts9": ["LUT1"] * 9, "luts9_muxf7": ["LUT1"] * 9 + ["MUXF7"],
          "carry8x3": ["CARRY8"] * 3, "carry4x4_inv": ["CARRY4"] * 4 + ["INV"],
-         "unknown": ["LUT1", "FOO"]}
+         "unknown": ["LUT1", "FOO"], "dsp_comb": ["LUT1", "DSP48E2", "LUT1"],
+         "dsp_reg": ["LUT1", "LUT1", "DSP48E2_REG", "LUT1"]}
 for name, chain in cases.items():
     json.dump(netlist(chain), open(f"{tmp}/{name}.json", "w"))
 json.dump(netlist(["LUT1"] * 3, loop=True), open(f"{tmp}/loop.json", "w"))
@@ -74,6 +79,9 @@ expect "block of u_blk.r1_q" 0 "^u_blk +1 +1 +9 +u_blk.r1_q" $ld "$tmp/luts9.jso
 expect "--max-levels 8 fails on 9" 1 "FAIL: 1 endpoint\(s\) deeper than 8" \
     $ld "$tmp/luts9.json" --max-levels 8
 expect "--max-levels 9 passes on 9" 0 "deepest 9 levels" $ld "$tmp/luts9.json" --max-levels 9
+expect "unregistered DSP = 2" 0 "deepest 4 levels" $ld "$tmp/dsp_comb.json"
+expect "registered DSP cuts the path" 0 "deepest 2 levels" \
+    $ld "$tmp/dsp_reg.json"
 expect "unknown cell type" 2 "type FOO not known" $ld "$tmp/unknown.json"
 expect "combinational loop" 3 "combinational loop" $ld "$tmp/loop.json"
 
