@@ -129,6 +129,25 @@ def src_block(cell):
     return "(" + files[-1].rsplit("/", 1)[-1] + ")" if files and files[-1] else None
 
 
+def label(cell, name, names):
+    """An endpoint whose own name is internal ($auto$...) takes the first visible net on its
+    outputs, then on its inputs (SRL delay lines have no name of their own), else its source
+    file."""
+    if not name.startswith("$"):
+        return name
+    conns = cell["connections"]
+    pins = sorted(conns, key=lambda p: not is_output_pin(cell, p))
+    for pin in pins:
+        if CLOCK_PIN_RE.match(pin):
+            continue
+        for b in conns[pin]:
+            n = clean(names.get(b, "$")) if not isinstance(b, str) else "$"
+            if not n.startswith("$"):
+                return f"{n}({'Q' if is_output_pin(cell, pin) else pin} of {cell['type']})"
+    blk = src_block(cell)
+    return f"{blk}.{name}" if blk else name
+
+
 def group_of(name, depth):
     name = name.lstrip("\\")
     if name.startswith("$"):
@@ -187,11 +206,7 @@ def main():
                     ep = names.get(qbits[0], cname) if qbits else cname
                 else:
                     ep = cell.get("attributes", {}).get("hdlname", cname)
-                ep = clean(ep)
-                if ep.startswith("$"):
-                    blk = src_block(cell)
-                    if blk:
-                        ep = f"{blk}.{ep}"
+                ep = label(cell, clean(ep), names)
                 for pin, bs in cell["connections"].items():
                     if is_output_pin(cell, pin) or CLOCK_PIN_RE.match(pin):
                         continue
@@ -208,7 +223,8 @@ def main():
                 if k == "lutram" and not LUTRAM_WRITE_RE.match(pin):
                     read_ins.extend(real)
                 if k == "lutram":
-                    endpoints.append((cell.get("attributes", {}).get("hdlname", cname), pin, bs))
+                    ep = clean(cell.get("attributes", {}).get("hdlname", cname))
+                    endpoints.append((label(cell, ep, names), pin, bs))
         weight = {"one": 1.0, "half": 0.5, "quarter": 0.25, "dsp": 2.0, "zero": 0.0, "lutram": 1.0}[k]
         idx = len(comb)
         comb.append((cname, weight, read_ins if k == "lutram" else ins, outs, ctype))
