@@ -50,30 +50,28 @@ cat > "$tmp/interfaces" <<'X'
 1 192.0.2.254/24 02:00:00:00:01:fe
 2 198.51.100.254/24 02:00:00:00:02:fe
 X
+# run_hopd NAME: hopd loads the full table (--exit-after-load) under /usr/bin/time; its peak
+# resident memory (KiB) goes to $tmp/NAME.rss, its report to $tmp/NAME.log (shown once hopd is
+# done: a process substitution would leave a tee behind that the script could not wait for), its
+# wall time in ms to $ms.
+run_hopd() {
+    local status=0 start end
+    start=$(date +%s%N)
+    /usr/bin/time -f "%M" -o "$tmp/$1.rss" \
+        "$build/bin/hopd" --device "sim:$tmp/board.sock" --program "$root/examples/router.p4" \
+        --interfaces "$tmp/interfaces" --full-table "$table" --full-table-via 198.51.100.1 \
+        --control "$tmp/hopd.sock" --exit-after-load 2> "$tmp/$1.log" || status=$?
+    end=$(date +%s%N)
+    cat "$tmp/$1.log" >&2
+    [ "$status" = 0 ] || { echo "hopd failed ($1, exit $status)" >&2; exit 1; }
+    ms=$(((end - start) / 1000000))
+}
 echo "=== hopd --full-table $(basename "$table") into hopsim serve examples/router.p4"
-start=$(date +%s%N)
-# hopd's report goes to a file (shown once hopd is done): a process substitution would leave a
-# tee behind that the script could not wait for.
-status=0
-/usr/bin/time -f "%M" -o "$tmp/hopd.rss" \
-    "$build/bin/hopd" --device "sim:$tmp/board.sock" --program "$root/examples/router.p4" \
-    --interfaces "$tmp/interfaces" --full-table "$table" --full-table-via 198.51.100.1 \
-    --control "$tmp/hopd.sock" --exit-after-load 2> "$tmp/hopd.log" || status=$?
-end=$(date +%s%N)
-cat "$tmp/hopd.log" >&2
-[ "$status" = 0 ] || { echo "hopd failed (exit $status)" >&2; exit 1; }
-ms=$(((end - start) / 1000000))
+run_hopd hopd
 echo "hopd: $((ms / 1000)).$(printf %03d $((ms % 1000))) s wall from start to exit (compiling router.p4 included)"
 echo "=== hopd again on the same board and state file: a restart"
-start=$(date +%s%N)
-/usr/bin/time -f "%M" -o "$tmp/restart.rss" \
-    "$build/bin/hopd" --device "sim:$tmp/board.sock" --program "$root/examples/router.p4" \
-    --interfaces "$tmp/interfaces" --full-table "$table" --full-table-via 198.51.100.1 \
-    --control "$tmp/hopd.sock" --exit-after-load 2> "$tmp/restart.log" || status=$?
-end=$(date +%s%N)
-cat "$tmp/restart.log" >&2
-[ "$status" = 0 ] || { echo "hopd failed at the restart (exit $status)" >&2; exit 1; }
-restart_ms=$(((end - start) / 1000000))
+run_hopd restart
+restart_ms=$ms
 kill "$board"
 wait "$board" || true
 board=

@@ -121,8 +121,7 @@ void Daemon::openBoard() {
                                      "that kept its tables, or remove it if the board was reset",
                                      statePath_));
     }
-    writer_ = std::make_unique<TableWriter>(binding_->tables(), binding_->map(), dev, journal_,
-                                            tables_->lpm);
+    writer_ = std::make_unique<TableWriter>(binding_->tables(), binding_->map(), dev, journal_);
     routes_ = std::make_unique<RouteManager>(*tables_, *writer_, journal_, interfaces_);
     std::cerr << fmt::format(
         "hopd: {} runs {} at DATA_W={}, CPU port {}, {} CSR words written "

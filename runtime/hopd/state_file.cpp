@@ -260,12 +260,6 @@ void StateJournal::command(const ir::Program& program, const tables::Command& co
     write(commandLine(program, command) + "\n");
 }
 
-void StateJournal::bulk(const ir::Program& program, const std::vector<tables::Command>& adds) {
-    if (adds.empty()) return;
-    bulk(program, adds.front().entry.table,
-         {adds.size(), [&adds](size_t i, tables::Entry& out) { out = adds[i].entry; }});
-}
-
 void StateJournal::bulk(const ir::Program& program, ir::TableId table,
                         const tables::EntrySource& source) {
     if (!out_.is_open()) return;

@@ -62,7 +62,6 @@ class StateJournal {
     // Nothing is written while there is no file open (a restart replaying the file).
     void record(const StateRecord& record);
     void command(const ir::Program& program, const tables::Command& command);
-    void bulk(const ir::Program& program, const std::vector<tables::Command>& adds);
     // The adds of one bulk update to `table`, read from `source`.
     void bulk(const ir::Program& program, ir::TableId table, const tables::EntrySource& source);
 

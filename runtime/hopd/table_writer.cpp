@@ -22,7 +22,7 @@ constexpr size_t kBulkReadBack = 512;  // of a bulk update: its last words (the 
 }  // namespace
 
 TableWriter::TableWriter(const ir::Program& program, const regmap::RegMap& map,
-                         device::Device& device, StateJournal& journal, ir::TableId /*routes*/)
+                         device::Device& device, StateJournal& journal)
     : program_(program),
       map_(map),
       device_(device),

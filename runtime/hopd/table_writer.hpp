@@ -24,11 +24,10 @@ namespace hop::hopd {
 
 class TableWriter {
   public:
-    // `routes`: the table a full table goes into (ipv4_lpm). Entries of every table are found
-    // through the loader's logical tables, whose index by match costs the same with a million
-    // entries as with ten: hopd keeps no index of its own.
+    // Entries of every table are found through the loader's logical tables, whose index by
+    // match costs the same with a million entries as with ten: hopd keeps no index of its own.
     TableWriter(const ir::Program& program, const regmap::RegMap& map, device::Device& device,
-                StateJournal& journal, ir::TableId routes);
+                StateJournal& journal);
 
     // One command: false with `error` when the tables refuse it (nothing changes); throws
     // Failure(3) when the device fails. `handle` receives the entry's handle.
