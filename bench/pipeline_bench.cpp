@@ -9,7 +9,9 @@
 //
 //   pipeline_bench [FRAMES] [PROGRAM...]     (default 1000000, basic router tunnel acl)
 //
-// Models come from HOP_RTL_CACHE (the build's rtl-cache) or are built there when missing.
+// Models come from the build's rtl-cache (HOP_RTL_CACHE), or from $HOPSIM_RTL_CACHE when set
+// (bench/sim_profile.sh keeps its profiling models apart that way), and are built there when
+// missing.
 #include <fmt/format.h>
 #include <sys/resource.h>
 
@@ -100,6 +102,12 @@ std::vector<uint8_t> fromHex(const std::string& hex) {
     return b;
 }
 
+// The model cache: $HOPSIM_RTL_CACHE, as for hopsim, else the build's.
+std::string rtlCache() {
+    const char* v = std::getenv("HOPSIM_RTL_CACHE");
+    return v && *v ? v : HOP_RTL_CACHE;
+}
+
 double cpuSeconds() {
     rusage u{};
     getrusage(RUSAGE_SELF, &u);
@@ -178,7 +186,7 @@ Row run(const Case& c, uint64_t frames) {
     int rc = 0;
     std::ostringstream err;
     auto built = hop::sim::rtl::buildModel(
-        program->compiled(), {.dataWidth = kDataWidth, .cacheDir = HOP_RTL_CACHE}, err, rc);
+        program->compiled(), {.dataWidth = kDataWidth, .cacheDir = rtlCache()}, err, rc);
     if (!built) {
         row.error = "no RTL model: " + err.str();
         return row;
@@ -253,7 +261,7 @@ int main(int argc, char** argv) {
     std::printf(
         "Pipeline benchmark: %llu back-to-back %zu-byte frames per program, DATA_W=%d, no idle "
         "input cycle, no backpressure\n  RTL models in %s\n\n",
-        static_cast<unsigned long long>(frames), kFrameBytes, kDataWidth, HOP_RTL_CACHE);
+        static_cast<unsigned long long>(frames), kFrameBytes, kDataWidth, rtlCache().c_str());
     std::vector<Row> rows;
     for (const auto& c : cases()) {
         if (!only.empty() && std::find(only.begin(), only.end(), c.program) == only.end()) continue;

@@ -21,6 +21,11 @@ A DSP48E2 with no internal register (every *REG parameter 0, as Yosys maps a sma
 multiply) is combinational: it weighs 2 levels from any input to P, an estimate (the issue's
 rule does not weigh DSPs) that keeps such paths visible; registered DSPs start and end paths.
 
+A cell whose type is a blackbox module of the design (a library block read with
+`read_verilog -lib`, rtl-depth.sh -L) is a boundary: its outputs start paths at level 0 and its
+inputs end them, named <instance>.<port>, so a generated pipeline can be measured without
+mapping the blocks it instantiates (each block has its own measurement).
+
 Exit status: 0 ok, 1 an endpoint is deeper than --max-levels, 2 a cell type it does not know
 or a latch, 3 a combinational loop.
 """
@@ -86,6 +91,21 @@ def kind(ctype, cell=None):
     if ctype in LATCHES:
         return "latch"
     return None
+
+
+def user_blackboxes(modules):
+    """Blackbox modules that are not vendor cells: the ones read with read_verilog -lib. The
+    Xilinx cell library synth_xilinx reads is made of blackboxes too; it is told apart by its
+    source file, so an unexpected vendor primitive still stops the run as unknown."""
+    boxes = set()
+    for name, mod in modules.items():
+        attrs = mod.get("attributes", {})
+        if int(str(attrs.get("blackbox", "0")), 2) != 1:
+            continue
+        if "/share/yosys/" in attrs.get("src", "") or name.startswith("$"):
+            continue
+        boxes.add(name)
+    return boxes
 
 
 def pick_top(modules, want):
@@ -180,6 +200,7 @@ def main():
     mod = modules[topname]
     cells = mod.get("cells", {})
     names = bit_names(mod)
+    boxes = user_blackboxes(modules)
 
     counts = collections.Counter()
     unknown = collections.Counter()
@@ -190,6 +211,15 @@ def main():
         ctype = cell["type"]
         k = kind(ctype, cell)
         counts[ctype] += 1
+        if k is None and ctype in boxes:
+            # A library block: every input bus is one endpoint; outputs, driven by no
+            # combinational cell here, arrive at level 0.
+            counts["(blackbox)"] += 1
+            inst = clean(cname)
+            for pin, bs in cell["connections"].items():
+                if not is_output_pin(cell, pin):
+                    endpoints.append((f"{inst}.{pin}", pin, bs))
+            continue
         if k == "dsp":
             counts["comb DSP48E2"] += 1
         if k is None:
@@ -303,7 +333,8 @@ def main():
     title = args.name or topname
     print(f"== {title}: LUT {luts}  FF {ffs}  RAMB36 {ramb36}  RAMB18 {ramb18}  "
           f"URAM288 {uram}  DSP48E2 {dsp} ({counts['comb DSP48E2']} unregistered)  LUTRAM/SRL {lutram}  "
-          f"MUXF {counts['MUXF7'] + counts['MUXF8'] + counts['MUXF9']}  CARRY8 {counts['CARRY8']}  CARRY4 {counts['CARRY4']}")
+          f"MUXF {counts['MUXF7'] + counts['MUXF8'] + counts['MUXF9']}  CARRY8 {counts['CARRY8']}  CARRY4 {counts['CARRY4']}"
+          + (f"  blackboxes {counts['(blackbox)']}" if counts["(blackbox)"] else ""))
     print(f"endpoints {len(per_ep)}, deeper than {thr:g}: {len(deep)}; "
           f"deepest {worst_lvl:g} levels at {worst_name} ({worst_pin})")
 
@@ -348,8 +379,8 @@ def main():
     if args.max_levels is not None:
         over = [n for n, v in per_ep.items() if v[0] > args.max_levels]
         if over:
-            print(f"FAIL: {len(over)} endpoint(s) deeper than {args.max_levels:g} levels, "
-                  f"deepest {worst_lvl:g} at {worst_name}")
+            print(f"FAIL: {len(over)} endpoint(s) deeper than {args.max_levels:g} levels in "
+                  f"{title}, deepest {worst_lvl:g} at {worst_name}")
             sys.exit(1)
     return 0
 
