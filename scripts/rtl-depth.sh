@@ -44,13 +44,16 @@ for f in "${files[@]}" "${libs[@]+"${libs[@]}"}"; do
 done
 readlib=
 ((${#libs[@]})) && readlib="read_verilog -sv -lib ${libs[*]};"
+# One chparam for every parameter: Yosys derives each chparam from the module as parsed, so
+# separate commands would keep only the last one.
 chparam=
 for p in "${params[@]+"${params[@]}"}"; do
-    chparam+="chparam -set ${p%%=*} ${p#*=} $top; "
+    chparam+=" -set ${p%%=*} ${p#*=}"
 done
+[ -n "$chparam" ] && chparam="chparam$chparam $top;"
 # -noiopad/-noclkbuf: the blocks are measured as cores inside a shell, not as a chip.
 # -uram: memories marked ram_style="ultra" map to URAM288 as they would in Vivado.
-if ! yosys -q -l "$out/yosys.log" -p "read_verilog -sv ${files[*]}; $readlib $chparam hierarchy -top $top; \
+if ! yosys -q -l "$out/yosys.log" -p "read_verilog -sv ${files[*]}; $readlib $chparam hierarchy -top $top; rename -top $top; \
         synth_xilinx -family xcup -flatten -noiopad -noclkbuf -uram -top $top; \
         tee -q -o $out/$top.stat stat; write_json $out/$top.json" >/dev/null 2>&1; then
     echo "rtl-depth.sh: yosys failed for $top, see $out/yosys.log:" >&2
