@@ -47,8 +47,11 @@ readlib=
 # One chparam for every parameter: Yosys derives each chparam from the module as parsed, so
 # separate commands would keep only the last one.
 chparam=
+# Yosys reads the values as constants that may not contain Verilog's `_` digit separators.
 for p in "${params[@]+"${params[@]}"}"; do
-    chparam+=" -set ${p%%=*} ${p#*=}"
+    v=${p#*=}
+    [[ $v =~ ^[0-9]*\'[sS]?[bBoOdDhH][0-9a-fA-FxXzZ_]+$ ]] && v=${v//_/}
+    chparam+=" -set ${p%%=*} $v"
 done
 [ -n "$chparam" ] && chparam="chparam$chparam $top;"
 # -noiopad/-noclkbuf: the blocks are measured as cores inside a shell, not as a chip.
