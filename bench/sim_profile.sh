@@ -7,9 +7,10 @@
 #     per simulated cycle, the figure the README quotes;
 #  2. on a profiling model built with Verilator's --prof-cfuncs, whose C++ functions each hold
 #     one always block or assignment and are named after their module and line: the Ir per
-#     module and per source line, summed from callgrind_annotate. Splitting the functions
-#     changes the code a little, so the per-module figures are also given scaled to run 1's
-#     total (the shares are what matters).
+#     module and per source line (each statement with the runtime helpers it calls), from the
+#     callgrind output's call graph. The split model runs about 30 % more instructions, mostly
+#     the calls of the split functions, which stay outside the modules; the per-module figures
+#     are also given scaled to run 1's total (the shares are what matters).
 # The profiling model is built by hopsim's own build (sim/rtl/rtl_build.cpp) through a Verilator
 # wrapper in HOPSIM_VERILATOR, into its own cache (HOPSIM_RTL_CACHE): the wrapper reports a
 # different --version, which is part of the cache key, so a profiling model never stands in for
@@ -17,7 +18,7 @@
 #
 #   bench/sim_profile.sh [BUILD_DIR] [PROGRAM] [FRAMES]   (default build, router, 20000)
 #
-# Output files stay in BUILD_DIR/bench/sim_profile/<program>/ (callgrind.out.*, annotate.txt).
+# Output files stay in BUILD_DIR/bench/sim_profile/<program>/ (callgrind.out.*, annotate.*.txt).
 # Needs valgrind (callgrind_annotate) and pipeline_bench built (ninja pipeline_bench).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -49,7 +50,8 @@ exec "$verilator" $extra "\$@"
 SH
 chmod +x "$wrapper"
 
-# run NAME ENV...: pipeline_bench under callgrind; prints Ir per cycle; leaves annotate output.
+# run NAME ENV...: pipeline_bench under callgrind with ENV; leaves callgrind.out.NAME and
+# annotate.NAME.txt (callgrind_annotate's table of functions, for reading by hand).
 run() {
     local name=$1
     shift
@@ -63,7 +65,7 @@ run() {
         exit 1
     }
     callgrind_annotate --threshold=100 --inclusive=no "$out/callgrind.out.$name" \
-        >"$out/annotate.$name.txt"
+        >"$out/annotate.$name.txt" 2>/dev/null
 }
 
 # A model is built (minutes) outside callgrind first, so the profile does not wait for it.

@@ -5,7 +5,9 @@
 # a loop and an unknown cell give their exit codes; two small synthesized designs check the
 # Yosys side: a 64-bit add between registers (1 LUT + 16 CARRY4 = 5 levels) and a 64-bit XOR
 # reduction (a LUT6 tree is 3 levels; Yosys 0.23 maps it as two rounds of LUT6 + MUXF7 +
-# MUXF8, 4 levels, so 3 to 4 is accepted). Prints "selftest ok" or says what failed (exit 1).
+# MUXF8, 4 levels, so 3 to 4 is accepted); rtl-depth.sh's -P (every parameter applied, also to
+# a top with a parameterized submodule) and -L (a blackbox library block: its output starts a
+# path, its input ends one). Prints "selftest ok" or says what failed (exit 1).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
@@ -103,5 +105,35 @@ expect "64-bit add fails --max-levels 4" 1 "FAIL" \
     "$here/rtl-depth.sh" -t add64 --max-levels 4 "$tmp/add64.sv"
 expect "64-bit XOR reduction = 3 to 4" 0 "deepest (3|3.5|4) levels at p \(D\)" \
     "$here/rtl-depth.sh" -t xor64 "$tmp/xor64.sv"
+cat >"$tmp/params.sv" <<'SV'
+module params_sub #(parameter int W = 1) (input logic clk, input logic [W-1:0] d, output logic [W-1:0] q);
+  always_ff @(posedge clk) q <= d;
+endmodule
+module params #(parameter int A = 1, parameter int B = 1) (input logic clk, input logic [A+B-1:0] d,
+                                                           output logic [A+B-1:0] q);
+  params_sub #(.W(A)) u_a (.clk(clk), .d(d[A-1:0]), .q(q[A-1:0]));
+  params_sub #(.W(B)) u_b (.clk(clk), .d(d[A+B-1:A]), .q(q[A+B-1:A]));
+endmodule
+SV
+expect "-P A=5 -P B=7: both applied (12 FF)" 0 "^== params: LUT 0 +FF 12 " \
+    "$here/rtl-depth.sh" -t params -P A=5 -P B=7 "$tmp/params.sv"
+cat >"$tmp/box.sv" <<'SV'
+module box #(parameter int W = 4) (input logic clk, input logic [W-1:0] a, output logic [W-1:0] y);
+  always_ff @(posedge clk) y <= a + 1'b1;
+endmodule
+SV
+cat >"$tmp/boxtop.sv" <<'SV'
+module boxtop (input logic clk, input logic [7:0] x, output logic [7:0] z);
+  logic [7:0] a_q, y;
+  always_ff @(posedge clk) a_q <= x;
+  box #(.W(8)) u_box (.clk(clk), .a(a_q ^ 8'h5a ^ {a_q[0], a_q[7:1]}), .y(y));
+  always_ff @(posedge clk) z <= y ^ a_q;
+endmodule
+SV
+out=$("$here/rtl-depth.sh" -t boxtop -L "$tmp/box.sv" --top-n 20 "$tmp/boxtop.sv" 2>&1)
+expect "-L: one blackbox, no logic of its own mapped" 0 "blackboxes 1$" echo "$out"
+expect "-L: the block's input is an endpoint (1 level)" 0 "^ +1 +u_box.a \(a\)$" echo "$out"
+expect "-L: the block's output starts a path (z = 1 level)" 0 "deepest 1 levels" echo "$out"
+
 ((fail)) && exit 1
 echo "selftest ok"

@@ -44,8 +44,8 @@ for f in "${files[@]}" "${libs[@]+"${libs[@]}"}"; do
 done
 readlib=
 ((${#libs[@]})) && readlib="read_verilog -sv -lib ${libs[*]};"
-# One chparam for every parameter: Yosys derives each chparam from the module as parsed, so
-# separate commands would keep only the last one.
+# One chparam for every parameter, then `rename -top`: a top whose submodules Yosys reprocesses
+# after a chparam is left named $paramod$<hash>\TOP, and synth_xilinx -top TOP would not find it.
 chparam=
 # Yosys reads the values as constants that may not contain Verilog's `_` digit separators.
 for p in "${params[@]+"${params[@]}"}"; do
