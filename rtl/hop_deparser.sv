@@ -23,7 +23,8 @@
 // - lock-step: output beat G + i is built from frame beat C + i (lanes >= r) and the frame beat
 //   before it (lanes < r), with the header lanes of beat G on top; one beat in, one beat out.
 //   When the frame's last beat has bytes for lanes < r of the next output beat, that beat
-//   follows alone (a flush). A frame that ends in the catch-up ends the packet with beat G (its
+//   follows alone (a flush), in the next cycle, from registers of its own, while the next
+//   packet is already taken (it waits for the flush before it sends or takes frame beats). A frame that ends in the catch-up ends the packet with beat G (its
 //   header lanes and the lanes < r of the last catch-up beat), in the cycle its last beat is
 //   taken when the header beats are out, so a packet that shrinks into one beat also takes one
 //   clock.
@@ -38,9 +39,9 @@
 // contract of rtl/README.md: every beat but the last is full, the last has its tkeep bits
 // contiguous from lane 0 and at least one byte.
 // Descriptor: desc_valid / desc_ready, taken when both are high; desc_ready is high while no
-// packet is in progress and in the cycle the current one finishes, so it depends on
-// m_axis_tready, s_axis_tvalid, s_axis_tlast and s_axis_tkeep (about four LUT levels) but not
-// on desc_valid. s_axis_tready depends on registered state, s_axis_tvalid and m_axis_tready
+// packet is in progress and in the cycle the current one finishes, so it depends on registered
+// state, m_axis_tready, s_axis_tvalid and s_axis_tlast (a few LUT levels) but not on
+// desc_valid. s_axis_tready depends on registered state, s_axis_tvalid and m_axis_tready
 // only (two LUT levels). pkt_sent pulses once per packet sent, in the cycle after its last beat
 // enters the output register; pkt_dropped once per packet dropped, in the cycle after its
 // frame's last beat is taken (both are flops, a cycle later than the events). m_axis_* are
@@ -119,6 +120,10 @@ module hop_deparser #(
     logic                   busy_q, drop_q, same_q, first_q, in_done_q, spill_q, sent_q;
     logic                   hb_nz_q, cu_nz_q, hany_q;
     logic [     USER_W-1:0] port_q;
+    // A flush owed by the previous packet (see above), its lanes and its port.
+    logic                   pf_q;
+    logic [     KEEP_W-1:0] pfkeep_q;
+    logic [     USER_W-1:0] pf_port_q;
     logic [         LW-1:0] r_q;
     logic [       HB_W-1:0] hb_q;  // header beats still to send
     logic [           15:0] cu_q;  // catch-up beats still to take
@@ -136,7 +141,7 @@ module hop_deparser #(
 
     // ---- Per cycle --------------------------------------------------------------------------
     logic adv, lock, hdr_emit, cu_take, lock_take, take, flush, direct, emit, spill, last, done;
-    logic load;
+    logic load, run, drop_take, pf_fire, defer, emit_b;
     logic cu_is1, hb_is1;
     logic [DATA_W-1:0] rot, beat, hdr_low;
     logic [KEEP_W-1:0] rkeep, bkeep;
@@ -147,21 +152,32 @@ module hop_deparser #(
         cu_is1 = cu_q == 16'd1;
         hb_is1 = hb_q == HB_W'(1);
         adv = !out_valid_q || m_axis_tready;
+        pf_fire = pf_q && adv;
+        // The packet goes on once the flush it waits for is out (prev_q holds that flush; the
+        // wait keeps pkt_sent / pkt_dropped in packet order).
+        run = busy_q && !drop_q && !pf_q;
+        drop_take = busy_q && drop_q && !pf_q && s_axis_tvalid;
         lock = !hb_nz_q && (!cu_nz_q || in_done_q);
-        hdr_emit = busy_q && !drop_q && hb_nz_q && adv;
-        cu_take = busy_q && !drop_q && cu_nz_q && !in_done_q && s_axis_tvalid;
-        lock_take = busy_q && !drop_q && lock && !in_done_q && adv && s_axis_tvalid;
-        take = cu_take || lock_take || (busy_q && drop_q && s_axis_tvalid);
-        flush = busy_q && !drop_q && lock && in_done_q && adv;
+        hdr_emit = run && hb_nz_q && adv;
+        cu_take = run && cu_nz_q && !in_done_q && s_axis_tvalid;
+        lock_take = run && lock && !in_done_q && adv && s_axis_tvalid;
+        take = cu_take || lock_take || drop_take;
+        flush = run && lock && in_done_q && adv;
         // The last beat has bytes for lanes < r of the next output beat.
         spill = |(s_axis_tkeep & ssel_q);
         // The frame ends in the catch-up with the header beats sent: output beat G is its
         // header lanes and, from the last catch-up beat, lanes < r; it leaves now.
         direct = cu_take && s_axis_tlast && !hb_nz_q && adv;
-        last = flush || direct || (lock_take && s_axis_tlast && !spill);
-        emit = hdr_emit || lock_take || (flush && ((first_q && hany_q) || spill_q)) ||
-               (direct && (hany_q || (cu_is1 && spill)));
-        done = last || (busy_q && drop_q && s_axis_tvalid && s_axis_tlast);
+        last = pf_q || flush || direct || (lock_take && s_axis_tlast && !spill);
+        emit_b = hdr_emit || lock_take || (flush && ((first_q && hany_q) || spill_q)) ||
+                 (direct && (hany_q || (cu_is1 && spill)));
+        emit = emit_b || pf_fire;
+        // The frame's last beat taken in the lock-step ends the packet whether or not a flush
+        // follows: the flush is owed (pf_q) and the next descriptor is taken now, so
+        // desc_ready does not wait for the tkeep lane that decides it.
+        defer = lock_take && s_axis_tlast && spill;
+        done = flush || direct || (lock_take && s_axis_tlast) ||
+               (drop_take && s_axis_tlast);
         desc_ready = !busy_q || done;
         load = desc_valid && desc_ready;
         s_axis_tready = take;
@@ -184,7 +200,10 @@ module hop_deparser #(
     // The output beat: a header beat, or lanes >= r from this frame beat and lanes < r from
     // the previous one, with the header lanes of the first lock-step beat on top.
     always_comb begin
-        if (hb_nz_q) begin
+        if (pf_q) begin
+            beat = prev_q;
+            bkeep = pfkeep_q;
+        end else if (hb_nz_q) begin
             beat = hdr_low;
             bkeep = '1;
         end else begin
@@ -215,7 +234,7 @@ module hop_deparser #(
             hbits_q <= l_adj ? '1 : ~({DATA_W{1'b1}} << (8 * e_low));
             umask_q <= {KEEP_W{1'b1}} << l_r;
             ubits_q <= {DATA_W{1'b1}} << (8 * l_r);
-            ssel_q <= KEEP_W'(1) << (KEEP_W - int'(l_r));
+            ssel_q <= KEEP_W'(1) << (KEEP_W - 32'(l_r));
             prevkeep_q <= '0;
             first_q <= 1'b1;
             in_done_q <= 1'b0;
@@ -232,34 +251,41 @@ module hop_deparser #(
                 cu_nz_q <= !cu_is1;
             end
             if (cu_take || lock_take) begin
-                if (!same_q) prev_q <= rot;
                 // Lanes < r of a frame that ended before the last catch-up beat land on header
                 // beats: nothing of them goes out.
                 prevkeep_q <= cu_take && s_axis_tlast && !cu_is1 ? '0 : rkeep;
                 if (s_axis_tlast) begin
                     in_done_q <= 1'b1;
-                    spill_q <= spill && (lock_take || cu_is1);
+                    spill_q <= spill && cu_is1;
                 end
             end
             if (lock_take || flush) first_q <= 1'b0;
-            if (emit) sent_q <= 1'b1;
+            if (emit_b) sent_q <= 1'b1;
+        end
+        // Also when the next descriptor is taken in the same cycle: a deferred flush sends it.
+        if ((cu_take || lock_take) && !same_q) prev_q <= rot;
+        if (defer) begin
+            pfkeep_q <= rkeep & ~umask_q;
+            pf_port_q <= port_q;
         end
         if (emit) begin
             out_data_q <= beat;
             out_keep_q <= bkeep;
             out_last_q <= last;
-            out_user_q <= port_q;
+            out_user_q <= pf_q ? pf_port_q : port_q;
         end
         if (rst) begin
             busy_q <= 1'b0;
+            pf_q <= 1'b0;
             out_valid_q <= 1'b0;
             sent_pulse_q <= 1'b0;
             dropped_pulse_q <= 1'b0;
         end else begin
             busy_q <= load || (busy_q && !done);
+            pf_q <= defer || (pf_q && !adv);
             out_valid_q <= emit || (out_valid_q && !m_axis_tready);
-            sent_pulse_q <= done && !drop_q && (sent_q || emit);
-            dropped_pulse_q <= done && (drop_q || !(sent_q || emit));
+            sent_pulse_q <= pf_fire || (done && !drop_q && !defer && (sent_q || emit_b));
+            dropped_pulse_q <= done && (drop_q || !(sent_q || emit_b));
         end
     end
 
