@@ -268,7 +268,9 @@ module hop_deparser #(
             pfkeep_q <= rkeep & ~umask_q;
             pf_port_q <= port_q;
         end
-        if (emit) begin
+        // Loaded whenever the output register is free (out_valid_q says whether it holds a
+        // beat), so the load enable does not wait for the tkeep lane that decides a flush.
+        if (adv) begin
             out_data_q <= beat;
             out_keep_q <= bkeep;
             out_last_q <= last;
