@@ -233,7 +233,8 @@ module hop_deparser #(
             hany_q <= l_adj || e_low != '0;
             hbits_q <= l_adj ? '1 : ~({DATA_W{1'b1}} << (8 * e_low));
             umask_q <= {KEEP_W{1'b1}} << l_r;
-            ubits_q <= {DATA_W{1'b1}} << (8 * l_r);
+            // Read only when r != 0 (same_q low).
+            if (l_r != '0) ubits_q <= {DATA_W{1'b1}} << (8 * l_r);
             ssel_q <= KEEP_W'(1) << (KEEP_W - 32'(l_r));
             prevkeep_q <= '0;
             first_q <= 1'b1;
