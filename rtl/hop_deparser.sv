@@ -10,9 +10,10 @@
 // beat m - D rotated by r, then lanes < r of frame beat m - D - 1 rotated by r, where
 // D = floor(d / KEEP_W). Everything that depends on emit_len and skip_len is worked out once,
 // when the descriptor is taken (registered lane masks and counters); per beat there is only the
-// rotation by the registered r (log2(KEEP_W) stages of 2:1, three LUT levels at 512 bits), a
-// lane-wise select and a few flags, so no register input is deeper than about 8 LUT levels at
-// DATA_W = 512. When r = 0 (headers that keep their size modulo a beat) the rotation is skipped.
+// rotation by the registered r (log2(KEEP_W) stages of 2:1), a lane-wise select and a few
+// flags: at DATA_W = 512 no register input is deeper than 8 LUT levels (7.5 with the FIFOs in
+// front, by scripts/rtl-depth.sh). When r = 0 (headers that keep their size modulo a beat) the
+// rotation and the second beat are skipped, which is what a simulator spends its time on.
 //
 // A packet goes through three phases, the first two side by side:
 // - header beats: the G leading output beats that are all header and are known not to be the
@@ -24,10 +25,10 @@
 //   before it (lanes < r), with the header lanes of beat G on top; one beat in, one beat out.
 //   When the frame's last beat has bytes for lanes < r of the next output beat, that beat
 //   follows alone (a flush), in the next cycle, from registers of its own, while the next
-//   packet is already taken (it waits for the flush before it sends or takes frame beats). A frame that ends in the catch-up ends the packet with beat G (its
-//   header lanes and the lanes < r of the last catch-up beat), in the cycle its last beat is
-//   taken when the header beats are out, so a packet that shrinks into one beat also takes one
-//   clock.
+//   packet is already taken (it waits for the flush before it sends or takes frame beats). A
+//   frame that ends in the catch-up ends the packet with beat G (its header lanes and the lanes
+//   < r of the last catch-up beat), in the cycle its last beat is taken when the header beats
+//   are out, so a packet that shrinks into one beat also takes one clock.
 // The next descriptor is taken in the cycle the packet finishes, so packets that neither grow
 // nor shrink by a beat pass at one beat per clock (back-to-back one-beat frames included). A
 // dropped packet's frame is consumed without output, and so is a packet with nothing to send
@@ -42,10 +43,10 @@
 // packet is in progress and in the cycle the current one finishes, so it depends on registered
 // state, m_axis_tready, s_axis_tvalid and s_axis_tlast (a few LUT levels) but not on
 // desc_valid. s_axis_tready depends on registered state, s_axis_tvalid and m_axis_tready
-// only (two LUT levels). pkt_sent pulses once per packet sent, in the cycle after its last beat
+// only (both about four LUT levels at 512). pkt_sent pulses once per packet sent, in the cycle after its last beat
 // enters the output register; pkt_dropped once per packet dropped, in the cycle after its
 // frame's last beat is taken (both are flops, a cycle later than the events). m_axis_* are
-// flops. The output is a cycle after the descriptor register (the descriptor is taken into
+// flops; m_axis_tdata/tkeep/tlast/tuser may change while m_axis_tvalid is low. The output is a cycle after the descriptor register (the descriptor is taken into
 // registers first) and a cycle after the frame beat. No CSR.
 `default_nettype none
 
