@@ -39,15 +39,16 @@
 // desc_emit_len <= HDR_BYTES; bytes past desc_emit_len are ignored). The frame follows the AXI
 // contract of rtl/README.md: every beat but the last is full, the last has its tkeep bits
 // contiguous from lane 0 and at least one byte.
-// Descriptor: desc_valid / desc_ready, taken when both are high; desc_ready is high while no
-// packet is in progress and in the cycle the current one finishes, so it depends on registered
-// state, m_axis_tready, s_axis_tvalid and s_axis_tlast (a few LUT levels) but not on
-// desc_valid. s_axis_tready depends on registered state, s_axis_tvalid and m_axis_tready
-// only (both about four LUT levels at 512). pkt_sent pulses once per packet sent, in the cycle after its last beat
-// enters the output register; pkt_dropped once per packet dropped, in the cycle after its
-// frame's last beat is taken (both are flops, a cycle later than the events). m_axis_* are
-// flops; m_axis_tdata/tkeep/tlast/tuser may change while m_axis_tvalid is low. The output is a cycle after the descriptor register (the descriptor is taken into
-// registers first) and a cycle after the frame beat. No CSR.
+// Descriptor: desc_valid / desc_ready, taken when both are high; desc_ready is high while no packet
+// is in progress and in the cycle the current one finishes, so it depends on registered state,
+// m_axis_tready, s_axis_tvalid and s_axis_tlast (a few LUT levels) but not on desc_valid.
+// s_axis_tready depends on registered state, s_axis_tvalid and m_axis_tready only (both about four
+// LUT levels at 512). pkt_sent pulses once per packet sent, in the cycle after its last beat enters
+// the output register; pkt_dropped once per packet dropped, in the cycle after its frame's last
+// beat is taken (both are flops, a cycle later than the events). m_axis_* are flops;
+// m_axis_tdata/tkeep/tlast/tuser may change while m_axis_tvalid is low. The output is a cycle after
+// the descriptor register (the descriptor is taken into registers first) and a cycle after the
+// frame beat. No CSR.
 `default_nettype none
 
 module hop_deparser #(
