@@ -4,23 +4,51 @@
 // sends the emitted headers followed by the frame bytes after the consumed ones, realigned to
 // the output lanes.
 //
-// Per cycle, with the output register free: one header chunk (KEEP_W bytes, or the last part
-// of the headers) and at most one frame beat are appended to an accumulator of at most KEEP_W
-// bytes; a full beat (or the end of the packet) leaves. A frame beat made only of consumed
-// bytes is skipped. A full beat that ends the headers with no payload yet, while consumed bytes
-// are still to come, stays in the accumulator (full) until a payload byte or the frame's end
-// arrives: if the rest of the frame is consumed bytes, it is the packet's last beat and carries
-// tlast. The next descriptor is started in the cycle the previous packet finishes, so packets
-// that neither grow nor shrink by a beat pass at one beat per clock. A dropped packet's frame
-// is consumed without output, and so is a packet with nothing to send (no header emitted and
-// every frame byte consumed): it counts as dropped, as the model does.
+// Within a packet the realignment is one rotation: with d = emit_len - skip_len and
+// r = d mod KEEP_W, frame byte p (p >= skip_len) leaves at output position p + d, on lane
+// (p + r) mod KEEP_W. So output beat m is the header bytes it covers, then lanes >= r of frame
+// beat m - D rotated by r, then lanes < r of frame beat m - D - 1 rotated by r, where
+// D = floor(d / KEEP_W). Everything that depends on emit_len and skip_len is worked out once,
+// when the descriptor is taken (registered lane masks and counters); per beat there is only the
+// rotation by the registered r (log2(KEEP_W) stages of 2:1), a lane-wise select and a few
+// flags: at DATA_W = 512 no register input is deeper than 8 LUT levels (7.5 with the FIFOs in
+// front, by scripts/rtl-depth.sh). When r = 0 (headers that keep their size modulo a beat) the
+// rotation and the second beat are skipped, which is what a simulator spends its time on.
 //
-// Parameters: DATA_W, KEEP_W, USER_W; HDR_BYTES, the most header bytes a descriptor carries
-// (desc_hdr byte i = emitted byte i, byte 0 in the low bits; desc_emit_len <= HDR_BYTES).
-// Descriptor: desc_valid / desc_ready, taken when both are high (desc_ready depends on
-// desc_valid and m_axis_tready). pkt_sent pulses once per packet sent, in the cycle its last
-// beat enters the output register; pkt_dropped once per packet dropped, in the cycle its frame's
-// last beat is taken. m_axis_* are flops. No CSR.
+// A packet goes through three phases, the first two side by side:
+// - header beats: the G leading output beats that are all header and are known not to be the
+//   last (G = emit_len / KEEP_W, one less when emit_len is a whole number of beats and bytes
+//   are consumed, since then the last header beat may end the packet);
+// - catch-up: the C leading frame beats that feed no output beat past the header beats (only
+//   consumed bytes, or bytes that land on lanes < r of beat G) are taken without output;
+// - lock-step: output beat G + i is built from frame beat C + i (lanes >= r) and the frame beat
+//   before it (lanes < r), with the header lanes of beat G on top; one beat in, one beat out.
+//   When the frame's last beat has bytes for lanes < r of the next output beat, that beat
+//   follows alone (a flush), in the next cycle, from registers of its own, while the next
+//   packet is already taken (it waits for the flush before it sends or takes frame beats). A
+//   frame that ends in the catch-up ends the packet with beat G (its header lanes and the lanes
+//   < r of the last catch-up beat), in the cycle its last beat is taken when the header beats
+//   are out, so a packet that shrinks into one beat also takes one clock.
+// The next descriptor is taken in the cycle the packet finishes, so packets that neither grow
+// nor shrink by a beat pass at one beat per clock (back-to-back one-beat frames included). A
+// dropped packet's frame is consumed without output, and so is a packet with nothing to send
+// (no header emitted and every frame byte consumed): it counts as dropped, as the model does.
+//
+// Parameters: DATA_W, KEEP_W (DATA_W / 8, a power of two), USER_W; HDR_BYTES, the most header
+// bytes a descriptor carries (desc_hdr byte i = emitted byte i, byte 0 in the low bits;
+// desc_emit_len <= HDR_BYTES; bytes past desc_emit_len are ignored). The frame follows the AXI
+// contract of rtl/README.md: every beat but the last is full, the last has its tkeep bits
+// contiguous from lane 0 and at least one byte.
+// Descriptor: desc_valid / desc_ready, taken when both are high; desc_ready is high while no packet
+// is in progress and in the cycle the current one finishes, so it depends on registered state,
+// m_axis_tready, s_axis_tvalid and s_axis_tlast (a few LUT levels) but not on desc_valid.
+// s_axis_tready depends on registered state, s_axis_tvalid and m_axis_tready only (both about four
+// LUT levels at 512). pkt_sent pulses once per packet sent, in the cycle after its last beat enters
+// the output register; pkt_dropped once per packet dropped, in the cycle after its frame's last
+// beat is taken (both are flops, a cycle later than the events). m_axis_* are flops;
+// m_axis_tdata/tkeep/tlast/tuser may change while m_axis_tvalid is low. The output is a cycle after
+// the descriptor register (the descriptor is taken into registers first) and a cycle after the
+// frame beat. No CSR.
 `default_nettype none
 
 module hop_deparser #(
@@ -52,182 +80,222 @@ module hop_deparser #(
     output logic                  pkt_sent,
     output logic                  pkt_dropped
 );
-    localparam logic [15:0] W = 16'(KEEP_W);
-    localparam int SW = 2 * DATA_W;
+    localparam int LW = $clog2(KEEP_W);
+    // Header beats of a packet: at most HDR_BYTES / KEEP_W.
+    localparam int HB_W = $clog2(HDR_BYTES / KEEP_W + 2);
+    localparam int SB_W = 16 - LW;
 
     initial begin
         if (KEEP_W * 8 != DATA_W) $fatal(1, "%m: KEEP_W must be DATA_W / 8");
+        if (KEEP_W < 2 || (KEEP_W & (KEEP_W - 1)) != 0)
+            $fatal(1, "%m: KEEP_W must be a power of two >= 2");
         if (HDR_BYTES < 1) $fatal(1, "%m: HDR_BYTES must be at least 1");
     end
 
-    // The packet in progress (busy_q) and where it stands.
-    logic                   busy_q, busy_d;
-    logic                   drop_q, drop_d;
-    logic [     USER_W-1:0] port_q, port_d;
-    logic [           15:0] elen_q, elen_d, skip_q, skip_d;
-    logic [8*HDR_BYTES-1:0] hdr_q, hdr_d;
-    logic [           15:0] hpos_q, hpos_d;  // header bytes appended
-    logic [           15:0] ipos_q, ipos_d;  // frame byte of the beat at the FIFO head
-    logic                   idone_q, idone_d;  // the frame's last beat was taken
-    logic                   sent_q, sent_d;  // a beat of the packet went out
-    logic [     DATA_W-1:0] acc_q, acc_d;
-    logic [           15:0] accn_q, accn_d;
-    logic [     DATA_W-1:0] out_data_q, out_data_d;
-    logic [     KEEP_W-1:0] out_keep_q, out_keep_d;
-    logic                   out_valid_q, out_valid_d;
-    logic                   out_last_q, out_last_d;
-    logic [     USER_W-1:0] out_user_q, out_user_d;
-
-    // This cycle's packet: the latched one, or the descriptor at the head of the queue.
-    logic                   c_drop;
-    logic [     USER_W-1:0] c_port;
-    logic [           15:0] c_elen, c_skip, c_hpos, c_ipos, c_accn;
-    logic [8*HDR_BYTES-1:0] c_hdr;
-    logic                   c_idone, c_sent;
-    logic                   adv, have;
-    logic [           15:0] beat_n, hdr_n, pay_n, cut, sumn, out_n;
-    logic [     DATA_W-1:0] hdr_chunk, pay_data, acc_m, hdr_m, pay_m;
-    logic [8*HDR_BYTES-1:0] hdr_sh;
-    logic                   unused_hdr_sh;  // only the low KEEP_W bytes of the shifted headers
-    assign unused_hdr_sh = ^hdr_sh;
-    logic [         SW-1:0] sum;
-    logic                   take_in, hdr_final, all_in, done, emit, hold;
-    logic [           15:0] ipos_n;
-
-    assign beat_n = 16'($countones(s_axis_tkeep));
+    // ---- The descriptor, worked out when it is taken -------------------------------------
+    logic [LW-1:0] e_low, s_low, l_r;
+    logic [SB_W-1:0] l_sb;
+    logic [HB_W-1:0] l_h, l_g;
+    logic l_adj, l_borrow, l_cu_nz, l_hb_nz;
+    logic [15:0] l_c;
+    logic [KEEP_W-1:0] l_hmask;
 
     always_comb begin
-        busy_d = busy_q;
-        drop_d = drop_q;
-        port_d = port_q;
-        elen_d = elen_q;
-        skip_d = skip_q;
-        hdr_d = hdr_q;
-        hpos_d = hpos_q;
-        ipos_d = ipos_q;
-        idone_d = idone_q;
-        sent_d = sent_q;
-        acc_d = acc_q;
-        accn_d = accn_q;
-        out_data_d = out_data_q;
-        out_keep_d = out_keep_q;
-        out_last_d = out_last_q;
-        out_user_d = out_user_q;
-        out_valid_d = out_valid_q && !m_axis_tready;
+        e_low = desc_emit_len[LW-1:0];
+        s_low = desc_skip_len[LW-1:0];
+        l_r = e_low - s_low;
+        l_sb = desc_skip_len[15:LW];
+        l_h = HB_W'(desc_emit_len[15:LW]);
+        // The last header beat is full and bytes are consumed: it may be the packet's last.
+        l_adj = e_low == '0 && desc_emit_len != 16'd0 && desc_skip_len != 16'd0;
+        l_g = l_h - HB_W'(l_adj);
+        l_hb_nz = l_h != '0 && !(l_h == HB_W'(1) && l_adj);
+        l_borrow = e_low < s_low;
+        // C = 0 when nothing is consumed, else skip / KEEP_W + borrow - adj.
+        l_c = desc_skip_len == 16'd0 ? 16'd0 : 16'(l_sb) + 16'(l_borrow) - 16'(l_adj);
+        l_cu_nz = desc_skip_len != 16'd0 && !((l_sb == '0 && l_borrow == l_adj) ||
+                                             (l_sb == SB_W'(1) && !l_borrow && l_adj));
+        l_hmask = l_adj ? '1 : ~({KEEP_W{1'b1}} << e_low);
+    end
 
+    // The packet in progress.
+    logic                   busy_q, drop_q, same_q, first_q, in_done_q, spill_q, sent_q;
+    logic                   hb_nz_q, cu_nz_q, hany_q;
+    logic [     USER_W-1:0] port_q;
+    // A flush owed by the previous packet (see above), its lanes and its port.
+    logic                   pf_q;
+    logic [     KEEP_W-1:0] pfkeep_q;
+    logic [     USER_W-1:0] pf_port_q;
+    logic [         LW-1:0] r_q;
+    logic [       HB_W-1:0] hb_q;  // header beats still to send
+    logic [           15:0] cu_q;  // catch-up beats still to take
+    logic [8*HDR_BYTES-1:0] hdr_q;  // the header bytes not sent yet, from byte 0
+    logic [     KEEP_W-1:0] hmask_q, umask_q, ssel_q;  // header lanes, lanes >= r, lane W - r
+    logic [     DATA_W-1:0] hbits_q, ubits_q;  // the same masks, one bit per data bit
+    logic [     DATA_W-1:0] prev_q;  // the frame beat last taken, rotated
+    logic [     KEEP_W-1:0] prevkeep_q;
+
+    logic [     DATA_W-1:0] out_data_q;
+    logic [     KEEP_W-1:0] out_keep_q;
+    logic                   out_valid_q, out_last_q;
+    logic [     USER_W-1:0] out_user_q;
+    logic                   sent_pulse_q, dropped_pulse_q;
+
+    // ---- Per cycle --------------------------------------------------------------------------
+    logic adv, lock, hdr_emit, cu_take, lock_take, take, flush, direct, emit, spill, last, done;
+    logic load, run, drop_take, pf_fire, defer, emit_b;
+    logic cu_is1, hb_is1;
+    logic [DATA_W-1:0] rot, beat, hdr_low;
+    logic [KEEP_W-1:0] rkeep, bkeep;
+
+    assign hdr_low = DATA_W'(hdr_q);
+
+    always_comb begin
+        cu_is1 = cu_q == 16'd1;
+        hb_is1 = hb_q == HB_W'(1);
         adv = !out_valid_q || m_axis_tready;
-        have = busy_q || desc_valid;
-        c_drop = busy_q ? drop_q : desc_drop;
-        c_port = busy_q ? port_q : desc_port;
-        c_elen = busy_q ? elen_q : desc_emit_len;
-        c_skip = busy_q ? skip_q : desc_skip_len;
-        c_hdr = busy_q ? hdr_q : desc_hdr;
-        c_hpos = busy_q ? hpos_q : 16'd0;
-        c_ipos = busy_q ? ipos_q : 16'd0;
-        c_idone = busy_q ? idone_q : 1'b0;
-        c_sent = busy_q ? sent_q : 1'b0;
-        c_accn = busy_q ? accn_q : 16'd0;
+        pf_fire = pf_q && adv;
+        // The packet goes on once the flush it waits for is out (prev_q holds that flush; the
+        // wait keeps pkt_sent / pkt_dropped in packet order).
+        run = busy_q && !drop_q && !pf_q;
+        drop_take = busy_q && drop_q && !pf_q && s_axis_tvalid;
+        lock = !hb_nz_q && (!cu_nz_q || in_done_q);
+        hdr_emit = run && hb_nz_q && adv;
+        cu_take = run && cu_nz_q && !in_done_q && s_axis_tvalid;
+        lock_take = run && lock && !in_done_q && adv && s_axis_tvalid;
+        take = cu_take || lock_take || drop_take;
+        flush = run && lock && in_done_q && adv;
+        // The last beat has bytes for lanes < r of the next output beat.
+        spill = |(s_axis_tkeep & ssel_q);
+        // The frame ends in the catch-up with the header beats sent: output beat G is its
+        // header lanes and, from the last catch-up beat, lanes < r; it leaves now.
+        direct = cu_take && s_axis_tlast && !hb_nz_q && adv;
+        last = pf_q || flush || direct || (lock_take && s_axis_tlast && !spill);
+        emit_b = hdr_emit || lock_take || (flush && ((first_q && hany_q) || spill_q)) ||
+                 (direct && (hany_q || (cu_is1 && spill)));
+        emit = emit_b || pf_fire;
+        // The frame's last beat taken in the lock-step ends the packet whether or not a flush
+        // follows: the flush is owed (pf_q) and the next descriptor is taken now, so
+        // desc_ready does not wait for the tkeep lane that decides it.
+        defer = lock_take && s_axis_tlast && spill;
+        done = flush || direct || (lock_take && s_axis_tlast) ||
+               (drop_take && s_axis_tlast);
+        desc_ready = !busy_q || done;
+        load = desc_valid && desc_ready;
+        s_axis_tready = take;
+    end
 
-        take_in = 1'b0;
-        hdr_n = 16'd0;
-        pay_n = 16'd0;
-        cut = 16'd0;
-        hdr_chunk = '0;
-        hdr_sh = '0;
-        pay_data = '0;
-        hdr_final = 1'b1;
-        if (have && adv && !c_drop) begin
-            if (c_elen > c_hpos) begin
-                hdr_n = (c_elen - c_hpos) < W ? c_elen - c_hpos : W;
-                hdr_sh = c_hdr >> (8 * c_hpos);
-                hdr_chunk = DATA_W'(hdr_sh);
-                hdr_final = (c_elen - c_hpos) <= W;
-            end
-            if (!c_idone && s_axis_tvalid) begin
-                if (c_ipos + beat_n <= c_skip) begin
-                    take_in = 1'b1;  // only bytes the parser consumed
-                end else if (hdr_final) begin
-                    take_in = 1'b1;
-                    cut = c_skip > c_ipos ? c_skip - c_ipos : 16'd0;
-                    pay_n = beat_n - cut;
-                    pay_data = s_axis_tdata >> (8 * cut);
+    // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
+    always_comb begin
+        rot = s_axis_tdata;
+        rkeep = s_axis_tkeep;
+        if (!same_q) begin
+            for (int i = 0; i < LW; i++) begin
+                if (r_q[i]) begin
+                    rot = (rot << (8 << i)) | (rot >> (DATA_W - (8 << i)));
+                    rkeep = (rkeep << (1 << i)) | (rkeep >> (KEEP_W - (1 << i)));
                 end
             end
-        end else if (have && adv) begin
-            take_in = s_axis_tvalid && !c_idone;
         end
-        // Keep only the valid bytes of each part, then stack them after the accumulator.
-        acc_m = acc_q & ~({DATA_W{1'b1}} << (8 * c_accn));
-        hdr_m = hdr_chunk & ~({DATA_W{1'b1}} << (8 * hdr_n));
-        pay_m = pay_data & ~({DATA_W{1'b1}} << (8 * pay_n));
-        sum = {{DATA_W{1'b0}}, acc_m} | ({{DATA_W{1'b0}}, hdr_m} << (8 * c_accn)) |
-              ({{DATA_W{1'b0}}, pay_m} << (8 * (c_accn + hdr_n)));
-        sumn = c_accn + hdr_n + pay_n;
-        all_in = (c_idone || (take_in && s_axis_tlast)) && c_hpos + hdr_n == c_elen;
-        ipos_n = take_in ? (c_ipos > 16'hffff - W ? 16'hffff : c_ipos + W) : c_ipos;
-        // Exactly one full beat, the headers all in it, no payload yet and consumed bytes still
-        // ahead: the frame may end without payload, so whether this beat is the last is not
-        // known yet. It stays in the accumulator (accn = W) until a payload byte or the frame's
-        // end arrives.
-        hold = !all_in && sumn == W && c_hpos + hdr_n == c_elen && ipos_n < c_skip;
-        emit = !c_drop && !hold && (sumn >= W || (all_in && sumn != 16'd0));
-        out_n = sumn < W ? sumn : W;
-        done = c_drop ? take_in && s_axis_tlast : all_in && sumn <= W;
+    end
 
-        desc_ready = !busy_q && desc_valid && adv;
-        s_axis_tready = take_in;
-        pkt_sent = 1'b0;
-        pkt_dropped = 1'b0;
-        if (have && adv) begin
-            busy_d = !done;
-            drop_d = c_drop;
-            port_d = c_port;
-            elen_d = c_elen;
-            skip_d = c_skip;
-            hdr_d = c_hdr;
-            hpos_d = c_hpos + hdr_n;
-            ipos_d = ipos_n;
-            idone_d = c_idone || (take_in && s_axis_tlast);
-            sent_d = c_sent || emit;
-            acc_d = emit ? DATA_W'(sum >> (8 * out_n)) : sum[DATA_W-1:0];
-            accn_d = emit ? sumn - out_n : sumn;
-            if (emit) begin
-                out_valid_d = 1'b1;
-                out_data_d = sum[DATA_W-1:0];
-                out_keep_d = ~({KEEP_W{1'b1}} << out_n);
-                out_last_d = all_in && sumn <= W;
-                out_user_d = c_port;
+    // The output beat: a header beat, or lanes >= r from this frame beat and lanes < r from
+    // the previous one, with the header lanes of the first lock-step beat on top.
+    always_comb begin
+        if (pf_q) begin
+            beat = prev_q;
+            bkeep = pfkeep_q;
+        end else if (hb_nz_q) begin
+            beat = hdr_low;
+            bkeep = '1;
+        end else begin
+            if (same_q || direct) beat = rot;
+            else beat = (rot & ubits_q) | (prev_q & ~ubits_q);
+            if (direct) bkeep = rkeep & ~umask_q & {KEEP_W{cu_is1}};
+            else bkeep = (rkeep & umask_q & {KEEP_W{!in_done_q}}) | (prevkeep_q & ~umask_q);
+            if (first_q) begin
+                beat = (beat & ~hbits_q) | (hdr_low & hbits_q);
+                bkeep = bkeep | hmask_q;
             end
-            pkt_sent = done && !c_drop && (c_sent || emit);
-            pkt_dropped = done && (c_drop || !(c_sent || emit));
         end
     end
 
     always_ff @(posedge clk) begin
-        drop_q <= drop_d;
-        port_q <= port_d;
-        elen_q <= elen_d;
-        skip_q <= skip_d;
-        hdr_q <= hdr_d;
-        hpos_q <= hpos_d;
-        ipos_q <= ipos_d;
-        idone_q <= idone_d;
-        sent_q <= sent_d;
-        acc_q <= acc_d;
-        accn_q <= accn_d;
-        out_data_q <= out_data_d;
-        out_keep_q <= out_keep_d;
-        out_last_q <= out_last_d;
-        out_user_q <= out_user_d;
+        if (load) begin
+            drop_q <= desc_drop;
+            port_q <= desc_port;
+            r_q <= l_r;
+            same_q <= l_r == '0;
+            hb_q <= l_g;
+            hb_nz_q <= l_hb_nz;
+            cu_q <= l_c;
+            cu_nz_q <= l_cu_nz;
+            hdr_q <= desc_hdr;
+            hmask_q <= l_hmask;
+            hany_q <= l_adj || e_low != '0;
+            hbits_q <= l_adj ? '1 : ~({DATA_W{1'b1}} << (8 * e_low));
+            umask_q <= {KEEP_W{1'b1}} << l_r;
+            // Read only when r != 0 (same_q low).
+            if (l_r != '0) ubits_q <= {DATA_W{1'b1}} << (8 * l_r);
+            ssel_q <= KEEP_W'(1) << (KEEP_W - 32'(l_r));
+            prevkeep_q <= '0;
+            first_q <= 1'b1;
+            in_done_q <= 1'b0;
+            spill_q <= 1'b0;
+            sent_q <= 1'b0;
+        end else begin
+            if (hdr_emit) begin
+                hb_q <= hb_q - HB_W'(1);
+                hb_nz_q <= !hb_is1;
+                if (HDR_BYTES > KEEP_W) hdr_q <= hdr_q >> (8 * KEEP_W);
+            end
+            if (cu_take) begin
+                cu_q <= cu_q - 16'd1;
+                cu_nz_q <= !cu_is1;
+            end
+            if (cu_take || lock_take) begin
+                // Lanes < r of a frame that ended before the last catch-up beat land on header
+                // beats: nothing of them goes out.
+                prevkeep_q <= cu_take && s_axis_tlast && !cu_is1 ? '0 : rkeep;
+                if (s_axis_tlast) begin
+                    in_done_q <= 1'b1;
+                    spill_q <= spill && cu_is1;
+                end
+            end
+            if (lock_take || flush) first_q <= 1'b0;
+            if (emit_b) sent_q <= 1'b1;
+        end
+        // Also when the next descriptor is taken in the same cycle: a deferred flush sends it.
+        if ((cu_take || lock_take) && !same_q) prev_q <= rot;
+        if (defer) begin
+            pfkeep_q <= rkeep & ~umask_q;
+            pf_port_q <= port_q;
+        end
+        // Loaded whenever the output register is free (out_valid_q says whether it holds a
+        // beat), so the load enable does not wait for the tkeep lane that decides a flush.
+        if (adv) begin
+            out_data_q <= beat;
+            out_keep_q <= bkeep;
+            out_last_q <= last;
+            out_user_q <= pf_q ? pf_port_q : port_q;
+        end
         if (rst) begin
             busy_q <= 1'b0;
+            pf_q <= 1'b0;
             out_valid_q <= 1'b0;
+            sent_pulse_q <= 1'b0;
+            dropped_pulse_q <= 1'b0;
         end else begin
-            busy_q <= busy_d;
-            out_valid_q <= out_valid_d;
+            busy_q <= load || (busy_q && !done);
+            pf_q <= defer || (pf_q && !adv);
+            out_valid_q <= emit || (out_valid_q && !m_axis_tready);
+            sent_pulse_q <= pf_fire || (done && !drop_q && !defer && (sent_q || emit_b));
+            dropped_pulse_q <= done && (drop_q || !(sent_q || emit_b));
         end
     end
 
+    assign pkt_sent = sent_pulse_q;
+    assign pkt_dropped = dropped_pulse_q;
     assign m_axis_tdata = out_data_q;
     assign m_axis_tkeep = out_keep_q;
     assign m_axis_tvalid = out_valid_q;

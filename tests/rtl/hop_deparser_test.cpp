@@ -9,6 +9,7 @@
 #include <bit>
 #include <deque>
 #include <random>
+#include <string>
 
 #include VMODEL_HEADER
 #include "verilator_util.hpp"
@@ -80,34 +81,46 @@ struct Config {
 
 struct Totals {
     uint64_t sent = 0, dropped = 0, empty = 0, cycles = 0, beats = 0;
+    uint64_t firstOut = 0, lastOut = 0;  // cycles of the first and the last beat taken out
+    std::string events, wantEvents;      // 'S' per pkt_sent, 'D' per pkt_dropped, in order
+    uint64_t sentOffLast = 0;  // pkt_sent pulses not in the first cycle of a last beat's output
 };
+
+Totals drive(std::deque<Packet> descs, const Config& c, std::mt19937& rng);
 
 Totals run(const Config& c) {
     std::mt19937 rng(c.seed);
-    std::bernoulli_distribution descIdle(c.descIdle), frameIdle(c.frameIdle), stall(c.stall);
     std::deque<Packet> descs;
+    for (int i = 0; i < c.packets; ++i) descs.push_back(randomPacket(rng));
+    return drive(std::move(descs), c, rng);
+}
+
+// Feeds the packets (descriptors and frames) with idle cycles and output backpressure as `c`
+// says and checks every output beat against the reference.
+Totals drive(std::deque<Packet> descs, const Config& c, std::mt19937& rng) {
+    std::bernoulli_distribution descIdle(c.descIdle), frameIdle(c.frameIdle), stall(c.stall);
     std::deque<AxisBeat> frameIn;
     std::deque<AxisBeat> expected;
     Totals t;
-    for (int i = 0; i < c.packets; ++i) {
-        Packet p = randomPacket(rng);
+    for (const Packet& p : descs) {
         for (auto& b : frameToBeats(p.frame, kLanes)) frameIn.push_back(std::move(b));
         const Bytes out = expectedOut(p);
         if (out.empty()) {
             ++t.dropped;
             if (!p.drop) ++t.empty;
+            t.wantEvents += 'D';
         } else {
             ++t.sent;
             for (auto& b : frameToBeats(out, kLanes, p.port)) expected.push_back(std::move(b));
+            t.wantEvents += 'S';
         }
-        descs.push_back(std::move(p));
     }
     const uint64_t wantSent = t.sent, wantDropped = t.dropped;
     uint64_t sent = 0, dropped = 0;
 
     Sim<VMODEL> sim;
     auto& m = sim.model();
-    bool descValid = false, frameValid = false;
+    bool descValid = false, frameValid = false, heldOver = false;
     const uint64_t guard = 200000;
     while ((!descs.empty() || !frameIn.empty() || !expected.empty()) && sim.cycles() < guard) {
         // A source keeps its beat until it is taken; between beats it may idle.
@@ -135,7 +148,13 @@ Totals run(const Config& c) {
         m.s_axis_tvalid = frameValid;
         m.m_axis_tready = !stall(rng);
         sim.settle();
+        if (m.pkt_sent && !(m.m_axis_tvalid && m.m_axis_tlast && !heldOver)) ++t.sentOffLast;
+        heldOver = m.m_axis_tvalid && !m.m_axis_tready;
+        if (m.pkt_sent) t.events += 'S';
+        if (m.pkt_dropped) t.events += 'D';
         if (m.m_axis_tvalid && m.m_axis_tready) {
+            if (t.beats == 0) t.firstOut = sim.cycles();
+            t.lastOut = sim.cycles();
             AxisBeat got;
             got.data.resize(kLanes);
             getBytes(m.m_axis_tdata, got.data.data(), kLanes);
@@ -179,6 +198,9 @@ Totals run(const Config& c) {
         EXPECT_FALSE(m.m_axis_tvalid) << "a beat after the last packet";
         sent += m.pkt_sent;
         dropped += m.pkt_dropped;
+        if (m.pkt_sent) t.events += 'S';
+        if (m.pkt_dropped) t.events += 'D';
+        if (m.pkt_sent) ++t.sentOffLast;  // no last beat is on the output any more
         sim.tick();
     }
     EXPECT_EQ(sent, wantSent);
@@ -259,6 +281,99 @@ TEST(Deparser, PacketsThatKeepTheirSizePassAtOneBeatPerClock) {
     }
     ASSERT_EQ(beats, size_t{packets} * 3);
     EXPECT_LE(sim.cycles() - start, uint64_t{packets} * 3 + 2);
+}
+
+Packet makePacket(std::mt19937& rng, size_t emit, size_t skip, size_t frame, uint32_t port) {
+    Packet p;
+    p.port = port;
+    p.hdr = randomBytes(rng, emit);
+    p.skip = skip;
+    p.frame = randomBytes(rng, frame);
+    return p;
+}
+
+TEST(Deparser, BackToBackOneBeatFramesPassAtOneBeatPerClock) {
+    // Full one-beat frames (64 bytes at DATA_W = 512) whose headers keep their size, and
+    // one-beat frames whose headers grow or shrink by a few bytes but still leave one beat:
+    // every packet goes out in the clock after the one before, with the right bytes.
+    std::mt19937 rng(11);
+    const size_t h = std::min({kHdrBytes, size_t{34}, kLanes - 4});
+    const size_t d = std::min(h, size_t{4});
+    std::deque<Packet> pkts;
+    for (int i = 0; i < 300; ++i) {
+        const uint32_t port = static_cast<uint32_t>(i % 512);
+        switch (i % 3) {
+            case 0:
+                pkts.push_back(makePacket(rng, h, h, kLanes, port));
+                break;
+            case 1:  // shrinks
+                pkts.push_back(makePacket(rng, h - d, h, kLanes, port));
+                break;
+            default:  // grows
+                pkts.push_back(makePacket(rng, h, h - d, kLanes - d, port));
+                break;
+        }
+    }
+    const Totals t = drive(pkts, {0, 0, 0, 0, 1}, rng);
+    ASSERT_FALSE(testing::Test::HasFailure());
+    EXPECT_EQ(t.beats, pkts.size());
+    EXPECT_EQ(t.lastOut - t.firstOut + 1, pkts.size()) << "not one packet per clock";
+    EXPECT_EQ(t.events, t.wantEvents);
+}
+
+// Header lengths and consumed lengths around every beat boundary, and frames that end in the
+// consumed bytes, with them, or beats later: headers that grow by more than a beat (when
+// HDR_BYTES allows), shrink by more than a beat, and everything between.
+std::deque<Packet> boundaryPackets(std::mt19937& rng) {
+    const size_t k = kLanes;
+    std::vector<size_t> emits = {0, 1, k - 1, k, k + 1, 2 * k, 2 * k + 3, kHdrBytes};
+    std::vector<size_t> skips = {0, 1, k - 1, k, k + 1, 2 * k, 3 * k + 5};
+    std::deque<Packet> pkts;
+    uint32_t port = 0;
+    for (size_t e : emits) {
+        if (e > kHdrBytes) continue;
+        for (size_t s : skips)
+            for (size_t f : {size_t{1}, k - 1, k, k + 1, 2 * k + 1, s, s + 1, s + k + 2, 4 * k}) {
+                if (f == 0) continue;
+                pkts.push_back(makePacket(rng, e, std::min(s, f), f, port++ % 512));
+                pkts.push_back(makePacket(rng, e, s, f, port++ % 512));
+            }
+    }
+    return pkts;
+}
+
+TEST(Deparser, HeadersGrowingAndShrinkingByBeatsAtEveryLaneOffset) {
+    std::mt19937 rng(12);
+    const std::deque<Packet> pkts = boundaryPackets(rng);
+    size_t growMore = 0, shrinkMore = 0;
+    for (const Packet& p : pkts) {
+        growMore += p.hdr.size() >= p.skip + kLanes + 1;
+        shrinkMore += p.skip >= p.hdr.size() + kLanes + 1 && p.frame.size() > p.skip;
+    }
+    EXPECT_GT(shrinkMore, 0u);
+    if (kHdrBytes > kLanes + 1) EXPECT_GT(growMore, 0u);
+    uint32_t seed = 20;
+    for (double stall : {0.0, 0.5}) {
+        SCOPED_TRACE(testing::Message() << "stall " << stall);
+        std::mt19937 drng(seed++);
+        const Totals t = drive(pkts, {0, 0.2, stall, 0, seed}, drng);
+        ASSERT_FALSE(testing::Test::HasFailure());
+        EXPECT_EQ(t.events, t.wantEvents);
+    }
+}
+
+TEST(Deparser, PacketCountsFollowThePacketsAndComeWithTheLastBeat) {
+    // pkt_sent / pkt_dropped pulse once per packet, in packet order; pkt_sent in the first
+    // cycle the packet's last beat shows on the output (a cycle after it entered the output
+    // register), under idle inputs and backpressure.
+    uint32_t seed = 30;
+    for (double stall : {0.0, 0.4}) {
+        SCOPED_TRACE(testing::Message() << "stall " << stall);
+        const Totals t = run({0.3, 0.3, stall, 300, seed++});
+        ASSERT_FALSE(testing::Test::HasFailure());
+        EXPECT_EQ(t.events, t.wantEvents);
+        EXPECT_EQ(t.sentOffLast, 0u);
+    }
 }
 
 }  // namespace

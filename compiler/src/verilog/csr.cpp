@@ -12,6 +12,14 @@ void Generator::pipelineCsr() {
     map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
     const uint64_t hash = regmap::contentHash(map_);
     decl_.line("logic [31:0] pl_rdata;");
+    decl_.line("logic cnt_rx_q, cnt_too_long_q;");
+    // The admission's and the capture's strobes count a cycle late, as the deparser's do, so
+    // that the counters' adders start at a register.
+    body_.open("always_ff @(posedge clk) begin");
+    body_.line("cnt_rx_q <= !rst && in_fire && !cap_mid_q;");
+    body_.line(std::string("cnt_too_long_q <= ") +
+               (sf_ ? "!rst && win_fire && cap_long;" : "1'b0;"));
+    body_.close("end");
     body_.line("// Pipeline CSR block (regmap.json \"pipeline\"): identification and counters.");
     instance(body_, "hop_pipeline_csr",
              {{"BASE", fmt::format("32'h{:x}", map_.pipelineBase)},
@@ -22,10 +30,10 @@ void Generator::pipelineCsr() {
              "u_pipeline_csr",
              {{"clk", "clk"},
               {"rst", "rst"},
-              {"cnt_rx", "in_fire && !cap_mid_q"},
+              {"cnt_rx", "cnt_rx_q"},
               {"cnt_tx", "pkt_sent"},
               {"cnt_dropped", "pkt_dropped"},
-              {"cnt_too_long", sf_ ? "win_fire && cap_long" : "1'b0"},
+              {"cnt_too_long", "cnt_too_long_q"},
               {"csr_wr", "csr_wr"},
               {"csr_rd", "csr_rd"},
               {"csr_addr", "csr_addr"},
