@@ -251,12 +251,12 @@ module hop_table_lpm #(
     // result read). A result index travels as {base, rank} and a node pointer as {pbase,
     // prank} (hop_lpm_level adds them where they are used). Slices are as wide as the widest;
     // each level uses its own width. The last stage's key, go and pointer have no reader.
-    localparam int RKB = 9;  // rank slices: a rank is below 2^(8+1) - 2
+    localparam int RKB = 9;  // rank halves: a count below 2^(8+1) - 2; a slice is two
     localparam int PRKB = 8;  // child-rank slices: below 2^8
     logic [LEVELS-1:0] st_valid, st_hit;
     logic [LEVELS*RES_AW-1:0] st_base;
     /* verilator lint_off UNUSEDSIGNAL */
-    logic [LEVELS*RKB-1:0] st_rank;
+    logic [LEVELS*2*RKB-1:0] st_rank;  // {hi, lo} halves, each RKB bits
     logic [LEVELS-1:0] st_go;
     logic [LEVELS*KEY_W-1:0] st_key;
     logic [LEVELS*PW-1:0] st_pbase;
@@ -308,7 +308,7 @@ module hop_table_lpm #(
     assign st_key[0+:KEY_W] = s0_key_q;
     assign st_hit[0] = s0_hit_q;
     assign st_base[0+:RES_AW] = s0_idx_q;
-    assign st_rank[0+:RKB] = '0;
+    assign st_rank[0+:2*RKB] = '0;
     assign st_go[0] = s0_go_q;
     assign st_pbase[0+:PW] = PW'(s0_ptr_q);
     assign st_prank[0+:PRKB] = '0;
@@ -325,7 +325,7 @@ module hop_table_lpm #(
         localparam int IN_PRK_W = k == 1 ? 1 : stride_of(k - 1);
         logic [CAW-1:0] pbase_out;
         logic [S-1:0] prank_out;
-        logic [RK_W-1:0] rank_out;
+        logic [2*RK_W-1:0] rank_out;
         logic [NW-1:0] rb;
         assign addr_ok[k] = cmd_addr < ND;
         hop_lpm_level #(
@@ -348,7 +348,7 @@ module hop_table_lpm #(
             .in_key   (st_key[(k-1)*KEY_W+:KEY_W]),
             .in_hit   (st_hit[k-1]),
             .in_base  (st_base[(k-1)*RES_AW+:RES_AW]),
-            .in_rank  (st_rank[(k-1)*RKB+:IN_RK_W]),
+            .in_rank  ({st_rank[(k-1)*2*RKB+RKB+:IN_RK_W], st_rank[(k-1)*2*RKB+:IN_RK_W]}),
             .in_go    (st_go[k-1]),
             .in_pbase (st_pbase[(k-1)*PW+:AW]),
             .in_prank (st_prank[(k-1)*PRKB+:IN_PRK_W]),
@@ -367,7 +367,7 @@ module hop_table_lpm #(
             .b_rdata  (rb)
         );
         assign rb_bus[k*SW+:NW] = rb;
-        assign st_rank[k*RKB+:RKB] = RKB'(rank_out);
+        assign st_rank[k*2*RKB+:2*RKB] = {RKB'(rank_out[2*RK_W-1:RK_W]), RKB'(rank_out[RK_W-1:0])};
         assign st_pbase[k*PW+:PW] = PW'(pbase_out);
         assign st_prank[k*PRKB+:PRKB] = PRKB'(prank_out);
         if (NW < SW) begin : gen_pad
@@ -378,7 +378,7 @@ module hop_table_lpm #(
     // Result memory: the last stage's best index.
     logic [RW-1:0] res_word, res_rb;
     wire [RES_AW-1:0] res_addr = st_base[(LEVELS-1)*RES_AW+:RES_AW] +
-        RES_AW'(st_rank[(LEVELS-1)*RKB+:RKB]);
+        RES_AW'(st_rank[(LEVELS-1)*2*RKB+:RKB]) + RES_AW'(st_rank[(LEVELS-1)*2*RKB+RKB+:RKB]);
     hop_lpm_ram #(
         .W    (RW),
         .DEPTH(RES_DEPTH),
