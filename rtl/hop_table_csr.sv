@@ -138,7 +138,7 @@ module hop_table_csr #(
         rb_mask_w[KEY_W-1:0] = rb_mask;
     end
 
-    logic [32*NSTG-1:0] stg_q, stg_d, rb_stg;
+    logic [32*NSTG-1:0] stg_q, rb_stg;
     logic unused_in;
     if (KEYS == 0) begin : gen_keys0
         assign rb_stg = {rb_params_w, rb_action_w, rb_ctrl_w};
@@ -162,43 +162,38 @@ module hop_table_csr #(
     assign stg_params = stg_q[PARAM_OFF+:PARAM_W];
 
     // --- state -----------------------------------------------------------------------------
-    logic [ACTION_W-1:0] def_action_q, def_action_d;
-    logic [PARAM_W-1:0] def_params_q, def_params_d;
+    // Staging is one register per 32-bit word, loaded only on an event (a Verilated model then
+    // copies nothing on other cycles). Order of the sources, last wins: rb_load, a CSR write to
+    // the word, READ_DEFAULT.
+    logic [ACTION_W-1:0] def_action_q;
+    logic [PARAM_W-1:0] def_params_q;
     logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
-    logic [31:0] snap_q, snap_d, rdata_q, rdata_d;
+    logic [31:0] snap_q, rdata_q, rdata_d;
     wire [31:0] info = {8'(KIND), busy, 23'(DEPTH)};
+    wire read_default = commit && commit_op == OP_READ_DEFAULT;
+    wire set_default = commit && commit_op == OP_SET_DEFAULT;
+    logic [32*NSTG-1:0] def_stg;
+    always_comb begin
+        def_stg = '0;
+        def_stg[ACTION_OFF+:ACTION_W] = def_action_q;
+        def_stg[PARAM_OFF+:PARAM_W] = def_params_q;
+    end
+
+    for (genvar w = 0; w < NSTG; w++) begin : gen_stg
+        wire wr_word = wr && csr_word == W_STG_CTRL + w;
+        always_ff @(posedge clk) begin
+            if (read_default) stg_q[32*w+:32] <= def_stg[32*w+:32];
+            else if (wr_word) stg_q[32*w+:32] <= csr_wdata;
+            else if (rb_load) stg_q[32*w+:32] <= rb_stg[32*w+:32];
+        end
+    end
 
     always_comb begin
-        stg_d = stg_q;
-        def_action_d = def_action_q;
-        def_params_d = def_params_q;
         hit_cnt_d = hit_cnt_q + 64'(count_valid && count_hit);
         miss_cnt_d = miss_cnt_q + 64'(count_valid && !count_hit);
-        snap_d = snap_q;
+        if (wr && csr_word == W_HIT_LO) hit_cnt_d = '0;
+        if (wr && csr_word == W_MISS_LO) miss_cnt_d = '0;
         rdata_d = '0;
-
-        if (rb_load) stg_d = rb_stg;
-        if (wr) begin
-            for (int w = 0; w < NSTG; w++) begin
-                if (csr_word == W_STG_CTRL + w) stg_d[32*w+:32] = csr_wdata;
-            end
-            if (csr_word == W_HIT_LO) hit_cnt_d = '0;
-            if (csr_word == W_MISS_LO) miss_cnt_d = '0;
-        end
-        if (commit) begin
-            case (commit_op)
-                OP_SET_DEFAULT: begin
-                    def_action_d = stg_action;
-                    def_params_d = stg_params;
-                end
-                OP_READ_DEFAULT: begin
-                    stg_d = '0;
-                    stg_d[ACTION_OFF+:ACTION_W] = def_action_q;
-                    stg_d[PARAM_OFF+:PARAM_W] = def_params_q;
-                end
-                default: ;  // OP_WRITE, OP_READ: the block's, through the strobes
-            endcase
-        end
         if (rd) begin
             case (csr_word)
                 W_INFO: rdata_d = info;
@@ -211,14 +206,12 @@ module hop_table_csr #(
             for (int w = 0; w < NSTG; w++) begin
                 if (csr_word == W_STG_CTRL + w) rdata_d = stg_q[32*w+:32];
             end
-            if (csr_word == W_HIT_LO) snap_d = hit_cnt_q[63:32];
-            if (csr_word == W_MISS_LO) snap_d = miss_cnt_q[63:32];
         end
     end
 
     always_ff @(posedge clk) begin
-        stg_q <= stg_d;
-        snap_q <= snap_d;
+        if (rd && csr_word == W_HIT_LO) snap_q <= hit_cnt_q[63:32];
+        if (rd && csr_word == W_MISS_LO) snap_q <= miss_cnt_q[63:32];
         if (rst) begin
             def_action_q <= ACTION_W'(DEFAULT_ACTION);
             def_params_q <= '0;
@@ -226,8 +219,10 @@ module hop_table_csr #(
             miss_cnt_q <= '0;
             rdata_q <= '0;
         end else begin
-            def_action_q <= def_action_d;
-            def_params_q <= def_params_d;
+            if (set_default) begin
+                def_action_q <= stg_action;
+                def_params_q <= stg_params;
+            end
             hit_cnt_q <= hit_cnt_d;
             miss_cnt_q <= miss_cnt_d;
             rdata_q <= rdata_d;

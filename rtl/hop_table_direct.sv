@@ -11,7 +11,8 @@
 //
 // CSR: hop_table_csr (the map is in its header) with KIND = 2 and KEYS = 0: hop_table_exact's
 // layout without the key words, since COMMIT's entry index is the key; op READ loads staging two
-// cycles later; INFO.busy is the init walk.
+// cycles later; INFO.busy is the init walk. The hit/miss counters count from the result
+// register, so a lookup is counted the cycle after its result.
 `default_nettype none
 
 module hop_table_direct #(
@@ -57,6 +58,7 @@ module hop_table_direct #(
     logic init_q, init_d;
     logic rb_q, rb_d;
     logic [ENTRY_W-1:0] rd_b_q;
+    logic res_valid_q, res_hit_q;
     logic s1_valid_q;
     wire hit;
 
@@ -94,8 +96,8 @@ module hop_table_direct #(
         .rb_mask     ('0),
         .def_action  (def_action),
         .def_params  (def_params),
-        .count_valid (s1_valid_q),
-        .count_hit   (hit),
+        .count_valid (res_valid_q),  // the result register: the count lands a cycle after it
+        .count_hit   (res_hit_q),
         .busy        (init_q)
     );
 
@@ -123,12 +125,12 @@ module hop_table_direct #(
     logic [ENTRY_W-1:0] rd_a_q;
     always_ff @(posedge clk) begin
         rd_a_q <= mem[lookup_key];
-        rd_b_q <= mem[pb_idx];
+        if (rb_d) rd_b_q <= mem[pb_idx];  // a read enable: port B reads only for a READ
         if (pb_we) mem[pb_idx] <= pb_wdata;
     end
 
     // --- lookup pipeline -------------------------------------------------------------------
-    logic s1_busy_q, res_valid_q, res_hit_q;
+    logic s1_busy_q;
     logic [ACTION_W-1:0] res_action_q;
     logic [PARAM_W-1:0] res_data_q;
     assign hit = rd_a_q[ENTRY_W-1] && !s1_busy_q;

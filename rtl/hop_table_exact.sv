@@ -8,9 +8,10 @@
 // candidates at once. Way 0 is indexed by hop_hash with CRC-32 (0x04C11DB7), way 1 by CRC-32C
 // (0x1EDC6F41), each folded to log2(BUCKETS) bits (see hop_hash.sv; runtime/tables/hash.cpp
 // computes the same). Buckets of SLOTS = 4 let cuckoo placement fill ~98% of DEPTH before it
-// reports "full" (measured: SLOTS = 2 ~90%, SLOTS = 1 ~52%; tests/tables/exact_test.cpp). A key lives in one slot of one of its two buckets
-// (briefly in two while the runtime moves it: the same answer either way; the lowest
-// way/slot wins). Entry index used by COMMIT: (way * SLOTS + slot) * BUCKETS + bucket.
+// reports "full" (measured: SLOTS = 2 ~90%, SLOTS = 1 ~52%; tests/tables/exact_test.cpp). A key
+// lives in one slot of one of its two buckets (briefly in two while the runtime moves it: the
+// same answer either way, so the result is the OR of the matching slots' answers, with no
+// priority chain). Entry index used by COMMIT: (way * SLOTS + slot) * BUCKETS + bucket.
 //
 // Lookup pipeline, LATENCY = 3: hash -> register; block RAM read; compare 2 * SLOTS keys ->
 // result register. On a miss result_action/result_data are the default action registers.
@@ -20,7 +21,8 @@
 //
 // CSR: hop_table_csr (the map is in its header) with KIND = 1 and KEYS = 1: staging holds
 // valid, action, params and key; COMMIT's index is (way * SLOTS + slot) * BUCKETS + bucket;
-// op READ loads staging two cycles later; INFO.busy is the init walk.
+// op READ loads staging two cycles later; INFO.busy is the init walk. The hit/miss counters
+// count from the result register, so a lookup is counted the cycle after its result.
 `default_nettype none
 
 module hop_table_exact #(
@@ -74,8 +76,7 @@ module hop_table_exact #(
     logic init_q, init_d;
     logic rb_q, rb_d;
     logic [ENTRY_W-1:0] rb_entry;
-    logic s2_valid_q;
-    wire any_hit;
+    logic s2_valid_q, res_valid_q, res_hit_q;
 
     hop_table_csr #(
         .KIND(1),
@@ -111,8 +112,8 @@ module hop_table_exact #(
         .rb_mask     ('0),
         .def_action  (def_action),
         .def_params  (def_params),
-        .count_valid (s2_valid_q),
-        .count_hit   (any_hit),
+        .count_valid (res_valid_q),  // the result register: the count lands a cycle after it
+        .count_hit   (res_hit_q),
         .busy        (init_q)
     );
 
@@ -184,28 +185,24 @@ module hop_table_exact #(
         assign mem_rb[m*ENTRY_W+:ENTRY_W] = rd_b_q;
     end
 
-    assign any_hit = |mem_hit && !s2_busy_q;
+    wire any_hit = |mem_hit && !s2_busy_q;
 
-    logic res_valid_q, res_hit_q;
-    logic [ACTION_W-1:0] res_action_q, res_action_d;
-    logic [PARAM_W-1:0] res_data_q, res_data_d;
+    logic [ACTION_W-1:0] res_action_q;
+    logic [PARAM_W-1:0] res_data_q;
+    logic [AD_W-1:0] hit_ad, res_ad_d;
 
+    // The hit slots' answers OR-ed together (an AND-OR, no priority chain): a key found in two
+    // slots (while the runtime moves it) has the same answer in both.
     always_comb begin
-        res_action_d = def_action;
-        res_data_d = def_params;
-        if (any_hit) begin
-            // The lowest way/slot wins (a key being moved is briefly in two slots).
-            for (int m = NMEM - 1; m >= 0; m--) begin
-                if (mem_hit[m]) {res_action_d, res_data_d} = mem_ad[m*AD_W+:AD_W];
-            end
-        end
+        hit_ad = '0;
+        for (int m = 0; m < NMEM; m++) hit_ad = hit_ad | (mem_ad[m*AD_W+:AD_W] & {AD_W{mem_hit[m]}});
+        res_ad_d = any_hit ? hit_ad : {def_action, def_params};
     end
 
     always_ff @(posedge clk) begin
         s1_key_q <= lookup_key;
         s2_key_q <= s1_key_q;
-        res_action_q <= res_action_d;
-        res_data_q <= res_data_d;
+        {res_action_q, res_data_q} <= res_ad_d;
         res_hit_q <= any_hit;
         if (rst) begin
             s1_valid_q <= 1'b0;

@@ -152,80 +152,80 @@ module hop_table_lpm #(
     end
 
     // ---------------------------------------------------------------- CSR
-    wire [31:0] rel_addr = csr_addr - BASE;  // below BASE wraps to a large number
-    wire in_window = rel_addr < SPAN;
-    wire [9:0] off = rel_addr[9:0];
-    wire is_stage = 32'(off) >= OFF_STAGE && 32'(off) < OFF_STAGE + 4 * NSTAGE;
-    wire is_rdata = 32'(off) >= OFF_RDATA && 32'(off) < OFF_RDATA + 4 * NSTAGE;
-    wire [31:0] stage_idx = (32'(off) - OFF_STAGE) >> 2;  // chunk of STAGE / RDATA addressed
-    wire [31:0] rdata_idx = (32'(off) - OFF_RDATA) >> 2;
+    // BASE is aligned to SPAN, so the window and the offsets are bit fields of csr_addr.
+    wire in_window = csr_addr[31:10] == BASE[31:10];
+    wire [9:0] off = csr_addr[9:0];
+    wire [5:0] chunk_idx = off[7:2];  // chunk of STAGE / RDATA addressed
+    wire chunk_ok = 32'(chunk_idx) < NSTAGE;
+    wire is_stage = off[9:8] == 2'(OFF_STAGE >> 8) && chunk_ok;
+    wire is_rdata = off[9:8] == 2'(OFF_RDATA >> 8) && chunk_ok;
+    wire wr_at = csr_wr && in_window;
     logic init_q;  // the init walk is running (INFO.busy)
     logic [S0-1:0] init_idx_q;
-    wire commit = csr_wr && in_window && 32'(off) == OFF_COMMIT && !init_q;
-    wire read_cmd = csr_wr && in_window && 32'(off) == OFF_READ && !init_q;
+    wire commit = wr_at && off == 10'(OFF_COMMIT) && !init_q;
+    wire read_cmd = wr_at && off == 10'(OFF_READ) && !init_q;
     wire [7:0] cmd_sel = csr_wdata[31:24];
     // The command's word address lies inside memory k (0 = L0, LEVELS = results): COMMIT
     // writes and READ fetches only then; rd_ok_q is that for the port-B read data of a cycle.
     wire [31:0] cmd_addr = {8'd0, csr_wdata[23:0]};
-    logic [LEVELS:0] addr_ok, rd_ok_q;
+    logic [LEVELS:0] addr_ok;
     assign addr_ok[0] = cmd_addr < (32'd1 << S0);
     assign addr_ok[LEVELS] = cmd_addr < RES_DEPTH;
 
-    logic [SW-1:0] stage_q, stage_d, rdata_q, rdata_d;
-    logic [RW-1:0] default_q, default_d;
-    logic read1_q;
-    logic [7:0] read_sel_q;
-    logic [31:0] csr_rdata_q, csr_rdata_d, snap_q, snap_d;
+    logic [SW-1:0] stage_q, rdata_q;
+    logic [RW-1:0] default_q;
+    logic read1_q, read_def_q;
+    logic [LEVELS:0] read_hot_q;  // the memory READ fetched from, if its address was inside
+    logic [31:0] csr_rdata_q, csr_rdata_d, snap_q;
     logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
     logic count_hit, count_miss;  // from the output stage
     logic [(LEVELS+1)*SW-1:0] rb_bus;  // every memory's port-B read data, zero-extended
 
+    // STAGE: one register per chunk, loaded only when written (no copy of the word per clock).
+    for (genvar c = 0; c < NSTAGE; c++) begin : gen_stage
+        always_ff @(posedge clk) begin
+            if (wr_at && is_stage && chunk_idx == 6'(c)) stage_q[32*c+:32] <= csr_wdata;
+        end
+    end
+
+    // RDATA: the READ command's port-B data arrives one cycle later; AND-OR of the memory READ
+    // named (one-hot, zero when its address was outside), or the default result.
+    logic [SW-1:0] rb_pick;
     always_comb begin
-        stage_d = stage_q;
-        default_d = default_q;
-        rdata_d = rdata_q;
-        snap_d = snap_q;
+        rb_pick = read_def_q ? SW'(default_q) : '0;
+        for (int k = 0; k <= LEVELS; k++) rb_pick = rb_pick | (rb_bus[k*SW+:SW] & {SW{read_hot_q[k]}});
+    end
+
+    always_comb begin
         csr_rdata_d = '0;
         hit_cnt_d = hit_cnt_q + 64'(count_hit);
         miss_cnt_d = miss_cnt_q + 64'(count_miss);
-        if (csr_wr && in_window && is_stage) stage_d[32*stage_idx+:32] = csr_wdata;
-        if (csr_wr && in_window && 32'(off) == OFF_HIT_LO) hit_cnt_d = '0;
-        if (csr_wr && in_window && 32'(off) == OFF_MISS_LO) miss_cnt_d = '0;
-        if (commit && cmd_sel == 8'(DEFAULT_SEL)) default_d = stage_q[RW-1:0];
-        // Port B read data of the READ command's cycle arrives one cycle later.
-        if (read1_q) begin
-            if (read_sel_q == 8'(DEFAULT_SEL)) rdata_d = SW'(default_q);
-            else if (32'(read_sel_q) <= LEVELS) rdata_d = rb_bus[32'(read_sel_q)*SW+:SW];
-            else rdata_d = '0;
-        end
+        if (wr_at && off == 10'(OFF_HIT_LO)) hit_cnt_d = '0;
+        if (wr_at && off == 10'(OFF_MISS_LO)) miss_cnt_d = '0;
         if (csr_rd && in_window) begin
-            case (32'(off))
-                OFF_ID: csr_rdata_d = ID_VALUE;
-                OFF_INFO: csr_rdata_d = {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
-                OFF_HIT_LO: begin
-                    csr_rdata_d = hit_cnt_q[31:0];
-                    snap_d = hit_cnt_q[63:32];
-                end
-                OFF_MISS_LO: begin
-                    csr_rdata_d = miss_cnt_q[31:0];
-                    snap_d = miss_cnt_q[63:32];
-                end
-                OFF_HIT_HI, OFF_MISS_HI: csr_rdata_d = snap_q;
+            case (off)
+                10'(OFF_ID): csr_rdata_d = ID_VALUE;
+                10'(OFF_INFO): csr_rdata_d = {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
+                10'(OFF_HIT_LO): csr_rdata_d = hit_cnt_q[31:0];
+                10'(OFF_MISS_LO): csr_rdata_d = miss_cnt_q[31:0];
+                10'(OFF_HIT_HI), 10'(OFF_MISS_HI): csr_rdata_d = snap_q;
                 default: begin
-                    if (is_stage) csr_rdata_d = stage_q[32*stage_idx+:32];
-                    else if (is_rdata) csr_rdata_d = rdata_q[32*rdata_idx+:32];
+                    if (is_stage) csr_rdata_d = stage_q[32*chunk_idx+:32];
+                    else if (is_rdata) csr_rdata_d = rdata_q[32*chunk_idx+:32];
                 end
             endcase
         end
     end
 
     always_ff @(posedge clk) begin
-        stage_q <= stage_d;
-        rdata_q <= rdata_d;
-        snap_q <= snap_d;
+        if (read1_q) rdata_q <= rb_pick;
+        if (csr_rd && in_window && off == 10'(OFF_HIT_LO)) snap_q <= hit_cnt_q[63:32];
+        if (csr_rd && in_window && off == 10'(OFF_MISS_LO)) snap_q <= miss_cnt_q[63:32];
         csr_rdata_q <= csr_rdata_d;
-        if (read_cmd) read_sel_q <= cmd_sel;
-        rd_ok_q <= addr_ok;
+        if (read_cmd) begin
+            read_def_q <= cmd_sel == 8'(DEFAULT_SEL);
+            for (int k = 0; k <= LEVELS; k++) read_hot_q[k] <= cmd_sel == 8'(k) && addr_ok[k];
+        end
         if (rst) begin
             read1_q <= 1'b0;
             default_q <= RW'(DEFAULT_ACTION) << PARAM_W;
@@ -235,7 +235,7 @@ module hop_table_lpm #(
             init_idx_q <= '0;
         end else begin
             read1_q <= read_cmd;
-            default_q <= default_d;
+            if (commit && cmd_sel == 8'(DEFAULT_SEL)) default_q <= stage_q[RW-1:0];
             hit_cnt_q <= hit_cnt_d;
             miss_cnt_q <= miss_cnt_d;
             if (init_q) begin
@@ -248,14 +248,19 @@ module hop_table_lpm #(
 
     // ---------------------------------------------------------------- pipeline
     // Stage buses between levels: stage k-1 feeds trie level k (stage LEVELS-1 feeds the
-    // result read). Pointer slices are as wide as the widest memory; each level uses its own width.
-    // The last stage's key, go and pointer have no reader.
+    // result read). A result index travels as {base, rank} and a node pointer as {pbase,
+    // prank} (hop_lpm_level adds them where they are used). Slices are as wide as the widest;
+    // each level uses its own width. The last stage's key, go and pointer have no reader.
+    localparam int RKB = 9;  // rank halves: a count below 2^(8+1) - 2; a slice is two
+    localparam int PRKB = 8;  // child-rank slices: below 2^8
     logic [LEVELS-1:0] st_valid, st_hit;
-    logic [LEVELS*RES_AW-1:0] st_idx;
+    logic [LEVELS*RES_AW-1:0] st_base;
     /* verilator lint_off UNUSEDSIGNAL */
+    logic [LEVELS*2*RKB-1:0] st_rank;  // {hi, lo} halves, each RKB bits
     logic [LEVELS-1:0] st_go;
     logic [LEVELS*KEY_W-1:0] st_key;
-    logic [LEVELS*PW-1:0] st_ptr;
+    logic [LEVELS*PW-1:0] st_pbase;
+    logic [LEVELS*PRKB-1:0] st_prank;
     /* verilator lint_on UNUSEDSIGNAL */
 
     // Level 0: direct read by the top key bits.
@@ -269,11 +274,12 @@ module hop_table_lpm #(
         .a_addr (lookup_key[KEY_W-1-:S0]),
         .a_rdata(l0_word),
         .b_we   (init_q || (commit && cmd_sel == 8'd0 && addr_ok[0])),
+        .b_re   (read_cmd),
         .b_addr (init_q ? init_idx_q : csr_wdata[S0-1:0]),
         .b_wdata(init_q ? '0 : stage_q[W0-1:0]),
         .b_rdata(l0_rb)
     );
-    assign rb_bus[0+:W0] = rd_ok_q[0] ? l0_rb : '0;
+    assign rb_bus[0+:W0] = l0_rb;
     assign rb_bus[W0+:SW-W0] = '0;
 
     // A lookup that read L0 while the init walk ran misses (the word may be stale).
@@ -301,9 +307,11 @@ module hop_table_lpm #(
     assign st_valid[0] = s0_valid_q;
     assign st_key[0+:KEY_W] = s0_key_q;
     assign st_hit[0] = s0_hit_q;
-    assign st_idx[0+:RES_AW] = s0_idx_q;
+    assign st_base[0+:RES_AW] = s0_idx_q;
+    assign st_rank[0+:2*RKB] = '0;
     assign st_go[0] = s0_go_q;
-    assign st_ptr[0+:PW] = PW'(s0_ptr_q);
+    assign st_pbase[0+:PW] = PW'(s0_ptr_q);
+    assign st_prank[0+:PRKB] = '0;
 
     for (genvar k = 1; k < LEVELS; k++) begin : gen_level
         localparam int S = stride_of(k);
@@ -312,7 +320,12 @@ module hop_table_lpm #(
         localparam int LAST = k == LEVELS - 1 ? 1 : 0;
         localparam int CAW = LAST != 0 ? 1 : aw_of(k + 1);
         localparam int NW = node_w(k);
-        logic [CAW-1:0] ptr_out;
+        localparam int RK_W = clog2_of((1 << (S + 1)) - 2);
+        localparam int IN_RK_W = k == 1 ? 1 : clog2_of((1 << (stride_of(k - 1) + 1)) - 2);
+        localparam int IN_PRK_W = k == 1 ? 1 : stride_of(k - 1);
+        logic [CAW-1:0] pbase_out;
+        logic [S-1:0] prank_out;
+        logic [2*RK_W-1:0] rank_out;
         logic [NW-1:0] rb;
         assign addr_ok[k] = cmd_addr < ND;
         hop_lpm_level #(
@@ -323,29 +336,40 @@ module hop_table_lpm #(
             .AW      (AW),
             .CHILD_AW(CAW),
             .RES_AW  (RES_AW),
-            .LAST    (LAST)
+            .LAST    (LAST),
+            .IN_RK_W (IN_RK_W),
+            .IN_PRK_W(IN_PRK_W),
+            .RK_W    (RK_W),
+            .PRK_W   (S)
         ) u_level (
             .clk      (clk),
             .rst      (rst),
             .in_valid (st_valid[k-1]),
             .in_key   (st_key[(k-1)*KEY_W+:KEY_W]),
             .in_hit   (st_hit[k-1]),
-            .in_idx   (st_idx[(k-1)*RES_AW+:RES_AW]),
+            .in_base  (st_base[(k-1)*RES_AW+:RES_AW]),
+            .in_rank  ({st_rank[(k-1)*2*RKB+RKB+:IN_RK_W], st_rank[(k-1)*2*RKB+:IN_RK_W]}),
             .in_go    (st_go[k-1]),
-            .in_ptr   (st_ptr[(k-1)*PW+:AW]),
+            .in_pbase (st_pbase[(k-1)*PW+:AW]),
+            .in_prank (st_prank[(k-1)*PRKB+:IN_PRK_W]),
             .out_valid(st_valid[k]),
             .out_key  (st_key[k*KEY_W+:KEY_W]),
             .out_hit  (st_hit[k]),
-            .out_idx  (st_idx[k*RES_AW+:RES_AW]),
+            .out_base (st_base[k*RES_AW+:RES_AW]),
+            .out_rank (rank_out),
             .out_go   (st_go[k]),
-            .out_ptr  (ptr_out),
+            .out_pbase(pbase_out),
+            .out_prank(prank_out),
             .b_we     (commit && 32'(cmd_sel) == k && addr_ok[k]),
+            .b_re     (read_cmd),
             .b_addr   (csr_wdata[AW-1:0]),
             .b_wdata  (stage_q[NW-1:0]),
             .b_rdata  (rb)
         );
-        assign rb_bus[k*SW+:NW] = rd_ok_q[k] ? rb : '0;
-        assign st_ptr[k*PW+:PW] = PW'(ptr_out);
+        assign rb_bus[k*SW+:NW] = rb;
+        assign st_rank[k*2*RKB+:2*RKB] = {RKB'(rank_out[2*RK_W-1:RK_W]), RKB'(rank_out[RK_W-1:0])};
+        assign st_pbase[k*PW+:PW] = PW'(pbase_out);
+        assign st_prank[k*PRKB+:PRKB] = PRKB'(prank_out);
         if (NW < SW) begin : gen_pad
             assign rb_bus[k*SW+NW+:SW-NW] = '0;
         end
@@ -353,20 +377,23 @@ module hop_table_lpm #(
 
     // Result memory: the last stage's best index.
     logic [RW-1:0] res_word, res_rb;
+    wire [RES_AW-1:0] res_addr = st_base[(LEVELS-1)*RES_AW+:RES_AW] +
+        RES_AW'(st_rank[(LEVELS-1)*2*RKB+:RKB]) + RES_AW'(st_rank[(LEVELS-1)*2*RKB+RKB+:RKB]);
     hop_lpm_ram #(
         .W    (RW),
         .DEPTH(RES_DEPTH),
         .AW   (RES_AW)
     ) u_results (
         .clk    (clk),
-        .a_addr (st_idx[(LEVELS-1)*RES_AW+:RES_AW]),
+        .a_addr (res_addr),
         .a_rdata(res_word),
         .b_we   (commit && 32'(cmd_sel) == LEVELS && addr_ok[LEVELS]),
+        .b_re   (read_cmd),
         .b_addr (csr_wdata[RES_AW-1:0]),
         .b_wdata(stage_q[RW-1:0]),
         .b_rdata(res_rb)
     );
-    assign rb_bus[LEVELS*SW+:RW] = rd_ok_q[LEVELS] ? res_rb : '0;
+    assign rb_bus[LEVELS*SW+:RW] = res_rb;
     if (RW < SW) begin : gen_res_pad
         assign rb_bus[LEVELS*SW+RW+:SW-RW] = '0;
     end

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // hop_lpm_ram: a dual-port RAM of exactly DEPTH words. Against an array in the test, for random
-// traffic on both ports every clock: port A and port B return the word as it was before the
-// clock (a read during a write to the same word gets the old word, never a mix), writes land,
-// and writes to addresses from DEPTH up to 2^AW - 1 change no word.
+// traffic on both ports every clock: port A returns the word as it was before the clock (a read
+// during a port-B write to the same word gets the old word, never a mix); port B is no-change
+// (the port UltraRAM has): it returns the word when it reads (b_re) without writing, and its
+// read data holds in every other cycle, a write included; writes land, and writes to addresses
+// from DEPTH up to 2^AW - 1 change no word.
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -46,13 +48,16 @@ TEST(LpmRam, BothPortsReadTheWordBeforeTheClockAndWritesBeyondDepthAreIgnored) {
     m->clk = 0;
     m->eval();  // the first eval() sees clk low, so the first tick is a rising edge
     m->b_we = 1;
+    m->b_re = 0;
     for (int a = 0; a < kDepth; ++a) {
         ref[a] = randomWord(rng);
         m->b_addr = a;
         putBytes(m->b_wdata, ref[a].data(), kBytes);
         tick();
     }
-    int beyond = 0;
+    int beyond = 0, portBReads = 0;
+    Word lastB(kBytes);
+    bool lastBKnown = false;  // b_rdata holds the last word port B read
     for (int cycle = 0; cycle < 20000; ++cycle) {
         const int aAddr = static_cast<int>(rng() % kDepth);
         // Mostly in range; a share of writes above DEPTH where 2^AW leaves room.
@@ -60,22 +65,32 @@ TEST(LpmRam, BothPortsReadTheWordBeforeTheClockAndWritesBeyondDepthAreIgnored) {
         const int bAddr = high ? kDepth + static_cast<int>(rng() % ((1 << kAw) - kDepth))
                                : (rng() % 4 == 0 ? aAddr : static_cast<int>(rng() % kDepth));
         const bool we = rng() % 2;
+        const bool re = rng() % 2;
         const Word wdata = randomWord(rng);
         m->a_addr = aAddr;
         m->b_addr = bAddr;
         m->b_we = we;
+        m->b_re = re;
         putBytes(m->b_wdata, wdata.data(), kBytes);
         tick();
         Word a(kBytes), b(kBytes);
         getBytes(m->a_rdata, a.data(), kBytes);
         ASSERT_EQ(a, ref[aAddr]) << "port A, cycle " << cycle << ", address " << aAddr;
-        if (bAddr < kDepth) {
-            getBytes(m->b_rdata, b.data(), kBytes);
+        // Port B is no-change (see hop_lpm_ram.sv): a read in a cycle without a write returns
+        // the word; in every other cycle, a write included, the read data holds.
+        getBytes(m->b_rdata, b.data(), kBytes);
+        if (re && !we && bAddr < kDepth) {
             ASSERT_EQ(b, ref[bAddr]) << "port B, cycle " << cycle << ", address " << bAddr;
-            if (we) ref[bAddr] = wdata;
-        } else {
-            beyond += we;
+            lastB = b;
+            lastBKnown = true;
+            ++portBReads;
+        } else if (re && !we) {
+            lastBKnown = false;  // a read beyond DEPTH returns an unspecified word
+        } else if (lastBKnown) {
+            ASSERT_EQ(b, lastB) << "port B holds, cycle " << cycle << ", write " << we;
         }
+        if (we && bAddr < kDepth) ref[bAddr] = wdata;
+        beyond += we && bAddr >= kDepth;
     }
     // Every word once more, through port A, after all the traffic.
     m->b_we = 0;
@@ -87,6 +102,7 @@ TEST(LpmRam, BothPortsReadTheWordBeforeTheClockAndWritesBeyondDepthAreIgnored) {
         ASSERT_EQ(got, ref[a]) << "address " << a;
     }
     if ((1 << kAw) > kDepth) EXPECT_GT(beyond, 100);
+    EXPECT_GT(portBReads, 3000);
     m->final();
 }
 
