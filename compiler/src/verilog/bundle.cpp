@@ -175,6 +175,9 @@ Generator::Issue Generator::splitPending(int latency, const std::string& what, c
     pendingResults_.clear();
     Issue issue{combBundle(bodies, cur_, what + ": for its key and valid (issue cycle)", tail),
                 curValid_};
+    // The other bits of the issue bundle are left to synthesis to drop.
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] unused_{};", issue.bundle));
+    body_.line(fmt::format("assign unused_{} = {};", issue.bundle, issue.bundle));
     delay(1, what + ": the bundle and the results they read");
     if (!results.empty()) {
         body_.open("always_ff @(posedge clk) begin");

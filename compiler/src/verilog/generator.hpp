@@ -5,7 +5,8 @@
 // action-id results, the bytes the parser consumed and the ingress drop flag. Each stage is one
 // always_comb (x_d from the previous stage's x_q, statements in program order with blocking
 // assignments, so later statements see earlier ones) and one always_ff; table lookups run
-// beside a delay line of LATENCY cycles (rtl/hop_delay.sv).
+// beside a delay line of LATENCY cycles (rtl/hop_delay.sv), and the statements before a lookup
+// run inside that latency (splitPending in bundle.cpp).
 //
 // One file per generated stage; run() in backend.cpp calls them in pipeline order:
 //   bundle.cpp      bundle layout, expression leaves, delay lines, combinational joins

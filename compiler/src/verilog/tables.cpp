@@ -5,7 +5,8 @@
 namespace hop::verilog {
 
 // A table: the key from the current bundle into the block's lookup port, the bundle through
-// LATENCY registers beside it, then the action selected by result_action (hit or default).
+// LATENCY registers beside it (the statements before the lookup running in the first of them,
+// see splitPending), then the action selected by result_action (hit or default).
 
 void Generator::applyTable(const ir::Stmt& s) {
     const regmap::TableBlock* blk = map_.find(p_.tables[s.table].name);
@@ -102,8 +103,12 @@ void Generator::applyTable(const ir::Stmt& s) {
     csrRdata_.push_back(tn + "_csr_rdata");
     if (look == tn + "_b") cur_ = look;
     delay(rest, "lookup of " + t.name);
-    pendingResults_ = {
-        {tn + "_hit", 1}, {tn + "_action", blk->actionWidth}, {tn + "_data", blk->paramWidth}};
+    pendingResults_ = {{tn + "_hit", 1}, {tn + "_action", blk->actionWidth}};
+    for (const auto& ar : t.actions)
+        if (!p_.actions[ar.action].params.empty()) {
+            pendingResults_.push_back({tn + "_data", blk->paramWidth});
+            break;
+        }
     // The action, as the first statements of the next stage.
     const ir::FieldId flag = controlExitFlag_;  // actions may exit: see control()
     pending_.push_back([this, &t, ts, tn, blk, flag](CodeBuilder& cb, const std::string& b) {
