@@ -23,6 +23,10 @@
 // frame_mid: a frame has started and its last beat has not been taken (admission lets the rest
 // of a started frame in). win_fire / beat_long are combinational, for the pipeline's counters.
 // win_wire is win_data in wire order (bit 0 of the first byte on the wire is the top bit).
+//
+// The byte counts rely on the AXI4-Stream contract of rtl/README.md: every beat but a frame's
+// last is full (its tkeep is not read), and the last beat's present lanes are contiguous from
+// lane 0.
 `default_nettype none
 
 module hop_header_capture #(
@@ -59,9 +63,16 @@ module hop_header_capture #(
     localparam int LAST = SF ? BEATS : BEATS - 1;
     localparam int BEAT_W = LAST < 1 ? 1 : $clog2(LAST + 1);
     localparam int ACC_W = DATA_W * BEATS;  // whole beats; the window is the low WIN_BYTES
+    localparam int LOG_K = $clog2(KEEP_W);
+    // The window ends in its last beat (BEATS-1) after REM bytes (1..KEEP_W).
+    localparam int REM = WIN_BYTES - (BEATS - 1) * KEEP_W;
+    // MAX_FRAME = MAX_BEATS whole beats and MAX_REM bytes more.
+    localparam int MAX_BEATS = MAX_FRAME / KEEP_W;
+    localparam int MAX_REM = MAX_FRAME % KEEP_W;
 
     initial begin
         if (KEEP_W * 8 != DATA_W) $fatal(1, "%m: KEEP_W must be DATA_W / 8");
+        if (KEEP_W < 2 || (1 << LOG_K) != KEEP_W) $fatal(1, "%m: KEEP_W must be a power of two");
         if (WIN_BYTES < 1 || WIN_BYTES > 65535) $fatal(1, "%m: WIN_BYTES out of range");
         if (MAX_FRAME < 0 || MAX_FRAME > 65535 - KEEP_W) $fatal(1, "%m: MAX_FRAME out of range");
         if (PAYLOAD_SUM && !SF) $fatal(1, "%m: PAYLOAD_SUM needs store-and-forward (MAX_FRAME)");
@@ -73,11 +84,29 @@ module hop_header_capture #(
         fold16 = y[15:0] + 16'(y[16]);
     endfunction
 
+    // The number of present lanes of a contiguous tkeep (lanes 0..n-1): bit j of n is set when
+    // n lies in [m*2^j, (m+1)*2^j) for an odd m, which a thermometer code tells by two of its
+    // bits. OR trees of 2-input terms (3 LUT levels at KEEP_W = 64) instead of an adder tree.
+    function automatic logic [LOG_K:0] lanes(input logic [KEEP_W-1:0] t);
+        lanes = '0;
+        lanes[LOG_K] = t[KEEP_W-1];
+        for (int j = 0; j < LOG_K; j++)
+            for (int m = 1; (m + 1) << j <= KEEP_W; m += 2)
+                lanes[j] = lanes[j] | (t[(m<<j)-1] & !t[((m+1)<<j)-1]);
+    endfunction
+
+    // `beat` whole beats of bytes plus n bytes (0..KEEP_W): the low bits are n's unless the
+    // beat is full.
+    function automatic logic [15:0] at_beat(input logic [15:0] beat, input logic [LOG_K:0] n);
+        at_beat = n[LOG_K] ? (beat + 16'd1) << LOG_K : (beat << LOG_K) | 16'(n[LOG_K-1:0]);
+    endfunction
+
     logic [BEAT_W-1:0] beat_q, beat_d;
     logic mid_q, mid_d, done_q, done_d;
     logic [USER_W-1:0] port_q, port_d;
     logic [ACC_W-1:0] acc_q, acc_d;
-    logic [15:0] beat_n, len, bytes_q, bytes_d, plen;
+    logic [LOG_K:0] beat_n;
+    logic [15:0] len, bytes_q, bytes_d, plen;
     logic drop_q, drop_d, long_beat;
     logic [15:0] psum_q, psum_d;
     logic [31:0] beat_sum;
@@ -88,8 +117,13 @@ module hop_header_capture #(
     logic long_q;
     logic fire;
 
+    // Byte counts from beat counts: by the AXI contract (rtl/README.md) every beat but a
+    // frame's last is full and the last one's lanes are contiguous from lane 0, so a frame's
+    // bytes before its current beat are a whole number of beats (bytes_q, store-and-forward;
+    // beat_q up to the window) and the current beat adds beat_n. No carry chain and no
+    // population count stand between tkeep and the registers.
     always_comb begin
-        beat_n = 16'($countones(s_axis_tkeep));
+        beat_n = s_axis_tlast ? lanes(s_axis_tkeep) : (LOG_K + 1)'(KEEP_W);
         beat_d = beat_q;
         mid_d = mid_q;
         done_d = done_q;
@@ -99,7 +133,7 @@ module hop_header_capture #(
             if (beat_q == BEAT_W'(b)) acc_d[DATA_W*b+:DATA_W] = s_axis_tdata;
         bytes_d = bytes_q;
         drop_d = drop_q;
-        plen = bytes_q + beat_n;
+        plen = at_beat(bytes_q >> LOG_K, beat_n);
         beat_sum = 32'd0;
         psum_d = psum_q;
         if (PAYLOAD_SUM) begin
@@ -109,22 +143,31 @@ module hop_header_capture #(
                                                       : {24'd0, s_axis_tdata[8*i+:8]});
             psum_d = in_fire ? fold16(32'(psum_q) + beat_sum) : psum_q;
         end
+        // The window's bytes: all of this beat before the window's last beat, the window from
+        // that beat on (where bytes past REM are present, or the beat is full, it is complete).
+        if (32'(beat_q) + 32'd1 < 32'(BEATS))
+            len = at_beat(16'(beat_q), beat_n);
+        else if (beat_q == BEAT_W'(BEATS - 1)
+                 && (REM == KEEP_W || (!beat_n[LOG_K] && !s_axis_tkeep[REM % KEEP_W])))
+            len = at_beat(16'(BEATS - 1), beat_n);
+        else
+            len = 16'(WIN_BYTES);
         if (SF) begin
-            long_beat = plen > 16'(MAX_FRAME);
+            // Longer than MAX_FRAME: past MAX_BEATS whole beats, or at it with more than MAX_REM
+            // bytes in this beat (a full beat, or lane MAX_REM present).
+            long_beat = (bytes_q >> LOG_K) > 16'(MAX_BEATS)
+                || ((bytes_q >> LOG_K) == 16'(MAX_BEATS)
+                    && (beat_n[LOG_K] || s_axis_tkeep[MAX_REM]));
             fire = in_fire && !drop_q && (s_axis_tlast || long_beat);
-            len = plen > 16'(WIN_BYTES) ? 16'(WIN_BYTES) : plen;
         end else begin
             long_beat = 1'b0;
             fire = in_fire && !done_q && (beat_q == BEAT_W'(LAST) || s_axis_tlast);
-            len = !s_axis_tlast ? 16'(WIN_BYTES)
-                : 16'(beat_q) * 16'(KEEP_W) + beat_n > 16'(WIN_BYTES) ? 16'(WIN_BYTES)
-                : 16'(beat_q) * 16'(KEEP_W) + beat_n;
         end
         if (in_fire) begin
             mid_d = !s_axis_tlast;
             done_d = !s_axis_tlast && (done_q || fire);
             if (SF) begin
-                bytes_d = s_axis_tlast ? 16'd0 : drop_q ? bytes_q : plen;
+                bytes_d = s_axis_tlast ? 16'd0 : drop_q ? bytes_q : bytes_q + 16'(KEEP_W);
                 drop_d = !s_axis_tlast && (drop_q || long_beat);
             end
             if (PAYLOAD_SUM && s_axis_tlast) psum_d = 16'd0;

@@ -587,6 +587,51 @@ TEST(Backend, PacketLengthMakesTheProgramStoreAndForward) {
     }
 }
 
+// The statements between two lookups run inside the second one's latency, from registered
+// copies of the first one's results (<table>_hit_q ...), so lookups cost no more cycles than
+// their blocks' latencies; only the update checksum's statements take a cycle of their own.
+TEST(Backend, StatementsBeforeALookupRunInsideItsLatency) {
+    auto fe = compileExample("router");
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
+    ASSERT_TRUE(out.has_value()) << printed(d);
+    const std::string& p = out->files.at("router_pipeline.sv");
+    int lookups = 0;
+    for (const auto& t : out->regmap.tables) lookups += t.latency;
+    // parser 1, verify checksum 2, lookups, update checksum 1 + 2, header assembly 1
+    EXPECT_EQ(out->latency, 1 + 2 + lookups + 3 + 1);
+    for (const char* t : {"port_mac", "local_addr", "ipv4_lpm", "nexthop"}) {
+        const std::string r = std::string("t_RouterIngress_") + t;
+        EXPECT_NE(p.find(r + "_hit_q <= " + r + "_hit;"), std::string::npos) << t;
+        EXPECT_NE(p.find(r + "_data_q <= " + r + "_data;"), std::string::npos) << t;
+        EXPECT_NE(p.find("case (" + r + "_action_q)"), std::string::npos) << t;
+    }
+    EXPECT_NE(p.find("vfy_csum0_out_q <= vfy_csum0_out;"), std::string::npos);
+}
+
+// Header assembly puts a fixed-size header at one of the constant offsets its predecessors'
+// validity allows (router's IPv4 after packet_in, Ethernet and ARP: 44 bytes at most); only
+// headers after a varbit are shifted into place by the running length.
+TEST(Backend, HeadersAreAssembledAtConstantOffsets) {
+    auto fe = compileExample("router");
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
+    ASSERT_TRUE(out.has_value()) << printed(d);
+    const std::string& p = out->files.at("router_pipeline.sv");
+    EXPECT_NE(p.find("3'b111: asm_hdr[8*44+:160] = "), std::string::npos);
+    EXPECT_NE(p.find("2'b10: asm_hdr[8*14+:224] = "), std::string::npos);
+    EXPECT_EQ(p.find("<< (8 * asm_len)"), std::string::npos);
+    auto vb = compilePath(std::string(HOP_SOURCE_DIR) + "/tests/stf/varbit.p4");
+    ASSERT_TRUE(vb && vb->ok);
+    auto vout = generate(*vb->ir, {.dataWidth = 64}, d);
+    ASSERT_TRUE(vout.has_value()) << printed(d);
+    const std::string& v = vout->files.at("varbit_pipeline.sv");
+    EXPECT_NE(v.find("1'b1: asm_hdr[8*1+:64] = "), std::string::npos);  // opts after len
+    EXPECT_NE(v.find("({hv_hdr_tail[7:0]}) << (8 * asm_len))"), std::string::npos);
+}
+
 // --- hopc ------------------------------------------------------------------------------------
 
 struct Run {

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: Apache-2.0
 # The header window capture of every generated pipeline: cut-through with windows of several
 # beats (DATA_W=64) and of less than one (DATA_W=512), store-and-forward with the payload sum
-# and small maximum frames so that too-long frames are frequent (DATA_W=128, 256).
-foreach(cfg "64;34;0;0" "512;34;0;0" "128;100;300;1" "256;3;200;1")
+# and small maximum frames so that too-long frames are frequent (DATA_W=128, 256), and router.p4's
+# (DATA_W=512, 42 bytes, jumbo frames).
+foreach(cfg "64;34;0;0" "512;34;0;0" "128;100;300;1" "256;3;200;1" "512;42;9216;0")
     list(GET cfg 0 width)
     list(GET cfg 1 win)
     list(GET cfg 2 max_frame)

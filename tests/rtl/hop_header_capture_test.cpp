@@ -128,16 +128,9 @@ struct Totals {
     uint64_t windows = 0, longFrames = 0;
 };
 
-Totals run(double idle, double stall, uint32_t seed, int frames) {
-    std::mt19937 rng(seed);
+// The beats of `in` through the block, every output checked against the model.
+Totals drive(std::deque<AxisBeat> in, double idle, double stall, std::mt19937& rng) {
     std::bernoulli_distribution idleD(idle), stallD(stall);
-    std::deque<AxisBeat> in;
-    for (int i = 0; i < frames; ++i) {
-        const uint32_t port = std::uniform_int_distribution<uint32_t>(0, 511)(rng);
-        for (auto& b :
-             frameToBeats(randomBytes(rng, std::max<size_t>(1, pickLength(rng))), kLanes, port))
-            in.push_back(std::move(b));
-    }
     Sim<VMODEL> sim;
     auto& m = sim.model();
     Model model;
@@ -201,6 +194,49 @@ Totals run(double idle, double stall, uint32_t seed, int frames) {
         }
     }
     return t;
+}
+
+Totals run(double idle, double stall, uint32_t seed, int frames) {
+    std::mt19937 rng(seed);
+    std::deque<AxisBeat> in;
+    for (int i = 0; i < frames; ++i) {
+        const uint32_t port = std::uniform_int_distribution<uint32_t>(0, 511)(rng);
+        for (auto& b :
+             frameToBeats(randomBytes(rng, std::max<size_t>(1, pickLength(rng))), kLanes, port))
+            in.push_back(std::move(b));
+    }
+    return drive(std::move(in), idle, stall, rng);
+}
+
+// Frames of every length in [from, to], back to back.
+Totals runLengths(size_t from, size_t to, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::deque<AxisBeat> in;
+    for (size_t n = from; n <= to; ++n)
+        for (auto& b : frameToBeats(randomBytes(rng, n), kLanes, static_cast<uint32_t>(n % 512)))
+            in.push_back(std::move(b));
+    return drive(std::move(in), 0.0, 0.0, rng);
+}
+
+// The byte counts come from beat counts and the last beat's tkeep (contiguous from lane 0):
+// every count of present lanes on a last beat, at every beat before, in and past the window.
+TEST(HeaderCapture, EveryContiguousKeepOfALastBeatCountsItsLanes) {
+    const size_t to = (kBeats + 2) * kLanes;
+    const Totals t = runLengths(1, to, 11);
+    ASSERT_FALSE(testing::Test::HasFailure());
+    EXPECT_EQ(t.windows, to);
+}
+
+// Store-and-forward: a frame of MAX_FRAME bytes passes, one more byte makes it too long, at the
+// beat that crosses the limit (whatever lane of that beat the limit falls on).
+TEST(HeaderCapture, FramesPastTheMaximumAreLongFromTheBeatThatCrossesIt) {
+    if (kMaxFrame == 0) GTEST_SKIP() << "cut-through";
+    const size_t from = kMaxFrame - std::min(kMaxFrame - 1, 2 * kLanes),
+                 to = kMaxFrame + 2 * kLanes;
+    const Totals t = runLengths(from, to, 12);
+    ASSERT_FALSE(testing::Test::HasFailure());
+    EXPECT_EQ(t.windows, to - from + 1);
+    EXPECT_EQ(t.longFrames, to - kMaxFrame);
 }
 
 TEST(HeaderCapture, EveryMixOfIdleAndBackpressureMatchesTheModel) {

@@ -7,6 +7,43 @@ namespace hop::verilog {
 // Header assembly: the valid headers in deparser order packed from byte 0 (lane order), their
 // byte count, and the descriptor register.
 
+// A header whose offset depends on more headers' validity than this is shifted into place.
+constexpr size_t kMaxCaseHeaders = 8;
+
+// The header's bytes at its offset, which the validity of the fixed-size headers before it
+// decides: a case over those bits, each offset a constant part-select (no 8*HDR_BYTES-bit
+// shifter; a simulator runs one branch). Within the headers' bytes nothing is set past the
+// current offset, so an assignment is the OR.
+void Generator::placeAtFixedOffset(const std::vector<std::pair<std::string, int>>& before,
+                                   int bytes, const std::string& lanes) {
+    const std::string put = "asm_hdr[8*{}+:{}] = {{{}}};";
+    if (before.empty()) {
+        body_.line(fmt::format(fmt::runtime(put), 0, 8 * bytes, lanes));
+        return;
+    }
+    const size_t k = before.size();
+    std::map<int, std::vector<uint32_t>> byOffset;
+    for (uint32_t m = 0; m < (1u << k); ++m) {
+        int off = 0;
+        for (size_t i = 0; i < k; ++i)
+            if (m >> i & 1) off += before[i].second;
+        byOffset[off].push_back(m);
+    }
+    std::string sel;
+    for (size_t i = k; i-- > 0;) sel += (sel.empty() ? "" : ", ") + before[i].first;
+    body_.open(fmt::format("case ({{{}}})", sel));
+    for (const auto& [off, masks] : byOffset) {
+        std::string labels;
+        for (uint32_t m : masks) {
+            std::string bin;
+            for (size_t i = k; i-- > 0;) bin += (m >> i & 1) ? '1' : '0';
+            labels += fmt::format("{}{}'b{}", labels.empty() ? "" : ", ", k, bin);
+        }
+        body_.line(labels + ": " + fmt::format(fmt::runtime(put), off, 8 * bytes, lanes));
+    }
+    body_.close("endcase");
+}
+
 void Generator::headerAssembly() {
     if (!pending_.empty()) {
         // The last statements (e.g. the update_checksum write) run in the assembly's cycle.
@@ -38,6 +75,10 @@ void Generator::headerAssembly() {
     body_.open("always_comb begin");
     body_.line("asm_hdr = '0;");
     body_.line("asm_len = 16'd0;");
+    // The fixed-size headers before the current one (validity bit, bytes): while only those
+    // come first, a header's offset is one of a few constants chosen by their validity bits.
+    std::vector<std::pair<std::string, int>> before;
+    bool fixedOffset = true;
     for (ir::HeaderId h : p_.deparser) {
         const ir::Header& hd = p_.headers[h];
         const int nb = hd.width / 8;
@@ -55,17 +96,20 @@ void Generator::headerAssembly() {
                                 p_.fields[f].width, vlen);
             bits += (bits.empty() ? "" : ", ") + v;
         }
+        const std::string hv = names_.get("hv:" + hd.name, "hv_" + hd.name);
         std::string lanes;
         for (int j = nb - 1; j >= 0; --j)
-            lanes += fmt::format("{}hv[{}:{}]", j == nb - 1 ? "" : ", ", hd.width - 1 - 8 * j,
+            lanes += fmt::format("{}{}[{}:{}]", j == nb - 1 ? "" : ", ", hv, hd.width - 1 - 8 * j,
                                  hd.width - 8 - 8 * j);
-        const std::string hv = names_.get("hv:" + hd.name, "hv_" + hd.name);
         decl_.line(fmt::format("logic [{}:0] {};", hd.width - 1, hv));
-        body_.open(
-            fmt::format("if ({}[{}]) begin  // {}", cur_, validBase_ + hd.validBit, hd.name));
+        const std::string valid = fmt::format("{}[{}]", cur_, validBase_ + hd.validBit);
+        body_.open(fmt::format("if ({}) begin  // {}", valid, hd.name));
         body_.line(fmt::format("{} = {{{}}};", hv, bits));
-        body_.line(fmt::format("asm_hdr = asm_hdr | ((8*HDR_BYTES)'({{{}}}) << (8 * asm_len));",
-                               replaceAll(lanes, "hv[", hv + "[")));
+        if (fixedOffset && before.size() <= kMaxCaseHeaders)
+            placeAtFixedOffset(before, nb, lanes);
+        else
+            body_.line(fmt::format("asm_hdr = asm_hdr | ((8*HDR_BYTES)'({{{}}}) << (8 * asm_len));",
+                                   lanes));
         if (vlen.empty())
             body_.line(fmt::format("asm_len = asm_len + 16'd{};", nb));
         else
@@ -74,6 +118,8 @@ void Generator::headerAssembly() {
         body_.dedent().open("end else begin");
         body_.line(fmt::format("{} = '0;", hv));
         body_.close("end");
+        if (!vlen.empty()) fixedOffset = false;
+        before.emplace_back(valid, nb);
     }
     const std::string spec = fEgressSpec_ >= 0 ? fieldOf(cur_, fEgressSpec_) : "9'd0";
     if (sf_)  // a frame longer than MAX_FRAME is dropped whatever the program says

@@ -129,23 +129,83 @@ void Generator::delay(int cycles, const std::string& what) {
     body_.line();
 }
 
-// Pending statements before a table lookup or a checksum unit: no register of their own. They
-// become a combinational bundle that the lookup key (or the checksum input) and the first
-// register of the following delay line read, so statements, key and the block's input register
-// share one clock.
+// Pending statements before a block of latency 1 (or before a checksum unit, whose input is
+// registered after them, see checksums()): no register of their own. They become a
+// combinational bundle that the block's inputs and the first register of the following delay
+// line read.
 void Generator::flushPending(const std::string& what) {
     if (pending_.empty()) return;
     auto bodies = std::move(pending_);
     pending_.clear();
+    pendingResults_.clear();
+    cur_ = combBundle(bodies, cur_, what + " (combinational, joins the next register)");
+}
+
+std::string Generator::combBundle(const std::vector<Body>& bodies, const std::string& from,
+                                  const std::string& what, const Body& tail) {
     ++comb_;
     const std::string c = fmt::format("c{}_b", comb_);
     decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", c));
-    body_.line(fmt::format("// {} (combinational, joins the next register)", what));
+    body_.line("// " + what);
     body_.open("always_comb begin");
-    body_.line(fmt::format("{} = {};", c, cur_));
+    body_.line(fmt::format("{} = {};", c, from));
     for (const auto& f : bodies) f(body_, c);
+    if (tail) tail(body_, c);
     body_.close("end");
-    cur_ = c;
+    return c;
+}
+
+// At most this many cycles of a lookup's latency run the statements before it; the rest of
+// the latency is a plain delay line.
+constexpr int kMaxStatementCycles = 2;
+
+// Pending statements before a block of `latency` >= 2 cycles (a lookup): its inputs (key and
+// valid) are taken in the issue cycle, but its bundle is only read `latency` cycles later. So
+// the issue cycle computes the statements only for the block's inputs (the returned bundle;
+// synthesis keeps the cone of the inputs alone), the delay line's first register takes the
+// bundle as it came and the block results the statements read (name_q), and the statements run
+// again from those registers, spread over up to kMaxStatementCycles cycles of the latency in
+// program order, with `tail` (the block's own bit) after them. No register input then sees a
+// previous block's result path and a whole join in one cycle. The delay line is left with the
+// rest of the latency to go (cur_ is the last statements' bundle).
+Generator::Issue Generator::splitPending(int latency, const std::string& what, const Body& tail) {
+    auto bodies = std::move(pending_);
+    auto results = std::move(pendingResults_);
+    pending_.clear();
+    pendingResults_.clear();
+    Issue issue{combBundle(bodies, cur_, what + ": for its key and valid (issue cycle)", tail),
+                curValid_};
+    // The other bits of the issue bundle are left to synthesis to drop.
+    decl_.line(fmt::format("logic [BUNDLE_W-1:0] unused_{};", issue.bundle));
+    body_.line(fmt::format("assign unused_{} = {};", issue.bundle, issue.bundle));
+    delay(1, what + ": the bundle and the results they read");
+    if (!results.empty()) {
+        body_.open("always_ff @(posedge clk) begin");
+        for (const auto& [name, width] : results) {
+            decl_.line(fmt::format("logic [{}:0] {}_q;", width - 1, name));
+            body_.line(fmt::format("{}_q <= {};", name, name));
+        }
+        body_.close("end");
+    }
+    // Emitted again below: their diagnostics were reported above.
+    const Diagnostics reported = diags_;
+    const int n =
+        std::min<int>({latency - 1, kMaxStatementCycles, static_cast<int>(bodies.size())});
+    resultSuffix_ = "_q";
+    size_t at = 0;
+    for (int k = 0; k < n; ++k) {
+        const size_t end = bodies.size() * (k + 1) / n;
+        std::vector<Body> part(bodies.begin() + at, bodies.begin() + end);
+        at = end;
+        if (k > 0) delay(1, what + fmt::format(" (statements, part {} of {})", k + 1, n));
+        cur_ =
+            combBundle(part, cur_, n == 1 ? what : what + fmt::format(" (part {} of {})", k + 1, n),
+                       k + 1 == n ? tail : Body{});
+        // Only the first part reads block results (the first pending body is the block's).
+        resultSuffix_.clear();
+    }
+    diags_ = reported;
+    return issue;
 }
 void instance(CodeBuilder& b, const std::string& module, const Connections& params,
               const std::string& name, const Connections& ports) {

@@ -9,7 +9,13 @@ namespace hop::verilog {
 
 void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verify) {
     if (units.empty()) return;
-    flushPending(verify ? "before verify_checksum" : "before update_checksum");
+    if (!pending_.empty()) {
+        // The statements before the unit get a cycle of their own: the unit's first adders
+        // after them would not fit in one.
+        flushPending(verify ? "before verify_checksum" : "before update_checksum");
+        delay(1,
+              verify ? "statements before verify_checksum" : "statements before update_checksum");
+    }
     constexpr int kStages = 2;
     std::vector<std::string> results;
     int n = 0;
@@ -64,6 +70,7 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
         results.push_back(un);
     }
     delay(kStages, verify ? "verify_checksum" : "update_checksum");
+    for (const auto& r : results) pendingResults_.push_back({r + "_out", 16});
     std::vector<const ir::ChecksumUnit*> ok;
     for (const auto& u : units) ok.push_back(&u);
     pending_.push_back([this, units = ok, results, verify](CodeBuilder& cb, const std::string& b) {
@@ -72,11 +79,12 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
             const std::string cond = emitExpr(u.condition, b, u.loc);
             if (verify) {
                 if (fChecksumError_ < 0) continue;
-                cb.line(fmt::format("if ({} && {}_out != {}) {} = 1'b1;", cond, results[i],
-                                    fieldOf(b, u.checksum->index), fieldOf(b, fChecksumError_)));
+                cb.line(fmt::format("if ({} && {}_out{} != {}) {} = 1'b1;", cond, results[i],
+                                    resultSuffix_, fieldOf(b, u.checksum->index),
+                                    fieldOf(b, fChecksumError_)));
             } else {
-                cb.line(fmt::format("if ({}) {} = {}_out;", cond, fieldOf(b, u.checksum->index),
-                                    results[i]));
+                cb.line(fmt::format("if ({}) {} = {}_out{};", cond, fieldOf(b, u.checksum->index),
+                                    results[i], resultSuffix_));
             }
         }
     });

@@ -5,7 +5,8 @@
 // action-id results, the bytes the parser consumed and the ingress drop flag. Each stage is one
 // always_comb (x_d from the previous stage's x_q, statements in program order with blocking
 // assignments, so later statements see earlier ones) and one always_ff; table lookups run
-// beside a delay line of LATENCY cycles (rtl/hop_delay.sv).
+// beside a delay line of LATENCY cycles (rtl/hop_delay.sv), and the statements before a lookup
+// run inside that latency (splitPending in bundle.cpp).
 //
 // One file per generated stage; run() in backend.cpp calls them in pipeline order:
 //   bundle.cpp      bundle layout, expression leaves, delay lines, combinational joins
@@ -111,6 +112,14 @@ class Generator {
     using Body = std::function<void(CodeBuilder&, const std::string&)>;
     void delay(int cycles, const std::string& what);
     void flushPending(const std::string& what);
+    // A combinational bundle: `from` with `bodies` (then `tail`) applied; its name.
+    std::string combBundle(const std::vector<Body>& bodies, const std::string& from,
+                           const std::string& what, const Body& tail = {});
+    // The pending statements across a block of `latency` >= 2 cycles (bundle.cpp).
+    struct Issue {
+        std::string bundle, valid;
+    };
+    Issue splitPending(int latency, const std::string& what, const Body& tail);
 
     // --- capture.cpp
     void capture();
@@ -149,6 +158,8 @@ class Generator {
     void applyTable(const ir::Stmt& s);
     // --- assembly.cpp
     void headerAssembly();
+    void placeAtFixedOffset(const std::vector<std::pair<std::string, int>>& before, int bytes,
+                            const std::string& lanes);
     // --- output.cpp
     void fifosAndDeparser();
     // --- csr.cpp
@@ -185,6 +196,10 @@ class Generator {
     std::string cur_, curValid_;
     int latency_ = 0;
     std::vector<Body> pending_;
+    // Block results the pending bodies read (name, width), and the suffix the bodies put on
+    // those names ("_q": the copies registered beside the bundle, see splitPending).
+    std::vector<std::pair<std::string, int>> pendingResults_;
+    std::string resultSuffix_;
 
     int windowBytes_ = 1, maxParseBits_ = 0, emitBytes_ = 1;
     int keepW_ = 64;

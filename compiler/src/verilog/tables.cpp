@@ -5,10 +5,10 @@
 namespace hop::verilog {
 
 // A table: the key from the current bundle into the block's lookup port, the bundle through
-// LATENCY registers beside it, then the action selected by result_action (hit or default).
+// LATENCY registers beside it (the statements before the lookup running in the first of them,
+// see splitPending), then the action selected by result_action (hit or default).
 
 void Generator::applyTable(const ir::Stmt& s) {
-    flushPending("statements before " + p_.tables[s.table].name);
     const regmap::TableBlock* blk = map_.find(p_.tables[s.table].name);
     if (!blk) {
         failed_ = true;
@@ -23,8 +23,6 @@ void Generator::applyTable(const ir::Stmt& s) {
     }
     const TableSlots& ts = tslots_[s.table];
     const std::string tn = names_.get("table:" + t.name, "t_" + t.name);
-    const std::string look = tn + "_b";
-    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", look));
     decl_.line(fmt::format("logic {}_lookup_valid, {}_hit;", tn, tn));
     decl_.line(fmt::format("logic [{}:0] {}_key;", blk->keyWidth - 1, tn));
     decl_.line(fmt::format("logic [{}:0] {}_action;", blk->actionWidth - 1, tn));
@@ -34,11 +32,32 @@ void Generator::applyTable(const ir::Stmt& s) {
     // Tables whose actions take no parameter leave result_data unread.
     decl_.line(fmt::format("logic [{}:0] unused_{}_data;", blk->paramWidth - 1, tn));
     body_.line(fmt::format("assign unused_{}_data = {}_data;", tn, tn));
+    const Body applied = [this, &s, ts](CodeBuilder& cb, const std::string& b) {
+        cb.line(fmt::format("{}[{}] = {};", b, ts.applied, emitExpr(s.pred, b, s.loc)));
+    };
+    const std::string what = "statements before " + t.name;
+    // The bundle the key and the applied bit are read from in the issue cycle.
+    std::string look;
+    std::string valid = curValid_;
+    int rest = blk->latency;
+    if (!pending_.empty() && blk->latency >= 2) {
+        const int issueStage = stage_;
+        const Issue issue = splitPending(blk->latency, what, applied);
+        look = issue.bundle;
+        valid = issue.valid;
+        rest = blk->latency - (stage_ - issueStage);
+    } else {
+        flushPending(what);
+        look = tn + "_b";
+        decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", look));
+    }
     body_.line(fmt::format("// table {} ({}, LATENCY {})", t.name, blk->module, blk->latency));
     body_.open("always_comb begin");
-    body_.line(fmt::format("{} = {};", look, cur_));
-    body_.line(fmt::format("{}[{}] = {};", look, ts.applied, emitExpr(s.pred, look, s.loc)));
-    body_.line(fmt::format("{}_lookup_valid = {} && {}[{}];", tn, curValid_, look, ts.applied));
+    if (look == tn + "_b") {
+        body_.line(fmt::format("{} = {};", look, cur_));
+        applied(body_, look);
+    }
+    body_.line(fmt::format("{}_lookup_valid = {} && {}[{}];", tn, valid, look, ts.applied));
     std::string key;
     for (const auto& k : t.keys) key += (key.empty() ? "" : ", ") + emitExpr(k.expr, look, t.loc);
     body_.line(fmt::format("{}_key = {{{}}};", tn, key));
@@ -82,16 +101,25 @@ void Generator::applyTable(const ir::Stmt& s) {
                                i + 1 < ports.size() ? "," : ""));
     body_.close(");");
     csrRdata_.push_back(tn + "_csr_rdata");
-    cur_ = look;
-    delay(blk->latency, "lookup of " + t.name);
+    if (look == tn + "_b") cur_ = look;
+    delay(rest, "lookup of " + t.name);
+    pendingResults_ = {{tn + "_hit", 1}, {tn + "_action", blk->actionWidth}};
+    for (const auto& ar : t.actions)
+        if (!p_.actions[ar.action].params.empty()) {
+            pendingResults_.push_back({tn + "_data", blk->paramWidth});
+            break;
+        }
     // The action, as the first statements of the next stage.
     const ir::FieldId flag = controlExitFlag_;  // actions may exit: see control()
     pending_.push_back([this, &t, ts, tn, blk, flag](CodeBuilder& cb, const std::string& b) {
         exitFlag_ = flag;
         cb.open(fmt::format("if ({}[{}]) begin", b, ts.applied));
-        cb.line(fmt::format("{}[{}] = {}_hit;", b, ts.hit, tn));
-        cb.line(fmt::format("{} = {}_action;", slice(b, ts.action, ts.actionWidth), tn));
-        cb.open(fmt::format("case ({}_action)", tn));
+        const std::string hit = tn + "_hit" + resultSuffix_,
+                          action = tn + "_action" + resultSuffix_,
+                          data = tn + "_data" + resultSuffix_;
+        cb.line(fmt::format("{}[{}] = {};", b, ts.hit, hit));
+        cb.line(fmt::format("{} = {};", slice(b, ts.action, ts.actionWidth), action));
+        cb.open(fmt::format("case ({})", action));
         for (size_t i = 0; i < t.actions.size(); ++i) {
             const ir::Action& a = p_.actions[t.actions[i].action];
             // Parameters: the first in the high bits of the low end of result_data; the
@@ -105,7 +133,7 @@ void Generator::applyTable(const ir::Stmt& s) {
                 pw.push_back(prm.width);
             }
             cb.open(fmt::format("{}: begin  // {}", literal(i, blk->actionWidth), a.name));
-            for (const ir::Stmt& st : a.body) statement(cb, b, st, tn + "_data", &pw);
+            for (const ir::Stmt& st : a.body) statement(cb, b, st, data, &pw);
             cb.close("end");
         }
         cb.line("default: begin end");
