@@ -19,23 +19,15 @@ set(HOP_DEPTH_W512 hop_deparser hop_header_capture hop_axis_fifo hop_axis_out_qu
 # Configuring with -DHOP_DEPTH_RUN_PENDING=ON leaves them enabled: `ctest -L depth_pending`
 # then shows what is left (the same switch covers tests/pipeline's list).
 set(HOP_DEPTH_KNOWN_DEEP
-    hop_deparser_w64_h34          # 25.25 at acc_q (B: the deparser rewrite)
-    hop_deparser_w512_h34         # 34 at acc_q (B)
-    hop_header_capture_w512_h34   # 14.75 at len_q (D: tkeep count from tlast)
     hop_axis_out_queue_w512       # 15.25 at bytes_q (C)
     hop_cpu_port_w512             # 15.25 at p_bytes_q (C)
     hop_table_exact_k40           # 13.5 at u_csr.miss_cnt_q (C: registered count strobes)
-    hop_table_exact_k72s1         # 13 at u_csr.miss_cnt_q (C)
-    hop_table_lpm_ipv4            # 13.5 at stage_q, the CSR side (C)
-    hop_table_lpm_ipv4_odd        # 13 at u_level.u_ram.b_wdata (C)
-    hop_table_ternary_k12         # 8.25 at u_csr.stg_q (C)
 )
 
 # Configurations whose synthesis takes over 2 minutes on one core: also labelled `slow`
 # (scripts/test.sh leaves them out; `ctest -L slow` runs them). The deparser at 512 bits maps
 # 32,000 LUTs and 32,000 MUXF today.
 set(HOP_DEPTH_SLOW
-    hop_deparser_w512_h34
 )
 
 get_property(hop_depth_configs GLOBAL PROPERTY HOP_RTL_CONFIGS)
