@@ -1,16 +1,25 @@
 // SPDX-License-Identifier: Apache-2.0
 // One trie level of hop_table_lpm: reads the node the previous level chose, takes the longest
-// prefix the node holds for this key's chunk and the child pointer for the next level; two
-// cycles (memory read, then the registered compute).
+// prefix the node holds for this key's chunk and the child pointer for the next level. Three
+// steps, of which the first shares its cycle with the previous level's last:
+//   A  in_ptr (combinational from the previous level's C) addresses the node memory, while
+//      the previous level registers the rest of the lookup (in_*);
+//   B  the node word arrives and is registered as it is (node_q): a big memory is many RAMs
+//      (URAM288 rows) whose outputs a mux selects, and that mux gets a cycle of its own; beside
+//      it the carried result index is summed and the masks of this key's chunk are made;
+//   C  the registered node is decoded into the out_* registers, and out_ptr, the next level's
+//      node address, is a combinational output (a population count of 2^STRIDE bits and an
+//      add), read by the next level's memory in this same cycle (its A).
+// So a level adds two cycles to the lookup's latency.
 //
 // Sums are carried, not done: a result index travels as {base, rank} with the rank itself two
-// partial counts (index = base + rank_lo + rank_hi), and a node pointer as {pbase, prank}; the
-// receiver adds (this level's pointer at its memory address, the index in its first stage,
-// hop_table_lpm at the result memory's address). The compute stage is then a bitmap lookup and
-// population counts of half a bitmap, with no adder behind them. The masks those counts use
-// depend only on the key, so they are made in the memory-read stage. Population counts are a
-// tree of bitwise adders for synthesis (a $countones becomes carry chains, about 8 levels for
-// 30 bits against 6) and $countones in a Verilated model (one instruction).
+// partial counts (index = base + rank_lo + rank_hi); the receiver adds (the next level in its B
+// step, hop_table_lpm at the result memory's address). The masks the population counts use
+// depend only on the key, so they are made in B. Population counts are a tree of bitwise adders
+// for synthesis (a $countones becomes carry chains, about 8 levels for 30 bits against 6) and
+// $countones in a Verilated model (one instruction); the suite simulates the tree form too
+// (HOP_LPM_POPCOUNT_TREE, tests/rtl/lpm.cmake), so both are shown to give the same answers.
+// The registers of B and C load only when a lookup is in them.
 `default_nettype none
 
 module hop_lpm_level #(
@@ -28,31 +37,29 @@ module hop_lpm_level #(
     parameter int NC       = 1 << STRIDE,
     parameter int IB       = RES_AW + (LAST != 0 ? 0 : CHILD_AW),
     parameter int W        = IB + NI + (LAST != 0 ? 0 : NC),
-    parameter int IN_RK_W  = 5,   // the previous level's RK_W (level 0: 1)
-    parameter int IN_PRK_W = 4,   // the previous level's PRK_W (level 0: 1)
-    parameter int RK_W     = $clog2(NI),  // each half of out_rank: a count below NI
-    parameter int PRK_W    = STRIDE       // out_prank: a child rank is below 2^STRIDE
+    parameter int IN_RK_W  = 5,   // the previous level's RK_W (level 1: 1)
+    parameter int RK_W     = $clog2(NI)  // each half of out_rank: a count below NI
 ) (
     input  wire                 clk,
     input  wire                 rst,
-    // From the previous stage.
+    // A: the node's address (combinational, from the previous level or L0's read data).
+    input  wire        [AW-1:0] in_ptr,
+    // The rest of the lookup, registered by the previous level at the end of the cycle that
+    // presents in_ptr: valid in the cycle the node word arrives.
     input  wire                 in_valid,
     input  wire     [KEY_W-1:0] in_key,
     input  wire                 in_hit,
     input  wire    [RES_AW-1:0] in_base,   // result index = in_base + in_rank
     input  wire [2*IN_RK_W-1:0] in_rank,   // {rank_hi, rank_lo}
-    input  wire                 in_go,
-    input  wire        [AW-1:0] in_pbase,  // node pointer = in_pbase + in_prank
-    input  wire  [IN_PRK_W-1:0] in_prank,
-    // To the next stage.
+    input  wire                 in_go,     // in_ptr names a node of this key
+    // To the next level: out_ptr combinational (its A), the out_* registered at that cycle's end.
+    output logic [CHILD_AW-1:0] out_ptr,
     output logic                out_valid,
     output logic    [KEY_W-1:0] out_key,
     output logic                out_hit,
     output logic   [RES_AW-1:0] out_base,
     output logic   [2*RK_W-1:0] out_rank,
     output logic                out_go,
-    output logic [CHILD_AW-1:0] out_pbase,
-    output logic    [PRK_W-1:0] out_prank,
     // CSR side of the node memory.
     input  wire                 b_we,
     input  wire                 b_re,
@@ -67,7 +74,13 @@ module hop_lpm_level #(
 
     // Population counts: see the header. The bitmap's two halves: bits below NLO, the rest.
     localparam int NLO = NI / 2;
+    localparam int PRK_W = STRIDE + 1;  // a child rank: at most 2^STRIDE
 `ifdef VERILATOR
+`ifndef HOP_LPM_POPCOUNT_TREE
+`define HOP_LPM_POPCOUNT_NATIVE
+`endif
+`endif
+`ifdef HOP_LPM_POPCOUNT_NATIVE
     function automatic logic [RK_W-1:0] popcount_lo(input logic [NLO-1:0] v);
         popcount_lo = RK_W'($countones(v));
     endfunction
@@ -110,16 +123,17 @@ module hop_lpm_level #(
         popcount_child = PRK_W'(count_bits(NI'(v), NC));
     endfunction
 `endif
+`undef HOP_LPM_POPCOUNT_NATIVE
 
+    // A: the node memory.
     logic [W-1:0] node;
-    wire [AW-1:0] ptr = in_pbase + AW'(in_prank);
     hop_lpm_ram #(
         .W    (W),
         .DEPTH(NODES),
         .AW   (AW)
     ) u_ram (
         .clk    (clk),
-        .a_addr (ptr),
+        .a_addr (in_ptr),
         .a_rdata(node),
         .b_we   (b_we),
         .b_re   (b_re),
@@ -128,104 +142,75 @@ module hop_lpm_level #(
         .b_rdata(b_rdata)
     );
 
-    // Stage 1: the node word arrives; beside it the lookup's index is summed and the masks of
-    // this key's chunk are made: for prefix length l, the bitmap bits before the chunk's l-bit
-    // prefix (below_q[l]); for the children, the child bits before the chunk (cbelow_q).
+    // B: the node word, registered as it arrives, and beside it what the previous level
+    // registered in A (in_*). For the chunk of this level, the masks: below_b[l-1] has the bitmap
+    // bits before the chunk's l-bit prefix (every bit of a shorter prefix, and those of length l
+    // whose value is smaller), cbelow_b the child bits before the chunk. Each is a ones-mask
+    // below one position.
     wire [STRIDE-1:0] in_chunk = in_key[KEY_W-1-DEPTH-:STRIDE];
-    logic valid1_q, hit1_q, go1_q;
-    logic [KEY_W-1:0] key1_q;
-    logic [RES_AW-1:0] idx1_q;
-    logic [STRIDE*NI-1:0] below_d, below_q;
-    logic [NC-1:0] cbelow_q;
-    // Bit i of below_q[l]: i < 2^l - 2 + the chunk's top l bits, as a compare per bit (the
-    // bits of shorter prefixes are all below; those of length l below the chunk's prefix).
-    logic [NC-1:0] cbelow_d;
-    always_comb begin
-        for (int l = 1; l <= STRIDE; l++) begin
-            for (int i = 0; i < NI; i++) begin
-                if (i < (1 << l) - 2) below_d[(l-1)*NI+i] = 1'b1;
-                else if (i >= (1 << (l + 1)) - 2) below_d[(l-1)*NI+i] = 1'b0;
-                else below_d[(l-1)*NI+i] = (32'(in_chunk) >> (STRIDE - l)) > i - ((1 << l) - 2);
-            end
-        end
-        for (int j = 0; j < NC; j++) cbelow_d[j] = 32'(in_chunk) > j;
-    end
+    logic valid_b, hit_b, go_b;
+    logic [KEY_W-1:0] key_b;
+    logic [RES_AW-1:0] idx_b;
+    logic [W-1:0] node_q;
+    logic [NI-1:0] below_b[STRIDE];
+    logic [NC-1:0] cbelow_b;
     always_ff @(posedge clk) begin
-        key1_q <= in_key;
-        idx1_q <= in_base + RES_AW'(in_rank[IN_RK_W-1:0]) + RES_AW'(in_rank[2*IN_RK_W-1:IN_RK_W]);
-        hit1_q <= in_hit;
-        go1_q  <= in_go;
-        below_q <= below_d;
-        cbelow_q <= cbelow_d;
-        if (rst) valid1_q <= 1'b0;
-        else valid1_q <= in_valid;
+        if (in_valid) begin
+            node_q <= node;
+            key_b <= in_key;
+            hit_b <= in_hit;
+            go_b <= in_go;
+            idx_b <= in_base + RES_AW'(in_rank[IN_RK_W-1:0]) + RES_AW'(in_rank[2*IN_RK_W-1:IN_RK_W]);
+            for (int l = 1; l <= STRIDE; l++)
+                below_b[l-1] <= ~({NI{1'b1}} << ((1 << l) - 2 + (32'(in_chunk) >> (STRIDE - l))));
+            cbelow_b <= ~({NC{1'b1}} << in_chunk);
+        end
+        if (rst) valid_b <= 1'b0;
+        else valid_b <= in_valid;
     end
 
-    wire [STRIDE-1:0] chunk = key1_q[KEY_W-1-DEPTH-:STRIDE];
-    wire [NI-1:0] internal = node[IB+:NI];
-    wire [RES_AW-1:0] res_base = node[RES_AW-1:0];
-
-    // Longest internal prefix matching the chunk, and its rank among the node's prefixes (the
-    // node's prefixes before it: population counts of the two halves of the bitmap under the
-    // mask of each length, the longest found one taken).
-    logic [NI-1:0] masked;
+    // C: the longest internal prefix matching the chunk, and its rank among the node's prefixes
+    // (the node's prefixes before it: population counts of the two halves of the bitmap under
+    // the mask of each length, the longest found one taken).
+    wire [STRIDE-1:0] chunk = key_b[KEY_W-1-DEPTH-:STRIDE];
+    wire [NI-1:0] internal = node_q[IB+:NI];
+    wire [RES_AW-1:0] res_base = node_q[RES_AW-1:0];
     logic found;
     logic [2*RK_W-1:0] rank;
     always_comb begin
         found = 1'b0;
         rank = '0;
-        masked = '0;
         for (int l = 1; l <= STRIDE; l++) begin
-            masked = internal & below_q[(l-1)*NI+:NI];
             if (internal[(1<<l)-2+(32'(chunk)>>(STRIDE-l))]) begin
                 found = 1'b1;
-                rank = {popcount_hi(masked[NI-1:NLO]), popcount_lo(masked[NLO-1:0])};
+                rank = {popcount_hi(internal[NI-1:NLO] & below_b[l-1][NI-1:NLO]),
+                        popcount_lo(internal[NLO-1:0] & below_b[l-1][NLO-1:0])};
             end
         end
     end
 
-    logic hit_d, go_d;
-    logic [RES_AW-1:0] base_d;
-    logic [2*RK_W-1:0] rank_d;
-    logic [CHILD_AW-1:0] pbase_d;
-    logic [PRK_W-1:0] prank_d;
-    always_comb begin
-        hit_d = hit1_q;
-        base_d = idx1_q;
-        rank_d = '0;
-        if (go1_q && found) begin
-            hit_d = 1'b1;
-            base_d = res_base;
-            rank_d = rank;
+    always_ff @(posedge clk) begin
+        if (valid_b) begin
+            out_key <= key_b;
+            out_hit <= hit_b || (go_b && found);
+            out_base <= go_b && found ? res_base : idx_b;
+            out_rank <= go_b && found ? rank : '0;
         end
+        if (rst) out_valid <= 1'b0;
+        else out_valid <= valid_b;
     end
 
     if (LAST != 0) begin : gen_last
-        always_comb begin
-            go_d = 1'b0;
-            pbase_d = '0;
-            prank_d = '0;
-        end
-        wire unused_cbelow = ^cbelow_q;
+        assign out_ptr = '0;
+        always_ff @(posedge clk) out_go <= 1'b0;
+        wire unused_cbelow = ^cbelow_b;
     end else begin : gen_inner
-        wire [NC-1:0] child_bm = node[IB+NI+:NC];
-        always_comb begin
-            go_d = go1_q && child_bm[chunk];
-            pbase_d = node[RES_AW+:CHILD_AW];
-            prank_d = popcount_child(child_bm & cbelow_q);
+        wire [NC-1:0] child_bm = node_q[IB+NI+:NC];
+        always_ff @(posedge clk) begin
+            if (valid_b) out_go <= go_b && child_bm[chunk];
         end
-    end
-
-    always_ff @(posedge clk) begin
-        out_key <= key1_q;
-        out_hit <= hit_d;
-        out_base <= base_d;
-        out_rank <= rank_d;
-        out_go <= go_d;
-        out_pbase <= pbase_d;
-        out_prank <= prank_d;
-        if (rst) out_valid <= 1'b0;
-        else out_valid <= valid1_q;
+        // The next level's address: the node's first child plus the children before the chunk.
+        assign out_ptr = node_q[RES_AW+:CHILD_AW] + CHILD_AW'(popcount_child(child_bm & cbelow_b));
     end
 endmodule
 

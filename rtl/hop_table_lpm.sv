@@ -248,19 +248,19 @@ module hop_table_lpm #(
 
     // ---------------------------------------------------------------- pipeline
     // Stage buses between levels: stage k-1 feeds trie level k (stage LEVELS-1 feeds the
-    // result read). A result index travels as {base, rank} and a node pointer as {pbase,
-    // prank} (hop_lpm_level adds them where they are used). Slices are as wide as the widest;
-    // each level uses its own width. The last stage's key, go and pointer have no reader.
+    // result read). st_ptr[k-1] is level k's node address, combinational in the cycle before
+    // the other st_* of the same lookup (registered at its end) arrive with the node word. A
+    // result index travels as {base, rank} (hop_lpm_level adds where it is used). Slices are
+    // as wide as the widest; each level uses its own width. The last stage's key, go and
+    // pointer have no reader.
     localparam int RKB = 9;  // rank halves: a count below 2^(8+1) - 2; a slice is two
-    localparam int PRKB = 8;  // child-rank slices: below 2^8
     logic [LEVELS-1:0] st_valid, st_hit;
     logic [LEVELS*RES_AW-1:0] st_base;
     /* verilator lint_off UNUSEDSIGNAL */
     logic [LEVELS*2*RKB-1:0] st_rank;  // {hi, lo} halves, each RKB bits
     logic [LEVELS-1:0] st_go;
     logic [LEVELS*KEY_W-1:0] st_key;
-    logic [LEVELS*PW-1:0] st_pbase;
-    logic [LEVELS*PRKB-1:0] st_prank;
+    logic [LEVELS*PW-1:0] st_ptr;
     /* verilator lint_on UNUSEDSIGNAL */
 
     // Level 0: direct read by the top key bits.
@@ -282,18 +282,20 @@ module hop_table_lpm #(
     assign rb_bus[0+:W0] = l0_rb;
     assign rb_bus[W0+:SW-W0] = '0;
 
-    // A lookup that read L0 while the init walk ran misses (the word may be stale).
+    // The L0 word addresses level 1's node memory as it arrives (level 0 has no rank to add),
+    // and the rest of it is registered beside that read. A lookup that read L0 while the init
+    // walk ran misses (the word may be stale).
     logic l0_valid_q, l0_busy_q, s0_valid_q, s0_hit_q, s0_go_q;
     logic [KEY_W-1:0] l0_key_q, s0_key_q;
     logic [RES_AW-1:0] s0_idx_q;
-    logic [AW1-1:0] s0_ptr_q;
     always_ff @(posedge clk) begin
-        l0_key_q <= lookup_key;
-        s0_key_q <= l0_key_q;
-        s0_idx_q <= l0_word[RES_AW-1:0];
-        s0_hit_q <= l0_word[RES_AW] && !l0_busy_q;
-        s0_go_q <= l0_word[RES_AW+1+AW1] && !l0_busy_q;
-        s0_ptr_q <= l0_word[RES_AW+1+:AW1];
+        if (lookup_valid) l0_key_q <= lookup_key;
+        if (l0_valid_q) begin
+            s0_key_q <= l0_key_q;
+            s0_idx_q <= l0_word[RES_AW-1:0];
+            s0_hit_q <= l0_word[RES_AW] && !l0_busy_q;
+            s0_go_q <= l0_word[RES_AW+1+AW1] && !l0_busy_q;
+        end
         if (rst) begin
             l0_valid_q <= 1'b0;
             l0_busy_q <= 1'b1;
@@ -310,8 +312,7 @@ module hop_table_lpm #(
     assign st_base[0+:RES_AW] = s0_idx_q;
     assign st_rank[0+:2*RKB] = '0;
     assign st_go[0] = s0_go_q;
-    assign st_pbase[0+:PW] = PW'(s0_ptr_q);
-    assign st_prank[0+:PRKB] = '0;
+    assign st_ptr[0+:PW] = PW'(l0_word[RES_AW+1+:AW1]);
 
     for (genvar k = 1; k < LEVELS; k++) begin : gen_level
         localparam int S = stride_of(k);
@@ -322,9 +323,7 @@ module hop_table_lpm #(
         localparam int NW = node_w(k);
         localparam int RK_W = clog2_of((1 << (S + 1)) - 2);
         localparam int IN_RK_W = k == 1 ? 1 : clog2_of((1 << (stride_of(k - 1) + 1)) - 2);
-        localparam int IN_PRK_W = k == 1 ? 1 : stride_of(k - 1);
-        logic [CAW-1:0] pbase_out;
-        logic [S-1:0] prank_out;
+        logic [CAW-1:0] ptr_out;
         logic [2*RK_W-1:0] rank_out;
         logic [NW-1:0] rb;
         assign addr_ok[k] = cmd_addr < ND;
@@ -338,28 +337,24 @@ module hop_table_lpm #(
             .RES_AW  (RES_AW),
             .LAST    (LAST),
             .IN_RK_W (IN_RK_W),
-            .IN_PRK_W(IN_PRK_W),
-            .RK_W    (RK_W),
-            .PRK_W   (S)
+            .RK_W    (RK_W)
         ) u_level (
             .clk      (clk),
             .rst      (rst),
+            .in_ptr   (st_ptr[(k-1)*PW+:AW]),
             .in_valid (st_valid[k-1]),
             .in_key   (st_key[(k-1)*KEY_W+:KEY_W]),
             .in_hit   (st_hit[k-1]),
             .in_base  (st_base[(k-1)*RES_AW+:RES_AW]),
             .in_rank  ({st_rank[(k-1)*2*RKB+RKB+:IN_RK_W], st_rank[(k-1)*2*RKB+:IN_RK_W]}),
             .in_go    (st_go[k-1]),
-            .in_pbase (st_pbase[(k-1)*PW+:AW]),
-            .in_prank (st_prank[(k-1)*PRKB+:IN_PRK_W]),
+            .out_ptr  (ptr_out),
             .out_valid(st_valid[k]),
             .out_key  (st_key[k*KEY_W+:KEY_W]),
             .out_hit  (st_hit[k]),
             .out_base (st_base[k*RES_AW+:RES_AW]),
             .out_rank (rank_out),
             .out_go   (st_go[k]),
-            .out_pbase(pbase_out),
-            .out_prank(prank_out),
             .b_we     (commit && 32'(cmd_sel) == k && addr_ok[k]),
             .b_re     (read_cmd),
             .b_addr   (csr_wdata[AW-1:0]),
@@ -368,8 +363,7 @@ module hop_table_lpm #(
         );
         assign rb_bus[k*SW+:NW] = rb;
         assign st_rank[k*2*RKB+:2*RKB] = {RKB'(rank_out[2*RK_W-1:RK_W]), RKB'(rank_out[RK_W-1:0])};
-        assign st_pbase[k*PW+:PW] = PW'(pbase_out);
-        assign st_prank[k*PRKB+:PRKB] = PRKB'(prank_out);
+        assign st_ptr[k*PW+:PW] = PW'(ptr_out);
         if (NW < SW) begin : gen_pad
             assign rb_bus[k*SW+NW+:SW-NW] = '0;
         end
