@@ -175,13 +175,20 @@ module hop_lpm_level #(
     wire [STRIDE-1:0] chunk = key_b[KEY_W-1-DEPTH-:STRIDE];
     wire [NI-1:0] internal = node_q[IB+:NI];
     wire [RES_AW-1:0] res_base = node_q[RES_AW-1:0];
+    // has_len[l-1]: the node holds the chunk's l-bit prefix (the bits of length l, indexed by
+    // the chunk's top l bits: a mux, no adder).
+    logic [STRIDE-1:0] has_len;
+    for (genvar l = 1; l <= STRIDE; l++) begin : gen_len
+        wire [(1<<l)-1:0] seg = internal[(1<<l)-2+:(1<<l)];
+        assign has_len[l-1] = seg[chunk[STRIDE-1-:l]];
+    end
     logic found;
     logic [2*RK_W-1:0] rank;
     always_comb begin
         found = 1'b0;
         rank = '0;
         for (int l = 1; l <= STRIDE; l++) begin
-            if (internal[(1<<l)-2+(32'(chunk)>>(STRIDE-l))]) begin
+            if (has_len[l-1]) begin
                 found = 1'b1;
                 rank = {popcount_hi(internal[NI-1:NLO] & below_b[l-1][NI-1:NLO]),
                         popcount_lo(internal[NLO-1:0] & below_b[l-1][NLO-1:0])};

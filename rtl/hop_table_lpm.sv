@@ -174,10 +174,10 @@ module hop_table_lpm #(
 
     logic [SW-1:0] stage_q, rdata_q;
     logic [RW-1:0] default_q;
-    logic read1_q, read_def_q;
+    logic read1_q, read_def_q, rd_q;
     logic [LEVELS:0] read_hot_q;  // the memory READ fetched from, if its address was inside
-    logic [31:0] csr_rdata_q, csr_rdata_d, snap_q;
-    logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
+    logic [31:0] csr_rdata_q, snap_q;
+    logic [63:0] hit_cnt_q, miss_cnt_q;
     logic count_hit, count_miss;  // from the output stage
     logic [(LEVELS+1)*SW-1:0] rb_bus;  // every memory's port-B read data, zero-extended
 
@@ -189,44 +189,48 @@ module hop_table_lpm #(
     end
 
     // RDATA: the READ command's port-B data arrives one cycle later; AND-OR of the memory READ
-    // named (one-hot, zero when its address was outside), or the default result.
-    logic [SW-1:0] rb_pick;
-    always_comb begin
-        rb_pick = read_def_q ? SW'(default_q) : '0;
-        for (int k = 0; k <= LEVELS; k++) rb_pick = rb_pick | (rb_bus[k*SW+:SW] & {SW{read_hot_q[k]}});
-    end
+    // named (one-hot, zero when its address was outside), or the default result. Made only in
+    // that cycle.
+    function automatic logic [SW-1:0] rb_pick(input logic [(LEVELS+1)*SW-1:0] bus,
+                                              input logic [LEVELS:0] hot, input logic def,
+                                              input logic [RW-1:0] dflt);
+        rb_pick = def ? SW'(dflt) : '0;
+        for (int k = 0; k <= LEVELS; k++) rb_pick = rb_pick | (bus[k*SW+:SW] & {SW{hot[k]}});
+    endfunction
 
-    always_comb begin
-        csr_rdata_d = '0;
-        hit_cnt_d = hit_cnt_q + 64'(count_hit);
-        miss_cnt_d = miss_cnt_q + 64'(count_miss);
-        if (wr_at && off == 10'(OFF_HIT_LO)) hit_cnt_d = '0;
-        if (wr_at && off == 10'(OFF_MISS_LO)) miss_cnt_d = '0;
+    // A CSR read answers the next cycle, and csr_rdata is zero in every other cycle (the bus
+    // ORs the blocks' answers); the counters count the output stage's registered strobes.
+    always_ff @(posedge clk) begin
+        if (read1_q) rdata_q <= rb_pick(rb_bus, read_hot_q, read_def_q, default_q);
         if (csr_rd && in_window) begin
             case (off)
-                10'(OFF_ID): csr_rdata_d = ID_VALUE;
-                10'(OFF_INFO): csr_rdata_d = {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
-                10'(OFF_HIT_LO): csr_rdata_d = hit_cnt_q[31:0];
-                10'(OFF_MISS_LO): csr_rdata_d = miss_cnt_q[31:0];
-                10'(OFF_HIT_HI), 10'(OFF_MISS_HI): csr_rdata_d = snap_q;
+                10'(OFF_ID): csr_rdata_q <= ID_VALUE;
+                10'(OFF_INFO): csr_rdata_q <= {8'(LEVELS), init_q, 7'(LATENCY), 16'(KEY_W)};
+                10'(OFF_HIT_LO): begin
+                    csr_rdata_q <= hit_cnt_q[31:0];
+                    snap_q <= hit_cnt_q[63:32];
+                end
+                10'(OFF_MISS_LO): begin
+                    csr_rdata_q <= miss_cnt_q[31:0];
+                    snap_q <= miss_cnt_q[63:32];
+                end
+                10'(OFF_HIT_HI), 10'(OFF_MISS_HI): csr_rdata_q <= snap_q;
                 default: begin
-                    if (is_stage) csr_rdata_d = stage_q[32*chunk_idx+:32];
-                    else if (is_rdata) csr_rdata_d = rdata_q[32*chunk_idx+:32];
+                    if (is_stage) csr_rdata_q <= stage_q[32*chunk_idx+:32];
+                    else if (is_rdata) csr_rdata_q <= rdata_q[32*chunk_idx+:32];
+                    else csr_rdata_q <= '0;
                 end
             endcase
+        end else if (rd_q) begin
+            csr_rdata_q <= '0;
         end
-    end
-
-    always_ff @(posedge clk) begin
-        if (read1_q) rdata_q <= rb_pick;
-        if (csr_rd && in_window && off == 10'(OFF_HIT_LO)) snap_q <= hit_cnt_q[63:32];
-        if (csr_rd && in_window && off == 10'(OFF_MISS_LO)) snap_q <= miss_cnt_q[63:32];
-        csr_rdata_q <= csr_rdata_d;
         if (read_cmd) begin
             read_def_q <= cmd_sel == 8'(DEFAULT_SEL);
             for (int k = 0; k <= LEVELS; k++) read_hot_q[k] <= cmd_sel == 8'(k) && addr_ok[k];
         end
         if (rst) begin
+            rd_q <= 1'b0;
+            csr_rdata_q <= '0;
             read1_q <= 1'b0;
             default_q <= RW'(DEFAULT_ACTION) << PARAM_W;
             hit_cnt_q <= '0;
@@ -234,10 +238,13 @@ module hop_table_lpm #(
             init_q <= 1'b1;
             init_idx_q <= '0;
         end else begin
+            rd_q <= csr_rd && in_window;
             read1_q <= read_cmd;
             if (commit && cmd_sel == 8'(DEFAULT_SEL)) default_q <= stage_q[RW-1:0];
-            hit_cnt_q <= hit_cnt_d;
-            miss_cnt_q <= miss_cnt_d;
+            if (wr_at && off == 10'(OFF_HIT_LO)) hit_cnt_q <= '0;
+            else if (count_hit) hit_cnt_q <= hit_cnt_q + 1'b1;
+            if (wr_at && off == 10'(OFF_MISS_LO)) miss_cnt_q <= '0;
+            else if (count_miss) miss_cnt_q <= miss_cnt_q + 1'b1;
             if (init_q) begin
                 init_idx_q <= init_idx_q + 1'b1;
                 if (init_idx_q == '1) init_q <= 1'b0;
