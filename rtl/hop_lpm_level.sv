@@ -142,28 +142,27 @@ module hop_lpm_level #(
         .b_rdata(b_rdata)
     );
 
-    // B: the node word, registered as it arrives, and beside it what the previous level
-    // registered in A (in_*). For the chunk of this level, the masks: below_b[l-1] has the bitmap
-    // bits before the chunk's l-bit prefix (every bit of a shorter prefix, and those of length l
-    // whose value is smaller), cbelow_b the child bits before the chunk. Each is a ones-mask
-    // below one position.
+    // B: the node word, registered as it arrives (its fields: the same flip-flops as the whole
+    // word), and beside it what the previous level registered in A (in_*). For the chunk of this
+    // level, the masks: below_b[l-1] has the bitmap bits before the chunk's l-bit prefix (every
+    // bit of a shorter prefix, and those of length l whose value is smaller), cbelow_b the child
+    // bits before the chunk. Each is a ones-mask below one position.
     wire [STRIDE-1:0] in_chunk = in_key[KEY_W-1-DEPTH-:STRIDE];
     logic valid_b, hit_b, go_b;
     logic [KEY_W-1:0] key_b;
-    logic [RES_AW-1:0] idx_b;
-    logic [W-1:0] node_q;
+    logic [RES_AW-1:0] idx_b, res_base_b;
+    logic [NI-1:0] internal_b;
     logic [NI-1:0] below_b[STRIDE];
-    logic [NC-1:0] cbelow_b;
     always_ff @(posedge clk) begin
         if (in_valid) begin
-            node_q <= node;
+            res_base_b <= node[RES_AW-1:0];
+            internal_b <= node[IB+:NI];
             key_b <= in_key;
             hit_b <= in_hit;
             go_b <= in_go;
             idx_b <= in_base + RES_AW'(in_rank[IN_RK_W-1:0]) + RES_AW'(in_rank[2*IN_RK_W-1:IN_RK_W]);
             for (int l = 1; l <= STRIDE; l++)
                 below_b[l-1] <= ~({NI{1'b1}} << ((1 << l) - 2 + (32'(in_chunk) >> (STRIDE - l))));
-            cbelow_b <= ~({NC{1'b1}} << in_chunk);
         end
         if (rst) valid_b <= 1'b0;
         else valid_b <= in_valid;
@@ -171,27 +170,29 @@ module hop_lpm_level #(
 
     // C: the longest internal prefix matching the chunk, and its rank among the node's prefixes
     // (the node's prefixes before it: population counts of the two halves of the bitmap under
-    // the mask of each length, the longest found one taken).
+    // the mask of its length). Hardware counts under every length's mask in parallel and picks;
+    // a Verilated model, going from the longest length down, counts once.
     wire [STRIDE-1:0] chunk = key_b[KEY_W-1-DEPTH-:STRIDE];
-    wire [NI-1:0] internal = node_q[IB+:NI];
-    wire [RES_AW-1:0] res_base = node_q[RES_AW-1:0];
-    // has_len[l-1]: the node holds the chunk's l-bit prefix (the bits of length l, indexed by
-    // the chunk's top l bits: a mux, no adder).
-    logic [STRIDE-1:0] has_len;
-    for (genvar l = 1; l <= STRIDE; l++) begin : gen_len
-        wire [(1<<l)-1:0] seg = internal[(1<<l)-2+:(1<<l)];
-        assign has_len[l-1] = seg[chunk[STRIDE-1-:l]];
-    end
+    // The bitmap holds the l-bit prefix of c: its bits of length l indexed by c's top l bits (a
+    // mux, no adder: the offset is a constant shift).
+    function automatic logic has_prefix(input logic [NI-1:0] bm, input int l,
+                                        input logic [STRIDE-1:0] c);
+        logic [NI-1:0] seg;
+        seg = bm >> ((1 << l) - 2);
+        has_prefix = seg[RK_W'(c) >> (STRIDE - l)];
+    endfunction
     logic found;
     logic [2*RK_W-1:0] rank;
     always_comb begin
         found = 1'b0;
         rank = '0;
-        for (int l = 1; l <= STRIDE; l++) begin
-            if (has_len[l-1]) begin
-                found = 1'b1;
-                rank = {popcount_hi(internal[NI-1:NLO] & below_b[l-1][NI-1:NLO]),
-                        popcount_lo(internal[NLO-1:0] & below_b[l-1][NLO-1:0])};
+        if (valid_b && go_b) begin
+            for (int l = STRIDE; l >= 1; l--) begin
+                if (!found && has_prefix(internal_b, l, chunk)) begin
+                    found = 1'b1;
+                    rank = {popcount_hi(internal_b[NI-1:NLO] & below_b[l-1][NI-1:NLO]),
+                            popcount_lo(internal_b[NLO-1:0] & below_b[l-1][NLO-1:0])};
+                end
             end
         end
     end
@@ -199,9 +200,9 @@ module hop_lpm_level #(
     always_ff @(posedge clk) begin
         if (valid_b) begin
             out_key <= key_b;
-            out_hit <= hit_b || (go_b && found);
-            out_base <= go_b && found ? res_base : idx_b;
-            out_rank <= go_b && found ? rank : '0;
+            out_hit <= hit_b || found;
+            out_base <= found ? res_base_b : idx_b;
+            out_rank <= rank;
         end
         if (rst) out_valid <= 1'b0;
         else out_valid <= valid_b;
@@ -210,14 +211,19 @@ module hop_lpm_level #(
     if (LAST != 0) begin : gen_last
         assign out_ptr = '0;
         always_ff @(posedge clk) out_go <= 1'b0;
-        wire unused_cbelow = ^cbelow_b;
     end else begin : gen_inner
-        wire [NC-1:0] child_bm = node_q[IB+NI+:NC];
+        logic [NC-1:0] child_bm_b, cbelow_b;
+        logic [CHILD_AW-1:0] child_base_b;
         always_ff @(posedge clk) begin
-            if (valid_b) out_go <= go_b && child_bm[chunk];
+            if (in_valid) begin
+                child_bm_b <= node[IB+NI+:NC];
+                child_base_b <= node[RES_AW+:CHILD_AW];
+                cbelow_b <= ~({NC{1'b1}} << in_chunk);
+            end
+            if (valid_b) out_go <= go_b && child_bm_b[chunk];
         end
         // The next level's address: the node's first child plus the children before the chunk.
-        assign out_ptr = node_q[RES_AW+:CHILD_AW] + CHILD_AW'(popcount_child(child_bm & cbelow_b));
+        assign out_ptr = child_base_b + CHILD_AW'(popcount_child(child_bm_b & cbelow_b));
     end
 endmodule
 

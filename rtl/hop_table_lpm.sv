@@ -165,12 +165,21 @@ module hop_table_lpm #(
     wire commit = wr_at && off == 10'(OFF_COMMIT) && !init_q;
     wire read_cmd = wr_at && off == 10'(OFF_READ) && !init_q;
     wire [7:0] cmd_sel = csr_wdata[31:24];
-    // The command's word address lies inside memory k (0 = L0, LEVELS = results): COMMIT
-    // writes and READ fetches only then; rd_ok_q is that for the port-B read data of a cycle.
+    // COMMIT writes and READ fetches memory k (0 = L0, LEVELS = results) only when the
+    // command's word address lies inside it. we_hot: the memory a COMMIT writes (one-hot or
+    // zero), decoded only in a COMMIT's cycle.
     wire [31:0] cmd_addr = {8'd0, csr_wdata[23:0]};
-    logic [LEVELS:0] addr_ok;
-    assign addr_ok[0] = cmd_addr < (32'd1 << S0);
-    assign addr_ok[LEVELS] = cmd_addr < RES_DEPTH;
+    function automatic integer mem_words(input integer k);
+        if (k == 0) mem_words = 1 << S0;
+        else if (k == LEVELS) mem_words = RES_DEPTH;
+        else mem_words = words_of(k);
+    endfunction
+    logic [LEVELS:0] we_hot;
+    always_comb begin
+        we_hot = '0;
+        if (commit)
+            for (int k = 0; k <= LEVELS; k++) we_hot[k] = cmd_sel == 8'(k) && cmd_addr < mem_words(k);
+    end
 
     logic [SW-1:0] stage_q, rdata_q;
     logic [RW-1:0] default_q;
@@ -226,7 +235,8 @@ module hop_table_lpm #(
         end
         if (read_cmd) begin
             read_def_q <= cmd_sel == 8'(DEFAULT_SEL);
-            for (int k = 0; k <= LEVELS; k++) read_hot_q[k] <= cmd_sel == 8'(k) && addr_ok[k];
+            for (int k = 0; k <= LEVELS; k++)
+                read_hot_q[k] <= cmd_sel == 8'(k) && cmd_addr < mem_words(k);
         end
         if (rst) begin
             rd_q <= 1'b0;
@@ -280,7 +290,7 @@ module hop_table_lpm #(
         .clk    (clk),
         .a_addr (lookup_key[KEY_W-1-:S0]),
         .a_rdata(l0_word),
-        .b_we   (init_q || (commit && cmd_sel == 8'd0 && addr_ok[0])),
+        .b_we   (init_q || we_hot[0]),
         .b_re   (read_cmd),
         .b_addr (init_q ? init_idx_q : csr_wdata[S0-1:0]),
         .b_wdata(init_q ? '0 : stage_q[W0-1:0]),
@@ -333,7 +343,6 @@ module hop_table_lpm #(
         logic [CAW-1:0] ptr_out;
         logic [2*RK_W-1:0] rank_out;
         logic [NW-1:0] rb;
-        assign addr_ok[k] = cmd_addr < ND;
         hop_lpm_level #(
             .KEY_W   (KEY_W),
             .DEPTH   (depth_of(k)),
@@ -362,7 +371,7 @@ module hop_table_lpm #(
             .out_base (st_base[k*RES_AW+:RES_AW]),
             .out_rank (rank_out),
             .out_go   (st_go[k]),
-            .b_we     (commit && 32'(cmd_sel) == k && addr_ok[k]),
+            .b_we     (we_hot[k]),
             .b_re     (read_cmd),
             .b_addr   (csr_wdata[AW-1:0]),
             .b_wdata  (stage_q[NW-1:0]),
@@ -388,7 +397,7 @@ module hop_table_lpm #(
         .clk    (clk),
         .a_addr (res_addr),
         .a_rdata(res_word),
-        .b_we   (commit && 32'(cmd_sel) == LEVELS && addr_ok[LEVELS]),
+        .b_we   (we_hot[LEVELS]),
         .b_re   (read_cmd),
         .b_addr (csr_wdata[RES_AW-1:0]),
         .b_wdata(stage_q[RW-1:0]),
