@@ -15,7 +15,12 @@ function(hop_hex_digits value digits out)
     endwhile()
     set(${out} "${h}" PARENT_SCOPE)
 endfunction()
+# hop_lpm_test(... [TREE]): TREE builds the model with HOP_LPM_POPCOUNT_TREE, the population
+# counts hop_lpm_level synthesizes (bitwise adder trees) instead of $countones, so the suite
+# shows both forms answer alike; such a model is not also a depth configuration (the synthesis
+# always reads that form).
 function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
+    cmake_parse_arguments(ARG "TREE" "" "" ${ARGN})
     set(aw_hex "")
     set(depth_hex "")
     foreach(a ${node_aw})
@@ -28,12 +33,31 @@ function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
     endforeach()
     string(REPLACE ";" "," aw_list "${node_aw}")
     string(REPLACE ";" "," depth_list "${node_depth}")
-    hop_rtl_test(hop_table_lpm SUFFIX ${suffix}
-                 PARAMS -GKEY_W=32 -GLEVELS=6 "-GSTRIDES=128'h04040404040c"
-                        "-GNODE_AW=128'h${aw_hex}00" "-GNODE_DEPTH=512'h${depth_hex}00000000"
-                        -GRES_AW=${res_aw} -GRES_DEPTH=${res_depth} -GACTION_W=4 -GPARAM_W=16
-                        -GBASE=32'h00001000
-                 SOURCES hop_lpm_level.sv hop_lpm_ram.sv)
+    set(params -GKEY_W=32 -GLEVELS=6 "-GSTRIDES=128'h04040404040c" "-GNODE_AW=128'h${aw_hex}00"
+               "-GNODE_DEPTH=512'h${depth_hex}00000000" -GRES_AW=${res_aw}
+               -GRES_DEPTH=${res_depth} -GACTION_W=4 -GPARAM_W=16 -GBASE=32'h00001000)
+    if(ARG_TREE)
+        # hop_rtl_test's steps, with the define and without the depth registration.
+        set(name hop_table_lpm${suffix})
+        add_executable(${name}_test ${CMAKE_CURRENT_SOURCE_DIR}/hop_table_lpm_test.cpp)
+        target_link_libraries(${name}_test PRIVATE GTest::gtest GTest::gtest_main)
+        target_include_directories(${name}_test PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}
+                                   ${CMAKE_SOURCE_DIR})
+        target_compile_options(${name}_test PRIVATE -Wno-unused-parameter -Wno-sign-compare)
+        target_compile_definitions(${name}_test PRIVATE VMODEL=V${name}
+                                   VMODEL_HEADER="V${name}.h" HOP_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
+        verilate(${name}_test
+            SOURCES ${CMAKE_SOURCE_DIR}/rtl/hop_table_lpm.sv ${CMAKE_SOURCE_DIR}/rtl/hop_lpm_level.sv
+                    ${CMAKE_SOURCE_DIR}/rtl/hop_lpm_ram.sv
+            TOP_MODULE hop_table_lpm
+            PREFIX V${name}
+            VERILATOR_ARGS -Wall -Wno-fatal --x-assign unique --x-initial unique -O2
+                           +define+HOP_LPM_POPCOUNT_TREE ${params})
+        add_test(NAME rtl.${name} COMMAND ${name}_test)
+    else()
+        hop_rtl_test(hop_table_lpm SUFFIX ${suffix} PARAMS ${params}
+                     SOURCES hop_lpm_level.sv hop_lpm_ram.sv)
+    endif()
     # The builder is plain C++; compile it in rather than linking all of hop_tables.
     target_sources(hop_table_lpm${suffix}_test PRIVATE ${CMAKE_SOURCE_DIR}/runtime/tables/lpm.cpp
                    ${CMAKE_SOURCE_DIR}/runtime/tables/lpm_build.cpp
@@ -49,5 +73,7 @@ function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
 endfunction()
 hop_lpm_test(_ipv4 "10;11;11;11;10" "1024;2048;2048;2048;1024" 13 8192)
 hop_lpm_test(_ipv4_odd "10;11;11;11;10" "1000;1800;1900;1500;900" 13 7000)
+hop_lpm_test(_ipv4_tree "10;11;11;11;10" "1000;1800;1900;1500;900" 13 7000 TREE)
 # `ninja hop_table_lpm_test` builds every configuration.
-add_custom_target(hop_table_lpm_test DEPENDS hop_table_lpm_ipv4_test hop_table_lpm_ipv4_odd_test)
+add_custom_target(hop_table_lpm_test DEPENDS hop_table_lpm_ipv4_test hop_table_lpm_ipv4_odd_test
+                  hop_table_lpm_ipv4_tree_test)
