@@ -121,37 +121,17 @@ module hop_table_csr #(
     assign commit_read = commit && commit_op == OP_READ;
     assign commit_index = csr_wdata[INDEX_W-1:0];
 
-    // --- the entry rb_load writes into staging ---------------------------------------------
-    logic [31:0] rb_ctrl_w, rb_action_w;
-    logic [32*PW-1:0] rb_params_w;
-    logic [32*KW-1:0] rb_key_w, rb_mask_w;
-    always_comb begin
-        rb_ctrl_w = '0;
-        rb_ctrl_w[0] = rb_valid;
-        rb_action_w = '0;
-        rb_action_w[ACTION_W-1:0] = rb_action;
-        rb_params_w = '0;
-        rb_params_w[PARAM_W-1:0] = rb_params;
-        rb_key_w = '0;
-        rb_key_w[KEY_W-1:0] = rb_key;
-        rb_mask_w = '0;
-        rb_mask_w[KEY_W-1:0] = rb_mask;
-    end
-
-    logic [32*NSTG-1:0] stg_q, rb_stg;
+    logic [32*NSTG-1:0] stg_q;
     logic unused_in;
     if (KEYS == 0) begin : gen_keys0
-        assign rb_stg = {rb_params_w, rb_action_w, rb_ctrl_w};
         assign stg_key = '0;
         assign stg_mask = '0;
-        assign unused_in = ^{csr_addr[1:0], rb_key_w, rb_mask_w};
+        assign unused_in = ^{csr_addr[1:0], rb_key, rb_mask};
     end else if (KEYS == 1) begin : gen_keys1
-        assign rb_stg = {rb_key_w, rb_params_w, rb_action_w, rb_ctrl_w};
         assign stg_key = stg_q[KEY_OFF+:KEY_W];
         assign stg_mask = '0;
-        assign unused_in = ^{csr_addr[1:0], rb_mask_w};
+        assign unused_in = ^{csr_addr[1:0], rb_mask};
     end else begin : gen_keys2
-        assign rb_stg = {rb_mask_w, rb_key_w, rb_params_w, rb_action_w, rb_ctrl_w};
         assign stg_key = stg_q[KEY_OFF+:KEY_W];
         assign stg_mask = stg_q[MASK_OFF+:KEY_W];
         assign unused_in = ^csr_addr[1:0];
@@ -162,50 +142,40 @@ module hop_table_csr #(
     assign stg_params = stg_q[PARAM_OFF+:PARAM_W];
 
     // --- state -----------------------------------------------------------------------------
-    // Staging is one register per 32-bit word, loaded only on an event (a Verilated model then
-    // copies nothing on other cycles). Order of the sources, last wins: rb_load, a CSR write to
-    // the word, READ_DEFAULT.
+    // Everything here is written in always_ff under its event (a CSR strobe, rb_load, a
+    // counted lookup), so a Verilated model does nothing for it on other cycles. Staging's
+    // sources, last wins: rb_load, a CSR write to the word, READ_DEFAULT (a COMMIT, so never
+    // with a staging write).
     logic [ACTION_W-1:0] def_action_q;
     logic [PARAM_W-1:0] def_params_q;
-    logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
-    logic [31:0] snap_q, rdata_q, rdata_d;
+    logic [63:0] hit_cnt_q, miss_cnt_q;
+    logic [31:0] snap_q, rdata_q;
     wire [31:0] info = {8'(KIND), busy, 23'(DEPTH)};
     wire read_default = commit && commit_op == OP_READ_DEFAULT;
     wire set_default = commit && commit_op == OP_SET_DEFAULT;
-    logic [32*NSTG-1:0] def_stg;
-    always_comb begin
-        def_stg = '0;
-        def_stg[ACTION_OFF+:ACTION_W] = def_action_q;
-        def_stg[PARAM_OFF+:PARAM_W] = def_params_q;
-    end
 
-    for (genvar w = 0; w < NSTG; w++) begin : gen_stg
-        wire wr_word = wr && csr_word == W_STG_CTRL + w;
-        always_ff @(posedge clk) begin
-            if (read_default) stg_q[32*w+:32] <= def_stg[32*w+:32];
-            else if (wr_word) stg_q[32*w+:32] <= csr_wdata;
-            else if (rb_load) stg_q[32*w+:32] <= rb_stg[32*w+:32];
-        end
-    end
+    // The staging words of an entry (other bits 0). The vector is as long as the longest
+    // layout, so the field selects stay in range for every KEYS.
+    function automatic logic [32*NSTG-1:0] entry_stg(
+        input logic v, input logic [ACTION_W-1:0] a, input logic [PARAM_W-1:0] p,
+        input logic [KEY_W-1:0] k, input logic [KEY_W-1:0] m);
+        logic [32*(2+PW+2*KW)-1:0] e;
+        e = '0;
+        e[0] = v;
+        e[ACTION_OFF+:ACTION_W] = a;
+        e[PARAM_OFF+:PARAM_W] = p;
+        if (KEYS >= 1) e[KEY_OFF+:KEY_W] = k;
+        if (KEYS == 2) e[MASK_OFF+:KEY_W] = m;
+        entry_stg = e[32*NSTG-1:0];
+    endfunction
 
-    always_comb begin
-        hit_cnt_d = hit_cnt_q + 64'(count_valid && count_hit);
-        miss_cnt_d = miss_cnt_q + 64'(count_valid && !count_hit);
-        if (wr && csr_word == W_HIT_LO) hit_cnt_d = '0;
-        if (wr && csr_word == W_MISS_LO) miss_cnt_d = '0;
-        rdata_d = '0;
-        if (rd) begin
-            case (csr_word)
-                W_INFO: rdata_d = info;
-                W_HIT_LO: rdata_d = hit_cnt_q[31:0];
-                W_HIT_HI: rdata_d = snap_q;
-                W_MISS_LO: rdata_d = miss_cnt_q[31:0];
-                W_MISS_HI: rdata_d = snap_q;
-                default: ;
-            endcase
+    always_ff @(posedge clk) begin
+        if (rb_load) stg_q <= entry_stg(rb_valid, rb_action, rb_params, rb_key, rb_mask);
+        if (wr) begin
             for (int w = 0; w < NSTG; w++) begin
-                if (csr_word == W_STG_CTRL + w) rdata_d = stg_q[32*w+:32];
+                if (csr_word == W_STG_CTRL + w) stg_q[32*w+:32] <= csr_wdata;
             end
+            if (read_default) stg_q <= entry_stg(1'b0, def_action_q, def_params_q, '0, '0);
         end
     end
 
@@ -223,9 +193,24 @@ module hop_table_csr #(
                 def_action_q <= stg_action;
                 def_params_q <= stg_params;
             end
-            hit_cnt_q <= hit_cnt_d;
-            miss_cnt_q <= miss_cnt_d;
-            rdata_q <= rdata_d;
+            if (count_valid && count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
+            if (count_valid && !count_hit) miss_cnt_q <= miss_cnt_q + 64'd1;
+            if (wr && csr_word == W_HIT_LO) hit_cnt_q <= '0;
+            if (wr && csr_word == W_MISS_LO) miss_cnt_q <= '0;
+            rdata_q <= '0;
+            if (rd) begin
+                case (csr_word)
+                    W_INFO: rdata_q <= info;
+                    W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
+                    W_HIT_HI: rdata_q <= snap_q;
+                    W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
+                    W_MISS_HI: rdata_q <= snap_q;
+                    default: ;
+                endcase
+                for (int w = 0; w < NSTG; w++) begin
+                    if (csr_word == W_STG_CTRL + w) rdata_q <= stg_q[32*w+:32];
+                end
+            end
         end
     end
 
