@@ -155,7 +155,9 @@ module hop_table_csr #(
     wire set_default = commit && commit_op == OP_SET_DEFAULT;
 
     // The staging words of an entry (other bits 0). The vector is as long as the longest
-    // layout, so the field selects stay in range for every KEYS.
+    // layout, so the field selects stay in range for every KEYS (its tail past NSTG words is
+    // unused when KEYS < 2).
+    /* verilator lint_off UNUSEDSIGNAL */
     function automatic logic [32*NSTG-1:0] entry_stg(
         input logic v, input logic [ACTION_W-1:0] a, input logic [PARAM_W-1:0] p,
         input logic [KEY_W-1:0] k, input logic [KEY_W-1:0] m);
@@ -168,6 +170,7 @@ module hop_table_csr #(
         if (KEYS == 2) e[MASK_OFF+:KEY_W] = m;
         entry_stg = e[32*NSTG-1:0];
     endfunction
+    /* verilator lint_on UNUSEDSIGNAL */
 
     always_ff @(posedge clk) begin
         if (rb_load) stg_q <= entry_stg(rb_valid, rb_action, rb_params, rb_key, rb_mask);

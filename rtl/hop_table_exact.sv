@@ -192,12 +192,18 @@ module hop_table_exact #(
     logic [AD_W-1:0] hit_ad;
 
     // The hit slots' answers OR-ed together (an AND-OR, no priority chain): a key found in two
-    // slots (while the runtime moves it) has the same answer in both.
+    // slots (while the runtime moves it) has the same answer in both. Under s2_valid_q, so a
+    // Verilated model only clears it on idle cycles.
+    always_comb begin
+        hit_ad = '0;
+        if (s2_valid_q) begin
+            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m];
+        end
+    end
+
     always_ff @(posedge clk) begin
         if (lookup_valid) s1_key_q <= lookup_key;
         if (s2_valid_q) begin
-            hit_ad = '0;
-            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m];
             res_hit_q <= |hit_q;
             {res_action_q, res_data_q} <= |hit_q ? hit_ad : {def_action, def_params};
         end
