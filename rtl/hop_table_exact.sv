@@ -150,7 +150,9 @@ module hop_table_exact #(
     logic [KEY_W-1:0] s1_key_q;
     logic [NMEM-1:0] hit_q;
     logic [AD_W-1:0] ad_q[NMEM];
-    logic [ENTRY_W-1:0] rb_word[NMEM];
+    // Port B's read registers, one per memory; an array so the read-back picks one by index
+    // (mem2reg: registers to Yosys, so each stays its RAM's output register).
+    (* mem2reg *) logic [ENTRY_W-1:0] rd_b_q[NMEM];
 
     for (genvar w = 0; w < 2; w++) begin : gen_way
         localparam logic [31:0] POLY = w == 0 ? 32'h04C1_1DB7 : 32'h1EDC_6F41;
@@ -168,23 +170,26 @@ module hop_table_exact #(
 
     for (genvar m = 0; m < NMEM; m++) begin : gen_mem
         logic [ENTRY_W-1:0] mem[BUCKETS];
-        logic [ENTRY_W-1:0] rd_a_q, rd_b_q;
+        logic [ENTRY_W-1:0] rd_a_q;
         wire [IDX_W-1:0] idx = m < SLOTS ? gen_way[0].hash : gen_way[1].hash;
-        wire match = rd_a_q[ENTRY_W-1] && rd_a_q[ENTRY_W-2-:KEY_W] == s1_key_q && !s1_busy_q;
 
         // Port A reads for a lookup, port B only for a read-back (block RAM read enables).
         always_ff @(posedge clk) begin
             if (lookup_valid) rd_a_q <= mem[idx];
-            if (rb_d) rd_b_q <= mem[pb_idx];
+            if (rb_d) rd_b_q[m] <= mem[pb_idx];
             if (pb_we[m]) mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_key, stg_action, stg_params};
         end
 
+        // The compare only under s1_valid_q (a Verilated model skips it on idle cycles).
         always_ff @(posedge clk) begin
-            if (s1_valid_q) hit_q[m] <= match;
-            if (s1_valid_q && match) ad_q[m] <= rd_a_q[AD_W-1:0];
+            if (s1_valid_q) begin
+                hit_q[m] <= 1'b0;
+                if (rd_a_q[ENTRY_W-1] && rd_a_q[ENTRY_W-2-:KEY_W] == s1_key_q && !s1_busy_q) begin
+                    hit_q[m] <= 1'b1;
+                    ad_q[m] <= rd_a_q[AD_W-1:0];
+                end
+            end
         end
-
-        assign rb_word[m] = rd_b_q;
     end
 
     logic [ACTION_W-1:0] res_action_q;
@@ -226,7 +231,7 @@ module hop_table_exact #(
     assign result_data = res_data_q;
 
     // --- init walk and read-back -----------------------------------------------------------
-    assign rb_entry = rb_word[rb_mem_q];
+    assign rb_entry = rd_b_q[rb_mem_q];
 
     always_comb begin
         init_d = init_q;
