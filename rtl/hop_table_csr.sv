@@ -143,82 +143,90 @@ module hop_table_csr #(
 
     // --- state -----------------------------------------------------------------------------
     // Everything here is written in always_ff under its event (a CSR strobe, rb_load, a
-    // counted lookup), so a Verilated model does nothing for it on other cycles. Staging's
-    // sources, last wins: rb_load, a CSR write to the word, READ_DEFAULT (a COMMIT, so never
-    // with a staging write).
-    logic [ACTION_W-1:0] def_action_q;
-    logic [PARAM_W-1:0] def_params_q;
+    // counted lookup) and without wide temporaries, so a Verilated model does nothing for it
+    // on other cycles. Staging is one register per 32-bit word; order of its sources, last
+    // wins: rb_load, a CSR write to the word, READ_DEFAULT.
     logic [63:0] hit_cnt_q, miss_cnt_q;
     logic [31:0] snap_q, rdata_q;
+    logic [32*NSTG-1:0] def_q;  // the default action in staging's layout (action, param words)
     wire [31:0] info = {8'(KIND), busy, 23'(DEPTH)};
     wire read_default = commit && commit_op == OP_READ_DEFAULT;
     wire set_default = commit && commit_op == OP_SET_DEFAULT;
 
-    // The staging words of an entry (other bits 0). The vector is as long as the longest
-    // layout, so the field selects stay in range for every KEYS (its tail past NSTG words is
-    // unused when KEYS < 2).
-    /* verilator lint_off UNUSEDSIGNAL */
-    function automatic logic [32*NSTG-1:0] entry_stg(
-        input logic v, input logic [ACTION_W-1:0] a, input logic [PARAM_W-1:0] p,
-        input logic [KEY_W-1:0] k, input logic [KEY_W-1:0] m);
-        logic [32*(2+PW+2*KW)-1:0] e;
-        e = '0;
-        e[0] = v;
-        e[ACTION_OFF+:ACTION_W] = a;
-        e[PARAM_OFF+:PARAM_W] = p;
-        if (KEYS >= 1) e[KEY_OFF+:KEY_W] = k;
-        if (KEYS == 2) e[MASK_OFF+:KEY_W] = m;
-        entry_stg = e[32*NSTG-1:0];
-    endfunction
-    /* verilator lint_on UNUSEDSIGNAL */
+    // Word w of staging and of the default registers: what rb_load puts there (bits of one
+    // field), the field's bits in the word (what SET_DEFAULT keeps) and the default's reset
+    // value. Each word is its own block, so a Verilated model copies no wide vector.
+    for (genvar w = 0; w < NSTG; w++) begin : gen_stg
+        logic [31:0] rb_w, def_mask, def_reset;
+        if (w == 0) begin : gen_ctrl
+            assign rb_w = 32'(rb_valid);
+            assign def_mask = '0;
+            assign def_reset = '0;
+        end else if (w == 1) begin : gen_action
+            assign rb_w = 32'(rb_action);
+            assign def_mask = 32'((64'd1 << ACTION_W) - 1);
+            assign def_reset = 32'(DEFAULT_ACTION);
+        end else if (w < 2 + PW) begin : gen_param
+            localparam int LO = 32 * (w - 2);
+            localparam int HI = LO + 31 < PARAM_W - 1 ? LO + 31 : PARAM_W - 1;
+            assign rb_w = 32'(rb_params[HI:LO]);
+            assign def_mask = 32'((64'd1 << (HI - LO + 1)) - 1);
+            assign def_reset = '0;
+        end else begin : gen_key
+            localparam int LO = 32 * ((w - 2 - PW) % KW);
+            localparam int HI = LO + 31 < KEY_W - 1 ? LO + 31 : KEY_W - 1;
+            assign rb_w = w < 2 + PW + KW ? 32'(rb_key[HI:LO]) : 32'(rb_mask[HI:LO]);
+            assign def_mask = '0;
+            assign def_reset = '0;
+        end
 
-    always_ff @(posedge clk) begin
-        if (rb_load) stg_q <= entry_stg(rb_valid, rb_action, rb_params, rb_key, rb_mask);
-        if (wr) begin
-            for (int w = 0; w < NSTG; w++) begin
-                if (csr_word == W_STG_CTRL + w) stg_q[32*w+:32] <= csr_wdata;
-            end
-            if (read_default) stg_q <= entry_stg(1'b0, def_action_q, def_params_q, '0, '0);
+        wire wr_word = wr && csr_word == W_STG_CTRL + w;
+        always_ff @(posedge clk) begin
+            if (rst) def_q[32*w+:32] <= def_reset;
+            else if (set_default) def_q[32*w+:32] <= stg_q[32*w+:32] & def_mask;
+            if (read_default) stg_q[32*w+:32] <= def_q[32*w+:32];
+            else if (wr_word) stg_q[32*w+:32] <= csr_wdata;
+            else if (rb_load) stg_q[32*w+:32] <= rb_w;
         end
     end
 
     always_ff @(posedge clk) begin
         if (rd && csr_word == W_HIT_LO) snap_q <= hit_cnt_q[63:32];
         if (rd && csr_word == W_MISS_LO) snap_q <= miss_cnt_q[63:32];
-        if (rst) begin
-            def_action_q <= ACTION_W'(DEFAULT_ACTION);
-            def_params_q <= '0;
-            hit_cnt_q <= '0;
-            miss_cnt_q <= '0;
+    end
+
+    always_ff @(posedge clk) begin
+        if (rst || (wr && csr_word == W_HIT_LO)) hit_cnt_q <= '0;
+        else if (count_valid && count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
+    end
+
+    always_ff @(posedge clk) begin
+        if (rst || (wr && csr_word == W_MISS_LO)) miss_cnt_q <= '0;
+        else if (count_valid && !count_hit) miss_cnt_q <= miss_cnt_q + 64'd1;
+    end
+
+    always_ff @(posedge clk) begin
+        if (rst || !rd) begin
             rdata_q <= '0;
         end else begin
-            if (set_default) begin
-                def_action_q <= stg_action;
-                def_params_q <= stg_params;
-            end
-            if (count_valid && count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
-            if (count_valid && !count_hit) miss_cnt_q <= miss_cnt_q + 64'd1;
-            if (wr && csr_word == W_HIT_LO) hit_cnt_q <= '0;
-            if (wr && csr_word == W_MISS_LO) miss_cnt_q <= '0;
-            rdata_q <= '0;
-            if (rd) begin
-                case (csr_word)
-                    W_INFO: rdata_q <= info;
-                    W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
-                    W_HIT_HI: rdata_q <= snap_q;
-                    W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
-                    W_MISS_HI: rdata_q <= snap_q;
-                    default: ;
-                endcase
-                for (int w = 0; w < NSTG; w++) begin
-                    if (csr_word == W_STG_CTRL + w) rdata_q <= stg_q[32*w+:32];
+            case (csr_word)
+                W_INFO: rdata_q <= info;
+                W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
+                W_HIT_HI: rdata_q <= snap_q;
+                W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
+                W_MISS_HI: rdata_q <= snap_q;
+                default: begin
+                    rdata_q <= '0;
+                    for (int w = 0; w < NSTG; w++) begin
+                        if (csr_word == W_STG_CTRL + w) rdata_q <= stg_q[32*w+:32];
+                    end
                 end
-            end
+            endcase
         end
     end
 
-    assign def_action = def_action_q;
-    assign def_params = def_params_q;
+    assign def_action = def_q[32+:ACTION_W];
+    assign def_params = def_q[64+:PARAM_W];
     assign csr_rdata = rdata_q;
 endmodule
 

@@ -149,7 +149,12 @@ module hop_table_exact #(
     logic s1_valid_q, s1_busy_q, s2_valid_q;
     logic [KEY_W-1:0] s1_key_q;
     logic [NMEM-1:0] hit_q;
-    logic [AD_W-1:0] ad_q[NMEM];
+    // Per slot, its answer in a word-aligned field of one vector (an unpacked array would make
+    // a Verilated model clear a staging copy of every element every cycle).
+    localparam int AD_P = 32 * ((AD_W + 31) / 32);
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [NMEM*AD_P-1:0] ad_q;  // the padding is written 0, never read
+    /* verilator lint_on UNUSEDSIGNAL */
     // Port B's read registers, one per memory; an array so the read-back picks one by index
     // (mem2reg: registers to Yosys, so each stays its RAM's output register).
     (* mem2reg *) logic [ENTRY_W-1:0] rd_b_q[NMEM];
@@ -186,7 +191,7 @@ module hop_table_exact #(
                 hit_q[m] <= 1'b0;
                 if (rd_a_q[ENTRY_W-1] && rd_a_q[ENTRY_W-2-:KEY_W] == s1_key_q && !s1_busy_q) begin
                     hit_q[m] <= 1'b1;
-                    ad_q[m] <= rd_a_q[AD_W-1:0];
+                    ad_q[m*AD_P+:AD_P] <= AD_P'(rd_a_q[AD_W-1:0]);
                 end
             end
         end
@@ -202,7 +207,7 @@ module hop_table_exact #(
     always_comb begin
         hit_ad = '0;
         if (s2_valid_q) begin
-            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m];
+            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m*AD_P+:AD_W];
         end
     end
 
