@@ -16,7 +16,8 @@
 // CSR window [BASE, BASE+SPAN), 32-bit registers (offsets):
 //   0x00 PKTS_LO   frames queued (committed), low word; a read latches PKTS_HI
 //   0x04 PKTS_HI   high word latched by the last PKTS_LO read
-//   0x08 BYTES_LO  bytes of the frames queued (tkeep lanes), low word; a read latches BYTES_HI
+//   0x08 BYTES_LO  bytes of the frames queued (tkeep lanes), low word; a read latches BYTES_HI.
+//                  A frame's bytes count the cycle after its last beat (PKTS counts at it).
 //   0x0C BYTES_HI  high word latched by the last BYTES_LO read
 //   0x10 DROPS     frames dropped (tail drop), wraps at 2^32
 //   0x14 FILL      beats in the RAM now
@@ -71,17 +72,29 @@ module hop_axis_out_queue #(
     logic [PTR_W:0] wr_ptr_q, wr_ptr_d, commit_ptr_q, commit_ptr_d, rd_ptr_q, rd_ptr_d;
     logic [PTR_W:0] used, hwm_q, hwm_d;
     logic dropping_q, dropping_d;
-    logic [FB_W-1:0] frame_bytes_q, frame_bytes_d, beat_bytes, frame_total;
+    logic [FB_W-1:0] frame_bytes_q, frame_bytes_d, beat_bytes, frame_total, done_bytes_q;
+    logic done_q, done_d;  // a frame committed last cycle, of done_bytes_q bytes
     logic [63:0] pkts_q, pkts_d, bytes_q, bytes_d;
     logic [31:0] drops_q, drops_d, pkts_hi_q, pkts_hi_d, bytes_hi_q, bytes_hi_d;
     logic [31:0] rdata_q, rdata_d;
     logic do_write, do_read;
 
-    // Lanes present in this beat (tkeep is contiguous, but a popcount costs no more).
-    always_comb begin
-        beat_bytes = '0;
-        for (int i = 0; i < KEEP_W; i++) beat_bytes = beat_bytes + FB_W'(s_axis_tkeep[i]);
-    end
+    // Lanes present in a beat. By the AXI contract (rtl/README.md) tkeep is a thermometer code
+    // (contiguous from lane 0), so the count n is read off its edges: n >= k exactly when
+    // t[k-1], and bit j of n is set for n in [a, a + 2^j) with a an odd multiple of 2^j, i.e.
+    // when t[a-1] && !t[a+2^j-1]: an OR of AND pairs per bit (3 levels at 64 lanes) instead of
+    // a popcount's adder tree.
+    function automatic logic [FB_W-1:0] lanes(input logic [KEEP_W-1:0] t);
+        logic [2*KEEP_W-1:0] ge;  // ge[k-1]: at least k lanes (0 past KEEP_W)
+        ge = '0;
+        ge[KEEP_W-1:0] = t;
+        lanes = '0;
+        for (int j = 0; (1 << j) <= KEEP_W; j++)
+            for (int a = 1 << j; a <= KEEP_W; a += 2 << j)
+                lanes[j] = lanes[j] | (ge[a-1] & !ge[a+(1<<j)-1]);
+    endfunction
+
+    assign beat_bytes = lanes(s_axis_tkeep);
 
     assign used = wr_ptr_q - rd_ptr_q;
 
@@ -96,6 +109,10 @@ module hop_axis_out_queue #(
         drops_d = drops_q;
         frame_total = frame_bytes_q;
         do_write = 1'b0;
+        done_d = 1'b0;
+        // The byte counter adds a committed frame's length the next cycle, from registers, so
+        // the wide add does not follow tkeep's count and the frame sum in the same cycle.
+        if (done_q) bytes_d = bytes_q + 64'(done_bytes_q);
         if (s_axis_tvalid) begin
             if (dropping_q) begin
                 dropping_d = !s_axis_tlast;
@@ -113,7 +130,7 @@ module hop_axis_out_queue #(
                     commit_ptr_d = wr_ptr_q + 1'b1;
                     frame_bytes_d = '0;
                     pkts_d = pkts_q + 1'b1;
-                    bytes_d = bytes_q + 64'(frame_total);
+                    done_d = 1'b1;
                 end
             end
         end
@@ -166,6 +183,7 @@ module hop_axis_out_queue #(
     always_ff @(posedge clk) begin
         if (do_write) mem[wr_ptr_q[PTR_W-1:0]] <= {s_axis_tdata, s_axis_tkeep, s_axis_tlast, s_axis_tuser};
         if (do_read) out_q <= mem[rd_ptr_q[PTR_W-1:0]];
+        if (done_d) done_bytes_q <= frame_total;
         if (rst) begin
             wr_ptr_q <= '0;
             commit_ptr_q <= '0;
@@ -173,6 +191,7 @@ module hop_axis_out_queue #(
             out_valid_q <= 1'b0;
             dropping_q <= 1'b0;
             frame_bytes_q <= '0;
+            done_q <= 1'b0;
             pkts_q <= '0;
             bytes_q <= '0;
             drops_q <= '0;
@@ -187,6 +206,7 @@ module hop_axis_out_queue #(
             out_valid_q <= out_valid_d;
             dropping_q <= dropping_d;
             frame_bytes_q <= frame_bytes_d;
+            done_q <= done_d;
             pkts_q <= pkts_d;
             bytes_q <= bytes_d;
             drops_q <= drops_d;

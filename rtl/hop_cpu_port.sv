@@ -118,6 +118,7 @@ module hop_cpu_port #(
     localparam int INJ_PTR_W = $clog2(INJ_DEPTH);
     localparam int PLEN_W = $clog2(PUNT_DEPTH * KEEP_W + 1);  // bytes of one punted frame
     localparam int ILEN_W = $clog2(INJ_DEPTH * KEEP_W + 1);  // bytes of one PIO frame
+    localparam int CNT_W = $clog2(KEEP_W + 1);  // bytes of one beat
     localparam int IWORDS_W = $clog2(INJ_DEPTH * WPB + 1);  // words of one PIO frame
     localparam int PW = DATA_W + KEEP_W + 1;  // a punt RAM entry: {tdata, tkeep, tlast}
     localparam int SPAN_W = $clog2(SPAN);
@@ -164,12 +165,26 @@ module hop_cpu_port #(
     logic [PLEN_W-1:0] p_fbytes_q, p_fbytes_d, p_beat_bytes, p_total;
     logic p_dropping_q, p_dropping_d, p_do_write, p_push;
     logic [63:0] p_pkts_q, p_pkts_d, p_bytes_q, p_bytes_d;
+    logic [PLEN_W-1:0] p_done_bytes_q;
+    logic p_done_q;  // a frame was pushed last cycle, of p_done_bytes_q bytes
     logic [31:0] p_dropf_q, p_dropf_d, p_dropl_q, p_dropl_d;
 
-    always_comb begin
-        p_beat_bytes = '0;
-        for (int i = 0; i < KEEP_W; i++) p_beat_bytes = p_beat_bytes + PLEN_W'(s_axis_pipe_tkeep[i]);
-    end
+    // Lanes present in a beat. By the AXI contract (rtl/README.md) tkeep is a thermometer code
+    // (contiguous from lane 0), so the count n is read off its edges: n >= k exactly when
+    // t[k-1], and bit j of n is set for n in [a, a + 2^j) with a an odd multiple of 2^j, i.e.
+    // when t[a-1] && !t[a+2^j-1]: an OR of AND pairs per bit (3 levels at 64 lanes) instead of
+    // a popcount's adder tree.
+    function automatic logic [CNT_W-1:0] lanes(input logic [KEEP_W-1:0] t);
+        logic [2*KEEP_W-1:0] ge;  // ge[k-1]: at least k lanes (0 past KEEP_W)
+        ge = '0;
+        ge[KEEP_W-1:0] = t;
+        lanes = '0;
+        for (int j = 0; (1 << j) <= KEEP_W; j++)
+            for (int a = 1 << j; a <= KEEP_W; a += 2 << j)
+                lanes[j] = lanes[j] | (ge[a-1] & !ge[a+(1<<j)-1]);
+    endfunction
+
+    assign p_beat_bytes = PLEN_W'(lanes(s_axis_pipe_tkeep));
 
     assign p_used = p_wr_q - p_rd_q;
     // Saturates just past PUNT_DEPTH: all the classification of a dropped frame needs.
@@ -189,6 +204,9 @@ module hop_cpu_port #(
         p_total = p_fbytes_q + p_beat_bytes;
         p_do_write = 1'b0;
         p_push = 1'b0;
+        // The byte counter adds a pushed frame's length the next cycle, from registers, so the
+        // wide add does not follow tkeep's count and the frame sum in the same cycle.
+        if (p_done_q) p_bytes_d = p_bytes_q + 64'(p_done_bytes_q);
         if (s_axis_pipe_tvalid) begin
             if (p_dropping_q || p_used == (PUNT_PTR_W + 1)'(PUNT_DEPTH)) begin
                 if (!p_dropping_q) p_wr_d = p_commit_q;  // rewind: the frame is gone
@@ -211,7 +229,6 @@ module hop_cpu_port #(
                     p_fbeats_d = '0;
                     p_fbytes_d = '0;
                     p_pkts_d = p_pkts_q + 1'b1;
-                    p_bytes_d = p_bytes_q + 64'(p_total);
                 end
             end
         end
@@ -294,6 +311,7 @@ module hop_cpu_port #(
         if (p_push) begin
             pdesc_len[p_dwr_q[PUNT_PTR_W-1:0]] <= p_total;
             pdesc_end[p_dwr_q[PUNT_PTR_W-1:0]] <= p_wr_q + 1'b1;
+            p_done_bytes_q <= p_total;
         end
         if (p_do_read) p_out_q <= punt_mem[p_rd_q[PUNT_PTR_W-1:0]];
         if (rst) begin
@@ -307,6 +325,7 @@ module hop_cpu_port #(
             p_fbytes_q <= '0;
             p_pkts_q <= '0;
             p_bytes_q <= '0;
+            p_done_q <= 1'b0;
             p_dropf_q <= '0;
             p_dropl_q <= '0;
             p_out_valid_q <= 1'b0;
@@ -327,6 +346,7 @@ module hop_cpu_port #(
             p_fbytes_q <= p_fbytes_d;
             p_pkts_q <= p_pkts_d;
             p_bytes_q <= p_bytes_d;
+            p_done_q <= p_push;
             p_dropf_q <= p_dropf_d;
             p_dropl_q <= p_dropl_d;
             p_out_valid_q <= p_out_valid_d;
@@ -466,7 +486,8 @@ module hop_cpu_port #(
     // the select is a flop, so s_axis_host_tready is too (with the register's tready).
     logic inj_mid_q, inj_mid_d, inj_pio_q, inj_pio_d;
     logic [63:0] i_pkts_q, i_pkts_d, i_bytes_q, i_bytes_d;
-    logic [ILEN_W-1:0] m_beat_bytes;
+    logic [CNT_W-1:0] m_beat_bytes_q;
+    logic m_beat_q;  // a beat left last cycle, of m_beat_bytes_q bytes
     wire use_pio = inj_mid_q ? inj_pio_q : i_out_valid_q;
     wire reg_tready;
     wire [DATA_W-1:0] reg_tdata = use_pio ? i_out_data_q : s_axis_host_tdata;
@@ -507,14 +528,11 @@ module hop_cpu_port #(
     );
 
     always_comb begin
-        m_beat_bytes = '0;
-        for (int i = 0; i < KEEP_W; i++) m_beat_bytes = m_beat_bytes + ILEN_W'(m_axis_pipe_tkeep[i]);
         i_pkts_d = i_pkts_q;
         i_bytes_d = i_bytes_q;
-        if (m_axis_pipe_tvalid && m_axis_pipe_tready) begin
-            i_pkts_d = i_pkts_q + 64'(m_axis_pipe_tlast);
-            i_bytes_d = i_bytes_q + 64'(m_beat_bytes);
-        end
+        if (m_axis_pipe_tvalid && m_axis_pipe_tready) i_pkts_d = i_pkts_q + 64'(m_axis_pipe_tlast);
+        // A beat's bytes count the cycle after it leaves (registered count, then the wide add).
+        if (m_beat_q) i_bytes_d = i_bytes_q + 64'(m_beat_bytes_q);
     end
 
     // ---------------------------------------------------------------- CSR registers
@@ -568,12 +586,14 @@ module hop_cpu_port #(
     end
 
     always_ff @(posedge clk) begin
+        if (m_axis_pipe_tvalid && m_axis_pipe_tready) m_beat_bytes_q <= lanes(m_axis_pipe_tkeep);
         if (rst) begin
             pio_en_q <= PIO_RESET;
             inj_mid_q <= 1'b0;
             inj_pio_q <= 1'b0;
             i_pkts_q <= '0;
             i_bytes_q <= '0;
+            m_beat_q <= 1'b0;
             p_pkts_hi_q <= '0;
             p_bytes_hi_q <= '0;
             i_pkts_hi_q <= '0;
@@ -585,6 +605,7 @@ module hop_cpu_port #(
             inj_pio_q <= inj_pio_d;
             i_pkts_q <= i_pkts_d;
             i_bytes_q <= i_bytes_d;
+            m_beat_q <= m_axis_pipe_tvalid && m_axis_pipe_tready;
             p_pkts_hi_q <= p_pkts_hi_d;
             p_bytes_hi_q <= p_bytes_hi_d;
             i_pkts_hi_q <= i_pkts_hi_d;

@@ -121,37 +121,17 @@ module hop_table_csr #(
     assign commit_read = commit && commit_op == OP_READ;
     assign commit_index = csr_wdata[INDEX_W-1:0];
 
-    // --- the entry rb_load writes into staging ---------------------------------------------
-    logic [31:0] rb_ctrl_w, rb_action_w;
-    logic [32*PW-1:0] rb_params_w;
-    logic [32*KW-1:0] rb_key_w, rb_mask_w;
-    always_comb begin
-        rb_ctrl_w = '0;
-        rb_ctrl_w[0] = rb_valid;
-        rb_action_w = '0;
-        rb_action_w[ACTION_W-1:0] = rb_action;
-        rb_params_w = '0;
-        rb_params_w[PARAM_W-1:0] = rb_params;
-        rb_key_w = '0;
-        rb_key_w[KEY_W-1:0] = rb_key;
-        rb_mask_w = '0;
-        rb_mask_w[KEY_W-1:0] = rb_mask;
-    end
-
-    logic [32*NSTG-1:0] stg_q, rb_stg;
+    logic [32*NSTG-1:0] stg_q;
     logic unused_in;
     if (KEYS == 0) begin : gen_keys0
-        assign rb_stg = {rb_params_w, rb_action_w, rb_ctrl_w};
         assign stg_key = '0;
         assign stg_mask = '0;
-        assign unused_in = ^{csr_addr[1:0], rb_key_w, rb_mask_w};
+        assign unused_in = ^{csr_addr[1:0], rb_key, rb_mask};
     end else if (KEYS == 1) begin : gen_keys1
-        assign rb_stg = {rb_key_w, rb_params_w, rb_action_w, rb_ctrl_w};
         assign stg_key = stg_q[KEY_OFF+:KEY_W];
         assign stg_mask = '0;
-        assign unused_in = ^{csr_addr[1:0], rb_mask_w};
+        assign unused_in = ^{csr_addr[1:0], rb_mask};
     end else begin : gen_keys2
-        assign rb_stg = {rb_mask_w, rb_key_w, rb_params_w, rb_action_w, rb_ctrl_w};
         assign stg_key = stg_q[KEY_OFF+:KEY_W];
         assign stg_mask = stg_q[MASK_OFF+:KEY_W];
         assign unused_in = ^csr_addr[1:0];
@@ -162,75 +142,91 @@ module hop_table_csr #(
     assign stg_params = stg_q[PARAM_OFF+:PARAM_W];
 
     // --- state -----------------------------------------------------------------------------
-    // Staging is one register per 32-bit word, loaded only on an event (a Verilated model then
-    // copies nothing on other cycles). Order of the sources, last wins: rb_load, a CSR write to
-    // the word, READ_DEFAULT.
-    logic [ACTION_W-1:0] def_action_q;
-    logic [PARAM_W-1:0] def_params_q;
-    logic [63:0] hit_cnt_q, hit_cnt_d, miss_cnt_q, miss_cnt_d;
-    logic [31:0] snap_q, rdata_q, rdata_d;
+    // Everything here is written in always_ff under its event (a CSR strobe, rb_load, a
+    // counted lookup) and without wide temporaries, so a Verilated model does nothing for it
+    // on other cycles. Staging is one register per 32-bit word; order of its sources, last
+    // wins: rb_load, a CSR write to the word, READ_DEFAULT.
+    logic [63:0] hit_cnt_q, miss_cnt_q;
+    logic [31:0] snap_q, rdata_q;
+    logic [32*NSTG-1:0] def_q;  // the default action in staging's layout (action, param words)
     wire [31:0] info = {8'(KIND), busy, 23'(DEPTH)};
     wire read_default = commit && commit_op == OP_READ_DEFAULT;
     wire set_default = commit && commit_op == OP_SET_DEFAULT;
-    logic [32*NSTG-1:0] def_stg;
-    always_comb begin
-        def_stg = '0;
-        def_stg[ACTION_OFF+:ACTION_W] = def_action_q;
-        def_stg[PARAM_OFF+:PARAM_W] = def_params_q;
-    end
 
+    // Word w of staging and of the default registers: what rb_load puts there (bits of one
+    // field), the field's bits in the word (what SET_DEFAULT keeps) and the default's reset
+    // value. Each word is its own block, so a Verilated model copies no wide vector.
     for (genvar w = 0; w < NSTG; w++) begin : gen_stg
+        logic [31:0] rb_w, def_mask, def_reset;
+        if (w == 0) begin : gen_ctrl
+            assign rb_w = 32'(rb_valid);
+            assign def_mask = '0;
+            assign def_reset = '0;
+        end else if (w == 1) begin : gen_action
+            assign rb_w = 32'(rb_action);
+            assign def_mask = 32'((64'd1 << ACTION_W) - 1);
+            assign def_reset = 32'(DEFAULT_ACTION);
+        end else if (w < 2 + PW) begin : gen_param
+            localparam int LO = 32 * (w - 2);
+            localparam int HI = LO + 31 < PARAM_W - 1 ? LO + 31 : PARAM_W - 1;
+            assign rb_w = 32'(rb_params[HI:LO]);
+            assign def_mask = 32'((64'd1 << (HI - LO + 1)) - 1);
+            assign def_reset = '0;
+        end else begin : gen_key
+            localparam int LO = 32 * ((w - 2 - PW) % KW);
+            localparam int HI = LO + 31 < KEY_W - 1 ? LO + 31 : KEY_W - 1;
+            assign rb_w = w < 2 + PW + KW ? 32'(rb_key[HI:LO]) : 32'(rb_mask[HI:LO]);
+            assign def_mask = '0;
+            assign def_reset = '0;
+        end
+
         wire wr_word = wr && csr_word == W_STG_CTRL + w;
         always_ff @(posedge clk) begin
-            if (read_default) stg_q[32*w+:32] <= def_stg[32*w+:32];
+            if (rst) def_q[32*w+:32] <= def_reset;
+            else if (set_default) def_q[32*w+:32] <= stg_q[32*w+:32] & def_mask;
+            if (read_default) stg_q[32*w+:32] <= def_q[32*w+:32];
             else if (wr_word) stg_q[32*w+:32] <= csr_wdata;
-            else if (rb_load) stg_q[32*w+:32] <= rb_stg[32*w+:32];
-        end
-    end
-
-    always_comb begin
-        hit_cnt_d = hit_cnt_q + 64'(count_valid && count_hit);
-        miss_cnt_d = miss_cnt_q + 64'(count_valid && !count_hit);
-        if (wr && csr_word == W_HIT_LO) hit_cnt_d = '0;
-        if (wr && csr_word == W_MISS_LO) miss_cnt_d = '0;
-        rdata_d = '0;
-        if (rd) begin
-            case (csr_word)
-                W_INFO: rdata_d = info;
-                W_HIT_LO: rdata_d = hit_cnt_q[31:0];
-                W_HIT_HI: rdata_d = snap_q;
-                W_MISS_LO: rdata_d = miss_cnt_q[31:0];
-                W_MISS_HI: rdata_d = snap_q;
-                default: ;
-            endcase
-            for (int w = 0; w < NSTG; w++) begin
-                if (csr_word == W_STG_CTRL + w) rdata_d = stg_q[32*w+:32];
-            end
+            else if (rb_load) stg_q[32*w+:32] <= rb_w;
         end
     end
 
     always_ff @(posedge clk) begin
         if (rd && csr_word == W_HIT_LO) snap_q <= hit_cnt_q[63:32];
         if (rd && csr_word == W_MISS_LO) snap_q <= miss_cnt_q[63:32];
-        if (rst) begin
-            def_action_q <= ACTION_W'(DEFAULT_ACTION);
-            def_params_q <= '0;
-            hit_cnt_q <= '0;
-            miss_cnt_q <= '0;
+    end
+
+    always_ff @(posedge clk) begin
+        if (rst || (wr && csr_word == W_HIT_LO)) hit_cnt_q <= '0;
+        else if (count_valid && count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
+    end
+
+    always_ff @(posedge clk) begin
+        if (rst || (wr && csr_word == W_MISS_LO)) miss_cnt_q <= '0;
+        else if (count_valid && !count_hit) miss_cnt_q <= miss_cnt_q + 64'd1;
+    end
+
+    always_ff @(posedge clk) begin
+        if (rst || !rd) begin
             rdata_q <= '0;
         end else begin
-            if (set_default) begin
-                def_action_q <= stg_action;
-                def_params_q <= stg_params;
-            end
-            hit_cnt_q <= hit_cnt_d;
-            miss_cnt_q <= miss_cnt_d;
-            rdata_q <= rdata_d;
+            case (csr_word)
+                W_INFO: rdata_q <= info;
+                W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
+                W_HIT_HI: rdata_q <= snap_q;
+                W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
+                W_MISS_HI: rdata_q <= snap_q;
+                default: begin
+                    rdata_q <= '0;
+                    for (int w = 0; w < NSTG; w++) begin
+                        if (csr_word == W_STG_CTRL + w) rdata_q <= stg_q[32*w+:32];
+                    end
+                end
+            endcase
         end
     end
 
-    assign def_action = def_action_q;
-    assign def_params = def_params_q;
+    assign def_action = def_q[32+:ACTION_W];
+    assign def_params = def_q[64+:PARAM_W];
     assign csr_rdata = rdata_q;
 endmodule
 

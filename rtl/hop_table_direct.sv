@@ -4,7 +4,8 @@
 //
 // Memory: DEPTH = 2^KEY_W entries of {valid, action[ACTION_W], params[PARAM_W]}.
 // Lookup pipeline, LATENCY = 2: block RAM read addressed by the key; valid check and default
-// mux -> result register. On a miss result_action/result_data are the default registers.
+// mux -> result register. Both are enabled by the lookup's valid, so the result outputs hold
+// between lookups (a Verilated model then skips the work on idle cycles). On a miss result_action/result_data are the default registers.
 //
 // After reset an init walk writes every entry invalid (DEPTH cycles, INFO.busy = 1); lookups
 // miss meanwhile and COMMITs are ignored, so the runtime waits for busy = 0.
@@ -105,28 +106,15 @@ module hop_table_direct #(
     logic [KEY_W-1:0] init_idx_q, init_idx_d;
 
     // Port B: init walk, commit write, read-back.
-    logic pb_we;
-    logic [KEY_W-1:0] pb_idx;
-    logic [ENTRY_W-1:0] pb_wdata;
-    always_comb begin
-        pb_we = 1'b0;
-        pb_idx = commit_idx;
-        pb_wdata = {stg_valid, stg_action, stg_params};
-        if (init_q) begin
-            pb_we = 1'b1;
-            pb_idx = init_idx_q;
-            pb_wdata = '0;
-        end else if (commit_write) begin
-            pb_we = 1'b1;
-        end
-    end
+    wire pb_we = init_q || commit_write;
+    wire [KEY_W-1:0] pb_idx = init_q ? init_idx_q : commit_idx;
 
     logic [ENTRY_W-1:0] mem[DEPTH];
     logic [ENTRY_W-1:0] rd_a_q;
     always_ff @(posedge clk) begin
-        rd_a_q <= mem[lookup_key];
-        if (rb_d) rd_b_q <= mem[pb_idx];  // a read enable: port B reads only for a READ
-        if (pb_we) mem[pb_idx] <= pb_wdata;
+        if (lookup_valid) rd_a_q <= mem[lookup_key];  // read enables: a lookup, a READ
+        if (rb_d) rd_b_q <= mem[pb_idx];
+        if (pb_we) mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_action, stg_params};
     end
 
     // --- lookup pipeline -------------------------------------------------------------------
@@ -136,9 +124,11 @@ module hop_table_direct #(
     assign hit = rd_a_q[ENTRY_W-1] && !s1_busy_q;
 
     always_ff @(posedge clk) begin
-        res_hit_q <= hit;
-        res_action_q <= hit ? rd_a_q[PARAM_W+:ACTION_W] : def_action;
-        res_data_q <= hit ? rd_a_q[PARAM_W-1:0] : def_params;
+        if (s1_valid_q) begin
+            res_hit_q <= hit;
+            res_action_q <= hit ? rd_a_q[PARAM_W+:ACTION_W] : def_action;
+            res_data_q <= hit ? rd_a_q[PARAM_W-1:0] : def_params;
+        end
         if (rst) begin
             s1_valid_q <= 1'b0;
             s1_busy_q <= 1'b1;

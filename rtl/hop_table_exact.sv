@@ -13,8 +13,14 @@
 // same answer either way, so the result is the OR of the matching slots' answers, with no
 // priority chain). Entry index used by COMMIT: (way * SLOTS + slot) * BUCKETS + bucket.
 //
-// Lookup pipeline, LATENCY = 3: hash -> register; block RAM read; compare 2 * SLOTS keys ->
-// result register. On a miss result_action/result_data are the default action registers.
+// Lookup pipeline, LATENCY = 3, one step of logic per cycle:
+//   cycle 0: hash of the key -> the block RAMs' read address (their own address register);
+//   cycle 1: each slot's key compared -> hit_q per slot, and the hit slot's answer into its
+//            ad_q (loaded only on a hit: a compare is its enable);
+//   cycle 2: any hit -> result = the OR of the hit slots' ad_q, else the default action.
+// On a miss result_action/result_data are the default action registers. The RAM reads and
+// the registers after them are enabled by the lookup's valid, so the result outputs hold
+// between lookups (a Verilated model then skips the work on idle cycles).
 //
 // After reset an init walk writes every entry invalid (BUCKETS cycles, INFO.busy = 1); lookups
 // miss meanwhile and COMMITs are ignored, so the runtime waits for busy = 0.
@@ -76,7 +82,7 @@ module hop_table_exact #(
     logic init_q, init_d;
     logic rb_q, rb_d;
     logic [ENTRY_W-1:0] rb_entry;
-    logic s2_valid_q, res_valid_q, res_hit_q;
+    logic res_valid_q, res_hit_q;
 
     hop_table_csr #(
         .KIND(1),
@@ -127,29 +133,35 @@ module hop_table_exact #(
     // Port B of every memory: init walk, commit write, read-back.
     logic [NMEM-1:0] pb_we;
     logic [IDX_W-1:0] pb_idx;
-    logic [ENTRY_W-1:0] pb_wdata;
-    wire [ENTRY_W-1:0] stg_entry = {stg_valid, stg_key, stg_action, stg_params};
 
     always_comb begin
         pb_we = '0;
         pb_idx = commit_idx;
-        pb_wdata = stg_entry;
         if (init_q) begin
             pb_we = '1;
             pb_idx = init_idx_q;
-            pb_wdata = '0;
         end else if (commit_write) begin
             for (int m = 0; m < NMEM; m++) pb_we[m] = commit_mem == MSEL_W'(m);
         end
     end
 
     // --- lookup pipeline -------------------------------------------------------------------
-    logic s1_valid_q, s2_busy_q;
-    logic [KEY_W-1:0] s1_key_q, s2_key_q;
+    logic s1_valid_q, s1_busy_q, s2_valid_q;
+    logic [KEY_W-1:0] s1_key_q;
+    logic [NMEM-1:0] hit_q;
+    // Per slot, its answer in a word-aligned field of one vector (an unpacked array would make
+    // a Verilated model clear a staging copy of every element every cycle).
+    localparam int AD_P = 32 * ((AD_W + 31) / 32);
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [NMEM*AD_P-1:0] ad_q;  // the padding is written 0, never read
+    /* verilator lint_on UNUSEDSIGNAL */
+    // Port B's read registers, one per memory; an array so the read-back picks one by index
+    // (mem2reg: registers to Yosys, so each stays its RAM's output register).
+    (* mem2reg *) logic [ENTRY_W-1:0] rd_b_q[NMEM];
 
     for (genvar w = 0; w < 2; w++) begin : gen_way
         localparam logic [31:0] POLY = w == 0 ? 32'h04C1_1DB7 : 32'h1EDC_6F41;
-        logic [IDX_W-1:0] hash, s1_idx_q;
+        logic [IDX_W-1:0] hash;
 
         hop_hash #(
             .KEY_W(KEY_W),
@@ -159,61 +171,62 @@ module hop_table_exact #(
             .key (lookup_key),
             .hash(hash)
         );
-
-        always_ff @(posedge clk) s1_idx_q <= hash;
     end
-
-    logic [NMEM-1:0] mem_hit;
-    logic [NMEM*AD_W-1:0] mem_ad;
-    logic [NMEM*ENTRY_W-1:0] mem_rb;
 
     for (genvar m = 0; m < NMEM; m++) begin : gen_mem
         logic [ENTRY_W-1:0] mem[BUCKETS];
-        logic [ENTRY_W-1:0] rd_a_q, rd_b_q;
-        wire [IDX_W-1:0] idx = m < SLOTS ? gen_way[0].s1_idx_q : gen_way[1].s1_idx_q;
+        logic [ENTRY_W-1:0] rd_a_q;
+        wire [IDX_W-1:0] idx = m < SLOTS ? gen_way[0].hash : gen_way[1].hash;
 
-        // Port B reads only for a read-back (a block RAM read enable; a Verilated model then
-        // skips the copy on every other cycle).
+        // Port A reads for a lookup, port B only for a read-back (block RAM read enables).
         always_ff @(posedge clk) begin
-            rd_a_q <= mem[idx];
-            if (rb_d) rd_b_q <= mem[pb_idx];
-            if (pb_we[m]) mem[pb_idx] <= pb_wdata;
+            if (lookup_valid) rd_a_q <= mem[idx];
+            if (rb_d) rd_b_q[m] <= mem[pb_idx];
+            if (pb_we[m]) mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_key, stg_action, stg_params};
         end
 
-        assign mem_hit[m] = rd_a_q[ENTRY_W-1] && rd_a_q[ENTRY_W-2-:KEY_W] == s2_key_q;
-        assign mem_ad[m*AD_W+:AD_W] = rd_a_q[AD_W-1:0];
-        assign mem_rb[m*ENTRY_W+:ENTRY_W] = rd_b_q;
+        // The compare only under s1_valid_q (a Verilated model skips it on idle cycles).
+        always_ff @(posedge clk) begin
+            if (s1_valid_q) begin
+                hit_q[m] <= 1'b0;
+                if (rd_a_q[ENTRY_W-1] && rd_a_q[ENTRY_W-2-:KEY_W] == s1_key_q && !s1_busy_q) begin
+                    hit_q[m] <= 1'b1;
+                    ad_q[m*AD_P+:AD_P] <= AD_P'(rd_a_q[AD_W-1:0]);
+                end
+            end
+        end
     end
-
-    wire any_hit = |mem_hit && !s2_busy_q;
 
     logic [ACTION_W-1:0] res_action_q;
     logic [PARAM_W-1:0] res_data_q;
-    logic [AD_W-1:0] hit_ad, res_ad_d;
+    logic [AD_W-1:0] hit_ad;
 
     // The hit slots' answers OR-ed together (an AND-OR, no priority chain): a key found in two
-    // slots (while the runtime moves it) has the same answer in both.
+    // slots (while the runtime moves it) has the same answer in both. Under s2_valid_q, so a
+    // Verilated model only clears it on idle cycles.
     always_comb begin
         hit_ad = '0;
-        for (int m = 0; m < NMEM; m++) hit_ad = hit_ad | (mem_ad[m*AD_W+:AD_W] & {AD_W{mem_hit[m]}});
-        res_ad_d = any_hit ? hit_ad : {def_action, def_params};
+        if (s2_valid_q) begin
+            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m*AD_P+:AD_W];
+        end
     end
 
     always_ff @(posedge clk) begin
-        s1_key_q <= lookup_key;
-        s2_key_q <= s1_key_q;
-        {res_action_q, res_data_q} <= res_ad_d;
-        res_hit_q <= any_hit;
+        if (lookup_valid) s1_key_q <= lookup_key;
+        if (s2_valid_q) begin
+            res_hit_q <= |hit_q;
+            {res_action_q, res_data_q} <= |hit_q ? hit_ad : {def_action, def_params};
+        end
         if (rst) begin
             s1_valid_q <= 1'b0;
             s2_valid_q <= 1'b0;
             res_valid_q <= 1'b0;
-            s2_busy_q <= 1'b1;
+            s1_busy_q <= 1'b1;
         end else begin
             s1_valid_q <= lookup_valid;
             s2_valid_q <= s1_valid_q;
             res_valid_q <= s2_valid_q;
-            s2_busy_q <= init_q;
+            s1_busy_q <= init_q;
         end
     end
 
@@ -223,12 +236,7 @@ module hop_table_exact #(
     assign result_data = res_data_q;
 
     // --- init walk and read-back -----------------------------------------------------------
-    always_comb begin
-        rb_entry = '0;
-        for (int m = 0; m < NMEM; m++) begin
-            if (rb_mem_q == MSEL_W'(m)) rb_entry = mem_rb[m*ENTRY_W+:ENTRY_W];
-        end
-    end
+    assign rb_entry = rd_b_q[rb_mem_q];
 
     always_comb begin
         init_d = init_q;

@@ -19,9 +19,6 @@ set(HOP_DEPTH_W512 hop_deparser hop_header_capture hop_axis_fifo hop_axis_out_qu
 # Configuring with -DHOP_DEPTH_RUN_PENDING=ON leaves them enabled: `ctest -L depth_pending`
 # then shows what is left (the same switch covers tests/pipeline's list).
 set(HOP_DEPTH_KNOWN_DEEP
-    hop_axis_out_queue_w512       # 15.25 at bytes_q (C)
-    hop_cpu_port_w512             # 15.25 at p_bytes_q (C)
-    hop_table_exact_k40           # 13.5 at u_csr.miss_cnt_q (C: registered count strobes)
 )
 
 # Configurations whose synthesis takes over 2 minutes on one core: also labelled `slow`
