@@ -8,10 +8,11 @@
 // is written to its new slot before the old slot is overwritten. Range keys are expanded into
 // value/mask slots by the runtime (one slot per prefix of the range; see ternary.hpp).
 //
-// Slots (valid, value, mask) are flops, compared as ((key ^ value) & mask) == 0. The action
-// memory (block RAM, {action[ACTION_W], params[PARAM_W]} per slot) is written LEVELS+1 cycles
-// after the slot, exactly the distance between the compare and the action read in the pipeline,
-// so a lookup sees either the old slot and its old action or the new slot and its new action.
+// Slots (valid, value, mask) are flops, compared as ((key ^ value) & mask) == 0; a copy of value
+// and mask in a memory serves the read-back. The action memory (block RAM, {action[ACTION_W],
+// params[PARAM_W]} per slot) is written LEVELS+1 cycles after the slot, exactly the distance
+// between the compare and the action read in the pipeline, so a lookup sees either the old slot
+// and its old action or the new slot and its new action.
 //
 // Lookup pipeline, LATENCY = 3 + LEVELS with LEVELS = ceil(log_RADIX(DEPTH)): compare ->
 // register; LEVELS priority-encoder stages (RADIX:1 each); action memory read; default mux ->
@@ -86,7 +87,6 @@ module hop_table_ternary #(
     localparam int NV = off_v(LEVELS + 1);
     localparam int NI = off_i(LEVELS + 1);
     localparam int IDX_W = $clog2(DEPTH);
-    localparam int SEL_W = $clog2(DEPTH * KEY_W);
     localparam int AD_W = ACTION_W + PARAM_W;
     localparam int DL = LEVELS + 1;  // action-memory write delay
 
@@ -269,14 +269,26 @@ module hop_table_ternary #(
     assign result_data = res_data_q;
 
     // --- read-back: the slot and its action, LEVELS+2 cycles after commit_read -------------
-    logic [IDX_W-1:0] rb_idx_q;
-    wire [SEL_W-1:0] rb_bit = SEL_W'(rb_idx_q) * SEL_W'(KEY_W);
-    assign rb_valid = slot_valid_q[rb_idx_q];
-    assign rb_value = slot_value_q[rb_bit+:KEY_W];
-    assign rb_mask = slot_mask_q[rb_bit+:KEY_W];
+    // Value and mask come from a copy of the slots in a memory written with them (block RAM or
+    // LUTRAM), read like the action memory: selecting one of DEPTH slots out of the flops would
+    // be a DEPTH*KEY_W-bit multiplexer (a barrel shifter to Yosys, which does not see that the
+    // offset is a multiple of KEY_W). Valid comes from the flops, which reset clears, registered
+    // the same cycle.
+    logic [2*KEY_W-1:0] kmem[DEPTH];
+    logic [2*KEY_W-1:0] kmem_q;
+    logic rb_valid_q;
+    always_ff @(posedge clk) begin
+        if (slot_we) kmem[commit_idx] <= {stg_mask, stg_key};
+        if (dl_re_q[DL-1]) begin
+            kmem_q <= kmem[pb_idx];
+            rb_valid_q <= slot_valid_q[pb_idx];
+        end
+    end
+    assign rb_valid = rb_valid_q;
+    assign rb_value = kmem_q[KEY_W-1:0];
+    assign rb_mask = kmem_q[2*KEY_W-1:KEY_W];
 
     always_ff @(posedge clk) begin
-        rb_idx_q <= pb_idx;
         if (rst) rb_q <= 1'b0;
         else rb_q <= dl_re_q[DL-1];
     end
