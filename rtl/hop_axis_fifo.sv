@@ -31,7 +31,7 @@ module hop_axis_fifo #(
     output wire  [USER_W-1:0] m_axis_tuser,
     output logic [FILL_W-1:0] fill
 );
-    localparam int W = DATA_W + KEEP_W + 1 + USER_W;
+    localparam int SIDE_W = 1 + USER_W;
 
     initial begin
         if (DATA_W < 8 || DATA_W % 8 != 0) $fatal(1, "%m: DATA_W must be a multiple of 8");
@@ -39,8 +39,14 @@ module hop_axis_fifo #(
         if (DEPTH < 2 || (DEPTH & (DEPTH - 1)) != 0) $fatal(1, "%m: DEPTH must be a power of two >= 2");
     end
 
-    logic [W-1:0] mem[DEPTH];
-    logic [W-1:0] out_q;
+    // tdata, tkeep and {tlast, tuser} in memories of their own (one address): each word is
+    // stored and read as it is, without packing into one entry at unaligned bit offsets.
+    logic [DATA_W-1:0] mem_data[DEPTH];
+    logic [KEEP_W-1:0] mem_keep[DEPTH];
+    logic [SIDE_W-1:0] mem_side[DEPTH];
+    logic [DATA_W-1:0] out_data_q;
+    logic [KEEP_W-1:0] out_keep_q;
+    logic [SIDE_W-1:0] out_side_q;
     // Pointers carry one extra wrap bit so that full and empty differ.
     logic [PTR_W:0] wr_ptr_q, wr_ptr_d, rd_ptr_q, rd_ptr_d;
     logic out_valid_q, out_valid_d;
@@ -65,8 +71,16 @@ module hop_axis_fifo #(
     end
 
     always_ff @(posedge clk) begin
-        if (do_write) mem[wr_ptr_q[PTR_W-1:0]] <= {s_axis_tdata, s_axis_tkeep, s_axis_tlast, s_axis_tuser};
-        if (do_read) out_q <= mem[rd_ptr_q[PTR_W-1:0]];
+        if (do_write) begin
+            mem_data[wr_ptr_q[PTR_W-1:0]] <= s_axis_tdata;
+            mem_keep[wr_ptr_q[PTR_W-1:0]] <= s_axis_tkeep;
+            mem_side[wr_ptr_q[PTR_W-1:0]] <= {s_axis_tlast, s_axis_tuser};
+        end
+        if (do_read) begin
+            out_data_q <= mem_data[rd_ptr_q[PTR_W-1:0]];
+            out_keep_q <= mem_keep[rd_ptr_q[PTR_W-1:0]];
+            out_side_q <= mem_side[rd_ptr_q[PTR_W-1:0]];
+        end
         if (rst) begin
             wr_ptr_q <= '0;
             rd_ptr_q <= '0;
@@ -81,7 +95,9 @@ module hop_axis_fifo #(
     always_comb fill = FILL_W'(wr_ptr_q - rd_ptr_q) + FILL_W'(out_valid_q);
 
     assign s_axis_tready = !full;
-    assign {m_axis_tdata, m_axis_tkeep, m_axis_tlast, m_axis_tuser} = out_q;
+    assign m_axis_tdata = out_data_q;
+    assign m_axis_tkeep = out_keep_q;
+    assign {m_axis_tlast, m_axis_tuser} = out_side_q;
     assign m_axis_tvalid = out_valid_q;
 endmodule
 
