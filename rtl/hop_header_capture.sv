@@ -83,15 +83,23 @@ module hop_header_capture #(
         fold16 = y[15:0] + 16'(y[16]);
     endfunction
 
+    // The lanes m*2^j - 1 for odd m (below), bit j's KEEP_W bits at KEEP_W*j.
+    function automatic logic [LOG_K*KEEP_W-1:0] odd_ends();
+        odd_ends = '0;
+        for (int j = 0; j < LOG_K; j++)
+            for (int m = 1; (m + 1) << j <= KEEP_W; m += 2) odd_ends[KEEP_W*j+(m<<j)-1] = 1'b1;
+    endfunction
+    localparam logic [LOG_K*KEEP_W-1:0] ODD_ENDS = odd_ends();
+
     // The number of present lanes of a contiguous tkeep (lanes 0..n-1): bit j of n is set when
     // n lies in [m*2^j, (m+1)*2^j) for an odd m, which a thermometer code tells by two of its
-    // bits. OR trees of 2-input terms (3 LUT levels at KEEP_W = 64) instead of an adder tree.
+    // bits, t[m*2^j - 1] and not t[(m+1)*2^j - 1]. OR trees of 2-input terms (3 LUT levels at
+    // KEEP_W = 64) instead of an adder tree; written as word-wide operations, one per bit of n.
     function automatic logic [LOG_K:0] lanes(input logic [KEEP_W-1:0] t);
         lanes = '0;
         lanes[LOG_K] = t[KEEP_W-1];
         for (int j = 0; j < LOG_K; j++)
-            for (int m = 1; (m + 1) << j <= KEEP_W; m += 2)
-                lanes[j] = lanes[j] | (t[(m<<j)-1] & !t[((m+1)<<j)-1]);
+            lanes[j] = |(t & ~(t >> (1 << j)) & ODD_ENDS[KEEP_W*j+:KEEP_W]);
     endfunction
 
     // `beat` whole beats of bytes plus n bytes (0..KEEP_W): the low bits are n's unless the
@@ -192,11 +200,10 @@ module hop_header_capture #(
         // Wire order (window byte i at byte WIN_BYTES-1-i) by 8-byte chunks, each reversed.
         for (genvar c = 0; 8 * c < NB; c++) begin : g_chunk
             localparam int CN = NB - 8 * c < 8 ? NB - 8 * c : 8;
-            logic [8*CN-1:0] rev;
-            assign rev = (8 * CN)'(bswap64(64'(s_axis_tdata[64*c+:8*CN]) << (64 - 8 * CN)));
             always_ff @(posedge clk) begin
                 if (win_beat && beat_q == BEAT_W'(b))
-                    wire_q[8*(WIN_BYTES-LO-8*c-CN)+:8*CN] <= rev;
+                    wire_q[8*(WIN_BYTES-LO-8*c-CN)+:8*CN] <=
+                        (8 * CN)'(bswap64(64'(s_axis_tdata[64*c+:8*CN]) << (64 - 8 * CN)));
             end
         end
     end
