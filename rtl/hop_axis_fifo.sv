@@ -48,26 +48,18 @@ module hop_axis_fifo #(
     logic [KEEP_W-1:0] out_keep_q;
     logic [SIDE_W-1:0] out_side_q;
     // Pointers carry one extra wrap bit so that full and empty differ.
-    logic [PTR_W:0] wr_ptr_q, wr_ptr_d, rd_ptr_q, rd_ptr_d;
-    logic out_valid_q, out_valid_d;
-    logic do_write, do_read;
+    logic [PTR_W:0] wr_ptr_q, rd_ptr_q;
+    logic out_valid_q;
+    logic free, do_write, do_read;
 
     wire empty = wr_ptr_q == rd_ptr_q;
     wire full = wr_ptr_q == {~rd_ptr_q[PTR_W], rd_ptr_q[PTR_W-1:0]};
 
     always_comb begin
-        wr_ptr_d = wr_ptr_q;
-        rd_ptr_d = rd_ptr_q;
-        out_valid_d = out_valid_q;
         do_write = s_axis_tvalid && !full;
-        do_read = 1'b0;
-        if (do_write) wr_ptr_d = wr_ptr_q + 1'b1;
-        if (!out_valid_q || m_axis_tready) begin
-            // The output register is free (or being emptied): refill it from the RAM.
-            do_read = !empty;
-            out_valid_d = !empty;
-            if (do_read) rd_ptr_d = rd_ptr_q + 1'b1;
-        end
+        // The output register is free (or being emptied): refill it from the RAM.
+        free = !out_valid_q || m_axis_tready;
+        do_read = free && !empty;
     end
 
     always_ff @(posedge clk) begin
@@ -86,9 +78,10 @@ module hop_axis_fifo #(
             rd_ptr_q <= '0;
             out_valid_q <= 1'b0;
         end else begin
-            wr_ptr_q <= wr_ptr_d;
-            rd_ptr_q <= rd_ptr_d;
-            out_valid_q <= out_valid_d;
+            // Registers change only when they must (no copy of each to itself every cycle).
+            if (do_write) wr_ptr_q <= wr_ptr_q + 1'b1;
+            if (do_read) rd_ptr_q <= rd_ptr_q + 1'b1;
+            if (free) out_valid_q <= !empty;
         end
     end
 
