@@ -52,107 +52,57 @@ module hop_axil_csr #(
         if (MAP_BYTES > (33'(1) << ADDR_W)) $fatal(1, "%m: MAP_BYTES exceeds the address space");
     end
 
-    logic aw_held_q, aw_held_d, w_held_q, w_held_d, ar_held_q, ar_held_d;
-    logic [ADDR_W-1:0] aw_addr_q, aw_addr_d, ar_addr_q, ar_addr_d;
-    logic [31:0] w_data_q, w_data_d;
-    logic [3:0] w_strb_q, w_strb_d;
-    logic b_valid_q, b_valid_d;
-    logic [1:0] b_resp_q, b_resp_d;
+    logic aw_held_q, w_held_q, ar_held_q;
+    logic [ADDR_W-1:0] aw_addr_q, ar_addr_q;
+    logic [31:0] w_data_q;
+    logic [3:0] w_strb_q;
+    logic b_valid_q;
+    logic [1:0] b_resp_q;
     // Read in flight: rd_issue_q while csr_rd is up, rd_wait_q the cycle csr_rdata is valid.
-    logic rd_issue_q, rd_issue_d, rd_wait_q, rd_wait_d, rd_err_q, rd_err_d;
-    logic r_valid_q, r_valid_d;
-    logic [31:0] r_data_q, r_data_d;
-    logic [1:0] r_resp_q, r_resp_d;
-    logic csr_wr_q, csr_wr_d, csr_rd_q, csr_rd_d;
-    logic [31:0] csr_addr_q, csr_addr_d, csr_wdata_q, csr_wdata_d;
-    logic prefer_rd_q, prefer_rd_d;
+    logic rd_issue_q, rd_wait_q, rd_err_q;
+    logic r_valid_q;
+    logic [31:0] r_data_q;
+    logic [1:0] r_resp_q;
+    logic csr_wr_q, csr_rd_q;
+    logic [31:0] csr_addr_q, csr_wdata_q;
+    logic prefer_rd_q;
     logic can_wr, can_rd, do_wr, do_rd, wr_ok, rd_ok;
 
     wire unused_prot = ^{s_axil_awprot, s_axil_arprot};
 
+    // One bus operation per cycle.
     always_comb begin
-        aw_held_d = aw_held_q;
-        aw_addr_d = aw_addr_q;
-        w_held_d = w_held_q;
-        w_data_d = w_data_q;
-        w_strb_d = w_strb_q;
-        ar_held_d = ar_held_q;
-        ar_addr_d = ar_addr_q;
-        b_valid_d = b_valid_q;
-        b_resp_d = b_resp_q;
-        rd_issue_d = 1'b0;
-        rd_wait_d = rd_issue_q;
-        rd_err_d = rd_err_q;
-        r_valid_d = r_valid_q;
-        r_data_d = r_data_q;
-        r_resp_d = r_resp_q;
-        csr_wr_d = 1'b0;
-        csr_rd_d = 1'b0;
-        csr_addr_d = csr_addr_q;
-        csr_wdata_d = csr_wdata_q;
-        prefer_rd_d = prefer_rd_q;
-
-        // Channels in.
-        if (s_axil_awvalid && !aw_held_q) begin
-            aw_held_d = 1'b1;
-            aw_addr_d = s_axil_awaddr;
-        end
-        if (s_axil_wvalid && !w_held_q) begin
-            w_held_d = 1'b1;
-            w_data_d = s_axil_wdata;
-            w_strb_d = s_axil_wstrb;
-        end
-        if (s_axil_arvalid && !ar_held_q) begin
-            ar_held_d = 1'b1;
-            ar_addr_d = s_axil_araddr;
-        end
-        // Responses out.
-        if (b_valid_q && s_axil_bready) b_valid_d = 1'b0;
-        if (r_valid_q && s_axil_rready) r_valid_d = 1'b0;
-
-        // One bus operation per cycle.
         can_wr = aw_held_q && w_held_q && !b_valid_q;
         can_rd = ar_held_q && !rd_issue_q && !rd_wait_q && !r_valid_q;
         do_wr = can_wr && !(can_rd && prefer_rd_q);
         do_rd = can_rd && !do_wr;
         wr_ok = 33'(aw_addr_q) < MAP_BYTES && w_strb_q == 4'hf;
         rd_ok = 33'(ar_addr_q) < MAP_BYTES;
-        if (do_wr) begin
-            aw_held_d = 1'b0;
-            w_held_d = 1'b0;
-            csr_wr_d = wr_ok;
-            csr_addr_d = {30'(aw_addr_q[ADDR_W-1:2]), 2'b00};
-            csr_wdata_d = w_data_q;
-            b_valid_d = 1'b1;
-            b_resp_d = wr_ok ? RESP_OKAY : RESP_SLVERR;
-            prefer_rd_d = 1'b1;
-        end
-        if (do_rd) begin
-            ar_held_d = 1'b0;
-            csr_rd_d = rd_ok;
-            csr_addr_d = {30'(ar_addr_q[ADDR_W-1:2]), 2'b00};
-            rd_issue_d = 1'b1;
-            rd_err_d = !rd_ok;
-            prefer_rd_d = 1'b0;
-        end
-        if (rd_wait_q) begin
-            r_valid_d = 1'b1;
-            r_data_d = rd_err_q ? 32'h0 : csr_rdata;
-            r_resp_d = rd_err_q ? RESP_SLVERR : RESP_OKAY;
-        end
     end
 
+    // Every register is written under the event that changes it (no register copied to itself
+    // every cycle): the block costs a simulator almost nothing while the bus is idle.
     always_ff @(posedge clk) begin
-        aw_addr_q <= aw_addr_d;
-        w_data_q <= w_data_d;
-        w_strb_q <= w_strb_d;
-        ar_addr_q <= ar_addr_d;
-        b_resp_q <= b_resp_d;
-        rd_err_q <= rd_err_d;
-        r_data_q <= r_data_d;
-        r_resp_q <= r_resp_d;
-        csr_addr_q <= csr_addr_d;
-        csr_wdata_q <= csr_wdata_d;
+        // Channels in.
+        if (s_axil_awvalid && !aw_held_q) aw_addr_q <= s_axil_awaddr;
+        if (s_axil_wvalid && !w_held_q) begin
+            w_data_q <= s_axil_wdata;
+            w_strb_q <= s_axil_wstrb;
+        end
+        if (s_axil_arvalid && !ar_held_q) ar_addr_q <= s_axil_araddr;
+        if (do_wr) begin
+            csr_addr_q <= {30'(aw_addr_q[ADDR_W-1:2]), 2'b00};
+            csr_wdata_q <= w_data_q;
+            b_resp_q <= wr_ok ? RESP_OKAY : RESP_SLVERR;
+        end
+        if (do_rd) begin
+            csr_addr_q <= {30'(ar_addr_q[ADDR_W-1:2]), 2'b00};
+            rd_err_q <= !rd_ok;
+        end
+        if (rd_wait_q) begin
+            r_data_q <= rd_err_q ? 32'h0 : csr_rdata;
+            r_resp_q <= rd_err_q ? RESP_SLVERR : RESP_OKAY;
+        end
         if (rst) begin
             aw_held_q <= 1'b0;
             w_held_q <= 1'b0;
@@ -165,16 +115,28 @@ module hop_axil_csr #(
             csr_rd_q <= 1'b0;
             prefer_rd_q <= 1'b0;
         end else begin
-            aw_held_q <= aw_held_d;
-            w_held_q <= w_held_d;
-            ar_held_q <= ar_held_d;
-            b_valid_q <= b_valid_d;
-            rd_issue_q <= rd_issue_d;
-            rd_wait_q <= rd_wait_d;
-            r_valid_q <= r_valid_d;
-            csr_wr_q <= csr_wr_d;
-            csr_rd_q <= csr_rd_d;
-            prefer_rd_q <= prefer_rd_d;
+            // A channel is taken only while its holding register is empty and an operation
+            // only empties full ones, so the two never meet on one register.
+            if (s_axil_awvalid && !aw_held_q) aw_held_q <= 1'b1;
+            if (s_axil_wvalid && !w_held_q) w_held_q <= 1'b1;
+            if (s_axil_arvalid && !ar_held_q) ar_held_q <= 1'b1;
+            if (b_valid_q && s_axil_bready) b_valid_q <= 1'b0;
+            if (r_valid_q && s_axil_rready) r_valid_q <= 1'b0;
+            rd_issue_q <= do_rd;
+            rd_wait_q <= rd_issue_q;
+            csr_wr_q <= do_wr && wr_ok;
+            csr_rd_q <= do_rd && rd_ok;
+            if (do_wr) begin
+                aw_held_q <= 1'b0;
+                w_held_q <= 1'b0;
+                b_valid_q <= 1'b1;
+                prefer_rd_q <= 1'b1;
+            end
+            if (do_rd) begin
+                ar_held_q <= 1'b0;
+                prefer_rd_q <= 1'b0;
+            end
+            if (rd_wait_q) r_valid_q <= 1'b1;
         end
     end
 

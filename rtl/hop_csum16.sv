@@ -42,62 +42,62 @@ module hop_csum16 #(
     // Header bytes padded to whole words, byte 0 still in the high bits.
     wire [16*WORDS-1:0] padded = (16 * WORDS)'(in_hdr) << (16 * WORDS - 8 * HDR_BYTES);
 
+    // Every partial sum is a signal of its own (g_lvl[l].g_e[i].v), not a field of one wide
+    // vector: a simulator adds and copies each as a machine word.
     for (genvar l = 0; l <= LEVELS; l++) begin : g_lvl
         // Level l: CNT partial sums of SW bits each; the last level is the folded 16-bit sum.
         localparam int CNT = l == LEVELS ? 1 : (WORDS + (1 << l) - 1) >> l;
         localparam int SW = l == LEVELS ? 16 : 16 + l;
-        logic [CNT*SW-1:0] v;
+        // A register after level l when the even spread of STAGES over LEVELS says so.
+        localparam bit REG = l > 0 && ((l * STAGES) / LEVELS) > (((l - 1) * STAGES) / LEVELS);
         logic vld;
 
-        if (l == 0) begin : g_words
-            for (genvar i = 0; i < WORDS; i++) begin : g_word
-                assign v[16*i+:16] = padded[16*(WORDS-1-i)+:16];
-            end
+        if (l == 0) begin : g_in
             assign vld = in_valid;
-        end else begin : g_op
-            localparam int PCNT = (WORDS + (1 << (l - 1)) - 1) >> (l - 1);
-            localparam int PSW = 16 + l - 1;
-            // A register after level l when the even spread of STAGES over LEVELS says so.
-            localparam bit REG = ((l * STAGES) / LEVELS) > (((l - 1) * STAGES) / LEVELS);
-            logic [CNT*SW-1:0] c;
-
-            if (l == LEVELS) begin : g_fold
-                // End-around carry of the PSW - 16 <= 16 carry bits in one adder delay (carry
-                // select): if low + high overflows 16 bits, the result is low + high + 1 mod
-                // 2^16, which cannot overflow again.
-                wire [15:0] low = g_lvl[l-1].v[15:0];
-                wire [PSW-17:0] high = g_lvl[l-1].v[PSW-1:16];
-                wire [16:0] plain = 17'(low) + 17'(high);
-                wire [15:0] plus_one = 16'(low + 16'(high) + 16'd1);
-                assign c = plain[16] ? plus_one : plain[15:0];
-            end else begin : g_add
-                for (genvar i = 0; i < CNT; i++) begin : g_pair
-                    if (2 * i + 1 < PCNT) begin : g_sum
-                        assign c[SW*i+:SW] = SW'(g_lvl[l-1].v[PSW*2*i+:PSW])
-                                           + SW'(g_lvl[l-1].v[PSW*(2*i+1)+:PSW]);
-                    end else begin : g_carry
-                        assign c[SW*i+:SW] = SW'(g_lvl[l-1].v[PSW*2*i+:PSW]);
-                    end
-                end
+        end else if (REG) begin : g_reg
+            always_ff @(posedge clk) begin
+                if (rst) vld <= 1'b0;
+                else vld <= g_lvl[l-1].vld;
             end
+        end else begin : g_wire
+            assign vld = g_lvl[l-1].vld;
+        end
 
-            if (REG) begin : g_reg
-                always_ff @(posedge clk) begin
-                    v <= c;
-                    if (rst) vld <= 1'b0;
-                    else vld <= g_lvl[l-1].vld;
+        for (genvar i = 0; i < CNT; i++) begin : g_e
+            logic [SW-1:0] v;
+            if (l == 0) begin : g_word
+                assign v = padded[16*(WORDS-1-i)+:16];
+            end else begin : g_op
+                localparam int PCNT = (WORDS + (1 << (l - 1)) - 1) >> (l - 1);
+                localparam int PSW = 16 + l - 1;
+                logic [SW-1:0] c;
+                if (l == LEVELS) begin : g_fold
+                    // End-around carry of the PSW - 16 <= 16 carry bits in one adder delay
+                    // (carry select): if low + high overflows 16 bits, the result is low + high
+                    // + 1 mod 2^16, which cannot overflow again.
+                    wire [15:0] low = g_lvl[l-1].g_e[0].v[15:0];
+                    wire [PSW-17:0] high = g_lvl[l-1].g_e[0].v[PSW-1:16];
+                    wire [16:0] plain = 17'(low) + 17'(high);
+                    wire [15:0] plus_one = 16'(low + 16'(high) + 16'd1);
+                    assign c = plain[16] ? plus_one : plain[15:0];
+                end else if (2 * i + 1 < PCNT) begin : g_sum
+                    assign c = SW'(g_lvl[l-1].g_e[2*i].v) + SW'(g_lvl[l-1].g_e[2*i+1].v);
+                end else begin : g_carry
+                    assign c = SW'(g_lvl[l-1].g_e[2*i].v);
                 end
-            end else begin : g_wire
-                assign v = c;
-                assign vld = g_lvl[l-1].vld;
+                if (REG) begin : g_reg
+                    always_ff @(posedge clk) v <= c;
+                end else begin : g_wire
+                    assign v = c;
+                end
             end
         end
     end
 
     assign out_valid = g_lvl[LEVELS].vld;
-    assign out_sum = g_lvl[LEVELS].v;
-    assign out_csum = ~g_lvl[LEVELS].v;
-    assign out_verify_ok = g_lvl[LEVELS].v == 16'hffff;
+    assign out_sum = g_lvl[LEVELS].g_e[0].v;
+    assign out_csum = ~g_lvl[LEVELS].g_e[0].v;
+    assign out_verify_ok = g_lvl[LEVELS].g_e[0].v == 16'hffff;
 endmodule
 
 `resetall

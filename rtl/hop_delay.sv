@@ -8,13 +8,20 @@
 // output register, which is what a shift register of that length maps to anyway (distributed
 // RAM / SRLs); it also costs a Verilated model one write and one read of a W-bit word per clock
 // instead of CYCLES copies. No stall: one word in and one word out every clock.
+//
+// HOLD = 1: a data register loads only a valid word (its valid bit set), so out_data is
+// in_data from CYCLES clocks earlier while out_valid is high and holds its last valid word
+// while it is low. Where bubbles are frequent a simulator then copies the word only when a
+// valid one moves. Same registers and depth as HOLD = 0 (the valid bit becomes an enable).
 `default_nettype none
 
 module hop_delay #(
     parameter int W      = 8,
     parameter int CYCLES = 1,
     // From this many cycles on, a ring (below, a register per stage).
-    parameter int RING_MIN = 5
+    parameter int RING_MIN = 5,
+    // Data registers load valid words only (see above).
+    parameter bit HOLD = 1'b0
 ) (
     input  wire          clk,
     input  wire          rst,
@@ -46,9 +53,9 @@ module hop_delay #(
         for (genvar i = 0; i < CYCLES; i++) begin : gen_stage
             logic [W-1:0] q;
             if (i == 0) begin : gen_first
-                always_ff @(posedge clk) q <= in_data;
+                always_ff @(posedge clk) if (!HOLD || in_valid) q <= in_data;
             end else begin : gen_next
-                always_ff @(posedge clk) q <= gen_stage[i-1].q;
+                always_ff @(posedge clk) if (!HOLD || valid_q[i-1]) q <= gen_stage[i-1].q;
             end
         end
         assign out_data = gen_stage[CYCLES-1].q;
@@ -58,9 +65,10 @@ module hop_delay #(
         logic [W-1:0] ring[N];
         logic [PW-1:0] ptr_q;
         logic [W-1:0] out_q;
+        // The word at ptr_q went in N clocks ago, with valid_q[N-1].
         always_ff @(posedge clk) begin
-            out_q <= ring[ptr_q];
-            ring[ptr_q] <= in_data;
+            if (!HOLD || valid_q[N-1]) out_q <= ring[ptr_q];
+            if (!HOLD || in_valid) ring[ptr_q] <= in_data;
             ptr_q <= ptr_q == PW'(N - 1) ? '0 : ptr_q + 1'b1;
         end
         assign out_data = out_q;

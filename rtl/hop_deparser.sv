@@ -145,10 +145,22 @@ module hop_deparser #(
     logic adv, lock, hdr_emit, cu_take, lock_take, take, flush, direct, emit, spill, last, done;
     logic load, run, drop_take, pf_fire, defer, emit_b;
     logic cu_is1, hb_is1;
-    logic [DATA_W-1:0] rot, beat, hdr_low;
     logic [KEEP_W-1:0] rkeep, bkeep;
 
-    assign hdr_low = DATA_W'(hdr_q);
+    // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
+    function automatic logic [DATA_W-1:0] rotate(input logic [DATA_W-1:0] x,
+                                                 input logic [LW-1:0] r);
+        rotate = x;
+        for (int i = 0; i < LW; i++)
+            if (r[i]) rotate = (rotate << (8 << i)) | (rotate >> (DATA_W - (8 << i)));
+    endfunction
+
+    // The header lanes of the first lock-step beat on top of a beat.
+    function automatic logic [DATA_W-1:0] overlay(input logic [DATA_W-1:0] b,
+                                                  input logic [DATA_W-1:0] h,
+                                                  input logic [DATA_W-1:0] hbits);
+        overlay = (b & ~hbits) | (h & hbits);
+    endfunction
 
     always_comb begin
         cu_is1 = cu_q == 16'd1;
@@ -185,37 +197,47 @@ module hop_deparser #(
         s_axis_tready = take;
     end
 
-    // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
+    // The lanes of the output beat: a header beat, or lanes >= r from this frame beat and
+    // lanes < r from the previous one, with the header lanes of the first lock-step beat on
+    // top. The data itself is built in the register's always_ff below, by the same cases: a
+    // simulator then moves only the words of the case at hand, and rotates nothing when r = 0.
     always_comb begin
-        rot = s_axis_tdata;
         rkeep = s_axis_tkeep;
         if (!same_q) begin
-            for (int i = 0; i < LW; i++) begin
-                if (r_q[i]) begin
-                    rot = (rot << (8 << i)) | (rot >> (DATA_W - (8 << i)));
-                    rkeep = (rkeep << (1 << i)) | (rkeep >> (KEEP_W - (1 << i)));
-                end
-            end
+            for (int i = 0; i < LW; i++)
+                if (r_q[i]) rkeep = (rkeep << (1 << i)) | (rkeep >> (KEEP_W - (1 << i)));
+        end
+        if (pf_q) begin
+            bkeep = pfkeep_q;
+        end else if (hb_nz_q) begin
+            bkeep = '1;
+        end else begin
+            if (direct) bkeep = rkeep & ~umask_q & {KEEP_W{cu_is1}};
+            else bkeep = (rkeep & umask_q & {KEEP_W{!in_done_q}}) | (prevkeep_q & ~umask_q);
+            if (first_q) bkeep = bkeep | hmask_q;
         end
     end
 
-    // The output beat: a header beat, or lanes >= r from this frame beat and lanes < r from
-    // the previous one, with the header lanes of the first lock-step beat on top.
-    always_comb begin
-        if (pf_q) begin
-            beat = prev_q;
-            bkeep = pfkeep_q;
-        end else if (hb_nz_q) begin
-            beat = hdr_low;
-            bkeep = '1;
-        end else begin
-            if (same_q || direct) beat = rot;
-            else beat = (rot & ubits_q) | (prev_q & ~ubits_q);
-            if (direct) bkeep = rkeep & ~umask_q & {KEEP_W{cu_is1}};
-            else bkeep = (rkeep & umask_q & {KEEP_W{!in_done_q}}) | (prevkeep_q & ~umask_q);
-            if (first_q) begin
-                beat = (beat & ~hbits_q) | (hdr_low & hbits_q);
-                bkeep = bkeep | hmask_q;
+    // The output data (the cases of bkeep above) and the previous frame beat, rotated.
+    always_ff @(posedge clk) begin
+        if (adv) begin
+            if (pf_q) out_data_q <= prev_q;
+            else if (hb_nz_q) out_data_q <= DATA_W'(hdr_q);
+            else if (same_q && first_q)
+                out_data_q <= overlay(s_axis_tdata, DATA_W'(hdr_q), hbits_q);
+            else if (same_q) out_data_q <= s_axis_tdata;
+        end
+        if (!same_q && (cu_take || lock_take || (adv && !pf_q && !hb_nz_q))) begin : g_rot
+            logic [DATA_W-1:0] rot, beat;
+            rot = rotate(s_axis_tdata, r_q);
+            // Also when the next descriptor is taken in the same cycle: a deferred flush sends
+            // it.
+            if (cu_take || lock_take) prev_q <= rot;
+            if (adv && !pf_q && !hb_nz_q) begin
+                if (direct) beat = rot;
+                else beat = (rot & ubits_q) | (prev_q & ~ubits_q);
+                if (first_q) beat = overlay(beat, DATA_W'(hdr_q), hbits_q);
+                out_data_q <= beat;
             end
         end
     end
@@ -265,8 +287,6 @@ module hop_deparser #(
             if (lock_take || flush) first_q <= 1'b0;
             if (emit_b) sent_q <= 1'b1;
         end
-        // Also when the next descriptor is taken in the same cycle: a deferred flush sends it.
-        if ((cu_take || lock_take) && !same_q) prev_q <= rot;
         if (defer) begin
             pfkeep_q <= rkeep & ~umask_q;
             pf_port_q <= port_q;
@@ -274,7 +294,6 @@ module hop_deparser #(
         // Loaded whenever the output register is free (out_valid_q says whether it holds a
         // beat), so the load enable does not wait for the tkeep lane that decides a flush.
         if (adv) begin
-            out_data_q <= beat;
             out_keep_q <= bkeep;
             out_last_q <= last;
             out_user_q <= pf_q ? pf_port_q : port_q;

@@ -62,7 +62,6 @@ module hop_header_capture #(
     // Store-and-forward counts one beat past the window (BEATS: past it, nothing captured).
     localparam int LAST = SF ? BEATS : BEATS - 1;
     localparam int BEAT_W = LAST < 1 ? 1 : $clog2(LAST + 1);
-    localparam int ACC_W = DATA_W * BEATS;  // whole beats; the window is the low WIN_BYTES
     localparam int LOG_K = $clog2(KEEP_W);
     // The window ends in its last beat (BEATS-1) after REM bytes (1..KEEP_W).
     localparam int REM = WIN_BYTES - (BEATS - 1) * KEEP_W;
@@ -84,15 +83,23 @@ module hop_header_capture #(
         fold16 = y[15:0] + 16'(y[16]);
     endfunction
 
+    // The lanes m*2^j - 1 for odd m (below), bit j's KEEP_W bits at KEEP_W*j.
+    function automatic logic [LOG_K*KEEP_W-1:0] odd_ends();
+        odd_ends = '0;
+        for (int j = 0; j < LOG_K; j++)
+            for (int m = 1; (m + 1) << j <= KEEP_W; m += 2) odd_ends[KEEP_W*j+(m<<j)-1] = 1'b1;
+    endfunction
+    localparam logic [LOG_K*KEEP_W-1:0] ODD_ENDS = odd_ends();
+
     // The number of present lanes of a contiguous tkeep (lanes 0..n-1): bit j of n is set when
     // n lies in [m*2^j, (m+1)*2^j) for an odd m, which a thermometer code tells by two of its
-    // bits. OR trees of 2-input terms (3 LUT levels at KEEP_W = 64) instead of an adder tree.
+    // bits, t[m*2^j - 1] and not t[(m+1)*2^j - 1]. OR trees of 2-input terms (3 LUT levels at
+    // KEEP_W = 64) instead of an adder tree; written as word-wide operations, one per bit of n.
     function automatic logic [LOG_K:0] lanes(input logic [KEEP_W-1:0] t);
         lanes = '0;
         lanes[LOG_K] = t[KEEP_W-1];
         for (int j = 0; j < LOG_K; j++)
-            for (int m = 1; (m + 1) << j <= KEEP_W; m += 2)
-                lanes[j] = lanes[j] | (t[(m<<j)-1] & !t[((m+1)<<j)-1]);
+            lanes[j] = |(t & ~(t >> (1 << j)) & ODD_ENDS[KEEP_W*j+:KEEP_W]);
     endfunction
 
     // `beat` whole beats of bytes plus n bytes (0..KEEP_W): the low bits are n's unless the
@@ -101,21 +108,25 @@ module hop_header_capture #(
         at_beat = n[LOG_K] ? (beat + 16'd1) << LOG_K : (beat << LOG_K) | 16'(n[LOG_K-1:0]);
     endfunction
 
+    // Byte-reverse of a 64-bit word (a compiler turns it into one instruction).
+    function automatic logic [63:0] bswap64(input logic [63:0] x);
+        for (int i = 0; i < 8; i++) bswap64[8*i+:8] = x[8*(7-i)+:8];
+    endfunction
+
     logic [BEAT_W-1:0] beat_q, beat_d;
     logic mid_q, mid_d, done_q, done_d;
     logic [USER_W-1:0] port_q, port_d;
-    logic [ACC_W-1:0] acc_q, acc_d;
     logic [LOG_K:0] beat_n;
     logic [15:0] len, bytes_q, bytes_d, plen;
     logic drop_q, drop_d, long_beat;
     logic [15:0] psum_q, psum_d;
     logic [31:0] beat_sum;
     logic valid_q;
-    logic [8*WIN_BYTES-1:0] win_q;
+    logic [8*WIN_BYTES-1:0] win_q, wire_q;
     logic [15:0] len_q, plen_q, wpsum_q;
     logic [USER_W-1:0] wport_q;
     logic long_q;
-    logic fire;
+    logic fire, win_beat;
 
     // Byte counts from beat counts: by the AXI contract (rtl/README.md) every beat but a
     // frame's last is full and the last one's lanes are contiguous from lane 0, so a frame's
@@ -128,9 +139,6 @@ module hop_header_capture #(
         mid_d = mid_q;
         done_d = done_q;
         port_d = mid_q ? port_q : s_axis_tuser;
-        acc_d = acc_q;
-        for (int b = 0; b < BEATS; b++)
-            if (beat_q == BEAT_W'(b)) acc_d[DATA_W*b+:DATA_W] = s_axis_tdata;
         bytes_d = bytes_q;
         drop_d = drop_q;
         plen = at_beat(bytes_q >> LOG_K, beat_n);
@@ -159,9 +167,13 @@ module hop_header_capture #(
                 || ((bytes_q >> LOG_K) == 16'(MAX_BEATS)
                     && (beat_n[LOG_K] || s_axis_tkeep[MAX_REM]));
             fire = in_fire && !drop_q && (s_axis_tlast || long_beat);
+            // Beat BEATS (LAST) is past the window.
+            win_beat = in_fire && beat_q != BEAT_W'(BEATS);
         end else begin
             long_beat = 1'b0;
             fire = in_fire && !done_q && (beat_q == BEAT_W'(LAST) || s_axis_tlast);
+            // Once the window fired (done_q), beat_q stays at the window's last beat.
+            win_beat = in_fire && !done_q;
         end
         if (in_fire) begin
             mid_d = !s_axis_tlast;
@@ -175,15 +187,36 @@ module hop_header_capture #(
         end
     end
 
+    // The window registers are written a beat at a time, when that beat of the window is taken
+    // (in data order and in wire order), and hold the window from the beat the window fires
+    // at until the next frame's first beat is taken: at least the cycle win_valid is high. No
+    // wide word moves in a cycle that takes no window beat. Bytes past win_len are stale.
+    for (genvar b = 0; b < BEATS; b++) begin : g_beat
+        localparam int NB = b == BEATS - 1 ? REM : KEEP_W;  // window bytes in this beat
+        localparam int LO = KEEP_W * b;  // the window byte of its lane 0
+        always_ff @(posedge clk) begin
+            if (win_beat && beat_q == BEAT_W'(b)) win_q[8*LO+:8*NB] <= s_axis_tdata[8*NB-1:0];
+        end
+        // Wire order (window byte i at byte WIN_BYTES-1-i) by 8-byte chunks, each reversed.
+        for (genvar c = 0; 8 * c < NB; c++) begin : g_chunk
+            localparam int CN = NB - 8 * c < 8 ? NB - 8 * c : 8;
+            always_ff @(posedge clk) begin
+                if (win_beat && beat_q == BEAT_W'(b))
+                    wire_q[8*(WIN_BYTES-LO-8*c-CN)+:8*CN] <=
+                        (8 * CN)'(bswap64(64'(s_axis_tdata[64*c+:8*CN]) << (64 - 8 * CN)));
+            end
+        end
+    end
+
     always_ff @(posedge clk) begin
-        acc_q <= acc_d;
         port_q <= port_d;
-        win_q <= acc_d[8*WIN_BYTES-1:0];
-        len_q <= len;
-        wport_q <= port_d;
-        plen_q <= plen;
-        long_q <= long_beat;
-        wpsum_q <= fold16(32'(psum_q) + beat_sum);
+        if (fire) begin
+            len_q <= len;
+            wport_q <= port_d;
+            plen_q <= plen;
+            long_q <= long_beat;
+            wpsum_q <= fold16(32'(psum_q) + beat_sum);
+        end
         if (rst) begin
             beat_q <= '0;
             mid_q <= 1'b0;
@@ -203,16 +236,13 @@ module hop_header_capture #(
         end
     end
 
-    always_comb begin
-        for (int i = 0; i < WIN_BYTES; i++) win_wire[8*(WIN_BYTES-1-i)+:8] = win_q[8*i+:8];
-    end
-
     assign frame_mid = mid_q;
     assign frame_drop = drop_q;
     assign beat_long = long_beat;
     assign win_fire = fire;
     assign win_valid = valid_q;
     assign win_data = win_q;
+    assign win_wire = wire_q;
     assign win_len = len_q;
     assign win_port = wport_q;
     assign win_plen = plen_q;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // hop_delay: out_data / out_valid are in_data / in_valid from exactly DELAY_CYCLES clocks
 // earlier, for random words every clock (register chain and ring alike); reset clears the valid
-// bits and only them.
+// bits and only them. Built with DELAY_HOLD (HOLD = 1): out_data is checked while out_valid is
+// high, and holds the last valid word while it is low.
 #include <gtest/gtest.h>
 
 #include <deque>
@@ -19,6 +20,11 @@ using hop::rtltest::Sim;
 
 constexpr size_t kBytes = sizeof(VMODEL::in_data);
 constexpr int kCycles = DELAY_CYCLES;
+#ifdef DELAY_HOLD
+constexpr bool kHold = true;
+#else
+constexpr bool kHold = false;
+#endif
 
 struct Word {
     bool valid = false;
@@ -33,6 +39,7 @@ std::vector<uint8_t> masked(std::vector<uint8_t> d) {
 }
 
 TEST(Delay, EveryWordComesOutExactlyCyclesLater) {
+    if (kHold) GTEST_SKIP() << "HOLD: words without their valid bit do not come out";
     Sim<VMODEL> sim;
     std::mt19937 rng(7);
     std::deque<Word> sent;  // the word driven at each rising edge, newest last
@@ -56,6 +63,42 @@ TEST(Delay, EveryWordComesOutExactlyCyclesLater) {
             ASSERT_EQ(masked(got), expect.data) << "cycle " << cycle;
         }
     }
+}
+
+TEST(Delay, ValidWordsComeOutExactlyCyclesLaterAndHold) {
+    if (!kHold) GTEST_SKIP() << "HOLD = 0: every word comes out (the test above)";
+    Sim<VMODEL> sim;
+    std::mt19937 rng(11);
+    std::deque<Word> sent;
+    std::vector<uint8_t> last;  // the last valid word out
+    int valid_out = 0;
+    for (int cycle = 0; cycle < 4000; ++cycle) {
+        Word w;
+        // Runs of bubbles and of valid words, so that a word is held for several clocks.
+        w.valid = (cycle / 7) % 3 != 0 ? rng() % 4 != 0 : rng() % 5 == 0;
+        w.data.resize(kBytes);
+        for (auto& b : w.data) b = static_cast<uint8_t>(rng());
+        w.data = masked(w.data);
+        sim->in_valid = w.valid;
+        putBytes(sim->in_data, w.data.data(), kBytes);
+        sim.tick();
+        sent.push_back(w);
+        if (sent.size() > static_cast<size_t>(kCycles)) sent.pop_front();
+        if (sent.size() < static_cast<size_t>(kCycles)) continue;
+        const Word& expect = sent.front();
+        ASSERT_EQ(static_cast<bool>(sim->out_valid), expect.valid) << "cycle " << cycle;
+        std::vector<uint8_t> got(kBytes);
+        getBytes(sim->out_data, got.data(), kBytes);
+        got = masked(got);
+        if (expect.valid) {
+            ASSERT_EQ(got, expect.data) << "cycle " << cycle;
+            last = got;
+            ++valid_out;
+        } else if (!last.empty()) {
+            ASSERT_EQ(got, last) << "held word, cycle " << cycle;
+        }
+    }
+    EXPECT_GT(valid_out, 1000);
 }
 
 TEST(Delay, ResetClearsTheValidBits) {

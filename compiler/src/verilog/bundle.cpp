@@ -114,7 +114,10 @@ void Generator::delay(int cycles, const std::string& what) {
                    : fmt::format("// stages {}..{}: delay {} ({})", first, stage_, cycles, what));
     body_.open("hop_delay #(");
     body_.line(".W(BUNDLE_W),");
-    body_.line(fmt::format(".CYCLES({})", cycles));
+    body_.line(fmt::format(".CYCLES({}),", cycles));
+    // Only a valid bundle is ever read (every consumer qualifies it with its valid bit), so the
+    // words of bubbles need not move.
+    body_.line(".HOLD(1'b1)");
     body_.dedent().open(fmt::format(") u_delay{} (", stage_));
     body_.line(".clk(clk),");
     body_.line(".rst(rst),");
