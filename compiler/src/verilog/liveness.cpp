@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: Apache-2.0
+// The bundle narrowed by liveness. The generator runs twice (backend.cpp): the first run
+// records, per bundle variable, the atoms (fields, validity bits, table slots, ...) read of it
+// outside statement bodies (keys, checksum inputs, assembly, the descriptor) and, per body of a
+// combinational bundle, the atoms the body reads and writes. compute() walks the variables
+// backward: a register or delay line carries what its consumers read, a combinational bundle
+// keeps the bodies whose writes are read later (the issue cycle of a lookup runs only its key's
+// cone) and starts from what those read. The second run declares each variable with its own
+// width and reaches every bit through its layout (rd / wr), so a simulator copies only live
+// bits from stage to stage and dead stores are not emitted.
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+void Liveness::compute(const std::vector<int>& widths, int filler) {
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        Var& v = vars[*it];
+        std::set<int> live = v.ext;
+        live.insert(v.later.begin(), v.later.end());
+        // Every atom live somewhere inside the variable: its layout.
+        std::set<int> all = live;
+        if (v.comb) {
+            v.kept.assign(v.bodies.size(), false);
+            v.writes.assign(v.bodies.size(), {});
+            for (size_t i = v.bodies.size(); i-- > 0;) {
+                const Use& u = v.bodies[i];
+                for (int a : u.writes)
+                    if (live.count(a) || u.reads.count(a)) v.writes[i].insert(a);
+                bool read = false;
+                for (int a : u.writes) read = read || live.count(a);
+                if (!read) continue;
+                v.kept[i] = true;
+                for (int a : u.kills) live.erase(a);
+                live.insert(u.reads.begin(), u.reads.end());
+                all.insert(u.reads.begin(), u.reads.end());
+            }
+        }
+        if (all.empty()) {
+            all.insert(filler);
+            live.insert(filler);
+        }
+        v.layout.assign(all.begin(), all.end());
+        v.pos.assign(widths.size(), -1);
+        v.width = 0;
+        for (int a : v.layout) {
+            v.pos[a] = v.width;
+            v.width += widths[a];
+        }
+        if (!v.from.empty()) vars[v.from].later.insert(live.begin(), live.end());
+    }
+}
+
+// The atoms: every field at its phvOffset, then every slot layout() placed after the PHV.
+void Generator::atoms() {
+    atomOf_.assign(bw_, -1);
+    atoms_.clear();
+    auto add = [this](int off, int width) {
+        if (width <= 0) return;
+        for (int b = off; b < off + width; ++b) {
+            if (b >= bw_ || atomOf_[b] >= 0) {
+                atomsOk_ = false;  // overlapping fields: the bundle stays whole
+                return;
+            }
+            atomOf_[b] = static_cast<int>(atoms_.size());
+        }
+        atoms_.emplace_back(off, width);
+    };
+    for (const auto& f : p_.fields) add(f.phvOffset, f.width);
+    for (size_t i = 0; i < p_.validityBits.size(); ++i) add(validBase_ + static_cast<int>(i), 1);
+    for (const auto& [t, s] : tslots_) {
+        add(s.applied, 1);
+        add(s.hit, 1);
+        add(s.action, s.actionWidth);
+    }
+    for (const auto& [h, slot] : varSlot_) add(slot, 16);
+    add(consumedOff_, 16);
+    add(dropOff_, 1);
+    if (longOff_ >= 0) add(longOff_, 1);
+    if (psumOff_ >= 0) add(psumOff_, 16);
+}
+
+std::optional<Liveness> Generator::liveness() const {
+    if (!atomsOk_) return std::nullopt;
+    Liveness l = rec_;
+    std::vector<int> widths;
+    for (const auto& a : atoms_) widths.push_back(a.second);
+    l.compute(widths, atomOf_[dropOff_]);
+    return l;
+}
+
+namespace {
+
+// The atom holding bits [off, off+width), or -1 when they are not within one atom.
+int atomAt(const std::vector<int>& atomOf, int off, int width) {
+    if (off < 0 || off + width > static_cast<int>(atomOf.size())) return -1;
+    const int a = atomOf[off];
+    return a >= 0 && atomOf[off + width - 1] == a ? a : -1;
+}
+
+}  // namespace
+
+std::string Generator::rd(const std::string& var, int off, int width) {
+    const int a = atomAt(atomOf_, off, width);
+    if (a >= 0) {
+        if (use_)
+            use_->reads.insert(a);
+        else
+            rec_.vars[var].ext.insert(a);
+    }
+    if (!narrowed_) return slice(var, off, width);
+    const auto it = live_.vars.find(var);
+    if (a < 0 || it == live_.vars.end() || it->second.pos[a] < 0) {
+        diags_.error({}, fmt::format("internal: bundle bits {}+{} read from {} are not in it "
+                                     "(Verilog backend liveness)",
+                                     off, width, var));
+        failed_ = true;
+        return slice(var, off, width);
+    }
+    return slice(var, it->second.pos[a] + off - atoms_[a].first, width);
+}
+
+std::string Generator::wr(const std::string& var, int off, int width) {
+    const int a = atomAt(atomOf_, off, width);
+    if (narrowed_) {
+        const auto it = live_.vars.find(var);
+        if (a < 0 || it == live_.vars.end() || it->second.pos[a] < 0) return {};
+        if (writes_ && !writes_->count(a)) return {};
+    }
+    if (a >= 0 && use_) {
+        use_->writes.insert(a);
+        // A write of the whole atom under no condition: its earlier value is dead.
+        if (uncond_ && width == atoms_[a].second) use_->kills.insert(a);
+    }
+    if (!narrowed_) return slice(var, off, width);
+    const auto& v = live_.vars.find(var)->second;
+    return slice(var, v.pos[a] + off - atoms_[a].first, width);
+}
+
+void Generator::bundleVar(const std::string& var, const std::string& from, bool comb) {
+    Liveness::Var& v = rec_.vars[var];
+    v.from = from;
+    v.comb = comb;
+    rec_.order.push_back(var);
+    decl_.line(fmt::format("logic [{}:0] {};", bundleWidth(var) - 1, var));
+}
+
+// The comb variable's body `i` is being emitted: record it, and restrict its writes.
+void Generator::enterBody(const std::string& var, size_t i) {
+    use_ = &rec_.vars[var].bodies.emplace_back();
+    writes_ = nullptr;
+    if (!narrowed_) return;
+    const auto it = live_.vars.find(var);
+    if (it != live_.vars.end() && i < it->second.writes.size()) writes_ = &it->second.writes[i];
+}
+
+void Generator::leaveBody() {
+    use_ = nullptr;
+    writes_ = nullptr;
+}
+
+int Generator::bundleWidth(const std::string& var) const {
+    if (!narrowed_) return bw_;
+    const auto it = live_.vars.find(var);
+    return it == live_.vars.end() ? bw_ : it->second.width;
+}
+
+std::string Generator::project(const std::string& from, const std::string& var) const {
+    if (!narrowed_) return from;
+    const auto f = live_.vars.find(from), v = live_.vars.find(var);
+    if (f == live_.vars.end() || v == live_.vars.end()) return from;
+    if (f->second.layout == v->second.layout) return from;
+    // Runs of `var`'s atoms that sit next to each other in `from`, most significant first;
+    // an atom `from` does not carry is written before it is read (zeros, -1).
+    std::vector<std::pair<int, int>> runs;  // (first bit in from or -1, width)
+    for (int a : v->second.layout) {
+        const int at = f->second.pos[a], w = atoms_[a].second;
+        if (!runs.empty() &&
+            (at < 0 ? runs.back().first < 0
+                    : runs.back().first >= 0 && runs.back().first + runs.back().second == at))
+            runs.back().second += w;
+        else
+            runs.emplace_back(at, w);
+    }
+    std::string cat;
+    for (auto r = runs.rbegin(); r != runs.rend(); ++r)
+        cat += (cat.empty() ? "" : ", ") +
+               (r->first < 0 ? fmt::format("{}'d0", r->second) : slice(from, r->first, r->second));
+    return runs.size() == 1 ? cat : "{" + cat + "}";
+}
+
+bool Generator::keeps(const std::string& var, size_t i) const {
+    if (!narrowed_) return true;
+    const auto it = live_.vars.find(var);
+    return it == live_.vars.end() || i >= it->second.kept.size() || it->second.kept[i];
+}
+
+void Generator::sinkResults(const std::vector<std::pair<std::string, int>>& results,
+                            const std::string& suffix) {
+    if (!narrowed_) return;
+    for (const auto& [name, width] : results) {
+        decl_.line(fmt::format("logic [{}:0] unused_sink_{}{};", width - 1, name, suffix));
+        body_.line(fmt::format("assign unused_sink_{}{} = {}{};", name, suffix, name, suffix));
+    }
+}
+
+}  // namespace hop::verilog
