@@ -45,6 +45,7 @@ void Generator::placeAtFixedOffset(const std::vector<std::pair<std::string, int>
 }
 
 void Generator::headerAssembly() {
+    bypass();
     if (!pending_.empty()) {
         // The last statements (e.g. the update_checksum write) run in the assembly's cycle.
         auto bodies = std::move(pending_);
@@ -55,6 +56,8 @@ void Generator::headerAssembly() {
                           "fin_b");
         sinkResults(results, "");
     }
+    rec_.end = cur_;
+    rec_.endStage = stage_;
     int total = 0;
     for (ir::HeaderId h : p_.deparser) {
         const ir::Header& hd = p_.headers[h];

@@ -99,6 +99,14 @@ struct Liveness {
     };
     std::map<std::string, Var> vars;
     std::vector<std::string> order;  // creation order: every consumer after its source
+    // The variable the header assembly reads, at stage endStage. The atoms that only the
+    // parser writes and only it reads (`through`, e.g. a header no stage looks at) skip the
+    // stages in between: one delay line from s1_q (byp_q, at throughPos) instead of a register
+    // per stage.
+    std::string end;
+    int endStage = 0;
+    std::vector<int> through, throughPos;
+    int throughWidth = 0;
     // The layouts and kept bodies from what was recorded; `widths` per atom, `filler` the atom
     // a variable that would be empty carries.
     void compute(const std::vector<int>& widths, int filler);
@@ -158,6 +166,8 @@ class Generator {
     int bundleWidth(const std::string& var) const;
     // `from`'s bits that `var` carries (a concatenation of `from`'s runs).
     std::string project(const std::string& from, const std::string& var) const;
+    // The delay line of the atoms that skip the stages (Liveness::through), before the assembly.
+    void bypass();
     // A comb variable's body `i` is emitted (always, in the first run).
     bool keeps(const std::string& var, size_t i) const;
     void enterBody(const std::string& var, size_t i);

@@ -48,6 +48,45 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
         }
         if (!v.from.empty()) vars[v.from].later.insert(live.begin(), live.end());
     }
+    // Shorter lines are not worth their own delay line.
+    constexpr int kMinThroughStages = 4;
+    const auto first = vars.find("s1_q");
+    if (end.empty() || end == "s1_q" || endStage - 1 < kMinThroughStages || first == vars.end())
+        return;
+    std::set<int> touched;
+    for (const auto& [name, v] : vars) {
+        if (name != end && name != "s1_q" && name != "parse_b")
+            touched.insert(v.ext.begin(), v.ext.end());
+        for (size_t i = 0; i < v.bodies.size(); ++i) {
+            if (i < v.kept.size() && !v.kept[i]) continue;
+            touched.insert(v.bodies[i].reads.begin(), v.bodies[i].reads.end());
+            touched.insert(v.bodies[i].writes.begin(), v.bodies[i].writes.end());
+        }
+    }
+    const Var& e = vars[end];
+    throughPos.assign(widths.size(), -1);
+    throughWidth = 0;
+    for (int a : first->second.layout)
+        if (!touched.count(a) && e.ext.count(a)) {
+            through.push_back(a);
+            throughPos[a] = throughWidth;
+            throughWidth += widths[a];
+        }
+    if (through.empty()) return;
+    for (auto& [name, v] : vars) {
+        if (name == "s1_q" || name == "parse_b") continue;
+        std::vector<int> kept;
+        for (int a : v.layout)
+            if (throughPos[a] < 0) kept.push_back(a);
+        if (kept.empty()) kept.push_back(filler);
+        v.layout = kept;
+        v.pos.assign(widths.size(), -1);
+        v.width = 0;
+        for (int a : v.layout) {
+            v.pos[a] = v.width;
+            v.width += widths[a];
+        }
+    }
 }
 
 // The atoms: every field at its phvOffset, then every slot layout() placed after the PHV.
@@ -108,6 +147,8 @@ std::string Generator::rd(const std::string& var, int off, int width) {
             rec_.vars[var].ext.insert(a);
     }
     if (!narrowed_) return slice(var, off, width);
+    if (a >= 0 && var == live_.end && !live_.through.empty() && live_.throughPos[a] >= 0)
+        return slice("byp_q", live_.throughPos[a] + off - atoms_[a].first, width);
     const auto it = live_.vars.find(var);
     if (a < 0 || it == live_.vars.end() || it->second.pos[a] < 0) {
         diags_.error({}, fmt::format("internal: bundle bits {}+{} read from {} are not in it "
@@ -192,6 +233,29 @@ bool Generator::keeps(const std::string& var, size_t i) const {
     if (!narrowed_) return true;
     const auto it = live_.vars.find(var);
     return it == live_.vars.end() || i >= it->second.kept.size() || it->second.kept[i];
+}
+
+void Generator::bypass() {
+    if (!narrowed_ || live_.through.empty()) return;
+    const auto& first = live_.vars.at("s1_q");
+    std::string cat;
+    for (auto a = live_.through.rbegin(); a != live_.through.rend(); ++a)
+        cat += (cat.empty() ? "" : ", ") + slice("s1_q", first.pos[*a], atoms_[*a].second);
+    decl_.line(fmt::format("logic [{}:0] byp_q;", live_.throughWidth - 1));
+    decl_.line("logic unused_byp_valid;");
+    body_.line(
+        fmt::format("// stages 2..{}: what only the parser writes and only the header assembly "
+                    "reads, in one delay line",
+                    stage_));
+    instance(body_, "hop_delay",
+             {{"W", std::to_string(live_.throughWidth)}, {"CYCLES", std::to_string(stage_ - 1)}},
+             "u_bypass",
+             {{"clk", "clk"},
+              {"rst", "rst"},
+              {"in_valid", "v1_q"},
+              {"in_data", "{" + cat + "}"},
+              {"out_valid", "unused_byp_valid"},
+              {"out_data", "byp_q"}});
 }
 
 void Generator::sinkResults(const std::vector<std::pair<std::string, int>>& results,
