@@ -106,7 +106,8 @@ struct Liveness {
     std::string end;
     int endStage = 0;
     std::vector<int> through, throughPos;
-    int throughWidth = 0;
+    int throughWidth = 0, throughAt = 0;  // throughAt: their first bit in s1_q
+    std::set<int> throughAtoms() const;
     // The layouts and kept bodies from what was recorded; `widths` per atom, `filler` the atom
     // a variable that would be empty carries.
     void compute(const std::vector<int>& widths, int filler);

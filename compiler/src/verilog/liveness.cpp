@@ -13,11 +13,17 @@
 namespace hop::verilog {
 
 void Liveness::compute(const std::vector<int>& widths, int filler) {
+    // Backward: what each variable must hold (`live`), and which bodies stay.
+    std::map<std::string, std::set<int>> holds;
+    std::set<std::string> chain;  // variables another one starts from, and the end
+    for (const auto& [name, v] : vars)
+        if (!v.from.empty()) chain.insert(v.from);
+    if (!end.empty()) chain.insert(end);
     for (auto it = order.rbegin(); it != order.rend(); ++it) {
         Var& v = vars[*it];
         std::set<int> live = v.ext;
         live.insert(v.later.begin(), v.later.end());
-        // Every atom live somewhere inside the variable: its layout.
+        // Every atom live somewhere inside the variable.
         std::set<int> all = live;
         if (v.comb) {
             v.kept.assign(v.bodies.size(), false);
@@ -39,20 +45,75 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
             all.insert(filler);
             live.insert(filler);
         }
-        v.layout.assign(all.begin(), all.end());
-        v.pos.assign(widths.size(), -1);
-        v.width = 0;
-        for (int a : v.layout) {
-            v.pos[a] = v.width;
-            v.width += widths[a];
-        }
+        holds[*it] = all;
         if (!v.from.empty()) vars[v.from].later.insert(live.begin(), live.end());
     }
+    through.clear();
+    throughPos.assign(widths.size(), -1);
+    throughWidth = 0;
+    std::set<int> skip = throughAtoms();
+    // One bit position per atom for every variable of the chain, the atoms read longest at
+    // the bottom: each variable is the low bits up to its last atom, so a stage takes the
+    // previous one's low bits (a word copy in a simulator, no shuffling of fields).
+    std::map<int, int> death;  // atom -> last chain variable (creation index) holding it
+    for (size_t i = 0; i < order.size(); ++i) {
+        if (!chain.count(order[i])) continue;
+        const bool first = order[i] == "s1_q" || order[i] == "parse_b";
+        for (int a : holds[order[i]])
+            if (first || !skip.count(a)) death[a] = static_cast<int>(i);
+    }
+    std::vector<int> sorted;
+    for (const auto& [a, d] : death) sorted.push_back(a);
+    std::stable_sort(sorted.begin(), sorted.end(), [&](int x, int y) {
+        const int dx = death[x], dy = death[y];
+        if (dx != dy) return dx > dy;
+        return skip.count(x) < skip.count(y);
+    });
+    std::vector<int> gpos(widths.size(), -1);
+    int at = 0;
+    for (int a : sorted) {
+        gpos[a] = at;
+        at += widths[a];
+    }
+    for (int a : sorted)
+        if (skip.count(a)) {
+            if (through.empty()) throughAt = gpos[a];
+            through.push_back(a);
+            throughPos[a] = gpos[a] - throughAt;
+            throughWidth += widths[a];
+        }
+    for (const auto& name : order) {
+        Var& v = vars[name];
+        v.layout.clear();
+        v.pos.assign(widths.size(), -1);
+        v.width = 0;
+        if (chain.count(name)) {
+            const bool first = name == "s1_q" || name == "parse_b";
+            int top = 0;
+            for (int a : holds[name])
+                if (first || !skip.count(a)) top = std::max(top, gpos[a] + widths[a]);
+            for (int a : sorted)
+                if (gpos[a] + widths[a] <= top) {
+                    v.layout.push_back(a);
+                    v.pos[a] = gpos[a];
+                }
+            v.width = top;
+        } else {
+            for (int a : holds[name]) {
+                v.layout.push_back(a);
+                v.pos[a] = v.width;
+                v.width += widths[a];
+            }
+        }
+    }
+}
+
+std::set<int> Liveness::throughAtoms() const {
     // Shorter lines are not worth their own delay line.
     constexpr int kMinThroughStages = 4;
     const auto first = vars.find("s1_q");
     if (end.empty() || end == "s1_q" || endStage - 1 < kMinThroughStages || first == vars.end())
-        return;
+        return {};
     std::set<int> touched;
     for (const auto& [name, v] : vars) {
         if (name != end && name != "s1_q" && name != "parse_b")
@@ -63,30 +124,11 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
             touched.insert(v.bodies[i].writes.begin(), v.bodies[i].writes.end());
         }
     }
-    const Var& e = vars[end];
-    throughPos.assign(widths.size(), -1);
-    throughWidth = 0;
-    for (int a : first->second.layout)
-        if (!touched.count(a) && e.ext.count(a)) {
-            through.push_back(a);
-            throughPos[a] = throughWidth;
-            throughWidth += widths[a];
-        }
-    if (through.empty()) return;
-    for (auto& [name, v] : vars) {
-        if (name == "s1_q" || name == "parse_b") continue;
-        std::vector<int> kept;
-        for (int a : v.layout)
-            if (throughPos[a] < 0) kept.push_back(a);
-        if (kept.empty()) kept.push_back(filler);
-        v.layout = kept;
-        v.pos.assign(widths.size(), -1);
-        v.width = 0;
-        for (int a : v.layout) {
-            v.pos[a] = v.width;
-            v.width += widths[a];
-        }
-    }
+    const Var& e = vars.at(end);
+    std::set<int> skip;
+    for (int a : first->second.later)
+        if (!touched.count(a) && e.ext.count(a)) skip.insert(a);
+    return skip;
 }
 
 // The atoms: every field at its phvOffset, then every slot layout() placed after the PHV.
@@ -182,7 +224,11 @@ void Generator::bundleVar(const std::string& var, const std::string& from, bool 
     v.from = from;
     v.comb = comb;
     rec_.order.push_back(var);
-    decl_.line(fmt::format("logic [{}:0] {};", bundleWidth(var) - 1, var));
+    // A stage holds the low bits up to its last live atom (liveness.cpp): atoms below that
+    // which nobody reads any more ride along unread.
+    decl_.line(fmt::format(
+        "{}logic [{}:0] {};{}", narrowed_ ? "/* verilator lint_off UNUSEDSIGNAL */ " : "",
+        bundleWidth(var) - 1, var, narrowed_ ? " /* verilator lint_on UNUSEDSIGNAL */" : ""));
 }
 
 // The comb variable's body `i` is being emitted: record it, and restrict its writes.
@@ -226,6 +272,7 @@ std::string Generator::project(const std::string& from, const std::string& var) 
     for (auto r = runs.rbegin(); r != runs.rend(); ++r)
         cat += (cat.empty() ? "" : ", ") +
                (r->first < 0 ? fmt::format("{}'d0", r->second) : slice(from, r->first, r->second));
+    if (runs.size() == 1 && runs[0].first == 0 && runs[0].second == f->second.width) return from;
     return runs.size() == 1 ? cat : "{" + cat + "}";
 }
 
@@ -237,10 +284,7 @@ bool Generator::keeps(const std::string& var, size_t i) const {
 
 void Generator::bypass() {
     if (!narrowed_ || live_.through.empty()) return;
-    const auto& first = live_.vars.at("s1_q");
-    std::string cat;
-    for (auto a = live_.through.rbegin(); a != live_.through.rend(); ++a)
-        cat += (cat.empty() ? "" : ", ") + slice("s1_q", first.pos[*a], atoms_[*a].second);
+    const std::string cat = slice("s1_q", live_.throughAt, live_.throughWidth);
     decl_.line(fmt::format("logic [{}:0] byp_q;", live_.throughWidth - 1));
     decl_.line("logic unused_byp_valid;");
     body_.line(
@@ -253,7 +297,7 @@ void Generator::bypass() {
              {{"clk", "clk"},
               {"rst", "rst"},
               {"in_valid", "v1_q"},
-              {"in_data", "{" + cat + "}"},
+              {"in_data", cat},
               {"out_valid", "unused_byp_valid"},
               {"out_data", "byp_q"}});
 }
