@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <regex>
 #include <sstream>
 
 #include "driver/compile.hpp"
@@ -636,6 +638,41 @@ TEST(Backend, HeadersAreAssembledAtConstantOffsets) {
     const std::string& v = vout->files.at("varbit_pipeline.sv");
     EXPECT_NE(v.find("1'b1: asm_hdr[8*1+:64] = "), std::string::npos);  // opts after len
     EXPECT_NE(v.find("({hv_hdr_tail[7:0]}) << (8 * asm_len))"), std::string::npos);
+}
+
+// Each stage carries only the bundle bits read after it (compiler/src/verilog/liveness.cpp):
+// router's stages are narrower than the whole bundle and narrow towards the end, a lookup's
+// issue cycle holds only its key's cone, what no stage reads (ARP, the bytes consumed) skips
+// the stages in one delay line, and a write nobody reads (mark_to_drop's mcast_grp) is gone.
+TEST(Backend, StagesCarryOnlyTheBitsReadAfterThem) {
+    auto fe = compileExample("router");
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
+    ASSERT_TRUE(out.has_value()) << printed(d);
+    const std::string& p = out->files.at("router_pipeline.sv");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(p, m, std::regex(R"(bundle bits read after it \(of (\d+)\))")));
+    const int whole = std::stoi(m[1]);
+    std::map<std::string, int> width;
+    const std::regex decl(R"(logic \[(\d+):0\] ((s\d+_q|c\d+_b|fin_b));)");
+    for (auto it = std::sregex_iterator(p.begin(), p.end(), decl); it != std::sregex_iterator();
+         ++it)
+        width[(*it)[2]] = std::stoi((*it)[1]) + 1;
+    ASSERT_TRUE(width.count("s3_q") && width.count("s30_q") && width.count("c1_b"));
+    for (const auto& [name, w] : width) EXPECT_LT(w, whole) << name;
+    EXPECT_LT(width["s30_q"], width["s3_q"]);
+    EXPECT_LE(width["s30_q"], whole / 2);
+    // port_mac's key (ingress_port) and whether it applies, nothing else.
+    EXPECT_NE(p.find("// statements before RouterIngress.port_mac: for its key and valid "
+                     "(issue cycle)\n    always_comb begin\n        c1_b = "),
+              std::string::npos);
+    EXPECT_LE(width["c1_b"], 32);
+    EXPECT_NE(p.find("hop_delay #(\n        .W("), std::string::npos);
+    EXPECT_NE(p.find(") u_bypass ("), std::string::npos);
+    EXPECT_NE(p.find("hv_hdr_arp = {byp_q["), std::string::npos);
+    EXPECT_NE(p.find("desc_skip_q <= byp_q["), std::string::npos);
+    EXPECT_FALSE(std::regex_search(p, std::regex(R"(_b\[\d+:\d+\] = '0;)")));
 }
 
 // --- hopc ------------------------------------------------------------------------------------

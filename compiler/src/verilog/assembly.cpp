@@ -45,17 +45,19 @@ void Generator::placeAtFixedOffset(const std::vector<std::pair<std::string, int>
 }
 
 void Generator::headerAssembly() {
+    bypass();
     if (!pending_.empty()) {
         // The last statements (e.g. the update_checksum write) run in the assembly's cycle.
-        decl_.line("logic [BUNDLE_W-1:0] fin_b;");
-        body_.line("// Last statements, in the header assembly's cycle.");
-        body_.open("always_comb begin");
-        body_.line("fin_b = " + cur_ + ";");
-        for (const auto& f : pending_) f(body_, "fin_b");
-        body_.close("end");
+        auto bodies = std::move(pending_);
+        const auto results = std::move(pendingResults_);
         pending_.clear();
-        cur_ = "fin_b";
+        pendingResults_.clear();
+        cur_ = combBundle(bodies, cur_, "Last statements, in the header assembly's cycle.", {},
+                          "fin_b");
+        sinkResults(results, "");
     }
+    rec_.end = cur_;
+    rec_.endStage = stage_;
     int total = 0;
     for (ir::HeaderId h : p_.deparser) {
         const ir::Header& hd = p_.headers[h];
@@ -86,8 +88,7 @@ void Generator::headerAssembly() {
         // A varbit's value is right-aligned in its field: move its `length` bits to the top, so
         // the bytes past the length are zero in the lanes.
         const auto vs = varSlot_.find(h);
-        const std::string vlen =
-            vs == varSlot_.end() ? "" : fmt::format("{}[{}:{}]", cur_, vs->second + 15, vs->second);
+        const std::string vlen = vs == varSlot_.end() ? "" : rd(cur_, vs->second, 16);
         std::string bits;
         for (ir::FieldId f : hd.fields) {
             std::string v = fieldOf(cur_, f);
@@ -102,7 +103,7 @@ void Generator::headerAssembly() {
             lanes += fmt::format("{}{}[{}:{}]", j == nb - 1 ? "" : ", ", hv, hd.width - 1 - 8 * j,
                                  hd.width - 8 - 8 * j);
         decl_.line(fmt::format("logic [{}:0] {};", hd.width - 1, hv));
-        const std::string valid = fmt::format("{}[{}]", cur_, validBase_ + hd.validBit);
+        const std::string valid = rd(cur_, validBase_ + hd.validBit, 1);
         body_.open(fmt::format("if ({}) begin  // {}", valid, hd.name));
         body_.line(fmt::format("{} = {{{}}};", hv, bits));
         if (fixedOffset && before.size() <= kMaxCaseHeaders)
@@ -123,17 +124,20 @@ void Generator::headerAssembly() {
     }
     const std::string spec = fEgressSpec_ >= 0 ? fieldOf(cur_, fEgressSpec_) : "9'd0";
     if (sf_)  // a frame longer than MAX_FRAME is dropped whatever the program says
-        body_.line(fmt::format("asm_drop = {}[{}] || {} == 9'd511 || {}[{}];", cur_, dropOff_, spec,
-                               cur_, longOff_));
+        body_.line(fmt::format("asm_drop = {} || {} == 9'd511 || {};", rd(cur_, dropOff_, 1), spec,
+                               rd(cur_, longOff_, 1)));
     else
-        body_.line(fmt::format("asm_drop = {}[{}] || {} == 9'd511;", cur_, dropOff_, spec));
+        body_.line(fmt::format("asm_drop = {} || {} == 9'd511;", rd(cur_, dropOff_, 1), spec));
     body_.close("end");
     body_.open("always_ff @(posedge clk) begin");
     body_.line("desc_hdr_q <= asm_hdr;");
-    decl_.line("logic [BUNDLE_W-1:0] unused_bundle;  // fields nobody reads after the last stage");
-    body_.line("unused_bundle <= " + cur_ + ";");
+    if (!narrowed_) {
+        decl_.line(
+            "logic [BUNDLE_W-1:0] unused_bundle;  // fields nobody reads after the last stage");
+        body_.line("unused_bundle <= " + cur_ + ";");
+    }
     body_.line("desc_elen_q <= asm_len;");
-    body_.line(fmt::format("desc_skip_q <= {}[{}:{}];", cur_, consumedOff_ + 15, consumedOff_));
+    body_.line(fmt::format("desc_skip_q <= {};", rd(cur_, consumedOff_, 16)));
     body_.line("desc_drop_q <= asm_drop;");
     body_.line(
         fmt::format("desc_port_q <= {};", fEgressPort_ >= 0 ? fieldOf(cur_, fEgressPort_) : spec));

@@ -48,20 +48,47 @@ std::optional<Output> Generator::run() {
     return out;
 }
 
+namespace {
+
+// One build in two runs: the first records which bundle bits every stage reads, the second
+// carries only those (liveness.cpp). The first run's diagnostics are reported by the second.
+std::optional<Output> build(const ir::Program& program, const Options& options, Diagnostics& diags,
+                            const regmap::RegMap& map, bool storeAndForward,
+                            bool* readsPacketLength = nullptr) {
+    const Diagnostics before = diags;
+    Generator first(program, options, diags, map, storeAndForward);
+    auto out = first.run();
+    if (readsPacketLength) *readsPacketLength = first.readsPacketLength();
+    if (!out || (readsPacketLength && *readsPacketLength)) return out;
+    auto live = first.liveness();
+    // A narrowed run drops what only dead writes read, so the next reads fewer bits again:
+    // a few runs until nothing changes (then every bit a stage carries is read after it).
+    for (int run = 0; live && run < 8; ++run) {
+        diags = before;
+        Generator next(program, options, diags, map, storeAndForward);
+        next.narrowWith(*live);
+        out = next.run();
+        if (!out) return out;
+        auto again = next.liveness();
+        if (!again || again->vars == live->vars) return out;
+        live = std::move(again);
+    }
+    return out;
+}
+
+}  // namespace
+
 std::optional<Output> generate(const ir::Program& program, const Options& options,
                                Diagnostics& diags) {
     auto map = regmap::build(program, options.dataWidth, diags);
     if (!map) return std::nullopt;
-    if (Generator::needsStoreAndForward(program)) {
-        Generator sf(program, options, diags, std::move(*map), /*storeAndForward=*/true);
-        return sf.run();
-    }
-    Generator g(program, options, diags, *map, /*storeAndForward=*/false);
-    auto out = g.run();
-    if (!out || !g.readsPacketLength()) return out;
+    if (Generator::needsStoreAndForward(program))
+        return build(program, options, diags, *map, /*storeAndForward=*/true);
+    bool readsPacketLength = false;
+    auto out = build(program, options, diags, *map, /*storeAndForward=*/false, &readsPacketLength);
+    if (!out || !readsPacketLength) return out;
     // The program reads packet_length: build it again, store-and-forward.
-    Generator sf(program, options, diags, std::move(*map), /*storeAndForward=*/true);
-    return sf.run();
+    return build(program, options, diags, *map, /*storeAndForward=*/true);
 }
 
 }  // namespace hop::verilog

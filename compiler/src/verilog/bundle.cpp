@@ -48,6 +48,7 @@ void Generator::layout() {
         off += 16;
     }
     bw_ = off;
+    atoms();
 }
 
 ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
@@ -64,7 +65,7 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
     l.valid = [this, b](ir::HeaderId h) -> std::string {
         const int vb = p_.headers[h].validBit;
         if (vb < 0) return "1'b1";
-        return fmt::format("{}[{}]", b, validBase_ + vb);
+        return rd(b, validBase_ + vb, 1);
     };
     if (paramOffsets) {
         l.param = [this, paramVar, paramOffsets](int i) {
@@ -75,7 +76,7 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
     l.tableHit = [this, b](ir::TableId t) -> std::string {
         auto it = tslots_.find(t);
         if (it == tslots_.end()) return "1'b0";
-        return fmt::format("{}[{}]", b, it->second.hit);
+        return rd(b, it->second.hit, 1);
     };
     l.actionRun = [this, b](ir::TableId t, ir::ActionId a) -> std::string {
         auto it = tslots_.find(t);
@@ -83,8 +84,8 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
         const auto& acts = p_.tables[t].actions;
         for (size_t i = 0; i < acts.size(); ++i)
             if (acts[i].action == a)
-                return fmt::format("({}[{}] && {} == {})", b, it->second.applied,
-                                   slice(b, it->second.action, it->second.actionWidth),
+                return fmt::format("({} && {} == {})", rd(b, it->second.applied, 1),
+                                   rd(b, it->second.action, it->second.actionWidth),
                                    literal(i, it->second.actionWidth));
         return "1'b0";
     };
@@ -107,13 +108,13 @@ void Generator::delay(int cycles, const std::string& what) {
     const int first = stage_ + 1;
     stage_ += cycles;
     const std::string q = fmt::format("s{}_q", stage_), v = fmt::format("v{}_q", stage_);
-    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", q));
+    bundleVar(q, cur_, false);
     decl_.line(fmt::format("logic {};", v));
     body_.line(cycles == 1
                    ? fmt::format("// stage {}: delay 1/1 ({})", first, what)
                    : fmt::format("// stages {}..{}: delay {} ({})", first, stage_, cycles, what));
     body_.open("hop_delay #(");
-    body_.line(".W(BUNDLE_W),");
+    body_.line(narrowed_ ? fmt::format(".W({}),", bundleWidth(q)) : ".W(BUNDLE_W),");
     body_.line(fmt::format(".CYCLES({}),", cycles));
     // Only a valid bundle is ever read (every consumer qualifies it with its valid bit), so the
     // words of bubbles need not move.
@@ -122,7 +123,7 @@ void Generator::delay(int cycles, const std::string& what) {
     body_.line(".clk(clk),");
     body_.line(".rst(rst),");
     body_.line(fmt::format(".in_valid({}),", curValid_));
-    body_.line(fmt::format(".in_data({}),", cur_));
+    body_.line(fmt::format(".in_data({}),", project(cur_, q)));
     body_.line(fmt::format(".out_valid({}),", v));
     body_.line(fmt::format(".out_data({})", q));
     body_.close(");");
@@ -139,21 +140,32 @@ void Generator::delay(int cycles, const std::string& what) {
 void Generator::flushPending(const std::string& what) {
     if (pending_.empty()) return;
     auto bodies = std::move(pending_);
+    const auto results = std::move(pendingResults_);
     pending_.clear();
     pendingResults_.clear();
     cur_ = combBundle(bodies, cur_, what + " (combinational, joins the next register)");
+    sinkResults(results, "");
 }
 
 std::string Generator::combBundle(const std::vector<Body>& bodies, const std::string& from,
-                                  const std::string& what, const Body& tail) {
-    ++comb_;
-    const std::string c = fmt::format("c{}_b", comb_);
-    decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", c));
+                                  const std::string& what, const Body& tail,
+                                  const std::string& name) {
+    const std::string c = name.empty() ? fmt::format("c{}_b", ++comb_) : name;
+    bundleVar(c, from, true);
     body_.line("// " + what);
     body_.open("always_comb begin");
-    body_.line(fmt::format("{} = {};", c, from));
-    for (const auto& f : bodies) f(body_, c);
-    if (tail) tail(body_, c);
+    body_.line(fmt::format("{} = {};", c, project(from, c)));
+    std::vector<Body> all = bodies;
+    if (tail) all.push_back(tail);
+    for (size_t i = 0; i < all.size(); ++i) {
+        if (!keeps(c, i)) {  // nothing reads what it writes
+            rec_.vars[c].bodies.emplace_back();
+            continue;
+        }
+        enterBody(c, i);
+        all[i](body_, c);
+        leaveBody();
+    }
     body_.close("end");
     return c;
 }
@@ -178,10 +190,14 @@ Generator::Issue Generator::splitPending(int latency, const std::string& what, c
     pendingResults_.clear();
     Issue issue{combBundle(bodies, cur_, what + ": for its key and valid (issue cycle)", tail),
                 curValid_};
-    // The other bits of the issue bundle are left to synthesis to drop.
-    decl_.line(fmt::format("logic [BUNDLE_W-1:0] unused_{};", issue.bundle));
-    body_.line(fmt::format("assign unused_{} = {};", issue.bundle, issue.bundle));
+    if (!narrowed_) {
+        // The other bits of the issue bundle are left to synthesis to drop.
+        decl_.line(fmt::format("logic [BUNDLE_W-1:0] unused_{};", issue.bundle));
+        body_.line(fmt::format("assign unused_{} = {};", issue.bundle, issue.bundle));
+    }
     delay(1, what + ": the bundle and the results they read");
+    sinkResults(results, "");
+    sinkResults(results, "_q");
     if (!results.empty()) {
         body_.open("always_ff @(posedge clk) begin");
         for (const auto& [name, width] : results) {

@@ -44,7 +44,7 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
             // The payload's sum (aligned to its first byte) as one more word after the fields:
             // at an odd offset in the data it is swapped, as the payload's bytes would be.
             bits += 16;
-            data += (data.empty() ? "" : ", ") + slice(cur_, psumOff_, 16);
+            data += (data.empty() ? "" : ", ") + rd(cur_, psumOff_, 16);
         }
         if (bits < 24) {  // hop_csum16 takes at least 3 bytes: a zero byte after is neutral
             data += fmt::format(", {}'d0", 24 - bits);
@@ -79,12 +79,15 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
             const std::string cond = emitExpr(u.condition, b, u.loc);
             if (verify) {
                 if (fChecksumError_ < 0) continue;
+                const std::string err = fieldLhs(b, fChecksumError_);
+                if (err.empty()) continue;
                 cb.line(fmt::format("if ({} && {}_out{} != {}) {} = 1'b1;", cond, results[i],
-                                    resultSuffix_, fieldOf(b, u.checksum->index),
-                                    fieldOf(b, fChecksumError_)));
+                                    resultSuffix_, fieldOf(b, u.checksum->index), err));
             } else {
-                cb.line(fmt::format("if ({}) {} = {}_out{};", cond, fieldOf(b, u.checksum->index),
-                                    results[i], resultSuffix_));
+                const std::string sum = fieldLhs(b, u.checksum->index);
+                if (sum.empty()) continue;
+                cb.line(
+                    fmt::format("if ({}) {} = {}_out{};", cond, sum, results[i], resultSuffix_));
             }
         }
     });

@@ -75,6 +75,44 @@ struct TableSlots {
     int applied = 0, hit = 0, action = 0, actionWidth = 1;
 };
 
+// Which bundle bits each bundle variable (parse_b, s<N>_q, c<N>_b, <table>_b, fin_b) carries,
+// from a first run of the generator (liveness.cpp). The bundle is cut into atoms (a field, a
+// validity bit, a table slot, ...); a variable holds the atoms read after it, packed in bundle
+// order, and a combinational bundle runs only the bodies whose writes are read later.
+struct Liveness {
+    struct Use {
+        std::set<int> reads, writes, kills;  // kills: written whole under no condition
+    };
+    struct Var {
+        std::string from;  // the variable it starts as (empty: the parser's bundle)
+        bool comb = false;
+        std::vector<Use> bodies;   // comb: its statements' bodies in order (the tail last)
+        std::set<int> ext, later;  // atoms read of it outside bodies; needed by its consumers
+        std::vector<int> layout;   // its atoms, in bundle order
+        std::vector<int> pos;      // per atom: its first bit in the variable, -1 if absent
+        std::vector<bool> kept;    // comb: per body, whether it is emitted
+        // comb: per body, the atoms it writes: read after it, or read in it (an order inside a
+        // body is not recorded, so what it reads it also writes)
+        std::vector<std::set<int>> writes;
+        int width = 0;
+        bool operator==(const Var& o) const { return layout == o.layout && kept == o.kept; }
+    };
+    std::map<std::string, Var> vars;
+    std::vector<std::string> order;  // creation order: every consumer after its source
+    // The variable the header assembly reads, at stage endStage. The atoms that only the
+    // parser writes and only it reads (`through`, e.g. a header no stage looks at) skip the
+    // stages in between: one delay line from s1_q (byp_q, at throughPos) instead of a register
+    // per stage.
+    std::string end;
+    int endStage = 0;
+    std::vector<int> through, throughPos;
+    int throughWidth = 0, throughAt = 0;  // throughAt: their first bit in s1_q
+    std::set<int> throughAtoms() const;
+    // The layouts and kept bodies from what was recorded; `widths` per atom, `filler` the atom
+    // a variable that would be empty carries.
+    void compute(const std::vector<int>& widths, int filler);
+};
+
 class Generator {
   public:
     Generator(const ir::Program& p, const Options& o, Diagnostics& d, regmap::RegMap map,
@@ -91,6 +129,16 @@ class Generator {
         return false;
     }
 
+    // The second run: the bundle narrowed by what the first run recorded (liveness()).
+    void narrowWith(Liveness live) {
+        live_ = std::move(live);
+        narrowed_ = true;
+    }
+    // After a run: the layouts its emitted reads and writes imply (empty when the bundle
+    // cannot be cut in atoms). A run narrowed by them reads fewer bits, so backend.cpp runs
+    // again until they do not change: then every bit a variable carries is read.
+    std::optional<Liveness> liveness() const;
+
     std::optional<Output> run();
     // The program read standard_metadata.packet_length (generate() then builds it again,
     // store-and-forward).
@@ -101,9 +149,33 @@ class Generator {
     void layout();
     ExprLeaves leaves(const std::string& b, const std::string& paramVar = {},
                       const std::vector<int>* paramOffsets = nullptr);
-    std::string fieldOf(const std::string& b, ir::FieldId f) const {
-        return slice(b, p_.fields[f].phvOffset, p_.fields[f].width);
+    std::string fieldOf(const std::string& b, ir::FieldId f) {
+        return rd(b, p_.fields[f].phvOffset, p_.fields[f].width);
     }
+    std::string fieldLhs(const std::string& b, ir::FieldId f) {
+        return wr(b, p_.fields[f].phvOffset, p_.fields[f].width);
+    }
+
+    // --- liveness.cpp: bundle bits through each variable's layout
+    void atoms();
+    // Bits [off, off+width) of the bundle in `var`, read.
+    std::string rd(const std::string& var, int off, int width);
+    // The same as a write target; empty when nothing reads them later (the write is dropped).
+    std::string wr(const std::string& var, int off, int width);
+    // A new bundle variable: its declaration, and its record for the liveness.
+    void bundleVar(const std::string& var, const std::string& from, bool comb);
+    int bundleWidth(const std::string& var) const;
+    // `from`'s bits that `var` carries (a concatenation of `from`'s runs).
+    std::string project(const std::string& from, const std::string& var) const;
+    // The delay line of the atoms that skip the stages (Liveness::through), before the assembly.
+    void bypass();
+    // A comb variable's body `i` is emitted (always, in the first run).
+    bool keeps(const std::string& var, size_t i) const;
+    void enterBody(const std::string& var, size_t i);
+    void leaveBody();
+    Liveness::Use* use_ = nullptr;           // the body being emitted, recorded
+    const std::set<int>* writes_ = nullptr;  // the atoms it may write (narrowed)
+    bool uncond_ = false;                    // its write being emitted is under no condition
     std::string emitExpr(const ir::ExprPtr& e, const std::string& b, const SourceLoc& loc,
                          const std::string& paramVar = {},
                          const std::vector<int>* paramOffsets = nullptr);
@@ -114,7 +186,11 @@ class Generator {
     void flushPending(const std::string& what);
     // A combinational bundle: `from` with `bodies` (then `tail`) applied; its name.
     std::string combBundle(const std::vector<Body>& bodies, const std::string& from,
-                           const std::string& what, const Body& tail = {});
+                           const std::string& what, const Body& tail = {},
+                           const std::string& name = {});
+    // Block results a body reads: a narrowed run may drop what reads them, so they have a sink.
+    void sinkResults(const std::vector<std::pair<std::string, int>>& results,
+                     const std::string& suffix);
     // The pending statements across a block of `latency` >= 2 cycles (bundle.cpp).
     struct Issue {
         std::string bundle, valid;
@@ -184,6 +260,12 @@ class Generator {
     NameTable names_;
     CodeBuilder decl_, body_;
     bool failed_ = false;
+    Liveness live_;  // the layouts this run uses (narrowed_)
+    Liveness rec_;   // what this run reads and writes
+    bool narrowed_ = false;
+    std::vector<int> atomOf_;                 // per bundle bit: its atom, -1 outside every atom
+    std::vector<std::pair<int, int>> atoms_;  // (first bit, width)
+    bool atomsOk_ = true;                     // fields do not overlap: the bundle can be cut
 
     int bw_ = 0, validBase_ = 0, consumedOff_ = 0, dropOff_ = 0;
     std::map<ir::TableId, TableSlots> tslots_;

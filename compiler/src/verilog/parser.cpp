@@ -9,15 +9,15 @@ namespace hop::verilog {
 // function of the window (one stage).
 
 void Generator::parseEnd(CodeBuilder& cb, const Cursor& at, int error) {
-    if (at.dyn.empty())
-        cb.line(fmt::format("parse_b[{}:{}] = 16'd{};", consumedOff_ + 15, consumedOff_,
-                            (at.bits + 7) / 8));
-    else
-        cb.line(fmt::format("parse_b[{}:{}] = ({}) >> 3;", consumedOff_ + 15, consumedOff_,
-                            at.plus(7)));
+    if (const std::string c = wr("parse_b", consumedOff_, 16); c.empty()) {
+    } else if (at.dyn.empty()) {
+        cb.line(fmt::format("{} = 16'd{};", c, (at.bits + 7) / 8));
+    } else {
+        cb.line(fmt::format("{} = ({}) >> 3;", c, at.plus(7)));
+    }
     if (error >= 0 && fParserError_ >= 0)
-        cb.line(fmt::format("{} = {};", fieldOf("parse_b", fParserError_),
-                            literal(error, p_.fields[fParserError_].width)));
+        if (const std::string e = fieldLhs("parse_b", fParserError_); !e.empty())
+            cb.line(fmt::format("{} = {};", e, literal(error, p_.fields[fParserError_].width)));
 }
 
 // A length expression that is a whole number of bytes whatever the packet holds: a constant
@@ -116,23 +116,26 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 guards.push_back({cur, errorCode("PacketTooShort")});
                 for (ir::FieldId f : h.fields) {
                     const ir::Field& fd = p_.fields[f];
+                    const std::string lhs = fieldLhs("parse_b", f);
                     if (s.length && f == h.fields.back()) {
                         // Read the maximum width at the field's start, keep the first `vlen`
                         // bits right-aligned (the model's value of a varbit).
-                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}] >> ({} - {});",
-                                            fieldOf("parse_b", f), cur.index(fd.offset), fd.width,
-                                            literal(fd.width, 16), vlen));
+                        if (!lhs.empty())
+                            cb.line(fmt::format(
+                                "{} = win_wire[8*WIN_BYTES-1-{} -: {}] >> ({} - {});", lhs,
+                                cur.index(fd.offset), fd.width, literal(fd.width, 16), vlen));
                         const auto it = varSlot_.find(s.header);
                         if (it != varSlot_.end())
-                            cb.line(fmt::format("parse_b[{}:{}] = {};", it->second + 15, it->second,
-                                                vlen));
-                    } else {
-                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];",
-                                            fieldOf("parse_b", f), cur.index(fd.offset), fd.width));
+                            if (const std::string l = wr("parse_b", it->second, 16); !l.empty())
+                                cb.line(fmt::format("{} = {};", l, vlen));
+                    } else if (!lhs.empty()) {
+                        cb.line(fmt::format("{} = win_wire[8*WIN_BYTES-1-{} -: {}];", lhs,
+                                            cur.index(fd.offset), fd.width));
                     }
                 }
                 if (h.validBit >= 0)
-                    cb.line(fmt::format("parse_b[{}] = 1'b1;", validBase_ + h.validBit));
+                    if (const std::string l = wr("parse_b", validBase_ + h.validBit, 1); !l.empty())
+                        cb.line(l + " = 1'b1;");
                 cur = end;
                 // The else branch (packet too short) is written when the ifs close.
                 break;
@@ -238,21 +241,34 @@ void Generator::parser() {
 // The parser stage: the window's fields into a fresh bundle, registered once (stage 1).
 void Generator::parserStage() {
     ++stage_;
-    decl_.line("logic [BUNDLE_W-1:0] parse_b, s1_q;");
+    bundleVar("parse_b", "", false);
+    bundleVar("s1_q", "parse_b", false);
     decl_.line("logic v1_q;");
     body_.line(fmt::format("// stage 1: parser ({} states, window {} bytes)",
                            p_.parser.states.size(), windowBytes_));
     body_.open("always_comb begin");
     body_.line("parse_b = '0;");
-    if (fIngressPort_ >= 0) body_.line(fieldOf("parse_b", fIngressPort_) + " = win_port_q;");
+    // A capture output nobody reads after the parser goes to a sink.
+    std::vector<std::pair<std::string, int>> unread;
+    auto set = [&](int off, int width, const std::string& value, const std::string& signal = {},
+                   int signalWidth = 0) {
+        if (const std::string l = wr("parse_b", off, width); !l.empty())
+            body_.line(l + " = " + value + ";");
+        else if (!signal.empty())
+            unread.emplace_back(signal, signalWidth);
+    };
+    if (fIngressPort_ >= 0)
+        set(p_.fields[fIngressPort_].phvOffset, p_.fields[fIngressPort_].width, "win_port_q",
+            "win_port_q", 9);
+    else
+        unread.emplace_back("win_port_q", 9);
     if (sf_ && fPacketLength_ >= 0)
-        body_.line(fmt::format("{} = {}'(win_plen_q);", fieldOf("parse_b", fPacketLength_),
-                               p_.fields[fPacketLength_].width));
-    if (sf_) body_.line(fmt::format("parse_b[{}] = win_long_q;", longOff_));
+        set(p_.fields[fPacketLength_].phvOffset, p_.fields[fPacketLength_].width,
+            fmt::format("{}'(win_plen_q)", p_.fields[fPacketLength_].width), "win_plen_q", 16);
+    if (sf_) set(longOff_, 1, "win_long_q", "win_long_q", 1);
     // A varbit header that was not extracted (setValid) emits its whole width, as in the model.
     for (const auto& [h, slot] : varSlot_)
-        body_.line(fmt::format("parse_b[{}:{}] = 16'd{};", slot + 15, slot,
-                               p_.fields[p_.headers[h].fields.back()].width));
+        set(slot, 16, fmt::format("16'd{}", p_.fields[p_.headers[h].fields.back()].width));
     for (const auto& v : varLens_) {
         decl_.line(fmt::format("logic [15:0] {};", v));
         body_.line(v + " = 16'd0;");
@@ -272,19 +288,22 @@ void Generator::parserStage() {
         decl_.line("logic [15:0] psum_frame;");
         body_.line("psum_acc = 32'(win_psum_q);");
         body_.open("for (int i = 0; i < WIN_BYTES; i++) begin");
-        body_.line(fmt::format(
-            "if (16'(i) >= parse_b[{}:{}] && 16'(i) < win_len_q) psum_acc = psum_acc + (i % 2 == 0 "
-            "? {{16'd0, win_q[8*i +: 8], 8'd0}} : {{24'd0, win_q[8*i +: 8]}});",
-            consumedOff_ + 15, consumedOff_));
+        body_.line(
+            fmt::format("if (16'(i) >= {} && 16'(i) < win_len_q) psum_acc = psum_acc + (i % 2 == 0 "
+                        "? {{16'd0, win_q[8*i +: 8], 8'd0}} : {{24'd0, win_q[8*i +: 8]}});",
+                        rd("parse_b", consumedOff_, 16)));
         body_.close("end");
         body_.line("psum_frame = fold16(psum_acc);");
-        body_.line(fmt::format(
-            "parse_b[{}:{}] = parse_b[{}] ? {{psum_frame[7:0], psum_frame[15:8]}} : psum_frame;",
-            psumOff_ + 15, psumOff_, consumedOff_));
+        set(psumOff_, 16,
+            fmt::format("{} ? {{psum_frame[7:0], psum_frame[15:8]}} : psum_frame",
+                        rd("parse_b", consumedOff_, 1)));
     }
     body_.close("end");
     body_.open("always_ff @(posedge clk) begin");
-    body_.line("s1_q <= parse_b;");
+    body_.line("s1_q <= " + project("parse_b", "s1_q") + ";");
+    body_.close("end");
+    sinkResults(unread, "");
+    body_.open("always_ff @(posedge clk) begin");
     body_.line("if (rst) v1_q <= 1'b0;");
     body_.line("else v1_q <= win_valid_q;");
     body_.close("end");

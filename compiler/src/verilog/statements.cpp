@@ -10,21 +10,34 @@ namespace hop::verilog {
 void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt& s,
                           const std::string& paramVar, const std::vector<int>* paramOffsets) {
     auto ex = [&](const ir::ExprPtr& e) { return emitExpr(e, b, s.loc, paramVar, paramOffsets); };
+    // A write under no condition kills the atom's earlier value (liveness.cpp).
+    const bool whole = uncond_ && isTrue(s.pred);
+    auto lhsOf = [&](int off, int width) {
+        const bool u = uncond_;
+        uncond_ = whole;
+        std::string l = wr(b, off, width);
+        uncond_ = u;
+        return l;
+    };
+    auto fieldLhsOf = [&](ir::FieldId f) {
+        return lhsOf(p_.fields[f].phvOffset, p_.fields[f].width);
+    };
     std::string guard = isTrue(s.pred) ? "" : "if (" + ex(s.pred) + ") ";
     switch (s.kind) {
         case ir::StmtKind::Assign: {
             const ir::Expr& d = *s.dst;
             std::string lhs;
             if (d.kind == ir::ExprKind::Field) {
-                lhs = fieldOf(b, d.index);
+                lhs = fieldLhsOf(d.index);
             } else if (d.kind == ir::ExprKind::Slice && d.args[0]->kind == ir::ExprKind::Field) {
                 const ir::Field& f = p_.fields[d.args[0]->index];
-                lhs = slice(b, f.phvOffset + d.lo, d.hi - d.lo + 1);
+                lhs = lhsOf(f.phvOffset + d.lo, d.hi - d.lo + 1);
             } else {
                 diags_.unsupported(s.loc, "this assignment target in the Verilog backend");
                 failed_ = true;
                 return;
             }
+            if (lhs.empty()) return;  // nothing reads it later
             cb.line(guard + lhs + " = " + ex(s.src) + ";");
             return;
         }
@@ -32,21 +45,28 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
         case ir::StmtKind::SetInvalid: {
             const int vb = p_.headers[s.header].validBit;
             if (vb < 0) return;
-            cb.line(fmt::format("{}{}[{}] = 1'b{};", guard, b, validBase_ + vb,
-                                s.kind == ir::StmtKind::SetValid ? 1 : 0));
+            const std::string lhs = lhsOf(validBase_ + vb, 1);
+            if (lhs.empty()) return;
+            cb.line(
+                fmt::format("{}{} = 1'b{};", guard, lhs, s.kind == ir::StmtKind::SetValid ? 1 : 0));
             return;
         }
         case ir::StmtKind::MarkToDrop:
             if (fEgressSpec_ >= 0) {
+                const std::string spec = fieldLhsOf(fEgressSpec_),
+                                  grp = fMcastGrp_ >= 0 ? fieldLhsOf(fMcastGrp_) : "";
+                if (spec.empty() && grp.empty()) return;
                 cb.open(guard + "begin");
-                cb.line(fmt::format("{} = 9'd511;", fieldOf(b, fEgressSpec_)));
-                if (fMcastGrp_ >= 0) cb.line(fmt::format("{} = '0;", fieldOf(b, fMcastGrp_)));
+                if (!spec.empty()) cb.line(fmt::format("{} = 9'd511;", spec));
+                if (!grp.empty()) cb.line(fmt::format("{} = '0;", grp));
                 cb.close("end");
             }
             return;
         case ir::StmtKind::Exit:
             // The lowering guards later statements with the control's exit flag; see control().
-            if (exitFlag_ >= 0) cb.line(guard + fieldOf(b, exitFlag_) + " = 1'b1;");
+            if (exitFlag_ >= 0)
+                if (const std::string lhs = fieldLhsOf(exitFlag_); !lhs.empty())
+                    cb.line(guard + lhs + " = 1'b1;");
             return;
         default:
             diags_.unsupported(s.loc,
@@ -70,7 +90,9 @@ void Generator::control(const ir::Control& c) {
         const ir::FieldId flag = controlExitFlag_;
         pending_.push_back([this, sp, flag](CodeBuilder& cb, const std::string& b) {
             exitFlag_ = flag;
+            uncond_ = true;  // a control's statement stands alone: its predicate is its guard
             statement(cb, b, *sp);
+            uncond_ = false;
         });
     }
     controlExitFlag_ = -1;
@@ -80,10 +102,14 @@ void Generator::v1modelIngressEnd() {
     pending_.push_back([this](CodeBuilder& cb, const std::string& b) {
         cb.line(
             "// v1model: drop after ingress when egress_spec is 511; egress_port = egress_spec");
-        if (fEgressSpec_ >= 0)
-            cb.line(fmt::format("{}[{}] = {} == 9'd511;", b, dropOff_, fieldOf(b, fEgressSpec_)));
+        uncond_ = true;
+        const std::string drop = fEgressSpec_ >= 0 ? wr(b, dropOff_, 1) : "";
+        if (!drop.empty())
+            cb.line(fmt::format("{} = {} == 9'd511;", drop, fieldOf(b, fEgressSpec_)));
         if (fEgressSpec_ >= 0 && fEgressPort_ >= 0)
-            cb.line(fmt::format("{} = {};", fieldOf(b, fEgressPort_), fieldOf(b, fEgressSpec_)));
+            if (const std::string port = fieldLhs(b, fEgressPort_); !port.empty())
+                cb.line(fmt::format("{} = {};", port, fieldOf(b, fEgressSpec_)));
+        uncond_ = false;
     });
 }
 

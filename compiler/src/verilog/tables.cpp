@@ -33,7 +33,10 @@ void Generator::applyTable(const ir::Stmt& s) {
     decl_.line(fmt::format("logic [{}:0] unused_{}_data;", blk->paramWidth - 1, tn));
     body_.line(fmt::format("assign unused_{}_data = {}_data;", tn, tn));
     const Body applied = [this, &s, ts](CodeBuilder& cb, const std::string& b) {
-        cb.line(fmt::format("{}[{}] = {};", b, ts.applied, emitExpr(s.pred, b, s.loc)));
+        uncond_ = true;
+        const std::string lhs = wr(b, ts.applied, 1);
+        uncond_ = false;
+        cb.line(fmt::format("{} = {};", lhs, emitExpr(s.pred, b, s.loc)));
     };
     const std::string what = "statements before " + t.name;
     // The bundle the key and the applied bit are read from in the issue cycle.
@@ -48,16 +51,13 @@ void Generator::applyTable(const ir::Stmt& s) {
         rest = blk->latency - (stage_ - issueStage);
     } else {
         flushPending(what);
-        look = tn + "_b";
-        decl_.line(fmt::format("logic [BUNDLE_W-1:0] {};", look));
+        look = combBundle({}, cur_, fmt::format("table {}: whether it applies", t.name), applied,
+                          tn + "_b");
+        cur_ = look;
     }
     body_.line(fmt::format("// table {} ({}, LATENCY {})", t.name, blk->module, blk->latency));
     body_.open("always_comb begin");
-    if (look == tn + "_b") {
-        body_.line(fmt::format("{} = {};", look, cur_));
-        applied(body_, look);
-    }
-    body_.line(fmt::format("{}_lookup_valid = {} && {}[{}];", tn, valid, look, ts.applied));
+    body_.line(fmt::format("{}_lookup_valid = {} && {};", tn, valid, rd(look, ts.applied, 1)));
     std::string key;
     for (const auto& k : t.keys) key += (key.empty() ? "" : ", ") + emitExpr(k.expr, look, t.loc);
     body_.line(fmt::format("{}_key = {{{}}};", tn, key));
@@ -101,7 +101,6 @@ void Generator::applyTable(const ir::Stmt& s) {
                                i + 1 < ports.size() ? "," : ""));
     body_.close(");");
     csrRdata_.push_back(tn + "_csr_rdata");
-    if (look == tn + "_b") cur_ = look;
     delay(rest, "lookup of " + t.name);
     pendingResults_ = {{tn + "_hit", 1}, {tn + "_action", blk->actionWidth}};
     for (const auto& ar : t.actions)
@@ -113,12 +112,14 @@ void Generator::applyTable(const ir::Stmt& s) {
     const ir::FieldId flag = controlExitFlag_;  // actions may exit: see control()
     pending_.push_back([this, &t, ts, tn, blk, flag](CodeBuilder& cb, const std::string& b) {
         exitFlag_ = flag;
-        cb.open(fmt::format("if ({}[{}]) begin", b, ts.applied));
+        cb.open(fmt::format("if ({}) begin", rd(b, ts.applied, 1)));
         const std::string hit = tn + "_hit" + resultSuffix_,
                           action = tn + "_action" + resultSuffix_,
                           data = tn + "_data" + resultSuffix_;
-        cb.line(fmt::format("{}[{}] = {};", b, ts.hit, hit));
-        cb.line(fmt::format("{} = {};", slice(b, ts.action, ts.actionWidth), action));
+        if (const std::string lhs = wr(b, ts.hit, 1); !lhs.empty())
+            cb.line(fmt::format("{} = {};", lhs, hit));
+        if (const std::string lhs = wr(b, ts.action, ts.actionWidth); !lhs.empty())
+            cb.line(fmt::format("{} = {};", lhs, action));
         cb.open(fmt::format("case ({})", action));
         for (size_t i = 0; i < t.actions.size(); ++i) {
             const ir::Action& a = p_.actions[t.actions[i].action];

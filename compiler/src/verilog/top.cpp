@@ -154,7 +154,11 @@ input  wire  [      31:0] csr_wdata,
 output wire  [      31:0] csr_rdata)");
     m.close(");");
     m.indent();
-    m.line(fmt::format("localparam int BUNDLE_W = {};", bw_));
+    if (narrowed_)
+        m.line(
+            fmt::format("// Each stage carries only the bundle bits read after it (of {}).", bw_));
+    else
+        m.line(fmt::format("localparam int BUNDLE_W = {};", bw_));
     m.open("initial begin");
     m.line(fmt::format("if (DATA_W != {}) $fatal(1, \"%m: generated for DATA_W = {}\");",
                        opt_.dataWidth, opt_.dataWidth));
