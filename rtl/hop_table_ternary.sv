@@ -272,16 +272,35 @@ module hop_table_ternary #(
     // Value and mask come from a copy of the slots in a memory written with them (block RAM or
     // LUTRAM), read like the action memory: selecting one of DEPTH slots out of the flops would
     // be a DEPTH*KEY_W-bit multiplexer (a barrel shifter to Yosys, which does not see that the
-    // offset is a multiple of KEY_W). Valid comes from the flops, which reset clears, registered
-    // the same cycle.
+    // offset is a multiple of KEY_W). Valid comes from the flops, which reset clears, in two
+    // steps: the 32-slot word holding it a cycle early (index from the delay line's previous
+    // stage), then the bit; one DEPTH:1 multiplexer would be about 8 levels. A commit takes
+    // more than one cycle on the CSR bus, so no write lands between the two steps.
+    localparam int VG_W = IDX_W < 5 ? IDX_W : 5;  // slots per valid word: 2^VG_W
+    localparam int NVG = (DEPTH + (1 << VG_W) - 1) >> VG_W;
+    logic [(1<<VG_W)-1:0] vwords[NVG];
+    for (genvar g = 0; g < NVG; g++) begin : gen_vword
+        for (genvar b = 0; b < (1 << VG_W); b++) begin : gen_vbit
+            if (g * (1 << VG_W) + b < DEPTH) begin : gen_in
+                assign vwords[g][b] = slot_valid_q[g*(1<<VG_W)+b];
+            end else begin : gen_pad
+                assign vwords[g][b] = 1'b0;
+            end
+        end
+    end
+    localparam int VGI_W = IDX_W > VG_W ? IDX_W - VG_W : 1;
+    wire [IDX_W-1:0] pb_idx_early = dl_idx_q[(DL-2)*IDX_W+:IDX_W];
+    wire [VGI_W-1:0] vg_idx = VGI_W'(pb_idx_early >> VG_W);
     logic [2*KEY_W-1:0] kmem[DEPTH];
     logic [2*KEY_W-1:0] kmem_q;
+    logic [(1<<VG_W)-1:0] vword_q;
     logic rb_valid_q;
     always_ff @(posedge clk) begin
         if (slot_we) kmem[commit_idx] <= {stg_mask, stg_key};
+        if (dl_re_q[DL-2]) vword_q <= vwords[vg_idx];
         if (dl_re_q[DL-1]) begin
             kmem_q <= kmem[pb_idx];
-            rb_valid_q <= slot_valid_q[pb_idx];
+            rb_valid_q <= vword_q[pb_idx[VG_W-1:0]];
         end
     end
     assign rb_valid = rb_valid_q;
