@@ -93,30 +93,12 @@ module hop_deparser #(
     end
 
     // ---- The descriptor, worked out when it is taken -------------------------------------
-    logic [LW-1:0] e_low, s_low, l_r;
-    logic [SB_W-1:0] l_sb;
-    logic [HB_W-1:0] l_h, l_g;
-    logic l_adj, l_borrow, l_cu_nz, l_hb_nz;
-    logic [15:0] l_c;
-    logic [KEEP_W-1:0] l_hmask;
-
-    always_comb begin
-        e_low = desc_emit_len[LW-1:0];
-        s_low = desc_skip_len[LW-1:0];
-        l_r = e_low - s_low;
-        l_sb = desc_skip_len[15:LW];
-        l_h = HB_W'(desc_emit_len[15:LW]);
-        // The last header beat is full and bytes are consumed: it may be the packet's last.
-        l_adj = e_low == '0 && desc_emit_len != 16'd0 && desc_skip_len != 16'd0;
-        l_g = l_h - HB_W'(l_adj);
-        l_hb_nz = l_h != '0 && !(l_h == HB_W'(1) && l_adj);
-        l_borrow = e_low < s_low;
-        // C = 0 when nothing is consumed, else skip / KEEP_W + borrow - adj.
-        l_c = desc_skip_len == 16'd0 ? 16'd0 : 16'(l_sb) + 16'(l_borrow) - 16'(l_adj);
-        l_cu_nz = desc_skip_len != 16'd0 && !((l_sb == '0 && l_borrow == l_adj) ||
-                                             (l_sb == SB_W'(1) && !l_borrow && l_adj));
-        l_hmask = l_adj ? '1 : ~({KEEP_W{1'b1}} << e_low);
-    end
+    // Inside the load branch of the register block below, so that a simulator works it out
+    // only in the cycles a descriptor is taken. The byte masks are built a machine word (WW
+    // bits) at a time: a word is all header, no header, or one shift of a word.
+    localparam int WW = DATA_W < 64 ? DATA_W : 64;
+    localparam int WB = WW / 8;
+    localparam int NW = DATA_W / WW;
 
     // The packet in progress.
     logic                   busy_q, drop_q, same_q, first_q, in_done_q, spill_q, sent_q;
@@ -146,21 +128,6 @@ module hop_deparser #(
     logic load, run, drop_take, pf_fire, defer, emit_b;
     logic cu_is1, hb_is1;
     logic [KEEP_W-1:0] rkeep, bkeep;
-
-    // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
-    function automatic logic [DATA_W-1:0] rotate(input logic [DATA_W-1:0] x,
-                                                 input logic [LW-1:0] r);
-        rotate = x;
-        for (int i = 0; i < LW; i++)
-            if (r[i]) rotate = (rotate << (8 << i)) | (rotate >> (DATA_W - (8 << i)));
-    endfunction
-
-    // The header lanes of the first lock-step beat on top of a beat.
-    function automatic logic [DATA_W-1:0] overlay(input logic [DATA_W-1:0] b,
-                                                  input logic [DATA_W-1:0] h,
-                                                  input logic [DATA_W-1:0] hbits);
-        overlay = (b & ~hbits) | (h & hbits);
-    endfunction
 
     always_comb begin
         cu_is1 = cu_q == 16'd1;
@@ -218,47 +185,75 @@ module hop_deparser #(
         end
     end
 
-    // The output data (the cases of bkeep above) and the previous frame beat, rotated.
+    // The output data (the cases of bkeep above) and the previous frame beat, rotated. The
+    // header lanes go on top of the first lock-step beat (hbits_q: one bit per data bit).
     always_ff @(posedge clk) begin
         if (adv) begin
             if (pf_q) out_data_q <= prev_q;
             else if (hb_nz_q) out_data_q <= DATA_W'(hdr_q);
             else if (same_q && first_q)
-                out_data_q <= overlay(s_axis_tdata, DATA_W'(hdr_q), hbits_q);
+                out_data_q <= (s_axis_tdata & ~hbits_q) | (DATA_W'(hdr_q) & hbits_q);
             else if (same_q) out_data_q <= s_axis_tdata;
         end
         if (!same_q && (cu_take || lock_take || (adv && !pf_q && !hb_nz_q))) begin : g_rot
             logic [DATA_W-1:0] rot, beat;
-            rot = rotate(s_axis_tdata, r_q);
+            // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
+            rot = s_axis_tdata;
+            for (int i = 0; i < LW; i++)
+                if (r_q[i]) rot = (rot << (8 << i)) | (rot >> (DATA_W - (8 << i)));
             // Also when the next descriptor is taken in the same cycle: a deferred flush sends
             // it.
             if (cu_take || lock_take) prev_q <= rot;
             if (adv && !pf_q && !hb_nz_q) begin
                 if (direct) beat = rot;
                 else beat = (rot & ubits_q) | (prev_q & ~ubits_q);
-                if (first_q) beat = overlay(beat, DATA_W'(hdr_q), hbits_q);
+                if (first_q) beat = (beat & ~hbits_q) | (DATA_W'(hdr_q) & hbits_q);
                 out_data_q <= beat;
             end
         end
     end
 
     always_ff @(posedge clk) begin
-        if (load) begin
+        if (load) begin : g_load
+            logic [LW-1:0] e_low, s_low, l_r;
+            logic [SB_W-1:0] l_sb;
+            logic [HB_W-1:0] l_h;
+            logic l_adj, l_borrow;
+            logic [DATA_W-1:0] hb, ub;
+            e_low = desc_emit_len[LW-1:0];
+            s_low = desc_skip_len[LW-1:0];
+            l_r = e_low - s_low;
+            l_sb = desc_skip_len[15:LW];
+            l_h = HB_W'(desc_emit_len[15:LW]);
+            // The last header beat is full and bytes are consumed: it may be the packet's last.
+            l_adj = e_low == '0 && desc_emit_len != 16'd0 && desc_skip_len != 16'd0;
+            l_borrow = e_low < s_low;
+            // Header bytes (below e_low, or all when l_adj) and bytes >= r, word by word.
+            for (int k = 0; k < NW; k++) begin
+                if (l_adj || 32'(e_low) >= (k + 1) * WB) hb[k*WW+:WW] = '1;
+                else if (32'(e_low) <= k * WB) hb[k*WW+:WW] = '0;
+                else hb[k*WW+:WW] = ~({WW{1'b1}} << (8 * (32'(e_low) - k * WB)));
+                if (32'(l_r) >= (k + 1) * WB) ub[k*WW+:WW] = '0;
+                else if (32'(l_r) <= k * WB) ub[k*WW+:WW] = '1;
+                else ub[k*WW+:WW] = {WW{1'b1}} << (8 * (32'(l_r) - k * WB));
+            end
             drop_q <= desc_drop;
             port_q <= desc_port;
             r_q <= l_r;
             same_q <= l_r == '0;
-            hb_q <= l_g;
-            hb_nz_q <= l_hb_nz;
-            cu_q <= l_c;
-            cu_nz_q <= l_cu_nz;
+            hb_q <= l_h - HB_W'(l_adj);
+            hb_nz_q <= l_h != '0 && !(l_h == HB_W'(1) && l_adj);
+            // C = 0 when nothing is consumed, else skip / KEEP_W + borrow - adj.
+            cu_q <= desc_skip_len == 16'd0 ? 16'd0 : 16'(l_sb) + 16'(l_borrow) - 16'(l_adj);
+            cu_nz_q <= desc_skip_len != 16'd0 && !((l_sb == '0 && l_borrow == l_adj) ||
+                                                  (l_sb == SB_W'(1) && !l_borrow && l_adj));
             hdr_q <= desc_hdr;
-            hmask_q <= l_hmask;
+            hmask_q <= l_adj ? '1 : ~({KEEP_W{1'b1}} << e_low);
             hany_q <= l_adj || e_low != '0;
-            hbits_q <= l_adj ? '1 : ~({DATA_W{1'b1}} << (8 * e_low));
+            hbits_q <= hb;
             umask_q <= {KEEP_W{1'b1}} << l_r;
             // Read only when r != 0 (same_q low).
-            if (l_r != '0) ubits_q <= {DATA_W{1'b1}} << (8 * l_r);
+            if (l_r != '0) ubits_q <= ub;
             ssel_q <= KEEP_W'(1) << (KEEP_W - 32'(l_r));
             prevkeep_q <= '0;
             first_q <= 1'b1;
