@@ -79,22 +79,17 @@ module hop_axis_out_queue #(
     logic [31:0] rdata_q, rdata_d;
     logic do_write, do_read;
 
-    // Lanes present in a beat. By the AXI contract (rtl/README.md) tkeep is a thermometer code
-    // (contiguous from lane 0), so the count n is read off its edges: n >= k exactly when
-    // t[k-1], and bit j of n is set for n in [a, a + 2^j) with a an odd multiple of 2^j, i.e.
-    // when t[a-1] && !t[a+2^j-1]: an OR of AND pairs per bit (3 levels at 64 lanes) instead of
-    // a popcount's adder tree.
-    function automatic logic [FB_W-1:0] lanes(input logic [KEEP_W-1:0] t);
-        logic [2*KEEP_W-1:0] ge;  // ge[k-1]: at least k lanes (0 past KEEP_W)
-        ge = '0;
-        ge[KEEP_W-1:0] = t;
-        lanes = '0;
-        for (int j = 0; (1 << j) <= KEEP_W; j++)
-            for (int a = 1 << j; a <= KEEP_W; a += 2 << j)
-                lanes[j] = lanes[j] | (ge[a-1] & !ge[a+(1<<j)-1]);
-    endfunction
+    // Lanes present in a beat (by the AXI contract of rtl/README.md tkeep is a thermometer
+    // code, contiguous from lane 0): read off its edges, not by a popcount.
+    logic [$clog2(KEEP_W):0] keep_n;
+    hop_keep_lanes #(
+        .KEEP_W(KEEP_W)
+    ) u_lanes (
+        .tkeep(s_axis_tkeep),
+        .lanes(keep_n)
+    );
 
-    assign beat_bytes = lanes(s_axis_tkeep);
+    assign beat_bytes = FB_W'(keep_n);
 
     assign used = wr_ptr_q - rd_ptr_q;
 

@@ -169,22 +169,24 @@ module hop_cpu_port #(
     logic p_done_q;  // a frame was pushed last cycle, of p_done_bytes_q bytes
     logic [31:0] p_dropf_q, p_dropf_d, p_dropl_q, p_dropl_d;
 
-    // Lanes present in a beat. By the AXI contract (rtl/README.md) tkeep is a thermometer code
-    // (contiguous from lane 0), so the count n is read off its edges: n >= k exactly when
-    // t[k-1], and bit j of n is set for n in [a, a + 2^j) with a an odd multiple of 2^j, i.e.
-    // when t[a-1] && !t[a+2^j-1]: an OR of AND pairs per bit (3 levels at 64 lanes) instead of
-    // a popcount's adder tree.
-    function automatic logic [CNT_W-1:0] lanes(input logic [KEEP_W-1:0] t);
-        logic [2*KEEP_W-1:0] ge;  // ge[k-1]: at least k lanes (0 past KEEP_W)
-        ge = '0;
-        ge[KEEP_W-1:0] = t;
-        lanes = '0;
-        for (int j = 0; (1 << j) <= KEEP_W; j++)
-            for (int a = 1 << j; a <= KEEP_W; a += 2 << j)
-                lanes[j] = lanes[j] | (ge[a-1] & !ge[a+(1<<j)-1]);
-    endfunction
+    // Lanes present in a beat (by the AXI contract of rtl/README.md tkeep is a thermometer
+    // code, contiguous from lane 0): read off its edges, not by a popcount. One count per
+    // stream that is counted: the punt path's input and the inject path's output.
+    logic [CNT_W-1:0] p_keep_n, m_keep_n;
+    hop_keep_lanes #(
+        .KEEP_W(KEEP_W)
+    ) u_p_lanes (
+        .tkeep(s_axis_pipe_tkeep),
+        .lanes(p_keep_n)
+    );
+    hop_keep_lanes #(
+        .KEEP_W(KEEP_W)
+    ) u_m_lanes (
+        .tkeep(m_axis_pipe_tkeep),
+        .lanes(m_keep_n)
+    );
 
-    assign p_beat_bytes = PLEN_W'(lanes(s_axis_pipe_tkeep));
+    assign p_beat_bytes = PLEN_W'(p_keep_n);
 
     assign p_used = p_wr_q - p_rd_q;
     // Saturates just past PUNT_DEPTH: all the classification of a dropped frame needs.
@@ -586,7 +588,7 @@ module hop_cpu_port #(
     end
 
     always_ff @(posedge clk) begin
-        if (m_axis_pipe_tvalid && m_axis_pipe_tready) m_beat_bytes_q <= lanes(m_axis_pipe_tkeep);
+        if (m_axis_pipe_tvalid && m_axis_pipe_tready) m_beat_bytes_q <= m_keep_n;
         if (rst) begin
             pio_en_q <= PIO_RESET;
             inj_mid_q <= 1'b0;

@@ -18,7 +18,8 @@
 // in_valid to out_valid, one header per clock. Two adder levels (16..21 bits) per stage is
 // the budget for 250 MHz: STAGES = 3 for a 60-byte IPv4 header (6 levels), 3 for 20 bytes
 // (5 levels). out_csum and out_verify_ok are the last register inverted / compared (no adder
-// after it).
+// after it). A register loads only with a header (the valid that travels beside it), so the
+// outputs hold the last header's sum while out_valid is low.
 module hop_csum16 #(
     parameter int HDR_BYTES = 20,
     parameter int STAGES = 3,
@@ -86,7 +87,8 @@ module hop_csum16 #(
                     assign c = SW'(g_lvl[l-1].g_e[2*i].v);
                 end
                 if (REG) begin : g_reg
-                    always_ff @(posedge clk) v <= c;
+                    // Only with a header: a simulator adds nothing in idle cycles.
+                    always_ff @(posedge clk) if (g_lvl[l-1].vld) v <= c;
                 end else begin : g_wire
                     assign v = c;
                 end

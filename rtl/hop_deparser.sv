@@ -93,30 +93,12 @@ module hop_deparser #(
     end
 
     // ---- The descriptor, worked out when it is taken -------------------------------------
-    logic [LW-1:0] e_low, s_low, l_r;
-    logic [SB_W-1:0] l_sb;
-    logic [HB_W-1:0] l_h, l_g;
-    logic l_adj, l_borrow, l_cu_nz, l_hb_nz;
-    logic [15:0] l_c;
-    logic [KEEP_W-1:0] l_hmask;
-
-    always_comb begin
-        e_low = desc_emit_len[LW-1:0];
-        s_low = desc_skip_len[LW-1:0];
-        l_r = e_low - s_low;
-        l_sb = desc_skip_len[15:LW];
-        l_h = HB_W'(desc_emit_len[15:LW]);
-        // The last header beat is full and bytes are consumed: it may be the packet's last.
-        l_adj = e_low == '0 && desc_emit_len != 16'd0 && desc_skip_len != 16'd0;
-        l_g = l_h - HB_W'(l_adj);
-        l_hb_nz = l_h != '0 && !(l_h == HB_W'(1) && l_adj);
-        l_borrow = e_low < s_low;
-        // C = 0 when nothing is consumed, else skip / KEEP_W + borrow - adj.
-        l_c = desc_skip_len == 16'd0 ? 16'd0 : 16'(l_sb) + 16'(l_borrow) - 16'(l_adj);
-        l_cu_nz = desc_skip_len != 16'd0 && !((l_sb == '0 && l_borrow == l_adj) ||
-                                             (l_sb == SB_W'(1) && !l_borrow && l_adj));
-        l_hmask = l_adj ? '1 : ~({KEEP_W{1'b1}} << e_low);
-    end
+    // Inside the load branch of the register block below, so that a simulator works it out
+    // only in the cycles a descriptor is taken. The byte masks are built a machine word (WW
+    // bits) at a time: a word is all header, no header, or one shift of a word.
+    localparam int WW = DATA_W < 64 ? DATA_W : 64;
+    localparam int WB = WW / 8;
+    localparam int NW = DATA_W / WW;
 
     // The packet in progress.
     logic                   busy_q, drop_q, same_q, first_q, in_done_q, spill_q, sent_q;
@@ -145,43 +127,45 @@ module hop_deparser #(
     logic adv, lock, hdr_emit, cu_take, lock_take, take, flush, direct, emit, spill, last, done;
     logic load, run, drop_take, pf_fire, defer, emit_b;
     logic cu_is1, hb_is1;
+    logic hdr_go, lock_go, flush_go, direct_go, drop_done;
     logic [KEEP_W-1:0] rkeep, bkeep;
 
-    // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
-    function automatic logic [DATA_W-1:0] rotate(input logic [DATA_W-1:0] x,
-                                                 input logic [LW-1:0] r);
-        rotate = x;
-        for (int i = 0; i < LW; i++)
-            if (r[i]) rotate = (rotate << (8 << i)) | (rotate >> (DATA_W - (8 << i)));
-    endfunction
-
-    // The header lanes of the first lock-step beat on top of a beat.
-    function automatic logic [DATA_W-1:0] overlay(input logic [DATA_W-1:0] b,
-                                                  input logic [DATA_W-1:0] h,
-                                                  input logic [DATA_W-1:0] hbits);
-        overlay = (b & ~hbits) | (h & hbits);
-    endfunction
-
+    // What depends on registers only (this block's and the FIFOs' in front): a simulator works
+    // it out once per cycle, not again when m_axis_tready (a top-level input) is applied.
     always_comb begin
         cu_is1 = cu_q == 16'd1;
         hb_is1 = hb_q == HB_W'(1);
-        adv = !out_valid_q || m_axis_tready;
-        pf_fire = pf_q && adv;
         // The packet goes on once the flush it waits for is out (prev_q holds that flush; the
         // wait keeps pkt_sent / pkt_dropped in packet order).
         run = busy_q && !drop_q && !pf_q;
         drop_take = busy_q && drop_q && !pf_q && s_axis_tvalid;
+        drop_done = drop_take && s_axis_tlast;
         lock = !hb_nz_q && (!cu_nz_q || in_done_q);
-        hdr_emit = run && hb_nz_q && adv;
         cu_take = run && cu_nz_q && !in_done_q && s_axis_tvalid;
-        lock_take = run && lock && !in_done_q && adv && s_axis_tvalid;
-        take = cu_take || lock_take || drop_take;
-        flush = run && lock && in_done_q && adv;
-        // The last beat has bytes for lanes < r of the next output beat.
-        spill = |(s_axis_tkeep & ssel_q);
+        // Each of these happens when the output register is free too (adv, below).
+        hdr_go = run && hb_nz_q;
+        lock_go = run && lock && !in_done_q && s_axis_tvalid;
+        flush_go = run && lock && in_done_q;
         // The frame ends in the catch-up with the header beats sent: output beat G is its
         // header lanes and, from the last catch-up beat, lanes < r; it leaves now.
-        direct = cu_take && s_axis_tlast && !hb_nz_q && adv;
+        direct_go = cu_take && s_axis_tlast && !hb_nz_q;
+        // The last beat has bytes for lanes < r of the next output beat.
+        spill = |(s_axis_tkeep & ssel_q);
+        rkeep = s_axis_tkeep;
+        if (!same_q) begin
+            for (int i = 0; i < LW; i++)
+                if (r_q[i]) rkeep = (rkeep << (1 << i)) | (rkeep >> (KEEP_W - (1 << i)));
+        end
+    end
+
+    always_comb begin
+        adv = !out_valid_q || m_axis_tready;
+        pf_fire = pf_q && adv;
+        hdr_emit = hdr_go && adv;
+        lock_take = lock_go && adv;
+        take = cu_take || lock_take || drop_take;
+        flush = flush_go && adv;
+        direct = direct_go && adv;
         last = pf_q || flush || direct || (lock_take && s_axis_tlast && !spill);
         emit_b = hdr_emit || lock_take || (flush && ((first_q && hany_q) || spill_q)) ||
                  (direct && (hany_q || (cu_is1 && spill)));
@@ -190,23 +174,18 @@ module hop_deparser #(
         // follows: the flush is owed (pf_q) and the next descriptor is taken now, so
         // desc_ready does not wait for the tkeep lane that decides it.
         defer = lock_take && s_axis_tlast && spill;
-        done = flush || direct || (lock_take && s_axis_tlast) ||
-               (drop_take && s_axis_tlast);
+        done = flush || direct || (lock_take && s_axis_tlast) || drop_done;
         desc_ready = !busy_q || done;
         load = desc_valid && desc_ready;
         s_axis_tready = take;
     end
 
     // The lanes of the output beat: a header beat, or lanes >= r from this frame beat and
-    // lanes < r from the previous one, with the header lanes of the first lock-step beat on
-    // top. The data itself is built in the register's always_ff below, by the same cases: a
-    // simulator then moves only the words of the case at hand, and rotates nothing when r = 0.
+    // lanes < r from the previous one (rkeep: this beat's rotated by r), with the header lanes
+    // of the first lock-step beat on top. The data itself is built in the register's
+    // always_ff below, by the same cases: a simulator then moves only the words of the case at
+    // hand, and rotates nothing when r = 0.
     always_comb begin
-        rkeep = s_axis_tkeep;
-        if (!same_q) begin
-            for (int i = 0; i < LW; i++)
-                if (r_q[i]) rkeep = (rkeep << (1 << i)) | (rkeep >> (KEEP_W - (1 << i)));
-        end
         if (pf_q) begin
             bkeep = pfkeep_q;
         end else if (hb_nz_q) begin
@@ -218,47 +197,81 @@ module hop_deparser #(
         end
     end
 
-    // The output data (the cases of bkeep above) and the previous frame beat, rotated.
+    // The output data (the cases of bkeep above) and the previous frame beat, rotated. The
+    // header lanes go on top of the first lock-step beat (hbits_q: one bit per data bit).
+    // Only a running packet (or an owed flush) loads it: what the register holds when nothing
+    // is sent is never read, and a simulator moves no wide word in idle or dropping cycles.
     always_ff @(posedge clk) begin
         if (adv) begin
             if (pf_q) out_data_q <= prev_q;
-            else if (hb_nz_q) out_data_q <= DATA_W'(hdr_q);
-            else if (same_q && first_q)
-                out_data_q <= overlay(s_axis_tdata, DATA_W'(hdr_q), hbits_q);
-            else if (same_q) out_data_q <= s_axis_tdata;
+            else if (run && hb_nz_q) out_data_q <= DATA_W'(hdr_q);
+            else if (run && same_q && first_q)
+                out_data_q <= (s_axis_tdata & ~hbits_q) | (DATA_W'(hdr_q) & hbits_q);
+            else if (run && same_q) out_data_q <= s_axis_tdata;
         end
-        if (!same_q && (cu_take || lock_take || (adv && !pf_q && !hb_nz_q))) begin : g_rot
+        if (!same_q && (cu_take || lock_take || (adv && run && !hb_nz_q))) begin : g_rot
             logic [DATA_W-1:0] rot, beat;
-            rot = rotate(s_axis_tdata, r_q);
-            // Also when the next descriptor is taken in the same cycle: a deferred flush sends
-            // it.
-            if (cu_take || lock_take) prev_q <= rot;
-            if (adv && !pf_q && !hb_nz_q) begin
+            // The frame beat rotated left by r lanes (frame byte p to lane (p + r) mod KEEP_W).
+            rot = s_axis_tdata;
+            for (int i = 0; i < LW; i++)
+                if (r_q[i]) rot = (rot << (8 << i)) | (rot >> (DATA_W - (8 << i)));
+            if (adv && run && !hb_nz_q) begin
                 if (direct) beat = rot;
                 else beat = (rot & ubits_q) | (prev_q & ~ubits_q);
-                if (first_q) beat = overlay(beat, DATA_W'(hdr_q), hbits_q);
+                if (first_q) beat = (beat & ~hbits_q) | (DATA_W'(hdr_q) & hbits_q);
                 out_data_q <= beat;
             end
+            // Also when the next descriptor is taken in the same cycle: a deferred flush sends
+            // it. (After the read of prev_q above.)
+            if (cu_take || lock_take) prev_q <= rot;
         end
     end
 
     always_ff @(posedge clk) begin
-        if (load) begin
+        if (load) begin : g_load
+            logic [LW-1:0] e_low, s_low, l_r;
+            logic [SB_W-1:0] l_sb;
+            logic [HB_W-1:0] l_h;
+            logic l_adj, l_borrow;
+            logic [DATA_W-1:0] hb, ub;
+            e_low = desc_emit_len[LW-1:0];
+            s_low = desc_skip_len[LW-1:0];
+            l_r = e_low - s_low;
+            l_sb = desc_skip_len[15:LW];
+            l_h = HB_W'(desc_emit_len[15:LW]);
+            // The last header beat is full and bytes are consumed: it may be the packet's last.
+            l_adj = e_low == '0 && desc_emit_len != 16'd0 && desc_skip_len != 16'd0;
+            l_borrow = e_low < s_low;
+            // Header bytes (below e_low, or all when l_adj), word by word.
+            for (int k = 0; k < NW; k++) begin
+                if (l_adj || 32'(e_low) >= (k + 1) * WB) hb[k*WW+:WW] = '1;
+                else if (32'(e_low) <= k * WB) hb[k*WW+:WW] = '0;
+                else hb[k*WW+:WW] = ~({WW{1'b1}} << (8 * (32'(e_low) - k * WB)));
+            end
             drop_q <= desc_drop;
             port_q <= desc_port;
             r_q <= l_r;
             same_q <= l_r == '0;
-            hb_q <= l_g;
-            hb_nz_q <= l_hb_nz;
-            cu_q <= l_c;
-            cu_nz_q <= l_cu_nz;
+            hb_q <= l_h - HB_W'(l_adj);
+            hb_nz_q <= l_h != '0 && !(l_h == HB_W'(1) && l_adj);
+            // C = 0 when nothing is consumed, else skip / KEEP_W + borrow - adj.
+            cu_q <= desc_skip_len == 16'd0 ? 16'd0 : 16'(l_sb) + 16'(l_borrow) - 16'(l_adj);
+            cu_nz_q <= desc_skip_len != 16'd0 && !((l_sb == '0 && l_borrow == l_adj) ||
+                                                  (l_sb == SB_W'(1) && !l_borrow && l_adj));
             hdr_q <= desc_hdr;
-            hmask_q <= l_hmask;
+            hmask_q <= l_adj ? '1 : ~({KEEP_W{1'b1}} << e_low);
             hany_q <= l_adj || e_low != '0;
-            hbits_q <= l_adj ? '1 : ~({DATA_W{1'b1}} << (8 * e_low));
+            hbits_q <= hb;
             umask_q <= {KEEP_W{1'b1}} << l_r;
-            // Read only when r != 0 (same_q low).
-            if (l_r != '0) ubits_q <= {DATA_W{1'b1}} << (8 * l_r);
+            // Bytes >= r, word by word; read only when r != 0 (same_q low).
+            if (l_r != '0) begin
+                for (int k = 0; k < NW; k++) begin
+                    if (32'(l_r) >= (k + 1) * WB) ub[k*WW+:WW] = '0;
+                    else if (32'(l_r) <= k * WB) ub[k*WW+:WW] = '1;
+                    else ub[k*WW+:WW] = {WW{1'b1}} << (8 * (32'(l_r) - k * WB));
+                end
+                ubits_q <= ub;
+            end
             ssel_q <= KEEP_W'(1) << (KEEP_W - 32'(l_r));
             prevkeep_q <= '0;
             first_q <= 1'b1;

@@ -83,25 +83,6 @@ module hop_header_capture #(
         fold16 = y[15:0] + 16'(y[16]);
     endfunction
 
-    // The lanes m*2^j - 1 for odd m (below), bit j's KEEP_W bits at KEEP_W*j.
-    function automatic logic [LOG_K*KEEP_W-1:0] odd_ends();
-        odd_ends = '0;
-        for (int j = 0; j < LOG_K; j++)
-            for (int m = 1; (m + 1) << j <= KEEP_W; m += 2) odd_ends[KEEP_W*j+(m<<j)-1] = 1'b1;
-    endfunction
-    localparam logic [LOG_K*KEEP_W-1:0] ODD_ENDS = odd_ends();
-
-    // The number of present lanes of a contiguous tkeep (lanes 0..n-1): bit j of n is set when
-    // n lies in [m*2^j, (m+1)*2^j) for an odd m, which a thermometer code tells by two of its
-    // bits, t[m*2^j - 1] and not t[(m+1)*2^j - 1]. OR trees of 2-input terms (3 LUT levels at
-    // KEEP_W = 64) instead of an adder tree; written as word-wide operations, one per bit of n.
-    function automatic logic [LOG_K:0] lanes(input logic [KEEP_W-1:0] t);
-        lanes = '0;
-        lanes[LOG_K] = t[KEEP_W-1];
-        for (int j = 0; j < LOG_K; j++)
-            lanes[j] = |(t & ~(t >> (1 << j)) & ODD_ENDS[KEEP_W*j+:KEEP_W]);
-    endfunction
-
     // `beat` whole beats of bytes plus n bytes (0..KEEP_W): the low bits are n's unless the
     // beat is full.
     function automatic logic [15:0] at_beat(input logic [15:0] beat, input logic [LOG_K:0] n);
@@ -117,7 +98,7 @@ module hop_header_capture #(
     logic mid_q, mid_d, done_q, done_d;
     logic [USER_W-1:0] port_q, port_d;
     logic [LOG_K:0] beat_n;
-    logic [15:0] len, bytes_q, bytes_d, plen;
+    logic [15:0] bytes_q, bytes_d;
     logic drop_q, drop_d, long_beat;
     logic [15:0] psum_q, psum_d;
     logic [31:0] beat_sum;
@@ -127,6 +108,15 @@ module hop_header_capture #(
     logic [USER_W-1:0] wport_q;
     logic long_q;
     logic fire, win_beat;
+    logic [LOG_K:0] keep_n;
+
+    // The number of present lanes of the beat (its tkeep a thermometer code, lanes 0..n-1).
+    hop_keep_lanes #(
+        .KEEP_W(KEEP_W)
+    ) u_lanes (
+        .tkeep(s_axis_tkeep),
+        .lanes(keep_n)
+    );
 
     // Byte counts from beat counts: by the AXI contract (rtl/README.md) every beat but a
     // frame's last is full and the last one's lanes are contiguous from lane 0, so a frame's
@@ -134,14 +124,13 @@ module hop_header_capture #(
     // beat_q up to the window) and the current beat adds beat_n. No carry chain and no
     // population count stand between tkeep and the registers.
     always_comb begin
-        beat_n = s_axis_tlast ? lanes(s_axis_tkeep) : (LOG_K + 1)'(KEEP_W);
+        beat_n = s_axis_tlast ? keep_n : (LOG_K + 1)'(KEEP_W);
         beat_d = beat_q;
         mid_d = mid_q;
         done_d = done_q;
         port_d = mid_q ? port_q : s_axis_tuser;
         bytes_d = bytes_q;
         drop_d = drop_q;
-        plen = at_beat(bytes_q >> LOG_K, beat_n);
         beat_sum = 32'd0;
         psum_d = psum_q;
         if (PAYLOAD_SUM) begin
@@ -151,15 +140,6 @@ module hop_header_capture #(
                                                       : {24'd0, s_axis_tdata[8*i+:8]});
             psum_d = in_fire ? fold16(32'(psum_q) + beat_sum) : psum_q;
         end
-        // The window's bytes: all of this beat before the window's last beat, the window from
-        // that beat on (where bytes past REM are present, or the beat is full, it is complete).
-        if (32'(beat_q) + 32'd1 < 32'(BEATS))
-            len = at_beat(16'(beat_q), beat_n);
-        else if (beat_q == BEAT_W'(BEATS - 1)
-                 && (REM == KEEP_W || (!beat_n[LOG_K] && !s_axis_tkeep[REM % KEEP_W])))
-            len = at_beat(16'(BEATS - 1), beat_n);
-        else
-            len = 16'(WIN_BYTES);
         if (SF) begin
             // Longer than MAX_FRAME: past MAX_BEATS whole beats, or at it with more than MAX_REM
             // bytes in this beat (a full beat, or lane MAX_REM present).
@@ -210,10 +190,23 @@ module hop_header_capture #(
 
     always_ff @(posedge clk) begin
         port_q <= port_d;
-        if (fire) begin
+        // The byte counts, worked out only when the window fires (a simulator then does not
+        // in other cycles).
+        if (fire) begin : g_fire
+            logic [15:0] len;
+            // The window's bytes: all of this beat before the window's last beat, the window
+            // from that beat on (where bytes past REM are present, or the beat is full, it is
+            // complete).
+            if (32'(beat_q) + 32'd1 < 32'(BEATS))
+                len = at_beat(16'(beat_q), beat_n);
+            else if (beat_q == BEAT_W'(BEATS - 1)
+                     && (REM == KEEP_W || (!beat_n[LOG_K] && !s_axis_tkeep[REM % KEEP_W])))
+                len = at_beat(16'(BEATS - 1), beat_n);
+            else
+                len = 16'(WIN_BYTES);
             len_q <= len;
             wport_q <= port_d;
-            plen_q <= plen;
+            plen_q <= at_beat(bytes_q >> LOG_K, beat_n);
             long_q <= long_beat;
             wpsum_q <= fold16(32'(psum_q) + beat_sum);
         end

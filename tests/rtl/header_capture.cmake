@@ -11,7 +11,8 @@ foreach(cfg "64;34;0;0" "512;34;0;0" "128;100;300;1" "256;3;200;1" "512;42;9216;
     set(name hop_header_capture_w${width}_h${win})
     hop_rtl_test(hop_header_capture SUFFIX _w${width}_h${win}
                  PARAMS -GDATA_W=${width} -GWIN_BYTES=${win} -GMAX_FRAME=${max_frame}
-                        "-GPAYLOAD_SUM=1'b${psum}")
+                        "-GPAYLOAD_SUM=1'b${psum}"
+                 SOURCES hop_keep_lanes.sv)
     target_compile_definitions(${name}_test PRIVATE CAP_WIN_BYTES=${win}
                                CAP_MAX_FRAME=${max_frame} CAP_PAYLOAD_SUM=${psum})
 endforeach()

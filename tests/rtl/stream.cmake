@@ -16,7 +16,9 @@ target_compile_definitions(hop_axis_demux_p4_w64_test PRIVATE DEMUX_PORTS=4 DEMU
 hop_rtl_test(hop_axis_demux SUFFIX _p3_w512 PARAMS -GDATA_W=512 -GPORTS=3
              SOURCES hop_axis_register.sv)
 target_compile_definitions(hop_axis_demux_p3_w512_test PRIVATE DEMUX_PORTS=3)
-hop_rtl_test(hop_axis_out_queue SUFFIX _w64 PARAMS -GDATA_W=64 -GDEPTH=16 -GBASE=32\'h100)
+hop_rtl_test(hop_axis_out_queue SUFFIX _w64 PARAMS -GDATA_W=64 -GDEPTH=16 -GBASE=32\'h100
+             SOURCES hop_keep_lanes.sv)
 target_compile_definitions(hop_axis_out_queue_w64_test PRIVATE OQ_DEPTH=16 OQ_BASE=0x100)
-hop_rtl_test(hop_axis_out_queue SUFFIX _w512 PARAMS -GDATA_W=512 -GDEPTH=8)
+hop_rtl_test(hop_axis_out_queue SUFFIX _w512 PARAMS -GDATA_W=512 -GDEPTH=8
+             SOURCES hop_keep_lanes.sv)
 target_compile_definitions(hop_axis_out_queue_w512_test PRIVATE OQ_DEPTH=8 OQ_BASE=0)
