@@ -95,6 +95,10 @@ struct Liveness {
         // body is not recorded, so what it reads it also writes)
         std::vector<std::set<int>> writes;
         int width = 0;
+        // comb, read by no later bundle: holds only what its bodies write (reads of the rest
+        // go to `from`)
+        bool thin = false;
+        std::set<int> in;  // the atoms it reads of `from` (live where it starts)
         bool operator==(const Var& o) const { return layout == o.layout && kept == o.kept; }
     };
     std::map<std::string, Var> vars;
