@@ -49,6 +49,17 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
         v.in = live;
         if (!v.from.empty()) vars[v.from].later.insert(live.begin(), live.end());
     }
+    // A chain bundle that only the next one-cycle register reads (no block input, no issue
+    // bundle) folds into that register.
+    std::map<std::string, int> readers;
+    for (const auto& [name, v] : vars)
+        if (!v.from.empty()) ++readers[v.from];
+    for (auto& [name, v] : vars) {
+        v.foldInto.clear();
+        if (!v.from.empty() && vars[v.from].comb && readers[v.from] == 1 && !v.comb &&
+            v.cycles == 1 && vars[v.from].ext.empty() && v.from != end)
+            vars[v.from].foldInto = name;
+    }
     through.clear();
     throughPos.assign(widths.size(), -1);
     throughWidth = 0;
@@ -248,6 +259,7 @@ void Generator::bundleVar(const std::string& var, const std::string& from, bool 
     v.from = from;
     v.comb = comb;
     rec_.order.push_back(var);
+    if (folded(var)) return;  // declared in its register's always_ff (combBundle)
     // A stage holds the low bits up to its last live atom (liveness.cpp): atoms below that
     // which nobody reads any more ride along unread.
     decl_.line(fmt::format(
