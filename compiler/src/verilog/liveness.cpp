@@ -259,7 +259,8 @@ void Generator::bundleVar(const std::string& var, const std::string& from, bool 
     v.from = from;
     v.comb = comb;
     rec_.order.push_back(var);
-    if (folded(var)) return;  // declared in its register's always_ff (combBundle)
+    // Declared in its register's always_ff (combBundle, parserStage).
+    if (folded(var) || var == "parse_b") return;
     // A stage holds the low bits up to its last live atom (liveness.cpp): atoms below that
     // which nobody reads any more ride along unread.
     decl_.line(fmt::format(
