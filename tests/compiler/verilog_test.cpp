@@ -675,6 +675,35 @@ TEST(Backend, StagesCarryOnlyTheBitsReadAfterThem) {
     EXPECT_FALSE(std::regex_search(p, std::regex(R"(_b\[\d+:\d+\] = '0;)")));
 }
 
+// What runs in every cycle of a Verilated model: the issue-cycle bundles hold only the bits their
+// statements write (the rest is read from their register), and a bundle only the next register
+// reads, the parser and the header assembly run in an always_ff under the valid bit.
+TEST(Backend, OnlyValidBundlesAreComputedInRegisters) {
+    auto fe = compileExample("router");
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
+    ASSERT_TRUE(out.has_value()) << printed(d);
+    const std::string& p = out->files.at("router_pipeline.sv");
+    std::smatch m;
+    // local_addr's issue bundle writes port_mac's hit and data and its own predicates.
+    ASSERT_TRUE(std::regex_search(p, m, std::regex(R"(logic \[(\d+):0\] c3_b;)")));
+    EXPECT_LE(std::stoi(m[1]) + 1, 64);
+    EXPECT_TRUE(std::regex_search(p, std::regex(R"(if \(c\d+_b\[\d+\] && \(s5_q\[)")) ||
+                std::regex_search(p, std::regex(R"(= \(s5_q\[\d+\] && c3_b\[)")));
+    EXPECT_NE(p.find("always_ff @(posedge clk) begin\n        if (win_valid_q) begin : g_parse\n"),
+              std::string::npos);
+    EXPECT_TRUE(std::regex_search(  // parse_b is local to the block
+        p,
+        std::regex(
+            R"(begin : g_parse\n +/\* verilator lint_off UNUSEDSIGNAL \*/ logic \[\d+:0\] parse_b;)")));
+    EXPECT_TRUE(std::regex_search(p, std::regex(R"(if \(v\d+_q\) begin : g_c\d+_b\n)")));
+    EXPECT_TRUE(
+        std::regex_search(p, std::regex(R"(\n            s\d+_q <= c\d+_b(\[\d+:0\])?;\n)")));
+    EXPECT_TRUE(std::regex_search(p, std::regex(R"(if \(v\d+_q\) begin : asm\n)")));
+    EXPECT_EQ(p.find("always_comb begin\n        asm_hdr = '0;"), std::string::npos);
+}
+
 // --- hopc ------------------------------------------------------------------------------------
 
 struct Run {

@@ -69,12 +69,25 @@ void Generator::headerAssembly() {
     }
     emitBytes_ = std::max(1, total);
     decl_.line(fmt::format("localparam int HDR_BYTES = {};", emitBytes_));
-    decl_.line("logic [8*HDR_BYTES-1:0] asm_hdr, desc_hdr_q;");
-    decl_.line("logic [15:0] asm_len, desc_elen_q, desc_skip_q;");
-    decl_.line("logic asm_drop, desc_valid_q, desc_drop_q;");
+    decl_.line("logic [8*HDR_BYTES-1:0] desc_hdr_q;");
+    decl_.line("logic [15:0] desc_elen_q, desc_skip_q;");
+    decl_.line("logic desc_valid_q, desc_drop_q;");
     decl_.line("logic [USER_W-1:0] desc_port_q;");
+    // The descriptor FIFO takes the descriptor only with desc_valid_q: its registers load only
+    // a valid bundle, so a simulator assembles headers only for packets (the enable is a
+    // register's, no logic level in front of the data).
     body_.line("// Header assembly: valid headers in emit order, byte 0 in lane 0.");
-    body_.open("always_comb begin");
+    body_.open("always_ff @(posedge clk) begin");
+    body_.open(fmt::format("if ({}) begin : asm", curValid_));
+    body_.line("logic [8*HDR_BYTES-1:0] asm_hdr;");
+    body_.line("logic [15:0] asm_len;");
+    body_.line("logic asm_drop;");
+    for (ir::HeaderId h : p_.deparser) {
+        const ir::Header& hd = p_.headers[h];
+        if (hd.validBit < 0 || hd.width / 8 == 0) continue;
+        body_.line(fmt::format("logic [{}:0] {};", hd.width - 1,
+                               names_.get("hv:" + hd.name, "hv_" + hd.name)));
+    }
     body_.line("asm_hdr = '0;");
     body_.line("asm_len = 16'd0;");
     // The fixed-size headers before the current one (validity bit, bytes): while only those
@@ -102,7 +115,6 @@ void Generator::headerAssembly() {
         for (int j = nb - 1; j >= 0; --j)
             lanes += fmt::format("{}{}[{}:{}]", j == nb - 1 ? "" : ", ", hv, hd.width - 1 - 8 * j,
                                  hd.width - 8 - 8 * j);
-        decl_.line(fmt::format("logic [{}:0] {};", hd.width - 1, hv));
         const std::string valid = rd(cur_, validBase_ + hd.validBit, 1);
         body_.open(fmt::format("if ({}) begin  // {}", valid, hd.name));
         body_.line(fmt::format("{} = {{{}}};", hv, bits));
@@ -128,19 +140,18 @@ void Generator::headerAssembly() {
                                rd(cur_, longOff_, 1)));
     else
         body_.line(fmt::format("asm_drop = {} || {} == 9'd511;", rd(cur_, dropOff_, 1), spec));
-    body_.close("end");
-    body_.open("always_ff @(posedge clk) begin");
     body_.line("desc_hdr_q <= asm_hdr;");
-    if (!narrowed_) {
-        decl_.line(
-            "logic [BUNDLE_W-1:0] unused_bundle;  // fields nobody reads after the last stage");
-        body_.line("unused_bundle <= " + cur_ + ";");
-    }
     body_.line("desc_elen_q <= asm_len;");
     body_.line(fmt::format("desc_skip_q <= {};", rd(cur_, consumedOff_, 16)));
     body_.line("desc_drop_q <= asm_drop;");
     body_.line(
         fmt::format("desc_port_q <= {};", fEgressPort_ >= 0 ? fieldOf(cur_, fEgressPort_) : spec));
+    body_.close("end");
+    if (!narrowed_) {
+        decl_.line(
+            "logic [BUNDLE_W-1:0] unused_bundle;  // fields nobody reads after the last stage");
+        body_.line("unused_bundle <= " + cur_ + ";");
+    }
     body_.line("if (rst) desc_valid_q <= 1'b0;");
     body_.line(fmt::format("else desc_valid_q <= {};", curValid_));
     body_.close("end");

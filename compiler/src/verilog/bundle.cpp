@@ -109,7 +109,22 @@ void Generator::delay(int cycles, const std::string& what) {
     stage_ += cycles;
     const std::string q = fmt::format("s{}_q", stage_), v = fmt::format("v{}_q", stage_);
     bundleVar(q, cur_, false);
+    rec_.vars[q].cycles = cycles;
     decl_.line(fmt::format("logic {};", v));
+    const std::string* into = folded(cur_);
+    if (into && *into == q && cycles == 1) {
+        // The data register is loaded in the folded bundle's always_ff (combBundle).
+        body_.line(fmt::format("// stage {}: register ({})", first, what));
+        body_.open("always_ff @(posedge clk) begin");
+        body_.line(fmt::format("if (rst) {} <= 1'b0;", v));
+        body_.line(fmt::format("else {} <= {};", v, curValid_));
+        body_.close("end");
+        cur_ = q;
+        curValid_ = v;
+        latency_ += cycles;
+        body_.line();
+        return;
+    }
     body_.line(cycles == 1
                    ? fmt::format("// stage {}: delay 1/1 ({})", first, what)
                    : fmt::format("// stages {}..{}: delay {} ({})", first, stage_, cycles, what));
@@ -153,7 +168,19 @@ std::string Generator::combBundle(const std::vector<Body>& bodies, const std::st
     const std::string c = name.empty() ? fmt::format("c{}_b", ++comb_) : name;
     bundleVar(c, from, true);
     body_.line("// " + what);
-    body_.open("always_comb begin");
+    const std::string* into = folded(c);
+    if (into) {
+        // Only the next register reads it: computed in its always_ff when the bundle is valid
+        // (the enable is the valid register's; the data the same logic as an always_comb).
+        body_.open("always_ff @(posedge clk) begin");
+        body_.open(fmt::format("if ({}) begin : g_{}", curValid_, c));
+        body_.line(
+            fmt::format("/* verilator lint_off UNUSEDSIGNAL */ logic [{}:0] {}; /* "
+                        "verilator lint_on UNUSEDSIGNAL */",
+                        bundleWidth(c) - 1, c));
+    } else {
+        body_.open("always_comb begin");
+    }
     body_.line(fmt::format("{} = {};", c, project(from, c)));
     std::vector<Body> all = bodies;
     if (tail) all.push_back(tail);
@@ -165,6 +192,10 @@ std::string Generator::combBundle(const std::vector<Body>& bodies, const std::st
         enterBody(c, i);
         all[i](body_, c);
         leaveBody();
+    }
+    if (into) {
+        body_.line(fmt::format("{} <= {};", *into, project(c, *into)));
+        body_.close("end");
     }
     body_.close("end");
     return c;

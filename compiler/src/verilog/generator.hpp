@@ -95,7 +95,17 @@ struct Liveness {
         // body is not recorded, so what it reads it also writes)
         std::vector<std::set<int>> writes;
         int width = 0;
-        bool operator==(const Var& o) const { return layout == o.layout && kept == o.kept; }
+        // comb, read by no later bundle: holds only what its bodies write (reads of the rest
+        // go to `from`)
+        bool thin = false;
+        std::set<int> in;  // the atoms it reads of `from` (live where it starts)
+        int cycles = 0;    // a delay line's
+        // comb, read only by the one-cycle register `foldInto`: computed in that register's
+        // always_ff under the valid bit (a simulator runs its statements only for packets)
+        std::string foldInto;
+        bool operator==(const Var& o) const {
+            return layout == o.layout && kept == o.kept && foldInto == o.foldInto;
+        }
     };
     std::map<std::string, Var> vars;
     std::vector<std::string> order;  // creation order: every consumer after its source
@@ -162,6 +172,13 @@ class Generator {
     std::string rd(const std::string& var, int off, int width);
     // The same as a write target; empty when nothing reads them later (the write is dropped).
     std::string wr(const std::string& var, int off, int width);
+    // The comb bundle `var` is folded into the register after it (Liveness::Var::foldInto).
+    const std::string* folded(const std::string& var) const {
+        if (!narrowed_) return nullptr;
+        const auto it = live_.vars.find(var);
+        return it == live_.vars.end() || it->second.foldInto.empty() ? nullptr
+                                                                     : &it->second.foldInto;
+    }
     // A new bundle variable: its declaration, and its record for the liveness.
     void bundleVar(const std::string& var, const std::string& from, bool comb);
     int bundleWidth(const std::string& var) const;

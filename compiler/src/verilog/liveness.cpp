@@ -46,7 +46,19 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
             live.insert(filler);
         }
         holds[*it] = all;
+        v.in = live;
         if (!v.from.empty()) vars[v.from].later.insert(live.begin(), live.end());
+    }
+    // A chain bundle that only the next one-cycle register reads (no block input, no issue
+    // bundle) folds into that register.
+    std::map<std::string, int> readers;
+    for (const auto& [name, v] : vars)
+        if (!v.from.empty()) ++readers[v.from];
+    for (auto& [name, v] : vars) {
+        v.foldInto.clear();
+        if (!v.from.empty() && vars[v.from].comb && readers[v.from] == 1 && !v.comb &&
+            v.cycles == 1 && vars[v.from].ext.empty() && v.from != end)
+            vars[v.from].foldInto = name;
     }
     through.clear();
     throughPos.assign(widths.size(), -1);
@@ -87,6 +99,7 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
         v.layout.clear();
         v.pos.assign(widths.size(), -1);
         v.width = 0;
+        v.thin = false;
         if (chain.count(name)) {
             const bool first = name == "s1_q" || name == "parse_b";
             int top = 0;
@@ -98,6 +111,24 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
                     v.pos[a] = gpos[a];
                 }
             v.width = top;
+        } else if (v.comb && !v.from.empty()) {
+            // Thin: only what its bodies write; the rest is read from `from` (rd), so the
+            // bundle is not copied in every cycle. In `from`'s order: its copy is few runs.
+            std::set<int> own;
+            for (size_t i = 0; i < v.writes.size(); ++i)
+                if (v.kept[i]) own.insert(v.writes[i].begin(), v.writes[i].end());
+            if (own.empty()) own.insert(filler);
+            v.thin = true;
+            const Var& f = vars[v.from];
+            std::vector<int> sortedOwn(own.begin(), own.end());
+            auto key = [&](int a) { return f.pos[a] < 0 ? 1 << 30 : f.pos[a]; };
+            std::stable_sort(sortedOwn.begin(), sortedOwn.end(),
+                             [&](int x, int y) { return key(x) < key(y); });
+            for (int a : sortedOwn) {
+                v.layout.push_back(a);
+                v.pos[a] = v.width;
+                v.width += widths[a];
+            }
         } else {
             for (int a : holds[name]) {
                 v.layout.push_back(a);
@@ -191,7 +222,11 @@ std::string Generator::rd(const std::string& var, int off, int width) {
     if (!narrowed_) return slice(var, off, width);
     if (a >= 0 && var == live_.end && !live_.through.empty() && live_.throughPos[a] >= 0)
         return slice("byp_q", live_.throughPos[a] + off - atoms_[a].first, width);
-    const auto it = live_.vars.find(var);
+    auto it = live_.vars.find(var);
+    // A thin combinational bundle (compute()) holds only what it writes: the rest is its
+    // source's.
+    while (a >= 0 && it != live_.vars.end() && it->second.pos[a] < 0 && it->second.thin)
+        it = live_.vars.find(it->second.from);
     if (a < 0 || it == live_.vars.end() || it->second.pos[a] < 0) {
         diags_.error({}, fmt::format("internal: bundle bits {}+{} read from {} are not in it "
                                      "(Verilog backend liveness)",
@@ -199,7 +234,7 @@ std::string Generator::rd(const std::string& var, int off, int width) {
         failed_ = true;
         return slice(var, off, width);
     }
-    return slice(var, it->second.pos[a] + off - atoms_[a].first, width);
+    return slice(it->first, it->second.pos[a] + off - atoms_[a].first, width);
 }
 
 std::string Generator::wr(const std::string& var, int off, int width) {
@@ -224,6 +259,8 @@ void Generator::bundleVar(const std::string& var, const std::string& from, bool 
     v.from = from;
     v.comb = comb;
     rec_.order.push_back(var);
+    // Declared in its register's always_ff (combBundle, parserStage).
+    if (folded(var) || var == "parse_b") return;
     // A stage holds the low bits up to its last live atom (liveness.cpp): atoms below that
     // which nobody reads any more ride along unread.
     decl_.line(fmt::format(
@@ -260,7 +297,9 @@ std::string Generator::project(const std::string& from, const std::string& var) 
     // an atom `from` does not carry is written before it is read (zeros, -1).
     std::vector<std::pair<int, int>> runs;  // (first bit in from or -1, width)
     for (int a : v->second.layout) {
-        const int at = f->second.pos[a], w = atoms_[a].second;
+        // A thin bundle's atoms written before they are read start at zero.
+        const int at = v->second.thin && !v->second.in.count(a) ? -1 : f->second.pos[a];
+        const int w = atoms_[a].second;
         if (!runs.empty() &&
             (at < 0 ? runs.back().first < 0
                     : runs.back().first >= 0 && runs.back().first + runs.back().second == at))

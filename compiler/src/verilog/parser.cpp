@@ -246,7 +246,20 @@ void Generator::parserStage() {
     decl_.line("logic v1_q;");
     body_.line(fmt::format("// stage 1: parser ({} states, window {} bytes)",
                            p_.parser.states.size(), windowBytes_));
-    body_.open("always_comb begin");
+    // Every reader of s1_q qualifies it with v1_q: s1_q loads only a valid window, so a
+    // simulator parses only packets (the enable is the capture's register; the data the same
+    // logic). parse_b and the parser's variables are local to the block.
+    body_.open("always_ff @(posedge clk) begin");
+    body_.open("if (win_valid_q) begin : g_parse");
+    body_.line(
+        fmt::format("/* verilator lint_off UNUSEDSIGNAL */ logic [{}:0] parse_b; /* "
+                    "verilator lint_on UNUSEDSIGNAL */",
+                    bundleWidth("parse_b") - 1));
+    for (const auto& v : varLens_) body_.line(fmt::format("logic [15:0] {};", v));
+    if (payloadCsum_) {
+        body_.line("logic [31:0] psum_acc;");
+        body_.line("logic [15:0] psum_frame;");
+    }
     body_.line("parse_b = '0;");
     // A capture output nobody reads after the parser goes to a sink.
     std::vector<std::pair<std::string, int>> unread;
@@ -269,10 +282,7 @@ void Generator::parserStage() {
     // A varbit header that was not extracted (setValid) emits its whole width, as in the model.
     for (const auto& [h, slot] : varSlot_)
         set(slot, 16, fmt::format("16'd{}", p_.fields[p_.headers[h].fields.back()].width));
-    for (const auto& v : varLens_) {
-        decl_.line(fmt::format("logic [15:0] {};", v));
-        body_.line(v + " = 16'd0;");
-    }
+    for (const auto& v : varLens_) body_.line(v + " = 16'd0;");
     body_.raw(parserText_.substr(0));
     if (payloadCsum_) {
         // The payload's sum: the window's bytes from the payload start (the bytes the parser
@@ -284,8 +294,6 @@ void Generator::parserStage() {
         decl_.line("y = 17'(x[15:0]) + 17'(x[31:16]);");
         decl_.line("fold16 = y[15:0] + 16'(y[16]);");
         decl_.close("endfunction");
-        decl_.line("logic [31:0] psum_acc;");
-        decl_.line("logic [15:0] psum_frame;");
         body_.line("psum_acc = 32'(win_psum_q);");
         body_.open("for (int i = 0; i < WIN_BYTES; i++) begin");
         body_.line(
@@ -298,9 +306,8 @@ void Generator::parserStage() {
             fmt::format("{} ? {{psum_frame[7:0], psum_frame[15:8]}} : psum_frame",
                         rd("parse_b", consumedOff_, 1)));
     }
-    body_.close("end");
-    body_.open("always_ff @(posedge clk) begin");
     body_.line("s1_q <= " + project("parse_b", "s1_q") + ";");
+    body_.close("end");
     body_.close("end");
     sinkResults(unread, "");
     body_.open("always_ff @(posedge clk) begin");
