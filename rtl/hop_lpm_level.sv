@@ -210,17 +210,18 @@ module hop_lpm_level #(
                 bm = internal_b;
                 c = chunk;
 `ifdef HOP_LPM_SERIAL
-                below = '0;
                 for (int l = STRIDE; l >= 1; l--) begin
                     if (!found && bm[(1<<l)-2+(32'(c)>>(STRIDE-l))]) begin
                         found = 1'b1;
                         below = `HOP_LPM_BELOW(l, c);
                     end
                 end
-                masked_hi = bm[NI-1:NLO] & below[NI-1:NLO];
-                masked_lo = bm[NLO-1:0] & below[NLO-1:0];
-                rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
-                rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
+                if (found) begin
+                    masked_hi = bm[NI-1:NLO] & below[NI-1:NLO];
+                    masked_lo = bm[NLO-1:0] & below[NLO-1:0];
+                    rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
+                    rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
+                end
 `else
                 for (int l = STRIDE; l >= 1; l--) begin
                     if (!found && bm[(1<<l)-2+(32'(c)>>(STRIDE-l))]) begin
