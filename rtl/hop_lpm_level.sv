@@ -194,6 +194,8 @@ module hop_lpm_level #(
     // the mask of its length). The bitmap holds the l-bit prefix of c at its bits of length l
     // indexed by c's top l bits (a mux, no adder: the offset is a constant shift).
     wire child_hit;
+`ifdef HOP_LPM_SERIAL
+    // Inside the register's process, so the decode runs only for a lookup.
     always_ff @(posedge clk) begin : c_step
         logic found;
         logic [NI-1:0] bm, below;
@@ -209,7 +211,6 @@ module hop_lpm_level #(
                 // Narrow copies: the loop then works on one machine word, not the node's.
                 bm = internal_b;
                 c = chunk;
-`ifdef HOP_LPM_SERIAL
                 for (int l = STRIDE; l >= 1; l--) begin
                     if (!found && bm[(1<<l)-2+(32'(c)>>(STRIDE-l))]) begin
                         found = 1'b1;
@@ -222,18 +223,6 @@ module hop_lpm_level #(
                     rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
                     rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
                 end
-`else
-                for (int l = STRIDE; l >= 1; l--) begin
-                    if (!found && bm[(1<<l)-2+(32'(c)>>(STRIDE-l))]) begin
-                        found = 1'b1;
-                        below = below_b[l-1];
-                        masked_hi = bm[NI-1:NLO] & below[NI-1:NLO];
-                        masked_lo = bm[NLO-1:0] & below[NLO-1:0];
-                        rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
-                        rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
-                    end
-                end
-`endif
             end
             out_stage <= {key_b, found ? res_base_b : idx_b, RKM'(rank_hi), RKM'(rank_lo),
                           hit_b || found, child_hit};
@@ -241,6 +230,47 @@ module hop_lpm_level #(
         if (rst) out_valid <= 1'b0;
         else out_valid <= valid_b;
     end
+`else
+    // Combinational, as Yosys synthesizes it quickly (in a clocked process every function
+    // temporary of the adder trees would first become a flip-flop to remove). The bitmap holds
+    // the l-bit prefix of c at its bits of length l indexed by c's top l bits: a mux, no adder
+    // (the offset is a constant shift).
+    function automatic logic has_prefix(input logic [NI-1:0] bm, input int l,
+                                        input logic [STRIDE-1:0] c);
+        logic [NI-1:0] seg;
+        seg = bm >> ((1 << l) - 2);
+        has_prefix = seg[RK_W'(c) >> (STRIDE - l)];
+    endfunction
+    logic found;
+    logic [NI-NLO-1:0] masked_hi;
+    logic [NLO-1:0] masked_lo;
+    logic [RK_W-1:0] rank_hi, rank_lo;
+    always_comb begin
+        found = 1'b0;
+        rank_hi = '0;
+        rank_lo = '0;
+        masked_hi = '0;
+        masked_lo = '0;
+        if (valid_b && go_b) begin
+            for (int l = STRIDE; l >= 1; l--) begin
+                if (!found && has_prefix(internal_b, l, chunk)) begin
+                    found = 1'b1;
+                    masked_hi = internal_b[NI-1:NLO] & below_b[l-1][NI-1:NLO];
+                    masked_lo = internal_b[NLO-1:0] & below_b[l-1][NLO-1:0];
+                    rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
+                    rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
+                end
+            end
+        end
+    end
+    always_ff @(posedge clk) begin
+        if (valid_b)
+            out_stage <= {key_b, found ? res_base_b : idx_b, RKM'(rank_hi), RKM'(rank_lo),
+                          hit_b || found, child_hit};
+        if (rst) out_valid <= 1'b0;
+        else out_valid <= valid_b;
+    end
+`endif
 
     if (LAST != 0) begin : gen_last
         assign out_ptr = '0;
