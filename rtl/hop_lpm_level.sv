@@ -2,24 +2,34 @@
 // One trie level of hop_table_lpm: reads the node the previous level chose, takes the longest
 // prefix the node holds for this key's chunk and the child pointer for the next level. Three
 // steps, of which the first shares its cycle with the previous level's last:
-//   A  in_ptr (combinational from the previous level's C) addresses the node memory, while
-//      the previous level registers the rest of the lookup (in_*);
-//   B  the node word arrives and is registered as it is (node_q): a big memory is many RAMs
+//   A  in_ptr (combinational from the previous level's C) addresses the node memory, which reads
+//      when in_rd says a lookup is there, while the previous level registers the rest of the
+//      lookup (in_stage);
+//   B  the node word arrives and is registered as it is (node_b): a big memory is many RAMs
 //      (URAM288 rows) whose outputs a mux selects, and that mux gets a cycle of its own; beside
-//      it the carried result index is summed and the masks of this key's chunk are made;
-//   C  the registered node is decoded into the out_* registers, and out_ptr, the next level's
-//      node address, is a combinational output (a population count of 2^STRIDE bits and an
-//      add), read by the next level's memory in this same cycle (its A).
+//      it the carried result index is summed;
+//   C  the registered node is decoded into out_stage, and out_ptr, the next level's node
+//      address, is a combinational output (a population count of 2^STRIDE bits and an add),
+//      read by the next level's memory in this same cycle (its A; out_rd is its read enable).
 // So a level adds two cycles to the lookup's latency.
 //
-// Sums are carried, not done: a result index travels as {base, rank} with the rank itself two
-// partial counts (index = base + rank_lo + rank_hi); the receiver adds (the next level in its B
-// step, hop_table_lpm at the result memory's address). The masks the population counts use
-// depend only on the key, so they are made in B. Population counts are a tree of bitwise adders
-// for synthesis (a $countones becomes carry chains, about 8 levels for 30 bits against 6) and
-// $countones in a Verilated model (one instruction); the suite simulates the tree form too
-// (HOP_LPM_POPCOUNT_TREE, tests/rtl/lpm.cmake), so both are shown to give the same answers.
-// The registers of B and C load only when a lookup is in them.
+// A lookup travels between levels as one stage word (hop_table_lpm lays it out):
+//   {key[KSW], base[RES_AW], rank_hi[RKM], rank_lo[RKM], hit, go}
+// key: the key's low KSW bits (those below level 0's chunk); the result index is base + rank_lo +
+// rank_hi, summed by the receiver (the next level in its B step, hop_table_lpm at the result
+// memory's address); go: in_ptr names a node of this key. One word per register stage, loaded
+// only when a lookup is in it, keeps a Verilated model to a few copies per level and clock.
+//
+// Two forms of the decode, which give the same answers:
+//  - synthesis (and HOP_LPM_POPCOUNT_TREE): B also registers this chunk's masks (below_b[l-1]
+//    has the bitmap bits before the chunk's l-bit prefix, cbelow_b the child bits before the
+//    chunk); C counts under every length's mask in parallel, with population counts built as
+//    trees of bitwise adders (a $countones becomes carry chains, about 8 levels for 30 bits
+//    against 6), and picks the longest hit;
+//  - a Verilated model (HOP_LPM_SERIAL): no mask registers; C tries the lengths from the longest
+//    down and counts once, under a mask made from the chunk, with $countones (one instruction),
+//    and out_ptr is made only in a cycle with a lookup (it is not read in any other).
+// The suite simulates the synthesis form too (rtl.hop_table_lpm_ipv4_tree, tests/rtl/lpm.cmake).
 `default_nettype none
 
 module hop_lpm_level #(
@@ -38,28 +48,30 @@ module hop_lpm_level #(
     parameter int IB       = RES_AW + (LAST != 0 ? 0 : CHILD_AW),
     parameter int W        = IB + NI + (LAST != 0 ? 0 : NC),
     parameter int IN_RK_W  = 5,   // the previous level's RK_W (level 1: 1)
-    parameter int RK_W     = $clog2(NI)  // each half of out_rank: a count below NI
+    parameter int RK_W     = $clog2(NI),  // each half of this level's rank: a count below NI
+    // The stage word: key slot, rank half slots (at least IN_RK_W and RK_W), total width.
+    parameter int KSW      = KEY_W - DEPTH,
+    parameter int RKM      = RK_W,
+    parameter int SWD      = KSW + RES_AW + 2 * RKM + 2
 ) (
     input  wire                 clk,
     input  wire                 rst,
-    // A: the node's address (combinational, from the previous level or L0's read data).
+    // A: the node's address (combinational, from the previous level or L0's read data), and
+    // whether a lookup presents it.
+    input  wire                 in_rd,
     input  wire        [AW-1:0] in_ptr,
     // The rest of the lookup, registered by the previous level at the end of the cycle that
     // presents in_ptr: valid in the cycle the node word arrives.
     input  wire                 in_valid,
-    input  wire     [KEY_W-1:0] in_key,
-    input  wire                 in_hit,
-    input  wire    [RES_AW-1:0] in_base,   // result index = in_base + in_rank
-    input  wire [2*IN_RK_W-1:0] in_rank,   // {rank_hi, rank_lo}
-    input  wire                 in_go,     // in_ptr names a node of this key
-    // To the next level: out_ptr combinational (its A), the out_* registered at that cycle's end.
+    /* verilator lint_off UNUSEDSIGNAL */  // rank slots wider than IN_RK_W; the key above DEPTH
+    input  wire     [SWD-1:0]   in_stage,
+    /* verilator lint_on UNUSEDSIGNAL */
+    // To the next level: out_ptr and out_rd combinational (its A), the out_* registered at that
+    // cycle's end.
     output logic [CHILD_AW-1:0] out_ptr,
+    output logic                out_rd,
     output logic                out_valid,
-    output logic    [KEY_W-1:0] out_key,
-    output logic                out_hit,
-    output logic   [RES_AW-1:0] out_base,
-    output logic   [2*RK_W-1:0] out_rank,
-    output logic                out_go,
+    output logic    [SWD-1:0]   out_stage,
     // CSR side of the node memory.
     input  wire                 b_we,
     input  wire                 b_re,
@@ -70,27 +82,35 @@ module hop_lpm_level #(
     initial begin
         if (STRIDE < 1 || STRIDE > 8) $fatal(1, "%m: STRIDE must be 1..8");
         if (DEPTH + STRIDE > KEY_W) $fatal(1, "%m: DEPTH + STRIDE exceeds KEY_W");
+        if (KSW < KEY_W - DEPTH || KSW > KEY_W) $fatal(1, "%m: KSW must hold the key below DEPTH");
+        if (RKM < RK_W || RKM < IN_RK_W) $fatal(1, "%m: RKM must hold both rank widths");
+        if (SWD != KSW + RES_AW + 2 * RKM + 2) $fatal(1, "%m: SWD must be the stage word's width");
     end
+
+    // The stage word's fields (see the header), least significant first.
+    localparam int SW_RLO = 2;
+    localparam int SW_RHI = SW_RLO + RKM;
+    localparam int SW_BASE = SW_RHI + RKM;
+    localparam int SW_KEY = SW_BASE + RES_AW;
+    // Bits of the key slot: the chunk of this level, and what the levels below read.
+    localparam int CHUNK_LSB = KEY_W - DEPTH - STRIDE;
 
     // Population counts: see the header. The bitmap's two halves: bits below NLO, the rest.
     localparam int NLO = NI / 2;
-    localparam int PRK_W = STRIDE + 1;  // a child rank: at most 2^STRIDE
 `ifdef VERILATOR
 `ifndef HOP_LPM_POPCOUNT_TREE
-`define HOP_LPM_POPCOUNT_NATIVE
+`define HOP_LPM_SERIAL
 `endif
 `endif
-`ifdef HOP_LPM_POPCOUNT_NATIVE
-    function automatic logic [RK_W-1:0] popcount_lo(input logic [NLO-1:0] v);
-        popcount_lo = RK_W'($countones(v));
-    endfunction
-    function automatic logic [RK_W-1:0] popcount_hi(input logic [NI-NLO-1:0] v);
-        popcount_hi = RK_W'($countones(v));
-    endfunction
-    function automatic logic [PRK_W-1:0] popcount_child(input logic [NC-1:0] v);
-        popcount_child = PRK_W'($countones(v));
-    endfunction
+    // The bitmap bits before the l-bit prefix of chunk c: every bit of a shorter prefix, and those
+    // of length l whose value is smaller (a ones-mask below one position). A macro, as the
+    // population counts below: a Verilated model makes and clears the temporaries of every
+    // function call on every clock, in or out of a lookup.
+`define HOP_LPM_BELOW(l, c) (~({NI{1'b1}} << ((1 << (l)) - 2 + (32'(c) >> (STRIDE - (l))))))
+`ifdef HOP_LPM_SERIAL
+`define HOP_LPM_COUNT(v, n) $countones(v)
 `else
+`define HOP_LPM_COUNT(v, n) count_bits(NI'(v), n)
     // Sum of two PW-bit numbers as bitwise logic (no carry chain cell).
     localparam int PCW = 10;
     function automatic logic [PCW-1:0] add_bits(input logic [PCW-1:0] a, input logic [PCW-1:0] b);
@@ -113,17 +133,7 @@ module hop_lpm_level #(
         end
         count_bits = t[PCW-1:0];
     endfunction
-    function automatic logic [RK_W-1:0] popcount_lo(input logic [NLO-1:0] v);
-        popcount_lo = RK_W'(count_bits(NI'(v), NLO));
-    endfunction
-    function automatic logic [RK_W-1:0] popcount_hi(input logic [NI-NLO-1:0] v);
-        popcount_hi = RK_W'(count_bits(NI'(v), NI - NLO));
-    endfunction
-    function automatic logic [PRK_W-1:0] popcount_child(input logic [NC-1:0] v);
-        popcount_child = PRK_W'(count_bits(NI'(v), NC));
-    endfunction
 `endif
-`undef HOP_LPM_POPCOUNT_NATIVE
 
     // A: the node memory.
     logic [W-1:0] node;
@@ -133,6 +143,7 @@ module hop_lpm_level #(
         .AW   (AW)
     ) u_ram (
         .clk    (clk),
+        .a_en   (in_rd),
         .a_addr (in_ptr),
         .a_rdata(node),
         .b_we   (b_we),
@@ -142,39 +153,88 @@ module hop_lpm_level #(
         .b_rdata(b_rdata)
     );
 
-    // B: the node word, registered as it arrives (its fields: the same flip-flops as the whole
-    // word), and beside it what the previous level registered in A (in_*). For the chunk of this
-    // level, the masks: below_b[l-1] has the bitmap bits before the chunk's l-bit prefix (every
-    // bit of a shorter prefix, and those of length l whose value is smaller), cbelow_b the child
-    // bits before the chunk. Each is a ones-mask below one position.
-    wire [STRIDE-1:0] in_chunk = in_key[KEY_W-1-DEPTH-:STRIDE];
-    logic valid_b, hit_b, go_b;
-    logic [KEY_W-1:0] key_b;
-    logic [RES_AW-1:0] idx_b, res_base_b;
-    logic [NI-1:0] internal_b;
-    logic [NI-1:0] below_b[STRIDE];
+    // B: the node word, registered as it arrives, and beside it what the previous level
+    // registered in A, with the result index summed: meta_b = {key, idx, hit, go}.
+    /* verilator lint_off UNUSEDSIGNAL */  // read by the synthesis form's masks only
+    wire [STRIDE-1:0] in_chunk = in_stage[SW_KEY+CHUNK_LSB+:STRIDE];
+    /* verilator lint_on UNUSEDSIGNAL */
+    logic valid_b;
+    logic [W-1:0] node_b;
+    logic [KSW+RES_AW+1:0] meta_b;
     always_ff @(posedge clk) begin
         if (in_valid) begin
-            res_base_b <= node[RES_AW-1:0];
-            internal_b <= node[IB+:NI];
-            key_b <= in_key;
-            hit_b <= in_hit;
-            go_b <= in_go;
-            idx_b <= in_base + RES_AW'(in_rank[IN_RK_W-1:0]) + RES_AW'(in_rank[2*IN_RK_W-1:IN_RK_W]);
-            for (int l = 1; l <= STRIDE; l++)
-                below_b[l-1] <= ~({NI{1'b1}} << ((1 << l) - 2 + (32'(in_chunk) >> (STRIDE - l))));
+            node_b <= node;
+            meta_b <= {in_stage[SW_KEY+:KSW], in_stage[SW_BASE+:RES_AW] +
+                       RES_AW'(in_stage[SW_RLO+:IN_RK_W]) + RES_AW'(in_stage[SW_RHI+:IN_RK_W]),
+                       in_stage[1:0]};
         end
         if (rst) valid_b <= 1'b0;
         else valid_b <= in_valid;
     end
+    assign out_rd = valid_b;
+
+    wire [RES_AW-1:0] res_base_b = node_b[RES_AW-1:0];
+    wire [NI-1:0] internal_b = node_b[IB+:NI];
+    wire [KSW-1:0] key_b = meta_b[RES_AW+2+:KSW];
+    wire [RES_AW-1:0] idx_b = meta_b[2+:RES_AW];
+    wire hit_b = meta_b[1], go_b = meta_b[0];
+    wire [STRIDE-1:0] chunk = key_b[CHUNK_LSB+:STRIDE];
+
+`ifndef HOP_LPM_SERIAL
+    // The masks of this chunk, made in B (they depend only on the key).
+    logic [NI-1:0] below_b[STRIDE];
+    always_ff @(posedge clk) begin
+        if (in_valid)
+            for (int l = 1; l <= STRIDE; l++) below_b[l-1] <= `HOP_LPM_BELOW(l, in_chunk);
+    end
+`endif
 
     // C: the longest internal prefix matching the chunk, and its rank among the node's prefixes
     // (the node's prefixes before it: population counts of the two halves of the bitmap under
-    // the mask of its length). Hardware counts under every length's mask in parallel and picks;
-    // a Verilated model, going from the longest length down, counts once.
-    wire [STRIDE-1:0] chunk = key_b[KEY_W-1-DEPTH-:STRIDE];
-    // The bitmap holds the l-bit prefix of c: its bits of length l indexed by c's top l bits (a
-    // mux, no adder: the offset is a constant shift).
+    // the mask of its length). The bitmap holds the l-bit prefix of c at its bits of length l
+    // indexed by c's top l bits (a mux, no adder: the offset is a constant shift).
+    wire child_hit;
+`ifdef HOP_LPM_SERIAL
+    // Inside the register's process, so the decode runs only for a lookup.
+    always_ff @(posedge clk) begin : c_step
+        logic found;
+        logic [NI-1:0] bm, below;
+        logic [STRIDE-1:0] c;
+        logic [NI-NLO-1:0] masked_hi;
+        logic [NLO-1:0] masked_lo;
+        logic [RK_W-1:0] rank_hi, rank_lo;
+        found = 1'b0;
+        rank_hi = '0;
+        rank_lo = '0;
+        if (valid_b) begin
+            if (go_b) begin
+                // Narrow copies: the loop then works on one machine word, not the node's.
+                bm = internal_b;
+                c = chunk;
+                for (int l = STRIDE; l >= 1; l--) begin
+                    if (!found && bm[(1<<l)-2+(32'(c)>>(STRIDE-l))]) begin
+                        found = 1'b1;
+                        below = `HOP_LPM_BELOW(l, c);
+                    end
+                end
+                if (found) begin
+                    masked_hi = bm[NI-1:NLO] & below[NI-1:NLO];
+                    masked_lo = bm[NLO-1:0] & below[NLO-1:0];
+                    rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
+                    rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
+                end
+            end
+            out_stage <= {key_b, found ? res_base_b : idx_b, RKM'(rank_hi), RKM'(rank_lo),
+                          hit_b || found, child_hit};
+        end
+        if (rst) out_valid <= 1'b0;
+        else out_valid <= valid_b;
+    end
+`else
+    // Combinational, as Yosys synthesizes it quickly (in a clocked process every function
+    // temporary of the adder trees would first become a flip-flop to remove). The bitmap holds
+    // the l-bit prefix of c at its bits of length l indexed by c's top l bits: a mux, no adder
+    // (the offset is a constant shift).
     function automatic logic has_prefix(input logic [NI-1:0] bm, input int l,
                                         input logic [STRIDE-1:0] c);
         logic [NI-1:0] seg;
@@ -182,49 +242,59 @@ module hop_lpm_level #(
         has_prefix = seg[RK_W'(c) >> (STRIDE - l)];
     endfunction
     logic found;
-    logic [2*RK_W-1:0] rank;
+    logic [NI-NLO-1:0] masked_hi;
+    logic [NLO-1:0] masked_lo;
+    logic [RK_W-1:0] rank_hi, rank_lo;
     always_comb begin
         found = 1'b0;
-        rank = '0;
+        rank_hi = '0;
+        rank_lo = '0;
+        masked_hi = '0;
+        masked_lo = '0;
         if (valid_b && go_b) begin
             for (int l = STRIDE; l >= 1; l--) begin
                 if (!found && has_prefix(internal_b, l, chunk)) begin
                     found = 1'b1;
-                    rank = {popcount_hi(internal_b[NI-1:NLO] & below_b[l-1][NI-1:NLO]),
-                            popcount_lo(internal_b[NLO-1:0] & below_b[l-1][NLO-1:0])};
+                    masked_hi = internal_b[NI-1:NLO] & below_b[l-1][NI-1:NLO];
+                    masked_lo = internal_b[NLO-1:0] & below_b[l-1][NLO-1:0];
+                    rank_hi = RK_W'(`HOP_LPM_COUNT(masked_hi, NI - NLO));
+                    rank_lo = RK_W'(`HOP_LPM_COUNT(masked_lo, NLO));
                 end
             end
         end
     end
-
     always_ff @(posedge clk) begin
-        if (valid_b) begin
-            out_key <= key_b;
-            out_hit <= hit_b || found;
-            out_base <= found ? res_base_b : idx_b;
-            out_rank <= rank;
-        end
+        if (valid_b)
+            out_stage <= {key_b, found ? res_base_b : idx_b, RKM'(rank_hi), RKM'(rank_lo),
+                          hit_b || found, child_hit};
         if (rst) out_valid <= 1'b0;
         else out_valid <= valid_b;
     end
+`endif
 
     if (LAST != 0) begin : gen_last
         assign out_ptr = '0;
-        always_ff @(posedge clk) out_go <= 1'b0;
+        assign child_hit = 1'b0;
     end else begin : gen_inner
-        logic [NC-1:0] child_bm_b, cbelow_b;
-        logic [CHILD_AW-1:0] child_base_b;
-        always_ff @(posedge clk) begin
-            if (in_valid) begin
-                child_bm_b <= node[IB+NI+:NC];
-                child_base_b <= node[RES_AW+:CHILD_AW];
-                cbelow_b <= ~({NC{1'b1}} << in_chunk);
-            end
-            if (valid_b) out_go <= go_b && child_bm_b[chunk];
-        end
+        wire [NC-1:0] child_bm_b = node_b[IB+NI+:NC];
+        wire [CHILD_AW-1:0] child_base_b = node_b[RES_AW+:CHILD_AW];
+        assign child_hit = go_b && child_bm_b[chunk];
         // The next level's address: the node's first child plus the children before the chunk.
-        assign out_ptr = child_base_b + CHILD_AW'(popcount_child(child_bm_b & cbelow_b));
+`ifdef HOP_LPM_SERIAL
+        assign out_ptr = valid_b ?
+            child_base_b + CHILD_AW'($countones(child_bm_b & ~({NC{1'b1}} << chunk))) : '0;
+`else
+        logic [NC-1:0] cbelow_b;
+        always_ff @(posedge clk) begin
+            if (in_valid) cbelow_b <= ~({NC{1'b1}} << in_chunk);
+        end
+        wire [NC-1:0] cmasked_b = child_bm_b & cbelow_b;
+        assign out_ptr = child_base_b + CHILD_AW'(`HOP_LPM_COUNT(cmasked_b, NC));
+`endif
     end
+`undef HOP_LPM_SERIAL
+`undef HOP_LPM_BELOW
+`undef HOP_LPM_COUNT
 endmodule
 
 `resetall

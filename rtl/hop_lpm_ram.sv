@@ -8,8 +8,10 @@
 // Port B is "no change": in a cycle with b_we it writes and b_rdata keeps its value; it reads
 // only in a cycle with b_re and no b_we, and b_rdata holds between reads. That is the port
 // UltraRAM has (URAM288 ports are read or write, not both), and a Verilated model does not copy
-// a word on every clock. Port A reads every clock; a port-A read of the word port B writes in
-// the same cycle returns the old word (a lookup sees the old or the new entry, never a mix).
+// a word on every clock. Port A reads in a cycle with a_en (a lookup's address) and a_rdata holds
+// in every other cycle, so a Verilated model copies no word while no lookup passes; a port-A read
+// of the word port B writes in the same cycle returns the old word (a lookup sees the old or the
+// new entry, never a mix).
 //
 // DEPTH >= 16384 (ULTRA): the memory carries ram_style = "ultra", so Vivado and
 // `synth_xilinx -uram` build it from URAM288 (4K x 72) instead of a deep cascade of block RAMs.
@@ -21,6 +23,7 @@ module hop_lpm_ram #(
     parameter int AW    = DEPTH > 1 ? $clog2(DEPTH) : 1
 ) (
     input  wire          clk,
+    input  wire          a_en,
     input  wire [AW-1:0] a_addr,
     output logic [W-1:0] a_rdata,
     input  wire          b_we,
@@ -42,7 +45,7 @@ module hop_lpm_ram #(
     if (ULTRA) begin : gen_ultra
         (* ram_style = "ultra" *) logic [W-1:0] mem[DEPTH];
         always_ff @(posedge clk) begin
-            a_rdata <= mem[a_addr];
+            if (a_en) a_rdata <= mem[a_addr];
             if (b_we) begin
                 if (b_in) mem[b_addr] <= b_wdata;
             end else if (b_re) begin
@@ -52,7 +55,7 @@ module hop_lpm_ram #(
     end else begin : gen_block
         logic [W-1:0] mem[DEPTH];
         always_ff @(posedge clk) begin
-            a_rdata <= mem[a_addr];
+            if (a_en) a_rdata <= mem[a_addr];
             if (b_we) begin
                 if (b_in) mem[b_addr] <= b_wdata;
             end else if (b_re) begin

@@ -199,18 +199,19 @@ module hop_table_lpm #(
 
     // RDATA: the READ command's port-B data arrives one cycle later; AND-OR of the memory READ
     // named (one-hot, zero when its address was outside), or the default result. Made only in
-    // that cycle.
-    function automatic logic [SW-1:0] rb_pick(input logic [(LEVELS+1)*SW-1:0] bus,
-                                              input logic [LEVELS:0] hot, input logic def,
-                                              input logic [RW-1:0] dflt);
-        rb_pick = def ? SW'(dflt) : '0;
-        for (int k = 0; k <= LEVELS; k++) rb_pick = rb_pick | (bus[k*SW+:SW] & {SW{hot[k]}});
-    endfunction
+    // that cycle (no wide function arguments: a Verilated model would clear them every clock).
+    always_ff @(posedge clk) begin : rb_read
+        logic [SW-1:0] pick;
+        if (read1_q) begin
+            pick = read_def_q ? SW'(default_q) : '0;
+            for (int k = 0; k <= LEVELS; k++) pick = pick | (rb_bus[k*SW+:SW] & {SW{read_hot_q[k]}});
+            rdata_q <= pick;
+        end
+    end
 
     // A CSR read answers the next cycle, and csr_rdata is zero in every other cycle (the bus
     // ORs the blocks' answers); the counters count the output stage's registered strobes.
     always_ff @(posedge clk) begin
-        if (read1_q) rdata_q <= rb_pick(rb_bus, read_hot_q, read_def_q, default_q);
         if (csr_rd && in_window) begin
             case (off)
                 10'(OFF_ID): csr_rdata_q <= ID_VALUE;
@@ -264,21 +265,23 @@ module hop_table_lpm #(
     assign csr_rdata = csr_rdata_q;
 
     // ---------------------------------------------------------------- pipeline
-    // Stage buses between levels: stage k-1 feeds trie level k (stage LEVELS-1 feeds the
-    // result read). st_ptr[k-1] is level k's node address, combinational in the cycle before
-    // the other st_* of the same lookup (registered at its end) arrive with the node word. A
-    // result index travels as {base, rank} (hop_lpm_level adds where it is used). Slices are
-    // as wide as the widest; each level uses its own width. The last stage's key, go and
-    // pointer have no reader.
-    localparam int RKB = 9;  // rank halves: a count below 2^(8+1) - 2; a slice is two
-    logic [LEVELS-1:0] st_valid, st_hit;
-    logic [LEVELS*RES_AW-1:0] st_base;
-    /* verilator lint_off UNUSEDSIGNAL */
-    logic [LEVELS*2*RKB-1:0] st_rank;  // {hi, lo} halves, each RKB bits
-    logic [LEVELS-1:0] st_go;
-    logic [LEVELS*KEY_W-1:0] st_key;
-    logic [LEVELS*PW-1:0] st_ptr;
-    /* verilator lint_on UNUSEDSIGNAL */
+    // A lookup moves from level to level as one stage word (hop_lpm_level's header):
+    // {key[KSW], base[RES_AW], rank_hi[RKM], rank_lo[RKM], hit, go}, the key's bits below L0's
+    // chunk, the result index as {base, rank} (hop_lpm_level adds where it is used), rank halves
+    // as wide as the widest level's. gen_level[k].stage is what trie level k registered for level
+    // k+1 (the last one's feeds the result read); its ptr/rd are level k+1's node address and
+    // read enable, combinational in the cycle before the stage word of the same lookup.
+    function automatic integer max_rk(input integer dummy);
+        integer k;
+        max_rk = 1;
+        for (k = 1; k < LEVELS; k = k + 1)
+            if (clog2_of((1 << (stride_of(k) + 1)) - 2) > max_rk)
+                max_rk = clog2_of((1 << (stride_of(k) + 1)) - 2);
+        max_rk = max_rk + 0 * dummy;
+    endfunction
+    localparam int KSW = KEY_W - S0;
+    localparam int RKM = max_rk(0);
+    localparam int SWD = KSW + RES_AW + 2 * RKM + 2;
 
     // Level 0: direct read by the top key bits.
     logic [W0-1:0] l0_word, l0_rb;
@@ -288,6 +291,7 @@ module hop_table_lpm #(
         .AW   (S0)
     ) u_l0 (
         .clk    (clk),
+        .a_en   (lookup_valid),
         .a_addr (lookup_key[KEY_W-1-:S0]),
         .a_rdata(l0_word),
         .b_we   (init_q || we_hot[0]),
@@ -302,17 +306,14 @@ module hop_table_lpm #(
     // The L0 word addresses level 1's node memory as it arrives (level 0 has no rank to add),
     // and the rest of it is registered beside that read. A lookup that read L0 while the init
     // walk ran misses (the word may be stale).
-    logic l0_valid_q, l0_busy_q, s0_valid_q, s0_hit_q, s0_go_q;
-    logic [KEY_W-1:0] l0_key_q, s0_key_q;
-    logic [RES_AW-1:0] s0_idx_q;
+    logic l0_valid_q, l0_busy_q, s0_valid_q;
+    logic [KSW-1:0] l0_key_q;
+    logic [SWD-1:0] s0_q;
     always_ff @(posedge clk) begin
-        if (lookup_valid) l0_key_q <= lookup_key;
-        if (l0_valid_q) begin
-            s0_key_q <= l0_key_q;
-            s0_idx_q <= l0_word[RES_AW-1:0];
-            s0_hit_q <= l0_word[RES_AW] && !l0_busy_q;
-            s0_go_q <= l0_word[RES_AW+1+AW1] && !l0_busy_q;
-        end
+        if (lookup_valid) l0_key_q <= lookup_key[KSW-1:0];
+        if (l0_valid_q)
+            s0_q <= {l0_key_q, l0_word[RES_AW-1:0], (2 * RKM)'(0),
+                     l0_word[RES_AW] && !l0_busy_q, l0_word[RES_AW+1+AW1] && !l0_busy_q};
         if (rst) begin
             l0_valid_q <= 1'b0;
             l0_busy_q <= 1'b1;
@@ -323,13 +324,6 @@ module hop_table_lpm #(
             s0_valid_q <= l0_valid_q;
         end
     end
-    assign st_valid[0] = s0_valid_q;
-    assign st_key[0+:KEY_W] = s0_key_q;
-    assign st_hit[0] = s0_hit_q;
-    assign st_base[0+:RES_AW] = s0_idx_q;
-    assign st_rank[0+:2*RKB] = '0;
-    assign st_go[0] = s0_go_q;
-    assign st_ptr[0+:PW] = PW'(l0_word[RES_AW+1+:AW1]);
 
     for (genvar k = 1; k < LEVELS; k++) begin : gen_level
         localparam int S = stride_of(k);
@@ -340,9 +334,28 @@ module hop_table_lpm #(
         localparam int NW = node_w(k);
         localparam int RK_W = clog2_of((1 << (S + 1)) - 2);
         localparam int IN_RK_W = k == 1 ? 1 : clog2_of((1 << (stride_of(k - 1) + 1)) - 2);
-        logic [CAW-1:0] ptr_out;
-        logic [2*RK_W-1:0] rank_out;
+        // This level's inputs (from L0 or the level above) and outputs; the last level's
+        // pointer and read enable, and its stage word's key and go, have no reader.
+        logic in_rd, in_valid;
+        logic [AW-1:0] in_ptr;
+        logic [SWD-1:0] in_stage;
+        /* verilator lint_off UNUSEDSIGNAL */
+        logic rd, valid;
+        logic [CAW-1:0] ptr;
+        logic [SWD-1:0] stage;
+        /* verilator lint_on UNUSEDSIGNAL */
         logic [NW-1:0] rb;
+        if (k == 1) begin : gen_from_l0
+            assign in_rd = l0_valid_q;
+            assign in_ptr = l0_word[RES_AW+1+:AW];
+            assign in_valid = s0_valid_q;
+            assign in_stage = s0_q;
+        end else begin : gen_from_level
+            assign in_rd = gen_level[k-1].rd;
+            assign in_ptr = gen_level[k-1].ptr;
+            assign in_valid = gen_level[k-1].valid;
+            assign in_stage = gen_level[k-1].stage;
+        end
         hop_lpm_level #(
             .KEY_W   (KEY_W),
             .DEPTH   (depth_of(k)),
@@ -353,24 +366,21 @@ module hop_table_lpm #(
             .RES_AW  (RES_AW),
             .LAST    (LAST),
             .IN_RK_W (IN_RK_W),
-            .RK_W    (RK_W)
+            .RK_W    (RK_W),
+            .KSW     (KSW),
+            .RKM     (RKM),
+            .SWD     (SWD)
         ) u_level (
             .clk      (clk),
             .rst      (rst),
-            .in_ptr   (st_ptr[(k-1)*PW+:AW]),
-            .in_valid (st_valid[k-1]),
-            .in_key   (st_key[(k-1)*KEY_W+:KEY_W]),
-            .in_hit   (st_hit[k-1]),
-            .in_base  (st_base[(k-1)*RES_AW+:RES_AW]),
-            .in_rank  ({st_rank[(k-1)*2*RKB+RKB+:IN_RK_W], st_rank[(k-1)*2*RKB+:IN_RK_W]}),
-            .in_go    (st_go[k-1]),
-            .out_ptr  (ptr_out),
-            .out_valid(st_valid[k]),
-            .out_key  (st_key[k*KEY_W+:KEY_W]),
-            .out_hit  (st_hit[k]),
-            .out_base (st_base[k*RES_AW+:RES_AW]),
-            .out_rank (rank_out),
-            .out_go   (st_go[k]),
+            .in_rd    (in_rd),
+            .in_ptr   (in_ptr),
+            .in_valid (in_valid),
+            .in_stage (in_stage),
+            .out_ptr  (ptr),
+            .out_rd   (rd),
+            .out_valid(valid),
+            .out_stage(stage),
             .b_we     (we_hot[k]),
             .b_re     (read_cmd),
             .b_addr   (csr_wdata[AW-1:0]),
@@ -378,23 +388,26 @@ module hop_table_lpm #(
             .b_rdata  (rb)
         );
         assign rb_bus[k*SW+:NW] = rb;
-        assign st_rank[k*2*RKB+:2*RKB] = {RKB'(rank_out[2*RK_W-1:RK_W]), RKB'(rank_out[RK_W-1:0])};
-        assign st_ptr[k*PW+:PW] = PW'(ptr_out);
         if (NW < SW) begin : gen_pad
             assign rb_bus[k*SW+NW+:SW-NW] = '0;
         end
     end
 
-    // Result memory: the last stage's best index.
+    // Result memory: the last stage's best index, read for a lookup that hit.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [SWD-1:0] last_stage = gen_level[LEVELS-1].stage;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire last_valid = gen_level[LEVELS-1].valid;
     logic [RW-1:0] res_word, res_rb;
-    wire [RES_AW-1:0] res_addr = st_base[(LEVELS-1)*RES_AW+:RES_AW] +
-        RES_AW'(st_rank[(LEVELS-1)*2*RKB+:RKB]) + RES_AW'(st_rank[(LEVELS-1)*2*RKB+RKB+:RKB]);
+    wire [RES_AW-1:0] res_addr = last_stage[2+2*RKM+:RES_AW] + RES_AW'(last_stage[2+:RKM]) +
+        RES_AW'(last_stage[2+RKM+:RKM]);
     hop_lpm_ram #(
         .W    (RW),
         .DEPTH(RES_DEPTH),
         .AW   (RES_AW)
     ) u_results (
         .clk    (clk),
+        .a_en   (last_valid && last_stage[1]),
         .a_addr (res_addr),
         .a_rdata(res_word),
         .b_we   (we_hot[LEVELS]),
@@ -412,14 +425,14 @@ module hop_table_lpm #(
     logic out_valid_q, out_hit_q;
     logic [RW-1:0] out_word_q;
     always_ff @(posedge clk) begin
-        fin_hit_q <= st_hit[LEVELS-1];
+        fin_hit_q <= last_stage[1];
         out_hit_q <= fin_hit_q;
         out_word_q <= fin_hit_q ? res_word : default_q;
         if (rst) begin
             fin_valid_q <= 1'b0;
             out_valid_q <= 1'b0;
         end else begin
-            fin_valid_q <= st_valid[LEVELS-1];
+            fin_valid_q <= last_valid;
             out_valid_q <= fin_valid_q;
         end
     end

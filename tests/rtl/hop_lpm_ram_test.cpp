@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // hop_lpm_ram: a dual-port RAM of exactly DEPTH words. Against an array in the test, for random
 // traffic on both ports every clock: port A returns the word as it was before the clock (a read
-// during a port-B write to the same word gets the old word, never a mix); port B is no-change
+// during a port-B write to the same word gets the old word, never a mix), and holds its read data
+// in a cycle without a_en; port B is no-change
 // (the port UltraRAM has): it returns the word when it reads (b_re) without writing, and its
 // read data holds in every other cycle, a write included; writes land, and writes to addresses
 // from DEPTH up to 2^AW - 1 change no word.
@@ -49,6 +50,7 @@ TEST(LpmRam, BothPortsReadTheWordBeforeTheClockAndWritesBeyondDepthAreIgnored) {
     m->eval();  // the first eval() sees clk low, so the first tick is a rising edge
     m->b_we = 1;
     m->b_re = 0;
+    m->a_en = 1;
     for (int a = 0; a < kDepth; ++a) {
         ref[a] = randomWord(rng);
         m->b_addr = a;
@@ -103,6 +105,35 @@ TEST(LpmRam, BothPortsReadTheWordBeforeTheClockAndWritesBeyondDepthAreIgnored) {
     }
     if ((1 << kAw) > kDepth) EXPECT_GT(beyond, 100);
     EXPECT_GT(portBReads, 3000);
+    // Without a_en port A reads nothing: its data stays the last word read, whatever the address
+    // and port B do (writes to that very word included); the next read with a_en sees them.
+    m->a_addr = 0;
+    tick();
+    Word held(kBytes);
+    getBytes(m->a_rdata, held.data(), kBytes);
+    ASSERT_EQ(held, ref[0]);
+    m->a_en = 0;
+    for (int cycle = 0; cycle < 2000; ++cycle) {
+        const int bAddr = rng() % 2 ? 0 : static_cast<int>(rng() % kDepth);
+        const Word wdata = randomWord(rng);
+        m->a_addr = static_cast<int>(rng() % kDepth);
+        m->b_addr = bAddr;
+        m->b_we = rng() % 2;
+        m->b_re = rng() % 2;
+        putBytes(m->b_wdata, wdata.data(), kBytes);
+        tick();
+        if (m->b_we) ref[bAddr] = wdata;
+        Word got(kBytes);
+        getBytes(m->a_rdata, got.data(), kBytes);
+        ASSERT_EQ(got, held) << "port A holds without a_en, cycle " << cycle;
+    }
+    m->b_we = 0;
+    m->a_en = 1;
+    m->a_addr = 0;
+    tick();
+    Word got(kBytes);
+    getBytes(m->a_rdata, got.data(), kBytes);
+    EXPECT_EQ(got, ref[0]);
     m->final();
 }
 
