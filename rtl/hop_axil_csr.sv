@@ -5,13 +5,16 @@
 
 // Write: AW and W are held independently (either order, or together) until both are here and
 // the B slot is free; then csr_wr pulses one cycle with csr_addr/csr_wdata and BVALID rises
-// the same cycle. Read: AR is held until no read is in flight; csr_rd pulses one cycle, the
-// block's csr_rdata is taken the cycle after (the bus contract) and RVALID rises the cycle
-// after that. Reads and writes share csr_addr, so they never strobe in the same cycle: when
-// both are ready they alternate. Responses: SLVERR (and no strobe) for an address >=
-// MAP_BYTES or a write whose WSTRB is not 4'hF (the bus has no byte enables and a register
-// must never be half-written), OKAY otherwise; unmapped reads return 0. Addresses are byte
-// addresses; bits [1:0] are ignored (csr_addr has them 0). AWPROT/ARPROT are ignored.
+// the same cycle. Read: AR is held until no read is in flight and at least two cycles have
+// passed since the last write's strobe cycle (a read strobe comes 3 or more cycles after a
+// write strobe: a block may answer a command written by the write that late, as
+// hop_table_lpm's READ does); csr_rd pulses one cycle, the block's csr_rdata is taken the
+// cycle after (the bus contract) and RVALID rises the cycle after that. Reads and writes share
+// csr_addr, so they never strobe in the same cycle: when both are ready they alternate.
+// Responses: SLVERR (and no strobe) for an address >= MAP_BYTES or a write whose WSTRB is not
+// 4'hF (the bus has no byte enables and a register must never be half-written), OKAY
+// otherwise; unmapped reads return 0. Addresses are byte addresses; bits [1:0] are ignored
+// (csr_addr has them 0). AWPROT/ARPROT are ignored.
 // Throughput: a write every 2 cycles, a read every 4, when B/R are taken at once.
 module hop_axil_csr #(
     parameter int ADDR_W = 16,
@@ -66,15 +69,19 @@ module hop_axil_csr #(
     logic csr_wr_q, csr_rd_q;
     logic [31:0] csr_addr_q, csr_wdata_q;
     logic prefer_rd_q;
-    logic can_wr, can_rd, do_wr, do_rd, wr_ok, rd_ok;
+    logic [1:0] wr_gap_q;  // a write was issued one / two cycles ago
+    logic can_wr, rd_free, can_rd, do_wr, do_rd, wr_ok, rd_ok;
 
     wire unused_prot = ^{s_axil_awprot, s_axil_arprot};
 
     // One bus operation per cycle.
     always_comb begin
         can_wr = aw_held_q && w_held_q && !b_valid_q;
-        can_rd = ar_held_q && !rd_issue_q && !rd_wait_q && !r_valid_q;
-        do_wr = can_wr && !(can_rd && prefer_rd_q);
+        rd_free = ar_held_q && !rd_issue_q && !rd_wait_q && !r_valid_q;
+        can_rd = rd_free && wr_gap_q == 2'b00;
+        // A read that waits only for the gap still has its turn: writes every other cycle
+        // must not keep it out.
+        do_wr = can_wr && !(rd_free && prefer_rd_q);
         do_rd = can_rd && !do_wr;
         wr_ok = 33'(aw_addr_q) < MAP_BYTES && w_strb_q == 4'hf;
         rd_ok = 33'(ar_addr_q) < MAP_BYTES;
@@ -114,6 +121,7 @@ module hop_axil_csr #(
             csr_wr_q <= 1'b0;
             csr_rd_q <= 1'b0;
             prefer_rd_q <= 1'b0;
+            wr_gap_q <= 2'b00;
         end else begin
             // A channel is taken only while its holding register is empty and an operation
             // only empties full ones, so the two never meet on one register.
@@ -125,6 +133,7 @@ module hop_axil_csr #(
             rd_issue_q <= do_rd;
             rd_wait_q <= rd_issue_q;
             csr_wr_q <= do_wr && wr_ok;
+            if (do_wr || wr_gap_q != 2'b00) wr_gap_q <= {wr_gap_q[0], do_wr};
             csr_rd_q <= do_rd && rd_ok;
             if (do_wr) begin
                 aw_held_q <= 1'b0;

@@ -19,7 +19,7 @@
 //   0x004 INFO    RO  {LEVELS[7:0], busy, LATENCY[6:0], KEY_W[15:0]}
 //   0x008 COMMIT  WO  {sel[7:0], addr[23:0]}: STAGE -> memory sel, word addr, in one cycle;
 //                     ignored when addr is not below the memory's depth
-//   0x00C READ    WO  {sel[7:0], addr[23:0]}: memory word -> RDATA two cycles later (zero
+//   0x00C READ    WO  {sel[7:0], addr[23:0]}: memory word -> RDATA three cycles later (zero
 //                     when addr is not below the memory's depth)
 //   0x010 HIT_LO  R   hit counter [31:0] (lookups that matched a prefix); reading it latches
 //                     [63:32] for HIT_HI. W: clears the counter.
@@ -197,14 +197,21 @@ module hop_table_lpm #(
         end
     end
 
-    // RDATA: the READ command's port-B data arrives one cycle later; AND-OR of the memory READ
-    // named (one-hot, zero when its address was outside), or the default result. Made only in
-    // that cycle (no wide function arguments: a Verilated model would clear them every clock).
+    // RDATA: the READ command's port-B data arrives one cycle later and is registered as it
+    // is (a deep memory's data comes through Yosys's multiplexer after its URAMs, about 7
+    // levels); the cycle after, AND-OR of the memory READ named (one-hot, zero when its
+    // address was outside), or the default result. Both only in their cycles (no wide function
+    // arguments: a Verilated model would clear them every clock). RDATA is ready three cycles
+    // after the READ strobe; hop_axil_csr keeps a read strobe that far from a write's.
+    logic read2_q;
+    logic [(LEVELS+1)*SW-1:0] rb_bus_q;
     always_ff @(posedge clk) begin : rb_read
         logic [SW-1:0] pick;
-        if (read1_q) begin
+        if (read1_q) rb_bus_q <= rb_bus;
+        if (read2_q) begin
             pick = read_def_q ? SW'(default_q) : '0;
-            for (int k = 0; k <= LEVELS; k++) pick = pick | (rb_bus[k*SW+:SW] & {SW{read_hot_q[k]}});
+            for (int k = 0; k <= LEVELS; k++)
+                pick = pick | (rb_bus_q[k*SW+:SW] & {SW{read_hot_q[k]}});
             rdata_q <= pick;
         end
     end
@@ -243,6 +250,7 @@ module hop_table_lpm #(
             rd_q <= 1'b0;
             csr_rdata_q <= '0;
             read1_q <= 1'b0;
+            read2_q <= 1'b0;
             default_q <= RW'(DEFAULT_ACTION) << PARAM_W;
             hit_cnt_q <= '0;
             miss_cnt_q <= '0;
@@ -251,6 +259,7 @@ module hop_table_lpm #(
         end else begin
             rd_q <= csr_rd && in_window;
             read1_q <= read_cmd;
+            read2_q <= read1_q;
             if (commit && cmd_sel == 8'(DEFAULT_SEL)) default_q <= stage_q[RW-1:0];
             if (wr_at && off == 10'(OFF_HIT_LO)) hit_cnt_q <= '0;
             else if (count_hit) hit_cnt_q <= hit_cnt_q + 1'b1;

@@ -75,6 +75,7 @@ Trace run(const std::vector<Write>& writes, const std::vector<Read>& reads, Opti
     std::vector<std::optional<uint64_t>> awDone(writes.size()), wDone(writes.size());
     bool awValid = false, wValid = false, arValid = false;
     uint32_t rdataNext = 0;
+    std::optional<uint64_t> lastWrStrobe;
     for (uint64_t cycle = 0; cycle < 200000; ++cycle) {
         if (t.bresp.size() == writes.size() && t.rresp.size() == reads.size()) break;
         // AW / W: the order of the two channels per write, then random idle cycles.
@@ -112,11 +113,16 @@ Trace run(const std::vector<Write>& writes, const std::vector<Read>& reads, Opti
         EXPECT_FALSE(sim->csr_wr && sim->csr_rd) << "cycle " << cycle;
         rdataNext = 0;
         if (sim->csr_wr) {
+            lastWrStrobe = cycle;
             EXPECT_EQ(sim->csr_addr & 3, 0u);
             t.bus.push_back({true, sim->csr_addr, sim->csr_wdata});
             t.regs[sim->csr_addr] = sim->csr_wdata;
         }
         if (sim->csr_rd) {
+            // A block may answer a command written by the last write 3 cycles after its strobe
+            // (hop_table_lpm's READ): no read strobe comes sooner.
+            if (lastWrStrobe)
+                EXPECT_GE(cycle - *lastWrStrobe, 3u) << "read strobe too soon, cycle " << cycle;
             EXPECT_EQ(sim->csr_addr & 3, 0u);
             t.bus.push_back({false, sim->csr_addr, 0});
             auto it = t.regs.find(sim->csr_addr);

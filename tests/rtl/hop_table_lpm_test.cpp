@@ -437,10 +437,12 @@ TEST(TableLpm, InitWalkClearsL0AndTheDefaultResult) {
     for (uint32_t a = 0; a < uint32_t(kInitCycles); a += kInitCycles / 64) {
         b.csrWrite(0x00c, a);
         b.tick();
+        b.tick();  // RDATA is there 3 cycles after the READ strobe
         for (int c = 0; c < 2; ++c) ASSERT_EQ(b.csrRead(0x200 + 4 * c), 0u) << "L0 word " << a;
     }
     b.csrWrite(0x00c, 0xffu << 24);
     b.tick();
+    b.tick();  // RDATA is there 3 cycles after the READ strobe
     EXPECT_EQ(b.csrRead(0x200), 0u);
     // Any key misses.
     for (int i = 0; i < 5000; ++i) {
@@ -528,6 +530,7 @@ TEST(TableLpm, CommitsBeyondAMemorysDepthAreIgnored) {
     auto read = [&](int mem, uint32_t addr) {
         b.csrWrite(0x00c, (uint32_t(mem) << 24) | addr);
         b.tick();
+        b.tick();  // RDATA is there 3 cycles after the READ strobe
         std::vector<uint32_t> w;
         for (size_t i = 0; i < lpm.word(mem, 0).size(); ++i)
             w.push_back(b.csrRead(0x200 + 4 * uint32_t(i)));
