@@ -196,8 +196,10 @@ module hop_table_csr #(
             if (count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
             else miss_cnt_q <= miss_cnt_q + 64'd1;
         end
-        if (rst || (csr_wr && csr_addr[31:2] == WA + 30'(W_HIT_LO))) hit_cnt_q <= '0;
-        if (rst || (csr_wr && csr_addr[31:2] == WA + 30'(W_MISS_LO))) miss_cnt_q <= '0;
+        if (rst || csr_wr) begin
+            if (rst || csr_addr[31:2] == WA + 30'(W_HIT_LO)) hit_cnt_q <= '0;
+            if (rst || csr_addr[31:2] == WA + 30'(W_MISS_LO)) miss_cnt_q <= '0;
+        end
     end
 
     assign def_action = def_q[ACTION_W-1:0];
