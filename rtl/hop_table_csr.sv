@@ -162,15 +162,20 @@ module hop_table_csr #(
             /* verilator lint_on BLKSEQ */
             rdata_live_q <= !rst && csr_rd;
             rdata_q <= '0;
-            if (!rst && csr_rd) begin
-                if (csr_addr[31:2] == WA + 30'(W_INFO)) rdata_q <= info;
-                if (csr_addr[31:2] == WA + 30'(W_HIT_LO)) rdata_q <= hit_cnt_q[31:0];
-                if (csr_addr[31:2] == WA + 30'(W_HIT_HI)) rdata_q <= snap_q;
-                if (csr_addr[31:2] == WA + 30'(W_MISS_LO)) rdata_q <= miss_cnt_q[31:0];
-                if (csr_addr[31:2] == WA + 30'(W_MISS_HI)) rdata_q <= snap_q;
-                for (int w = 0; w < NSTG; w++) begin
-                    if (csr_addr[31:2] == WA + 30'(W_STG_CTRL + w)) rdata_q <= stg_q[32*w+:32];
-                end
+            if (!rst && csr_rd && csr_addr[31:SPAN_LOG2] == BASE[31:SPAN_LOG2]) begin
+                case (32'(csr_addr[SPAN_LOG2-1:2]))
+                    W_INFO: rdata_q <= info;
+                    W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
+                    W_HIT_HI: rdata_q <= snap_q;
+                    W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
+                    W_MISS_HI: rdata_q <= snap_q;
+                    default: begin
+                        for (int w = 0; w < NSTG; w++) begin
+                            if (32'(csr_addr[SPAN_LOG2-1:2]) == W_STG_CTRL + w)
+                                rdata_q <= stg_q[32*w+:32];
+                        end
+                    end
+                endcase
             end
             if (csr_rd && csr_addr[31:2] == WA + 30'(W_HIT_LO)) snap_q <= hit_cnt_q[63:32];
             if (csr_rd && csr_addr[31:2] == WA + 30'(W_MISS_LO)) snap_q <= miss_cnt_q[63:32];
@@ -196,10 +201,8 @@ module hop_table_csr #(
             if (count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
             else miss_cnt_q <= miss_cnt_q + 64'd1;
         end
-        if (rst || csr_wr) begin
-            if (rst || csr_addr[31:2] == WA + 30'(W_HIT_LO)) hit_cnt_q <= '0;
-            if (rst || csr_addr[31:2] == WA + 30'(W_MISS_LO)) miss_cnt_q <= '0;
-        end
+        if (rst || (csr_wr && csr_addr[31:2] == WA + 30'(W_HIT_LO))) hit_cnt_q <= '0;
+        if (rst || (csr_wr && csr_addr[31:2] == WA + 30'(W_MISS_LO))) miss_cnt_q <= '0;
     end
 
     assign def_action = def_q[ACTION_W-1:0];
