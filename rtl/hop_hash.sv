@@ -67,9 +67,47 @@ module hop_hash #(
     localparam logic [OUT_W-1:0] H0 = hash_of('0);
     localparam logic [OUT_W*KEY_W-1:0] MASKS = masks_of(1'b0);
 
+`ifdef VERILATOR
+`ifndef HOP_HASH_XOR
+`define HOP_HASH_BYTE_TABLES
+`endif
+`endif
+`ifdef HOP_HASH_BYTE_TABLES
+    // The same linear function as a byte table per key byte, filled at time 0 from MASKS:
+    // tbl[b][v] is the XOR of the mask columns of the set bits of v at key byte b. A lookup
+    // is then a few loads in a Verilated model, where the XOR form costs an AND and an XOR
+    // reduction of the whole key per output bit every cycle. Synthesis and Verilator with
+    // HOP_HASH_XOR defined use the XOR form below; tests/rtl/hash.cmake runs the hash test
+    // on both, against the runtime's hashKey.
+    localparam int NB = (KEY_W + 7) / 8;
+    logic [OUT_W-1:0] tbl[NB][256];
+    wire [8*NB-1:0] key_x = (8 * NB)'(key);
+
+    initial begin
+        for (int b = 0; b < NB; b++) begin
+            for (int v = 0; v < 256; v++) begin
+                tbl[b][v] = '0;
+                for (int i = 0; i < 8; i++) begin
+                    if (v[i] && 8 * b + i < KEY_W) begin
+                        for (int j = 0; j < OUT_W; j++) begin
+                            tbl[b][v][j] = tbl[b][v][j] ^ MASKS[j*KEY_W+8*b+i];
+                        end
+                    end
+                end
+            end
+        end
+    end
+
+    always_comb begin
+        hash = H0;
+        for (int b = 0; b < NB; b++) hash = hash ^ tbl[b][key_x[8*b+:8]];
+    end
+`undef HOP_HASH_BYTE_TABLES
+`else
     for (genvar j = 0; j < OUT_W; j++) begin : gen_bit
         assign hash[j] = H0[j] ^ (^(key & MASKS[j*KEY_W+:KEY_W]));
     end
+`endif
 endmodule
 
 `resetall

@@ -111,15 +111,16 @@ module hop_table_csr #(
     end
 
     // --- decode ----------------------------------------------------------------------------
-    wire csr_sel = csr_addr[31:SPAN_LOG2] == BASE[31:SPAN_LOG2];
-    wire [31:0] csr_word = 32'(csr_addr[SPAN_LOG2-1:2]);
-    wire wr = csr_wr && csr_sel;
-    wire rd = csr_rd && csr_sel;
+    // The strobes the table block acts on in the same cycle are the only continuous logic; the
+    // rest of the decode is inside the state block below, under its event.
     wire [1:0] commit_op = csr_wdata[31:30];
-    wire commit = wr && csr_word == W_COMMIT;
+    // csr_addr[31:2] == WA + w: the access is to word w of this window (BASE is aligned).
+    localparam logic [29:0] WA = BASE[31:2];
+    wire commit = csr_wr && csr_addr[31:2] == WA + 30'(W_COMMIT);
     assign commit_write = commit && commit_op == OP_WRITE;
     assign commit_read = commit && commit_op == OP_READ;
     assign commit_index = csr_wdata[INDEX_W-1:0];
+
 
     logic [32*NSTG-1:0] stg_q;
     logic unused_in;
@@ -142,91 +143,70 @@ module hop_table_csr #(
     assign stg_params = stg_q[PARAM_OFF+:PARAM_W];
 
     // --- state -----------------------------------------------------------------------------
-    // Everything here is written in always_ff under its event (a CSR strobe, rb_load, a
-    // counted lookup) and without wide temporaries, so a Verilated model does nothing for it
-    // on other cycles. Staging is one register per 32-bit word; order of its sources, last
-    // wins: rb_load, a CSR write to the word, READ_DEFAULT.
     logic [63:0] hit_cnt_q, miss_cnt_q;
     logic [31:0] snap_q, rdata_q;
-    logic [32*NSTG-1:0] def_q;  // the default action in staging's layout (action, param words)
+    logic rdata_live_q;  // rdata_q may be non-zero: it was loaded by a read last cycle
+    logic [PARAM_W+ACTION_W-1:0] def_q;  // the default action: {params, action}
     wire [31:0] info = {8'(KIND), busy, 23'(DEPTH)};
-    wire read_default = commit && commit_op == OP_READ_DEFAULT;
-    wire set_default = commit && commit_op == OP_SET_DEFAULT;
 
-    // Word w of staging and of the default registers: what rb_load puts there (bits of one
-    // field), the field's bits in the word (what SET_DEFAULT keeps) and the default's reset
-    // value. Each word is its own block, so a Verilated model copies no wide vector.
-    for (genvar w = 0; w < NSTG; w++) begin : gen_stg
-        logic [31:0] rb_w, def_mask, def_reset;
-        if (w == 0) begin : gen_ctrl
-            assign rb_w = 32'(rb_valid);
-            assign def_mask = '0;
-            assign def_reset = '0;
-        end else if (w == 1) begin : gen_action
-            assign rb_w = 32'(rb_action);
-            assign def_mask = 32'((64'd1 << ACTION_W) - 1);
-            assign def_reset = 32'(DEFAULT_ACTION);
-        end else if (w < 2 + PW) begin : gen_param
-            localparam int LO = 32 * (w - 2);
-            localparam int HI = LO + 31 < PARAM_W - 1 ? LO + 31 : PARAM_W - 1;
-            assign rb_w = 32'(rb_params[HI:LO]);
-            assign def_mask = 32'((64'd1 << (HI - LO + 1)) - 1);
-            assign def_reset = '0;
-        end else begin : gen_key
-            localparam int LO = 32 * ((w - 2 - PW) % KW);
-            localparam int HI = LO + 31 < KEY_W - 1 ? LO + 31 : KEY_W - 1;
-            assign rb_w = w < 2 + PW + KW ? 32'(rb_key[HI:LO]) : 32'(rb_mask[HI:LO]);
-            assign def_mask = '0;
-            assign def_reset = '0;
-        end
-
-        wire wr_word = wr && csr_word == W_STG_CTRL + w;
-        always_ff @(posedge clk) begin
-            if (rst) def_q[32*w+:32] <= def_reset;
-            else if (set_default) def_q[32*w+:32] <= stg_q[32*w+:32] & def_mask;
-            if (read_default) stg_q[32*w+:32] <= def_q[32*w+:32];
-            else if (wr_word) stg_q[32*w+:32] <= csr_wdata;
-            else if (rb_load) stg_q[32*w+:32] <= rb_w;
-        end
-    end
-
+    // One block, written so that a Verilated model does one test on a cycle without a CSR
+    // access, a read-back load or reset, and copies no register to a shadow: every register is
+    // read before it is written (the default registers through def_old). The counters count
+    // outside that test, their clears win. Order of staging's sources, last wins: rb_load, a
+    // CSR write to the word, READ_DEFAULT.
     always_ff @(posedge clk) begin
-        if (rd && csr_word == W_HIT_LO) snap_q <= hit_cnt_q[63:32];
-        if (rd && csr_word == W_MISS_LO) snap_q <= miss_cnt_q[63:32];
-    end
-
-    always_ff @(posedge clk) begin
-        if (rst || (wr && csr_word == W_HIT_LO)) hit_cnt_q <= '0;
-        else if (count_valid && count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
-    end
-
-    always_ff @(posedge clk) begin
-        if (rst || (wr && csr_word == W_MISS_LO)) miss_cnt_q <= '0;
-        else if (count_valid && !count_hit) miss_cnt_q <= miss_cnt_q + 64'd1;
-    end
-
-    always_ff @(posedge clk) begin
-        if (rst || !rd) begin
+        if (rst || csr_wr || csr_rd || rb_load || rdata_live_q) begin : on_event
+            logic [PARAM_W+ACTION_W-1:0] def_old;
+            /* verilator lint_off BLKSEQ */
+            def_old = def_q;
+            /* verilator lint_on BLKSEQ */
+            rdata_live_q <= !rst && csr_rd;
             rdata_q <= '0;
-        end else begin
-            case (csr_word)
-                W_INFO: rdata_q <= info;
-                W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
-                W_HIT_HI: rdata_q <= snap_q;
-                W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
-                W_MISS_HI: rdata_q <= snap_q;
-                default: begin
-                    rdata_q <= '0;
-                    for (int w = 0; w < NSTG; w++) begin
-                        if (csr_word == W_STG_CTRL + w) rdata_q <= stg_q[32*w+:32];
+            if (!rst && csr_rd && csr_addr[31:SPAN_LOG2] == BASE[31:SPAN_LOG2]) begin
+                case (32'(csr_addr[SPAN_LOG2-1:2]))
+                    W_INFO: rdata_q <= info;
+                    W_HIT_LO: rdata_q <= hit_cnt_q[31:0];
+                    W_HIT_HI: rdata_q <= snap_q;
+                    W_MISS_LO: rdata_q <= miss_cnt_q[31:0];
+                    W_MISS_HI: rdata_q <= snap_q;
+                    default: begin
+                        for (int w = 0; w < NSTG; w++) begin
+                            if (32'(csr_addr[SPAN_LOG2-1:2]) == W_STG_CTRL + w)
+                                rdata_q <= stg_q[32*w+:32];
+                        end
                     end
+                endcase
+            end
+            if (csr_rd && csr_addr[31:2] == WA + 30'(W_HIT_LO)) snap_q <= hit_cnt_q[63:32];
+            if (csr_rd && csr_addr[31:2] == WA + 30'(W_MISS_LO)) snap_q <= miss_cnt_q[63:32];
+
+            if (rst) def_q <= {PARAM_W'(0), ACTION_W'(DEFAULT_ACTION)};
+            else if (commit && commit_op == OP_SET_DEFAULT) def_q <= {stg_params, stg_action};
+
+            if (commit && commit_op == OP_READ_DEFAULT) begin
+                stg_q <= (32 * NSTG)'({(32 * PW)'(def_old[ACTION_W+:PARAM_W]),
+                                       32'(def_old[ACTION_W-1:0]), 32'h0});
+            end else begin
+                if (rb_load) begin
+                    stg_q <= (32 * NSTG)'({(32 * KW)'(rb_mask), (32 * KW)'(rb_key),
+                                           (32 * PW)'(rb_params), 32'(rb_action), 32'(rb_valid)});
                 end
-            endcase
+                for (int w = 0; w < NSTG; w++) begin
+                    if (csr_wr && csr_addr[31:2] == WA + 30'(W_STG_CTRL + w))
+                        stg_q[32*w+:32] <= csr_wdata;
+                end
+            end
         end
+        if (count_valid) begin
+            if (count_hit) hit_cnt_q <= hit_cnt_q + 64'd1;
+            else miss_cnt_q <= miss_cnt_q + 64'd1;
+        end
+        if (rst || (csr_wr && csr_addr[31:2] == WA + 30'(W_HIT_LO))) hit_cnt_q <= '0;
+        if (rst || (csr_wr && csr_addr[31:2] == WA + 30'(W_MISS_LO))) miss_cnt_q <= '0;
     end
 
-    assign def_action = def_q[32+:ACTION_W];
-    assign def_params = def_q[64+:PARAM_W];
+    assign def_action = def_q[ACTION_W-1:0];
+    assign def_params = def_q[ACTION_W+:PARAM_W];
     assign csr_rdata = rdata_q;
 endmodule
 

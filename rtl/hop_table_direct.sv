@@ -56,12 +56,11 @@ module hop_table_direct #(
     logic [ACTION_W-1:0] stg_action, def_action;
     logic [PARAM_W-1:0] stg_params, def_params;
     logic [KEY_W-1:0] unused_stg_key, unused_stg_mask;
-    logic init_q, init_d;
-    logic rb_q, rb_d;
+    logic init_q;
+    logic rb_q;
     logic [ENTRY_W-1:0] rd_b_q;
     logic res_valid_q, res_hit_q;
     logic s1_valid_q;
-    wire hit;
 
     hop_table_csr #(
         .KIND(2),
@@ -103,10 +102,10 @@ module hop_table_direct #(
     );
 
     // --- init walk and read-back state -----------------------------------------------------
-    logic [KEY_W-1:0] init_idx_q, init_idx_d;
+    logic [KEY_W-1:0] init_idx_q;
+    wire rb_d = commit_read && !init_q;  // a read-back: port B reads this cycle
 
     // Port B: init walk, commit write, read-back.
-    wire pb_we = init_q || commit_write;
     wire [KEY_W-1:0] pb_idx = init_q ? init_idx_q : commit_idx;
 
     logic [ENTRY_W-1:0] mem[DEPTH];
@@ -114,20 +113,21 @@ module hop_table_direct #(
     always_ff @(posedge clk) begin
         if (lookup_valid) rd_a_q <= mem[lookup_key];  // read enables: a lookup, a READ
         if (rb_d) rd_b_q <= mem[pb_idx];
-        if (pb_we) mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_action, stg_params};
+        if (init_q || commit_write)
+            mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_action, stg_params};
     end
 
     // --- lookup pipeline -------------------------------------------------------------------
     logic s1_busy_q;
     logic [ACTION_W-1:0] res_action_q;
     logic [PARAM_W-1:0] res_data_q;
-    assign hit = rd_a_q[ENTRY_W-1] && !s1_busy_q;
-
+    // A hit: rd_a_q[ENTRY_W-1] && !s1_busy_q, written out where it is used (under s1_valid_q).
     always_ff @(posedge clk) begin
         if (s1_valid_q) begin
-            res_hit_q <= hit;
-            res_action_q <= hit ? rd_a_q[PARAM_W+:ACTION_W] : def_action;
-            res_data_q <= hit ? rd_a_q[PARAM_W-1:0] : def_params;
+            res_hit_q <= rd_a_q[ENTRY_W-1] && !s1_busy_q;
+            res_action_q <= rd_a_q[ENTRY_W-1] && !s1_busy_q ? rd_a_q[PARAM_W+:ACTION_W]
+                                                            : def_action;
+            res_data_q <= rd_a_q[ENTRY_W-1] && !s1_busy_q ? rd_a_q[PARAM_W-1:0] : def_params;
         end
         if (rst) begin
             s1_valid_q <= 1'b0;
@@ -146,25 +146,16 @@ module hop_table_direct #(
     assign result_data = res_data_q;
 
     // --- init walk and read-back -----------------------------------------------------------
-    always_comb begin
-        init_d = init_q;
-        init_idx_d = init_idx_q;
-        rb_d = commit_read && !init_q;
-        if (init_q) begin
-            init_idx_d = init_idx_q + 1'b1;
-            if (init_idx_q == KEY_W'(DEPTH - 1)) init_d = 1'b0;
-        end
-    end
-
     always_ff @(posedge clk) begin
-        init_idx_q <= init_idx_d;
+        if (init_q) begin
+            init_idx_q <= init_idx_q + 1'b1;
+            if (init_idx_q == KEY_W'(DEPTH - 1)) init_q <= 1'b0;
+        end
+        rb_q <= rb_d;
         if (rst) begin
             init_q <= 1'b1;
             init_idx_q <= '0;
             rb_q <= 1'b0;
-        end else begin
-            init_q <= init_d;
-            rb_q <= rb_d;
         end
     end
 endmodule

@@ -79,8 +79,8 @@ module hop_table_exact #(
     logic [ACTION_W-1:0] stg_action, def_action;
     logic [PARAM_W-1:0] stg_params, def_params;
     logic [KEY_W-1:0] stg_key, unused_stg_mask;
-    logic init_q, init_d;
-    logic rb_q, rb_d;
+    logic init_q;
+    logic rb_q;
     logic [ENTRY_W-1:0] rb_entry;
     logic res_valid_q, res_hit_q;
 
@@ -127,8 +127,9 @@ module hop_table_exact #(
     wire [IDX_W-1:0] commit_idx = commit_index[IDX_W-1:0];
 
     // --- init walk and read-back state -----------------------------------------------------
-    logic [IDX_W-1:0] init_idx_q, init_idx_d;
-    logic [MSEL_W-1:0] rb_mem_q, rb_mem_d;
+    logic [IDX_W-1:0] init_idx_q;
+    logic [MSEL_W-1:0] rb_mem_q;
+    wire rb_d = commit_read && !init_q;  // a read-back: port B reads this cycle
 
     // Port B of every memory: init walk, commit write, read-back.
     logic [NMEM-1:0] pb_we;
@@ -178,14 +179,10 @@ module hop_table_exact #(
         logic [ENTRY_W-1:0] rd_a_q;
         wire [IDX_W-1:0] idx = m < SLOTS ? gen_way[0].hash : gen_way[1].hash;
 
-        // Port A reads for a lookup, port B only for a read-back (block RAM read enables).
-        always_ff @(posedge clk) begin
-            if (lookup_valid) rd_a_q <= mem[idx];
-            if (rb_d) rd_b_q[m] <= mem[pb_idx];
-            if (pb_we[m]) mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_key, stg_action, stg_params};
-        end
-
-        // The compare only under s1_valid_q (a Verilated model skips it on idle cycles).
+        // One block per memory, each register read before it is written, so that a Verilated
+        // model runs it as one function without shadow copies. The compare only under
+        // s1_valid_q (skipped on idle cycles); port A reads for a lookup, port B only for a
+        // read-back (block RAM read enables).
         always_ff @(posedge clk) begin
             if (s1_valid_q) begin
                 hit_q[m] <= 1'b0;
@@ -194,29 +191,29 @@ module hop_table_exact #(
                     ad_q[m*AD_P+:AD_P] <= AD_P'(rd_a_q[AD_W-1:0]);
                 end
             end
+            if (lookup_valid) rd_a_q <= mem[idx];
+            if (rb_d) rd_b_q[m] <= mem[pb_idx];
+            if (pb_we[m]) mem[pb_idx] <= init_q ? '0 : {stg_valid, stg_key, stg_action, stg_params};
         end
     end
 
     logic [ACTION_W-1:0] res_action_q;
     logic [PARAM_W-1:0] res_data_q;
-    logic [AD_W-1:0] hit_ad;
-
-    // The hit slots' answers OR-ed together (an AND-OR, no priority chain): a key found in two
-    // slots (while the runtime moves it) has the same answer in both. Under s2_valid_q, so a
-    // Verilated model only clears it on idle cycles.
-    always_comb begin
-        hit_ad = '0;
-        if (s2_valid_q) begin
-            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m*AD_P+:AD_W];
-        end
-    end
 
     always_ff @(posedge clk) begin
-        if (lookup_valid) s1_key_q <= lookup_key;
-        if (s2_valid_q) begin
+        // The hit slots' answers OR-ed together (an AND-OR, no priority chain): a key found in
+        // two slots (while the runtime moves it) has the same answer in both. Under
+        // s2_valid_q, so a Verilated model skips it on idle cycles.
+        if (s2_valid_q) begin : s2
+            logic [AD_W-1:0] hit_ad;
+            /* verilator lint_off BLKSEQ */
+            hit_ad = '0;
+            for (int m = 0; m < NMEM; m++) if (hit_q[m]) hit_ad = hit_ad | ad_q[m*AD_P+:AD_W];
+            /* verilator lint_on BLKSEQ */
             res_hit_q <= |hit_q;
             {res_action_q, res_data_q} <= |hit_q ? hit_ad : {def_action, def_params};
         end
+        if (lookup_valid) s1_key_q <= lookup_key;
         if (rst) begin
             s1_valid_q <= 1'b0;
             s2_valid_q <= 1'b0;
@@ -238,31 +235,17 @@ module hop_table_exact #(
     // --- init walk and read-back -----------------------------------------------------------
     assign rb_entry = rd_b_q[rb_mem_q];
 
-    always_comb begin
-        init_d = init_q;
-        init_idx_d = init_idx_q;
-        rb_d = 1'b0;
-        rb_mem_d = rb_mem_q;
-        if (init_q) begin
-            init_idx_d = init_idx_q + 1'b1;
-            if (init_idx_q == IDX_W'(BUCKETS - 1)) init_d = 1'b0;
-        end
-        if (commit_read) begin
-            rb_d = !init_q;
-            rb_mem_d = commit_mem;
-        end
-    end
-
     always_ff @(posedge clk) begin
-        rb_mem_q <= rb_mem_d;
-        init_idx_q <= init_idx_d;
+        if (commit_read) rb_mem_q <= commit_mem;
+        if (init_q) begin
+            init_idx_q <= init_idx_q + 1'b1;
+            if (init_idx_q == IDX_W'(BUCKETS - 1)) init_q <= 1'b0;
+        end
+        rb_q <= rb_d;
         if (rst) begin
             init_q <= 1'b1;
             init_idx_q <= '0;
             rb_q <= 1'b0;
-        end else begin
-            init_q <= init_d;
-            rb_q <= rb_d;
         end
     end
 endmodule
