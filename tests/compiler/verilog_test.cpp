@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <regex>
 #include <sstream>
 
@@ -47,6 +48,18 @@ std::string printed(const Diagnostics& d) {
     std::ostringstream os;
     d.print(os);
     return os.str();
+}
+
+// An example's generated design at DATA_W = width; nullopt (and a failure) when it does not
+// compile.
+std::optional<Output> generateExample(const std::string& name, int width) {
+    auto fe = compileExample(name);
+    EXPECT_TRUE(fe && fe->ok) << name;
+    if (!fe || !fe->ok) return std::nullopt;
+    Diagnostics d;
+    auto out = generate(*fe->ir, {.dataWidth = width}, d);
+    EXPECT_TRUE(out.has_value()) << printed(d);
+    return out;
 }
 
 // --- code builder ----------------------------------------------------------------------------
@@ -593,11 +606,8 @@ TEST(Backend, PacketLengthMakesTheProgramStoreAndForward) {
 // copies of the first one's results (<table>_hit_q ...), so lookups cost no more cycles than
 // their blocks' latencies; only the update checksum's statements take a cycle of their own.
 TEST(Backend, StatementsBeforeALookupRunInsideItsLatency) {
-    auto fe = compileExample("router");
-    ASSERT_TRUE(fe && fe->ok);
-    Diagnostics d;
-    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
-    ASSERT_TRUE(out.has_value()) << printed(d);
+    const auto out = generateExample("router", 512);
+    ASSERT_TRUE(out.has_value());
     const std::string& p = out->files.at("router_pipeline.sv");
     int lookups = 0;
     for (const auto& t : out->regmap.tables) lookups += t.latency;
@@ -622,11 +632,8 @@ TEST(Backend, StatementsBeforeALookupRunInsideItsLatency) {
 // validity allows (router's IPv4 after packet_in, Ethernet and ARP: 44 bytes at most); only
 // headers after a varbit are shifted into place by the running length.
 TEST(Backend, HeadersAreAssembledAtConstantOffsets) {
-    auto fe = compileExample("router");
-    ASSERT_TRUE(fe && fe->ok);
-    Diagnostics d;
-    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
-    ASSERT_TRUE(out.has_value()) << printed(d);
+    const auto out = generateExample("router", 512);
+    ASSERT_TRUE(out.has_value());
     const std::string& p = out->files.at("router_pipeline.sv");
     EXPECT_NE(p.find("3'b111: asm_hdr[8*44+:160] = "), std::string::npos);
     EXPECT_NE(p.find("2'b10: asm_hdr[8*14+:224] = "), std::string::npos);
@@ -645,11 +652,8 @@ TEST(Backend, HeadersAreAssembledAtConstantOffsets) {
 // issue cycle holds only its key's cone, what no stage reads (ARP, the bytes consumed) skips
 // the stages in one delay line, and a write nobody reads (mark_to_drop's mcast_grp) is gone.
 TEST(Backend, StagesCarryOnlyTheBitsReadAfterThem) {
-    auto fe = compileExample("router");
-    ASSERT_TRUE(fe && fe->ok);
-    Diagnostics d;
-    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
-    ASSERT_TRUE(out.has_value()) << printed(d);
+    const auto out = generateExample("router", 512);
+    ASSERT_TRUE(out.has_value());
     const std::string& p = out->files.at("router_pipeline.sv");
     std::smatch m;
     ASSERT_TRUE(std::regex_search(p, m, std::regex(R"(bundle bits read after it \(of (\d+)\))")));
@@ -679,11 +683,8 @@ TEST(Backend, StagesCarryOnlyTheBitsReadAfterThem) {
 // statements write (the rest is read from their register), and a bundle only the next register
 // reads, the parser and the header assembly run in an always_ff under the valid bit.
 TEST(Backend, OnlyValidBundlesAreComputedInRegisters) {
-    auto fe = compileExample("router");
-    ASSERT_TRUE(fe && fe->ok);
-    Diagnostics d;
-    auto out = generate(*fe->ir, {.dataWidth = 512}, d);
-    ASSERT_TRUE(out.has_value()) << printed(d);
+    const auto out = generateExample("router", 512);
+    ASSERT_TRUE(out.has_value());
     const std::string& p = out->files.at("router_pipeline.sv");
     std::smatch m;
     // local_addr's issue bundle writes port_mac's hit and data and its own predicates.
