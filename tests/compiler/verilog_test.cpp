@@ -640,6 +640,7 @@ TEST(Backend, HeadersAreAssembledAtConstantOffsets) {
     EXPECT_EQ(p.find("<< (8 * asm_len)"), std::string::npos);
     auto vb = compilePath(std::string(HOP_SOURCE_DIR) + "/tests/stf/varbit.p4");
     ASSERT_TRUE(vb && vb->ok);
+    Diagnostics d;
     auto vout = generate(*vb->ir, {.dataWidth = 64}, d);
     ASSERT_TRUE(vout.has_value()) << printed(d);
     const std::string& v = vout->files.at("varbit_pipeline.sv");
