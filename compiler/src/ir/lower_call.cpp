@@ -23,6 +23,11 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
         actionFor(action);  // listed in P4Info like p4c does, even when only called directly
         return inlineCall(action, action->params, action->body.get(), c, pred);
     }
+    // A control instance's apply: its body inlined.
+    if (callee && callee->member.text == "apply")
+        if (auto* base = dyn<PathExpr>(callee->base))
+            if (auto it = subControls_.find(base->decl); it != subControls_.end())
+                return applySubControl(dyn<InstanceDecl>(it->first), c, pred);
     const FunctionDecl* fn = nullptr;
     if (kind == K::Function) fn = dyn<FunctionDecl>(target->decl);
     if (!fn && path) fn = dyn<FunctionDecl>(path->decl);

@@ -94,7 +94,14 @@ void Lowering::registerExtern(const InstanceDecl* d) {
 void Lowering::declareControlLocals(const ControlDecl* c) {
     for (const auto& d : c->locals) {
         if (auto* i = dyn<InstanceDecl>(d)) {
-            registerExtern(i);
+            auto* named = dyn<NamedTypeRef>(i->typeRef);
+            if (auto* sub = named ? dyn<ControlDecl>(named->decl) : nullptr) {
+                if (!sub->ctorParams.empty() || !i->args.empty())
+                    diags_.unsupported(i->loc, "a control with constructor parameters");
+                subControls_[i] = sub;
+            } else {
+                registerExtern(i);
+            }
         } else if (auto* v = dyn<VarDecl>(d)) {
             declareLocal(v, nullptr);
         } else if (dyn<TableDecl>(d) || dyn<ActionDecl>(d) || dyn<ConstDecl>(d) ||
@@ -104,6 +111,52 @@ void Lowering::declareControlLocals(const ControlDecl* c) {
             diags_.unsupported(d->loc, "this control local declaration");
         }
     }
+}
+
+// `c.apply(args)` of a control instance: the control's body inlined where it is applied, its
+// parameters bound like a function's (copy-in for `in`, the argument's location for `inout` and
+// `out`), its locals, tables and actions named under the instance (`ingress.c.t`, as p4c names
+// them in P4Info). So the IR, the model and the Verilog backend see one flat control.
+ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, ExprPtr pred) {
+    const ControlDecl* sub = subControls_.at(inst);
+    if (!sub->ctorParams.empty() || !inst->args.empty()) return pred;  // reported where declared
+    const std::string savedOwner = owner_;
+    owner_ = owner_ + "." + inst->name.text;
+    // This instance's tables and actions in place of any other instance's of the same type.
+    std::map<const Decl*, TableId> otherTables;
+    std::map<const Decl*, ActionId> otherActions;
+    for (const auto& d : sub->locals) {
+        if (auto it = tables_.find(d.get()); it != tables_.end()) {
+            otherTables.insert(*it);
+            tables_.erase(it);
+        }
+        if (auto it = actions_.find(d.get()); it != actions_.end()) {
+            otherActions.insert(*it);
+            actions_.erase(it);
+        }
+    }
+    for (const auto& [d, id] : subTables_[inst]) tables_[d] = id;
+    for (const auto& [d, id] : subActions_[inst]) actions_[d] = id;
+
+    // Locals once the parameters are bound (an initialiser may read them); tables and actions
+    // when first referenced, likewise.
+    ExprPtr after = inlineCall(sub, sub->params, sub->apply.get(), c, pred, -1,
+                               [&] { declareControlLocals(sub); });
+
+    for (const auto& d : sub->locals) {
+        if (auto it = tables_.find(d.get()); it != tables_.end()) {
+            subTables_[inst][d.get()] = it->second;
+            tables_.erase(it);
+        }
+        if (auto it = actions_.find(d.get()); it != actions_.end()) {
+            subActions_[inst][d.get()] = it->second;
+            actions_.erase(it);
+        }
+    }
+    for (const auto& [d, id] : otherTables) tables_[d] = id;
+    for (const auto& [d, id] : otherActions) actions_[d] = id;
+    owner_ = savedOwner;
+    return after;
 }
 
 void Lowering::lowerControl(const ControlDecl* c, Control& out) {

@@ -2,6 +2,7 @@
 // Lowering's internals, shared by lower*.cpp only: the lowering context class and its helpers.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -161,7 +162,8 @@ class Lowering {
     void assignAggregate(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
     void declareLocal(const VarDecl* v, ExprPtr pred);
     ExprPtr inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
-                       const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1);
+                       const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1,
+                       const std::function<void()>& prologue = {});
 
     // --- call statements (lower_call.cpp; callChecksum in lower_checksum.cpp). Handlers are
     // found by method or function name. A handler returns the predicate after the call, or
@@ -205,6 +207,7 @@ class Lowering {
     void declareControlLocals(const ControlDecl* c);
     std::string qualified(const Decl* d) const;
     void registerExtern(const InstanceDecl* d);
+    ExprPtr applySubControl(const InstanceDecl* inst, const CallExpr* c, ExprPtr pred);
 
     const sema::CheckedProgram& cp_;
     Diagnostics& diags_;
@@ -216,6 +219,11 @@ class Lowering {
     std::map<const Param*, Binding> params_;
     std::map<const Decl*, std::string> locals_;  // VarDecl -> temporaries path
     std::map<const Decl*, int> externs_;         // InstanceDecl -> Program::externs
+    // Control instances declared in a control (`compute() c;`) and, per instance, the tables
+    // and actions of its control type lowered for it (each instance has its own).
+    std::map<const Decl*, const ast::ControlDecl*> subControls_;
+    std::map<const Decl*, std::map<const Decl*, TableId>> subTables_;
+    std::map<const Decl*, std::map<const Decl*, ActionId>> subActions_;
     std::map<const Decl*, TableId> tables_;
     std::map<const Decl*, ActionId> actions_;
     std::set<TableId> applied_;              // tables applied in the current control

@@ -302,8 +302,8 @@ ExprPtr Lowering::lowerSwitch(const SwitchStmt* s, ExprPtr pred) {
 }
 
 ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
-                             const BlockStmt* body, const CallExpr* c, ExprPtr pred,
-                             FieldId result) {
+                             const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result,
+                             const std::function<void()>& prologue) {
     auto saved = params_;
     std::vector<Binding> bindings;
     for (size_t i = 0; i < params.size(); ++i) {
@@ -364,6 +364,7 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
     exits_ = &exits;
     const ActionDecl* savedAction = currentAction_;
     if (dyn<ActionDecl>(callee)) currentAction_ = nullptr;  // a direct call: static control flow
+    if (prologue) prologue();
     if (body) lowerBlock(body->stmts, pred);
     currentAction_ = savedAction;
     exits_ = savedExits;
