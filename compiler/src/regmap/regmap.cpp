@@ -187,11 +187,9 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
                 ok = false;
             }
         }
-        if (table.keys.empty()) {
-            diags.unsupported(table.loc, "a table without a key (" + table.name + ")");
-            ok = false;
-            continue;
-        }
+        // A keyless table: a direct table of one 1-bit key that is always 0, so its default
+        // action (and an entry with the empty key, as BMv2 takes one) work like any other's.
+        if (table.keys.empty()) t.keyWidth = 1;
         if (!table.directExterns.empty()) {
             diags.unsupported(table.loc, "a direct counter or meter (table " + table.name + ")");
             ok = false;

@@ -60,7 +60,9 @@ void Generator::applyTable(const ir::Stmt& s) {
     body_.line(fmt::format("{}_lookup_valid = {} && {};", tn, valid, rd(look, ts.applied, 1)));
     std::string key;
     for (const auto& k : t.keys) key += (key.empty() ? "" : ", ") + emitExpr(k.expr, look, t.loc);
-    body_.line(fmt::format("{}_key = {{{}}};", tn, key));
+    // A keyless table looks up one slot, key 0 (it holds at most the entry with the empty key).
+    body_.line(key.empty() ? fmt::format("{}_key = '0;", tn)
+                           : fmt::format("{}_key = {{{}}};", tn, key));
     body_.close("end");
     std::vector<std::pair<std::string, std::string>> params = {
         {"KEY_W", std::to_string(blk->keyWidth)}};
