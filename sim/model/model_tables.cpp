@@ -127,7 +127,12 @@ void Model::Impl::runAction(const ir::ActionCall& call, const ir::Table* table) 
     const ir::Table* savedTable = currentTable;
     currentAction = &a;
     currentTable = table;
-    for (const auto& s : a.body) exec(s, &call.args);
+    // An action bound in the table's action list runs with its arguments bound there.
+    const std::vector<ir::Stmt>* body = &a.body;
+    if (table)
+        for (const auto& r : table->actions)
+            if (r.action == call.action && r.bound) body = &r.body;
+    for (const auto& s : *body) exec(s, &call.args);
     currentAction = savedAction;
     currentTable = savedTable;
 }

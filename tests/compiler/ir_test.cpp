@@ -467,6 +467,50 @@ V1Switch(P(), V(), I(), E(), C(), D()) main;
         << bad.diagnostics;
 }
 
+// `actions = { a(hdr.h.x); }`: the table runs a's body with its inout parameter bound there; the
+// action itself keeps only its control-plane parameter.
+TEST(IrLower, ActionArgumentsBoundInATable) {
+    Lowered l = lowerText(R"(
+#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> k; bit<8> x; }
+struct H { h_t h; }
+struct M { }
+parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
+    state start { pk.extract(hdr.h); transition accept; }
+}
+control V(inout H hdr, inout M meta) { apply { } }
+control I(inout H hdr, inout M meta, inout standard_metadata_t sm) {
+    action add(inout bit<8> v, bit<8> n) { v = v + n; }
+    table t {
+        key = { hdr.h.k: exact; }
+        actions = { add(hdr.h.x); }
+        default_action = add(hdr.h.x, 3);
+    }
+    apply { t.apply(); }
+}
+control E(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
+control C(inout H hdr, inout M meta) { apply { } }
+control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.h); } }
+V1Switch(P(), V(), I(), E(), C(), D()) main;
+)");
+    ASSERT_TRUE(l.program) << l.diagnostics;
+    const Program& p = *l.program;
+    ASSERT_EQ(p.tables.size(), 1u);
+    const Table& t = p.tables[0];
+    ASSERT_EQ(t.actions.size(), 1u);
+    EXPECT_TRUE(t.actions[0].bound);
+    ASSERT_EQ(t.actions[0].body.size(), 1u);
+    EXPECT_EQ(exprToString(p, t.actions[0].body[0].dst), "hdr.h.x");
+    const Action& a = p.actions[t.actions[0].action];
+    ASSERT_EQ(a.params.size(), 1u);
+    EXPECT_EQ(a.params[0].name, "n");
+    // The default action's arguments: the bound one skipped, the control-plane one kept.
+    EXPECT_EQ(t.defaultAction.action, t.actions[0].action);
+    ASSERT_EQ(t.defaultAction.args.size(), 1u);
+    EXPECT_EQ(t.defaultAction.args[0], 3);
+}
+
 TEST(IrLower, UnsupportedIsReportedNotDropped) {
     Lowered l = lowerText(R"(
 #include <core.p4>

@@ -330,6 +330,9 @@ void Printer::tables(std::ostringstream& os) {
             if (r.scope == ActionRef::Scope::TableOnly) os << " table-only";
             if (r.scope == ActionRef::Scope::DefaultOnly) os << " default-only";
             os << annotationsString(r.annotations) << "\n";
+            if (r.bound)
+                for (const auto& s : r.body)
+                    os << "    " << stmt(s, &p_.actions.at(r.action)) << "\n";
         }
         os << "  default " << (t.defaultActionIsConst ? "const " : "") << call(t.defaultAction)
            << "\n";

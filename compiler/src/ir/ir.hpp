@@ -265,6 +265,11 @@ struct ActionRef {
     ActionId action = -1;
     enum class Scope { TableAndDefault, TableOnly, DefaultOnly } scope = Scope::TableAndDefault;
     std::vector<std::string> annotations;
+    // `actions = { a(hdr.h.x); }`: the action's in/out/inout parameters bound in the action
+    // list. The table then runs `body` (the action's body with them bound) instead of the
+    // action's own; the control plane still sees only the directionless parameters.
+    bool bound = false;
+    std::vector<Stmt> body;
 };
 
 struct ActionCall {

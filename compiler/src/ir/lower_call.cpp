@@ -78,7 +78,7 @@ std::optional<ExprPtr> Lowering::callTableApply(const CallSite& c, ExprPtr pred)
     // An action that exits ends the control: later statements test the flag.
     bool mayExit = false;
     for (const auto& r : p_.tables[table].actions)
-        for (const auto& st : p_.actions[r.action].body)
+        for (const auto& st : r.bound ? r.body : p_.actions[r.action].body)
             mayExit = mayExit || st.kind == StmtKind::Exit;
     if (mayExit) {
         applyMayExit_ = true;

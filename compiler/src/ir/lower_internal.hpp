@@ -198,6 +198,7 @@ class Lowering {
     void tableImplementation(TableId id, const TableProperty& prop);
     ActionId actionFor(const ActionDecl* a);
     ActionCall lowerActionCall(const ast::Expr* e, SourceLoc loc);
+    std::vector<Stmt> boundActionBody(const ActionDecl* a, const CallExpr* c);
 
     // --- controls (lower_control.cpp, lower_checksum.cpp, lower_deparser.cpp)
     void lowerControl(const ControlDecl* c, Control& out);

@@ -59,6 +59,80 @@ ActionId Lowering::actionFor(const ActionDecl* a) {
     return id;
 }
 
+// The body of `a` as a table runs it from an action list entry `a(args)`: the in/out/inout
+// parameters (which come first) bound to the arguments, the directionless ones from the control
+// plane. An `in` argument is copied at the top of the body, so the action sees its value from
+// before its own writes (copy-in), and out/inout arguments are written in place.
+std::vector<Stmt> Lowering::boundActionBody(const ActionDecl* a, const CallExpr* c) {
+    auto savedParams = params_;
+    auto* savedOut = out_;
+    auto* savedExits = exits_;
+    const ActionDecl* savedAction = currentAction_;
+    ExprPtr savedPred = currentPred_;
+    std::vector<Stmt> body;
+    out_ = &body;
+    exits_ = nullptr;
+    currentAction_ = a;
+    int index = 0;
+    size_t next = 0;
+    bool ok = true;
+    for (const auto& prm : a->params) {
+        if (prm->direction == Direction::None) {
+            params_[prm.get()] = Binding{{}, nullptr, index++};
+            continue;
+        }
+        const ast::Expr* arg = next < c->args.size() ? c->args[next++].value.get() : nullptr;
+        if (!arg) {
+            diags_.error(c->loc, "action '{}' needs an argument for parameter '{}' here",
+                         a->name.text, prm->name.text);
+            ok = false;
+            break;
+        }
+        Binding b;
+        if (prm->direction == Direction::Out || prm->direction == Direction::InOut) {
+            Ref r = resolve(arg);
+            if (r.kind == Ref::Kind::Path) {
+                b.path = r.path;
+            } else {
+                diags_.unsupported(arg->loc, "this out/inout argument");
+                ok = false;
+                break;
+            }
+        } else {
+            Scalar s = scalarOf(prm->semaType);
+            ExprPtr v = lowerExpr(arg, s);
+            if (!v) {
+                ok = false;
+                break;
+            }
+            v = fitTo(v, s);
+            if (v->kind == ExprKind::Constant) {
+                b.value = v;
+            } else {
+                std::string tmp = fmt::format("{}.{}.{}${}", owner_, a->name.text, prm->name.text,
+                                              tempCounter_++);
+                addTemporary(tmp, prm->semaType, prm->loc);
+                FieldId f = p_.findField(tmp);
+                if (f < 0) {
+                    ok = false;
+                    break;
+                }
+                assign(fieldRef(f, p_.fields[f].width, p_.fields[f].isSigned, p_.fields[f].isBool),
+                       v, nullptr, arg->loc);
+                b.path = tmp;
+            }
+        }
+        params_[prm.get()] = b;
+    }
+    if (ok && a->body) lowerBlock(a->body->stmts, nullptr);
+    currentAction_ = savedAction;
+    exits_ = savedExits;
+    out_ = savedOut;
+    params_ = savedParams;
+    currentPred_ = savedPred;
+    return body;
+}
+
 ActionCall Lowering::lowerActionCall(const ast::Expr* e, SourceLoc loc) {
     ActionCall call;
     const ast::Expr* callee = e;
@@ -73,8 +147,16 @@ ActionCall Lowering::lowerActionCall(const ast::Expr* e, SourceLoc loc) {
     call.action = actionFor(a);
     const Action& ir = p_.actions[call.action];
     if (c) {
+        // The in/out/inout arguments (bound in the action list) come first: not control-plane
+        // data.
+        size_t skip = 0;
+        for (const auto& prm : a->params) skip += prm->direction != Direction::None;
         size_t i = 0;
         for (const auto& arg : c->args) {
+            if (skip > 0) {
+                --skip;
+                continue;
+            }
             if (i >= ir.params.size()) break;
             auto v = constOf(arg.value.get());
             if (!v) {
@@ -139,13 +221,8 @@ TableId Lowering::lowerTable(const TableDecl* td) {
         } else if (prop.kind == TableProperty::Kind::Actions) {
             for (const auto& ar : prop.actions) {
                 const ast::Expr* e = ar.expr.get();
-                if (auto* c = dyn<CallExpr>(e)) {
-                    if (!c->args.empty()) {
-                        diags_.unsupported(ar.loc, "an action with bound arguments in a table");
-                        continue;
-                    }
-                    e = c->callee.get();
-                }
+                const CallExpr* boundCall = dyn<CallExpr>(e);
+                if (boundCall) e = boundCall->callee.get();
                 auto* p = dyn<PathExpr>(e);
                 auto* a = p ? dyn<ActionDecl>(p->decl) : nullptr;
                 if (!a) {
@@ -160,6 +237,10 @@ TableId Lowering::lowerTable(const TableDecl* td) {
                     ref.scope = ActionRef::Scope::TableOnly;
                 if (findAnnotation(ar.annotations, "defaultonly"))
                     ref.scope = ActionRef::Scope::DefaultOnly;
+                if (boundCall && !boundCall->args.empty()) {
+                    ref.bound = true;
+                    ref.body = boundActionBody(a, boundCall);
+                }
                 p_.tables[id].actions.push_back(ref);
             }
         } else if (prop.kind == TableProperty::Kind::Entries) {
@@ -174,10 +255,23 @@ TableId Lowering::lowerTable(const TableDecl* td) {
         return p.kind == TableProperty::Kind::Value && p.name.text == "default_action";
     });
     if (!hasDefault) {
-        // P4_16: a table without default_action has NoAction as its default.
+        // P4_16: a table without default_action has NoAction as its default; like p4c, list it
+        // among the table's actions (default only) when the program did not.
         for (const auto& d : cp_.program->decls)
-            if (auto* a = dyn<ActionDecl>(d); a && a->name.text == "NoAction")
-                p_.tables[id].defaultAction.action = actionFor(a);
+            if (auto* a = dyn<ActionDecl>(d); a && a->name.text == "NoAction") {
+                Table& tb = p_.tables[id];
+                tb.defaultAction.action = actionFor(a);
+                const bool listed = std::any_of(
+                    tb.actions.begin(), tb.actions.end(),
+                    [&](const ActionRef& r) { return r.action == tb.defaultAction.action; });
+                if (!listed) {
+                    ActionRef ref;
+                    ref.action = tb.defaultAction.action;
+                    ref.scope = ActionRef::Scope::DefaultOnly;
+                    p_.actions[ref.action].controlPlane = true;
+                    tb.actions.push_back(ref);
+                }
+            }
     }
     if (entries) {
         Table& tb = p_.tables[id];

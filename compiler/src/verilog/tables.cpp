@@ -136,7 +136,8 @@ void Generator::applyTable(const ir::Stmt& s) {
                 pw.push_back(prm.width);
             }
             cb.open(fmt::format("{}: begin  // {}", literal(i, blk->actionWidth), a.name));
-            for (const ir::Stmt& st : a.body) statement(cb, b, st, data, &pw);
+            const auto& body = t.actions[i].bound ? t.actions[i].body : a.body;
+            for (const ir::Stmt& st : body) statement(cb, b, st, data, &pw);
             cb.close("end");
         }
         cb.line("default: begin end");
