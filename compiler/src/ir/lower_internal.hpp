@@ -98,6 +98,9 @@ struct Ref {
     ExprPtr value;     // Value: a bound expression (inlined `in` argument, constant)
     int object = -1;   // Extern
     TableId table = -1;
+    // Path chosen at run time (a stack element by a run-time index or `.last`): each path with
+    // the condition under which it is the one named. `path` then names nothing.
+    std::vector<std::pair<ExprPtr, std::string>> alts;
 };
 
 // A parameter of a block or an inlined callee bound to what it stands for.
@@ -149,6 +152,15 @@ class Lowering {
     ExprPtr refToExpr(const Ref& r, SourceLoc loc);
     Ref resolve(const ast::Expr* e);
     ExprPtr lvalue(const ast::Expr* e);
+    // --- header stacks (lower_stack.cpp)
+    int stackAt(const std::string& path) const;  // index into Program::stacks, or -1
+    ExprPtr nextIndexOf(int stack) const;
+    Ref stackElement(const Ref& base, const ast::Expr* index);
+    Ref stackLast(const Ref& base, SourceLoc loc);
+    ExprPtr altsToExpr(const Ref& r, SourceLoc loc);
+    bool assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
+    std::optional<ExprPtr> callPushPop(const CallSite& c, ExprPtr pred);
+    void copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc);
     std::optional<BigInt> constOf(const ast::Expr* e);
 
     // --- statements (lower_stmt.cpp)

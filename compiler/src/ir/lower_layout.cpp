@@ -175,6 +175,9 @@ void Lowering::buildLayout() {
         addStructFields(h, "standard_metadata", sm, sm->decl ? sm->decl->loc : SourceLoc{});
     }
     collectControllerHeaders();
+    // Each stack's nextIndex: per packet, 0 at the start of the parser.
+    for (auto& st : p_.stacks)
+        st.nextIndex = p_.addField(temporaries("$stacks"), st.name + "$nextIndex", 32);
 }
 
 HeaderId Lowering::temporaries(const std::string& owner) {

@@ -129,6 +129,7 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
             diags_.unsupported(s->loc, "an assignment in a checksum control");
             return pred;
         }
+        if (assignDynamic(a->lhs.get(), a->rhs.get(), pred, s->loc)) return pred;
         Scalar t = scalarOf(a->lhs->type);
         if (t.width == 0 && !t.isInt && a->lhs->type) {
             assignAggregate(a->lhs.get(), a->rhs.get(), pred, s->loc);
