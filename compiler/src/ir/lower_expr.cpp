@@ -221,6 +221,15 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
         if (!l || !r) return nullptr;
         return binary(b->op == AOp::LAnd ? BinaryOp::LAnd : BinaryOp::LOr, l, r);
     }
+    if ((b->op == AOp::Eq || b->op == AOp::Ne) && b->lhs->type &&
+        (b->lhs->type->kind == TypeKind::Header || b->lhs->type->kind == TypeKind::Struct ||
+         b->lhs->type->kind == TypeKind::Stack)) {
+        const sema::Type* t = b->lhs->type;
+        ExprPtr eq = aggregateEq(aggregatePath(b->lhs.get(), t, currentPred_),
+                                 aggregatePath(b->rhs.get(), t, currentPred_), t, b->loc);
+        if (!eq) return nullptr;
+        return b->op == AOp::Eq ? eq : notPred(eq);
+    }
     Scalar ls = scalarOf(b->lhs->type), rs = scalarOf(b->rhs->type);
     bool shift = b->op == AOp::Shl || b->op == AOp::Shr;
     bool concat = b->op == AOp::Concat;

@@ -161,6 +161,16 @@ class Lowering {
     bool assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
     std::optional<ExprPtr> callPushPop(const CallSite& c, ExprPtr pred);
     void copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc);
+    // --- headers, stacks and structs as values (lower_aggregate.cpp)
+    bool addLocalAggregate(const std::string& path, const sema::Type* t, SourceLoc loc);
+    void clearAggregate(const std::string& path, const sema::Type* t, ExprPtr pred, SourceLoc loc);
+    void assignFromPath(const std::string& dst, const std::string& src, const sema::Type* t,
+                        ExprPtr pred, SourceLoc loc);
+    void assignFromExpr(const std::string& dst, const sema::Type* t, const ast::Expr* e,
+                        ExprPtr pred, SourceLoc loc);
+    ExprPtr aggregateEq(const std::string& l, const std::string& r, const sema::Type* t,
+                        SourceLoc loc);
+    std::string aggregatePath(const ast::Expr* e, const sema::Type* t, ExprPtr pred);
     std::optional<BigInt> constOf(const ast::Expr* e);
 
     // --- statements (lower_stmt.cpp)
@@ -243,6 +253,7 @@ class Lowering {
     ExprPtr currentPred_;            // predicate of the statement being lowered (for applies
                                      // that appear inside expressions)
     std::vector<Stmt> pendingInit_;  // parser local initialisation, run at the top of start
+    std::string aggResult_;          // where the next inlined function returns a header or struct
 };
 
 }  // namespace hop::ir::detail
