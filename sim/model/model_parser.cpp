@@ -65,7 +65,20 @@ std::string Model::Impl::selectText(const ir::ParserState& st, const std::vector
     return out + " -> case " + (isDefault ? "default" : keys) + " -> " + stateName(c->next);
 }
 
-void Model::Impl::extract(const ir::Stmt& s, const std::vector<BigInt>* args) {
+void Model::Impl::extract(const ir::Stmt& stmt, const std::vector<BigInt>* args) {
+    // `stack.next`: the element at the stack's nextIndex, which then counts up (P4_16 12.8.1).
+    ir::Stmt element;
+    if (stmt.stack >= 0) {
+        const ir::HeaderStack& hs = p.stacks[stmt.stack];
+        BigInt& next = phv[hs.nextIndex];
+        if (next >= hs.elements.size())
+            throw ParserReject{errorCode("StackOutOfBounds"),
+                               "extract " + hs.name + ".next past its " +
+                                   std::to_string(hs.elements.size()) + " elements"};
+        element = stmt;
+        element.header = hs.elements[static_cast<size_t>(next)];
+    }
+    const ir::Stmt& s = stmt.stack >= 0 ? element : stmt;
     const ir::Header& h = p.headers[s.header];
     int varbitLen = -1;
     int fixedBits = h.width;
@@ -98,6 +111,7 @@ void Model::Impl::extract(const ir::Stmt& s, const std::vector<BigInt>* args) {
         cursor += w;
     }
     valid[s.header] = 1;
+    if (stmt.stack >= 0) phv[p.stacks[stmt.stack].nextIndex] += 1;
     if (tracing)
         note(TraceEvent::Kind::Extract,
              "extract " + h.name + " (" + std::to_string((cursor - start) / 8) + " bytes at byte " +

@@ -516,10 +516,11 @@ TEST(IrLower, UnsupportedIsReportedNotDropped) {
 #include <core.p4>
 #include <v1model.p4>
 header h_t { bit<8> a; }
-struct H { h_t[2] s; }
+header_union u_t { h_t a; }
+struct H { u_t[2] s; }
 struct M { }
 parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
-    state start { pk.extract(hdr.s.next); transition accept; }
+    state start { pk.extract(hdr.s[0].a); transition accept; }
 }
 control V(inout H hdr, inout M meta) { apply { } }
 control I(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
@@ -531,6 +532,49 @@ V1Switch(P(), V(), I(), E(), C(), D()) main;
     EXPECT_FALSE(l.program);
     EXPECT_NE(l.diagnostics.find("is not supported by hopline"), std::string::npos)
         << l.diagnostics;
+}
+
+// extract(s.next) stays a stack extract; a run-time index (signed too, as p4c takes it) is one
+// predicated write per element the index can name.
+TEST(IrLower, StackNextAndRunTimeIndex) {
+    Lowered l = lowerText(R"(
+#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> a; }
+header i_t { int<8> i; }
+struct H { i_t x; h_t[3] s; }
+struct M { }
+parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
+    state start { pk.extract(hdr.x); transition loop; }
+    state loop { pk.extract(hdr.s.next); transition select(hdr.s.last.a) { 1: loop; default: accept; } }
+}
+control V(inout H hdr, inout M meta) { apply { } }
+control I(inout H hdr, inout M meta, inout standard_metadata_t sm) {
+    apply { hdr.s[hdr.x.i].a = 5; }
+}
+control E(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
+control C(inout H hdr, inout M meta) { apply { } }
+control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.s); } }
+V1Switch(P(), V(), I(), E(), C(), D()) main;
+)");
+    ASSERT_TRUE(l.program) << l.diagnostics;
+    const Program& p = *l.program;
+    ASSERT_EQ(p.stacks.size(), 1u);
+    ASSERT_GE(p.stacks[0].nextIndex, 0);
+    int stackExtracts = 0;
+    for (const auto& st : p.parser.states)
+        for (const auto& s : st.stmts)
+            if (s.kind == StmtKind::Extract && s.stack == 0) ++stackExtracts;
+    EXPECT_EQ(stackExtracts, 1);
+    int writes = 0;
+    for (const auto& s : p.ingress.stmts) {
+        if (s.kind != StmtKind::Assign || s.dst->kind != ExprKind::Field) continue;
+        const std::string dst = exprToString(p, s.dst);
+        if (dst.rfind("hdr.s[", 0) != 0) continue;
+        EXPECT_TRUE(s.pred) << dst << " is written unconditionally";
+        ++writes;
+    }
+    EXPECT_EQ(writes, 3);
 }
 
 }  // namespace

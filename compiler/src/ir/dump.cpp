@@ -163,7 +163,8 @@ class Printer {
         return fmt::format("{} = {}", expr(s.dst, a), expr(s.src, a));
     }
     std::string extract(const Stmt& s, const Action* a) {
-        std::string out = "extract " + p_.headers.at(s.header).name;
+        std::string out = "extract " + (s.stack >= 0 ? p_.stacks.at(s.stack).name + ".next"
+                                                     : p_.headers.at(s.header).name);
         if (s.length) out += " varbit(" + expr(s.length, a) + ")";
         return out;
     }

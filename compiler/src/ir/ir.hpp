@@ -174,7 +174,9 @@ enum class StmtKind {
     MarkToDrop,  // v1model: egress_spec = 511, mcast_grp = 0
     Exit,        // sets the control's exit flag (Control::exitFlag); later statements test it
     ApplyTable,  // table lookup and its action; results readable by TableHit / ActionRun
-    Extract,     // parser: header from the cursor; `length` = varbit size in bits (or null)
+    Extract,     // parser: header from the cursor; `length` = varbit size in bits (or null);
+                 // with `stack` set instead of `header`: the stack's element at its nextIndex,
+                 // which then counts up (past the last element: reject, StackOutOfBounds)
     Advance,     // parser: skip src bits
     Verify,      // parser: if !src then reject with error `error`
     Count,       // counter `object`[src] += 1 packet / bytes (src null for direct counters)
@@ -188,6 +190,7 @@ struct Stmt {
     ExprPtr pred;  // runs only when true; null = always
     ExprPtr dst, src, src2, length;
     HeaderId header = -1;
+    int stack = -1;  // Extract of `stack.next`: index into Program::stacks
     TableId table = -1;
     int object = -1;  // index into Program::externs
     ErrorCode error = -1;

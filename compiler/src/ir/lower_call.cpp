@@ -45,6 +45,8 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
         {"advance", &Lowering::callAdvance},
         {"mark_to_drop", &Lowering::callMarkToDrop},
         {"verify", &Lowering::callVerify},
+        {"push_front", &Lowering::callPushPop},
+        {"pop_front", &Lowering::callPushPop},
         {"verify_checksum", &Lowering::callChecksum},
         {"update_checksum", &Lowering::callChecksum},
         {"verify_checksum_with_payload", &Lowering::callChecksum},
@@ -93,6 +95,19 @@ std::optional<ExprPtr> Lowering::callTableApply(const CallSite& c, ExprPtr pred)
 
 std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred) {
     if (c.receiver.kind != Ref::Kind::Path) return std::nullopt;
+    if (!c.receiver.alts.empty()) {
+        // A run-time index: one predicated statement per element it can name.
+        for (const auto& [cond, path] : c.receiver.alts) {
+            HeaderId h = p_.findHeader(path);
+            if (h < 0) return std::nullopt;
+            Stmt s;
+            s.kind = c.method == "setValid" ? StmtKind::SetValid : StmtKind::SetInvalid;
+            s.header = h;
+            s.loc = c.loc;
+            emit(s, stable(andPred(pred, cond), "idx", c.loc));
+        }
+        return pred;
+    }
     HeaderId h = p_.findHeader(c.receiver.path);
     if (h < 0) {
         diags_.unsupported(c.loc, c.method + " on '" + c.receiver.path + "'");
@@ -187,8 +202,19 @@ std::optional<ExprPtr> Lowering::callExecuteMeter(const CallSite& c, ExprPtr pre
 std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
     if (!c.callee || !inParser_) return std::nullopt;
     const ast::Expr* h = c.arg(0);
-    if (auto* m = dyn<MemberExpr>(h); m && (m->member.text == "next" || m->member.text == "last")) {
-        diags_.unsupported(h->loc, "extracting into a header stack with ." + m->member.text);
+    if (auto* m = dyn<MemberExpr>(h); m && m->member.text == "next") {
+        Ref base = resolve(m->base.get());
+        int sid = base.kind == Ref::Kind::Path && base.alts.empty() ? stackAt(base.path) : -1;
+        if (sid < 0) {
+            diags_.unsupported(h->loc, "extracting into '" + exprText(h) + "'");
+            return pred;
+        }
+        Stmt s;
+        s.kind = StmtKind::Extract;
+        s.stack = sid;
+        s.loc = c.loc;
+        if (c.call->args.size() > 1) s.length = lowerExpr(c.arg(1), {32});
+        emit(s, pred);
         return pred;
     }
     Ref r = resolve(h);

@@ -56,21 +56,32 @@ Ref Lowering::resolve(const ast::Expr* e) {
     }
     if (auto* m = dyn<MemberExpr>(e)) {
         Ref base = resolve(m->base.get());
-        if (base.kind == Ref::Kind::Path) {
-            base.path += "." + m->member.text;
+        if (base.kind != Ref::Kind::Path) return Ref{};
+        const std::string& member = m->member.text;
+        if (!base.alts.empty()) {
+            for (auto& alt : base.alts) alt.second += "." + member;
             return base;
         }
-        return Ref{};
+        if ((member == "last" || member == "next") && stackAt(base.path) >= 0) {
+            Ref r = stackLast(base, m->loc);
+            if (member == "next") {
+                int sid = stackAt(base.path);
+                for (size_t k = 0; k < r.alts.size(); ++k)
+                    r.alts[k].first = binary(BinaryOp::Eq, nextIndexOf(sid), constant(k, 32));
+            }
+            return r;
+        }
+        base.path += "." + member;
+        return base;
     }
     if (auto* i = dyn<IndexExpr>(e)) {
         Ref base = resolve(i->base.get());
         auto idx = constOf(i->index.get());
-        if (base.kind == Ref::Kind::Path && idx) {
+        if (base.kind == Ref::Kind::Path && idx && base.alts.empty()) {
             base.path += fmt::format("[{}]", idx->str());
             return base;
         }
-        if (base.kind == Ref::Kind::Path)
-            diags_.unsupported(e->loc, "indexing a header stack with a run-time index");
+        if (base.kind == Ref::Kind::Path) return stackElement(base, i->index.get());
         return Ref{};
     }
     return r;
@@ -79,6 +90,7 @@ Ref Lowering::resolve(const ast::Expr* e) {
 ExprPtr Lowering::refToExpr(const Ref& r, SourceLoc loc) {
     switch (r.kind) {
         case Ref::Kind::Path: {
+            if (!r.alts.empty()) return altsToExpr(r, loc);
             FieldId f = p_.findField(r.path);
             if (f >= 0) {
                 const Field& fd = p_.fields[f];
@@ -208,6 +220,15 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
         ExprPtr l = lowerExpr(b->lhs.get()), r = lowerExpr(b->rhs.get());
         if (!l || !r) return nullptr;
         return binary(b->op == AOp::LAnd ? BinaryOp::LAnd : BinaryOp::LOr, l, r);
+    }
+    if ((b->op == AOp::Eq || b->op == AOp::Ne) && b->lhs->type &&
+        (b->lhs->type->kind == TypeKind::Header || b->lhs->type->kind == TypeKind::Struct ||
+         b->lhs->type->kind == TypeKind::Stack)) {
+        const sema::Type* t = b->lhs->type;
+        ExprPtr eq = aggregateEq(aggregatePath(b->lhs.get(), t, currentPred_),
+                                 aggregatePath(b->rhs.get(), t, currentPred_), t, b->loc);
+        if (!eq) return nullptr;
+        return b->op == AOp::Eq ? eq : notPred(eq);
     }
     Scalar ls = scalarOf(b->lhs->type), rs = scalarOf(b->rhs->type);
     bool shift = b->op == AOp::Shl || b->op == AOp::Shr;
@@ -341,11 +362,11 @@ ExprPtr Lowering::lowerMember(const MemberExpr* m, Scalar hint) {
         }
     }
     // Stack properties with a compile-time value.
-    if (member == "size") {
+    if (member == "size" || member == "lastIndex") {
         Ref r = resolve(m->base.get());
-        for (const auto& s : p_.stacks)
-            if (r.kind == Ref::Kind::Path && s.name == r.path)
-                return constant(s.elements.size(), 32);
+        int sid = r.kind == Ref::Kind::Path && r.alts.empty() ? stackAt(r.path) : -1;
+        if (sid >= 0 && member == "size") return constant(p_.stacks[sid].elements.size(), 32);
+        if (sid >= 0) return binary(BinaryOp::Sub, nextIndexOf(sid), constant(1, 32));
     }
     Ref r = resolve(m);
     if (r.kind != Ref::Kind::None) return refToExpr(r, m->loc);
@@ -360,6 +381,15 @@ ExprPtr Lowering::lowerCallExpr(const CallExpr* c, Scalar hint) {
     if (target && target->kind == sema::CallTarget::Kind::Builtin) method = target->builtin;
     if (callee && method == "isValid") {
         Ref r = resolve(callee->base.get());
+        if (r.kind == Ref::Kind::Path && !r.alts.empty()) {
+            ExprPtr out = boolConst(false);
+            for (size_t i = r.alts.size(); i-- > 0;) {
+                HeaderId h = p_.findHeader(r.alts[i].second);
+                if (h < 0) return nullptr;
+                out = ternary(r.alts[i].first, validRef(h), out);
+            }
+            return out;
+        }
         if (r.kind == Ref::Kind::Path) {
             if (HeaderId h = p_.findHeader(r.path); h >= 0) return validRef(h);
             for (const auto& u : p_.unions) {

@@ -99,6 +99,9 @@ struct Ref {
     ExprPtr value;     // Value: a bound expression (inlined `in` argument, constant)
     int object = -1;   // Extern
     TableId table = -1;
+    // Path chosen at run time (a stack element by a run-time index or `.last`): each path with
+    // the condition under which it is the one named. `path` then names nothing.
+    std::vector<std::pair<ExprPtr, std::string>> alts;
 };
 
 // A parameter of a block or an inlined callee bound to what it stands for.
@@ -150,6 +153,25 @@ class Lowering {
     ExprPtr refToExpr(const Ref& r, SourceLoc loc);
     Ref resolve(const ast::Expr* e);
     ExprPtr lvalue(const ast::Expr* e);
+    // --- header stacks (lower_stack.cpp)
+    int stackAt(const std::string& path) const;  // index into Program::stacks, or -1
+    ExprPtr nextIndexOf(int stack) const;
+    Ref stackElement(const Ref& base, const ast::Expr* index);
+    Ref stackLast(const Ref& base, SourceLoc loc);
+    ExprPtr altsToExpr(const Ref& r, SourceLoc loc);
+    bool assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
+    std::optional<ExprPtr> callPushPop(const CallSite& c, ExprPtr pred);
+    void copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc);
+    // --- headers, stacks and structs as values (lower_aggregate.cpp)
+    bool addLocalAggregate(const std::string& path, const sema::Type* t, SourceLoc loc);
+    void clearAggregate(const std::string& path, const sema::Type* t, ExprPtr pred, SourceLoc loc);
+    void assignFromPath(const std::string& dst, const std::string& src, const sema::Type* t,
+                        ExprPtr pred, SourceLoc loc);
+    void assignFromExpr(const std::string& dst, const sema::Type* t, const ast::Expr* e,
+                        ExprPtr pred, SourceLoc loc);
+    ExprPtr aggregateEq(const std::string& l, const std::string& r, const sema::Type* t,
+                        SourceLoc loc);
+    std::string aggregatePath(const ast::Expr* e, const sema::Type* t, ExprPtr pred);
     std::optional<BigInt> constOf(const ast::Expr* e);
 
     // --- statements (lower_stmt.cpp)
@@ -240,6 +262,7 @@ class Lowering {
     ExprPtr currentPred_;            // predicate of the statement being lowered (for applies
                                      // that appear inside expressions)
     std::vector<Stmt> pendingInit_;  // parser local initialisation, run at the top of start
+    std::string aggResult_;          // where the next inlined function returns a header or struct
 };
 
 }  // namespace hop::ir::detail

@@ -175,6 +175,9 @@ void Lowering::buildLayout() {
         addStructFields(h, "standard_metadata", sm, sm->decl ? sm->decl->loc : SourceLoc{});
     }
     collectControllerHeaders();
+    // Each stack's nextIndex: per packet, 0 at the start of the parser.
+    for (auto& st : p_.stacks)
+        st.nextIndex = p_.addField(temporaries("$stacks"), st.name + "$nextIndex", 32);
 }
 
 HeaderId Lowering::temporaries(const std::string& owner) {
@@ -186,11 +189,8 @@ HeaderId Lowering::temporaries(const std::string& owner) {
 }
 
 void Lowering::addTemporary(const std::string& path, const sema::Type* t, SourceLoc loc) {
+    if (addLocalAggregate(path, t, loc)) return;
     HeaderId h = temporaries(owner_);
-    if (t && t->kind == TypeKind::Struct) {
-        addStructFields(h, path, t, loc);
-        return;
-    }
     Scalar s = scalarOf(t);
     if (s.width == 0) {
         diags_.unsupported(loc, fmt::format("a local of type {}", t ? t->str() : "<unknown>"));

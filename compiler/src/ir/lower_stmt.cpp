@@ -65,26 +65,15 @@ void Lowering::assign(ExprPtr dst, ExprPtr src, ExprPtr pred, SourceLoc loc) {
 
 void Lowering::assignAggregate(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred,
                                SourceLoc loc) {
-    // Struct-to-struct copies of metadata and locals, field by field.
-    Ref l = resolve(lhs), r = resolve(rhs);
-    if (l.kind == Ref::Kind::Path && r.kind == Ref::Kind::Path && p_.findHeader(l.path) < 0 &&
-        p_.findHeader(r.path) < 0) {
-        bool any = false;
-        for (size_t i = 0; i < p_.fields.size(); ++i) {
-            const std::string& n = p_.fields[i].name;
-            if (n.rfind(l.path + ".", 0) != 0) continue;
-            FieldId src = p_.findField(r.path + n.substr(l.path.size()));
-            if (src < 0) continue;
-            const Field& d = p_.fields[i];
-            assign(
-                fieldRef(static_cast<FieldId>(i), d.width, d.isSigned, d.isBool),
-                fieldRef(src, p_.fields[src].width, p_.fields[src].isSigned, p_.fields[src].isBool),
-                pred, loc);
-            any = true;
-        }
-        if (any) return;
+    // Field by field, headers with their validity (lower_aggregate.cpp).
+    Ref l = resolve(lhs);
+    if (l.kind == Ref::Kind::Path && l.alts.empty() && lhs->type &&
+        (lhs->type->kind == TypeKind::Header || lhs->type->kind == TypeKind::Struct ||
+         lhs->type->kind == TypeKind::Stack)) {
+        assignFromExpr(l.path, lhs->type, rhs, pred, loc);
+        return;
     }
-    diags_.unsupported(loc, "assigning a whole header, struct or list");
+    diags_.unsupported(loc, "assigning a whole header union or list");
 }
 
 void Lowering::declareLocal(const VarDecl* v, ExprPtr pred) {
@@ -94,6 +83,12 @@ void Lowering::declareLocal(const VarDecl* v, ExprPtr pred) {
         path += fmt::format("${}", tempCounter_++);
     locals_[v] = path;
     addTemporary(path, v->type, v->loc);
+    if (v->type && (v->type->kind == TypeKind::Header || v->type->kind == TypeKind::Struct ||
+                    v->type->kind == TypeKind::Stack)) {
+        clearAggregate(path, v->type, pred, v->loc);
+        if (v->init) assignFromExpr(path, v->type, v->init.get(), pred, v->loc);
+        return;
+    }
     if (v->init) {
         FieldId f = p_.findField(path);
         if (f >= 0) {
@@ -129,6 +124,7 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
             diags_.unsupported(s->loc, "an assignment in a checksum control");
             return pred;
         }
+        if (assignDynamic(a->lhs.get(), a->rhs.get(), pred, s->loc)) return pred;
         Scalar t = scalarOf(a->lhs->type);
         if (t.width == 0 && !t.isInt && a->lhs->type) {
             assignAggregate(a->lhs.get(), a->rhs.get(), pred, s->loc);
@@ -183,7 +179,9 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
             auto it = params_.find(nullptr);  // the result slot of the inlined function
             if (it != params_.end() && !it->second.path.empty()) {
                 FieldId f = p_.findField(it->second.path);
-                if (f >= 0) {
+                if (f < 0 && r->value->type) {
+                    assignFromExpr(it->second.path, r->value->type, r->value.get(), pred, s->loc);
+                } else if (f >= 0) {
                     const Field& fd = p_.fields[f];
                     assign(fieldRef(f, fd.width, fd.isSigned, fd.isBool),
                            lowerExpr(r->value.get(), {fd.width, fd.isSigned, fd.isBool}), pred,
@@ -330,6 +328,16 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
                 params_ = saved;
                 return pred;
             }
+        } else if (const sema::Type* t = prm->semaType;
+                   t && (t->kind == TypeKind::Header || t->kind == TypeKind::Struct ||
+                         t->kind == TypeKind::Stack)) {
+            // Copy-in of a header, struct or stack.
+            std::string tmp = fmt::format("{}.{}.{}${}", owner_, callee->name.text, prm->name.text,
+                                          tempCounter_++);
+            addTemporary(tmp, t, prm->loc);
+            clearAggregate(tmp, t, pred, arg->loc);
+            assignFromExpr(tmp, t, arg, pred, arg->loc);
+            b.path = tmp;
         } else {
             Scalar s = scalarOf(prm->semaType);
             ExprPtr v = lowerExpr(arg, s);
@@ -358,6 +366,8 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
         params_[prm] = b;
     }
     if (result >= 0) params_[nullptr] = Binding{p_.fields[result].name, nullptr, -1};
+    if (!aggResult_.empty()) params_[nullptr] = Binding{aggResult_, nullptr, -1};
+    aggResult_.clear();
     // Static exits inside the callee end the whole control; returns only end the callee.
     std::vector<ExprPtr> exits;
     auto* savedExits = exits_;

@@ -213,7 +213,8 @@ const Type* Checker::index(IndexExpr* e) {
 const Type* Checker::indexTyped(IndexExpr* e, const Type* bt, const Type* it) {
     if (!bt || !it) return nullptr;
     const Type* in = numeric(it);
-    if (!isNumeric(in) || in->isSigned) {
+    // p4c takes a signed run-time index too (a negative one names no element).
+    if (!isNumeric(in) || (in->isSigned && bt->kind != TypeKind::Stack)) {
         diags_.error(e->index->loc, "index must be an unsigned integer, not {}", it->str());
         return nullptr;
     }

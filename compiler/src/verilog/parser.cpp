@@ -74,7 +74,31 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
     // reverse with its reject branch: where the cursor stood and the error.
     std::vector<std::pair<Cursor, int>> guards;
     Cursor cur = at;
-    for (const ir::Stmt& s : st.stmts) {
+    bool ended = false;  // the path ended inside this state (a stack extract past its end)
+    for (size_t si = 0; si < st.stmts.size() && !ended; ++si) {
+        // `stack.next`: along one path the number of earlier extracts into the stack is known,
+        // so the element is too; past the last element the path rejects (StackOutOfBounds).
+        ir::Stmt element;
+        int nextIndex = -1;
+        if (st.stmts[si].stack >= 0) {
+            const int sid = st.stmts[si].stack;
+            int n = 0;
+            for (size_t k = 0; k < path.size(); ++k) {
+                const auto& ss = p_.parser.states[path[k]].stmts;
+                const size_t end = k + 1 == path.size() ? si : ss.size();
+                for (size_t j = 0; j < end; ++j) n += ss[j].stack == sid ? 1 : 0;
+            }
+            const auto& elems = p_.stacks[sid].elements;
+            if (n >= static_cast<int>(elems.size())) {
+                parseEnd(cb, cur, errorCode("StackOutOfBounds"));
+                ended = true;
+                break;
+            }
+            element = st.stmts[si];
+            element.header = elems[n];
+            nextIndex = n + 1;
+        }
+        const ir::Stmt& s = st.stmts[si].stack >= 0 ? element : st.stmts[si];
         switch (s.kind) {
             case ir::StmtKind::Extract: {
                 const ir::Header& h = p_.headers[s.header];
@@ -136,6 +160,11 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 if (h.validBit >= 0)
                     if (const std::string l = wr("parse_b", validBase_ + h.validBit, 1); !l.empty())
                         cb.line(l + " = 1'b1;");
+                if (nextIndex >= 0) {
+                    const ir::FieldId f = p_.stacks[s.stack].nextIndex;
+                    if (const std::string l = fieldLhs("parse_b", f); !l.empty())
+                        cb.line(fmt::format("{} = {};", l, literal(nextIndex, 32)));
+                }
                 cur = end;
                 // The else branch (packet too short) is written when the ifs close.
                 break;
@@ -158,7 +187,8 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
     }
     // Transition.
     bool ok = true;
-    if (st.selectKeys.empty()) {
+    if (ended) {
+    } else if (st.selectKeys.empty()) {
         ok =
             parseState(cb, st.cases.empty() ? ir::kReject : st.cases[0].next, cur, depth + 1, path);
         if (st.cases.empty()) parseEnd(cb, cur, -1);
