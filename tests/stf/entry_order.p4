@@ -46,7 +46,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
 
     table t_lpm {
         key = { hdr.h.a : lpm; }
-        actions = { lpm_set; }
+        actions = { lpm_set; NoAction; }
         const entries = {
             _ : lpm_set(1);
             0x10 &&& 0xF0 : lpm_set(2);
@@ -56,7 +56,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
     }
     table t_big {
         key = { hdr.h.b : ternary; }
-        actions = { big_set; }
+        actions = { big_set; NoAction; }
         const entries = {
             priority = 1 : 0x01 &&& 0x0F : big_set(1);
             priority = 7 : 0x11 &&& 0xFF : big_set(2);
@@ -65,7 +65,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
     }
     table t_small {
         key = { hdr.h.b : ternary; }
-        actions = { small_set; }
+        actions = { small_set; NoAction; }
         largest_priority_wins = false;
         const entries = {
             priority = 1 : 0x01 &&& 0x0F : small_set(1);
@@ -75,7 +75,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
     }
     table t_anno {
         key = { hdr.h.b : ternary; }
-        actions = { anno_set; }
+        actions = { anno_set; NoAction; }
         const entries = {
             0x01 &&& 0x0F : anno_set(1) @priority(3);
             0x11 &&& 0xFF : anno_set(2);
