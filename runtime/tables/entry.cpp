@@ -255,6 +255,16 @@ bool needsPriority(const ir::Table& table) {
     return false;
 }
 
+int64_t programEntryPriority(const ir::Table& table, size_t index) {
+    const ir::TableEntry& te = table.entries.at(index);
+    if (!te.priority) return static_cast<int64_t>(table.entries.size() - index);
+    bool largestWins = true;
+    for (const auto& [name, value] : table.properties)
+        if (name == "largest_priority_wins" && value == "false") largestWins = false;
+    const auto p = static_cast<int64_t>(*te.priority);
+    return largestWins ? p : -p;
+}
+
 bool matches(const KeyMatch& key, const BigInt& value) {
     switch (key.kind) {
         case KeyMatch::Kind::Exact:

@@ -128,6 +128,9 @@ int resolveName(const std::vector<std::string>& names, const std::string& name,
 
 // Does the table order its entries by priority (a ternary, range or optional key)?
 bool needsPriority(const ir::Table& table);
+// The priority, larger wins, of the program's entry `index` of `table`: its own (the table's
+// `largest_priority_wins = false` reverses it), else earlier entries win.
+int64_t programEntryPriority(const ir::Table& table, size_t index);
 
 // `0x0a000000/8`, `0x6 &&& 0xff`, `22->22`, `*`, `0x0800` — for traces and messages.
 std::string formatMatch(const KeyMatch& key);

@@ -29,7 +29,7 @@ bool LogicalTable::addInitial(std::string& error, const Hook& hook) {
         cmd.entry.action = te.action;
         if (priorityTable_) {
             // Earlier entries win, as they would among const entries.
-            cmd.entry.priority = te.priority ? static_cast<int64_t>(*te.priority) : n - i;
+            cmd.entry.priority = programEntryPriority(*table_, static_cast<size_t>(i));
         }
         if (!apply(cmd, error, nullptr, hook)) return false;
     }

@@ -108,7 +108,7 @@ std::vector<Entry> TernaryTable::constEntries(const ir::Program& program, ir::Ta
         e.table = table;
         e.keys = te.keys;
         e.action = te.action;
-        e.priority = te.priority ? static_cast<int64_t>(*te.priority) : n - i;
+        e.priority = programEntryPriority(t, static_cast<size_t>(i));
         out.push_back(std::move(e));
     }
     return out;

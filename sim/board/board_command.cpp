@@ -236,6 +236,7 @@ class Command : public BoardCommand {
         std::string error;
         if (!hopsim::readStf(o.stfPath, file, error)) {
             std::cerr << error << "\n";
+            if (!file.note.empty()) std::cerr << file.note << "\n";
             return 1;
         }
         auto program = load(o);

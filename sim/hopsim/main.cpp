@@ -286,6 +286,7 @@ int main(int argc, char** argv) {
             // The test file first: a malformed test is reported without a compile.
             if (!hop::hopsim::readStf(stfPath, file, error)) {
                 std::cerr << error << "\n";
+                if (!file.note.empty()) std::cerr << file.note << "\n";
                 return 1;
             }
             auto program = load(stfCommon);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -110,6 +111,66 @@ class LineParser {
         return true;
     }
 
+    // A number as p4c's STF lexer reads one: decimal, 0x hex or 0b binary.
+    bool number(const std::string& what, const std::string& command) {
+        skipSpace();
+        const size_t start = pos_;
+        int base = 10;
+        if (line_.compare(pos_, 2, "0x") == 0 || line_.compare(pos_, 2, "0X") == 0) base = 16;
+        if (line_.compare(pos_, 2, "0b") == 0 || line_.compare(pos_, 2, "0B") == 0) base = 2;
+        const size_t digits = base == 10 ? pos_ : pos_ + 2;
+        size_t end = digits;
+        while (end < line_.size() && hexValue(line_[end]) >= 0 && hexValue(line_[end]) < base)
+            ++end;
+        const bool delimited = end == line_.size() || line_[end] == ':' || line_[end] == ')' ||
+                               line_[end] == '.' ||
+                               std::isspace(static_cast<unsigned char>(line_[end]));
+        if (end == digits || !delimited)
+            return fail(start, fmt::format("expected {} (a number) in '{}'", what, command));
+        pos_ = end;
+        return true;
+    }
+
+    // NAME or NAME.NAME... (a table, counter, register or meter).
+    bool qualifiedName(const std::string& command) {
+        skipSpace();
+        const size_t start = pos_;
+        while (true) {
+            if (pos_ >= line_.size() || std::isdigit(static_cast<unsigned char>(line_[pos_])) ||
+                word().empty())
+                break;
+            if (pos_ < line_.size() && line_[pos_] == '.') {
+                ++pos_;
+                continue;
+            }
+            return true;
+        }
+        return fail(start, fmt::format("expected a name in '{}'", command));
+    }
+
+    bool literal(const std::string& text, const std::string& command) {
+        skipSpace();
+        if (line_.compare(pos_, text.size(), text) != 0)
+            return fail(pos_, fmt::format("expected '{}' in '{}'", text, command));
+        pos_ += text.size();
+        return true;
+    }
+
+    bool peekText(const char* text) {
+        skipSpace();
+        return line_.compare(pos_, std::strlen(text), text) == 0;
+    }
+
+    bool peek(char c) {
+        skipSpace();
+        return pos_ < line_.size() && line_[pos_] == c;
+    }
+
+    bool end(const std::string& command) {
+        if (atEnd()) return true;
+        return fail(pos_, fmt::format("unexpected text after '{}'", command));
+    }
+
   private:
     const std::string& path_;
     int lineNo_;
@@ -120,11 +181,114 @@ class LineParser {
 
 // Commands of p4c's STF dialect that hopline's engines have no use for or cannot model yet.
 bool isUnsupportedStfCommand(const std::string& word) {
-    static const char* const kWords[] = {
-        "remove",         "check_counter",  "mirroring_add",     "mirroring_add_mc",
-        "mc_mgrp_create", "mc_node_create", "mc_node_associate", "packet_in",
-        "expect_in"};
+    static const char* const kWords[] = {"remove", "no_packet", "packet_in", "expect_in"};
     return std::find(std::begin(kWords), std::end(kWords), word) != std::end(kWords);
+}
+
+// p4c's BMv2 STF runner passes these to simple_switch_CLI unchanged (bmv2stf.py's direct_cmd).
+// Each is parsed in full; none runs yet, so a well-formed one is reported with what it needs.
+struct DirectArg {
+    char kind;  // 'n' number, 'l' one or more numbers, 'q' a name, 'r' meter rates
+    const char* name;
+};
+struct DirectCommand {
+    const char* word;
+    std::vector<DirectArg> args;
+    const char* needs;
+};
+
+const char* const kTrafficManager =
+    "multicast groups and mirroring sessions, which come with the traffic manager (issue 16)";
+const char* const kExternAccess =
+    "counters, registers and meters read or written from the STF file, which hopline's runner "
+    "does not do yet";
+
+const DirectCommand* directCommand(const std::string& word) {
+    static const std::vector<DirectCommand> kCommands = {
+        {"mirroring_add", {{'n', "a session id"}, {'n', "an egress port"}}, kTrafficManager},
+        {"mirroring_add_mc", {{'n', "a session id"}, {'n', "a multicast group"}}, kTrafficManager},
+        {"mirroring_delete", {{'n', "a session id"}}, kTrafficManager},
+        {"mirroring_get", {{'n', "a session id"}}, kTrafficManager},
+        {"mc_mgrp_create", {{'n', "a multicast group"}}, kTrafficManager},
+        {"mc_node_create", {{'n', "a replication id"}, {'l', "a port"}}, kTrafficManager},
+        {"mc_node_update", {{'n', "a node handle"}, {'l', "a port"}}, kTrafficManager},
+        {"mc_node_associate",
+         {{'n', "a multicast group"}, {'n', "a node handle"}},
+         kTrafficManager},
+        {"counter_read", {{'q', ""}, {'n', "an index"}}, kExternAccess},
+        {"counter_write",
+         {{'q', ""}, {'n', "an index"}, {'n', "a packet count"}, {'n', "a byte count"}},
+         kExternAccess},
+        {"register_read", {{'q', ""}, {'n', "an index"}}, kExternAccess},
+        {"register_write", {{'q', ""}, {'n', "an index"}, {'n', "a value"}}, kExternAccess},
+        {"register_reset", {{'q', ""}}, kExternAccess},
+        {"meter_get_rates", {{'q', ""}, {'n', "an index"}}, kExternAccess},
+        {"meter_set_rates", {{'q', ""}, {'n', "an index"}, {'r', ""}}, kExternAccess},
+        {"meter_array_set_rates", {{'q', ""}, {'r', ""}}, kExternAccess},
+        {"check_counter", {}, kExternAccess},
+    };
+    for (const auto& c : kCommands)
+        if (word == c.word) return &c;
+    return nullptr;
+}
+
+// meter_rate: RATE:BURST ... where RATE may have a fraction.
+bool meterRates(LineParser& p, const std::string& command) {
+    do {
+        if (!p.number("a rate", command)) return false;
+        if (p.peek('.')) {
+            p.literal(".", command);
+            if (!p.number("the rate's fraction", command)) return false;
+        }
+        if (!p.literal(":", command) || !p.number("a burst size", command)) return false;
+    } while (!p.atEnd());
+    return true;
+}
+
+// check_counter NAME(ID_OR_INDEX) [bytes|packets OP NUMBER]
+bool checkCounter(LineParser& p, const std::string& command) {
+    if (!p.qualifiedName(command) || !p.literal("(", command)) return false;
+    p.skipSpace();
+    const size_t at = p.pos();
+    if (p.word().empty()) return p.fail(at, "expected an entry name or index in 'check_counter'");
+    if (!p.literal(")", command)) return false;
+    if (p.atEnd()) return true;
+    const size_t typeAt = p.pos();
+    const std::string type = p.word();
+    if (type != "bytes" && type != "packets")
+        return p.fail(typeAt, "expected 'bytes' or 'packets' in 'check_counter'");
+    p.skipSpace();
+    static const char* const kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
+    bool op = false;
+    for (const char* o : kOps)
+        if (!op && p.peekText(o)) op = p.literal(o, command);
+    if (!op) return p.fail(p.pos(), "expected a comparison (== != < <= > >=) in 'check_counter'");
+    return p.number("a count", command) && p.end(command);
+}
+
+bool directArgs(LineParser& p, const DirectCommand& c) {
+    const std::string command = c.word;
+    if (command == "check_counter") return checkCounter(p, command);
+    for (const DirectArg& a : c.args) {
+        bool ok = true;
+        switch (a.kind) {
+            case 'n':
+                ok = p.number(a.name, command);
+                break;
+            case 'l':
+                ok = p.number(a.name, command);
+                while (ok && !p.atEnd()) ok = p.number(a.name, command);
+                break;
+            case 'q':
+                ok = p.qualifiedName(command);
+                break;
+            default:
+                ok = meterRates(p, command);
+                break;
+        }
+        if (!ok) return false;
+    }
+    return p.end(command);
 }
 
 std::string rtrim(std::string s) {
@@ -137,6 +301,8 @@ std::string rtrim(std::string s) {
 bool parseStf(const std::string& text, const std::string& path, StfFile& file, std::string& error) {
     file.path = path;
     file.commands.clear();
+    file.note.clear();
+    std::string unsupported, unsupportedNote;  // the first well-formed command that cannot run
     std::istringstream in(text);
     std::string raw;
     int lineNo = 0;
@@ -194,6 +360,19 @@ bool parseStf(const std::string& text, const std::string& path, StfFile& file, s
                 error = p.error();
                 return false;
             }
+        } else if (const DirectCommand* direct = directCommand(word)) {
+            if (!directArgs(p, *direct)) {
+                error = p.error();
+                return false;
+            }
+            // Well-formed: the rest of the file is still checked for malformed lines first.
+            if (unsupported.empty()) {
+                p.fail(wordPos, fmt::format("STF command '{}' is not supported by hopline", word));
+                unsupported = p.error();
+                unsupportedNote = fmt::format("{}:{}:{}: note: '{}' needs {}", path, lineNo,
+                                              wordPos + 1, word, direct->needs);
+            }
+            continue;
         } else if (isUnsupportedStfCommand(word)) {
             p.fail(wordPos, fmt::format("STF command '{}' is not supported by hopline", word));
             error = p.error();
@@ -204,6 +383,11 @@ bool parseStf(const std::string& text, const std::string& path, StfFile& file, s
             return false;
         }
         file.commands.push_back(std::move(cmd));
+    }
+    if (!unsupported.empty()) {
+        error = unsupported;
+        file.note = unsupportedNote;
+        return false;
     }
     return true;
 }

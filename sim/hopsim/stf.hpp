@@ -9,6 +9,9 @@
 //   add TABLE ...              a table entry (tables::parseStfTableCommand)
 //   setdefault TABLE ACTION()  the default action
 //   wait                       the engines here are synchronous: nothing to wait for
+// p4c's BMv2 runner also passes simple_switch_CLI commands through (mirroring_add, mc_*,
+// counter_*, register_*, meter_*) and has check_counter: they are parsed in full, and a
+// well-formed one is an error naming what it needs, once the whole file has been checked.
 // A test passes when, port by port and in order, every expected packet arrived and nothing
 // else did.
 #pragma once
@@ -40,6 +43,9 @@ struct StfCommand {
 struct StfFile {
     std::string path;
     std::vector<StfCommand> commands;
+    // With an error for a well-formed command that hopline cannot run yet (mirroring_add,
+    // mc_node_create, register_read, ...): `path:line:col: note: ...` saying what it needs.
+    std::string note;
 };
 
 // Parses STF text. On a malformed line returns false with `error` set to

@@ -43,18 +43,23 @@ Lookup Model::Impl::lookup(ir::TableId tid, const std::vector<BigInt>& key) {
             if (!tables::matches(e.keys[i], key[i])) return false;
         return true;
     };
-    // Const entries: the earliest match, or the best explicit priority (earliest on ties).
+    // Const entries: the best explicit priority, else the longest prefix of an LPM table
+    // (P4_16 14.2.1.4: order decides only where priorities do), else the earliest match;
+    // the earliest wins ties.
+    const bool byPrefix = !s.constByPriority && s.lpmKey >= 0 && !s.runtime->priorityTable();
     const Entry* best = nullptr;
     for (const Entry& e : s.constEntries) {
         if (!all(e)) continue;
-        if (!s.constByPriority) {
+        if (!s.constByPriority && !byPrefix) {
             best = &e;
             break;
         }
-        const int64_t pe = e.priority.value_or(0);
         if (!best) {
             best = &e;
+        } else if (byPrefix) {
+            if (e.keys[s.lpmKey].prefixLen > best->keys[s.lpmKey].prefixLen) best = &e;
         } else {
+            const int64_t pe = e.priority.value_or(0);
             const int64_t pb = best->priority.value_or(0);
             if (s.largestPriorityWins ? pe > pb : pe < pb) best = &e;
         }

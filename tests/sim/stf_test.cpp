@@ -82,6 +82,55 @@ TEST(StfParse, LocatedErrors) {
     EXPECT_EQ(parseError("@@\n"), "t.stf:1:1: error: expected an STF command, found '@'");
 }
 
+// Every line p4c's BMv2 runner accepts parses; a well-formed one hopline cannot run yet is an
+// error at its command word with a note saying what it needs, a malformed one a located error.
+TEST(StfParse, P4cDirectCommands) {
+    auto note = [](const std::string& text) {
+        StfFile file;
+        std::string error;
+        EXPECT_FALSE(hop::hopsim::parseStf(text, "t.stf", file, error));
+        return error + "\n" + file.note;
+    };
+    EXPECT_EQ(note("packet 0 00\nmirroring_add 5 4\n"),
+              "t.stf:2:1: error: STF command 'mirroring_add' is not supported by hopline\n"
+              "t.stf:2:1: note: 'mirroring_add' needs multicast groups and mirroring sessions, "
+              "which come with the traffic manager (issue 16)");
+    for (const char* line :
+         {"mirroring_add_mc 1 0x10", "mirroring_delete 1", "mirroring_get 2", "mc_mgrp_create 1113",
+          "mc_node_create 400 6 7 8", "mc_node_update 0 1", "mc_node_associate 1113 0b10"}) {
+        EXPECT_NE(note(line).find("needs multicast groups and mirroring sessions"),
+                  std::string::npos)
+            << line;
+    }
+    for (const char* line :
+         {"counter_read MyIngress.c 3", "counter_write c 1 2 3", "register_read r 0",
+          "register_write MyIngress.r 3 0xff", "register_reset r", "meter_get_rates m 0",
+          "meter_set_rates m 1 0.0001:1 0.0005:1", "meter_array_set_rates m 5:3",
+          "check_counter cnt(3)", "check_counter cnt(e1) packets == 2",
+          "check_counter c(0) bytes >= 0x40"}) {
+        EXPECT_NE(note(line).find("needs counters, registers and meters read or written"),
+                  std::string::npos)
+            << line;
+    }
+    // The whole file is checked before the first command that cannot run is reported.
+    EXPECT_EQ(parseError("mirroring_add 5 4\nmc_mgrp_create\n"),
+              "t.stf:2:15: error: expected a multicast group (a number) in 'mc_mgrp_create'");
+    EXPECT_EQ(parseError("mirroring_add 5\n"),
+              "t.stf:1:16: error: expected an egress port (a number) in 'mirroring_add'");
+    EXPECT_EQ(parseError("mirroring_add 5 4 9\n"),
+              "t.stf:1:19: error: unexpected text after 'mirroring_add'");
+    EXPECT_EQ(parseError("mc_node_create 400\n"),
+              "t.stf:1:19: error: expected a port (a number) in 'mc_node_create'");
+    EXPECT_EQ(parseError("mc_mgrp_create 12a\n"),
+              "t.stf:1:16: error: expected a multicast group (a number) in 'mc_mgrp_create'");
+    EXPECT_EQ(parseError("register_read 3\n"),
+              "t.stf:1:15: error: expected a name in 'register_read'");
+    EXPECT_EQ(parseError("meter_set_rates m 1 0.5\n"),
+              "t.stf:1:24: error: expected ':' in 'meter_set_rates'");
+    EXPECT_EQ(parseError("check_counter c(1) bytes ~ 2\n"),
+              "t.stf:1:26: error: expected a comparison (== != < <= > >=) in 'check_counter'");
+}
+
 TEST(StfMatch, PrefixExactAndWildcards) {
     const std::vector<uint8_t> packet{0x12, 0x34, 0x56};
     EXPECT_TRUE(hop::hopsim::expectationMatches(expectOf("expect 1 1234"), packet));

@@ -97,6 +97,9 @@ ExprPtr ternary(ExprPtr c, ExprPtr a, ExprPtr b) {
 }
 
 ExprPtr slice(ExprPtr a, int hi, int lo) {
+    // x[h1:l1][h2:l2] is x[l1+h2 : l1+l2]: one slice of the field, so a nested slice is an
+    // l-value like any other.
+    if (a->kind == ExprKind::Slice) return slice(a->args[0], a->lo + hi, a->lo + lo);
     auto e = make(ExprKind::Slice, hi - lo + 1);
     e->hi = hi;
     e->lo = lo;

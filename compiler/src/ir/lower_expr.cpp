@@ -217,8 +217,11 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
         return nullptr;
     }
     if (b->op == AOp::LAnd || b->op == AOp::LOr) {
-        ExprPtr l = lowerExpr(b->lhs.get()), r = lowerExpr(b->rhs.get());
+        ExprPtr l = lowerExpr(b->lhs.get());
+        const size_t mark = emitted();
+        ExprPtr r = lowerExpr(b->rhs.get());
         if (!l || !r) return nullptr;
+        l = readBefore(l, mark, b->loc);
         return binary(b->op == AOp::LAnd ? BinaryOp::LAnd : BinaryOp::LOr, l, r);
     }
     if ((b->op == AOp::Eq || b->op == AOp::Ne) && b->lhs->type &&
@@ -244,8 +247,10 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
         lh = hint;
     }
     ExprPtr l = lowerExpr(b->lhs.get(), lh);
+    const size_t mark = emitted();
     ExprPtr r = lowerExpr(b->rhs.get(), rh);
     if (!l || !r) return nullptr;
+    l = readBefore(l, mark, b->loc);
     if (!shift && !concat) {
         // Constants lowered without a context width follow the other side.
         if (l->kind == ExprKind::Constant && r->kind != ExprKind::Constant && !l->isBool)

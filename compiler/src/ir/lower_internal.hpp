@@ -180,6 +180,8 @@ class Lowering {
     ExprPtr lowerSwitch(const SwitchStmt* s, ExprPtr pred);
     void emit(Stmt s, ExprPtr pred);
     ExprPtr stable(ExprPtr e, const char* tag, SourceLoc loc);
+    ExprPtr readBefore(ExprPtr e, size_t mark, SourceLoc loc);
+    size_t emitted() const { return out_ ? out_->size() : 0; }
     void assign(ExprPtr dst, ExprPtr src, ExprPtr pred, SourceLoc loc);
     void assignAggregate(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
     void declareLocal(const VarDecl* v, ExprPtr pred);

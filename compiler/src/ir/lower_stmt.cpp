@@ -41,6 +41,24 @@ ExprPtr Lowering::stable(ExprPtr e, const char* tag, SourceLoc loc) {
     return ref;
 }
 
+// P4_16 8.1: operands are evaluated left to right. A later operand that inlines a call emits
+// statements at `mark` and after; an earlier operand they could modify is read into a
+// temporary before them (`x + f(x)` with `f` writing its inout `x`).
+ExprPtr Lowering::readBefore(ExprPtr e, size_t mark, SourceLoc loc) {
+    if (!e || !out_ || out_->size() <= mark || e->kind == ExprKind::Constant) return e;
+    HeaderId h = temporaries(owner_);
+    FieldId f = p_.addField(h, fmt::format("{}.$ord{}", owner_, tempCounter_++), e->width,
+                            e->isSigned, e->isBool);
+    ExprPtr ref = fieldRef(f, e->width, e->isSigned, e->isBool);
+    Stmt s;
+    s.kind = StmtKind::Assign;
+    s.dst = ref;
+    s.src = e;
+    s.loc = loc;
+    out_->insert(out_->begin() + static_cast<std::ptrdiff_t>(mark), s);
+    return ref;
+}
+
 void Lowering::assign(ExprPtr dst, ExprPtr src, ExprPtr pred, SourceLoc loc) {
     if (!dst || !src) return;
     if (src->isBool != dst->isBool && !(dst->kind == ExprKind::Slice)) {

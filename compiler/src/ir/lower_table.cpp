@@ -7,6 +7,47 @@
 
 namespace hop::ir::detail {
 
+namespace {
+
+// Gives every entry of `t` a priority once any entry has one, so the engines only compare
+// numbers under the table's `largest_priority_wins`. P4_16 14.2.1.4: an entry without
+// `priority=` ranks just below the entry before it (the first one ranks above all).
+// p4c's non-standard @priority(N), as BMv2 runs it: the smallest N wins and an entry
+// without one has its 1-based position; it is mapped into the table's order.
+void assignEntryPriorities(Table& t, const std::vector<std::optional<BigInt>>& legacy) {
+    const bool anyLegacy = std::any_of(legacy.begin(), legacy.end(), [](auto& v) { return v; });
+    const bool anyExplicit =
+        std::any_of(t.entries.begin(), t.entries.end(), [](auto& e) { return e.priority; });
+    if (!anyLegacy && !anyExplicit) return;
+    bool largestWins = true;
+    for (const auto& [name, value] : t.properties)
+        if (name == "largest_priority_wins" && value == "false") largestWins = false;
+    const BigInt n = static_cast<int64_t>(t.entries.size());
+    if (anyLegacy && !anyExplicit) {
+        BigInt top = n;
+        for (const auto& v : legacy)
+            if (v && *v > top) top = *v;
+        for (size_t i = 0; i < t.entries.size(); ++i) {
+            const BigInt rank = legacy[i] ? *legacy[i] : BigInt(static_cast<int64_t>(i + 1));
+            t.entries[i].priority = largestWins ? BigInt(top + 1 - rank) : rank;
+        }
+        return;
+    }
+    std::optional<BigInt> previous;
+    for (TableEntry& e : t.entries) {
+        if (!e.priority) {
+            if (previous) {
+                e.priority = BigInt(*previous + (largestWins ? -1 : 1));
+            } else {
+                e.priority = largestWins ? n : BigInt(1);
+            }
+        }
+        previous = e.priority;
+    }
+}
+
+}  // namespace
+
 ActionId Lowering::actionFor(const ActionDecl* a) {
     if (auto it = actions_.find(a); it != actions_.end()) return it->second;
     // Top-level actions (NoAction) have no control prefix.
@@ -276,6 +317,7 @@ TableId Lowering::lowerTable(const TableDecl* td) {
     if (entries) {
         Table& tb = p_.tables[id];
         tb.entriesConst = entries->isConst;
+        std::vector<std::optional<BigInt>> legacyPriorities;
         for (const auto& e : entries->entries) {
             TableEntry te;
             te.loc = e.loc;
@@ -302,13 +344,16 @@ TableId Lowering::lowerTable(const TableDecl* td) {
                 te.keys.push_back(m);
             }
             te.action = lowerActionCall(e.action.expr.get(), e.action.loc);
+            std::optional<BigInt> legacy;
             if (e.priority) {
                 te.priority = constOf(e.priority.get());
             } else if (const auto* pa = findAnnotation(e.annotations, "priority")) {
-                if (!pa->args.empty()) te.priority = constOf(pa->args[0].get());
+                if (!pa->args.empty()) legacy = constOf(pa->args[0].get());
             }
             p_.tables[id].entries.push_back(te);
+            legacyPriorities.push_back(legacy);
         }
+        assignEntryPriorities(p_.tables[id], legacyPriorities);
     }
     currentPred_ = savedPred;
     return id;
