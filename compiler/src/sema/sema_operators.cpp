@@ -104,7 +104,7 @@ const Type* Checker::binaryTyped(BinaryExpr* e, const Type* lt, const Type* rt) 
         if (!t) return nullptr;
         if (t->kind == TypeKind::Extern || t->kind == TypeKind::Table ||
             t->kind == TypeKind::Action || t->kind == TypeKind::Parser ||
-            t->kind == TypeKind::Control || t->kind == TypeKind::Varbit) {
+            t->kind == TypeKind::Control) {
             diags_.error(e->loc, "'{}' cannot compare {}", op, t->str());
             return nullptr;
         }
