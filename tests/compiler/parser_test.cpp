@@ -699,7 +699,9 @@ TEST(ParserStmts, CompoundAssignments) {
         auto* a = as<AssignStmt>(s[i]);
         ASSERT_NE(a, nullptr) << i;
         EXPECT_EQ(show(a->rhs), rhs[i]) << i;
-        if (i < 13) EXPECT_EQ(as<BinaryExpr>(a->rhs)->lhs, a->lhs) << i;
+        if (i < 13) {
+            EXPECT_EQ(as<BinaryExpr>(a->rhs)->lhs, a->lhs) << i;
+        }
     }
     EXPECT_EQ(errorsOf("control C() { apply { a += ; } }\n"),
               std::vector<std::string>{"t.p4:1:28: error: expected an expression"});
