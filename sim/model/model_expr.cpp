@@ -37,6 +37,8 @@ BigInt Model::Impl::eval(const ir::ExprPtr& e, const std::vector<BigInt>* args) 
                                    "lookahead of " + std::to_string(e->width) + " bits"};
             return readBits(*input, cursor, e->width);
         }
+        case ir::ExprKind::VarbitLength:
+            return varbitBits[e->index] >= 0 ? varbitBits[e->index] : p.fields[e->index].width;
     }
     throw Unsupported("unknown expression kind");
 }

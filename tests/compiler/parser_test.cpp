@@ -673,6 +673,45 @@ TEST(ParserStmts, AssignmentsAndCalls) {
     EXPECT_EQ(show(as<CallStmt>(s[5])->call), "(call (. C apply) x)");
 }
 
+// `a op= e` is `a = a op e` with the one target node on both sides; `<=` and `>=` stay
+// comparisons.
+TEST(ParserStmts, CompoundAssignments) {
+    auto s = stmts(
+        "a += 1; a -= 1; a *= 2; a /= 2; a %= 3; a &= m; a |= m; a ^= m; a <<= 1; a >>= 1; "
+        "a |+|= b; a |-|= b; h.x[3:0] += 1; a = b <= c; a = b >= c;");
+    ASSERT_EQ(s.size(), 15u);
+    const char* rhs[] = {"(+ a 1)",
+                         "(- a 1)",
+                         "(* a 2)",
+                         "(/ a 2)",
+                         "(% a 3)",
+                         "(& a m)",
+                         "(| a m)",
+                         "(^ a m)",
+                         "(<< a 1)",
+                         "(>> a 1)",
+                         "(|+| a b)",
+                         "(|-| a b)",
+                         "(+ (slice (. h x) 3 0) 1)",
+                         "(<= b c)",
+                         "(>= b c)"};
+    for (size_t i = 0; i < s.size(); ++i) {
+        auto* a = as<AssignStmt>(s[i]);
+        ASSERT_NE(a, nullptr) << i;
+        EXPECT_EQ(show(a->rhs), rhs[i]) << i;
+        if (i < 13) {
+            EXPECT_EQ(as<BinaryExpr>(a->rhs)->lhs, a->lhs) << i;
+        }
+    }
+    EXPECT_EQ(errorsOf("control C() { apply { a += ; } }\n"),
+              std::vector<std::string>{"t.p4:1:28: error: expected an expression"});
+}
+
+TEST(ParserErrors, ForLoopIsNotSupported) {
+    EXPECT_EQ(errorsOf("control C() { apply { for (bit<8> i = 0; i < 4; i = i + 1) { } } }\n"),
+              std::vector<std::string>{"t.p4:1:23: error: a for loop is not supported by hopline"});
+}
+
 TEST(ParserStmts, IfElseBlocksExitReturnEmpty) {
     auto s = stmts(R"(
         if (a == 1) b = 2; else if (c) { exit; } else { return; }

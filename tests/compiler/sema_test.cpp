@@ -40,6 +40,13 @@ struct Checked {
         }
         return out;
     }
+    // `t.p4:LINE:COL: warning: MESSAGE` lines.
+    std::vector<std::string> warnings() const {
+        std::vector<std::string> out;
+        for (const auto& d : diags->all())
+            if (d.severity == Severity::Warning) out.push_back(diags->headline(d));
+        return out;
+    }
     const Decl* decl(const std::string& name) const {
         for (const auto& d : program.decls)
             if (d && d->name.text == name) return d.get();
@@ -201,6 +208,25 @@ const bit<8> E = 8w256;
     EXPECT_ERRORS(c, "t.p4:2:18: error: 256 does not fit in bit<8>",
                   "t.p4:4:18: error: 8 does not fit in int<4>",
                   "t.p4:5:18: error: 8w256 does not fit in bit<8>");
+}
+
+// As p4c: a negative constant given an unsigned type, and an operand given the other operand's
+// width, wrap modulo 2^W with a warning; an initializer that is too large stays an error.
+TEST(Sema, NegativeConstantsWrapWithAWarning) {
+    auto c = lang(R"(const bit<8> A = -3;
+const bit<4> B = 4w8 > -1 ? 4w1 : 4w0;
+const bit<8> C = 8w1 + 257;
+const int<8> D = -3;
+)");
+    EXPECT_CLEAN(c);
+    EXPECT_EQ(c->warnings(), (std::vector<std::string>{
+                                 "t.p4:1:18: warning: -3 does not fit in bit<8>: it wraps to 253",
+                                 "t.p4:2:24: warning: -1 does not fit in bit<4>: it wraps to 15",
+                                 "t.p4:3:24: warning: 257 does not fit in bit<8>: it wraps to 1"}));
+    EXPECT_EQ(as<const ConstDecl>(c->decl("A"))->value, BigInt(253));
+    EXPECT_EQ(as<const ConstDecl>(c->decl("B"))->value, BigInt(0));
+    EXPECT_EQ(as<const ConstDecl>(c->decl("C"))->value, BigInt(2));
+    EXPECT_EQ(as<const ConstDecl>(c->decl("D"))->value, BigInt(-3));
 }
 
 TEST(Sema, NoImplicitBoolBitConversion) {

@@ -79,6 +79,8 @@ class Printer {
                 return actionRunExpr(*e);
             case ExprKind::Lookahead:
                 return lookaheadExpr(*e);
+            case ExprKind::VarbitLength:
+                return "length(" + field(*e) + ")";
         }
         throw std::logic_error("dumpIr: unknown expression kind");
     }

@@ -135,6 +135,12 @@ ExprPtr actionRun(TableId table, ActionId action) {
 
 ExprPtr lookahead(int width) { return make(ExprKind::Lookahead, width); }
 
+ExprPtr varbitLength(FieldId field) {
+    auto e = make(ExprKind::VarbitLength, 16);
+    e->index = field;
+    return e;
+}
+
 bool isTrue(const ExprPtr& e) {
     return !e || (e->kind == ExprKind::Constant && e->isBool && e->value != 0);
 }

@@ -97,6 +97,9 @@ enum class ExprKind {
     TableHit,   // table was applied and hit; bool (false when the table was not applied)
     ActionRun,  // table was applied and ran action (hit or default); bool
     Lookahead,  // parser only: `width` bits at the cursor plus `hi` bits of offset (unused: 0)
+    // The extracted length in bits of varbit field `index` (its maximum width when the header
+    // was not extracted); 16 bits.
+    VarbitLength,
 };
 
 enum class UnaryOp { LNot, BitNot, Neg };
@@ -158,6 +161,7 @@ ExprPtr cast(ExprPtr a, int width, bool isSigned);
 ExprPtr tableHit(TableId table);
 ExprPtr actionRun(TableId table, ActionId action);
 ExprPtr lookahead(int width);
+ExprPtr varbitLength(FieldId field);
 // Boolean helpers that fold `true` away, so unconditional statements keep a null predicate.
 ExprPtr andPred(const ExprPtr& a, const ExprPtr& b);  // null means true
 ExprPtr notPred(const ExprPtr& a);                    // of null is `false`

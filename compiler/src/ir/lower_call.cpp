@@ -217,6 +217,7 @@ std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
         emit(s, pred);
         return pred;
     }
+    if (!h && !c.call->args.empty()) return extractDontCare(c, pred);  // `_`: no value
     Ref r = resolve(h);
     HeaderId hid = r.kind == Ref::Kind::Path ? p_.findHeader(r.path) : -1;
     if (hid < 0) {
@@ -228,6 +229,23 @@ std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
     s.header = hid;
     s.loc = c.loc;
     if (c.call->args.size() > 1) s.length = lowerExpr(c.arg(1), {32});
+    emit(s, pred);
+    return pred;
+}
+
+// `extract<T>(_)`: the header is read and dropped, so only the cursor moves, by T's size, with
+// the same PacketTooShort check as an extraction (BMv2 extracts into a temporary).
+std::optional<ExprPtr> Lowering::extractDontCare(const CallSite& c, ExprPtr pred) {
+    const sema::CallTarget* target = cp_.callOf(c.call);
+    const sema::Type* t = target && !target->typeArgs.empty() ? target->typeArgs[0] : nullptr;
+    if (!t || t->kind != TypeKind::Header || t->width <= 0 || c.call->args.size() > 1) {
+        diags_.unsupported(c.loc, "extracting into '_' other than a fixed-size header");
+        return pred;
+    }
+    Stmt s;
+    s.kind = StmtKind::Advance;
+    s.src = constant(t->width, 32);
+    s.loc = c.loc;
     emit(s, pred);
     return pred;
 }

@@ -210,7 +210,7 @@ ExprPtr Lowering::lowerExprInner(const ast::Expr* e, Scalar hint) {
     return nullptr;
 }
 
-ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
+ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint, ExprPtr lhsValue) {
     using AOp = ast::BinaryOp;
     if (b->op == AOp::Mask || b->op == AOp::Range) {
         diags_.unsupported(b->loc, "a keyset expression outside select or entries");
@@ -233,6 +233,9 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
         if (!eq) return nullptr;
         return b->op == AOp::Eq ? eq : notPred(eq);
     }
+    if ((b->op == AOp::Eq || b->op == AOp::Ne) && b->lhs->type &&
+        b->lhs->type->kind == TypeKind::Varbit)
+        return lowerVarbitEquality(b);
     Scalar ls = scalarOf(b->lhs->type), rs = scalarOf(b->rhs->type);
     bool shift = b->op == AOp::Shl || b->op == AOp::Shr;
     bool concat = b->op == AOp::Concat;
@@ -246,7 +249,7 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
     } else if (ls.width == 0) {
         lh = hint;
     }
-    ExprPtr l = lowerExpr(b->lhs.get(), lh);
+    ExprPtr l = lhsValue ? lhsValue : lowerExpr(b->lhs.get(), lh);
     const size_t mark = emitted();
     ExprPtr r = lowerExpr(b->rhs.get(), rh);
     if (!l || !r) return nullptr;
@@ -326,6 +329,21 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint) {
         return nullptr;
     }
     return binary(op, l, r);
+}
+
+// Two varbits are equal when their lengths and their values are (spec 8.9.1). Each field holds
+// its value right-aligned with zeros above, so the values compare as whole fields.
+ExprPtr Lowering::lowerVarbitEquality(const BinaryExpr* b) {
+    ExprPtr l = lowerExpr(b->lhs.get()), r = lowerExpr(b->rhs.get());
+    if (!l || !r) return nullptr;
+    if (l->kind != ExprKind::Field || r->kind != ExprKind::Field) {
+        diags_.unsupported(b->loc, "comparing a varbit that is not a header field");
+        return nullptr;
+    }
+    ExprPtr same =
+        binary(BinaryOp::LAnd, binary(BinaryOp::Eq, varbitLength(l->index), varbitLength(r->index)),
+               binary(BinaryOp::Eq, l, r));
+    return b->op == ast::BinaryOp::Ne ? notPred(same) : same;
 }
 
 ExprPtr Lowering::lowerMember(const MemberExpr* m, Scalar hint) {

@@ -146,7 +146,9 @@ class Lowering {
     // --- expressions (lower_expr.cpp)
     ExprPtr lowerExpr(const ast::Expr* e, Scalar hint = {});
     ExprPtr lowerExprInner(const ast::Expr* e, Scalar hint);
-    ExprPtr lowerBinary(const BinaryExpr* b, Scalar hint);
+    // `lhsValue`: the left operand already lowered (a compound assignment's target).
+    ExprPtr lowerBinary(const BinaryExpr* b, Scalar hint, ExprPtr lhsValue = nullptr);
+    ExprPtr lowerVarbitEquality(const BinaryExpr* b);
     ExprPtr lowerMember(const MemberExpr* m, Scalar hint);
     ExprPtr lowerCallExpr(const CallExpr* c, Scalar hint);
     ExprPtr fitTo(ExprPtr e, Scalar target);
@@ -202,6 +204,7 @@ class Lowering {
     std::optional<ExprPtr> callRegisterWrite(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callExecuteMeter(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callExtract(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> extractDontCare(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callAdvance(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callMarkToDrop(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callVerify(const CallSite& c, ExprPtr pred);

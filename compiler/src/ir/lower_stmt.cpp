@@ -151,7 +151,11 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
         ExprPtr dst = lvalue(a->lhs.get());
         if (!dst) return pred;
         currentPred_ = pred;
-        ExprPtr src = lowerExpr(a->rhs.get(), {dst->width, dst->isSigned, dst->isBool});
+        const Scalar hint{dst->width, dst->isSigned, dst->isBool};
+        // `lhs op= e`: the target, lowered once, is also the operator's left operand.
+        auto* compound = dyn<BinaryExpr>(a->rhs.get());
+        ExprPtr src = compound && compound->lhs == a->lhs ? lowerBinary(compound, hint, dst)
+                                                          : lowerExpr(a->rhs.get(), hint);
         assign(dst, src, pred, s->loc);
         return pred;
     }
@@ -206,7 +210,9 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
                            s->loc);
                 }
             } else {
-                diags_.unsupported(s->loc, "return with a value here");
+                // A function called as a statement: its result is dropped, but a call in the
+                // value still runs.
+                lowerExpr(r->value.get());
             }
         }
         return boolConst(false);
@@ -322,6 +328,7 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
                              const std::function<void()>& prologue) {
     auto saved = params_;
     std::vector<Binding> bindings;
+    std::vector<std::pair<ExprPtr, FieldId>> copyOut;  // slice arguments: target, temporary
     for (size_t i = 0; i < params.size(); ++i) {
         const Param* prm = params[i].get();
         const ast::Expr* arg =
@@ -341,6 +348,22 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
                 b.path = r.path;
             } else if (r.kind == Ref::Kind::Value) {
                 b.value = r.value;
+            } else if (dyn<SliceExpr>(arg)) {
+                // A slice has no path of its own: copy in to a temporary, copy out after.
+                ExprPtr dst = lvalue(arg);
+                std::string tmp = fmt::format("{}.{}.{}${}", owner_, callee->name.text,
+                                              prm->name.text, tempCounter_++);
+                addTemporary(tmp, prm->semaType, prm->loc);
+                FieldId f = p_.findField(tmp);
+                if (!dst || f < 0) {
+                    params_ = saved;
+                    return pred;
+                }
+                const Field& fd = p_.fields[f];
+                if (prm->direction == Direction::InOut)
+                    assign(fieldRef(f, fd.width, fd.isSigned, fd.isBool), dst, pred, arg->loc);
+                copyOut.emplace_back(dst, f);
+                b.path = tmp;
             } else {
                 diags_.unsupported(arg->loc, "this out/inout argument");
                 params_ = saved;
@@ -383,8 +406,13 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
         }
         params_[prm] = b;
     }
-    if (result >= 0) params_[nullptr] = Binding{p_.fields[result].name, nullptr, -1};
-    if (!aggResult_.empty()) params_[nullptr] = Binding{aggResult_, nullptr, -1};
+    // The result slot is the callee's own: a caller's must not receive the callee's return.
+    if (result >= 0)
+        params_[nullptr] = Binding{p_.fields[result].name, nullptr, -1};
+    else if (!aggResult_.empty())
+        params_[nullptr] = Binding{aggResult_, nullptr, -1};
+    else
+        params_.erase(nullptr);
     aggResult_.clear();
     // Static exits inside the callee end the whole control; returns only end the callee.
     std::vector<ExprPtr> exits;
@@ -397,6 +425,10 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
     currentAction_ = savedAction;
     exits_ = savedExits;
     params_ = saved;
+    for (const auto& [dst, f] : copyOut) {
+        const Field& fd = p_.fields[f];
+        assign(dst, fieldRef(f, fd.width, fd.isSigned, fd.isBool), pred, c->loc);
+    }
     if (exits.empty()) return pred;
     ExprPtr any;
     for (auto& x : exits) {

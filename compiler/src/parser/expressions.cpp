@@ -38,6 +38,9 @@ bool binaryOperator(const char* p, const char* end, ast::BinaryOp& op, int& prec
         {"|+|", B::AddSat, 9}, {"|-|", B::SubSat, 9}, {"*", B::Mul, 10},   {"/", B::Div, 10},
         {"%", B::Mod, 10}};
     if (len == 0) return false;
+    // `x += e`, `x <<= e`, ...: the operator of a compound assignment, not of an expression.
+    if (p + len < end && p[len] == '=' && t != "==" && t != "!=" && t != "<=" && t != ">=")
+        return false;
     for (const Entry& e : table) {
         if (e.tok == t) {
             op = e.op;
@@ -62,6 +65,26 @@ bool castOperandFollows(const ast::TypeRef& type, const char* p, const char* end
         plainName = b->kind == ast::BaseTypeRef::Kind::Error;
     return !plainName && (c == '-' || c == '+') && operatorLength(p, end) == 1;
 }
+
+}  // namespace
+
+bool compoundAssignOperator(const char* p, const char* end, ast::BinaryOp& op, size_t& len) {
+    int prec = 0;
+    size_t n = operatorLength(p, end);
+    if (n == 0 || p + n >= end || p[n] != '=') return false;
+    static constexpr std::string_view kCompound[] = {"+", "-", "*",  "/",  "%",   "&",
+                                                     "|", "^", "<<", ">>", "|+|", "|-|"};
+    std::string_view t(p, n);
+    if (std::find(std::begin(kCompound), std::end(kCompound), t) == std::end(kCompound))
+        return false;
+    // binaryOperator declines a token followed by '=': look it up as if it were alone.
+    const std::string alone(t);
+    if (!binaryOperator(alone.data(), alone.data() + alone.size(), op, prec, len)) return false;
+    len = n + 1;
+    return true;
+}
+
+namespace {
 
 ExprPtr makeBinary(ast::BinaryOp op, ExprPtr lhs, ExprPtr rhs) {
     auto b = node<ast::BinaryExpr>(lhs->loc);

@@ -77,6 +77,13 @@ struct NestingTooDeep : std::runtime_error {
     Iterator where;
 };
 
+// A construct of the language that hopline does not accept yet, recognised by its first token:
+// reported as "<what> is not supported by hopline" at `where`.
+struct UnsupportedSyntax : std::runtime_error {
+    UnsupportedSyntax(Iterator w, const std::string& what) : std::runtime_error(what), where(w) {}
+    Iterator where;
+};
+
 // ---------------------------------------------------------------------------------------------
 // Lexical helpers on raw characters (lexer.cpp).
 

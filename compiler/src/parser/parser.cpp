@@ -123,6 +123,9 @@ ast::Program parseProgram(const SourceBuffer& source, Diagnostics& diags) {
             else
                 diags.error(parser::locOf(at), "unexpected " + parser::describeToken(p, st.limit));
             errorAt = at;
+        } catch (const parser::UnsupportedSyntax& e) {
+            diags.unsupported(parser::locOf(tokenAt(e.where)), e.what());
+            errorAt = e.where;
         } catch (const parser::NestingTooDeep& e) {
             diags.error(parser::locOf(tokenAt(e.where)), "nesting too deep");
             errorAt = e.where;

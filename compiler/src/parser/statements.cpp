@@ -11,6 +11,9 @@ namespace hop::parser {
 
 using ast::StmtPtr;
 
+// expressions.cpp: `+=`, `<<=`, `|+|=`, ... and the binary operator each applies.
+bool compoundAssignOperator(const char* p, const char* end, ast::BinaryOp& op, size_t& len);
+
 namespace {
 
 x3::rule<class var_decl_class, ast::DeclPtr> const variableDeclaration = "a declaration";
@@ -76,13 +79,56 @@ auto const mkDeclStmt = [](auto& ctx) {
     x3::_val(ctx) = d;
 };
 
-// `lhs = e;` or a call; anything else that parses as an expression is not a statement.
+// `=` (attribute -1) or a compound assignment operator (the BinaryOp it applies).
+struct AssignOperator : x3::parser<AssignOperator> {
+    using attribute_type = int;
+    template <typename It, typename Ctx, typename RCtx, typename Attr>
+    bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr& attr) const {
+        x3::skip_over(first, last, ctx);
+        const char* p = ptrOf(first);
+        const char* e = ptrOf(last);
+        ast::BinaryOp op{};
+        size_t len = 0;
+        if (compoundAssignOperator(p, e, op, len)) {
+            x3::traits::move_to(static_cast<int>(op), attr);
+        } else if (operatorLength(p, e) == 1 && *p == '=') {
+            x3::traits::move_to(-1, attr);
+            len = 1;
+        } else {
+            return false;
+        }
+        first += len;
+        return true;
+    }
+};
+inline constexpr AssignOperator assignOperator{};
+
+// What follows the target: the operator (-1 for `=`) and the value.
+struct AssignTail {
+    int op = -1;
+    ast::ExprPtr value;
+};
+x3::rule<class assign_tail_class, AssignTail> const assignTail = "'='";
+auto const mkAssignTail = [](auto& ctx) { x3::_val(ctx) = AssignTail{at<0>(ctx), at<1>(ctx)}; };
+auto const assignTail_def = (assignOperator > expression)[mkAssignTail];
+
+// `lhs = e;`, `lhs op= e;` or a call; anything else that parses as an expression is not a
+// statement. `lhs op= e` is `lhs = lhs op e` with the one `lhs` node shared by both sides, so
+// that sema and the lowering can tell it from a plain assignment and evaluate `lhs` once.
 auto const mkExpressionStatement = [](auto& ctx) {
     ast::ExprPtr lhs = at<0>(ctx);
     if (auto& rhs = at<1>(ctx)) {
         auto a = node<ast::AssignStmt>(lhs->loc);
         a->lhs = lhs;
-        a->rhs = *rhs;
+        const int op = rhs->op;
+        a->rhs = rhs->value;
+        if (op >= 0) {
+            auto b = node<ast::BinaryExpr>(a->rhs->loc);
+            b->op = static_cast<ast::BinaryOp>(op);
+            b->lhs = lhs;
+            b->rhs = a->rhs;
+            a->rhs = b;
+        }
         x3::_val(ctx) = a;
         return;
     }
@@ -92,14 +138,30 @@ auto const mkExpressionStatement = [](auto& ctx) {
     c->call = call;
     x3::_val(ctx) = c;
 };
-auto const expressionStatement_def = (expression >>
-                                      -(op("=") > expression))[mkExpressionStatement] > op(";");
+auto const expressionStatement_def = (expression >> -assignTail)[mkExpressionStatement] > op(";");
+
+// P4_16 1.2.5's `for (init; cond; update)` and `for (T x in range)`: rejected at `for`.
+struct ForLoop : x3::parser<ForLoop> {
+    using attribute_type = x3::unused_type;
+    static bool const has_attribute = false;
+    template <typename It, typename Ctx, typename RCtx, typename Attr>
+    bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr&) const {
+        x3::skip_over(first, last, ctx);
+        const char* p = ptrOf(first);
+        const char* e = scanWord(p, ptrOf(last));
+        if (std::string_view(p, e - p) != "for") return false;
+        const char* q = skipTrivia(e, ptrOf(last));
+        if (q < ptrOf(last) && *q == '(') throw UnsupportedSyntax(first, "a for loop");
+        return false;
+    }
+};
+inline constexpr ForLoop forLoop{};
 
 auto const statement_def =
     guard[blockStatement[assign] | ifStatement[assign] | switchStatement[assign] |
           (loc >> kw("exit") > op(";"))[mkExit] |
           (loc >> kw("return") > -expression > op(";"))[mkReturn] | (loc >> op(";"))[mkEmpty] |
-          localDeclaration[mkDeclStmt] | expressionStatement[assign]];
+          forLoop | localDeclaration[mkDeclStmt] | expressionStatement[assign]];
 
 // ---- declarations
 
@@ -169,7 +231,7 @@ BOOST_SPIRIT_INSTANTIATE(FunctionDeclRule, Iterator, Context)
 
 namespace {
 BOOST_SPIRIT_DEFINE(localDeclarationBody, variableDeclaration, ifStatement, switchStatement,
-                    switchCase, switchLabel, expressionStatement, objInitializer)
+                    switchCase, switchLabel, expressionStatement, objInitializer, assignTail)
 }  // namespace
 
 }  // namespace hop::parser

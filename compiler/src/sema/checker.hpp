@@ -52,7 +52,8 @@ struct Signature {
     const ast::MethodProto* proto = nullptr;
 };
 
-enum class Conv { Assign, Init, Arg, Return, Other };
+// Operand: an int constant given the width of the other operand of a binary operator.
+enum class Conv { Assign, Init, Arg, Return, Operand, Other };
 
 class Checker {
   public:

@@ -16,8 +16,17 @@ bool Checker::convert(Expr* e, const Type* to, Conv ctx) {
         return true;
     if (from->kind == TypeKind::Int && to->isBits()) {
         if (e->constValue && !fits(*e->constValue, to)) {
-            diags_.error(e->loc, "{} does not fit in {}", printable(e), to->str());
-            return false;
+            // p4c warns and wraps a negative value given an unsigned type, and an operand given
+            // the width of the other side; an initializer or argument that overflows is an error.
+            bool wraps = (!to->isSigned && *e->constValue < 0) || ctx == Conv::Operand;
+            if (!wraps) {
+                diags_.error(e->loc, "{} does not fit in {}", printable(e), to->str());
+                return false;
+            }
+            diags_.warning(e->loc,
+                           fmt::format("{} does not fit in {}: it wraps to {}", printable(e),
+                                       to->str(), wrap(*e->constValue, to).str()));
+            e->constValue = wrap(*e->constValue, to);
         }
         e->type = to;
         return true;

@@ -17,9 +17,9 @@ const Type* Checker::commonType(Expr* site, const char* op, Expr* l, Expr* r) {
     const Type* nb = numeric(b);
     if (same(na, nb)) return na;
     if (na->kind == TypeKind::Int && nb->isBits())
-        return convert(l, nb, Conv::Other) ? nb : nullptr;
+        return convert(l, nb, Conv::Operand) ? nb : nullptr;
     if (nb->kind == TypeKind::Int && na->isBits())
-        return convert(r, na, Conv::Other) ? na : nullptr;
+        return convert(r, na, Conv::Operand) ? na : nullptr;
     diags_.error(site->loc, "type mismatch: {} vs {}", a->str(), b->str());
     (void)op;
     return nullptr;
@@ -104,7 +104,7 @@ const Type* Checker::binaryTyped(BinaryExpr* e, const Type* lt, const Type* rt) 
         if (!t) return nullptr;
         if (t->kind == TypeKind::Extern || t->kind == TypeKind::Table ||
             t->kind == TypeKind::Action || t->kind == TypeKind::Parser ||
-            t->kind == TypeKind::Control || t->kind == TypeKind::Varbit) {
+            t->kind == TypeKind::Control) {
             diags_.error(e->loc, "'{}' cannot compare {}", op, t->str());
             return nullptr;
         }

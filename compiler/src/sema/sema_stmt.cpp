@@ -28,7 +28,14 @@ void Checker::stmt(Stmt* s) {
 
     if (auto* a = as<AssignStmt>(s)) {
         const Type* lt = expr(a->lhs.get());
-        const Type* rt = expr(a->rhs.get());
+        const Type* rt = nullptr;
+        // `lhs op= e` (the parser shares `lhs` with the operator's left side): typed once.
+        if (auto* b = as<BinaryExpr>(a->rhs.get()); b && b->lhs == a->lhs) {
+            const Type* et = expr(b->rhs.get());
+            rt = b->type = lt && et ? binaryTyped(b, lt, et) : nullptr;
+        } else {
+            rt = expr(a->rhs.get());
+        }
         if (!lt) return;
         std::string why = notLValue(a->lhs.get());
         if (!why.empty()) {

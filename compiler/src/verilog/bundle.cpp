@@ -89,6 +89,13 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
                                    literal(i, it->second.actionWidth));
         return "1'b0";
     };
+    // The parser writes an extracted varbit's length into its header's slot; a header without
+    // a slot is never extracted with a length, so it has its maximum width.
+    l.varbitLength = [this, b](ir::FieldId f) -> std::string {
+        auto it = varSlot_.find(p_.fields[f].header);
+        if (it == varSlot_.end()) return literal(p_.fields[f].width, 16);
+        return rd(b, it->second, 16);
+    };
     return l;
 }
 

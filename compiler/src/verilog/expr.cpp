@@ -85,6 +85,9 @@ std::string ExprEmitter::emit(const ir::ExprPtr& ep, const SourceLoc& loc) {
         }
         case ir::ExprKind::Lookahead:
             return unsupported(e, "lookahead", loc);
+        case ir::ExprKind::VarbitLength:
+            if (!leaves_.varbitLength) return unsupported(e, "a varbit's length here", loc);
+            return leaves_.varbitLength(e.index);
     }
     return unsupported(e, "this expression", loc);
 }

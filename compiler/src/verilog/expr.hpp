@@ -20,6 +20,7 @@ struct ExprLeaves {
     std::function<std::string(int)> param;  // action parameter index
     std::function<std::string(ir::TableId)> tableHit;
     std::function<std::string(ir::TableId, ir::ActionId)> actionRun;
+    std::function<std::string(ir::FieldId)> varbitLength;  // 16 bits
 };
 
 // A sized SystemVerilog literal: `16'h800`, `1'b1`.
