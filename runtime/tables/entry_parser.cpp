@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The Parser of entry_parse.hpp: table, action, key and parameter names; key values in STF and
 // BMv2 syntax; action calls.
+#include <regex>
+
 #include "runtime/tables/entry_parse.hpp"
 
 namespace hop::tables::parse {
@@ -69,6 +71,13 @@ int Parser::keyIndex(const ir::Table& t, const std::string& name, int offset) {
     for (const auto& k : t.keys) names.push_back(k.name);
     std::vector<std::string> cands;
     int i = resolveName(names, name, &cands);
+    if (i == -1) {
+        // BMv2's JSON (and so p4c's STF files) names a stack element `s$2` where P4 writes
+        // `s[2]`.
+        static const std::regex kElement(R"(\$([0-9]+))");
+        const std::string p4 = std::regex_replace(name, kElement, "[$1]");
+        if (p4 != name) i = resolveName(names, p4, &cands);
+    }
     if (i == -1) fail(offset, "table '" + t.name + "' has no key '" + name + "'");
     if (i == -2)
         fail(offset,

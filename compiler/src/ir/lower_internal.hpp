@@ -245,8 +245,9 @@ class Lowering {
     std::string owner_;                 // the control or parser being lowered
     std::vector<Stmt>* out_ = nullptr;  // where statements go
     std::map<const Param*, Binding> params_;
-    std::map<const Decl*, std::string> locals_;  // VarDecl -> temporaries path
-    std::map<const Decl*, int> externs_;         // InstanceDecl -> Program::externs
+    std::map<const Decl*, std::string> locals_;      // VarDecl -> temporaries path
+    std::map<const Decl*, int> externs_;             // InstanceDecl -> Program::externs
+    std::map<const ast::Expr*, ExprPtr> indexOnce_;  // run-time stack indices of this statement
     // Control instances declared in a control (`compute() c;`) and, per instance, the tables
     // and actions of its control type lowered for it (each instance has its own).
     std::map<const Decl*, const ast::ControlDecl*> subControls_;

@@ -29,8 +29,29 @@ Ref Lowering::stackElement(const Ref& base, const ast::Expr* index) {
         diags_.unsupported(index->loc, "a run-time index into this value");
         return Ref{};
     }
-    ExprPtr idx = lowerExpr(index);
-    if (!idx) return Ref{};
+    // `s[f(x)] |= e` reads and writes the same element: the index is evaluated once per
+    // statement (its calls run once), and its value is kept from before the right side runs.
+    ExprPtr idx;
+    if (auto it = indexOnce_.find(index); it != indexOnce_.end()) {
+        idx = it->second;
+    } else {
+        idx = lowerExpr(index);
+        if (!idx) return Ref{};
+        if (idx->kind != ExprKind::Constant) {
+            FieldId f =
+                p_.addField(temporaries(owner_), fmt::format("{}.$index{}", owner_, tempCounter_++),
+                            idx->width, idx->isSigned, false);
+            ExprPtr ref = fieldRef(f, idx->width, idx->isSigned, false);
+            Stmt s;
+            s.kind = StmtKind::Assign;
+            s.dst = ref;
+            s.src = idx;
+            s.loc = index->loc;
+            out_->push_back(s);
+            idx = ref;
+        }
+        indexOnce_[index] = idx;
+    }
     Ref r;
     r.kind = Ref::Kind::Path;
     const auto& st = p_.stacks[sid];

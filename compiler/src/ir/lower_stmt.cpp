@@ -142,6 +142,14 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
             diags_.unsupported(s->loc, "an assignment in a checksum control");
             return pred;
         }
+        // Run-time indices evaluated in this statement (an inlined call's own statements keep
+        // theirs apart).
+        auto savedIndices = std::exchange(indexOnce_, {});
+        struct Restore {
+            std::map<const ast::Expr*, ExprPtr>& m;
+            std::map<const ast::Expr*, ExprPtr> v;
+            ~Restore() { m = std::move(v); }
+        } restore{indexOnce_, std::move(savedIndices)};
         if (assignDynamic(a->lhs.get(), a->rhs.get(), pred, s->loc)) return pred;
         Scalar t = scalarOf(a->lhs->type);
         if (t.width == 0 && !t.isInt && a->lhs->type) {

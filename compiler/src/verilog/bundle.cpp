@@ -35,9 +35,15 @@ void Generator::layout() {
     }
     for (const auto& st : p_.parser.states)
         for (const ir::Stmt& s : st.stmts)
-            if (s.kind == ir::StmtKind::Extract && s.length && !varSlot_.count(s.header)) {
-                varSlot_[s.header] = off;
-                off += 16;
+            if (s.kind == ir::StmtKind::Extract && s.length) {
+                // `stack.next` of varbit headers: any element may be the one extracted.
+                std::vector<ir::HeaderId> hs{s.header};
+                if (s.stack >= 0) hs = p_.stacks[s.stack].elements;
+                for (ir::HeaderId h : hs)
+                    if (h >= 0 && !varSlot_.count(h)) {
+                        varSlot_[h] = off;
+                        off += 16;
+                    }
             }
     consumedOff_ = off;
     off += 16;
