@@ -225,6 +225,34 @@ class Lowering {
     void tableImplementation(TableId id, const TableProperty& prop);
     ActionId actionFor(const ActionDecl* a);
     ActionCall lowerActionCall(const ast::Expr* e, SourceLoc loc);
+    // What lowering an action body replaces (parameters, where statements go, exits, the action
+    // and the predicate), put back when the body is done.
+    struct ActionBodyScope {
+        explicit ActionBodyScope(Lowering& l)
+            : l_(l),
+              params_(l.params_),
+              out_(l.out_),
+              exits_(l.exits_),
+              action_(l.currentAction_),
+              pred_(l.currentPred_) {}
+        ~ActionBodyScope() {
+            l_.params_ = std::move(params_);
+            l_.out_ = out_;
+            l_.exits_ = exits_;
+            l_.currentAction_ = action_;
+            l_.currentPred_ = pred_;
+        }
+        ActionBodyScope(const ActionBodyScope&) = delete;
+        ActionBodyScope& operator=(const ActionBodyScope&) = delete;
+
+      private:
+        Lowering& l_;
+        std::map<const Param*, Binding> params_;
+        std::vector<Stmt>* out_;
+        std::vector<ExprPtr>* exits_;
+        const ast::ActionDecl* action_;
+        ExprPtr pred_;
+    };
     std::vector<Stmt> boundActionBody(const ActionDecl* a, const CallExpr* c);
 
     // --- controls (lower_control.cpp, lower_checksum.cpp, lower_deparser.cpp)

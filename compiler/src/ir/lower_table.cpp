@@ -69,11 +69,7 @@ ActionId Lowering::actionFor(const ActionDecl* a) {
     p_.actions.push_back(ir);
 
     // The body as a table runs it: directionless parameters come from the control plane.
-    auto savedParams = params_;
-    auto* savedOut = out_;
-    auto* savedExits = exits_;
-    const ActionDecl* savedAction = currentAction_;
-    ExprPtr savedPred = currentPred_;
+    const ActionBodyScope scope(*this);  // restores the lowering state on return
     std::vector<Stmt> body;
     std::vector<ActionParam> irParams;
     int index = 0;
@@ -90,11 +86,6 @@ ActionId Lowering::actionFor(const ActionDecl* a) {
     exits_ = nullptr;
     currentAction_ = a;
     if (!directional && a->body) lowerBlock(a->body->stmts, nullptr);
-    currentAction_ = savedAction;
-    exits_ = savedExits;
-    out_ = savedOut;
-    params_ = savedParams;
-    currentPred_ = savedPred;
     p_.actions[id].params = irParams;
     p_.actions[id].body = std::move(body);
     return id;
@@ -105,11 +96,7 @@ ActionId Lowering::actionFor(const ActionDecl* a) {
 // plane. An `in` argument is copied at the top of the body, so the action sees its value from
 // before its own writes (copy-in), and out/inout arguments are written in place.
 std::vector<Stmt> Lowering::boundActionBody(const ActionDecl* a, const CallExpr* c) {
-    auto savedParams = params_;
-    auto* savedOut = out_;
-    auto* savedExits = exits_;
-    const ActionDecl* savedAction = currentAction_;
-    ExprPtr savedPred = currentPred_;
+    const ActionBodyScope scope(*this);  // restores the lowering state on return
     std::vector<Stmt> body;
     out_ = &body;
     exits_ = nullptr;
@@ -166,11 +153,6 @@ std::vector<Stmt> Lowering::boundActionBody(const ActionDecl* a, const CallExpr*
         params_[prm.get()] = b;
     }
     if (ok && a->body) lowerBlock(a->body->stmts, nullptr);
-    currentAction_ = savedAction;
-    exits_ = savedExits;
-    out_ = savedOut;
-    params_ = savedParams;
-    currentPred_ = savedPred;
     return body;
 }
 
