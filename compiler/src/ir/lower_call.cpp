@@ -202,32 +202,24 @@ std::optional<ExprPtr> Lowering::callExecuteMeter(const CallSite& c, ExprPtr pre
 std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
     if (!c.callee || !inParser_) return std::nullopt;
     const ast::Expr* h = c.arg(0);
-    if (auto* m = dyn<MemberExpr>(h); m && m->member.text == "next") {
-        Ref base = resolve(m->base.get());
-        int sid = base.kind == Ref::Kind::Path && base.alts.empty() ? stackAt(base.path) : -1;
-        if (sid < 0) {
-            diags_.unsupported(h->loc, "extracting into '" + exprText(h) + "'");
-            return pred;
-        }
-        Stmt s;
-        s.kind = StmtKind::Extract;
-        s.stack = sid;
-        s.loc = c.loc;
-        if (c.call->args.size() > 1) s.length = lowerExpr(c.arg(1), {32});
-        emit(s, pred);
-        return pred;
-    }
     if (!h && !c.call->args.empty()) return extractDontCare(c, pred);  // `_`: no value
-    Ref r = resolve(h);
-    HeaderId hid = r.kind == Ref::Kind::Path ? p_.findHeader(r.path) : -1;
-    if (hid < 0) {
-        diags_.unsupported(c.loc, "extracting into '" + exprText(h) + "'");
-        return pred;
-    }
     Stmt s;
     s.kind = StmtKind::Extract;
-    s.header = hid;
     s.loc = c.loc;
+    SourceLoc where = c.loc;  // where a bad target is reported
+    if (auto* m = dyn<MemberExpr>(h); m && m->member.text == "next") {
+        // `stack.next`: the element is chosen where the extract runs (Stmt::stack).
+        Ref base = resolve(m->base.get());
+        s.stack = base.kind == Ref::Kind::Path && base.alts.empty() ? stackAt(base.path) : -1;
+        where = h->loc;
+    } else {
+        Ref r = resolve(h);
+        s.header = r.kind == Ref::Kind::Path ? p_.findHeader(r.path) : -1;
+    }
+    if (s.stack < 0 && s.header < 0) {
+        diags_.unsupported(where, "extracting into '" + exprText(h) + "'");
+        return pred;
+    }
     if (c.call->args.size() > 1) s.length = lowerExpr(c.arg(1), {32});
     emit(s, pred);
     return pred;
