@@ -156,19 +156,85 @@ INSTANTIATE_TEST_SUITE_P(Examples, ModelVsRtl,
                          });
 
 // Feature programs whose RTL has parts of its own: a checksum over the payload (store-and-forward,
-// payload sum from the capture and the window) and varbit extraction (run-time parser offsets,
-// variable-length emission).
-INSTANTIATE_TEST_SUITE_P(Features, ModelVsRtl,
-                         ::testing::Values(Case{"checksum", 64, "tests/stf", 30000},
-                                           Case{"checksum", 512, "tests/stf", 30000},
-                                           Case{"payloadcsum", 64, "tests/stf", 30000},
-                                           Case{"payloadcsum", 512, "tests/stf", 30000},
-                                           Case{"varbit", 64, "tests/stf", 30000},
-                                           Case{"varbit", 512, "tests/stf", 30000}),
-                         [](const auto& info) {
-                             return std::string(info.param.program) + "_w" +
-                                    std::to_string(info.param.width);
-                         });
+// payload sum from the capture and the window), varbit extraction (run-time parser offsets,
+// variable-length emission), a header stack parsed in a loop (with push/pop and run-time
+// indices), sub-controls applied per instance, and whole-header assignment.
+INSTANTIATE_TEST_SUITE_P(
+    Features, ModelVsRtl,
+    ::testing::Values(
+        Case{"checksum", 64, "tests/stf", 30000}, Case{"checksum", 512, "tests/stf", 30000},
+        Case{"payloadcsum", 64, "tests/stf", 30000}, Case{"payloadcsum", 512, "tests/stf", 30000},
+        Case{"varbit", 64, "tests/stf", 30000}, Case{"varbit", 512, "tests/stf", 30000},
+        Case{"stack_loop", 64, "tests/stf", 30000}, Case{"stack_loop", 512, "tests/stf", 30000},
+        Case{"subcontrol", 64, "tests/stf", 30000}, Case{"subcontrol", 512, "tests/stf", 30000},
+        Case{"hdr_assign", 64, "tests/stf", 30000}, Case{"hdr_assign", 512, "tests/stf", 30000}),
+    [](const auto& info) {
+        return std::string(info.param.program) + "_w" + std::to_string(info.param.width);
+    });
+
+// One frame per clock (DATA_W=512, 64-byte frames back to back, no idle input cycle, no
+// backpressure) for a program whose parser loops over a stack of eight headers: the P4
+// tutorials' source_routing solution, unmodified, with eight hops in every frame. The pipeline
+// must take a beat every cycle and give the model's frames.
+struct LineRateCase {
+    const char* program;
+    const char* dir;
+    const char* frame;  // hex, padded with zeros to 64 bytes
+    int frames = 2000;
+};
+
+class LineRate : public ::testing::TestWithParam<LineRateCase> {};
+
+TEST_P(LineRate, BackToBackMinimumFramesOnePerClock) {
+    const LineRateCase c = GetParam();
+    auto fe = compileExample(c.program, c.dir);
+    ASSERT_TRUE(fe);
+    const ir::Program& program = *fe->ir;
+    auto rtl = rtlEngine(program, c.program, c.dir, 512, {});
+    ASSERT_TRUE(rtl);
+    sim::ModelEngine model(program);
+    std::vector<uint8_t> bytes;
+    for (size_t i = 0; i + 1 < std::string(c.frame).size(); i += 2)
+        bytes.push_back(
+            static_cast<uint8_t>(std::stoi(std::string(c.frame).substr(i, 2), nullptr, 16)));
+    bytes.resize(64, 0);
+    rtl->resetStats();
+    for (int i = 0; i < c.frames; ++i) {
+        // Vary the first hop's port so that consecutive frames differ.
+        std::vector<uint8_t> b = bytes;
+        b[15] = static_cast<uint8_t>(1 + i % 7);
+        const sim::Packet p{static_cast<uint32_t>(i % 4), b};
+        model.send(p);
+        rtl->send(p);
+    }
+    sim::Drained md, rd;
+    std::string error;
+    ASSERT_TRUE(model.drain(md, error)) << error;
+    ASSERT_TRUE(rtl->drain(rd, error)) << error;
+    const std::vector<sim::Packet> mo = outputsInOrder(md), ro = outputsInOrder(rd);
+    const sim::rtl::RtlStats& st = rtl->stats();
+    std::cout << "[ line rate ] " << c.program << " DATA_W=512: " << st.framesIn << " frames in "
+              << st.beatsIn << " beats, " << st.inStalls << " input stalls, " << mo.size()
+              << " frames out\n";
+    EXPECT_EQ(st.beatsIn, static_cast<uint64_t>(c.frames)) << "one beat per 64-byte frame";
+    EXPECT_EQ(st.inStalls, 0u) << "the pipeline did not take a frame per clock";
+    ASSERT_EQ(mo.size(), static_cast<size_t>(c.frames)) << "every frame is forwarded";
+    ASSERT_EQ(mo.size(), ro.size());
+    for (size_t i = 0; i < mo.size(); ++i) {
+        ASSERT_EQ(mo[i].port, ro[i].port) << "frame " << i;
+        ASSERT_EQ(hex(mo[i].bytes), hex(ro[i].bytes)) << "frame " << i;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(Stacks, LineRate,
+                         ::testing::Values(LineRateCase{
+                             "source_routing", "../shared/p4-tutorials/source_routing",
+                             // Ethernet (EtherType 0x1234), eight hops (the eighth with bos), IPv4.
+                             "00000000000200000000000a1234"
+                             "0001000200030004000500060007"
+                             "8008"
+                             "450000140000000040060000c0000201c6336401"}),
+                         [](const auto& info) { return std::string(info.param.program); });
 
 }  // namespace
 }  // namespace hop

@@ -81,13 +81,23 @@ sim::Packet Traffic::packet() {
     std::vector<ir::HeaderId> order;
     const ir::FieldId ingressPort = p_.findField("standard_metadata.ingress_port");
     ir::StateId s = p_.parser.states.empty() ? ir::kAccept : 0;
+    // Elements of each header stack extracted so far (`extract(s.next)` takes the next one).
+    std::map<int, size_t> stackNext;
     for (int depth = 0; depth < 24 && s >= 0; ++depth) {
         const ir::ParserState& st = p_.parser.states[s];
         for (const ir::Stmt& stmt : st.stmts) {
             if (stmt.kind != ir::StmtKind::Extract || stmt.length) continue;
-            if (std::find(order.begin(), order.end(), stmt.header) != order.end()) continue;
-            order.push_back(stmt.header);
-            for (ir::FieldId f : p_.headers[stmt.header].fields) {
+            ir::HeaderId h = stmt.header;
+            if (stmt.stack >= 0) {
+                const auto& elements = p_.stacks[stmt.stack].elements;
+                size_t& next = stackNext[stmt.stack];
+                // Past the last element the parser rejects: the frame ends with what it has.
+                if (next >= elements.size()) continue;
+                h = elements[next++];
+            }
+            if (h < 0 || std::find(order.begin(), order.end(), h) != order.end()) continue;
+            order.push_back(h);
+            for (ir::FieldId f : p_.headers[h].fields) {
                 const ir::Field& fd = p_.fields[f];
                 BigInt v = u(rng_) < 0.7 ? poolValue(fd.width) : randomBits(fd.width);
                 if (!badLengths && fd.width == 4 && endsWith(fd.name, ".version")) v = 4;
