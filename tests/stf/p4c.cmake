@@ -23,10 +23,7 @@ set(HOP_P4C_NOT_YET
     v1model-special-ops-bmv2             "tm: mirroring_add (clone sessions)"
     issue561-4-bmv2                      "construct: a stack of header unions"
     issue561-6-bmv2                      "construct: a stack of header unions"
-    issue1879-bmv2                       "construct: a sub-parser instance"
     gauntlet_enum_assign-bmv2            "construct: emitting a struct with non-header members"
-    checksum-l4-bmv2                     "construct: a field of lookahead<T>()"
-    issue1025-bmv2                       "construct: a field of lookahead<T>()"
     forloop-bmv2                         "construct: for loops"
 )
 # The error each `frontend` program gets today (a bug: the program is valid P4_16). None now.

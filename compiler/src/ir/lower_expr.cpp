@@ -348,6 +348,7 @@ ExprPtr Lowering::lowerVarbitEquality(const BinaryExpr* b) {
 
 ExprPtr Lowering::lowerMember(const MemberExpr* m, Scalar hint) {
     const std::string& member = m->member.text;
+    if (auto la = lookaheadMember(m)) return *la;
     // t.apply().hit / .miss / .action_run (the latter only as a switch subject).
     if (auto* call = dyn<CallExpr>(m->base)) {
         const sema::CallTarget* target = cp_.callOf(call);
