@@ -149,6 +149,23 @@ TEST(Lookahead, AFieldIsASliceOfAllOfTheType) {
     EXPECT_EQ(out->windowBytes, 2);
 }
 
+// A scalar lookahead keeps its type: int<W> compares signed, bool is a bool.
+TEST(Lookahead, ScalarsKeepTheirType) {
+    auto fe = compileText(program("", R"(    state start {
+        transition select(p.lookahead<int<8>>() < 0, p.lookahead<bool>()) {
+            (true, true): accept;
+            default: reject;
+        }
+    })"));
+    ASSERT_TRUE(fe && fe->ok) << printed(*fe->diags);
+    const auto& keys = state(*fe->ir, "start")->selectKeys;
+    ASSERT_EQ(keys.size(), 2u);
+    ASSERT_EQ(keys[0]->kind, ir::ExprKind::Binary);
+    EXPECT_TRUE(keys[0]->args[0]->isSigned);
+    EXPECT_EQ(keys[0]->args[0]->args[0]->kind, ir::ExprKind::Lookahead);
+    EXPECT_TRUE(keys[1]->isBool);
+}
+
 // The calculator tutorial looks 16 bytes ahead after the Ethernet header: a 30-byte window.
 TEST(Lookahead, TheWindowCoversTheWidestLookahead) {
     const std::string calc = std::string(HOP_SOURCE_DIR) + "/../shared/p4-tutorials/calc/calc.p4";

@@ -428,7 +428,8 @@ ExprPtr Lowering::lowerCallExpr(const CallExpr* c, Scalar hint) {
     }
     if (callee && method == "lookahead" && inParser_) {
         Scalar s = scalarOf(c->type);
-        if (s.width > 0) return lookahead(s.width);
+        // int<W> and bool keep their type: the bits are the same, comparisons are not.
+        if (s.width > 0 && !s.isInt) return lookaheadSlice(s.width, 0, s);
     }
     // A P4 function with a result: inline into a temporary and read it.
     if (target && target->kind == sema::CallTarget::Kind::Function) {
