@@ -149,6 +149,22 @@ TEST(Lookahead, AFieldIsASliceOfAllOfTheType) {
     EXPECT_EQ(out->windowBytes, 2);
 }
 
+// A type with a varbit has no fixed width to look ahead: one located error, not a second one
+// for the select's cases.
+TEST(Lookahead, ATypeWithoutAFixedWidthIsALocatedError) {
+    auto fe = compileText(program("", R"(    state start {
+        transition select(p.lookahead<v_t>().data) { default: accept; }
+    })"));
+    ASSERT_TRUE(fe);
+    EXPECT_FALSE(fe->ok);
+    const std::string out = printed(*fe->diags);
+    EXPECT_NE(out.find(":10:27: error: lookahead of a type with no fixed width is not supported "
+                       "by hopline"),
+              std::string::npos)
+        << out;
+    EXPECT_EQ(fe->diags->errorCount(), 1) << out;
+}
+
 // A scalar lookahead keeps its type: int<W> compares signed, bool is a bool.
 TEST(Lookahead, ScalarsKeepTheirType) {
     auto fe = compileText(program("", R"(    state start {

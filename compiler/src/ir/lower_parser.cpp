@@ -150,8 +150,11 @@ void Lowering::lowerTransition(const ast::ParserState* st, ir::ParserState& ps,
         ps.cases.push_back({{}, target(*st->transition->next), st->transition->loc});
         return;
     }
-    for (const auto& k : st->transition->selectExprs)
-        if (ExprPtr e = lowerExpr(k.get())) ps.selectKeys.push_back(e);
+    for (const auto& k : st->transition->selectExprs) {
+        ExprPtr e = lowerExpr(k.get());
+        if (!e) return;  // reported; its cases would only repeat it
+        ps.selectKeys.push_back(e);
+    }
     for (const auto& c : st->transition->cases) {
         SelectCase sc;
         sc.next = target(c.next);
