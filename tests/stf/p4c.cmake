@@ -23,10 +23,7 @@ set(HOP_P4C_NOT_YET
     v1model-special-ops-bmv2             "tm: mirroring_add (clone sessions)"
     issue561-4-bmv2                      "construct: a stack of header unions"
     issue561-6-bmv2                      "construct: a stack of header unions"
-    issue1879-bmv2                       "construct: a sub-parser instance"
     gauntlet_enum_assign-bmv2            "construct: emitting a struct with non-header members"
-    checksum-l4-bmv2                     "construct: a field of lookahead<T>()"
-    issue1025-bmv2                       "construct: a field of lookahead<T>()"
     forloop-bmv2                         "construct: for loops"
 )
 # The error each `frontend` program gets today (a bug: the program is valid P4_16). None now.
@@ -34,7 +31,6 @@ set(HOP_P4C_FRONTEND_ERROR)
 # Programs the model runs but the Verilog backend refuses (a located "not supported" error):
 # no stf.p4c.rtl64 test for them.
 set(HOP_P4C_NO_RTL
-    gauntlet_various_ops-bmv2           # division and modulo of run-time values
     issue1755-bmv2 issue774-4-bmv2      # advance / extract<T>(_) in the parser
     issue447-3-bmv2 issue447-5-bmv2     # a varbit length not a whole number of bytes
 )

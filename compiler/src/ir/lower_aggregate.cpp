@@ -165,6 +165,7 @@ void Lowering::assignFromExpr(const std::string& dst, const sema::Type* t, const
     }
     if (auto* c = dyn<CastExpr>(e)) return assignFromExpr(dst, t, c->operand.get(), pred, loc);
     if (auto* c = dyn<CallExpr>(e)) {
+        if (lookaheadInto(dst, t, c, pred, loc)) return;
         // A function returning a header or struct: inlined into a temporary, then copied.
         const sema::CallTarget* target = cp_.callOf(c);
         auto* f = target && target->kind == sema::CallTarget::Kind::Function

@@ -348,6 +348,7 @@ ExprPtr Lowering::lowerVarbitEquality(const BinaryExpr* b) {
 
 ExprPtr Lowering::lowerMember(const MemberExpr* m, Scalar hint) {
     const std::string& member = m->member.text;
+    if (auto la = lookaheadMember(m)) return *la;
     // t.apply().hit / .miss / .action_run (the latter only as a switch subject).
     if (auto* call = dyn<CallExpr>(m->base)) {
         const sema::CallTarget* target = cp_.callOf(call);
@@ -427,7 +428,8 @@ ExprPtr Lowering::lowerCallExpr(const CallExpr* c, Scalar hint) {
     }
     if (callee && method == "lookahead" && inParser_) {
         Scalar s = scalarOf(c->type);
-        if (s.width > 0) return lookahead(s.width);
+        // int<W> and bool keep their type: the bits are the same, comparisons are not.
+        if (s.width > 0 && !s.isInt) return lookaheadSlice(s.width, 0, s);
     }
     // A P4 function with a result: inline into a temporary and read it.
     if (target && target->kind == sema::CallTarget::Kind::Function) {

@@ -2,6 +2,7 @@
 // Lowering's internals, shared by lower*.cpp only: the lowering context class and its helpers.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -213,7 +214,23 @@ class Lowering {
 
     // --- the parser (lower_parser.cpp)
     void lowerParser(const ParserDecl* p);
+    void declareParserLocals(const ParserDecl* pd);
+    StateId lowerStates(const ParserDecl* pd, StateId accept, std::vector<Stmt> entry);
+    void lowerTransition(const ast::ParserState* st, ir::ParserState& ps,
+                         const std::function<StateId(const ast::Name&)>& target);
     Match lowerKeysetElement(const ast::Expr* e, int width, SourceLoc loc);
+    // --- sub-parsers (lower_subparser.cpp)
+    const InstanceDecl* subParserApplied(const ast::Stmt* s) const;
+    StateId applySubParser(const InstanceDecl* inst, const CallExpr* c, StateId after);
+    void invalidateHeaders(const std::string& path, const sema::Type* t, SourceLoc loc);
+    // --- lookahead<T>() of a header or struct (lower_lookahead.cpp)
+    int lookaheadBits(const sema::Type* t) const;
+    ExprPtr lookaheadSlice(int total, int offset, Scalar scalar);
+    // A member chain over `pkt.lookahead<T>()`; nullopt when `m` is not one.
+    std::optional<ExprPtr> lookaheadMember(const MemberExpr* m);
+    // `dst = pkt.lookahead<T>()`; false when `c` is not a lookahead.
+    bool lookaheadInto(const std::string& dst, const sema::Type* t, const CallExpr* c, ExprPtr pred,
+                       SourceLoc loc);
 
     // --- tables and actions (lower_table.cpp); properties written `name = value;` are handled
     // by name.
@@ -293,10 +310,16 @@ class Lowering {
     bool checksumVerify_ = false;
     int tempCounter_ = 0;
     std::map<std::string, HeaderId> tempHeaders_;
-    ExprPtr currentPred_;            // predicate of the statement being lowered (for applies
-                                     // that appear inside expressions)
-    std::vector<Stmt> pendingInit_;  // parser local initialisation, run at the top of start
-    std::string aggResult_;          // where the next inlined function returns a header or struct
+    ExprPtr currentPred_;  // predicate of the statement being lowered (for applies
+                           // that appear inside expressions)
+    // The parser's states while it is lowered: a deque, so a state stays in place while the
+    // sub-parsers it applies append theirs.
+    std::deque<ir::ParserState> parserStates_;
+    std::string statePrefix_;  // names the states of the sub-parser being inlined (`p.`)
+    // Parser instances declared in a parser (`SubParser() p;`), and applies so far per instance.
+    std::map<const Decl*, const ast::ParserDecl*> subParsers_;
+    std::map<std::string, int> subParserApplies_;
+    std::string aggResult_;  // where the next inlined function returns a header or struct
 };
 
 }  // namespace hop::ir::detail

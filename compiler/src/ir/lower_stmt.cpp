@@ -339,6 +339,8 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
     std::vector<std::pair<ExprPtr, FieldId>> copyOut;  // slice arguments: target, temporary
     for (size_t i = 0; i < params.size(); ++i) {
         const Param* prm = params[i].get();
+        // packet_in / packet_out: only ever a method's receiver, never bound.
+        if (prm->semaType && prm->semaType->kind == TypeKind::Extern) continue;
         const ast::Expr* arg =
             i < c->args.size() ? c->args[i].value.get() : prm->defaultValue.get();
         for (const auto& a : c->args)

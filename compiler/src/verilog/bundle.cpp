@@ -102,6 +102,12 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
         if (it == varSlot_.end()) return literal(p_.fields[f].width, 16);
         return rd(b, it->second, 16);
     };
+    if (lookCursor_) {
+        const Cursor at = *lookCursor_;
+        l.lookahead = [at](int width) {
+            return fmt::format("win_wire[8*WIN_BYTES-1-{} -: {}]", at.index(0), width);
+        };
+    }
     return l;
 }
 

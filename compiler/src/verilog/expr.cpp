@@ -84,7 +84,8 @@ std::string ExprEmitter::emit(const ir::ExprPtr& ep, const SourceLoc& loc) {
             return sized(e.width, a);
         }
         case ir::ExprKind::Lookahead:
-            return unsupported(e, "lookahead", loc);
+            if (!leaves_.lookahead) return unsupported(e, "lookahead outside of the parser", loc);
+            return leaves_.lookahead(e.width);
         case ir::ExprKind::VarbitLength:
             if (!leaves_.varbitLength) return unsupported(e, "a varbit's length here", loc);
             return leaves_.varbitLength(e.index);
@@ -106,8 +107,18 @@ std::string ExprEmitter::binary(const ir::Expr& e, const SourceLoc& loc) {
         case ir::BinaryOp::Mul:
             return sized(w, a + " * " + b);
         case ir::BinaryOp::Div:
-        case ir::BinaryOp::Mod:
+        case ir::BinaryOp::Mod: {
+            // By a constant power of two, unsigned: a shift or a mask. Anything else would be
+            // an iterative divider, which one packet per clock cannot afford.
+            const ir::Expr& d = *e.args[1];
+            if (!s && d.kind == ir::ExprKind::Constant && d.value > 0 &&
+                (d.value & (d.value - 1)) == 0) {
+                const auto k = static_cast<int>(boost::multiprecision::msb(d.value));
+                if (e.binaryOp == ir::BinaryOp::Div) return sized(w, fmt::format("{} >> {}", a, k));
+                return sized(w, fmt::format("{} & {}", a, literal(d.value - 1, w)));
+            }
             return unsupported(e, "division and modulo of run-time values", loc);
+        }
         case ir::BinaryOp::AddSat:
         case ir::BinaryOp::SubSat: {
             const bool add = e.binaryOp == ir::BinaryOp::AddSat;

@@ -21,6 +21,7 @@ struct ExprLeaves {
     std::function<std::string(ir::TableId)> tableHit;
     std::function<std::string(ir::TableId, ir::ActionId)> actionRun;
     std::function<std::string(ir::FieldId)> varbitLength;  // 16 bits
+    std::function<std::string(int)> lookahead;             // bits at the parser's cursor
 };
 
 // A sized SystemVerilog literal: `16'h800`, `1'b1`.

@@ -239,6 +239,11 @@ class Generator {
     bool parseState(CodeBuilder& cb, ir::StateId s, const Cursor& at, int depth,
                     std::vector<ir::StateId>& path);
     void parseEnd(CodeBuilder& cb, const Cursor& at, int error);
+    // Opens the guard that the widest lookahead in `exprs` has its bits in the packet; false
+    // when they hold none.
+    bool lookaheadGuard(CodeBuilder& cb, const Cursor& at, const std::vector<ir::ExprPtr>& exprs,
+                        std::vector<std::pair<Cursor, int>>& guards);
+    const Cursor* lookCursor_ = nullptr;  // where the parser's lookahead reads, while emitting it
     // --- checksums.cpp
     void checksums(const std::vector<ir::ChecksumUnit>& units, bool verify);
     // --- statements.cpp

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Stage: the parser.
+#include <map>
+#include <optional>
+
 #include "verilog/generator.hpp"
 
 namespace hop::verilog {
@@ -51,6 +54,114 @@ static bool wholeBytes(const ir::ExprPtr& e) {
     }
 }
 
+// The value of an unsigned expression over constants and the fields in `known`, if it has one.
+static std::optional<ir::BigInt> constValue(const ir::ExprPtr& e,
+                                            const std::map<ir::FieldId, ir::BigInt>& known) {
+    if (!e || e->isSigned) return std::nullopt;
+    const ir::BigInt mod = ir::BigInt(1) << e->width;
+    auto arg = [&](size_t i) { return constValue(e->args[i], known); };
+    switch (e->kind) {
+        case ir::ExprKind::Constant:
+            return e->value;
+        case ir::ExprKind::Field: {
+            const auto it = known.find(e->index);
+            if (it == known.end()) return std::nullopt;
+            return it->second;
+        }
+        case ir::ExprKind::Cast:
+            if (e->args[0]->isSigned || e->args[0]->isBool) return std::nullopt;
+            if (auto a = arg(0)) return *a % mod;
+            return std::nullopt;
+        case ir::ExprKind::Binary: {
+            auto a = arg(0), b = arg(1);
+            if (!a || !b) return std::nullopt;
+            switch (e->binaryOp) {
+                case ir::BinaryOp::Add:
+                    return (*a + *b) % mod;
+                case ir::BinaryOp::Sub:
+                    return (*a + mod - *b) % mod;
+                case ir::BinaryOp::Mul:
+                    return (*a * *b) % mod;
+                case ir::BinaryOp::Div:
+                    if (*b == 0) return std::nullopt;
+                    return *a / *b;
+                case ir::BinaryOp::Mod:
+                    if (*b == 0) return std::nullopt;
+                    return *a % *b;
+                case ir::BinaryOp::BitAnd:
+                    return *a & *b;
+                case ir::BinaryOp::BitOr:
+                    return *a | *b;
+                case ir::BinaryOp::BitXor:
+                    return *a ^ *b;
+                default:
+                    return std::nullopt;
+            }
+        }
+        default:
+            return std::nullopt;
+    }
+}
+
+// Fields with a constant value before statement `si` of the last state of `path`: a parse path
+// is straight-line code, so an assignment of a constant expression holds until overwritten.
+static std::map<ir::FieldId, ir::BigInt> constantsOnPath(const ir::Program& p,
+                                                         const std::vector<ir::StateId>& path,
+                                                         size_t si) {
+    std::map<ir::FieldId, ir::BigInt> known;
+    for (size_t k = 0; k < path.size(); ++k) {
+        const auto& ss = p.parser.states[path[k]].stmts;
+        const size_t end = k + 1 == path.size() ? si : ss.size();
+        for (size_t j = 0; j < end; ++j) {
+            const ir::Stmt& s = ss[j];
+            if (s.kind == ir::StmtKind::Extract && s.header >= 0) {
+                for (ir::FieldId f : p.headers[s.header].fields) known.erase(f);
+            } else if (s.kind == ir::StmtKind::Extract) {
+                for (ir::HeaderId h : p.stacks[s.stack].elements)
+                    for (ir::FieldId f : p.headers[h].fields) known.erase(f);
+            } else if (s.kind == ir::StmtKind::Assign && s.dst) {
+                const ir::ExprPtr& d = s.dst->kind == ir::ExprKind::Slice ? s.dst->args[0] : s.dst;
+                auto v = s.pred || s.dst->kind == ir::ExprKind::Slice ? std::nullopt
+                                                                      : constValue(s.src, known);
+                if (v)
+                    known[d->index] = *v;
+                else
+                    known.erase(d->index);
+            } else if (s.dst && s.dst->kind == ir::ExprKind::Field) {
+                known.erase(s.dst->index);
+            }
+        }
+    }
+    return known;
+}
+
+static int widestLookahead(const ir::ExprPtr& e) {
+    if (!e) return 0;
+    int w = e->kind == ir::ExprKind::Lookahead ? e->width : 0;
+    for (const auto& a : e->args) w = std::max(w, widestLookahead(a));
+    return w;
+}
+
+// P4_16 12.8.4: a lookahead past the packet's end rejects with PacketTooShort, where the cursor
+// stands (the model's lookahead does the same).
+bool Generator::lookaheadGuard(CodeBuilder& cb, const Cursor& at,
+                               const std::vector<ir::ExprPtr>& exprs,
+                               std::vector<std::pair<Cursor, int>>& guards) {
+    int w = 0;
+    for (const auto& e : exprs) w = std::max(w, widestLookahead(e));
+    if (w == 0) return false;
+    maxParseBits_ = std::max(maxParseBits_, at.bits + at.dynMax + w);
+    if (at.dyn.empty())
+        cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (at.bits + w + 7) / 8));
+    else
+        cb.open(fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", at.plus(w)));
+    int tooShort = -1;
+    for (size_t i = 0; i < p_.errors.size(); ++i)
+        if (p_.errors[i] == "PacketTooShort") tooShort = static_cast<int>(i);
+    guards.push_back({at, tooShort});
+    return true;
+}
+
 bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, int depth,
                            std::vector<ir::StateId>& path) {
     auto errorCode = [&](const char* name) {
@@ -99,6 +210,8 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
             nextIndex = n + 1;
         }
         const ir::Stmt& s = st.stmts[si].stack >= 0 ? element : st.stmts[si];
+        lookaheadGuard(cb, cur, {s.pred, s.src, s.length}, guards);
+        lookCursor_ = &cur;
         switch (s.kind) {
             case ir::StmtKind::Extract: {
                 const ir::Header& h = p_.headers[s.header];
@@ -108,7 +221,13 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 const int fixed = h.width - maxVar;
                 std::string vlen;
                 if (s.length) {
-                    if (!wholeBytes(s.length) || maxVar % 8 != 0 || fixed % 8 != 0) {
+                    // A length that is a constant on this path (computed in the parser from
+                    // constants) is as good as a whole-bytes expression.
+                    std::optional<ir::BigInt> onPath;
+                    if (!wholeBytes(s.length))
+                        onPath = constValue(s.length, constantsOnPath(p_, path, si));
+                    if ((!wholeBytes(s.length) && !(onPath && *onPath % 8 == 0)) ||
+                        maxVar % 8 != 0 || fixed % 8 != 0) {
                         diags_.unsupported(s.loc,
                                            "a varbit extraction whose length is not provably a "
                                            "whole number of bytes in the Verilog backend");
@@ -184,6 +303,7 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 failed_ = true;
                 return false;
         }
+        lookCursor_ = nullptr;
     }
     // Transition.
     bool ok = true;
@@ -194,7 +314,10 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
         if (st.cases.empty()) parseEnd(cb, cur, -1);
     } else {
         std::vector<std::string> keys;
+        lookaheadGuard(cb, cur, st.selectKeys, guards);
+        lookCursor_ = &cur;
         for (const auto& k : st.selectKeys) keys.push_back(emitExpr(k, "parse_b", st.loc));
+        lookCursor_ = nullptr;
         bool hasDefault = false;
         bool first = true;
         for (const auto& c : st.cases) {
