@@ -122,7 +122,8 @@ TEST(IrPasses, LoweringKeepsStructuredStatements) {
     EXPECT_EQ(pop->count, 2);
     EXPECT_EQ(pop->scratch.size(), 1u);
 
-    EXPECT_EQ(std::count(kinds(stmts).begin(), kinds(stmts).end(), StmtKind::StackCopy), 2);
+    const std::vector<StmtKind> all = kinds(stmts);
+    EXPECT_EQ(std::count(all.begin(), all.end(), StmtKind::StackCopy), 2);
     // No per-field statement writes hdr.b before the passes.
     for (const Stmt& s : stmts)
         if (s.kind == StmtKind::Assign && s.dst->kind == ExprKind::Field)
@@ -153,7 +154,7 @@ TEST(IrPasses, ExpandStructuredWritesFieldStatements) {
     EXPECT_EQ(first->src->index, p.findField("hdr.a.x"));
     EXPECT_EQ(first[1].dst->index, p.findField("hdr.b.y"));
     EXPECT_EQ(first[1].src->index, p.findField("hdr.a.y"));
-    EXPECT_EQ(first[2].kind, StmtKind::Assign);
+    ASSERT_EQ(first[2].kind, StmtKind::Assign);
     EXPECT_TRUE(isTrue(first[2].pred));
     EXPECT_EQ(first[2].src->kind, ExprKind::Valid);
     EXPECT_EQ(first[2].src->index, a);
