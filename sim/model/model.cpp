@@ -2,11 +2,14 @@
 // The reference interpreter. It follows the IR literally: the parser graph state by state, and
 // each control as its ordered list of predicated statements, so that a difference between this
 // model and the RTL points at the backend, not at a second reading of the P4 source.
+#include "ir/passes.hpp"
 #include "sim/model/model_impl.hpp"
 
 namespace hop::sim {
 
 Model::Impl::Impl(const ir::Program& program) : p(program) {
+    if (const ir::Stmt* s = ir::findStructured(p))
+        throw std::logic_error(ir::unexpandedError(*s, "the model"));
     auto field = [&](const char* name) { return p.findField(name); };
     fIngressPort = field("standard_metadata.ingress_port");
     fEgressSpec = field("standard_metadata.egress_spec");

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reference interpreter: expressions and statements.
+#include "ir/passes.hpp"
 #include "sim/model/model_impl.hpp"
 
 namespace hop::sim {
@@ -203,6 +204,11 @@ void Model::Impl::exec(const ir::Stmt& s, const std::vector<BigInt>* args) {
             throw Unsupported("registers");
         case ir::StmtKind::MeterExec:
             throw Unsupported("meters");
+        case ir::StmtKind::HeaderCopy:
+        case ir::StmtKind::StackCopy:
+        case ir::StmtKind::StackPushFront:
+        case ir::StmtKind::StackPopFront:
+            throw std::logic_error(ir::unexpandedError(s, "the model"));
     }
     throw Unsupported("unknown statement kind");
 }

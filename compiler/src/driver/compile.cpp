@@ -8,6 +8,7 @@
 #include "driver/summary.hpp"
 #include "ir/dump.hpp"
 #include "ir/lower.hpp"
+#include "ir/passes.hpp"
 #include "p4info/p4info.hpp"
 #include "parser/parser.hpp"
 #include "program/compiled.hpp"
@@ -26,7 +27,13 @@ std::unique_ptr<Frontend> runFrontend(SourceBuffer source, const FrontendOptions
     }
     if (!sema::check(fe->program, *fe->diags, fe->checked)) return fe;
     fe->ir = ir::lower(fe->checked, *fe->diags, options.name);
-    fe->ok = fe->ir.has_value() && !fe->diags->hasErrors();
+    if (!fe->ir || fe->diags->hasErrors()) return fe;
+    const std::string& want = options.dumpIrAfter;
+    auto dump = [&](const char* stage, const ir::Program& p) {
+        if (want == "all" || want == stage) fe->irDumps.emplace_back(stage, ir::dumpIr(p));
+    };
+    dump("lower", *fe->ir);
+    fe->ok = ir::runPasses(*fe->ir, *fe->diags, dump) && !fe->diags->hasErrors();
     return fe;
 }
 
@@ -42,7 +49,9 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
         return 1;
     }
     const std::string name = programName(options.input);
-    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = name});
+    auto fe =
+        runFrontend(std::move(*source),
+                    {.languageOnly = false, .name = name, .dumpIrAfter = options.dumpIrAfter});
     fe->diags->print(err);
     if (!fe->ok) return 1;
 
@@ -54,6 +63,13 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
             << "\n";
         return 1;
     }
+    // The IR dumps first: they help most when a backend then fails.
+    if (options.emitIr &&
+        !program::writeDirectory({{name + ".ir.txt", ir::dumpIr(*fe->ir)}}, options.outDir, err))
+        return 1;
+    for (const auto& [stage, text] : fe->irDumps)
+        if (!program::writeDirectory({{name + ".ir." + stage + ".txt", text}}, options.outDir, err))
+            return 1;
     program::Options emitOptions;
     emitOptions.preprocess = options.preprocess;
     emitOptions.dataWidth = options.dataWidth;
@@ -61,9 +77,6 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
     auto files = program::emit(*fe, options.input, emitOptions, err);
     if (!files) return 1;
     if (!program::writeDirectory(*files, options.outDir, err)) return 1;
-    if (options.emitIr &&
-        !program::writeDirectory({{name + ".ir.txt", ir::dumpIr(*fe->ir)}}, options.outDir, err))
-        return 1;
     if (options.summary) out << summarizeP4Info(p4info::p4infoJson(*fe->ir));
     return 0;
 }

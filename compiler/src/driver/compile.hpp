@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// The compiler's phases in a row (preprocess -> parse -> check -> lower -> emit), shared by
-// hopc, the tests and the fuzz target. Each phase runs only if the previous reported no error.
+// The compiler's phases in a row (preprocess -> parse -> check -> lower -> passes -> emit), shared
+// by hopc, the tests and the fuzz target. Each phase runs only if the previous reported no error.
 #pragma once
 
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "ast/ast.hpp"
 #include "ir/ir.hpp"
@@ -22,7 +24,8 @@ struct Frontend {
     std::unique_ptr<Diagnostics> diags;
     ast::Program program;
     sema::CheckedProgram checked;
-    std::optional<ir::Program> ir;
+    std::optional<ir::Program> ir;                             // after the passes
+    std::vector<std::pair<std::string, std::string>> irDumps;  // (stage, dump) as asked
     bool ok = false;
 };
 
@@ -31,9 +34,13 @@ struct FrontendOptions {
     // Used for corpora of programs that exercise the language rather than the target.
     bool languageOnly = false;
     std::string name = "program";
+    // Keep the IR's dump after lowering ("lower"), after one pass (its name, ir/passes.hpp) or
+    // after each of them ("all") in Frontend::irDumps.
+    std::string dumpIrAfter;
 };
 
-// Parses, checks and (unless languageOnly) lowers an already preprocessed buffer.
+// Parses, checks and (unless languageOnly) lowers an already preprocessed buffer and runs the
+// IR passes on it.
 std::unique_ptr<Frontend> runFrontend(SourceBuffer source, const FrontendOptions& options = {});
 
 struct CompileOptions {
@@ -41,7 +48,8 @@ struct CompileOptions {
     std::string outDir;
     PreprocessOptions preprocess;
     bool emitIr = false;
-    bool summary = false;  // print the tables and actions to `out`
+    std::string dumpIrAfter;  // --dump-ir-after: <DIR>/<name>.ir.<stage>.txt (FrontendOptions)
+    bool summary = false;     // print the tables and actions to `out`
     // The Verilog backend (DIR/rtl/, DIR/regmap.json, DIR/regmap.hpp). By default hopc tries
     // it and, when the program uses something the backend does not support yet, prints the
     // reasons as warnings, writes no RTL and still succeeds (P4Info / IR as before). With

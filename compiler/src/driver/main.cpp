@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "driver/compile.hpp"
+#include "ir/passes.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"hopc: compile a P4_16 v1model program to a hopline pipeline"};
@@ -22,6 +23,12 @@ int main(int argc, char** argv) {
                    "(<DIR>/rtl/, regmap.json, regmap.hpp, always attempted) required")
         ->check(CLI::IsMember({"ir", "verilog"}))
         ->allow_extra_args(false);
+    std::vector<std::string> stages = {"lower", "all"};
+    for (const auto& pass : hop::ir::passes()) stages.push_back(pass.name);
+    app.add_option("--dump-ir-after", options.dumpIrAfter,
+                   "write <DIR>/<name>.ir.<STAGE>.txt, the IR after lowering ('lower'), after "
+                   "one IR pass (its name) or after each of them ('all')")
+        ->check(CLI::IsMember(stages));
     app.add_option("--data-width", options.dataWidth, "AXI4-Stream data width of the RTL")
         ->check(CLI::IsMember({64, 128, 256, 512}));
     app.add_flag("--summary", options.summary, "print the program's tables and actions");

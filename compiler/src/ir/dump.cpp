@@ -158,8 +158,27 @@ class Printer {
                 return regWrite(s, a);
             case StmtKind::MeterExec:
                 return meterExec(s, a);
+            case StmtKind::HeaderCopy:
+                return copy(p_.headers.at(s.header).name, p_.headers.at(s.from).name, s);
+            case StmtKind::StackCopy:
+                return copy(p_.stacks.at(s.stack).name, p_.stacks.at(s.from).name, s);
+            case StmtKind::StackPushFront:
+            case StmtKind::StackPopFront:
+                return fmt::format("{}.{}({}){}", p_.stacks.at(s.stack).name,
+                                   s.kind == StmtKind::StackPushFront ? "push_front" : "pop_front",
+                                   s.count, scratch(s));
         }
         throw std::logic_error("dumpIr: unknown statement kind");
+    }
+    // Structured statements (before the expand-structured pass): what they copy, and the
+    // temporaries that will hold the sources' validity.
+    std::string copy(const std::string& dst, const std::string& src, const Stmt& s) {
+        return fmt::format("copy {} = {}{}", dst, src, scratch(s));
+    }
+    std::string scratch(const Stmt& s) {
+        std::string out;
+        for (FieldId f : s.scratch) out += (out.empty() ? "" : ", ") + p_.fields.at(f).name;
+        return out.empty() ? "" : " valid via " + out;
     }
     std::string assign(const Stmt& s, const Action* a) {
         return fmt::format("{} = {}", expr(s.dst, a), expr(s.src, a));

@@ -149,6 +149,11 @@ bool isFalse(const ExprPtr& e) {
     return e && e->kind == ExprKind::Constant && e->isBool && e->value == 0;
 }
 
+bool isStructured(StmtKind kind) {
+    return kind == StmtKind::HeaderCopy || kind == StmtKind::StackCopy ||
+           kind == StmtKind::StackPushFront || kind == StmtKind::StackPopFront;
+}
+
 ExprPtr andPred(const ExprPtr& a, const ExprPtr& b) {
     if (isTrue(a)) return isTrue(b) ? nullptr : b;
     if (isTrue(b)) return a;

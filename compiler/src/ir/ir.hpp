@@ -187,7 +187,17 @@ enum class StmtKind {
     RegRead,     // dst = register `object`[src]
     RegWrite,    // register `object`[src] = src2
     MeterExec,   // dst = colour of meter `object`[src] (src null for direct meters)
+    // Structured statements: the lowering emits them for what the program says, and the
+    // `expand-structured` pass (ir/passes.hpp) replaces each by the Assign / SetValid /
+    // SetInvalid statements it stands for, so the backends and the model never see one.
+    HeaderCopy,      // header = header `from`: every field, then the validity (P4_16 8.17)
+    StackCopy,       // stack = stack `from` of the same size: a HeaderCopy per element
+    StackPushFront,  // stack.push_front(count) (P4_16 8.18), nextIndex included
+    StackPopFront,   // stack.pop_front(count)
 };
+
+// HeaderCopy, StackCopy, StackPushFront, StackPopFront.
+bool isStructured(StmtKind kind);
 
 struct Stmt {
     StmtKind kind = StmtKind::Assign;
@@ -198,6 +208,12 @@ struct Stmt {
     TableId table = -1;
     int object = -1;  // index into Program::externs
     ErrorCode error = -1;
+    int from = -1;  // HeaderCopy: the source header; StackCopy: the source stack
+    int count = 0;  // StackPushFront / StackPopFront: elements shifted, at most the stack's size
+    // Structured copies: for each element copy, in the order the copies run, a 1-bit temporary
+    // that holds the source's validity (the source may be a neighbour that is shifted too). The
+    // lowering allocates them, so the layout is the same before and after the expansion.
+    std::vector<FieldId> scratch;
     SourceLoc loc;
 };
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lowers structured values: locals of header, stack and struct type, whole header / struct /
-// stack assignment, list and struct initialisers and == / != on headers and structs. Each
-// becomes per-field statements (plus the validity bit of every header), by the sema type of
-// the value (P4_16 8.17, 8.18, 8.12).
+// stack assignment, list and struct initialisers and == / != on headers and structs, by the sema
+// type of the value (P4_16 8.17, 8.18, 8.12). A whole header or stack copied from another
+// location stays one structured statement (HeaderCopy, StackCopy) that the expand-structured
+// pass writes out; the rest becomes per-field statements (plus the validity bit of headers).
 #include <fmt/format.h>
 
 #include "ir/lower_internal.hpp"
@@ -97,6 +98,22 @@ void Lowering::assignFromPath(const std::string& dst, const std::string& src, co
         return;
     }
     if (t && t->kind == TypeKind::Stack) {
+        const int d = stackAt(dst), s = stackAt(src);
+        if (d >= 0 && s >= 0 && d != s && t->element && t->element->kind == TypeKind::Header &&
+            p_.stacks[d].elements.size() == p_.stacks[s].elements.size() &&
+            sameShape(p_.stacks[d].elements[0], p_.stacks[s].elements[0])) {
+            // One StackCopy statement; the expand-structured pass copies element by element.
+            Stmt st;
+            st.kind = StmtKind::StackCopy;
+            st.stack = d;
+            st.from = s;
+            st.pred = pred;
+            st.loc = loc;
+            for (size_t i = 0; i < p_.stacks[d].elements.size(); ++i)
+                st.scratch.push_back(validSnapshot());
+            out_->push_back(st);  // under a false predicate too, as copyHeader
+            return;
+        }
         for (int i = 0; i < t->size; ++i)
             assignFromPath(fmt::format("{}[{}]", dst, i), fmt::format("{}[{}]", src, i), t->element,
                            pred, loc);

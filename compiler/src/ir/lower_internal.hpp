@@ -165,6 +165,8 @@ class Lowering {
     bool assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
     std::optional<ExprPtr> callPushPop(const CallSite& c, ExprPtr pred);
     void copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc);
+    FieldId validSnapshot();  // a structured copy's 1-bit temporary (Stmt::scratch)
+    bool sameShape(HeaderId a, HeaderId b) const;  // field by field: width, sign, bool
     // --- headers, stacks and structs as values (lower_aggregate.cpp)
     bool addLocalAggregate(const std::string& path, const sema::Type* t, SourceLoc loc);
     void clearAggregate(const std::string& path, const sema::Type* t, ExprPtr pred, SourceLoc loc);

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Lowers header stack operations (P4_16 8.18, 12.8.1): elements chosen at run time (`s[i]`,
 // `s.last`, `s.next`) become one alternative per element, each under the condition that selects
-// it, so a read is a multiplexer and a write one predicated statement per element;
-// push_front / pop_front become element copies. `extract(s.next)` stays a stack extract in the
-// IR (Stmt::stack): which element it fills is the stack's nextIndex, a per-packet field.
+// it, so a read is a multiplexer and a write one predicated statement per element.
+// push_front / pop_front and whole-header copies stay one structured statement each (written
+// out by the expand-structured pass, ir/pass_expand.cpp). `extract(s.next)` stays a stack
+// extract in the IR (Stmt::stack): which element it fills is the stack's nextIndex, a
+// per-packet field.
 #include <fmt/format.h>
 
 #include "ir/lower_internal.hpp"
@@ -141,33 +143,43 @@ bool Lowering::assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr
     return true;
 }
 
-// Field by field, then the validity bit (P4_16 8.17: assigning a header copies its validity).
+// One HeaderCopy statement (P4_16 8.17: assigning a header copies its fields and its
+// validity); the expand-structured pass writes it out field by field.
 void Lowering::copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc) {
-    const Header& d = p_.headers[dst];
-    const Header& s = p_.headers[src];
-    if (d.fields.size() != s.fields.size()) {
+    if (!sameShape(dst, src)) {
         diags_.unsupported(loc, "assigning a header of another type");
         return;
     }
-    for (size_t i = 0; i < d.fields.size(); ++i) {
-        const Field& fd = p_.fields[d.fields[i]];
-        const Field& fs = p_.fields[s.fields[i]];
-        assign(fieldRef(d.fields[i], fd.width, fd.isSigned, fd.isBool),
-               fieldRef(s.fields[i], fs.width, fs.isSigned, fs.isBool), pred, loc);
-    }
-    Stmt on;
-    on.kind = StmtKind::SetValid;
-    on.header = dst;
-    on.loc = loc;
-    Stmt off = on;
-    off.kind = StmtKind::SetInvalid;
-    // Read the source's validity once: it may be the destination's neighbour being shifted.
-    ExprPtr v = stable(validRef(src), "valid", loc);
-    emit(on, andPred(pred, v));
-    emit(off, andPred(pred, notPred(v)));
+    Stmt s;
+    s.kind = StmtKind::HeaderCopy;
+    s.header = dst;
+    s.from = src;
+    s.pred = pred;
+    s.scratch = {validSnapshot()};
+    s.loc = loc;
+    // Kept under a false predicate too: its validity snapshot is written unconditionally.
+    out_->push_back(s);
 }
 
-// push_front(n) / pop_front(n) as the spec's pseudo-code (8.18) writes them.
+FieldId Lowering::validSnapshot() {
+    HeaderId h = temporaries(owner_);
+    return p_.addField(h, fmt::format("{}.$valid{}", owner_, tempCounter_++), 1, false, true);
+}
+
+bool Lowering::sameShape(HeaderId a, HeaderId b) const {
+    const Header& x = p_.headers[a];
+    const Header& y = p_.headers[b];
+    if (x.fields.size() != y.fields.size()) return false;
+    for (size_t i = 0; i < x.fields.size(); ++i) {
+        const Field& f = p_.fields[x.fields[i]];
+        const Field& g = p_.fields[y.fields[i]];
+        if (f.width != g.width || f.isSigned != g.isSigned || f.isBool != g.isBool) return false;
+    }
+    return true;
+}
+
+// push_front(n) / pop_front(n): one statement; the expand-structured pass writes out the
+// specification's pseudo-code (8.18).
 std::optional<ExprPtr> Lowering::callPushPop(const CallSite& c, ExprPtr pred) {
     if (c.receiver.kind != Ref::Kind::Path || !c.receiver.alts.empty()) return std::nullopt;
     int sid = stackAt(c.receiver.path);
@@ -177,40 +189,21 @@ std::optional<ExprPtr> Lowering::callPushPop(const CallSite& c, ExprPtr pred) {
         diags_.error(c.loc, "{} needs a non-negative compile-time count", c.method);
         return pred;
     }
-    const std::vector<HeaderId> el = p_.stacks[sid].elements;
+    const std::vector<HeaderId>& el = p_.stacks[sid].elements;
     const int size = static_cast<int>(el.size());
     const int count = *n > size ? size : static_cast<int>(*n);
-    auto invalidate = [&](HeaderId h) {
-        Stmt s;
-        s.kind = StmtKind::SetInvalid;
-        s.header = h;
-        s.loc = c.loc;
-        emit(s, pred);
-    };
-    ExprPtr next = nextIndexOf(sid);
-    ExprPtr cnt = constant(count, 32);
-    ExprPtr newNext;
-    if (c.method == "push_front") {
-        for (int i = size - 1; i >= 0; --i) {
-            if (i >= count)
-                copyHeader(el[i], el[i - count], pred, c.loc);
-            else
-                invalidate(el[i]);
-        }
-        ExprPtr sum = binary(BinaryOp::Add, next, cnt);
-        ExprPtr full = constant(size, 32);
-        newNext = ternary(binary(BinaryOp::Gt, sum, full), full, sum);
-    } else {
-        for (int i = 0; i < size; ++i) {
-            if (i + count < size)
-                copyHeader(el[i], el[i + count], pred, c.loc);
-            else
-                invalidate(el[i]);
-        }
-        newNext = ternary(binary(BinaryOp::Ge, next, cnt), binary(BinaryOp::Sub, next, cnt),
-                          constant(0, 32));
+    if (size > count && !sameShape(el[0], el[count])) {
+        diags_.unsupported(c.loc, "assigning a header of another type");
+        return pred;
     }
-    assign(next, newNext, pred, c.loc);
+    Stmt s;
+    s.kind = c.method == "push_front" ? StmtKind::StackPushFront : StmtKind::StackPopFront;
+    s.stack = sid;
+    s.count = count;
+    s.pred = pred;
+    s.loc = c.loc;
+    for (int i = 0; i < size - count; ++i) s.scratch.push_back(validSnapshot());
+    out_->push_back(s);  // under a false predicate too, as copyHeader
     return pred;
 }
 

@@ -4,6 +4,7 @@
 // store-and-forward (generate()).
 #include "verilog/backend.hpp"
 
+#include "ir/passes.hpp"
 #include "verilog/generator.hpp"
 
 namespace hop::verilog {
@@ -80,6 +81,10 @@ std::optional<Output> build(const ir::Program& program, const Options& options, 
 
 std::optional<Output> generate(const ir::Program& program, const Options& options,
                                Diagnostics& diags) {
+    if (const ir::Stmt* s = ir::findStructured(program)) {
+        diags.error(s->loc, ir::unexpandedError(*s, "the Verilog backend"));
+        return std::nullopt;
+    }
     auto map = regmap::build(program, options.dataWidth, diags);
     if (!map) return std::nullopt;
     if (Generator::needsStoreAndForward(program))

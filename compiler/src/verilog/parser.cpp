@@ -3,6 +3,7 @@
 #include <map>
 #include <optional>
 
+#include "ir/passes.hpp"
 #include "verilog/generator.hpp"
 
 namespace hop::verilog {
@@ -298,6 +299,13 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
             case ir::StmtKind::SetInvalid:
                 statement(cb, "parse_b", s);
                 break;
+            case ir::StmtKind::HeaderCopy:
+            case ir::StmtKind::StackCopy:
+            case ir::StmtKind::StackPushFront:
+            case ir::StmtKind::StackPopFront:
+                diags_.error(s.loc, ir::unexpandedError(s, "the Verilog backend"));
+                failed_ = true;
+                return false;
             default:
                 diags_.unsupported(s.loc, "this parser statement in the Verilog backend");
                 failed_ = true;

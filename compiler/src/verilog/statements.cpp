@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // Control statements, action bodies and parser assignments.
+#include "ir/passes.hpp"
 #include "verilog/generator.hpp"
 
 namespace hop::verilog {
@@ -67,6 +68,13 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
             if (exitFlag_ >= 0)
                 if (const std::string lhs = fieldLhsOf(exitFlag_); !lhs.empty())
                     cb.line(guard + lhs + " = 1'b1;");
+            return;
+        case ir::StmtKind::HeaderCopy:
+        case ir::StmtKind::StackCopy:
+        case ir::StmtKind::StackPushFront:
+        case ir::StmtKind::StackPopFront:
+            diags_.error(s.loc, ir::unexpandedError(s, "the Verilog backend"));
+            failed_ = true;
             return;
         default:
             diags_.unsupported(s.loc,
