@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Runs the front-end fuzz target for a bounded time from a seed corpus made of the examples and
-# the test programs (preprocessed, so every seed is self-contained). Fails on any finding.
+# Runs the front-end fuzz target for a bounded time from a seed corpus made of the examples, the
+# test programs, the STF feature programs (header stacks, sub-controls, structured values, ...),
+# p4c's STF corpus and the P4 tutorials' solutions from ../shared when present (preprocessed, so
+# every seed is self-contained). Fails on any finding.
 set -euo pipefail
 fuzzer=$1
 seconds=${2:-60}
@@ -8,10 +10,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work/corpus" "$work/artifacts"
-for p4 in "$root"/examples/*.p4 "$root"/tests/programs/*/*.p4; do
+for p4 in "$root"/examples/*.p4 "$root"/tests/programs/*/*.p4 "$root"/tests/stf/*.p4 \
+    "$root"/../shared/p4c-stf/*.p4 "$root"/../shared/p4-tutorials/*/*.p4; do
     [ -f "$p4" ] || continue
-    name=$(echo "$p4" | sed "s|$root/||; s|/|_|g")
-    cpp -C -undef -nostdinc -x assembler-with-cpp -I "$root/p4include" "$p4" \
+    name=$(echo "$p4" | sed "s|$root/||; s|\.\./||g; s|/|_|g")
+    cpp -C -undef -nostdinc -x assembler-with-cpp -I "$root/p4include" -I "$(dirname "$p4")" "$p4" \
         >"$work/corpus/$name" 2>/dev/null || cp "$p4" "$work/corpus/$name"
 done
 echo "fuzzing for ${seconds}s from $(ls "$work/corpus" | wc -l) seeds"

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <optional>
+
 namespace hop::verilog {
 
 std::string literal(const ir::BigInt& value, int width) {
@@ -93,6 +95,33 @@ std::string ExprEmitter::emit(const ir::ExprPtr& ep, const SourceLoc& loc) {
     return unsupported(e, "this expression", loc);
 }
 
+namespace {
+
+// An unsigned comparison with a constant at the end of the range (x > 2^w-1, x <= 2^w-1,
+// x < 0, x >= 0, and the same with the constant on the left) has one answer whatever x is: it
+// is written as that constant, because lint rightly flags such a comparison (CMPCONST).
+std::optional<std::string> unsignedBoundCompare(const ir::Expr& e) {
+    const ir::Expr& l = *e.args[0];
+    const ir::Expr& r = *e.args[1];
+    auto isMax = [](const ir::Expr& x) {
+        return x.kind == ir::ExprKind::Constant && x.value == (ir::BigInt(1) << x.width) - 1;
+    };
+    auto isZero = [](const ir::Expr& x) {
+        return x.kind == ir::ExprKind::Constant && x.value == 0;
+    };
+    using Op = ir::BinaryOp;
+    const Op op = e.binaryOp;
+    if ((op == Op::Gt && isMax(r)) || (op == Op::Lt && isZero(r)) || (op == Op::Lt && isMax(l)) ||
+        (op == Op::Gt && isZero(l)))
+        return std::string("1'b0");
+    if ((op == Op::Le && isMax(r)) || (op == Op::Ge && isZero(r)) || (op == Op::Ge && isMax(l)) ||
+        (op == Op::Le && isZero(l)))
+        return std::string("1'b1");
+    return std::nullopt;
+}
+
+}  // namespace
+
 std::string ExprEmitter::binary(const ir::Expr& e, const SourceLoc& loc) {
     const ir::Expr& l = *e.args[0];
     const std::string a = emit(e.args[0], loc);
@@ -166,6 +195,7 @@ std::string ExprEmitter::binary(const ir::Expr& e, const SourceLoc& loc) {
                              : e.binaryOp == ir::BinaryOp::Gt ? ">"
                                                               : ">=";
             if (s) return fmt::format("({} {} {})", sgn(a), op, sgn(b));
+            if (auto folded = unsignedBoundCompare(e)) return *folded;
             return fmt::format("({} {} {})", a, op, b);
         }
         case ir::BinaryOp::BitAnd:
