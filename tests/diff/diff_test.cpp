@@ -164,7 +164,9 @@ INSTANTIATE_TEST_SUITE_P(Features, ModelVsRtl,
                                            Case{"payloadcsum", 64, "tests/stf", 30000},
                                            Case{"payloadcsum", 512, "tests/stf", 30000},
                                            Case{"varbit", 64, "tests/stf", 30000},
-                                           Case{"varbit", 512, "tests/stf", 30000}),
+                                           Case{"varbit", 512, "tests/stf", 30000},
+                                           Case{"unionstack", 64, "tests/stf", 30000},
+                                           Case{"unionstack", 512, "tests/stf", 30000}),
                          [](const auto& info) {
                              return std::string(info.param.program) + "_w" +
                                     std::to_string(info.param.width);

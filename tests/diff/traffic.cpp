@@ -80,14 +80,27 @@ sim::Packet Traffic::packet() {
     std::map<ir::FieldId, BigInt> values;
     std::vector<ir::HeaderId> order;
     const ir::FieldId ingressPort = p_.findField("standard_metadata.ingress_port");
+    // Extracts into each stack's `.next` so far: which element the next one fills, and which
+    // element a select key reading `stack.last` names.
+    std::map<ir::FieldId, size_t> nextIndex;
     ir::StateId s = p_.parser.states.empty() ? ir::kAccept : 0;
     for (int depth = 0; depth < 24 && s >= 0; ++depth) {
         const ir::ParserState& st = p_.parser.states[s];
+        bool stackFull = false;  // the parser rejects here (StackOutOfBounds): the rest is payload
         for (const ir::Stmt& stmt : st.stmts) {
             if (stmt.kind != ir::StmtKind::Extract || stmt.length) continue;
-            if (std::find(order.begin(), order.end(), stmt.header) != order.end()) continue;
-            order.push_back(stmt.header);
-            for (ir::FieldId f : p_.headers[stmt.header].fields) {
+            ir::HeaderId h = stmt.header;
+            if (stmt.stack >= 0) {
+                size_t& n = nextIndex[p_.stacks[stmt.stack].nextIndex];
+                if (n >= p_.stacks[stmt.stack].size()) {
+                    stackFull = true;
+                    break;
+                }
+                h = p_.nextTarget(stmt, n++);
+            }
+            if (std::find(order.begin(), order.end(), h) != order.end()) continue;
+            order.push_back(h);
+            for (ir::FieldId f : p_.headers[h].fields) {
                 const ir::Field& fd = p_.fields[f];
                 BigInt v = u(rng_) < 0.7 ? poolValue(fd.width) : randomBits(fd.width);
                 if (!badLengths && fd.width == 4 && endsWith(fd.name, ".version")) v = 4;
@@ -96,10 +109,23 @@ sim::Packet Traffic::packet() {
                 values[f] = v;
             }
         }
-        if (st.cases.empty()) break;
+        if (st.cases.empty() || stackFull) break;
         const ir::SelectCase& c = st.cases[rng_() % st.cases.size()];
         for (size_t k = 0; k < c.keys.size() && k < st.selectKeys.size(); ++k) {
-            const ir::ExprPtr& key = st.selectKeys[k];
+            ir::ExprPtr key = st.selectKeys[k];
+            // `stack.last.f`: one field per element, chosen by the stack's nextIndex.
+            while (key && key->kind == ir::ExprKind::Ternary) {
+                const ir::ExprPtr& cond = key->args[0];
+                if (cond->kind != ir::ExprKind::Binary || cond->binaryOp != ir::BinaryOp::Eq ||
+                    cond->args[0]->kind != ir::ExprKind::Field ||
+                    cond->args[1]->kind != ir::ExprKind::Constant ||
+                    !nextIndex.count(cond->args[0]->index)) {
+                    key = nullptr;
+                    break;
+                }
+                key = cond->args[1]->value == nextIndex[cond->args[0]->index] ? key->args[1]
+                                                                              : key->args[2];
+            }
             if (!key || key->kind != ir::ExprKind::Field) continue;
             const ir::Match& m = c.keys[k];
             BigInt v;
