@@ -123,12 +123,16 @@ TEST(IrUnion, StackOfUnionsIsAStackWhoseElementsAreUnions) {
                                         "hdr.s[0].a", "hdr.s[0].b", "hdr.s[1].a", "hdr.s[1].b"}));
 }
 
-TEST(IrUnion, SetValidMakesTheOtherMembersInvalid) {
+// P4_16 8.20: u.m.setValid() makes the other members invalid, and u.m.setInvalid() leaves no
+// member valid (whichever one was).
+TEST(IrUnion, SetValidAndSetInvalidLeaveNoOtherMemberValid) {
     Lowered l = lowerProgram(kTypes, "    state start { pk.extract(hdr.x); transition accept; }",
-                             "hdr.u.a.setValid(); hdr.s[hdr.x.i].b.setValid();");
+                             "hdr.u.a.setValid(); hdr.v.b.setInvalid(); "
+                             "hdr.s[hdr.x.i].b.setValid();");
     ASSERT_TRUE(l.program) << l.diagnostics;
     const Program& p = *l.program;
     EXPECT_EQ(validity(p, p.ingress.stmts, "hdr.u.b"), std::vector<std::string>{"-true"});
+    EXPECT_EQ(validity(p, p.ingress.stmts, "hdr.v.a"), std::vector<std::string>{"-true"});
     // Through a run-time index: per element, the other member under the same condition.
     for (int i = 0; i < 2; ++i) {
         const std::string el = "hdr.s[" + std::to_string(i) + "]";
@@ -147,11 +151,13 @@ TEST(IrUnion, AssigningAUnionCopiesEveryMemberWithItsValidity) {
                              "hdr.u = hdr.v; hdr.s[1] = hdr.s[0]; hdr.v = {#};");
     ASSERT_TRUE(l.program) << l.diagnostics;
     const Program& p = *l.program;
+    // Each member valid exactly when the source's same member is: a whole-union copy does not
+    // apply the member rule (which would invalidate the member copied first).
     for (const char* dst : {"hdr.u.a", "hdr.u.b", "hdr.s[1].a", "hdr.s[1].b"}) {
         auto v = validity(p, p.ingress.stmts, dst);
-        // Valid when the source member is (the sibling's copy may also invalidate it), invalid
-        // when it is not.
-        EXPECT_GE(v.size(), 2u) << dst;
+        ASSERT_EQ(v.size(), 2u) << dst;
+        EXPECT_EQ(v[0][0], '+') << dst;
+        EXPECT_EQ(v[1][0], '-') << dst;
     }
     int copied = 0;
     for (const auto& s : p.ingress.stmts)
@@ -162,6 +168,16 @@ TEST(IrUnion, AssigningAUnionCopiesEveryMemberWithItsValidity) {
     // {#}: both members invalid.
     EXPECT_EQ(validity(p, p.ingress.stmts, "hdr.v.a").back(), "-true");
     EXPECT_EQ(validity(p, p.ingress.stmts, "hdr.v.b").back(), "-true");
+}
+
+// Assigning a header to a member: the member rule, whether the header is valid or not.
+TEST(IrUnion, AssigningAHeaderToAMemberInvalidatesTheOthers) {
+    Lowered l =
+        lowerProgram(kTypes, "    state start { transition accept; }", "hdr.u.a = hdr.s[0].a;");
+    ASSERT_TRUE(l.program) << l.diagnostics;
+    const Program& p = *l.program;
+    EXPECT_EQ(validity(p, p.ingress.stmts, "hdr.u.b"), std::vector<std::string>{"-true"});
+    EXPECT_EQ(validity(p, p.ingress.stmts, "hdr.u.a").size(), 2u);
 }
 
 TEST(IrUnion, EqualityAndLocalUnions) {

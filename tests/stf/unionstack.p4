@@ -10,7 +10,9 @@
 // u.last.b.isValid() when the stack holds an element). sel.op: 1 x.b.setValid() (x.a becomes
 // invalid), 2 x = u[sel.idx], 3 u[sel.idx] = x, 4 push_front(1) and u[0].a set, 5 pop_front(1),
 // 6 u[sel.idx].b.setValid() (its a becomes invalid), 7 x = {#}, 8 a local union assigned from
-// x.a then copied back into u[2].
+// x.a then copied back into u[2], 9 x.a = u[0].a (x.a valid and x.b invalid when u[0].a is
+// valid, else no member of x valid), 10 x.a.setInvalid() (no member of x stays valid, whichever
+// was).
 #include <core.p4>
 #include <v1model.p4>
 
@@ -152,6 +154,10 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
             ab_t tmp;
             tmp.a = hdr.x.a;
             hdr.u[2] = tmp;
+        } else if (hdr.sel.op == 9) {
+            hdr.x.a = hdr.u[0].a;
+        } else if (hdr.sel.op == 10) {
+            hdr.x.a.setInvalid();
         }
         hdr.res.after = validity(hdr);
     }

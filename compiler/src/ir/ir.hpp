@@ -178,7 +178,7 @@ bool isFalse(const ExprPtr& e);                       // constant false
 enum class StmtKind {
     Assign,      // dst = src; dst is a Field expression or a Slice of one
     SetValid,    // header (for a union member, the lowering also invalidates the others)
-    SetInvalid,  // header
+    SetInvalid,  // header (the same for a union member: no member stays valid, P4_16 8.20)
     MarkToDrop,  // v1model: egress_spec = 511, mcast_grp = 0
     Exit,        // sets the control's exit flag (Control::exitFlag); later statements test it
     ApplyTable,  // table lookup and its action; results readable by TableHit / ActionRun

@@ -107,7 +107,8 @@ void Lowering::assignFromPath(const std::string& dst, const std::string& src, co
                            pred, loc);
         return;
     }
-    if (t && (t->kind == TypeKind::Struct || t->kind == TypeKind::HeaderUnion)) {
+    if (t && t->kind == TypeKind::HeaderUnion) return copyUnion(dst, src, pred, loc);
+    if (t && t->kind == TypeKind::Struct) {
         for (const auto& f : t->fields)
             assignFromPath(dst + "." + f.name, src + "." + f.name, f.type, pred, loc);
         return;

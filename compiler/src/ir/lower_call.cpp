@@ -106,7 +106,7 @@ std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred
             s.loc = c.loc;
             ExprPtr at = stable(andPred(pred, cond), "idx", c.loc);
             emit(s, at);
-            if (s.kind == StmtKind::SetValid) invalidateSiblings(h, at, c.loc);
+            invalidateSiblings(h, at, c.loc);
         }
         return pred;
     }
@@ -121,8 +121,7 @@ std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred
     s.header = h;
     s.loc = c.loc;
     emit(s, pred);
-    // A union holds at most one valid member.
-    if (valid) invalidateSiblings(h, pred, c.loc);
+    invalidateSiblings(h, pred, c.loc);
     return pred;
 }
 

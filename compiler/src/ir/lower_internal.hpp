@@ -171,6 +171,7 @@ class Lowering {
     std::string stackElementName(int stack, size_t i) const;
     ExprPtr validOf(const std::string& path) const;  // a header's or union's; null for others
     void invalidateSiblings(HeaderId h, ExprPtr pred, SourceLoc loc);
+    void copyUnion(const std::string& dst, const std::string& src, ExprPtr pred, SourceLoc loc);
     bool unionStackNext(const ast::Expr* target, Stmt& s);
     std::optional<ExprPtr> unionPushPop(const CallSite& c, ExprPtr pred);
     // --- headers, stacks and structs as values (lower_aggregate.cpp)

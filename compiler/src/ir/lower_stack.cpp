@@ -169,7 +169,7 @@ void Lowering::copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc lo
     // Read the source's validity once: it may be the destination's neighbour being shifted.
     ExprPtr v = stable(validRef(src), "valid", loc);
     emit(on, andPred(pred, v));
-    invalidateSiblings(dst, andPred(pred, v), loc);
+    invalidateSiblings(dst, pred, loc);
     emit(off, andPred(pred, notPred(v)));
 }
 

@@ -3,10 +3,10 @@
 // (Program::unions names them); a stack of unions is a stack whose elements are unions
 // (HeaderStack::unions), so `s[i]`, `s.last`, `s.next`, push_front and pop_front work on it as
 // on a header stack, an element being a union instead of a header. At most one member is
-// valid: making one valid (setValid, extract, assigning a valid header to it) invalidates the
-// others. Assigning and comparing whole unions go member by member (lower_aggregate.cpp): with
-// at most one member valid on each side, that is the specification's union assignment and
-// equality.
+// valid: making one valid or invalid (setValid, setInvalid, extract, assigning a header to it)
+// invalidates the others. Assigning a whole union copies every member with its validity;
+// comparing two goes member by member (lower_aggregate.cpp): with at most one member valid on
+// each side, that is the specification's union equality.
 #include <fmt/format.h>
 
 #include "ir/lower_internal.hpp"
@@ -63,6 +63,8 @@ ExprPtr Lowering::validOf(const std::string& path) const {
     return any ? any : boolConst(false);
 }
 
+// Making a member valid or invalid (setValid, setInvalid, extract, assigning a header to it)
+// leaves every other member invalid (P4_16 8.20: after u.m.setInvalid() no member is valid).
 void Lowering::invalidateSiblings(HeaderId h, ExprPtr pred, SourceLoc loc) {
     for (HeaderId other : p_.unionSiblings(h)) {
         Stmt s;
@@ -70,6 +72,39 @@ void Lowering::invalidateSiblings(HeaderId h, ExprPtr pred, SourceLoc loc) {
         s.header = other;
         s.loc = loc;
         emit(s, pred);
+    }
+}
+
+// `u = v`: every member's fields and validity, all validities read before any changes (a
+// member-by-member header assignment would apply the union rule above to each member).
+void Lowering::copyUnion(const std::string& dst, const std::string& src, ExprPtr pred,
+                         SourceLoc loc) {
+    int d = unionAt(dst), s = unionAt(src);
+    if (d < 0 || s < 0) {
+        diags_.unsupported(loc, fmt::format("assigning '{}' to '{}'", src, dst));
+        return;
+    }
+    if (d == s) return;
+    const std::vector<HeaderId> dm = p_.unions[d].members, sm = p_.unions[s].members;
+    std::vector<ExprPtr> valid;
+    for (HeaderId h : sm) valid.push_back(stable(validRef(h), "valid", loc));
+    for (size_t k = 0; k < dm.size() && k < sm.size(); ++k) {
+        const Header& dh = p_.headers[dm[k]];
+        const Header& sh = p_.headers[sm[k]];
+        for (size_t i = 0; i < dh.fields.size() && i < sh.fields.size(); ++i) {
+            const Field& fd = p_.fields[dh.fields[i]];
+            const Field& fs = p_.fields[sh.fields[i]];
+            assign(fieldRef(dh.fields[i], fd.width, fd.isSigned, fd.isBool),
+                   fieldRef(sh.fields[i], fs.width, fs.isSigned, fs.isBool), pred, loc);
+        }
+        Stmt on;
+        on.kind = StmtKind::SetValid;
+        on.header = dm[k];
+        on.loc = loc;
+        Stmt off = on;
+        off.kind = StmtKind::SetInvalid;
+        emit(on, andPred(pred, valid[k]));
+        emit(off, andPred(pred, notPred(valid[k])));
     }
 }
 
@@ -104,9 +139,7 @@ std::optional<ExprPtr> Lowering::unionPushPop(const CallSite& c, ExprPtr pred) {
     const int size = static_cast<int>(el.size());
     const int count = *n > size ? size : static_cast<int>(*n);
     auto move = [&](int dst, int src) {
-        const auto& d = p_.unions[el[dst]].members;
-        const auto& s = p_.unions[el[src]].members;
-        for (size_t k = 0; k < d.size(); ++k) copyHeader(d[k], s[k], pred, c.loc);
+        copyUnion(p_.unions[el[dst]].name, p_.unions[el[src]].name, pred, c.loc);
     };
     auto invalidate = [&](int i) {
         for (HeaderId h : p_.unions[el[i]].members) {
