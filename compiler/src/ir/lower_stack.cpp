@@ -116,7 +116,7 @@ bool Lowering::assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr
         FieldId f = p_.findField(path);
         bool header = f < 0 && p_.findHeader(path) >= 0;
         if (f < 0 && !header && unionAt(path) >= 0) {
-            // An element of a stack of unions: the whole union, member by member.
+            // An element of a stack of unions: assigned as a whole union.
             assignFromExpr(path, target->type, rhs, stable(andPred(pred, cond), "idx", loc), loc);
             continue;
         }
