@@ -71,12 +71,12 @@ void Model::Impl::extract(const ir::Stmt& stmt, const std::vector<BigInt>* args)
     if (stmt.stack >= 0) {
         const ir::HeaderStack& hs = p.stacks[stmt.stack];
         BigInt& next = phv[hs.nextIndex];
-        if (next >= hs.elements.size())
-            throw ParserReject{errorCode("StackOutOfBounds"),
-                               "extract " + hs.name + ".next past its " +
-                                   std::to_string(hs.elements.size()) + " elements"};
+        if (next >= hs.size())
+            throw ParserReject{
+                errorCode("StackOutOfBounds"),
+                "extract " + hs.name + ".next past its " + std::to_string(hs.size()) + " elements"};
         element = stmt;
-        element.header = hs.elements[static_cast<size_t>(next)];
+        element.header = p.nextTarget(stmt, static_cast<size_t>(next));
     }
     const ir::Stmt& s = stmt.stack >= 0 ? element : stmt;
     const ir::Header& h = p.headers[s.header];
@@ -111,6 +111,7 @@ void Model::Impl::extract(const ir::Stmt& stmt, const std::vector<BigInt>* args)
         cursor += w;
     }
     valid[s.header] = 1;
+    for (ir::HeaderId other : p.unionSiblings(s.header)) valid[other] = 0;
     if (stmt.stack >= 0) phv[p.stacks[stmt.stack].nextIndex] += 1;
     if (tracing)
         note(TraceEvent::Kind::Extract,

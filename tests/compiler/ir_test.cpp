@@ -516,17 +516,21 @@ TEST(IrLower, UnsupportedIsReportedNotDropped) {
 #include <core.p4>
 #include <v1model.p4>
 header h_t { bit<8> a; }
-header_union u_t { h_t a; }
-struct H { u_t[2] s; }
+struct H { h_t h; }
 struct M { }
 parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
-    state start { pk.extract(hdr.s[0].a); transition accept; }
+    state start {
+        pk.extract(hdr.h);
+        error e = error.NoMatch;
+        verify(hdr.h.a == 1, e);
+        transition accept;
+    }
 }
 control V(inout H hdr, inout M meta) { apply { } }
 control I(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
 control E(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
 control C(inout H hdr, inout M meta) { apply { } }
-control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.s); } }
+control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.h); } }
 V1Switch(P(), V(), I(), E(), C(), D()) main;
 )");
     EXPECT_FALSE(l.program);

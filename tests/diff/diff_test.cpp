@@ -158,7 +158,8 @@ INSTANTIATE_TEST_SUITE_P(Examples, ModelVsRtl,
 // Feature programs whose RTL has parts of its own: a checksum over the payload (store-and-forward,
 // payload sum from the capture and the window), varbit extraction (run-time parser offsets,
 // variable-length emission), a header stack parsed in a loop (with push/pop and run-time
-// indices), sub-controls applied per instance, and whole-header assignment.
+// indices), sub-controls applied per instance, whole-header assignment, and a stack of header
+// unions parsed in a loop (unionstack).
 INSTANTIATE_TEST_SUITE_P(
     Features, ModelVsRtl,
     ::testing::Values(
@@ -167,7 +168,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"varbit", 64, "tests/stf", 30000}, Case{"varbit", 512, "tests/stf", 30000},
         Case{"stack_loop", 64, "tests/stf", 30000}, Case{"stack_loop", 512, "tests/stf", 30000},
         Case{"subcontrol", 64, "tests/stf", 30000}, Case{"subcontrol", 512, "tests/stf", 30000},
-        Case{"hdr_assign", 64, "tests/stf", 30000}, Case{"hdr_assign", 512, "tests/stf", 30000}),
+        Case{"hdr_assign", 64, "tests/stf", 30000}, Case{"hdr_assign", 512, "tests/stf", 30000},
+        Case{"unionstack", 64, "tests/stf", 30000}, Case{"unionstack", 512, "tests/stf", 30000}),
     [](const auto& info) {
         return std::string(info.param.program) + "_w" + std::to_string(info.param.width);
     });

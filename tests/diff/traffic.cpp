@@ -80,22 +80,25 @@ sim::Packet Traffic::packet() {
     std::map<ir::FieldId, BigInt> values;
     std::vector<ir::HeaderId> order;
     const ir::FieldId ingressPort = p_.findField("standard_metadata.ingress_port");
+    // Extracts into each stack's `.next` so far: which element the next one fills, and which
+    // element a select key reading `stack.last` names.
+    std::map<ir::FieldId, size_t> nextIndex;
     ir::StateId s = p_.parser.states.empty() ? ir::kAccept : 0;
-    // Elements of each header stack extracted so far (`extract(s.next)` takes the next one).
-    std::map<int, size_t> stackNext;
     for (int depth = 0; depth < 24 && s >= 0; ++depth) {
         const ir::ParserState& st = p_.parser.states[s];
+        bool stackFull = false;  // the parser rejects here (StackOutOfBounds): the rest is payload
         for (const ir::Stmt& stmt : st.stmts) {
             if (stmt.kind != ir::StmtKind::Extract || stmt.length) continue;
             ir::HeaderId h = stmt.header;
             if (stmt.stack >= 0) {
-                const auto& elements = p_.stacks[stmt.stack].elements;
-                size_t& next = stackNext[stmt.stack];
-                // Past the last element the parser rejects: the frame ends with what it has.
-                if (next >= elements.size()) continue;
-                h = elements[next++];
+                size_t& n = nextIndex[p_.stacks[stmt.stack].nextIndex];
+                if (n >= p_.stacks[stmt.stack].size()) {
+                    stackFull = true;
+                    break;
+                }
+                h = p_.nextTarget(stmt, n++);
             }
-            if (h < 0 || std::find(order.begin(), order.end(), h) != order.end()) continue;
+            if (std::find(order.begin(), order.end(), h) != order.end()) continue;
             order.push_back(h);
             for (ir::FieldId f : p_.headers[h].fields) {
                 const ir::Field& fd = p_.fields[f];
@@ -106,10 +109,23 @@ sim::Packet Traffic::packet() {
                 values[f] = v;
             }
         }
-        if (st.cases.empty()) break;
+        if (st.cases.empty() || stackFull) break;
         const ir::SelectCase& c = st.cases[rng_() % st.cases.size()];
         for (size_t k = 0; k < c.keys.size() && k < st.selectKeys.size(); ++k) {
-            const ir::ExprPtr& key = st.selectKeys[k];
+            ir::ExprPtr key = st.selectKeys[k];
+            // `stack.last.f`: one field per element, chosen by the stack's nextIndex.
+            while (key && key->kind == ir::ExprKind::Ternary) {
+                const ir::ExprPtr& cond = key->args[0];
+                if (cond->kind != ir::ExprKind::Binary || cond->binaryOp != ir::BinaryOp::Eq ||
+                    cond->args[0]->kind != ir::ExprKind::Field ||
+                    cond->args[1]->kind != ir::ExprKind::Constant ||
+                    !nextIndex.count(cond->args[0]->index)) {
+                    key = nullptr;
+                    break;
+                }
+                key = cond->args[1]->value == nextIndex[cond->args[0]->index] ? key->args[1]
+                                                                              : key->args[2];
+            }
             if (!key || key->kind != ir::ExprKind::Field) continue;
             const ir::Match& m = c.keys[k];
             BigInt v;

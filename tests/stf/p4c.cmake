@@ -21,8 +21,6 @@ set(HOP_P4C_NOT_YET
     extern-funcs-bmv2                    "extern: a target's extern function (extern_func)"
     ipv6-switch-ml-bmv2                  "tm: mc_mgrp_create (multicast)"
     v1model-special-ops-bmv2             "tm: mirroring_add (clone sessions)"
-    issue561-4-bmv2                      "construct: a stack of header unions"
-    issue561-6-bmv2                      "construct: a stack of header unions"
     gauntlet_enum_assign-bmv2            "construct: emitting a struct with non-header members"
     forloop-bmv2                         "construct: for loops"
 )

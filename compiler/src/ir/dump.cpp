@@ -186,6 +186,11 @@ class Printer {
     std::string extract(const Stmt& s, const Action* a) {
         std::string out = "extract " + (s.stack >= 0 ? p_.stacks.at(s.stack).name + ".next"
                                                      : p_.headers.at(s.header).name);
+        if (s.stack >= 0 && s.member >= 0) {
+            // The member's name as element 0 spells it, without the element: `.next.byte`.
+            const HeaderUnion& u0 = p_.unions.at(p_.stacks.at(s.stack).unions.at(0));
+            out += p_.headers.at(u0.members.at(s.member)).name.substr(u0.name.size());
+        }
         if (s.length) out += " varbit(" + expr(s.length, a) + ")";
         return out;
     }
@@ -267,6 +272,8 @@ void Printer::layout(std::ostringstream& os) {
         os << "  stack " << s.name << " [";
         for (size_t i = 0; i < s.elements.size(); ++i)
             os << (i ? ", " : "") << p_.headers[s.elements[i]].name;
+        for (size_t i = 0; i < s.unions.size(); ++i)
+            os << (i ? ", " : "") << p_.unions[s.unions[i]].name;
         os << "] next " << (s.nextIndex >= 0 ? p_.fields[s.nextIndex].name : "-") << "\n";
     }
     for (const auto& u : p_.unions) {

@@ -193,6 +193,20 @@ ActionId Program::findAction(const std::string& n) const {
     return -1;
 }
 
+HeaderId Program::nextTarget(const Stmt& extract, size_t index) const {
+    const HeaderStack& st = stacks[extract.stack];
+    if (st.unions.empty()) return st.elements[index];
+    return unions[st.unions[index]].members[extract.member];
+}
+
+std::vector<HeaderId> Program::unionSiblings(HeaderId header) const {
+    std::vector<HeaderId> out;
+    if (int u = headers[header].headerUnion; u >= 0)
+        for (HeaderId m : unions[u].members)
+            if (m != header) out.push_back(m);
+    return out;
+}
+
 HeaderId Program::addHeader(Header::Kind kind, std::string n, std::string typeName) {
     Header h;
     h.kind = kind;

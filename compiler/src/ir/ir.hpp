@@ -72,13 +72,17 @@ struct Header {
 
 struct HeaderStack {
     std::string name;                // `hdr.vlan`
-    std::vector<HeaderId> elements;  // element 0 first
+    std::vector<HeaderId> elements;  // element 0 first; empty for a stack of header unions
+    std::vector<int> unions;         // a stack of header unions: its elements (Program::unions)
     FieldId nextIndex = -1;          // a 32-bit temporary counting extracted elements (`.next`)
+    size_t size() const { return unions.empty() ? elements.size() : unions.size(); }
 };
 
 struct HeaderUnion {
-    std::string name;               // `hdr.l4`
+    std::string name;               // `hdr.l4`, `hdr.u[1]` (an element of a stack of unions)
     std::vector<HeaderId> members;  // at most one valid at a time
+    int stack = -1;                 // index into Program::stacks when a stack element
+    int stackIndex = -1;            // element index in that stack
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -174,13 +178,15 @@ bool isFalse(const ExprPtr& e);                       // constant false
 enum class StmtKind {
     Assign,      // dst = src; dst is a Field expression or a Slice of one
     SetValid,    // header (for a union member, the lowering also invalidates the others)
-    SetInvalid,  // header
+    SetInvalid,  // header (the same for a union member: no member stays valid, P4_16 8.20)
     MarkToDrop,  // v1model: egress_spec = 511, mcast_grp = 0
     Exit,        // sets the control's exit flag (Control::exitFlag); later statements test it
     ApplyTable,  // table lookup and its action; results readable by TableHit / ActionRun
     Extract,     // parser: header from the cursor; `length` = varbit size in bits (or null);
-                 // with `stack` set instead of `header`: the stack's element at its nextIndex,
-                 // which then counts up (past the last element: reject, StackOutOfBounds)
+                 // with `stack` set instead of `header`: the stack's element at its nextIndex
+                 // (for a stack of unions, that element's member `member`), which then counts
+                 // up (past the last element: reject, StackOutOfBounds). Extracting a union
+                 // member makes the union's other members invalid (P4_16 8.20).
     Advance,     // parser: skip src bits
     Verify,      // parser: if !src then reject with error `error`
     Count,       // counter `object`[src] += 1 packet / bytes (src null for direct counters)
@@ -204,7 +210,8 @@ struct Stmt {
     ExprPtr pred;  // runs only when true; null = always
     ExprPtr dst, src, src2, length;
     HeaderId header = -1;
-    int stack = -1;  // Extract of `stack.next`: index into Program::stacks
+    int stack = -1;   // Extract of `stack.next`: index into Program::stacks
+    int member = -1;  // Extract of `stack.next.m` of a stack of unions: m's index in the union
     TableId table = -1;
     int object = -1;  // index into Program::externs
     ErrorCode error = -1;
@@ -420,6 +427,11 @@ struct Program {
     HeaderId findHeader(const std::string& name) const;
     TableId findTable(const std::string& name) const;
     ActionId findAction(const std::string& name) const;
+    // The header an extract of `stack.next` (Stmt::stack, Stmt::member) fills when the stack's
+    // nextIndex is `index`.
+    HeaderId nextTarget(const Stmt& extract, size_t index) const;
+    // The other members of the union that `header` is a member of (none when it is not one).
+    std::vector<HeaderId> unionSiblings(HeaderId header) const;
     // Adds a field to `header`, placing it after the existing ones; returns its id.
     FieldId addField(HeaderId header, std::string name, int width, bool isSigned = false,
                      bool isBool = false);

@@ -14,7 +14,7 @@ namespace {
 
 bool isAggregate(const sema::Type* t) {
     return t && (t->kind == TypeKind::Header || t->kind == TypeKind::Struct ||
-                 t->kind == TypeKind::Stack);
+                 t->kind == TypeKind::Stack || t->kind == TypeKind::HeaderUnion);
 }
 
 }  // namespace
@@ -27,9 +27,14 @@ bool Lowering::addLocalAggregate(const std::string& path, const sema::Type* t, S
         addHeaderInstance(path, t);
         return true;
     }
+    if (t->kind == TypeKind::HeaderUnion) {
+        addUnionInstance(path, t);
+        return true;
+    }
     if (t->kind == TypeKind::Stack) {
-        if (!t->element || t->element->kind != TypeKind::Header) {
-            diags_.unsupported(loc, "a local stack of header unions");
+        if (t->element && t->element->kind == TypeKind::HeaderUnion) {
+            int sid = addUnionStack(path, t);
+            p_.stacks[sid].nextIndex = p_.addField(temporaries("$stacks"), path + "$nextIndex", 32);
             return true;
         }
         HeaderStack stack;
@@ -75,7 +80,7 @@ void Lowering::clearAggregate(const std::string& path, const sema::Type* t, Expr
             clearAggregate(fmt::format("{}[{}]", path, i), t->element, pred, loc);
         return;
     }
-    if (t && t->kind == TypeKind::Struct) {
+    if (t && (t->kind == TypeKind::Struct || t->kind == TypeKind::HeaderUnion)) {
         for (const auto& f : t->fields) clearAggregate(path + "." + f.name, f.type, pred, loc);
         return;
     }
@@ -119,6 +124,7 @@ void Lowering::assignFromPath(const std::string& dst, const std::string& src, co
                            pred, loc);
         return;
     }
+    if (t && t->kind == TypeKind::HeaderUnion) return copyUnion(dst, src, pred, loc);
     if (t && t->kind == TypeKind::Struct) {
         for (const auto& f : t->fields)
             assignFromPath(dst + "." + f.name, src + "." + f.name, f.type, pred, loc);
@@ -151,7 +157,8 @@ void Lowering::assignFromExpr(const std::string& dst, const sema::Type* t, const
         assign(fieldRef(f, fd.width, fd.isSigned, fd.isBool), v, pred, loc);
         return;
     }
-    if (dyn<ast::InvalidHeaderExpr>(e) && t->kind == TypeKind::Header) {
+    if (dyn<ast::InvalidHeaderExpr>(e) &&
+        (t->kind == TypeKind::Header || t->kind == TypeKind::HeaderUnion)) {
         clearAggregate(dst, t, pred, loc);
         return;
     }
@@ -203,7 +210,8 @@ void Lowering::assignFromExpr(const std::string& dst, const sema::Type* t, const
         assignFromPath(dst, r.path, t, pred, loc);
         return;
     }
-    if (r.kind == Ref::Kind::Path && t->kind == TypeKind::Header) {
+    if (r.kind == Ref::Kind::Path &&
+        (t->kind == TypeKind::Header || t->kind == TypeKind::HeaderUnion)) {
         // A stack element chosen at run time: copy each under its condition.
         for (const auto& [cond, path] : r.alts)
             assignFromPath(dst, path, t, stable(andPred(pred, cond), "idx", loc), loc);
@@ -231,7 +239,8 @@ ExprPtr Lowering::aggregateEq(const std::string& l, const std::string& r, const 
         return binary(BinaryOp::LOr, bothInvalid,
                       fields ? binary(BinaryOp::LAnd, bothValid, fields) : bothValid);
     }
-    if (t && (t->kind == TypeKind::Struct || t->kind == TypeKind::Stack)) {
+    if (t && (t->kind == TypeKind::Struct || t->kind == TypeKind::Stack ||
+              t->kind == TypeKind::HeaderUnion)) {
         ExprPtr all = boolConst(true);
         if (t->kind == TypeKind::Stack) {
             for (int i = 0; i < t->size; ++i) {
@@ -262,7 +271,7 @@ std::string Lowering::aggregatePath(const ast::Expr* e, const sema::Type* t, Exp
     Ref r = resolve(e);
     if (r.kind == Ref::Kind::Path && r.alts.empty() &&
         (p_.findHeader(r.path) >= 0 || p_.findField(r.path) >= 0 || stackAt(r.path) >= 0 ||
-         t->kind == TypeKind::Struct))
+         unionAt(r.path) >= 0 || t->kind == TypeKind::Struct))
         return r.path;
     std::string tmp = fmt::format("{}.$agg{}", owner_, tempCounter_++);
     addLocalAggregate(tmp, t, e->loc);

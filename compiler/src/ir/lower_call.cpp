@@ -104,7 +104,9 @@ std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred
             s.kind = c.method == "setValid" ? StmtKind::SetValid : StmtKind::SetInvalid;
             s.header = h;
             s.loc = c.loc;
-            emit(s, stable(andPred(pred, cond), "idx", c.loc));
+            ExprPtr at = stable(andPred(pred, cond), "idx", c.loc);
+            emit(s, at);
+            invalidateSiblings(h, at, c.loc);
         }
         return pred;
     }
@@ -119,15 +121,7 @@ std::optional<ExprPtr> Lowering::callSetValidity(const CallSite& c, ExprPtr pred
     s.header = h;
     s.loc = c.loc;
     emit(s, pred);
-    // A union holds at most one valid member.
-    if (valid && p_.headers[h].headerUnion >= 0)
-        for (HeaderId other : p_.unions[p_.headers[h].headerUnion].members)
-            if (other != h) {
-                Stmt x = s;
-                x.kind = StmtKind::SetInvalid;
-                x.header = other;
-                emit(x, pred);
-            }
+    invalidateSiblings(h, pred, c.loc);
     return pred;
 }
 
@@ -207,7 +201,9 @@ std::optional<ExprPtr> Lowering::callExtract(const CallSite& c, ExprPtr pred) {
     s.kind = StmtKind::Extract;
     s.loc = c.loc;
     SourceLoc where = c.loc;  // where a bad target is reported
-    if (auto* m = dyn<MemberExpr>(h); m && m->member.text == "next") {
+    if (unionStackNext(h, s)) {
+        where = h->loc;  // `stack.next.member` of a stack of unions
+    } else if (auto* m = dyn<MemberExpr>(h); m && m->member.text == "next") {
         // `stack.next`: the element is chosen where the extract runs (Stmt::stack).
         Ref base = resolve(m->base.get());
         s.stack = base.kind == Ref::Kind::Path && base.alts.empty() ? stackAt(base.path) : -1;

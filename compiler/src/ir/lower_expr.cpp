@@ -226,7 +226,7 @@ ExprPtr Lowering::lowerBinary(const BinaryExpr* b, Scalar hint, ExprPtr lhsValue
     }
     if ((b->op == AOp::Eq || b->op == AOp::Ne) && b->lhs->type &&
         (b->lhs->type->kind == TypeKind::Header || b->lhs->type->kind == TypeKind::Struct ||
-         b->lhs->type->kind == TypeKind::Stack)) {
+         b->lhs->type->kind == TypeKind::Stack || b->lhs->type->kind == TypeKind::HeaderUnion)) {
         const sema::Type* t = b->lhs->type;
         ExprPtr eq = aggregateEq(aggregatePath(b->lhs.get(), t, currentPred_),
                                  aggregatePath(b->rhs.get(), t, currentPred_), t, b->loc);
@@ -389,7 +389,7 @@ ExprPtr Lowering::lowerMember(const MemberExpr* m, Scalar hint) {
     if (member == "size" || member == "lastIndex") {
         Ref r = resolve(m->base.get());
         int sid = r.kind == Ref::Kind::Path && r.alts.empty() ? stackAt(r.path) : -1;
-        if (sid >= 0 && member == "size") return constant(p_.stacks[sid].elements.size(), 32);
+        if (sid >= 0 && member == "size") return constant(p_.stacks[sid].size(), 32);
         if (sid >= 0) return binary(BinaryOp::Sub, nextIndexOf(sid), constant(1, 32));
     }
     Ref r = resolve(m);
@@ -408,23 +408,14 @@ ExprPtr Lowering::lowerCallExpr(const CallExpr* c, Scalar hint) {
         if (r.kind == Ref::Kind::Path && !r.alts.empty()) {
             ExprPtr out = boolConst(false);
             for (size_t i = r.alts.size(); i-- > 0;) {
-                HeaderId h = p_.findHeader(r.alts[i].second);
-                if (h < 0) return nullptr;
-                out = ternary(r.alts[i].first, validRef(h), out);
+                ExprPtr v = validOf(r.alts[i].second);
+                if (!v) return nullptr;
+                out = ternary(r.alts[i].first, v, out);
             }
             return out;
         }
-        if (r.kind == Ref::Kind::Path) {
-            if (HeaderId h = p_.findHeader(r.path); h >= 0) return validRef(h);
-            for (const auto& u : p_.unions) {
-                if (u.name != r.path) continue;
-                // A union is valid when any member is.
-                ExprPtr any;
-                for (HeaderId h : u.members)
-                    any = any ? binary(BinaryOp::LOr, any, validRef(h)) : validRef(h);
-                return any ? any : boolConst(false);
-            }
-        }
+        if (r.kind == Ref::Kind::Path)
+            if (ExprPtr v = validOf(r.path)) return v;
     }
     if (callee && method == "lookahead" && inParser_) {
         Scalar s = scalarOf(c->type);

@@ -167,6 +167,16 @@ class Lowering {
     void copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc);
     FieldId validSnapshot();  // a structured copy's 1-bit temporary (Stmt::scratch)
     bool sameShape(HeaderId a, HeaderId b) const;  // field by field: width, sign, bool
+    // --- header unions and stacks of them (lower_union.cpp)
+    int addUnionInstance(const std::string& path, const sema::Type* t);  // Program::unions
+    int addUnionStack(const std::string& path, const sema::Type* t);     // nextIndex left unset
+    int unionAt(const std::string& path) const;  // index into Program::unions, or -1
+    std::string stackElementName(int stack, size_t i) const;
+    ExprPtr validOf(const std::string& path) const;  // a header's or union's; null for others
+    void invalidateSiblings(HeaderId h, ExprPtr pred, SourceLoc loc);
+    void copyUnion(const std::string& dst, const std::string& src, ExprPtr pred, SourceLoc loc);
+    bool unionStackNext(const ast::Expr* target, Stmt& s);
+    std::optional<ExprPtr> unionPushPop(const CallSite& c, ExprPtr pred);
     // --- headers, stacks and structs as values (lower_aggregate.cpp)
     bool addLocalAggregate(const std::string& path, const sema::Type* t, SourceLoc loc);
     void clearAggregate(const std::string& path, const sema::Type* t, ExprPtr pred, SourceLoc loc);

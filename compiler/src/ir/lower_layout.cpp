@@ -100,34 +100,22 @@ void Lowering::addHeadersStruct(const std::string& prefix, const sema::Type* t) 
         if (!ft) continue;
         if (ft->kind == TypeKind::Header) {
             addHeaderInstance(path, ft);
+        } else if (ft->kind == TypeKind::Stack && ft->element &&
+                   ft->element->kind == TypeKind::HeaderUnion) {
+            addUnionStack(path, ft);
         } else if (ft->kind == TypeKind::Stack && ft->element) {
             HeaderStack stack;
             stack.name = path;
             int stackId = static_cast<int>(p_.stacks.size());
             for (int i = 0; i < ft->size; ++i) {
-                std::string el = fmt::format("{}[{}]", path, i);
-                if (ft->element->kind != TypeKind::Header) {
-                    diags_.unsupported(ft->decl ? ft->decl->loc : SourceLoc{},
-                                       "a stack of header unions");
-                    break;
-                }
-                addHeaderInstance(el, ft->element);
+                addHeaderInstance(fmt::format("{}[{}]", path, i), ft->element);
                 p_.headers.back().stack = stackId;
                 p_.headers.back().stackIndex = i;
                 stack.elements.push_back(static_cast<HeaderId>(p_.headers.size() - 1));
             }
             p_.stacks.push_back(stack);
         } else if (ft->kind == TypeKind::HeaderUnion) {
-            HeaderUnion u;
-            u.name = path;
-            int unionId = static_cast<int>(p_.unions.size());
-            for (const auto& m : ft->fields) {
-                if (!m.type || m.type->kind != TypeKind::Header) continue;
-                addHeaderInstance(path + "." + m.name, m.type);
-                p_.headers.back().headerUnion = unionId;
-                u.members.push_back(static_cast<HeaderId>(p_.headers.size() - 1));
-            }
-            p_.unions.push_back(u);
+            addUnionInstance(path, ft);
         } else if (ft->kind == TypeKind::Struct) {
             addHeadersStruct(path, ft);
         } else {

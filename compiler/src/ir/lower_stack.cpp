@@ -57,11 +57,11 @@ Ref Lowering::stackElement(const Ref& base, const ast::Expr* index) {
     Ref r;
     r.kind = Ref::Kind::Path;
     const auto& st = p_.stacks[sid];
-    for (size_t i = 0; i < st.elements.size(); ++i) {
+    for (size_t i = 0; i < st.size(); ++i) {
         int valueBits = idx->isSigned ? idx->width - 1 : idx->width;
         if (valueBits < 64 && i >= (size_t{1} << valueBits)) break;  // the index cannot reach it
         r.alts.push_back({binary(BinaryOp::Eq, idx, constant(i, idx->width, idx->isSigned)),
-                          p_.headers[st.elements[i]].name});
+                          stackElementName(sid, i)});
     }
     return r;
 }
@@ -73,9 +73,9 @@ Ref Lowering::stackLast(const Ref& base, SourceLoc loc) {
     int sid = stackAt(base.path);
     r.kind = Ref::Kind::Path;
     const auto& st = p_.stacks[sid];
-    for (size_t i = 0; i < st.elements.size(); ++i)
+    for (size_t i = 0; i < st.size(); ++i)
         r.alts.push_back({binary(BinaryOp::Eq, nextIndexOf(sid), constant(i + 1, 32)),
-                          p_.headers[st.elements[i]].name});
+                          stackElementName(sid, i)});
     return r;
 }
 
@@ -117,6 +117,11 @@ bool Lowering::assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr
     for (const auto& [cond, path] : l.alts) {
         FieldId f = p_.findField(path);
         bool header = f < 0 && p_.findHeader(path) >= 0;
+        if (f < 0 && !header && unionAt(path) >= 0) {
+            // An element of a stack of unions: assigned as a whole union.
+            assignFromExpr(path, target->type, rhs, stable(andPred(pred, cond), "idx", loc), loc);
+            continue;
+        }
         if (f < 0 && !header) {
             diags_.unsupported(loc, "assigning to '" + exprText(lhs) + "'");
             return true;
@@ -159,6 +164,8 @@ void Lowering::copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc lo
     s.loc = loc;
     // Kept under a false predicate too: its validity snapshot is written unconditionally.
     out_->push_back(s);
+    // A union member assigned (valid or not) leaves no other member of its union valid.
+    invalidateSiblings(dst, pred, loc);
 }
 
 FieldId Lowering::validSnapshot() {
@@ -184,6 +191,7 @@ std::optional<ExprPtr> Lowering::callPushPop(const CallSite& c, ExprPtr pred) {
     if (c.receiver.kind != Ref::Kind::Path || !c.receiver.alts.empty()) return std::nullopt;
     int sid = stackAt(c.receiver.path);
     if (sid < 0) return std::nullopt;
+    if (!p_.stacks[sid].unions.empty()) return unionPushPop(c, pred);
     auto n = constOf(c.arg(0));
     if (!n || *n < 0) {
         diags_.error(c.loc, "{} needs a non-negative compile-time count", c.method);

@@ -87,11 +87,11 @@ void Lowering::assignAggregate(const ast::Expr* lhs, const ast::Expr* rhs, ExprP
     Ref l = resolve(lhs);
     if (l.kind == Ref::Kind::Path && l.alts.empty() && lhs->type &&
         (lhs->type->kind == TypeKind::Header || lhs->type->kind == TypeKind::Struct ||
-         lhs->type->kind == TypeKind::Stack)) {
+         lhs->type->kind == TypeKind::Stack || lhs->type->kind == TypeKind::HeaderUnion)) {
         assignFromExpr(l.path, lhs->type, rhs, pred, loc);
         return;
     }
-    diags_.unsupported(loc, "assigning a whole header union or list");
+    diags_.unsupported(loc, "assigning a whole tuple or list");
 }
 
 void Lowering::declareLocal(const VarDecl* v, ExprPtr pred) {
@@ -102,7 +102,7 @@ void Lowering::declareLocal(const VarDecl* v, ExprPtr pred) {
     locals_[v] = path;
     addTemporary(path, v->type, v->loc);
     if (v->type && (v->type->kind == TypeKind::Header || v->type->kind == TypeKind::Struct ||
-                    v->type->kind == TypeKind::Stack)) {
+                    v->type->kind == TypeKind::Stack || v->type->kind == TypeKind::HeaderUnion)) {
         clearAggregate(path, v->type, pred, v->loc);
         if (v->init) assignFromExpr(path, v->type, v->init.get(), pred, v->loc);
         return;

@@ -38,7 +38,11 @@ void Generator::layout() {
             if (s.kind == ir::StmtKind::Extract && s.length) {
                 // `stack.next` of varbit headers: any element may be the one extracted.
                 std::vector<ir::HeaderId> hs{s.header};
-                if (s.stack >= 0) hs = p_.stacks[s.stack].elements;
+                if (s.stack >= 0) {
+                    hs.clear();
+                    for (size_t i = 0; i < p_.stacks[s.stack].size(); ++i)
+                        hs.push_back(p_.nextTarget(s, i));
+                }
                 for (ir::HeaderId h : hs)
                     if (h >= 0 && !varSlot_.count(h)) {
                         varSlot_[h] = off;

@@ -200,14 +200,13 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 const size_t end = k + 1 == path.size() ? si : ss.size();
                 for (size_t j = 0; j < end; ++j) n += ss[j].stack == sid ? 1 : 0;
             }
-            const auto& elems = p_.stacks[sid].elements;
-            if (n >= static_cast<int>(elems.size())) {
+            if (n >= static_cast<int>(p_.stacks[sid].size())) {
                 parseEnd(cb, cur, errorCode("StackOutOfBounds"));
                 ended = true;
                 break;
             }
             element = st.stmts[si];
-            element.header = elems[n];
+            element.header = p_.nextTarget(element, n);
             nextIndex = n + 1;
         }
         const ir::Stmt& s = st.stmts[si].stack >= 0 ? element : st.stmts[si];
@@ -280,6 +279,12 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 if (h.validBit >= 0)
                     if (const std::string l = wr("parse_b", validBase_ + h.validBit, 1); !l.empty())
                         cb.line(l + " = 1'b1;");
+                // A union member: the union's other members become invalid.
+                for (ir::HeaderId other : p_.unionSiblings(s.header))
+                    if (const std::string l =
+                            wr("parse_b", validBase_ + p_.headers[other].validBit, 1);
+                        !l.empty())
+                        cb.line(l + " = 1'b0;");
                 if (nextIndex >= 0) {
                     const ir::FieldId f = p_.stacks[s.stack].nextIndex;
                     if (const std::string l = fieldLhs("parse_b", f); !l.empty())
