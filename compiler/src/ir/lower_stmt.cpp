@@ -170,7 +170,8 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
     if (auto* c = dyn<CallStmt>(s)) return lowerCallStmt(c->call.get(), pred, s->loc);
     if (auto* i = dyn<IfStmt>(s)) {
         applyMayExit_ = false;
-        ExprPtr cond = lowerExpr(i->cond.get());
+        // Constant in an unrolled loop's iteration (`if (i == 5)`): only one branch is laid out.
+        ExprPtr cond = foldConstants(lowerExpr(i->cond.get()));
         if (!cond) return pred;
         // `if (t.apply().hit)`: an action of t that exits ends the control, branches included.
         if (applyMayExit_) pred = andPred(pred, notPred(fieldRef(exitFlag_, 1, false, true)));
@@ -188,6 +189,17 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
                       "live", s->loc);
     }
     if (auto* sw = dyn<SwitchStmt>(s)) return lowerSwitch(sw, pred);
+    if (auto* f = dyn<ast::ForStmt>(s)) return lowerFor(f, pred);
+    if (auto* f = dyn<ast::ForInStmt>(s)) return lowerForIn(f, pred);
+    if (dyn<ast::BreakStmt>(s) || dyn<ast::ContinueStmt>(s)) {
+        if (!loop_) {
+            diags_.unsupported(s->loc, "break or continue outside a loop");
+            return pred;
+        }
+        auto& to = dyn<ast::BreakStmt>(s) ? loop_->breaks : loop_->continues;
+        to.push_back(pred ? pred : boolConst(true));
+        return boolConst(false);
+    }
     if (dyn<ExitStmt>(s)) {
         if (inParser_) {
             diags_.unsupported(s->loc, "exit in a parser");
