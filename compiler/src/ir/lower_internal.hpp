@@ -197,6 +197,10 @@ class Lowering {
     ExprPtr unrollLoop(Loop& l, ExprPtr pred);
     ExprPtr loopFlag(FieldId& f, ExprPtr value, const char* tag, SourceLoc loc);
     std::string loopState(const Loop& l) const;
+    // Copy-in/copy-out (lower_call.cpp): the paths a callee's body names outside its own
+    // parameters and locals, and the path of a name chain of the caller's scope.
+    std::vector<std::string> touchedPaths(const ast::Stmt* body);
+    std::optional<std::string> namedPath(const ast::Expr* e);
     ExprPtr inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
                        const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1,
                        const std::function<void()>& prologue = {});
@@ -314,6 +318,9 @@ class Lowering {
     int loopDepth_ = 0;
     int iterations_ = 0;
 };
+
+// Whether one layout path is the other or lies under it (`hdr.h` and `hdr.h.a`).
+bool pathsOverlap(const std::string& a, const std::string& b);
 
 // Folds operators over constants (`3 < 10` to true), as unrolled loops produce them.
 ExprPtr foldConstants(const ExprPtr& e);
