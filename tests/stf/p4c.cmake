@@ -34,7 +34,6 @@ set(HOP_P4C_FRONTEND_ERROR)
 # no stf.p4c.rtl64 test for them.
 set(HOP_P4C_NO_RTL
     gauntlet_various_ops-bmv2           # division and modulo of run-time values
-    issue1755-bmv2 issue774-4-bmv2      # advance / extract<T>(_) in the parser
     issue447-3-bmv2 issue447-5-bmv2     # a varbit length not a whole number of bytes
     gauntlet_enum_assign-bmv2           # standard_metadata.enq_timestamp (traffic manager)
 )
