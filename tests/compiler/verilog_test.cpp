@@ -498,6 +498,44 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     std::remove(path.c_str());
 }
 
+// Unrolled for loops are logic chained in one stage: a loop nest of more than 4096 iterations
+// (here 256 + 256 * 256 tests, bounded only by the bit<8> loop variables) is a located error; the
+// model runs it.
+TEST(Backend, ForLoopOfTooManyIterationsIsALocatedError) {
+    const std::string path =
+        ::testing::TempDir() + "/verilog_test_loop_" + std::to_string(getpid()) + ".p4";
+    std::ofstream(path) << R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> n; bit<8> c; }
+struct headers { h_t h; }
+struct metadata { }
+parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    state start { p.extract(hdr.h); transition accept; }
+}
+control VC(inout headers hdr, inout metadata m) { apply { } }
+control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    apply {
+        for (bit<8> i = 0; i < hdr.h.n; i = i + 1) {
+            for (bit<8> j = 0; j < hdr.h.n; j = j + 1) { hdr.h.c = hdr.h.c + 1; }
+        }
+    }
+}
+control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers hdr, inout metadata m) { apply { } }
+control D(packet_out p, in headers hdr) { apply { p.emit(hdr.h); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)";
+    auto fe = compilePath(path);
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d(fe->source.get());
+    EXPECT_FALSE(generate(*fe->ir, {}, d).has_value());
+    const std::string out = printed(d);
+    EXPECT_NE(out.find(":12:9: error: a for loop of 65792 iterations in the Verilog backend"),
+              std::string::npos)
+        << out;
+    std::remove(path.c_str());
+}
+
 // A varbit whose length may not be whole bytes cannot be emitted by the byte-wide header
 // assembly: a located error. Lengths that are whole bytes by construction build.
 TEST(Backend, VarbitLengthMustBeWholeBytes) {

@@ -344,6 +344,7 @@ ExprPtr Lowering::unrollLoop(Loop& l, ExprPtr pred) {
         }
     }
     --loopDepth_;
+    if (outermost) p_.unrolledLoops.emplace_back(loc, iterations_);
     if (failed) return pred;
     return facts.mayLeave ? stable(andPred(pred, left), "live", loc) : pred;
 }

@@ -174,9 +174,10 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 // nobody reads; past the packet's end it rejects with PacketTooShort, as an
                 // extraction does.
                 if (!s.src || s.src->kind != ir::ExprKind::Constant || s.src->value > (1 << 16)) {
-                    diags_.unsupported(s.loc, "advance by a run-time amount in the Verilog "
-                                              "backend (the parser's offsets are constants on "
-                                              "each path)");
+                    diags_.unsupported(s.loc,
+                                       "advance by a run-time amount in the Verilog "
+                                       "backend (the parser's offsets are constants on "
+                                       "each path)");
                     failed_ = true;
                     return false;
                 }
