@@ -581,5 +581,53 @@ V1Switch(P(), V(), I(), E(), C(), D()) main;
     EXPECT_EQ(writes, 3);
 }
 
+// For loops unroll only with loop variables known in every iteration, and at most 131072
+// iterations: anything else is a located refusal naming the loop and the reason.
+TEST(IrLower, ForLoopsThatCannotUnroll) {
+    auto program = [](const std::string& body) {
+        return R"(
+#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<32> a; bit<8> b; }
+struct H { h_t h; }
+struct M { }
+parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
+    state start { pk.extract(hdr.h); transition accept; }
+}
+control V(inout H hdr, inout M meta) { apply { } }
+control I(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { )" +
+               body + R"( } }
+control E(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
+control C(inout H hdr, inout M meta) { apply { } }
+control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.h); } }
+V1Switch(P(), V(), I(), E(), C(), D()) main;
+)";
+    };
+    struct Case {
+        const char* body;
+        const char* error;
+    };
+    for (const Case& c : {
+             Case{"for (bit<8> i = hdr.h.b; i < 4; i = i + 1) { }",
+                  "a for loop variable that does not start at a compile-time constant"},
+             Case{"for (bit<8> i = 0; i < 4; i = i + 1) { i = 3; }",
+                  "a for loop whose body assigns its loop variable 'i'"},
+             Case{"for (bit<32> i = 0; i < hdr.h.a; i = i + 1) { hdr.h.b = hdr.h.b + 1; }",
+                  "a for loop of more than 131072 iterations"},
+             Case{"for (bit<8> i = 0; i < 4; i = i + hdr.h.b) { }",
+                  "a for loop update that does not compute a compile-time constant"},
+             Case{"for (bit<8> i in hdr.h.b .. 4) { }",
+                  "a for loop range that does not start at a compile-time constant"},
+         }) {
+        Lowered l = lowerText(program(c.body));
+        EXPECT_FALSE(l.program) << c.body;
+        EXPECT_NE(l.diagnostics.find(c.error), std::string::npos) << l.diagnostics;
+        EXPECT_NE(l.diagnostics.find("not supported by hopline"), std::string::npos)
+            << l.diagnostics;
+    }
+    Lowered ok = lowerText(program("for (bit<8> i in 1 .. hdr.h.b) { hdr.h.a = hdr.h.a + 1; }"));
+    EXPECT_TRUE(ok.program) << ok.diagnostics;
+}
+
 }  // namespace
 }  // namespace hop

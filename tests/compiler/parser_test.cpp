@@ -707,9 +707,43 @@ TEST(ParserStmts, CompoundAssignments) {
               std::vector<std::string>{"t.p4:1:28: error: expected an expression"});
 }
 
-TEST(ParserErrors, ForLoopIsNotSupported) {
-    EXPECT_EQ(errorsOf("control C() { apply { for (bit<8> i = 0; i < 4; i = i + 1) { } } }\n"),
-              std::vector<std::string>{"t.p4:1:23: error: a for loop is not supported by hopline"});
+// P4_16 1.2.5's loops: init and update lists without their `;`, an omitted condition, ranges
+// and lists after `in`, and `break` / `continue` (which stay names elsewhere).
+TEST(ParserStmts, ForLoops) {
+    auto s = stmts(R"(
+        for (bit<8> i = 0, j = 1; i < 4; i = i + 1, j += 2) { break; }
+        for (i = 0; ; ) continue;
+        for (bit<8> v in 1 .. n) { }
+        @unroll for (bit<8> v in {a, 3}) ;
+        break = 1;
+    )");
+    ASSERT_EQ(s.size(), 5u);
+    auto* f = as<ast::ForStmt>(s[0]);
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->init.size(), 2u);
+    EXPECT_TRUE(as<DeclStmt>(f->init[0]));
+    EXPECT_TRUE(f->cond);
+    EXPECT_EQ(f->update.size(), 2u);
+    ASSERT_TRUE(as<BlockStmt>(f->body));
+    EXPECT_TRUE(as<ast::BreakStmt>(as<BlockStmt>(f->body)->stmts.at(0)));
+    auto* g = as<ast::ForStmt>(s[1]);
+    ASSERT_NE(g, nullptr);
+    EXPECT_TRUE(as<AssignStmt>(g->init.at(0)));
+    EXPECT_FALSE(g->cond);
+    EXPECT_TRUE(g->update.empty());
+    EXPECT_TRUE(as<ast::ContinueStmt>(g->body));
+    auto* r = as<ast::ForInStmt>(s[2]);
+    ASSERT_NE(r, nullptr);
+    EXPECT_EQ(r->var->name.text, "v");
+    ASSERT_TRUE(as<BinaryExpr>(r->collection));
+    EXPECT_EQ(as<BinaryExpr>(r->collection)->op, ast::BinaryOp::Range);
+    auto* l = as<ast::ForInStmt>(s[3]);
+    ASSERT_NE(l, nullptr);
+    EXPECT_EQ(l->annotations.size(), 1u);
+    EXPECT_TRUE(as<ast::ListExpr>(l->collection));
+    EXPECT_TRUE(as<AssignStmt>(s[4]));
+    EXPECT_EQ(errorsOf("control C() { apply { for (bit<8> i = 0; i < 4 i = i + 1) { } } }\n"),
+              std::vector<std::string>{"t.p4:1:48: error: expected ';'"});
 }
 
 TEST(ParserStmts, IfElseBlocksExitReturnEmpty) {

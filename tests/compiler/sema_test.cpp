@@ -130,6 +130,26 @@ std::string v1(const std::string& body,
 // ---------------------------------------------------------------------------------------------
 // Names and scopes
 
+// Loops: `break` and `continue` only inside one; a loop variable is scoped to its loop; a for-in
+// collection is a range, a list or a header stack.
+TEST(Sema, ForLoops) {
+    auto c = lang(R"(control C(inout bit<8> x) {
+    apply {
+        for (bit<8> i = 0; i < 4; i = i + 1) { x = x + i; if (x == 9) { break; } }
+        for (bit<8> v in 1 .. x) { continue; }
+        x = i;
+        break;
+        for (bit<8> w in x) { }
+        for (bit<8> k = 0; k; k = k + 1) { }
+    }
+}
+)");
+    EXPECT_ERRORS(c, "t.p4:5:13: error: 'i' is not declared",
+                  "t.p4:6:9: error: 'break' outside a loop",
+                  "t.p4:7:26: error: cannot iterate over bit<8>",
+                  "t.p4:8:28: error: condition must be bool, not bit<8>");
+}
+
 TEST(Sema, UndeclaredName) {
     auto c = lang(R"(control C(inout bit<8> x) {
     apply { x = y; }

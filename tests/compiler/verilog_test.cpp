@@ -457,17 +457,83 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     std::remove(path.c_str());
 }
 
-// `extract<T>(_)` is an advance in the IR, which the parser stage does not build yet.
-TEST(Backend, ExtractIntoDontCareIsALocatedError) {
-    auto fe = compilePath(std::string(HOP_SOURCE_DIR) + "/tests/stf/dontcare_extract.p4");
+// `extract<T>(_)` and `advance(n)` by a constant move the parser's cursor and build; an advance
+// by a run-time amount is a located error.
+TEST(Backend, AdvanceByAConstantBuildsByARunTimeAmountIsALocatedError) {
+    {
+        auto fe = compilePath(std::string(HOP_SOURCE_DIR) + "/tests/stf/dontcare_extract.p4");
+        ASSERT_TRUE(fe && fe->ok);
+        Diagnostics d(fe->source.get());
+        EXPECT_TRUE(generate(*fe->ir, {}, d).has_value()) << printed(d);
+    }
+    const std::string path =
+        ::testing::TempDir() + "/verilog_test_adv_" + std::to_string(getpid()) + ".p4";
+    std::ofstream(path) << R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> n; }
+struct headers { h_t h; }
+struct metadata { }
+parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    state start {
+        p.extract(hdr.h);
+        p.advance((bit<32>)hdr.h.n);
+        transition accept;
+    }
+}
+control VC(inout headers hdr, inout metadata m) { apply { } }
+control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers hdr, inout metadata m) { apply { } }
+control D(packet_out p, in headers hdr) { apply { p.emit(hdr.h); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)";
+    auto fe = compilePath(path);
     ASSERT_TRUE(fe && fe->ok);
     Diagnostics d(fe->source.get());
     EXPECT_FALSE(generate(*fe->ir, {}, d).has_value());
     const std::string out = printed(d);
-    EXPECT_NE(out.find("dontcare_extract.p4:16:9: error: this parser statement in the Verilog "
-                       "backend is not supported by hopline"),
+    EXPECT_NE(out.find(":9:9: error: advance by a run-time amount in the Verilog backend"),
               std::string::npos)
         << out;
+    std::remove(path.c_str());
+}
+
+// Unrolled for loops are logic chained in one stage: a loop nest of more than 4096 iterations
+// (here 256 + 256 * 256 tests, bounded only by the bit<8> loop variables) is a located error; the
+// model runs it.
+TEST(Backend, ForLoopOfTooManyIterationsIsALocatedError) {
+    const std::string path =
+        ::testing::TempDir() + "/verilog_test_loop_" + std::to_string(getpid()) + ".p4";
+    std::ofstream(path) << R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> n; bit<8> c; }
+struct headers { h_t h; }
+struct metadata { }
+parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    state start { p.extract(hdr.h); transition accept; }
+}
+control VC(inout headers hdr, inout metadata m) { apply { } }
+control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
+    apply {
+        for (bit<8> i = 0; i < hdr.h.n; i = i + 1) {
+            for (bit<8> j = 0; j < hdr.h.n; j = j + 1) { hdr.h.c = hdr.h.c + 1; }
+        }
+    }
+}
+control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers hdr, inout metadata m) { apply { } }
+control D(packet_out p, in headers hdr) { apply { p.emit(hdr.h); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)";
+    auto fe = compilePath(path);
+    ASSERT_TRUE(fe && fe->ok);
+    Diagnostics d(fe->source.get());
+    EXPECT_FALSE(generate(*fe->ir, {}, d).has_value());
+    const std::string out = printed(d);
+    EXPECT_NE(out.find(":12:9: error: a for loop of 65792 iterations in the Verilog backend"),
+              std::string::npos)
+        << out;
+    std::remove(path.c_str());
 }
 
 // A varbit whose length may not be whole bytes cannot be emitted by the byte-wide header

@@ -263,6 +263,26 @@ struct EmptyStmt : Stmt {};
 struct DeclStmt : Stmt {
     DeclPtr decl;
 };
+// `for (init; cond; update) body` (P4_16 1.2.5). `init` holds declarations (DeclStmt),
+// assignments and calls; `cond` is null when omitted (always true).
+struct ForStmt : Stmt {
+    Annotations annotations;
+    std::vector<StmtPtr> init;
+    ExprPtr cond;
+    std::vector<StmtPtr> update;
+    StmtPtr body;
+};
+struct VarDecl;
+// `for (T v in collection) body`: `collection` is a range `lo .. hi` (a BinaryExpr of
+// BinaryOp::Range, both ends included) or a list expression.
+struct ForInStmt : Stmt {
+    Annotations annotations;
+    Ptr<VarDecl> var;  // the loop variable, declared by the loop (no initialiser)
+    ExprPtr collection;
+    StmtPtr body;
+};
+struct BreakStmt : Stmt {};
+struct ContinueStmt : Stmt {};
 
 // ---------------------------------------------------------------------------------------------
 // Declarations.

@@ -421,6 +421,9 @@ struct Program {
     std::vector<Action> actions;
     std::vector<ExternObject> externs;
     std::vector<ControllerHeader> controllerHeaders;
+    // Each outermost for loop the lowering unrolled, with its iterations (nested loops'
+    // included): a backend that lays every iteration out in hardware bounds them.
+    std::vector<std::pair<SourceLoc, int>> unrolledLoops;
 
     // Lookups (linear; programs are small). Return -1 when absent.
     FieldId findField(const std::string& name) const;

@@ -275,4 +275,136 @@ std::optional<ExprPtr> Lowering::callVerify(const CallSite& c, ExprPtr pred) {
     return pred;
 }
 
+// ---- copy-in/copy-out (P4_16 6.8): which locations a callee names other than through its
+// parameters, so that an out/inout argument it also reaches that way is passed by copy.
+
+bool pathsOverlap(const std::string& a, const std::string& b) {
+    const std::string& s = a.size() <= b.size() ? a : b;
+    const std::string& l = a.size() <= b.size() ? b : a;
+    if (l.compare(0, s.size(), s) != 0) return false;
+    return l.size() == s.size() || l[s.size()] == '.' || l[s.size()] == '[';
+}
+
+namespace {
+
+struct TouchWalker {
+    Lowering* l;
+    std::function<std::optional<std::string>(const ast::Expr*)> path;
+    std::vector<std::string>& out;
+    std::set<const Decl*> visited;
+
+    void stmt(const ast::Stmt* s, int depth) {
+        if (!s || depth > 32) return;
+        if (auto* a = dyn<AssignStmt>(s)) {
+            expr(a->lhs.get(), depth);
+            expr(a->rhs.get(), depth);
+        } else if (auto* c = dyn<CallStmt>(s)) {
+            expr(c->call.get(), depth);
+        } else if (auto* b = dyn<BlockStmt>(s)) {
+            for (const auto& x : b->stmts) stmt(x.get(), depth + 1);
+        } else if (auto* i = dyn<IfStmt>(s)) {
+            expr(i->cond.get(), depth);
+            stmt(i->then.get(), depth + 1);
+            stmt(i->otherwise.get(), depth + 1);
+        } else if (auto* sw = dyn<SwitchStmt>(s)) {
+            expr(sw->subject.get(), depth);
+            for (const auto& c : sw->cases) stmt(c.body.get(), depth + 1);
+        } else if (auto* r = dyn<ReturnStmt>(s)) {
+            expr(r->value.get(), depth);
+        } else if (auto* d = dyn<DeclStmt>(s)) {
+            if (auto* v = dyn<VarDecl>(d->decl)) expr(v->init.get(), depth);
+        } else if (auto* f = dyn<ast::ForStmt>(s)) {
+            for (const auto& x : f->init) stmt(x.get(), depth + 1);
+            expr(f->cond.get(), depth);
+            for (const auto& x : f->update) stmt(x.get(), depth + 1);
+            stmt(f->body.get(), depth + 1);
+        } else if (auto* f = dyn<ast::ForInStmt>(s)) {
+            expr(f->collection.get(), depth);
+            stmt(f->body.get(), depth + 1);
+        }
+    }
+
+    void expr(const ast::Expr* e, int depth) {
+        if (!e || depth > 64) return;
+        if (dyn<PathExpr>(e) || dyn<MemberExpr>(e) || dyn<IndexExpr>(e)) {
+            if (auto p = path(e)) {
+                out.push_back(*p);
+            } else if (auto* m = dyn<MemberExpr>(e)) {
+                expr(m->base.get(), depth + 1);
+            } else if (auto* i = dyn<IndexExpr>(e)) {
+                expr(i->base.get(), depth + 1);
+            }
+            if (auto* i = dyn<IndexExpr>(e)) expr(i->index.get(), depth + 1);
+            return;
+        }
+        if (auto* c = dyn<CallExpr>(e)) {
+            expr(c->callee.get(), depth + 1);
+            for (const auto& a : c->args) expr(a.value.get(), depth + 1);
+            // A called action or function reaches what its body names.
+            auto* p = dyn<PathExpr>(c->callee);
+            const Decl* d = p ? p->decl : nullptr;
+            if (d && visited.insert(d).second) {
+                if (auto* a = dyn<ActionDecl>(d)) stmt(a->body.get(), depth + 1);
+                if (auto* f = dyn<FunctionDecl>(d)) stmt(f->body.get(), depth + 1);
+            }
+            return;
+        }
+        if (auto* b = dyn<BinaryExpr>(e)) {
+            expr(b->lhs.get(), depth + 1);
+            expr(b->rhs.get(), depth + 1);
+        } else if (auto* u = dyn<ast::UnaryExpr>(e)) {
+            expr(u->operand.get(), depth + 1);
+        } else if (auto* t = dyn<TernaryExpr>(e)) {
+            expr(t->cond.get(), depth + 1);
+            expr(t->then.get(), depth + 1);
+            expr(t->otherwise.get(), depth + 1);
+        } else if (auto* c = dyn<CastExpr>(e)) {
+            expr(c->operand.get(), depth + 1);
+        } else if (auto* s = dyn<SliceExpr>(e)) {
+            expr(s->base.get(), depth + 1);
+        } else if (auto* l = dyn<ListExpr>(e)) {
+            for (const auto& x : l->elements) expr(x.get(), depth + 1);
+        } else if (auto* st = dyn<ast::StructExpr>(e)) {
+            for (const auto& f : st->fields) expr(f.second.get(), depth + 1);
+        }
+    }
+};
+
+}  // namespace
+
+// The layout path a name chain of the caller's scope stands for (`hdr.h.a`, `hdr.s[1]`); none
+// for a callee's own parameters and locals, tables and externs. A run-time index names the
+// whole stack.
+std::optional<std::string> Lowering::namedPath(const ast::Expr* e) {
+    if (auto* p = dyn<PathExpr>(e)) {
+        const Param* prm = cp_.paramOf(p);
+        if (prm && !params_.count(prm)) return std::nullopt;
+        if (!prm && (!p->decl || dyn<TableDecl>(p->decl))) return std::nullopt;
+        Ref r = resolve(e);
+        if (r.kind != Ref::Kind::Path || !r.alts.empty()) return std::nullopt;
+        return r.path;
+    }
+    if (auto* m = dyn<MemberExpr>(e)) {
+        auto base = namedPath(m->base.get());
+        if (!base) return std::nullopt;
+        if (m->member.text == "next" || m->member.text == "last" || m->member.text == "lastIndex")
+            return base;
+        return *base + "." + m->member.text;
+    }
+    if (auto* i = dyn<IndexExpr>(e)) {
+        auto base = namedPath(i->base.get());
+        if (!base) return std::nullopt;
+        if (auto k = constOf(i->index.get())) return *base + "[" + k->str() + "]";
+        return base;
+    }
+    return std::nullopt;
+}
+
+std::vector<std::string> Lowering::touchedPaths(const ast::Stmt* body) {
+    std::vector<std::string> out;
+    TouchWalker w{this, [this](const ast::Expr* e) { return namedPath(e); }, out, {}};
+    w.stmt(body, 0);
+    return out;
+}
+
 }  // namespace hop::ir::detail

@@ -38,7 +38,11 @@ void Lowering::lowerDeparser(const ControlDecl* c) {
                     any = true;
                 }
             }
-            if (!any) diags_.unsupported(s->loc, "emitting '" + r.path + "'");
+            // P4_16 (packet_out.emit): a struct's members that are not headers, stacks or
+            // unions are not emitted, so a struct of none emits nothing.
+            const sema::Type* t = cs->call->args[0].value->type;
+            if (!any && !(t && t->kind == TypeKind::Struct))
+                diags_.unsupported(s->loc, "emitting '" + r.path + "'");
         }
     };
     for (const auto& d : c->locals)

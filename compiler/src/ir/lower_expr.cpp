@@ -36,6 +36,11 @@ Ref Lowering::resolve(const ast::Expr* e) {
             }
             return r;
         }
+        if (auto it = loopValues_.find(p->decl); it != loopValues_.end()) {
+            r.kind = Ref::Kind::Value;
+            r.value = it->second;
+            return r;
+        }
         if (auto it = locals_.find(p->decl); it != locals_.end()) {
             r.kind = Ref::Kind::Path;
             r.path = it->second;

@@ -200,6 +200,20 @@ class Lowering {
     void assign(ExprPtr dst, ExprPtr src, ExprPtr pred, SourceLoc loc);
     void assignAggregate(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
     void declareLocal(const VarDecl* v, ExprPtr pred);
+    // --- for loops (lower_loop.cpp)
+    struct Loop;
+    struct LoopExits {
+        std::vector<ExprPtr> breaks, continues;  // predicates of the paths that took them
+    };
+    ExprPtr lowerFor(const ast::ForStmt* s, ExprPtr pred);
+    ExprPtr lowerForIn(const ast::ForInStmt* s, ExprPtr pred);
+    ExprPtr unrollLoop(Loop& l, ExprPtr pred);
+    ExprPtr loopFlag(FieldId& f, ExprPtr value, const char* tag, SourceLoc loc);
+    std::string loopState(const Loop& l) const;
+    // Copy-in/copy-out (lower_call.cpp): the paths a callee's body names outside its own
+    // parameters and locals, and the path of a name chain of the caller's scope.
+    std::vector<std::string> touchedPaths(const ast::Stmt* body);
+    std::optional<std::string> namedPath(const ast::Expr* e);
     ExprPtr inlineCall(const Decl* callee, const std::vector<ParamPtr>& params,
                        const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1,
                        const std::function<void()>& prologue = {});
@@ -332,6 +346,18 @@ class Lowering {
     std::map<const Decl*, const ast::ParserDecl*> subParsers_;
     std::map<std::string, int> subParserApplies_;
     std::string aggResult_;  // where the next inlined function returns a header or struct
+    // For loops being unrolled: each loop variable's value in the current iteration, the
+    // innermost loop's break and continue predicates, and the iterations laid out so far.
+    std::map<const Decl*, ExprPtr> loopValues_;
+    LoopExits* loop_ = nullptr;
+    int loopDepth_ = 0;
+    int iterations_ = 0;
 };
+
+// Whether one layout path is the other or lies under it (`hdr.h` and `hdr.h.a`).
+bool pathsOverlap(const std::string& a, const std::string& b);
+
+// Folds operators over constants (`3 < 10` to true), as unrolled loops produce them.
+ExprPtr foldConstants(const ExprPtr& e);
 
 }  // namespace hop::ir::detail

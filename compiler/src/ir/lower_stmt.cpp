@@ -170,7 +170,8 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
     if (auto* c = dyn<CallStmt>(s)) return lowerCallStmt(c->call.get(), pred, s->loc);
     if (auto* i = dyn<IfStmt>(s)) {
         applyMayExit_ = false;
-        ExprPtr cond = lowerExpr(i->cond.get());
+        // Constant in an unrolled loop's iteration (`if (i == 5)`): only one branch is laid out.
+        ExprPtr cond = foldConstants(lowerExpr(i->cond.get()));
         if (!cond) return pred;
         // `if (t.apply().hit)`: an action of t that exits ends the control, branches included.
         if (applyMayExit_) pred = andPred(pred, notPred(fieldRef(exitFlag_, 1, false, true)));
@@ -188,6 +189,17 @@ ExprPtr Lowering::lowerStmt(const ast::Stmt* s, ExprPtr pred) {
                       "live", s->loc);
     }
     if (auto* sw = dyn<SwitchStmt>(s)) return lowerSwitch(sw, pred);
+    if (auto* f = dyn<ast::ForStmt>(s)) return lowerFor(f, pred);
+    if (auto* f = dyn<ast::ForInStmt>(s)) return lowerForIn(f, pred);
+    if (dyn<ast::BreakStmt>(s) || dyn<ast::ContinueStmt>(s)) {
+        if (!loop_) {
+            diags_.unsupported(s->loc, "break or continue outside a loop");
+            return pred;
+        }
+        auto& to = dyn<ast::BreakStmt>(s) ? loop_->breaks : loop_->continues;
+        to.push_back(pred ? pred : boolConst(true));
+        return boolConst(false);
+    }
     if (dyn<ExitStmt>(s)) {
         if (inParser_) {
             diags_.unsupported(s->loc, "exit in a parser");
@@ -336,8 +348,10 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
                              const std::function<void()>& prologue) {
     auto saved = params_;
     std::vector<Binding> bindings;
-    std::vector<std::pair<ExprPtr, FieldId>> copyOut;  // slice arguments: target, temporary
-    for (size_t i = 0; i < params.size(); ++i) {
+    // Copy-out after the body, in argument order: slices, and out/inout arguments the callee
+    // also reaches another way.
+    std::vector<std::function<void()>> copyOut;
+    auto argOf = [&](size_t i) {
         const Param* prm = params[i].get();
         // packet_in / packet_out: only ever a method's receiver, never bound.
         if (prm->semaType && prm->semaType->kind == TypeKind::Extern) continue;
@@ -345,6 +359,32 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
             i < c->args.size() ? c->args[i].value.get() : prm->defaultValue.get();
         for (const auto& a : c->args)
             if (a.name && a.name->text == prm->name.text) arg = a.value.get();
+        return arg;
+    };
+    // P4_16 6.8: out/inout arguments are copied in and out. Binding one to its location gives
+    // the same result unless the callee reaches that location another way: through another
+    // out/inout argument naming an overlapping one (`f(h.a, h.a)`), or by naming it itself
+    // (an action writing a global that is also its inout argument). Only those are copied.
+    std::vector<std::optional<std::string>> outPaths(params.size());
+    std::optional<std::vector<std::string>> touched;
+    for (size_t i = 0; i < params.size(); ++i) {
+        const Param* prm = params[i].get();
+        if (prm->direction != Direction::Out && prm->direction != Direction::InOut) continue;
+        if (const ast::Expr* arg = argOf(i); arg && !dyn<SliceExpr>(arg))
+            outPaths[i] = namedPath(arg);
+    }
+    auto aliased = [&](size_t i) {
+        if (!outPaths[i]) return false;
+        for (size_t j = 0; j < params.size(); ++j)
+            if (j != i && outPaths[j] && pathsOverlap(*outPaths[i], *outPaths[j])) return true;
+        if (!touched) touched = body ? touchedPaths(body) : std::vector<std::string>{};
+        for (const auto& t : *touched)
+            if (pathsOverlap(*outPaths[i], t)) return true;
+        return false;
+    };
+    for (size_t i = 0; i < params.size(); ++i) {
+        const Param* prm = params[i].get();
+        const ast::Expr* arg = argOf(i);
         Binding b;
         if (!arg) {
             diags_.unsupported(c->loc,
@@ -354,7 +394,40 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
         }
         if (prm->direction == Direction::Out || prm->direction == Direction::InOut) {
             Ref r = resolve(arg);
-            if (r.kind == Ref::Kind::Path) {
+            if (r.kind == Ref::Kind::Path && r.alts.empty() && aliased(i)) {
+                std::string tmp = fmt::format("{}.{}.{}${}", owner_, callee->name.text,
+                                              prm->name.text, tempCounter_++);
+                const sema::Type* t = prm->semaType;
+                addTemporary(tmp, t, prm->loc);
+                FieldId f = p_.findField(tmp);
+                FieldId src = p_.findField(r.path);
+                const SourceLoc at = arg->loc;
+                // `to = from`, a scalar as one assignment, a header or struct field by field.
+                auto copy = [this, t, at](const std::string& to, const std::string& from,
+                                          ExprPtr when) {
+                    FieldId d = p_.findField(to), s2 = p_.findField(from);
+                    if (d >= 0 && s2 >= 0) {
+                        const Field& fd = p_.fields[d];
+                        const Field& fs = p_.fields[s2];
+                        assign(fieldRef(d, fd.width, fd.isSigned, fd.isBool),
+                               fieldRef(s2, fs.width, fs.isSigned, fs.isBool), when, at);
+                    } else {
+                        assignFromPath(to, from, t, when, at);
+                    }
+                };
+                if (prm->direction == Direction::InOut) {
+                    copy(tmp, r.path, pred);
+                } else if (f >= 0 && src >= 0) {
+                    // An out parameter starts unspecified (6.8); hopline's reads 0.
+                    const Field& fd = p_.fields[f];
+                    assign(fieldRef(f, fd.width, fd.isSigned, fd.isBool),
+                           fd.isBool ? boolConst(false) : constant(0, fd.width), pred, at);
+                } else {
+                    clearAggregate(tmp, t, pred, at);  // an out header starts invalid
+                }
+                copyOut.push_back([=] { copy(r.path, tmp, pred); });
+                b.path = tmp;
+            } else if (r.kind == Ref::Kind::Path) {
                 b.path = r.path;
             } else if (r.kind == Ref::Kind::Value) {
                 b.value = r.value;
@@ -372,7 +445,10 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
                 const Field& fd = p_.fields[f];
                 if (prm->direction == Direction::InOut)
                     assign(fieldRef(f, fd.width, fd.isSigned, fd.isBool), dst, pred, arg->loc);
-                copyOut.emplace_back(dst, f);
+                copyOut.push_back([=, this] {
+                    const Field& tf = p_.fields[f];
+                    assign(dst, fieldRef(f, tf.width, tf.isSigned, tf.isBool), pred, c->loc);
+                });
                 b.path = tmp;
             } else {
                 diags_.unsupported(arg->loc, "this out/inout argument");
@@ -435,10 +511,7 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
     currentAction_ = savedAction;
     exits_ = savedExits;
     params_ = saved;
-    for (const auto& [dst, f] : copyOut) {
-        const Field& fd = p_.fields[f];
-        assign(dst, fieldRef(f, fd.width, fd.isSigned, fd.isBool), pred, c->loc);
-    }
+    for (const auto& copy : copyOut) copy();
     if (exits.empty()) return pred;
     ExprPtr any;
     for (auto& x : exits) {

@@ -140,28 +140,72 @@ auto const mkExpressionStatement = [](auto& ctx) {
 };
 auto const expressionStatement_def = (expression >> -assignTail)[mkExpressionStatement] > op(";");
 
-// P4_16 1.2.5's `for (init; cond; update)` and `for (T x in range)`: rejected at `for`.
-struct ForLoop : x3::parser<ForLoop> {
-    using attribute_type = x3::unused_type;
-    static bool const has_attribute = false;
-    template <typename It, typename Ctx, typename RCtx, typename Attr>
-    bool parse(It& first, It const& last, Ctx const& ctx, RCtx&, Attr&) const {
-        x3::skip_over(first, last, ctx);
-        const char* p = ptrOf(first);
-        const char* e = scanWord(p, ptrOf(last));
-        if (std::string_view(p, e - p) != "for") return false;
-        const char* q = skipTrivia(e, ptrOf(last));
-        if (q < ptrOf(last) && *q == '(') throw UnsupportedSyntax(first, "a for loop");
-        return false;
-    }
+// P4_16 1.2.5's loops. The init and update parts are statements without their `;`: a
+// variable declaration (tried first, as in a block) or an assignment or call.
+x3::rule<class simple_stmt_class, StmtPtr> const simpleStatement = "a statement";
+x3::rule<class for_init_class, StmtPtr> const forInit = "a declaration or statement";
+x3::rule<class for_class, StmtPtr> const forStatement = "a statement";
+x3::rule<class for_in_class, StmtPtr> const forInStatement = "a statement";
+x3::rule<class for_var_class, ast::DeclPtr> const forVariable = "a declaration";
+
+auto const simpleStatement_def = (expression >> -assignTail)[mkExpressionStatement];
+auto const forVariable_def =
+    (loc >> annotations >> typeRef >> name >> -(op("=") > expression))[([](auto& ctx) {
+        auto v = node<ast::VarDecl>(at<0>(ctx));
+        v->annotations = at<1>(ctx);
+        v->typeRef = at<2>(ctx);
+        v->name = at<3>(ctx);
+        if (auto& i = at<4>(ctx)) v->init = *i;
+        x3::_val(ctx) = v;
+    })];
+auto const forInit_def = forVariable[mkDeclStmt] | simpleStatement[assign];
+
+auto const mkFor = [](auto& ctx) {
+    auto f = node<ast::ForStmt>(at<0>(ctx));
+    f->annotations = at<1>(ctx);
+    if (auto& i = at<2>(ctx)) f->init = *i;
+    if (auto& c = at<3>(ctx)) f->cond = *c;
+    if (auto& u = at<4>(ctx)) f->update = *u;
+    f->body = at<5>(ctx);
+    x3::_val(ctx) = f;
 };
-inline constexpr ForLoop forLoop{};
+auto const forStatement_def =
+    (loc >> annotations >> kw("for") >> op("(") >> -(forInit % op(",")) >> op(";") > -expression >
+     op(";") > -(simpleStatement % op(",")) > op(")") > statement)[mkFor];
+
+// `for (T v in lo .. hi)` or `for (T v in e)`: committed once `in` follows the name.
+auto const mkForIn = [](auto& ctx) {
+    auto f = node<ast::ForInStmt>(at<0>(ctx));
+    f->annotations = at<1>(ctx);
+    auto v = node<ast::VarDecl>(at<3>(ctx).loc);
+    v->typeRef = at<2>(ctx);
+    v->name = at<3>(ctx);
+    f->var = v;
+    f->collection = at<4>(ctx);
+    if (auto& hi = at<5>(ctx)) {
+        auto r = node<ast::BinaryExpr>(f->collection->loc);
+        r->op = ast::BinaryOp::Range;
+        r->lhs = f->collection;
+        r->rhs = *hi;
+        f->collection = r;
+    }
+    f->body = at<6>(ctx);
+    x3::_val(ctx) = f;
+};
+auto const forInStatement_def =
+    (loc >> annotations >> kw("for") >> op("(") >> typeRef >> name >> kw("in") > expression >
+     -(op("..") > expression) > op(")") > statement)[mkForIn];
+
+auto const mkBreak = [](auto& ctx) { x3::_val(ctx) = node<ast::BreakStmt>(x3::_attr(ctx)); };
+auto const mkContinue = [](auto& ctx) { x3::_val(ctx) = node<ast::ContinueStmt>(x3::_attr(ctx)); };
 
 auto const statement_def =
     guard[blockStatement[assign] | ifStatement[assign] | switchStatement[assign] |
           (loc >> kw("exit") > op(";"))[mkExit] |
           (loc >> kw("return") > -expression > op(";"))[mkReturn] | (loc >> op(";"))[mkEmpty] |
-          forLoop | localDeclaration[mkDeclStmt] | expressionStatement[assign]];
+          (loc >> kw("break") >> op(";"))[mkBreak] |
+          (loc >> kw("continue") >> op(";"))[mkContinue] | forInStatement[assign] |
+          forStatement[assign] | localDeclaration[mkDeclStmt] | expressionStatement[assign]];
 
 // ---- declarations
 
@@ -231,7 +275,8 @@ BOOST_SPIRIT_INSTANTIATE(FunctionDeclRule, Iterator, Context)
 
 namespace {
 BOOST_SPIRIT_DEFINE(localDeclarationBody, variableDeclaration, ifStatement, switchStatement,
-                    switchCase, switchLabel, expressionStatement, objInitializer, assignTail)
+                    switchCase, switchLabel, expressionStatement, objInitializer, assignTail,
+                    simpleStatement, forInit, forStatement, forInStatement, forVariable)
 }  // namespace
 
 }  // namespace hop::parser

@@ -118,6 +118,8 @@ class Checker {
     void stmt(ast::Stmt* s);
     void block(ast::BlockStmt* b);
     void switchStmt(ast::SwitchStmt* s);
+    void forStmt(ast::ForStmt* s);
+    void forInStmt(ast::ForInStmt* s);
     void transition(ast::Transition& t, const std::set<std::string>& states);
     void keyset(ast::Expr* k, const std::vector<const Type*>& types);
     void keysetElement(ast::Expr* k, const Type* t, const std::string& matchKind);
@@ -172,6 +174,7 @@ class Checker {
 
     enum class Body { None, Parser, Control, Action, Function };
     Body body_ = Body::None;
+    int loops_ = 0;  // for loops around the statement being checked (`break`, `continue`)
     const Type* returnType_ = nullptr;
 };
 

@@ -84,6 +84,13 @@ void Checker::stmt(Stmt* s) {
             diags_.error(s->loc, "'exit' is not allowed here");
         return;
     }
+    if (auto* f = as<ForStmt>(s)) return forStmt(f);
+    if (auto* f = as<ForInStmt>(s)) return forInStmt(f);
+    if (as<BreakStmt>(s) || as<ContinueStmt>(s)) {
+        if (loops_ == 0)
+            diags_.error(s->loc, "'{}' outside a loop", as<BreakStmt>(s) ? "break" : "continue");
+        return;
+    }
     if (auto* d = as<DeclStmt>(s)) {
         if (as<VarDecl>(d->decl) || as<ConstDecl>(d->decl) || as<InstanceDecl>(d->decl))
             declare(d->decl, false);
@@ -91,6 +98,57 @@ void Checker::stmt(Stmt* s) {
             diags_.error(d->decl->loc, "this declaration is not allowed inside a block");
         return;
     }
+}
+
+// P4_16 1.2.5: loops belong to controls, actions and functions; a parser loops through its
+// states. The init part's declarations are scoped to the loop.
+void Checker::forStmt(ForStmt* s) {
+    if (body_ == Body::Parser) diags_.error(s->loc, "a for loop is not allowed in a parser");
+    ScopeGuard g(*this);
+    for (const auto& i : s->init) stmt(i.get());
+    if (s->cond) {
+        const Type* ct = expr(s->cond.get());
+        if (ct && ct->kind != TypeKind::Bool)
+            diags_.error(s->cond->loc, "condition must be bool, not {}", ct->str());
+    }
+    for (const auto& u : s->update) stmt(u.get());
+    ++loops_;
+    {
+        ScopeGuard body(*this);
+        stmt(s->body.get());
+    }
+    --loops_;
+}
+
+// `for (T v in lo .. hi)`: both ends convert to T; `for (T v in {a, b})`: each element does.
+void Checker::forInStmt(ForInStmt* s) {
+    if (body_ == Body::Parser) diags_.error(s->loc, "a for loop is not allowed in a parser");
+    ScopeGuard g(*this);
+    const Type* vt = resolveType(s->var->typeRef);
+    auto* range = as<BinaryExpr>(s->collection.get());
+    if (range && range->op == BinaryOp::Range) {
+        const Type* lt = expr(range->lhs.get());
+        const Type* ht = expr(range->rhs.get());
+        if (vt && lt) convert(range->lhs.get(), vt, Conv::Assign);
+        if (vt && ht) convert(range->rhs.get(), vt, Conv::Assign);
+    } else if (auto* l = as<ListExpr>(s->collection.get())) {
+        for (const auto& e : l->elements)
+            if (expr(e.get()) && vt) convert(e.get(), vt, Conv::Assign);
+    } else if (const Type* ct = expr(s->collection.get())) {
+        if (ct->kind != TypeKind::Stack) {
+            diags_.error(s->collection->loc, "cannot iterate over {}", ct->str());
+        } else if (vt && ct->element && !same(vt, ct->element)) {
+            diags_.error(s->var->loc, "the loop variable has type {}, the stack's elements {}",
+                         vt->str(), ct->element->str());
+        }
+    }
+    checkVar(s->var.get());
+    ++loops_;
+    {
+        ScopeGuard body(*this);
+        stmt(s->body.get());
+    }
+    --loops_;
 }
 
 void Checker::switchStmt(SwitchStmt* s) {

@@ -121,6 +121,14 @@ class Walker {
             expr(r->value.get());
         } else if (auto* d = as<const DeclStmt>(s)) {
             decl(d->decl.get());
+        } else if (auto* f = as<const ForStmt>(s)) {
+            for (const auto& x : f->init) stmt(x.get());
+            expr(f->cond.get());
+            for (const auto& x : f->update) stmt(x.get());
+            stmt(f->body.get());
+        } else if (auto* f = as<const ForInStmt>(s)) {
+            expr(f->collection.get());
+            stmt(f->body.get());
         }
         --depth_;
     }

@@ -18,6 +18,19 @@ std::optional<Output> Generator::run() {
     }
     keepW_ = opt_.dataWidth / 8;
     name_ = sanitize(p_.name);
+    // Every iteration of an unrolled loop is logic in the stage that runs it, chained after
+    // the one before: past this many, one stage cannot finish in a clock.
+    constexpr int kMaxLoopIterations = 4096;
+    for (const auto& [loc, n] : p_.unrolledLoops)
+        if (n > kMaxLoopIterations) {
+            diags_.unsupported(loc, fmt::format("a for loop of {} iterations in the Verilog "
+                                                "backend (each iteration is logic chained in "
+                                                "one pipeline stage; at most {} run at one "
+                                                "packet per clock)",
+                                                n, kMaxLoopIterations));
+            failed_ = true;
+        }
+    if (failed_) return std::nullopt;
     layout();
     // The parse graph first: the window's size (the deepest parse) sizes the capture.
     parser();

@@ -294,6 +294,30 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 // The else branch (packet too short) is written when the ifs close.
                 break;
             }
+            case ir::StmtKind::Advance: {
+                // A compile-time amount (advance(n), extract<T>(_)) moves the cursor over bits
+                // nobody reads; past the packet's end it rejects with PacketTooShort, as an
+                // extraction does.
+                if (!s.src || s.src->kind != ir::ExprKind::Constant || s.src->value > (1 << 16)) {
+                    diags_.unsupported(s.loc,
+                                       "advance by a run-time amount in the Verilog "
+                                       "backend (the parser's offsets are constants on "
+                                       "each path)");
+                    failed_ = true;
+                    return false;
+                }
+                Cursor end = cur;
+                end.bits += static_cast<int>(s.src->value);
+                maxParseBits_ = std::max(maxParseBits_, end.bits + end.dynMax);
+                if (end.dyn.empty())
+                    cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end.bits + 7) / 8));
+                else
+                    cb.open(
+                        fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", end.plus(0)));
+                guards.push_back({cur, errorCode("PacketTooShort")});
+                cur = end;
+                break;
+            }
             case ir::StmtKind::Verify: {
                 cb.open(fmt::format("if ({}) begin", emitExpr(s.src, "parse_b", s.loc)));
                 guards.push_back({cur, s.error});
