@@ -351,10 +351,13 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
     // Copy-out after the body, in argument order: slices, and out/inout arguments the callee
     // also reaches another way.
     std::vector<std::function<void()>> copyOut;
+    // packet_in / packet_out: only ever a method's receiver, never bound.
+    auto isPacket = [&](size_t i) {
+        const Param* prm = params[i].get();
+        return prm->semaType && prm->semaType->kind == TypeKind::Extern;
+    };
     auto argOf = [&](size_t i) {
         const Param* prm = params[i].get();
-        // packet_in / packet_out: only ever a method's receiver, never bound.
-        if (prm->semaType && prm->semaType->kind == TypeKind::Extern) continue;
         const ast::Expr* arg =
             i < c->args.size() ? c->args[i].value.get() : prm->defaultValue.get();
         for (const auto& a : c->args)
@@ -369,7 +372,8 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
     std::optional<std::vector<std::string>> touched;
     for (size_t i = 0; i < params.size(); ++i) {
         const Param* prm = params[i].get();
-        if (prm->direction != Direction::Out && prm->direction != Direction::InOut) continue;
+        if (isPacket(i) || (prm->direction != Direction::Out && prm->direction != Direction::InOut))
+            continue;
         if (const ast::Expr* arg = argOf(i); arg && !dyn<SliceExpr>(arg))
             outPaths[i] = namedPath(arg);
     }
@@ -383,6 +387,7 @@ ExprPtr Lowering::inlineCall(const Decl* callee, const std::vector<ParamPtr>& pa
         return false;
     };
     for (size_t i = 0; i < params.size(); ++i) {
+        if (isPacket(i)) continue;
         const Param* prm = params[i].get();
         const ast::Expr* arg = argOf(i);
         Binding b;

@@ -239,6 +239,9 @@ class Generator {
     bool parseState(CodeBuilder& cb, ir::StateId s, const Cursor& at, int depth,
                     std::vector<ir::StateId>& path);
     void parseEnd(CodeBuilder& cb, const Cursor& at, int error);
+    // Opens the guard that the packet reaches `end`; rejects with `error` at `at` otherwise.
+    void lengthGuard(CodeBuilder& cb, const Cursor& at, const Cursor& end, int error,
+                     std::vector<std::pair<Cursor, int>>& guards);
     // Opens the guard that the widest lookahead in `exprs` has its bits in the packet; false
     // when they hold none.
     bool lookaheadGuard(CodeBuilder& cb, const Cursor& at, const std::vector<ir::ExprPtr>& exprs,

@@ -151,16 +151,25 @@ bool Generator::lookaheadGuard(CodeBuilder& cb, const Cursor& at,
     int w = 0;
     for (const auto& e : exprs) w = std::max(w, widestLookahead(e));
     if (w == 0) return false;
-    maxParseBits_ = std::max(maxParseBits_, at.bits + at.dynMax + w);
-    if (at.dyn.empty())
-        cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (at.bits + w + 7) / 8));
-    else
-        cb.open(fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", at.plus(w)));
+    Cursor end = at;
+    end.bits += w;
     int tooShort = -1;
     for (size_t i = 0; i < p_.errors.size(); ++i)
         if (p_.errors[i] == "PacketTooShort") tooShort = static_cast<int>(i);
-    guards.push_back({at, tooShort});
+    lengthGuard(cb, at, end, tooShort, guards);
     return true;
+}
+
+// Opens the guard that the packet reaches `end` (the window holds that many bytes); the path
+// rejects with `error` where the cursor stood (`at`) when it does not.
+void Generator::lengthGuard(CodeBuilder& cb, const Cursor& at, const Cursor& end, int error,
+                            std::vector<std::pair<Cursor, int>>& guards) {
+    maxParseBits_ = std::max(maxParseBits_, end.bits + end.dynMax);
+    if (end.dyn.empty())
+        cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end.bits + 7) / 8));
+    else
+        cb.open(fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", end.plus(0)));
+    guards.push_back({at, error});
 }
 
 bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, int depth,
@@ -250,13 +259,7 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                     end.dyn = end.dyn.empty() ? vlen : fmt::format("{} + {}", end.dyn, vlen);
                     end.dynMax += maxVar;
                 }
-                maxParseBits_ = std::max(maxParseBits_, end.bits + end.dynMax);
-                if (end.dyn.empty())
-                    cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end.bits + 7) / 8));
-                else
-                    cb.open(
-                        fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", end.plus(0)));
-                guards.push_back({cur, errorCode("PacketTooShort")});
+                lengthGuard(cb, cur, end, errorCode("PacketTooShort"), guards);
                 for (ir::FieldId f : h.fields) {
                     const ir::Field& fd = p_.fields[f];
                     const std::string lhs = fieldLhs("parse_b", f);
@@ -308,13 +311,7 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 }
                 Cursor end = cur;
                 end.bits += static_cast<int>(s.src->value);
-                maxParseBits_ = std::max(maxParseBits_, end.bits + end.dynMax);
-                if (end.dyn.empty())
-                    cb.open(fmt::format("if (win_len_q >= 16'd{}) begin", (end.bits + 7) / 8));
-                else
-                    cb.open(
-                        fmt::format("if ((19'(win_len_q) << 3) >= 19'({})) begin", end.plus(0)));
-                guards.push_back({cur, errorCode("PacketTooShort")});
+                lengthGuard(cb, cur, end, errorCode("PacketTooShort"), guards);
                 cur = end;
                 break;
             }
