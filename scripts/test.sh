@@ -23,5 +23,6 @@ echo "== build"
 
 echo "== test"
 cd "$root/build"
-# Tests labelled "slow" (none today) are left to `ctest -L slow`.
+# Tests labelled "slow" (p4c's corpus on RTL, the depth checks of the deepest blocks, ...) are left
+# to `ctest -L slow`.
 ctest --output-on-failure -j "$jobs" --timeout 900 -LE slow
