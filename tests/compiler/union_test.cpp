@@ -56,7 +56,8 @@ V1Switch(P(), V(), I(), E(), C(), D()) main;
         return out;
     }
     out.fe = runFrontend(std::move(*source));
-    if (out.fe->ok) out.program = lower(out.fe->checked, *out.fe->diags, "inline");
+    // After the IR passes (a header copy into a member is one statement until then).
+    if (out.fe->ok) out.program = out.fe->ir;
     std::ostringstream os;
     out.fe->diags->print(os);
     out.diagnostics = os.str();

@@ -25,7 +25,14 @@ void Generator::capture() {
     decl_.line(fmt::format("localparam int WIN_BYTES = {};", windowBytes_));
     decl_.line(
         fmt::format("logic cap_mid_q, {}, {}, {}, win_valid_q, {};", drop, lng, fire, wlong));
+    // An advance (or extract<T>(_)) skips bits no extract reads, so parts of the window may
+    // be read by nothing: say so to lint there (only there: other programs read every bit).
+    bool skips = false;
+    for (const auto& st : p_.parser.states)
+        for (const auto& s : st.stmts) skips = skips || s.kind == ir::StmtKind::Advance;
+    if (skips) decl_.line("/* verilator lint_off UNUSEDSIGNAL */");
     decl_.line(fmt::format("logic [8*WIN_BYTES-1:0] {}, win_wire;", win));
+    if (skips) decl_.line("/* verilator lint_on UNUSEDSIGNAL */");
     decl_.line(fmt::format("logic [15:0] win_len_q, {}, {};", plen, psum));
     decl_.line("logic [USER_W-1:0] win_port_q;");
     body_.line(sf_ ? "// Header window capture (store-and-forward: fires at the frame's last beat)."
