@@ -19,6 +19,15 @@ bool isAggregate(const sema::Type* t) {
 
 }  // namespace
 
+// The header at `path` becomes valid under `pred` (an initialiser or a lookahead filled it).
+void Lowering::setValidAt(const std::string& path, ExprPtr pred, SourceLoc loc) {
+    Stmt s;
+    s.kind = StmtKind::SetValid;
+    s.header = p_.findHeader(path);
+    s.loc = loc;
+    if (s.header >= 0) emit(s, pred);
+}
+
 // A local of header, stack or struct type: headers get instances of their own (with a validity
 // bit, invalid until set), scalars go to the owner's temporaries.
 bool Lowering::addLocalAggregate(const std::string& path, const sema::Type* t, SourceLoc loc) {
@@ -178,13 +187,7 @@ void Lowering::assignFromExpr(const std::string& dst, const sema::Type* t, const
             }
             assignFromExpr(dst + "." + t->fields[i].name, t->fields[i].type, v, pred, loc);
         }
-        if (t->kind == TypeKind::Header) {
-            Stmt s;
-            s.kind = StmtKind::SetValid;
-            s.header = p_.findHeader(dst);
-            s.loc = loc;
-            if (s.header >= 0) emit(s, pred);
-        }
+        if (t->kind == TypeKind::Header) setValidAt(dst, pred, loc);
         return;
     }
     if (auto* c = dyn<CastExpr>(e)) return assignFromExpr(dst, t, c->operand.get(), pred, loc);

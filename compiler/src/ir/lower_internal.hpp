@@ -179,6 +179,7 @@ class Lowering {
     std::optional<ExprPtr> unionPushPop(const CallSite& c, ExprPtr pred);
     // --- headers, stacks and structs as values (lower_aggregate.cpp)
     bool addLocalAggregate(const std::string& path, const sema::Type* t, SourceLoc loc);
+    void setValidAt(const std::string& path, ExprPtr pred, SourceLoc loc);
     void clearAggregate(const std::string& path, const sema::Type* t, ExprPtr pred, SourceLoc loc);
     void assignFromPath(const std::string& dst, const std::string& src, const sema::Type* t,
                         ExprPtr pred, SourceLoc loc);

@@ -109,13 +109,7 @@ bool Lowering::lookaheadInto(const std::string& dst, const sema::Type* t, const 
                                                                           const sema::Type* ft) {
         if (ft->kind == TypeKind::Header || ft->kind == TypeKind::Struct) {
             for (const auto& f : ft->fields) fill(path + "." + f.name, f.type);
-            if (ft->kind == TypeKind::Header) {
-                Stmt s;
-                s.kind = StmtKind::SetValid;
-                s.header = p_.findHeader(path);
-                s.loc = loc;
-                if (s.header >= 0) emit(s, pred);
-            }
+            if (ft->kind == TypeKind::Header) setValidAt(path, pred, loc);
             return;
         }
         const Scalar s = scalarOf(ft);
