@@ -188,7 +188,12 @@ void Model::Impl::exec(const ir::Stmt& s, const std::vector<BigInt>* args) {
             extract(s, args);
             return;
         case ir::StmtKind::Advance: {
+            // BMv2 moves its cursor in bytes: an amount that is not whole bytes is
+            // ParserInvalidArgument (the spec allows a target to say so), before the length.
             BigInt n = eval(s.src, args);
+            if (n % 8 != 0)
+                throw ParserReject{errorCode("ParserInvalidArgument"),
+                                   "advance by " + n.str() + " bits, not whole bytes"};
             if (cursor + n > input->size() * 8)
                 throw ParserReject{errPacketTooShort, "advance by " + n.str() + " bits"};
             cursor += static_cast<size_t>(n);

@@ -87,6 +87,11 @@ void Model::Impl::extract(const ir::Stmt& stmt, const std::vector<BigInt>* args)
     if (s.length) {
         BigInt n = eval(s.length, args);
         const ir::Field& last = p.fields[h.fields.back()];
+        // BMv2 extracts varbits in whole bytes: another length is ParserInvalidArgument,
+        // checked first (the spec's extract allows a target this check).
+        if (n % 8 != 0)
+            throw ParserReject{errorCode("ParserInvalidArgument"),
+                               "varbit length " + n.str() + " bits, not whole bytes"};
         if (n > last.width)
             throw ParserReject{errorCode("HeaderTooShort"),
                                "varbit length " + n.str() + " above " + std::to_string(last.width)};

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // `advance(n)` by a compile-time number of bits (core.p4): the cursor moves over bits nobody
-// reads, not necessarily whole bytes, and a packet too short for it rejects with PacketTooShort
-// (the parser's reject does not drop in v1model: ingress sees parser_error).
+// reads, and a packet too short for it rejects with PacketTooShort (the parser's reject does
+// not drop in v1model: ingress sees parser_error). As in BMv2, whose cursor moves in whole
+// bytes, an amount that is not a multiple of 8 is ParserInvalidArgument whatever the packet.
 #include <core.p4>
 #include <v1model.p4>
 
@@ -16,8 +17,18 @@ parser P(packet_in pkt, out headers_t hdr, inout meta_t meta,
          inout standard_metadata_t sm) {
     state start {
         pkt.extract(hdr.a);
-        pkt.advance(12);
+        transition select(hdr.a.v) {
+            0xff: odd;
+            default: even;
+        }
+    }
+    state even {
+        pkt.advance(16);
         pkt.extract(hdr.b);
+        pkt.advance(8);
+        transition accept;
+    }
+    state odd {
         pkt.advance(12);
         transition accept;
     }
@@ -29,7 +40,8 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
     apply {
         sm.egress_spec = 1;
         hdr.r.setValid();
-        hdr.r.err = sm.parser_error == error.PacketTooShort ? 8w1 : 8w0;
+        hdr.r.err = sm.parser_error == error.PacketTooShort ? 8w1 :
+                    sm.parser_error == error.ParserInvalidArgument ? 8w2 : 8w0;
         if (hdr.b.isValid()) {
             hdr.b.w = hdr.b.w + 1;
         }

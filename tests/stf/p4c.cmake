@@ -27,7 +27,6 @@ set(HOP_P4C_FRONTEND_ERROR)
 # Programs the model runs but the Verilog backend refuses (a located "not supported" error):
 # no stf.p4c.rtl64 test for them.
 set(HOP_P4C_NO_RTL
-    issue447-3-bmv2 issue447-5-bmv2     # a varbit length not a whole number of bytes
     gauntlet_enum_assign-bmv2           # standard_metadata.enq_timestamp (traffic manager)
     forloop-bmv2                        # nested loops bounded by a bit<8> field: 65,792 iterations
 )

@@ -230,24 +230,36 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                 const int fixed = h.width - maxVar;
                 std::string vlen;
                 if (s.length) {
-                    // A length that is a constant on this path (computed in the parser from
-                    // constants) is as good as a whole-bytes expression.
+                    if (maxVar % 8 != 0 || fixed % 8 != 0) {
+                        diags_.unsupported(s.loc,
+                                           "a varbit header whose fixed part or maximum width is "
+                                           "not a whole number of bytes in the Verilog backend");
+                        failed_ = true;
+                        return false;
+                    }
+                    // BMv2 extracts a varbit in whole bytes: another length is
+                    // ParserInvalidArgument, checked first. A length that is whole bytes
+                    // whatever the packet holds, or a constant on this path, needs no check.
                     std::optional<ir::BigInt> onPath;
                     if (!wholeBytes(s.length))
                         onPath = constValue(s.length, constantsOnPath(p_, path, si));
-                    if ((!wholeBytes(s.length) && !(onPath && *onPath % 8 == 0)) ||
-                        maxVar % 8 != 0 || fixed % 8 != 0) {
-                        diags_.unsupported(s.loc,
-                                           "a varbit extraction whose length is not provably a "
-                                           "whole number of bytes in the Verilog backend");
-                        failed_ = true;
-                        return false;
+                    if (onPath && *onPath % 8 != 0) {
+                        parseEnd(cb, cur, errorCode("ParserInvalidArgument"));
+                        ended = true;
+                        break;
+                    }
+                    if (!wholeBytes(s.length) && !onPath) {
+                        const int w = s.length->width;
+                        cb.open(fmt::format("if (({}'({}) & {}'d7) == {}'d0) begin", w,
+                                            emitExpr(s.length, "parse_b", s.loc), w, w));
+                        guards.push_back({cur, errorCode("ParserInvalidArgument")});
                     }
                     vlen = fmt::format("vb_len_{}", varLens_.size());
                     varLens_.push_back(vlen);
                     const std::string len = emitExpr(s.length, "parse_b", s.loc);
-                    // Longer than the field: HeaderTooShort (checked before the packet's
-                    // length, as the model and BMv2 do).
+                    // Longer than the field: HeaderTooShort, checked before the packet's
+                    // length on both engines (BMv2 checks the length first; a frame's length
+                    // past the window is not known here without store-and-forward).
                     const int w = std::max(s.length->width, clog2(maxVar + 1) + 1);
                     cb.open(fmt::format("if (!({}'({}) > {}'d{})) begin", w, len, w, maxVar));
                     guards.push_back({cur, errorCode("HeaderTooShort")});
@@ -308,6 +320,13 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
                                        "each path)");
                     failed_ = true;
                     return false;
+                }
+                // BMv2 moves its cursor in whole bytes: any other amount is
+                // ParserInvalidArgument whatever the packet holds.
+                if (s.src->value % 8 != 0) {
+                    parseEnd(cb, cur, errorCode("ParserInvalidArgument"));
+                    ended = true;
+                    break;
                 }
                 Cursor end = cur;
                 end.bits += static_cast<int>(s.src->value);
