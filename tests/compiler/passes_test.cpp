@@ -137,6 +137,40 @@ TEST(IrPasses, LoweringKeepsStructuredStatements) {
     EXPECT_NE(dump.find("copy hdr.s = I.saved valid via "), std::string::npos) << dump;
 }
 
+// A whole-union copy is one HeaderCopy per member until the pass: the IR says what it is.
+TEST(IrPasses, AUnionCopyIsAHeaderCopyPerMember) {
+    Compiled c = compile(R"(
+#include <core.p4>
+#include <v1model.p4>
+header a_t { bit<8> x; }
+header b_t { bit<16> y; }
+header_union u_t { a_t a; b_t b; }
+struct H { u_t u; u_t v; }
+struct M { }
+parser P(packet_in pk, out H hdr, inout M meta, inout standard_metadata_t sm) {
+    state start { pk.extract(hdr.v.a); transition accept; }
+}
+control VC(inout H hdr, inout M meta) { apply { } }
+control I(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { hdr.u = hdr.v; } }
+control E(inout H hdr, inout M meta, inout standard_metadata_t sm) { apply { } }
+control CC(inout H hdr, inout M meta) { apply { } }
+control D(packet_out pk, in H hdr) { apply { pk.emit(hdr.u); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)");
+    ASSERT_TRUE(c.lowered) << c.diagnostics;
+    const Program& p = *c.lowered;
+    std::vector<std::pair<HeaderId, HeaderId>> copies;
+    for (const Stmt& s : p.ingress.stmts) {
+        EXPECT_NE(s.kind, StmtKind::Assign);  // no field statement before the pass
+        if (s.kind == StmtKind::HeaderCopy) copies.push_back({s.header, s.from});
+    }
+    EXPECT_EQ(copies, (std::vector<std::pair<HeaderId, HeaderId>>{
+                          {p.findHeader("hdr.u.a"), p.findHeader("hdr.v.a")},
+                          {p.findHeader("hdr.u.b"), p.findHeader("hdr.v.b")}}));
+    ASSERT_TRUE(c.fe->ok);
+    EXPECT_EQ(findStructured(*c.fe->ir), nullptr);
+}
+
 TEST(IrPasses, ExpandStructuredWritesFieldStatements) {
     Compiled c = compile(kStructured);
     ASSERT_TRUE(c.fe && c.fe->ok) << c.diagnostics;

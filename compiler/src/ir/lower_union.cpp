@@ -75,8 +75,10 @@ void Lowering::invalidateSiblings(HeaderId h, ExprPtr pred, SourceLoc loc) {
     }
 }
 
-// `u = v`: every member's fields and validity, all validities read before any changes (a
-// member-by-member header assignment would apply the union rule above to each member).
+// `u = v`: every member's fields and validity, one HeaderCopy per member (expanded by the
+// expand-structured pass). Without the union rule of copyHeader: a member copied invalid after
+// the valid one must not invalidate it. The two unions are distinct, so every source validity
+// is read before anything it depends on changes.
 void Lowering::copyUnion(const std::string& dst, const std::string& src, ExprPtr pred,
                          SourceLoc loc) {
     int d = unionAt(dst), s = unionAt(src);
@@ -86,25 +88,16 @@ void Lowering::copyUnion(const std::string& dst, const std::string& src, ExprPtr
     }
     if (d == s) return;
     const std::vector<HeaderId> dm = p_.unions[d].members, sm = p_.unions[s].members;
-    std::vector<ExprPtr> valid;
-    for (HeaderId h : sm) valid.push_back(stable(validRef(h), "valid", loc));
     for (size_t k = 0; k < dm.size() && k < sm.size(); ++k) {
-        const Header& dh = p_.headers[dm[k]];
-        const Header& sh = p_.headers[sm[k]];
-        for (size_t i = 0; i < dh.fields.size() && i < sh.fields.size(); ++i) {
-            const Field& fd = p_.fields[dh.fields[i]];
-            const Field& fs = p_.fields[sh.fields[i]];
-            assign(fieldRef(dh.fields[i], fd.width, fd.isSigned, fd.isBool),
-                   fieldRef(sh.fields[i], fs.width, fs.isSigned, fs.isBool), pred, loc);
-        }
-        Stmt on;
-        on.kind = StmtKind::SetValid;
-        on.header = dm[k];
-        on.loc = loc;
-        Stmt off = on;
-        off.kind = StmtKind::SetInvalid;
-        emit(on, andPred(pred, valid[k]));
-        emit(off, andPred(pred, notPred(valid[k])));
+        Stmt c;
+        c.kind = StmtKind::HeaderCopy;
+        c.header = dm[k];
+        c.from = sm[k];
+        c.pred = pred;
+        c.scratch = {validSnapshot()};
+        c.loc = loc;
+        // Kept under a false predicate too, as copyHeader does.
+        out_->push_back(c);
     }
 }
 
