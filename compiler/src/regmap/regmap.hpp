@@ -54,6 +54,23 @@ enum PipelineWord : uint32_t {
 };
 inline constexpr uint32_t kPipelineSpan = 0x40;
 
+// Words of an extern's memory, rtl/hop_register.sv (registers; counters' cells): byte offset =
+// 4 * word; the staged value takes ceil(width / 32) words from kRegWordData, low word first.
+enum RegisterWord : uint32_t {
+    kRegWordInfo = 0,   // R  [31] busy, [23:0] cells
+    kRegWordWidth = 1,  // R  bits of a cell
+    kRegWordIndex = 2,  // RW the cell of the next READ / WRITE
+    kRegWordCmd = 3,    // W  a RegisterCmd (reads as kRegWordInfo)
+    kRegWordData = 4,   // RW the staged value
+};
+enum RegisterCmd : uint32_t { kRegCmdRead = 1, kRegCmdWrite = 2, kRegCmdReset = 3 };
+// A register block's CSR span: the five words and the staged value's, to a power of two.
+constexpr uint32_t registerSpan(int width) {
+    uint32_t need = 4 * (kRegWordData + static_cast<uint32_t>((width + 31) / 32)), span = 32;
+    while (span < need) span *= 2;
+    return span;
+}
+
 enum class TableKind { Exact = 1, Direct = 2, Ternary = 3, Lpm = 4 };  // = the blocks' INFO.kind
 
 struct TableBlock {

@@ -1,0 +1,18 @@
+# SPDX-License-Identifier: Apache-2.0
+# hop_register (issue 15): a 64-bit cell array of a depth that is not a power of two (indices
+# past it), a 17-bit one with an 8-bit index, and 65,536 cells (UltraRAM) with a 16-bit index.
+# The testbench reads the word offsets from compiler/src/regmap/regmap.hpp (hopc_lib).
+foreach(cfg "64;5;32;0x1000" "17;256;8;0x0" "32;65536;16;0x40000")
+    list(GET cfg 0 width)
+    list(GET cfg 1 depth)
+    list(GET cfg 2 idx_w)
+    list(GET cfg 3 base)
+    string(SUBSTRING ${base} 2 -1 base_hex)
+    set(name hop_register_w${width}_d${depth})
+    hop_rtl_test(hop_register SUFFIX _w${width}_d${depth}
+                 PARAMS -GWIDTH=${width} -GDEPTH=${depth} -GIDX_W=${idx_w}
+                        "-GBASE=32'h${base_hex}" -GSPAN=32)
+    target_link_libraries(${name}_test PRIVATE hopc_lib)
+    target_compile_definitions(${name}_test PRIVATE REG_WIDTH=${width} REG_DEPTH=${depth}u
+                               REG_IDX_W=${idx_w} REG_BASE=${base}u REG_SPAN=32)
+endforeach()
