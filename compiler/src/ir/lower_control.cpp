@@ -80,9 +80,17 @@ void Lowering::registerExtern(const InstanceDecl* d) {
         auto unit = kUnits.find(m ? m->member.text : "");
         x.unit = unit != kUnits.end() ? unit->second : ExternObject::Unit::Packets;
     }
-    if (shape.width != CellWidth::None && named && !named->args.empty())
-        if (auto* s = dyn<SizedTypeRef>(named->args[0]))
+    if (shape.width != CellWidth::None && named && !named->args.empty()) {
+        // The cell type may be a typedef of bit<W> (link_monitor's register<time_t>).
+        const ast::TypeRef* cell = named->args[0].get();
+        while (auto* n = dyn<NamedTypeRef>(cell)) {
+            auto* td = n->decl ? dyn<ast::TypedefDecl>(n->decl) : nullptr;
+            if (!td) break;
+            cell = td->typeRef.get();
+        }
+        if (auto* s = dyn<SizedTypeRef>(cell))
             if (auto w = constOf(s->width.get())) x.width = static_cast<int>(*w);
+    }
     if (shape.width == CellWidth::Required && x.width == 0) {
         diags_.unsupported(d->loc, "a register whose cells are not bit<W>");
         return;
@@ -99,7 +107,7 @@ void Lowering::declareControlLocals(const ControlDecl* c) {
                 if (!sub->ctorParams.empty() || !i->args.empty())
                     diags_.unsupported(i->loc, "a control with constructor parameters");
                 subControls_[i] = sub;
-            } else {
+            } else if (!externs_.count(i)) {  // an instance applied again keeps its externs
                 registerExtern(i);
             }
         } else if (auto* v = dyn<VarDecl>(d)) {
@@ -125,7 +133,12 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
     // This instance's tables and actions in place of any other instance's of the same type.
     std::map<const Decl*, TableId> otherTables;
     std::map<const Decl*, ActionId> otherActions;
+    std::map<const Decl*, int> otherExterns;  // one counter, meter or register per instance
     for (const auto& d : sub->locals) {
+        if (auto it = externs_.find(d.get()); it != externs_.end()) {
+            otherExterns.insert(*it);
+            externs_.erase(it);
+        }
         if (auto it = tables_.find(d.get()); it != tables_.end()) {
             otherTables.insert(*it);
             tables_.erase(it);
@@ -137,6 +150,7 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
     }
     for (const auto& [d, id] : subTables_[inst]) tables_[d] = id;
     for (const auto& [d, id] : subActions_[inst]) actions_[d] = id;
+    for (const auto& [d, id] : subExterns_[inst]) externs_[d] = id;
 
     // Locals once the parameters are bound (an initialiser may read them); tables and actions
     // when first referenced, likewise.
@@ -144,6 +158,10 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
                                [&] { declareControlLocals(sub); });
 
     for (const auto& d : sub->locals) {
+        if (auto it = externs_.find(d.get()); it != externs_.end()) {
+            subExterns_[inst][d.get()] = it->second;
+            externs_.erase(it);
+        }
         if (auto it = tables_.find(d.get()); it != tables_.end()) {
             subTables_[inst][d.get()] = it->second;
             tables_.erase(it);
@@ -155,6 +173,7 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
     }
     for (const auto& [d, id] : otherTables) tables_[d] = id;
     for (const auto& [d, id] : otherActions) actions_[d] = id;
+    for (const auto& [d, id] : otherExterns) externs_[d] = id;
     owner_ = savedOwner;
     return after;
 }

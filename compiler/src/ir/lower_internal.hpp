@@ -325,6 +325,7 @@ class Lowering {
     std::map<const Decl*, const ast::ControlDecl*> subControls_;
     std::map<const Decl*, std::map<const Decl*, TableId>> subTables_;
     std::map<const Decl*, std::map<const Decl*, ActionId>> subActions_;
+    std::map<const Decl*, std::map<const Decl*, int>> subExterns_;  // instance -> its externs
     std::map<const Decl*, TableId> tables_;
     std::map<const Decl*, ActionId> actions_;
     std::set<TableId> applied_;              // tables applied in the current control
