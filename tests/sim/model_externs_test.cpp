@@ -283,3 +283,31 @@ TEST(ModelCounters, OnePerControlInstance) {
 
 }  // namespace
 }  // namespace hop::sim
+
+namespace hop::sim {
+namespace {
+
+// A control instance passed to two others as a constructor argument is one instance: its
+// counter (`I.one.c`) counts every application.
+TEST(ModelCounters, OneInstanceThroughConstructorArguments) {
+    const std::string text = program(R"(Add() one;
+    Twice(one) two;
+    Twice(one) again;
+    apply { sm.egress_spec = 1; two.apply(hdr.h.a); again.apply(hdr.h.b); })");
+    auto fe = compileText(text.substr(0, text.find("control I")) + R"(control Ctl(inout bit<8> x);
+control Add(inout bit<8> x) {
+    counter(1, CounterType.packets) c;
+    apply { x = x + 1; c.count(0); }
+}
+control Twice(inout bit<8> x)(Ctl k) {
+    apply { k.apply(x); k.apply(x); }
+}
+)" + text.substr(text.find("control I")));
+    ASSERT_TRUE(fe);
+    Model m(*fe->ir);
+    EXPECT_EQ(run(m, {1, 2, 0, 0}), (Bytes{3, 4, 0, 0}));
+    EXPECT_EQ(m.dumpState(), "counter I.one.c packets x 1\n  [0] packets=4\n");
+}
+
+}  // namespace
+}  // namespace hop::sim

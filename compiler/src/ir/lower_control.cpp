@@ -104,9 +104,10 @@ void Lowering::declareControlLocals(const ControlDecl* c) {
         if (auto* i = dyn<InstanceDecl>(d)) {
             auto* named = dyn<NamedTypeRef>(i->typeRef);
             if (auto* sub = named ? dyn<ControlDecl>(named->decl) : nullptr) {
-                if (!sub->ctorParams.empty() || !i->args.empty())
+                if (!bindsControls(sub, i->args))
                     diags_.unsupported(i->loc, "a control with constructor parameters");
                 subControls_[i] = sub;
+                instanceOwner_[i] = owner_;
             } else if (!externs_.count(i)) {  // an instance applied again keeps its externs
                 registerExtern(i);
             }
@@ -121,15 +122,59 @@ void Lowering::declareControlLocals(const ControlDecl* c) {
     }
 }
 
+const Decl* Lowering::controlInstance(const ast::PathExpr* path) {
+    if (const Param* prm = cp_.paramOf(path)) {
+        auto it = ctorControls_.find(prm);
+        return it != ctorControls_.end() ? it->second : nullptr;
+    }
+    const Decl* d = path->decl;
+    if (subControls_.count(d)) return d;
+    // `C.apply()` of a control type: an instance of its own, named after the type (as p4c
+    // names a direct invocation's instance), declared where it is first applied.
+    if (auto* type = dyn<ControlDecl>(d)) {
+        if (!type->ctorParams.empty()) return nullptr;
+        subControls_[d] = type;
+        instanceOwner_[d] = owner_;
+        return d;
+    }
+    return nullptr;
+}
+
+// Constructor arguments hopline takes: only control instances for control-typed parameters
+// (`C2(c1) c2;`), which the instance's body applies as `c.apply(...)`.
+bool Lowering::bindsControls(const ControlDecl* sub, const std::vector<ast::Argument>& args) {
+    if (args.size() != sub->ctorParams.size()) return false;
+    for (const auto& a : args) {
+        auto* path = a.value ? dyn<PathExpr>(a.value) : nullptr;
+        const Param* prm = path ? cp_.paramOf(path) : nullptr;
+        if (!path || (prm ? !ctorControls_.count(prm) : !subControls_.count(path->decl)))
+            return false;
+    }
+    return true;
+}
+
 // `c.apply(args)` of a control instance: the control's body inlined where it is applied, its
 // parameters bound like a function's (copy-in for `in`, the argument's location for `inout` and
-// `out`), its locals, tables and actions named under the instance (`ingress.c.t`, as p4c names
-// them in P4Info). So the IR, the model and the Verilog backend see one flat control.
-ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, ExprPtr pred) {
+// `out`), its locals, tables, actions and externs named under the instance (`ingress.c.t`, as
+// p4c names them in P4Info): an instance applied from several places (a constructor argument of
+// two others) is still one instance, with one set of tables and externs. So the IR, the model
+// and the Verilog backend see one flat control.
+ExprPtr Lowering::applySubControl(const Decl* inst, const CallExpr* c, ExprPtr pred) {
     const ControlDecl* sub = subControls_.at(inst);
-    if (!sub->ctorParams.empty() || !inst->args.empty()) return pred;  // reported where declared
+    auto* declared = dyn<InstanceDecl>(inst);
+    static const std::vector<ast::Argument> kNone;
+    const std::vector<ast::Argument>& args = declared ? declared->args : kNone;
+    if (!bindsControls(sub, args)) return pred;  // reported where declared
+    // The instances bound to the constructor parameters, for this application.
+    std::map<const Param*, const Decl*> savedBindings;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const Param* param = sub->ctorParams[i].get();
+        if (auto it = ctorControls_.find(param); it != ctorControls_.end())
+            savedBindings.insert(*it);
+        ctorControls_[param] = controlInstance(dyn<PathExpr>(args[i].value));
+    }
     const std::string savedOwner = owner_;
-    owner_ = owner_ + "." + inst->name.text;
+    owner_ = instanceOwner_.at(inst) + "." + inst->name.text;
     // This instance's tables and actions in place of any other instance's of the same type.
     std::map<const Decl*, TableId> otherTables;
     std::map<const Decl*, ActionId> otherActions;
@@ -174,6 +219,8 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
     for (const auto& [d, id] : otherTables) tables_[d] = id;
     for (const auto& [d, id] : otherActions) actions_[d] = id;
     for (const auto& [d, id] : otherExterns) externs_[d] = id;
+    for (const auto& p : sub->ctorParams) ctorControls_.erase(p.get());
+    for (const auto& [d, bound] : savedBindings) ctorControls_[d] = bound;
     owner_ = savedOwner;
     return after;
 }
