@@ -914,7 +914,7 @@ TEST(SemaV1Model, UnsupportedExterns) {
 TEST(SemaV1Model, StatefulExternsAccepted) {
     auto c = full(v1(R"(register<bit<32>>(16) r;
     counter(8, CounterType.packets) cnt;
-    meter(4, MeterType.bytes) m;
+    meter(4, MeterType.bytes) mtr;
     direct_counter(CounterType.packets_and_bytes) dc;
     direct_meter<bit<2>>(MeterType.packets) dm;
     action a() { bit<2> c; dm.read(c); }
@@ -925,7 +925,7 @@ TEST(SemaV1Model, StatefulExternsAccepted) {
         r.write(1, v + 1);
         cnt.count(2);
         bit<2> colour;
-        m.execute_meter(32w3, colour);
+        mtr.execute_meter(32w3, colour);
         t.apply();
         mark_to_drop(sm);
     })"));
