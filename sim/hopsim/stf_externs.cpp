@@ -4,6 +4,7 @@
 // --dump-state. stf.cpp has already checked each line's syntax.
 #include <fmt/format.h>
 
+#include <cctype>
 #include <cstdlib>
 
 #include "sim/hopsim/stf.hpp"
@@ -65,6 +66,11 @@ class Runner {
         if (word == "register_reset") return done(model_.resetRegisters(ext_, error_), 1);
         if (word == "meter_array_set_rates") return setRates(std::nullopt, 2);
         uint64_t index = 0;
+        if (word == "check_counter" && !std::isdigit(static_cast<unsigned char>(args_[2].text[0])))
+            return fail(2, fmt::format("'{}' is not an entry handle: entries named in `add ... = "
+                                       "NAME` are not supported; give the handle (0, 1, ... in "
+                                       "the order the entries were added)",
+                                       args_[2].text));
         if (!number(2, 64, index)) return false;
         if (word == "counter_read" || word == "check_counter") return readCounter(index);
         if (word == "counter_write") {

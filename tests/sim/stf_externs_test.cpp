@@ -73,6 +73,9 @@ TEST_F(StfExterns, BadNamesIndicesAndValuesAreLocated) {
     EXPECT_EQ(errs_.str(),
               "t.stf:1:25: error: direct_counter I.per_entry of table I.fwd: the "
               "table has no entry with handle 0\n");
+    EXPECT_EQ(run("check_counter per_entry(A)\n"), 1);
+    EXPECT_EQ(errs_.str().rfind("t.stf:1:25: error: 'A' is not an entry handle: ", 0), 0u)
+        << errs_.str();
     EXPECT_EQ(run("register_read by_packets 0\n"), 1);
     EXPECT_EQ(errs_.str(), "t.stf:1:15: error: I.by_packets is a counter, not a register\n");
     load("registers");
