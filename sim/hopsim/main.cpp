@@ -168,6 +168,9 @@ int main(int argc, char** argv) {
     CLI::App* stf = app.add_subcommand("stf", "run a p4c STF test (exit 0 when it passes)");
     addCommon(stf, stfCommon);
     stf->add_option("file", stfPath, "the .stf file")->required();
+    bool stfDumpState = false;
+    stf->add_flag("--dump-state", stfDumpState,
+                  "print the final counter, register and meter state (model engine)");
 
     Common runCommon;
     std::vector<std::string> inputs;
@@ -184,6 +187,9 @@ int main(int argc, char** argv) {
     run->add_option("--commands", commandsPath, "table entries in BMv2 CLI syntax");
     run->add_option("--runtime-json", runtimeJsonPath,
                     "table entries in the P4 tutorials' runtime JSON");
+    bool runDumpState = false;
+    run->add_flag("--dump-state", runDumpState,
+                  "print the final counter, register and meter state (model engine)");
 
     Common buildCommon;
     CLI::App* build = app.add_subcommand(
@@ -293,8 +299,13 @@ int main(int argc, char** argv) {
             if (!program) return 1;
             auto engine = makeEngine(stfCommon, *program, rc);
             if (!engine) return rc;
-            return hop::hopsim::runStf(*engine, file, {.tracePackets = stfCommon.tracePackets},
-                                       std::cout, std::cerr);
+            // Asked for state the engine cannot show: said before the run, not after it.
+            if (stfDumpState && !dynamic_cast<hop::sim::ModelEngine*>(engine.get()))
+                return hop::hopsim::dumpState(*engine, std::cout, std::cerr) ? 0 : 1;
+            rc = hop::hopsim::runStf(*engine, file, {.tracePackets = stfCommon.tracePackets},
+                                     std::cout, std::cerr);
+            if (stfDumpState) hop::hopsim::dumpState(*engine, std::cout, std::cerr);
+            return rc;
         }
 
         for (const auto& text : inputs) {
@@ -319,6 +330,8 @@ int main(int argc, char** argv) {
             !hop::hopsim::loadRuntimeJson(*engine, runtimeJsonPath, std::cerr)) {
             return 1;
         }
+        if (runDumpState && !dynamic_cast<hop::sim::ModelEngine*>(engine.get()))
+            return hop::hopsim::dumpState(*engine, std::cout, std::cerr) ? 0 : 1;
         auto* rtl = dynamic_cast<hop::sim::rtl::RtlEngine*>(engine.get());
         if (rtl) rtl->resetStats();
         const auto start = std::chrono::steady_clock::now();
@@ -334,6 +347,7 @@ int main(int argc, char** argv) {
                 st.firstOut >= 0 ? st.firstOut - st.firstIn : -1, s > 0 ? st.cycles / s : 0.0,
                 s > 0 ? st.framesIn / s : 0.0);
         }
+        if (runDumpState && rc == 0) hop::hopsim::dumpState(*engine, std::cout, std::cerr);
         return rc;
     } catch (const std::exception& e) {
         std::cerr << "hopsim: internal error: " << e.what() << "\n";

@@ -150,6 +150,14 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
                std::tie(b.packet.seconds, b.packet.micros);
     });
 
+    // The simulated clock starts at the first packet's pcap timestamp.
+    auto stamp = [](const Input& in) {
+        return static_cast<uint64_t>(in.packet.seconds) * 1000000000u +
+               static_cast<uint64_t>(in.packet.micros) * 1000u;
+    };
+    const uint64_t origin = inputs.empty() ? 0 : stamp(inputs.front());
+    auto arrivalNs = [&](const Input& in) { return stamp(in) - origin; };
+
     std::error_code ec;
     fs::create_directories(options.outDir, ec);
     if (ec) {
@@ -194,7 +202,7 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
         for (size_t n = first; n < last; ++n) {
             ports[inputs[n].port].in++;
             ports[inputs[n].port].inBytes += inputs[n].packet.bytes.size();
-            engine.send({inputs[n].port, inputs[n].packet.bytes});
+            engine.send({inputs[n].port, inputs[n].packet.bytes, arrivalNs(inputs[n])});
         }
         sim::Drained drained;
         std::string engineError;

@@ -35,12 +35,13 @@ bool parsePortFile(const std::string& text, std::pair<uint32_t, std::string>& re
                    std::string& error);
 
 // Reads the inputs, interleaves them by timestamp (ties: the order of --in, then file order),
-// runs every packet, writes OUT_DIR/port<N>.pcap for every input and output port and prints the
-// summary to `out`. Returns 0, or 1 after printing an error.
-// An engine that explains its decisions (the model), or any engine with --trace-packets, runs
-// one packet at a time; the RTL otherwise takes the packets back to back (in chunks), stamps
-// each output with the time of the last packet that had entered when it left, and counts as
-// dropped the packets that did not come out (v1model: one packet out at most per packet in).
+// runs every packet (arriving on the simulated clock at its timestamp less the first
+// packet's: sim::Packet::timeNs), writes OUT_DIR/port<N>.pcap for every input and output port and
+// prints the summary to `out`. Returns 0, or 1 after printing an error. An engine that explains its
+// decisions (the model), or any engine with --trace-packets, runs one packet at a time; the RTL
+// otherwise takes the packets back to back (in chunks), stamps each output with the time of the
+// last packet that had entered when it left, and counts as dropped the packets that did not come
+// out (v1model: one packet out at most per packet in).
 int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace hop::hopsim

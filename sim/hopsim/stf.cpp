@@ -186,7 +186,7 @@ bool isUnsupportedStfCommand(const std::string& word) {
 }
 
 // p4c's BMv2 STF runner passes these to simple_switch_CLI unchanged (bmv2stf.py's direct_cmd).
-// Each is parsed in full; none runs yet, so a well-formed one is reported with what it needs.
+// Each is parsed in full; one that cannot run yet (`needs` set) is reported with what it needs.
 struct DirectArg {
     char kind;  // 'n' number, 'l' one or more numbers, 'q' a name, 'r' meter rates
     const char* name;
@@ -199,9 +199,8 @@ struct DirectCommand {
 
 const char* const kTrafficManager =
     "multicast groups and mirroring sessions, which come with the traffic manager (issue 16)";
-const char* const kExternAccess =
-    "counters, registers and meters read or written from the STF file, which hopline's runner "
-    "does not do yet";
+// Counters, registers and meters: run in file order (stf_externs.cpp).
+const char* const kExternAccess = nullptr;
 
 const DirectCommand* directCommand(const std::string& word) {
     static const std::vector<DirectCommand> kCommands = {
@@ -216,10 +215,11 @@ const DirectCommand* directCommand(const std::string& word) {
          {{'n', "a multicast group"}, {'n', "a node handle"}},
          kTrafficManager},
         {"counter_read", {{'q', ""}, {'n', "an index"}}, kExternAccess},
+        {"counter_reset", {{'q', ""}}, kExternAccess},
         {"counter_write",
          {{'q', ""}, {'n', "an index"}, {'n', "a packet count"}, {'n', "a byte count"}},
          kExternAccess},
-        {"register_read", {{'q', ""}, {'n', "an index"}}, kExternAccess},
+        {"register_read", {{'q', ""}, {'n', "an index"}, {'c', ""}}, kExternAccess},
         {"register_write", {{'q', ""}, {'n', "an index"}, {'n', "a value"}}, kExternAccess},
         {"register_reset", {{'q', ""}}, kExternAccess},
         {"meter_get_rates", {{'q', ""}, {'n', "an index"}}, kExternAccess},
@@ -245,6 +245,19 @@ bool meterRates(LineParser& p, const std::string& command) {
     return true;
 }
 
+// OP NUMBER, where OP is one of == != <= >= < >.
+bool comparison(LineParser& p, const std::string& command) {
+    p.skipSpace();
+    static const char* const kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
+    bool op = false;
+    for (const char* o : kOps)
+        if (!op && p.peekText(o)) op = p.literal(o, command);
+    if (!op)
+        return p.fail(p.pos(),
+                      fmt::format("expected a comparison (== != < <= > >=) in '{}'", command));
+    return p.number("a value", command) && p.end(command);
+}
+
 // check_counter NAME(ID_OR_INDEX) [bytes|packets OP NUMBER]
 bool checkCounter(LineParser& p, const std::string& command) {
     if (!p.qualifiedName(command) || !p.literal("(", command)) return false;
@@ -257,13 +270,7 @@ bool checkCounter(LineParser& p, const std::string& command) {
     const std::string type = p.word();
     if (type != "bytes" && type != "packets")
         return p.fail(typeAt, "expected 'bytes' or 'packets' in 'check_counter'");
-    p.skipSpace();
-    static const char* const kOps[] = {"==", "!=", "<=", ">=", "<", ">"};
-    bool op = false;
-    for (const char* o : kOps)
-        if (!op && p.peekText(o)) op = p.literal(o, command);
-    if (!op) return p.fail(p.pos(), "expected a comparison (== != < <= > >=) in 'check_counter'");
-    return p.number("a count", command) && p.end(command);
+    return comparison(p, command);
 }
 
 bool directArgs(LineParser& p, const DirectCommand& c) {
@@ -281,6 +288,9 @@ bool directArgs(LineParser& p, const DirectCommand& c) {
                 break;
             case 'q':
                 ok = p.qualifiedName(command);
+                break;
+            case 'c':  // hopline's addition: an expected value, checked when the line runs
+                if (!p.atEnd()) return comparison(p, command);
                 break;
             default:
                 ok = meterRates(p, command);
@@ -364,6 +374,12 @@ bool parseStf(const std::string& text, const std::string& path, StfFile& file, s
             if (!directArgs(p, *direct)) {
                 error = p.error();
                 return false;
+            }
+            if (!direct->needs) {
+                cmd.kind = StfCommand::Kind::Extern;
+                cmd.text = rtrim(line.substr(wordPos));
+                file.commands.push_back(std::move(cmd));
+                continue;
             }
             // Well-formed: the rest of the file is still checked for malformed lines first.
             if (unsupported.empty()) {
@@ -500,15 +516,28 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
         }
     }
 
+    // Counters, registers and meters are read and written on the model (the RTL engine cannot
+    // yet): said once, at the first such line, before any packet runs.
+    auto* modelEngine = dynamic_cast<sim::ModelEngine*>(&engine);
+    sim::Model* model = modelEngine ? &modelEngine->model() : nullptr;
+    for (const StfCommand& cmd : file.commands) {
+        if (cmd.kind == StfCommand::Kind::Extern && !model) {
+            int ignored = 0;
+            runStfExtern(nullptr, file, cmd, out, err, ignored);
+            return 1;
+        }
+    }
+
     std::vector<Sent> sent;
     int modelErrors = 0;
+    int checkFailures = 0;
     std::map<uint32_t, std::vector<Received>> received;
     std::map<uint32_t, std::vector<const StfCommand*>> expected;
     for (size_t i = 0; i < file.commands.size(); ++i) {
         const StfCommand& cmd = file.commands[i];
         switch (cmd.kind) {
             case StfCommand::Kind::Packet: {
-                sim::Packet packet{cmd.port, cmd.bytes};
+                sim::Packet packet{cmd.port, cmd.bytes, sent.size() * kStfPacketGapNs};
                 engine.send(packet);
                 sim::Drained drained;
                 std::string engineError;
@@ -563,13 +592,16 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
             }
             case StfCommand::Kind::Wait:
                 break;
+            case StfCommand::Kind::Extern:
+                if (!runStfExtern(model, file, cmd, out, err, checkFailures)) return 1;
+                break;
         }
     }
 
     std::map<uint32_t, bool> ports;
     for (const auto& [port, list] : expected) ports[port] = true;
     for (const auto& [port, list] : received) ports[port] = true;
-    int failures = modelErrors;
+    int failures = modelErrors + checkFailures;
     int matched = 0;
     for (const auto& [port, unused] : ports) {
         const auto& want = expected[port];

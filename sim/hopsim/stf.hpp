@@ -10,8 +10,23 @@
 //   setdefault TABLE ACTION()  the default action
 //   wait                       the engines here are synchronous: nothing to wait for
 // p4c's BMv2 runner also passes simple_switch_CLI commands through (mirroring_add, mc_*,
-// counter_*, register_*, meter_*) and has check_counter: they are parsed in full, and a
-// well-formed one is an error naming what it needs, once the whole file has been checked.
+// counter_*, register_*, meter_*) and p4c's STF grammar has check_counter. They are parsed in
+// full. Those of counters, registers and meters run in file order on the model engine
+// (stf_externs.cpp):
+//   counter_read NAME INDEX              prints `NAME[INDEX]= packets=P bytes=B`
+//   counter_write NAME INDEX PACKETS BYTES
+//   counter_reset NAME
+//   check_counter NAME(INDEX) [packets|bytes OP N]   fails the test unless the value compares
+//                                        so (OP: == != < <= > >=); without a type it prints
+//   register_read NAME INDEX [OP N]      prints the value; with OP N (hopline's addition) it is
+//                                        a check like check_counter's
+//   register_write NAME INDEX VALUE, register_reset NAME
+//   meter_set_rates NAME INDEX CIR:CBS PIR:PBS, meter_array_set_rates NAME CIR:CBS PIR:PBS,
+//   meter_get_rates NAME INDEX           rates in units per microsecond, bursts in units
+// INDEX of a direct counter or meter is the table entry's handle (0, 1, ... in the order the
+// entries were added). The others (mirroring, multicast) are an error naming what they need,
+// once the whole file has been checked. The n-th `packet` (from 0) arrives at n microseconds
+// on the simulated clock (sim::Packet::timeNs), which is what meters measure.
 // A test passes when, port by port and in order, every expected packet arrived and nothing
 // else did.
 #pragma once
@@ -29,7 +44,7 @@
 namespace hop::hopsim {
 
 struct StfCommand {
-    enum class Kind { Packet, Expect, Table, Wait } kind = Kind::Packet;
+    enum class Kind { Packet, Expect, Table, Wait, Extern } kind = Kind::Packet;
     int line = 0;  // 1-based, of the command word
     int col = 0;
     uint32_t port = 0;
@@ -37,7 +52,8 @@ struct StfCommand {
     std::vector<int> nibbles;    // Expect: 0..15, or -1 for a `*` wildcard
     bool exactLength = false;    // Expect: trailing `$`
     bool anyContent = false;     // Expect with no data
-    std::string text;            // Table: the line from the command word, comment removed
+    std::string text;            // Table, Extern: the line from the command word, comment
+                                 // removed
 };
 
 struct StfFile {
@@ -63,6 +79,19 @@ std::string formatComparison(const StfCommand& expect, const std::vector<uint8_t
 struct StfOptions {
     bool tracePackets = false;
 };
+
+// The time between two `packet` lines on the simulated clock.
+inline constexpr uint64_t kStfPacketGapNs = 1000;
+
+// Runs an Extern command on `model` (null: the engine has none to read). Reads print to `out`;
+// a check that fails prints `FILE:LINE:COL: error: ...` to `out` and counts in `failures`.
+// A bad name, index or value (or no model) prints the located error to `err` and returns false.
+bool runStfExtern(sim::Model* model, const StfFile& file, const StfCommand& cmd, std::ostream& out,
+                  std::ostream& err, int& failures);
+
+// hopsim's --dump-state: the extern state of the engine's model after a run, or a message
+// saying the engine cannot show it (false).
+bool dumpState(sim::Engine& engine, std::ostream& out, std::ostream& err);
 
 // Runs the test on `engine` (fresh). Each packet is sent and drained before the next command,
 // so every output is tied to the packet that caused it. Prints `PASS: ...` or the failures to

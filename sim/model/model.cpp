@@ -34,7 +34,9 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     tableHit.assign(p.tables.size(), -1);
     tableAction.assign(p.tables.size(), -1);
     keyScratch.resize(p.tables.size());
+    directColour.assign(p.tables.size(), -1);
     resetTables();
+    resetExterns();
 }
 
 // Lpm matches of the program (select cases, const entries) get their mask from the key
@@ -114,6 +116,7 @@ void Model::Impl::resetPacketState() {
     std::fill(varbitBits.begin(), varbitBits.end(), -1);
     std::fill(tableHit.begin(), tableHit.end(), -1);
     std::fill(tableAction.begin(), tableAction.end(), -1);
+    std::fill(directColour.begin(), directColour.end(), -1);
     // Metadata and temporaries are always valid; only packet headers have a validity bit.
     for (size_t h = 0; h < p.headers.size(); ++h)
         if (p.headers[h].kind != ir::Header::Kind::Packet) valid[h] = 1;
@@ -136,6 +139,8 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     trace = &result.trace;
     resetPacketState();
     input = &packet.bytes;
+    nowUs = packet.timeNs / 1000;
+    ingressLength = packet.bytes.size();
     if (fIngressPort >= 0) phv[fIngressPort] = wrap(packet.port, p.fields[fIngressPort].width);
     if (fPacketLength >= 0) phv[fPacketLength] = packet.bytes.size();
     if (fInstanceType >= 0) phv[fInstanceType] = 0;
@@ -299,7 +304,15 @@ bool Model::apply(const tables::Command& command, std::string& error, int* handl
     return impl_->apply(command, error, handle);
 }
 
-void Model::clear() { impl_->resetTables(); }
+void Model::clear() {
+    impl_->resetTables();
+    // Direct counters and meters belong to the entries just removed.
+    for (size_t i = 0; i < impl_->p.externs.size(); ++i) {
+        if (impl_->p.externs[i].table < 0) continue;
+        impl_->externs[i].counters.clear();
+        impl_->externs[i].meters.clear();
+    }
+}
 
 std::vector<InstalledEntry> Model::entries(ir::TableId table) const {
     std::vector<InstalledEntry> out;

@@ -16,7 +16,10 @@
 //   - The model keeps its own copy of the program; program() returns that copy (entries must
 //     be parsed against it or an identical program: table and action ids are indices).
 //   - Not modelled: multicast / clone / resubmit / recirculate (no replication engine),
-//     counters, meters, registers, header stacks' `.next` (the lowering rejects it).
+//     header stacks' `.next` (the lowering rejects it).
+//   - Packet::timeNs, and the stateful externs (model_externs.cpp): registers, counters,
+//     direct counters, meters and direct meters with BMv2 simple_switch's semantics; their
+//     state persists across packets and is read and written through the Model's extern calls.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +38,11 @@ inline constexpr uint32_t kDropPort = 511;
 struct Packet {
     uint32_t port = 0;
     std::vector<uint8_t> bytes;
+    // Arrival time on the simulated clock, in nanoseconds from the start of the run: what
+    // meters measure rates against (BMv2 reads its own clock in whole microseconds, so the model
+    // uses timeNs / 1000). The caller sets it: `hopsim stf` gives the n-th packet n us,
+    // `hopsim run` the pcap timestamp less the first packet's.
+    uint64_t timeNs = 0;
 };
 
 // Why a packet left the pipeline the way it did.
@@ -68,6 +76,20 @@ struct InstalledEntry {
     tables::Entry entry;
 };
 
+// A counter cell as BMv2 keeps it: both values always count, whatever the counter's type (the
+// type says which of them the control plane is meant to read).
+struct CounterValue {
+    uint64_t packets = 0;
+    uint64_t bytes = 0;
+};
+
+// One rate of a meter, as BMv2's CLI takes it: units (packets or bytes) per microsecond, and the
+// bucket size in units.
+struct MeterRate {
+    double perMicrosecond = 0;
+    uint64_t burst = 0;
+};
+
 // The CPU port of a program that has one: the value its parser compares
 // standard_metadata.ingress_port with before extracting the @controller_header("packet_out")
 // header (0 when there is no such select).
@@ -99,6 +121,29 @@ class Model {
     // is reported here; 0 when unknown.
     void setCpuPort(uint32_t port);
     uint32_t cpuPort() const;
+
+    // --- stateful externs (model_externs.cpp). `name` is the extern's full name or a unique
+    // dotted suffix. `index` is the cell of a counter, meter or register array, or the entry
+    // handle of a direct counter or meter (a const entry's position in the table's list). Each
+    // call returns false with `error` set (naming the extern and the valid range) when the name
+    // or index is not valid for it; the state is then unchanged.
+    int findExtern(const std::string& name, std::string& error) const;
+    bool readCounter(int ext, uint64_t index, CounterValue& value, std::string& error) const;
+    bool writeCounter(int ext, uint64_t index, const CounterValue& value, std::string& error);
+    bool resetCounters(int ext, std::string& error);  // every cell (entry) to 0
+    bool readRegister(int ext, uint64_t index, ir::BigInt& value, std::string& error) const;
+    bool writeRegister(int ext, uint64_t index, const ir::BigInt& value, std::string& error);
+    bool resetRegisters(int ext, std::string& error);
+    // Rates as BMv2 takes them: committed then peak ({CIR, PIR}), CIR <= PIR. Setting rates
+    // fills both buckets. `index` absent: every cell of a meter array (meter_array_set_rates).
+    bool setMeterRates(int ext, std::optional<uint64_t> index, const std::vector<MeterRate>& rates,
+                       std::string& error);
+    // Empty when the meter is not configured (it then marks every packet GREEN).
+    bool meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
+                    std::string& error) const;
+    // Every register and counter cell that is not 0 and every configured meter, extern by
+    // extern in program order, one line each (the format is in model_externs.cpp).
+    std::string dumpState() const;
 
   private:
     struct Impl;

@@ -203,12 +203,11 @@ void Model::Impl::exec(const ir::Stmt& s, const std::vector<BigInt>* args) {
             if (eval(s.src, args) == 0) throw ParserReject{s.error, "verify failed"};
             return;
         case ir::StmtKind::Count:
-            throw Unsupported("counters");
         case ir::StmtKind::RegRead:
         case ir::StmtKind::RegWrite:
-            throw Unsupported("registers");
         case ir::StmtKind::MeterExec:
-            throw Unsupported("meters");
+            execExtern(s, args);
+            return;
         case ir::StmtKind::HeaderCopy:
         case ir::StmtKind::StackCopy:
         case ir::StmtKind::StackPushFront:

@@ -6,10 +6,12 @@
 //   model_parser.cpp    the parser: states, select, extract
 //   model_tables.cpp    tables: state, lookup, actions, commands
 //   model_checksum.cpp  checksums: verify and update
+//   model_externs.cpp   registers, counters and meters: state, execution, control-plane access
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -129,8 +131,32 @@ struct TableState {
 struct Lookup {
     bool hit = false;
     const Entry* entry = nullptr;
-    int handle = -1;  // -1 for const entries
+    int handle = -1;      // -1 for const entries
+    int constIndex = -1;  // a const entry's position in the table's list
     ir::ActionCall action;
+};
+
+// One two-rate three-colour marker as BMv2 keeps it (RFC 2698, colour-blind): the peak bucket
+// first (colour RED when it lacks tokens), then the committed one (YELLOW).
+struct MeterCell {
+    struct Bucket {
+        double perMicrosecond = 0;
+        uint64_t burst = 0;
+        uint64_t tokens = 0;
+        uint64_t tokensLast = 0;  // tokens earned from time 0 up to the last update
+        unsigned colour = 0;
+    };
+    bool configured = false;
+    std::vector<Bucket> buckets;  // peak, then committed
+};
+
+// The state of one ExternObject. Cells are kept sparsely (a missing cell is 0 or unconfigured),
+// so a large array costs nothing until it is used and dumps list only what changed.
+struct ExternState {
+    std::map<uint64_t, BigInt> registers;
+    std::map<uint64_t, CounterValue> counters;  // by index, or by entry for direct counters
+    std::map<uint64_t, MeterCell> meters;       // by index, or by entry for direct meters
+    std::optional<MeterCell> arrayRates;        // meter_array_set_rates: every cell not in `meters`
 };
 
 }  // namespace interp
@@ -166,7 +192,14 @@ struct Model::Impl {
     const ir::Table* currentTable = nullptr;
     std::vector<std::vector<BigInt>> keyScratch;  // per table: the lookup key
     ir::FieldId exitFlag = -1;                    // of the running control
-    bool exited = false;                          // an `exit` ran in the running control
+    // Stateful externs: one per Program::externs; the running packet's arrival in whole
+    // microseconds and its received length; per table, the colour its direct meter gave the
+    // packet's last hit (-1: none this packet).
+    std::vector<ExternState> externs;
+    uint64_t nowUs = 0;
+    uint64_t ingressLength = 0;
+    std::vector<int> directColour;
+    bool exited = false;  // an `exit` ran in the running control
     BitWriter scratch;
 
     // --- packets through the pipeline: process(), controls, the deparser, traces (model.cpp)
@@ -208,6 +241,15 @@ struct Model::Impl {
     void runAction(const ir::ActionCall& call, const ir::Table* table);
     std::string dropContext() const;
     bool apply(const tables::Command& cmd, std::string& error, int* handleOut);
+
+    // --- registers, counters and meters (model_externs.cpp)
+    void resetExterns();
+    void execExtern(const ir::Stmt& s, const std::vector<BigInt>* args);
+    void tableHitExterns(ir::TableId tid, const Lookup& r);
+    void entryChanged(const tables::Command& cmd, int handle);
+    unsigned executeMeter(const ir::ExternObject& x, MeterCell& cell);
+    MeterCell* meterCell(int ext, uint64_t key);
+    bool checkIndex(int ext, uint64_t index, std::string& error) const;
 
     // --- checksums: verify and update (model_checksum.cpp)
     const std::vector<uint8_t>& checksumBytes(const ir::ChecksumUnit& c, size_t payloadStart,

@@ -67,6 +67,7 @@ Lookup Model::Impl::lookup(ir::TableId tid, const std::vector<BigInt>& key) {
     if (best) {
         r.hit = true;
         r.entry = best;
+        r.constIndex = static_cast<int>(best - s.constEntries.data());
         r.action = best->action;
         return r;
     }
@@ -122,6 +123,7 @@ void Model::Impl::applyTable(ir::TableId tid) {
         note(TraceEvent::Kind::Table, text);
         note(TraceEvent::Kind::Action, "action " + callText(r.action));
     }
+    if (!t.directExterns.empty()) tableHitExterns(tid, r);
     runAction(r.action, &t);
 }
 
@@ -154,7 +156,11 @@ bool Model::Impl::apply(const tables::Command& cmd, std::string& error, int* han
         error = "unknown table id " + std::to_string(tid);
         return false;
     }
-    return tables[tid].runtime->apply(cmd, error, handleOut);
+    int handle = -1;
+    if (!tables[tid].runtime->apply(cmd, error, &handle)) return false;
+    if (handleOut) *handleOut = handle;
+    entryChanged(cmd, handle);
+    return true;
 }
 
 }  // namespace hop::sim

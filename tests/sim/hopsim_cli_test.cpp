@@ -475,3 +475,48 @@ TEST_F(HopsimCli, MalformedCommandFilesAreLocated) {
 }
 
 }  // namespace
+
+namespace {
+
+// --dump-state after `run` on the model: counters.p4 counts three packets; on rtl it is a
+// clear error before anything runs.
+TEST_F(HopsimCli, RunDumpsExternState) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in.pcap").string(), error)) << error;
+    writer.write({1, 0, hex("01 01 00 aabbcc"), 0});
+    writer.write({1, 5, hex("01 01 00"), 0});
+    writer.write({1, 9, hex("02 07 00"), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path commands = write("cmds.txt", "table_add fwd forward 1 => 2\n");
+    Outcome run =
+        hopsim("run " + kSource + "/tests/stf/counters.p4 --in 0=" + (dir_ / "in.pcap").string() +
+               " --out-dir " + (dir_ / "out").string() + " --commands " + commands.string() +
+               " --dump-state");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("extern state:\n"
+                           "counter I.by_packets packets x 4\n"
+                           "  [1] packets=2\n"
+                           "  [2] packets=1\n"
+                           "counter I.by_bytes bytes x 4\n"
+                           "  [1] bytes=9\n"
+                           "  [2] bytes=3\n"
+                           "direct_counter I.per_entry packets_and_bytes table I.fwd\n"
+                           "  [0] packets=2 bytes=9\n"
+                           "counter E.egress_both packets_and_bytes x 2\n"
+                           "  [0] packets=1 bytes=3\n"
+                           "  [1] packets=2 bytes=9\n"),
+              std::string::npos)
+        << run.out;
+#ifdef HOP_RTL_CACHE
+    const fs::path stf = write("t.stf", "packet 0 00\n");
+    run = hopsim("stf " + kBasic + " " + stf.string() +
+                 " --engine rtl --data-width 64 --dump-state --rtl-cache " HOP_RTL_CACHE);
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(run.err,
+              "hopsim: error: --dump-state needs the model engine (--engine model): the rtl "
+              "engine does not read counters, registers and meters back yet\n");
+#endif
+}
+
+}  // namespace

@@ -102,15 +102,19 @@ TEST(StfParse, P4cDirectCommands) {
                   std::string::npos)
             << line;
     }
+    // Counters, registers and meters run (stf_externs.cpp): they parse as Extern commands.
     for (const char* line :
-         {"counter_read MyIngress.c 3", "counter_write c 1 2 3", "register_read r 0",
-          "register_write MyIngress.r 3 0xff", "register_reset r", "meter_get_rates m 0",
-          "meter_set_rates m 1 0.0001:1 0.0005:1", "meter_array_set_rates m 5:3",
-          "check_counter cnt(3)", "check_counter cnt(e1) packets == 2",
-          "check_counter c(0) bytes >= 0x40"}) {
-        EXPECT_NE(note(line).find("needs counters, registers and meters read or written"),
-                  std::string::npos)
-            << line;
+         {"counter_read MyIngress.c 3", "counter_write c 1 2 3", "counter_reset c",
+          "register_read r 0", "register_read r 0 == 0x10", "register_write MyIngress.r 3 0xff",
+          "register_reset r", "meter_get_rates m 0", "meter_set_rates m 1 0.0001:1 0.0005:1",
+          "meter_array_set_rates m 5:3", "check_counter cnt(3)",
+          "check_counter cnt(e1) packets == 2", "check_counter c(0) bytes >= 0x40"}) {
+        StfFile file;
+        std::string error;
+        EXPECT_TRUE(hop::hopsim::parseStf(line, "t.stf", file, error)) << line << ": " << error;
+        ASSERT_EQ(file.commands.size(), 1u) << line;
+        EXPECT_EQ(file.commands[0].kind, StfCommand::Kind::Extern) << line;
+        EXPECT_EQ(file.commands[0].text, line);
     }
     // The whole file is checked before the first command that cannot run is reported.
     EXPECT_EQ(parseError("mirroring_add 5 4\nmc_mgrp_create\n"),
@@ -129,6 +133,8 @@ TEST(StfParse, P4cDirectCommands) {
               "t.stf:1:24: error: expected ':' in 'meter_set_rates'");
     EXPECT_EQ(parseError("check_counter c(1) bytes ~ 2\n"),
               "t.stf:1:26: error: expected a comparison (== != < <= > >=) in 'check_counter'");
+    EXPECT_EQ(parseError("register_read r 1 = 2\n"),
+              "t.stf:1:19: error: expected a comparison (== != < <= > >=) in 'register_read'");
 }
 
 TEST(StfMatch, PrefixExactAndWildcards) {

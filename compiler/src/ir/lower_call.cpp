@@ -26,8 +26,7 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
     // A control instance's apply: its body inlined.
     if (callee && callee->member.text == "apply")
         if (auto* base = dyn<PathExpr>(callee->base))
-            if (auto it = subControls_.find(base->decl); it != subControls_.end())
-                return applySubControl(dyn<InstanceDecl>(it->first), c, pred);
+            if (const Decl* inst = controlInstance(base)) return applySubControl(inst, c, pred);
     const FunctionDecl* fn = nullptr;
     if (kind == K::Function) fn = dyn<FunctionDecl>(target->decl);
     if (!fn && path) fn = dyn<FunctionDecl>(path->decl);

@@ -80,9 +80,17 @@ void Lowering::registerExtern(const InstanceDecl* d) {
         auto unit = kUnits.find(m ? m->member.text : "");
         x.unit = unit != kUnits.end() ? unit->second : ExternObject::Unit::Packets;
     }
-    if (shape.width != CellWidth::None && named && !named->args.empty())
-        if (auto* s = dyn<SizedTypeRef>(named->args[0]))
+    if (shape.width != CellWidth::None && named && !named->args.empty()) {
+        // The cell type may be a typedef of bit<W> (link_monitor's register<time_t>).
+        const ast::TypeRef* cell = named->args[0].get();
+        while (auto* n = dyn<NamedTypeRef>(cell)) {
+            auto* td = n->decl ? dyn<ast::TypedefDecl>(n->decl) : nullptr;
+            if (!td) break;
+            cell = td->typeRef.get();
+        }
+        if (auto* s = dyn<SizedTypeRef>(cell))
             if (auto w = constOf(s->width.get())) x.width = static_cast<int>(*w);
+    }
     if (shape.width == CellWidth::Required && x.width == 0) {
         diags_.unsupported(d->loc, "a register whose cells are not bit<W>");
         return;
@@ -96,10 +104,11 @@ void Lowering::declareControlLocals(const ControlDecl* c) {
         if (auto* i = dyn<InstanceDecl>(d)) {
             auto* named = dyn<NamedTypeRef>(i->typeRef);
             if (auto* sub = named ? dyn<ControlDecl>(named->decl) : nullptr) {
-                if (!sub->ctorParams.empty() || !i->args.empty())
+                if (!bindsControls(sub, i->args))
                     diags_.unsupported(i->loc, "a control with constructor parameters");
                 subControls_[i] = sub;
-            } else {
+                instanceOwner_[i] = owner_;
+            } else if (!externs_.count(i)) {  // an instance applied again keeps its externs
                 registerExtern(i);
             }
         } else if (auto* v = dyn<VarDecl>(d)) {
@@ -113,19 +122,68 @@ void Lowering::declareControlLocals(const ControlDecl* c) {
     }
 }
 
+const Decl* Lowering::controlInstance(const ast::PathExpr* path) {
+    if (const Param* prm = cp_.paramOf(path)) {
+        auto it = ctorControls_.find(prm);
+        return it != ctorControls_.end() ? it->second : nullptr;
+    }
+    const Decl* d = path->decl;
+    if (subControls_.count(d)) return d;
+    // `C.apply()` of a control type: an instance of its own, named after the type (as p4c
+    // names a direct invocation's instance), declared where it is first applied.
+    if (auto* type = dyn<ControlDecl>(d)) {
+        if (!type->ctorParams.empty()) return nullptr;
+        subControls_[d] = type;
+        instanceOwner_[d] = owner_;
+        return d;
+    }
+    return nullptr;
+}
+
+// Constructor arguments hopline takes: only control instances for control-typed parameters
+// (`C2(c1) c2;`), which the instance's body applies as `c.apply(...)`.
+bool Lowering::bindsControls(const ControlDecl* sub, const std::vector<ast::Argument>& args) {
+    if (args.size() != sub->ctorParams.size()) return false;
+    for (const auto& a : args) {
+        auto* path = a.value ? dyn<PathExpr>(a.value) : nullptr;
+        const Param* prm = path ? cp_.paramOf(path) : nullptr;
+        if (!path || (prm ? !ctorControls_.count(prm) : !subControls_.count(path->decl)))
+            return false;
+    }
+    return true;
+}
+
 // `c.apply(args)` of a control instance: the control's body inlined where it is applied, its
 // parameters bound like a function's (copy-in for `in`, the argument's location for `inout` and
-// `out`), its locals, tables and actions named under the instance (`ingress.c.t`, as p4c names
-// them in P4Info). So the IR, the model and the Verilog backend see one flat control.
-ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, ExprPtr pred) {
+// `out`), its locals, tables, actions and externs named under the instance (`ingress.c.t`, as
+// p4c names them in P4Info): an instance applied from several places (a constructor argument of
+// two others) is still one instance, with one set of tables and externs. So the IR, the model
+// and the Verilog backend see one flat control.
+ExprPtr Lowering::applySubControl(const Decl* inst, const CallExpr* c, ExprPtr pred) {
     const ControlDecl* sub = subControls_.at(inst);
-    if (!sub->ctorParams.empty() || !inst->args.empty()) return pred;  // reported where declared
+    auto* declared = dyn<InstanceDecl>(inst);
+    static const std::vector<ast::Argument> kNone;
+    const std::vector<ast::Argument>& args = declared ? declared->args : kNone;
+    if (!bindsControls(sub, args)) return pred;  // reported where declared
+    // The instances bound to the constructor parameters, for this application.
+    std::map<const Param*, const Decl*> savedBindings;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const Param* param = sub->ctorParams[i].get();
+        if (auto it = ctorControls_.find(param); it != ctorControls_.end())
+            savedBindings.insert(*it);
+        ctorControls_[param] = controlInstance(dyn<PathExpr>(args[i].value));
+    }
     const std::string savedOwner = owner_;
-    owner_ = owner_ + "." + inst->name.text;
+    owner_ = instanceOwner_.at(inst) + "." + inst->name.text;
     // This instance's tables and actions in place of any other instance's of the same type.
     std::map<const Decl*, TableId> otherTables;
     std::map<const Decl*, ActionId> otherActions;
+    std::map<const Decl*, int> otherExterns;  // one counter, meter or register per instance
     for (const auto& d : sub->locals) {
+        if (auto it = externs_.find(d.get()); it != externs_.end()) {
+            otherExterns.insert(*it);
+            externs_.erase(it);
+        }
         if (auto it = tables_.find(d.get()); it != tables_.end()) {
             otherTables.insert(*it);
             tables_.erase(it);
@@ -137,6 +195,7 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
     }
     for (const auto& [d, id] : subTables_[inst]) tables_[d] = id;
     for (const auto& [d, id] : subActions_[inst]) actions_[d] = id;
+    for (const auto& [d, id] : subExterns_[inst]) externs_[d] = id;
 
     // Locals once the parameters are bound (an initialiser may read them); tables and actions
     // when first referenced, likewise.
@@ -144,6 +203,10 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
                                [&] { declareControlLocals(sub); });
 
     for (const auto& d : sub->locals) {
+        if (auto it = externs_.find(d.get()); it != externs_.end()) {
+            subExterns_[inst][d.get()] = it->second;
+            externs_.erase(it);
+        }
         if (auto it = tables_.find(d.get()); it != tables_.end()) {
             subTables_[inst][d.get()] = it->second;
             tables_.erase(it);
@@ -155,6 +218,9 @@ ExprPtr Lowering::applySubControl(const InstanceDecl* inst, const CallExpr* c, E
     }
     for (const auto& [d, id] : otherTables) tables_[d] = id;
     for (const auto& [d, id] : otherActions) actions_[d] = id;
+    for (const auto& [d, id] : otherExterns) externs_[d] = id;
+    for (const auto& p : sub->ctorParams) ctorControls_.erase(p.get());
+    for (const auto& [d, bound] : savedBindings) ctorControls_[d] = bound;
     owner_ = savedOwner;
     return after;
 }

@@ -307,7 +307,11 @@ class Lowering {
     void declareControlLocals(const ControlDecl* c);
     std::string qualified(const Decl* d) const;
     void registerExtern(const InstanceDecl* d);
-    ExprPtr applySubControl(const InstanceDecl* inst, const CallExpr* c, ExprPtr pred);
+    // The control instance `d` names: an instance, a constructor parameter bound to one, or a
+    // control type invoked directly (`C.apply()`, its own instance); null for anything else.
+    const Decl* controlInstance(const ast::PathExpr* path);
+    bool bindsControls(const ast::ControlDecl* sub, const std::vector<ast::Argument>& args);
+    ExprPtr applySubControl(const Decl* inst, const CallExpr* c, ExprPtr pred);
 
     const sema::CheckedProgram& cp_;
     Diagnostics& diags_;
@@ -325,6 +329,9 @@ class Lowering {
     std::map<const Decl*, const ast::ControlDecl*> subControls_;
     std::map<const Decl*, std::map<const Decl*, TableId>> subTables_;
     std::map<const Decl*, std::map<const Decl*, ActionId>> subActions_;
+    std::map<const Decl*, std::map<const Decl*, int>> subExterns_;  // instance -> its externs
+    std::map<const Decl*, std::string> instanceOwner_;  // instance -> where it was declared
+    std::map<const Param*, const Decl*> ctorControls_;  // constructor parameter -> instance
     std::map<const Decl*, TableId> tables_;
     std::map<const Decl*, ActionId> actions_;
     std::set<TableId> applied_;              // tables applied in the current control

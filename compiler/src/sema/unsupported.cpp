@@ -12,12 +12,6 @@ using namespace hop::ast;
 
 const std::set<std::string>& unsupportedExterns() {
     static const std::set<std::string> names = {
-        // stateful objects
-        "register",
-        "counter",
-        "meter",
-        "direct_counter",
-        "direct_meter",
         // table implementations
         "action_profile",
         "action_selector",

@@ -1,5 +1,5 @@
-// expect: unsupported_register.p4:16:5: error: register is not supported by hopline
-// Registers are accepted by the language but not by hopline's backends.
+// expect: unsupported_action_profile.p4:16:5: error: action_profile is not supported by hopline
+// Action profiles are accepted by the language but not by hopline.
 #include <core.p4>
 #include <v1model.p4>
 header eth_t { bit<48> dst; bit<48> src; bit<16> type; }
@@ -13,7 +13,7 @@ control MyEgress(inout headers_t h, inout meta_t m, inout standard_metadata_t sm
 control MyCompute(inout headers_t h, inout meta_t m) { apply { } }
 control MyDeparser(packet_out b, in headers_t h) { apply { b.emit(h.eth); } }
 control MyIngress(inout headers_t h, inout meta_t m, inout standard_metadata_t sm) {
-    register<bit<32>>(16) r;
-    apply { r.write(0, 1); }
+    action_profile(16) ap;
+    apply { }
 }
 V1Switch(MyParser(), MyVerify(), MyIngress(), MyEgress(), MyCompute(), MyDeparser()) main;
