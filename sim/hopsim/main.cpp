@@ -299,12 +299,9 @@ int main(int argc, char** argv) {
             if (!program) return 1;
             auto engine = makeEngine(stfCommon, *program, rc);
             if (!engine) return rc;
-            // Asked for state the engine cannot show: said before the run, not after it.
-            if (stfDumpState && !dynamic_cast<hop::sim::ModelEngine*>(engine.get()))
-                return hop::hopsim::dumpState(*engine, std::cout, std::cerr) ? 0 : 1;
             rc = hop::hopsim::runStf(*engine, file, {.tracePackets = stfCommon.tracePackets},
                                      std::cout, std::cerr);
-            if (stfDumpState) hop::hopsim::dumpState(*engine, std::cout, std::cerr);
+            if (stfDumpState && !hop::hopsim::dumpState(*engine, std::cout, std::cerr)) rc = 1;
             return rc;
         }
 
@@ -330,8 +327,6 @@ int main(int argc, char** argv) {
             !hop::hopsim::loadRuntimeJson(*engine, runtimeJsonPath, std::cerr)) {
             return 1;
         }
-        if (runDumpState && !dynamic_cast<hop::sim::ModelEngine*>(engine.get()))
-            return hop::hopsim::dumpState(*engine, std::cout, std::cerr) ? 0 : 1;
         auto* rtl = dynamic_cast<hop::sim::rtl::RtlEngine*>(engine.get());
         if (rtl) rtl->resetStats();
         const auto start = std::chrono::steady_clock::now();
@@ -347,7 +342,8 @@ int main(int argc, char** argv) {
                 st.firstOut >= 0 ? st.firstOut - st.firstIn : -1, s > 0 ? st.cycles / s : 0.0,
                 s > 0 ? st.framesIn / s : 0.0);
         }
-        if (runDumpState && rc == 0) hop::hopsim::dumpState(*engine, std::cout, std::cerr);
+        if (runDumpState && rc == 0 && !hop::hopsim::dumpState(*engine, std::cout, std::cerr))
+            rc = 1;
         return rc;
     } catch (const std::exception& e) {
         std::cerr << "hopsim: internal error: " << e.what() << "\n";

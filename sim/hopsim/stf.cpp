@@ -516,10 +516,10 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
         }
     }
 
-    // Counters, registers and meters are read and written on the model (the RTL engine cannot
-    // yet): said once, at the first such line, before any packet runs.
-    auto* modelEngine = dynamic_cast<sim::ModelEngine*>(&engine);
-    sim::Model* model = modelEngine ? &modelEngine->model() : nullptr;
+    // Counters, registers and meters are read and written on the model, or through the RTL's
+    // CSRs; an engine with neither is said once, at the first such line, before any packet.
+    const std::unique_ptr<ExternAccess> access = externAccess(engine);
+    ExternAccess* model = access.get();
     for (const StfCommand& cmd : file.commands) {
         if (cmd.kind == StfCommand::Kind::Extern && !model) {
             int ignored = 0;

@@ -32,6 +32,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -83,11 +84,40 @@ struct StfOptions {
 // The time between two `packet` lines on the simulated clock.
 inline constexpr uint64_t kStfPacketGapNs = 1000;
 
-// Runs an Extern command on `model` (null: the engine has none to read). Reads print to `out`;
-// a check that fails prints `FILE:LINE:COL: error: ...` to `out` and counts in `failures`.
-// A bad name, index or value (or no model) prints the located error to `err` and returns false.
-bool runStfExtern(sim::Model* model, const StfFile& file, const StfCommand& cmd, std::ostream& out,
-                  std::ostream& err, int& failures);
+// Counters, registers and meters as the STF lines and --dump-state reach them: the model's
+// state (sim::Model's calls, whose contract this is), or the RTL's, read and written through
+// its CSRs (stf_externs_rtl.cpp). Each call returns false with `error` set when the name,
+// index or value is not valid, or the engine cannot do it; the state is then unchanged.
+class ExternAccess {
+  public:
+    virtual ~ExternAccess() = default;
+    virtual const ir::Program& program() const = 0;
+    virtual int findExtern(const std::string& name, std::string& error) const = 0;
+    virtual bool readCounter(int ext, uint64_t index, sim::CounterValue& value,
+                             std::string& error) = 0;
+    virtual bool writeCounter(int ext, uint64_t index, const sim::CounterValue& value,
+                              std::string& error) = 0;
+    virtual bool resetCounters(int ext, std::string& error) = 0;
+    virtual bool readRegister(int ext, uint64_t index, ir::BigInt& value, std::string& error) = 0;
+    virtual bool writeRegister(int ext, uint64_t index, const ir::BigInt& value,
+                               std::string& error) = 0;
+    virtual bool resetRegisters(int ext, std::string& error) = 0;
+    virtual bool setMeterRates(int ext, std::optional<uint64_t> index,
+                               const std::vector<sim::MeterRate>& rates, std::string& error) = 0;
+    virtual bool meterRates(int ext, uint64_t index, std::vector<sim::MeterRate>& rates,
+                            std::string& error) = 0;
+    // Model::dumpState's format; nullopt with `error` when the state cannot be read.
+    virtual std::optional<std::string> dumpState(std::string& error) = 0;
+};
+// The engine's: the model's, the RTL's (its register-map blocks), or null for another engine.
+std::unique_ptr<ExternAccess> externAccess(sim::Engine& engine);
+std::unique_ptr<ExternAccess> rtlExternAccess(sim::Engine& engine);  // stf_externs_rtl.cpp
+
+// Runs an Extern command on `access` (null: the engine has none). Reads print to `out`; a
+// check that fails prints `FILE:LINE:COL: error: ...` to `out` and counts in `failures`. A bad
+// name, index or value (or no access) prints the located error to `err` and returns false.
+bool runStfExtern(ExternAccess* access, const StfFile& file, const StfCommand& cmd,
+                  std::ostream& out, std::ostream& err, int& failures);
 
 // hopsim's --dump-state: the extern state of the engine's model after a run, or a message
 // saying the engine cannot show it (false).

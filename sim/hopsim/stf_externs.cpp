@@ -49,7 +49,7 @@ bool compare(const std::string& op, const ir::BigInt& a, const ir::BigInt& b) {
 
 class Runner {
   public:
-    Runner(sim::Model& model, const StfFile& file, const StfCommand& cmd, std::ostream& out,
+    Runner(ExternAccess& model, const StfFile& file, const StfCommand& cmd, std::ostream& out,
            std::ostream& err, int& failures)
         : model_(model),
           file_(file),
@@ -191,7 +191,7 @@ class Runner {
         return done(model_.setMeterRates(ext_, index, rates, error_), index ? 2 : 1);
     }
 
-    sim::Model& model_;
+    ExternAccess& model_;
     const StfFile& file_;
     const StfCommand& cmd_;
     std::vector<Token> args_;
@@ -202,29 +202,84 @@ class Runner {
     std::string error_;
 };
 
+// The model's state, through its own calls.
+class ModelAccess : public ExternAccess {
+  public:
+    explicit ModelAccess(sim::Model& m) : m_(m) {}
+    const ir::Program& program() const override { return m_.program(); }
+    int findExtern(const std::string& name, std::string& error) const override {
+        return m_.findExtern(name, error);
+    }
+    bool readCounter(int ext, uint64_t index, sim::CounterValue& value,
+                     std::string& error) override {
+        return m_.readCounter(ext, index, value, error);
+    }
+    bool writeCounter(int ext, uint64_t index, const sim::CounterValue& value,
+                      std::string& error) override {
+        return m_.writeCounter(ext, index, value, error);
+    }
+    bool resetCounters(int ext, std::string& error) override {
+        return m_.resetCounters(ext, error);
+    }
+    bool readRegister(int ext, uint64_t index, ir::BigInt& value, std::string& error) override {
+        return m_.readRegister(ext, index, value, error);
+    }
+    bool writeRegister(int ext, uint64_t index, const ir::BigInt& value,
+                       std::string& error) override {
+        return m_.writeRegister(ext, index, value, error);
+    }
+    bool resetRegisters(int ext, std::string& error) override {
+        return m_.resetRegisters(ext, error);
+    }
+    bool setMeterRates(int ext, std::optional<uint64_t> index,
+                       const std::vector<sim::MeterRate>& rates, std::string& error) override {
+        return m_.setMeterRates(ext, index, rates, error);
+    }
+    bool meterRates(int ext, uint64_t index, std::vector<sim::MeterRate>& rates,
+                    std::string& error) override {
+        return m_.meterRates(ext, index, rates, error);
+    }
+    std::optional<std::string> dumpState(std::string&) override { return m_.dumpState(); }
+
+  private:
+    sim::Model& m_;
+};
+
 }  // namespace
 
-bool runStfExtern(sim::Model* model, const StfFile& file, const StfCommand& cmd, std::ostream& out,
-                  std::ostream& err, int& failures) {
+std::unique_ptr<ExternAccess> externAccess(sim::Engine& engine) {
+    if (auto* model = dynamic_cast<sim::ModelEngine*>(&engine))
+        return std::make_unique<ModelAccess>(model->model());
+    return rtlExternAccess(engine);
+}
+
+bool runStfExtern(ExternAccess* access, const StfFile& file, const StfCommand& cmd,
+                  std::ostream& out, std::ostream& err, int& failures) {
     const std::vector<Token> args = tokens(cmd);
-    if (!model) {
+    if (!access) {
         err << fmt::format(
-            "{}:{}:{}: error: '{}' needs the model engine (--engine model): the rtl engine does "
-            "not read or write counters, registers and meters yet\n",
+            "{}:{}:{}: error: '{}' needs the model or the rtl engine to read or write "
+            "counters, registers and meters\n",
             file.path, cmd.line, cmd.col, args.empty() ? "" : args[0].text);
         return false;
     }
-    return Runner(*model, file, cmd, out, err, failures).run();
+    return Runner(*access, file, cmd, out, err, failures).run();
 }
 
 bool dumpState(sim::Engine& engine, std::ostream& out, std::ostream& err) {
-    auto* model = dynamic_cast<sim::ModelEngine*>(&engine);
-    if (!model) {
-        err << "hopsim: error: --dump-state needs the model engine (--engine model): the "
-            << engine.name() << " engine does not read counters, registers and meters back yet\n";
+    const std::unique_ptr<ExternAccess> access = externAccess(engine);
+    std::string error;
+    std::optional<std::string> state;
+    if (access) state = access->dumpState(error);
+    if (!state) {
+        err << "hopsim: error: --dump-state: "
+            << (access ? error
+                       : "the " + engine.name() +
+                             " engine does not read counters, registers and meters back")
+            << "\n";
         return false;
     }
-    out << "extern state:\n" << model->model().dumpState();
+    out << "extern state:\n" << *state;
     return true;
 }
 

@@ -509,13 +509,27 @@ TEST_F(HopsimCli, RunDumpsExternState) {
               std::string::npos)
         << run.out;
 #ifdef HOP_RTL_CACHE
-    const fs::path stf = write("t.stf", "packet 0 00\n");
-    run = hopsim("stf " + kBasic + " " + stf.string() +
-                 " --engine rtl --data-width 64 --dump-state --rtl-cache " HOP_RTL_CACHE);
-    EXPECT_EQ(run.code, 1);
-    EXPECT_EQ(run.err,
-              "hopsim: error: --dump-state needs the model engine (--engine model): the rtl "
-              "engine does not read counters, registers and meters back yet\n");
+    // The RTL's registers, read back through their CSR blocks, print as the model's do.
+    const fs::path stf = write("t.stf",
+                               "packet 0 03 00000005 00000000 00000000 000000000000000000 0000\n"
+                               "expect 1 03 00000005 00000000 00000005 000000050000000000 0005\n"
+                               "packet 0 01 00000007 00000000 00000000 000000000000000000 0000\n"
+                               "expect 1 01 00000007 00000000 00000007 0000000c0000000000 0007\n");
+    const std::string regs = kSource + "/tests/stf/registers.p4 " + stf.string();
+    Outcome model = hopsim("stf " + regs + " --engine model --dump-state");
+    EXPECT_EQ(model.code, 0) << model.out << model.err;
+    run = hopsim("stf " + regs + " --engine rtl --data-width 64 --dump-state --rtl-cache " +
+                 HOP_RTL_CACHE);
+    EXPECT_EQ(run.code, 0) << run.err;
+    const std::string state =
+        "extern state:\n"
+        "register I.r bit<32> x 8\n"
+        "  [1] 7\n"
+        "  [3] 5\n";
+    EXPECT_NE(model.out.find(state), std::string::npos) << model.out;
+    EXPECT_NE(run.out.find(state), std::string::npos) << run.out;
+    EXPECT_EQ(run.out.substr(run.out.find("extern state:")),
+              model.out.substr(model.out.find("extern state:")));
 #endif
 }
 

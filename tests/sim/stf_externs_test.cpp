@@ -85,8 +85,8 @@ TEST_F(StfExterns, BadNamesIndicesAndValuesAreLocated) {
     EXPECT_EQ(errs_.str(), "t.stf:2:17: error: I.r is a register, not a meter\n");
 }
 
-// Without a model (the rtl engine) an extern line is an error at its command word.
-TEST_F(StfExterns, NeedsTheModel) {
+// Without an engine that reaches the externs an extern line is an error at its command word.
+TEST_F(StfExterns, NeedsAnEngineThatReachesThem) {
     StfFile file;
     std::string error;
     ASSERT_TRUE(hop::hopsim::parseStf("wait\n  register_reset r\n", "t.stf", file, error));
@@ -94,8 +94,8 @@ TEST_F(StfExterns, NeedsTheModel) {
     int failures = 0;
     EXPECT_FALSE(hop::hopsim::runStfExtern(nullptr, file, file.commands[1], out, err, failures));
     EXPECT_EQ(err.str(),
-              "t.stf:2:3: error: 'register_reset' needs the model engine (--engine model): the rtl "
-              "engine does not read or write counters, registers and meters yet\n");
+              "t.stf:2:3: error: 'register_reset' needs the model or the rtl engine to read or "
+              "write counters, registers and meters\n");
 }
 
 TEST_F(StfExterns, DumpState) {

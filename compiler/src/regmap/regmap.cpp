@@ -52,6 +52,12 @@ const TableBlock* RegMap::find(const std::string& tableName) const {
     return nullptr;
 }
 
+const ExternBlock* RegMap::findExtern(int object) const {
+    for (const auto& x : externs)
+        if (x.object == object) return &x;
+    return nullptr;
+}
+
 int ternaryLatency(int depth) {
     constexpr int kRadix = 8;
     return 3 + (depth <= kRadix                     ? 1
@@ -286,6 +292,31 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         next += t.span;
         map.tables.push_back(t);
     }
+    // Registers and counters: one hop_register each (direct counters and meters are refused
+    // with their tables above; meters have no block yet).
+    for (size_t i = 0; i < program.externs.size(); ++i) {
+        const ir::ExternObject& x = program.externs[i];
+        using XK = ir::ExternObject::Kind;
+        if (x.kind != XK::Register && x.kind != XK::Counter) continue;
+        if (x.size < 1 || x.size > kMaxExternCells) {
+            diags.unsupported(SourceLoc{}, fmt::format("{} of {} cells (at most {} in hardware)",
+                                                       x.name, x.size, kMaxExternCells));
+            ok = false;
+            continue;
+        }
+        ExternBlock b;
+        b.object = static_cast<int>(i);
+        b.name = x.name;
+        b.kind = x.kind == XK::Register ? "register" : "counter";
+        b.width =
+            x.kind == XK::Register ? x.width : (x.unit == ir::ExternObject::Unit::Both ? 128 : 64);
+        b.depth = static_cast<int>(x.size);
+        b.span = registerSpan(b.width);
+        next = (next + b.span - 1) / b.span * b.span;
+        b.base = next;
+        next += b.span;
+        map.externs.push_back(b);
+    }
     if (!ok) return std::nullopt;
     map.mapBytes = static_cast<uint32_t>(std::max<int64_t>(ceilPow2(next), 0x1000));
     map.addrWidth = log2Exact(map.mapBytes);
@@ -328,6 +359,16 @@ nlohmann::json toJson(const RegMap& map) {
         }
         tables.push_back(std::move(j));
     }
+    nlohmann::json externs = nlohmann::json::array();
+    for (const auto& x : map.externs)
+        externs.push_back({{"name", x.name},
+                           {"object", x.object},
+                           {"kind", x.kind},
+                           {"module", "hop_register"},
+                           {"width", x.width},
+                           {"depth", x.depth},
+                           {"base", x.base},
+                           {"span", x.span}});
     return {{"program", map.program},
             {"data_width", map.dataWidth},
             {"store_and_forward", map.maxFrameBytes > 0},
@@ -351,6 +392,7 @@ nlohmann::json toJson(const RegMap& map) {
                 {"HASH_LO", 4 * kWordHashLo},
                 {"HASH_HI", 4 * kWordHashHi}}}}},
             {"tables", tables},
+            {"externs", externs},
             {"control_plane", map.controlPlane}};
 }
 
@@ -492,6 +534,31 @@ std::optional<RegMap> fromJson(const nlohmann::json& json, std::string& error) {
             const auto& t = map.tables.back();
             if (uint64_t{t.base} + t.span > map.mapBytes)
                 throw BadJson{fmt::format("regmap.tables[{}] ends past map_bytes", i)};
+        }
+        // Absent in maps written before registers had blocks: none.
+        if (json.contains("externs")) {
+            const auto& externs = json["externs"];
+            if (!externs.is_array()) throw BadJson{"regmap.externs must be an array"};
+            for (size_t i = 0; i < externs.size(); ++i) {
+                const std::string path = fmt::format("regmap.externs[{}]", i);
+                const auto& j = externs[i];
+                ExternBlock x;
+                x.name = text(j, path, "name");
+                x.object = number<int>(j, path, "object", 0, kMaxInt);
+                x.kind = text(j, path, "kind");
+                if (x.kind != "register" && x.kind != "counter")
+                    throw BadJson{
+                        fmt::format("{}.kind '{}' is not register or counter", path, x.kind)};
+                x.width = number<int>(j, path, "width", 1, 1024);
+                x.depth = number<int>(j, path, "depth", 1, static_cast<int>(kMaxExternCells));
+                x.base = number<uint32_t>(j, path, "base", 0, UINT32_MAX);
+                x.span = number<uint32_t>(j, path, "span", 4, UINT32_MAX);
+                if (x.span != registerSpan(x.width) || x.base % x.span != 0 ||
+                    uint64_t{x.base} + x.span > map.mapBytes)
+                    throw BadJson{fmt::format("{}: base 0x{:x} / span 0x{:x} do not fit", path,
+                                              x.base, x.span)};
+                map.externs.push_back(x);
+            }
         }
         map.controlPlane = member(json, "regmap", "control_plane");
         if (!map.controlPlane.is_object()) throw BadJson{"regmap.control_plane must be an object"};

@@ -86,6 +86,17 @@ struct TableBlock {
     uint32_t base = 0, span = 0;
 };
 
+// A register array or a counter's cells: one rtl/hop_register.sv (a counter's cell is 64 bits,
+// packets or bytes; 128 for packets_and_bytes: bytes in the high half).
+struct ExternBlock {
+    int object = -1;   // index into ir::Program::externs
+    std::string name;  // P4 control-plane name
+    std::string kind;  // "register" or "counter"
+    int width = 1, depth = 1;
+    uint32_t base = 0, span = 0;
+};
+inline constexpr int64_t kMaxExternCells = 65536;
+
 struct RegMap {
     std::string program;
     int dataWidth = 512;
@@ -98,6 +109,7 @@ struct RegMap {
     int latency = 0;
     uint32_t pipelineBase = 0;
     std::vector<TableBlock> tables;
+    std::vector<ExternBlock> externs;
     uint32_t mapBytes = 0;  // a power of two
     int addrWidth = 0;      // log2(mapBytes)
     // The control-plane view of the program (control_plane.hpp): what each table block's key,
@@ -106,6 +118,7 @@ struct RegMap {
     nlohmann::json controlPlane = nlohmann::json::object();
 
     const TableBlock* find(const std::string& tableName) const;
+    const ExternBlock* findExtern(int object) const;
 };
 
 // The map of `program`, or nullopt after located errors for tables no block can serve.

@@ -55,6 +55,7 @@ void Generator::headerAssembly() {
         cur_ = combBundle(bodies, cur_, "Last statements, in the header assembly's cycle.", {},
                           "fin_b");
         sinkResults(results, "");
+        closeRegisterStage(cur_);
     }
     rec_.end = cur_;
     rec_.endStage = stage_;

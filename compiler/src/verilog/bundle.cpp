@@ -33,6 +33,16 @@ void Generator::layout() {
         off += t.actionWidth;
         tslots_[t.table] = s;
     }
+    for (const auto& x : map_.externs) {
+        RegSlots s;
+        s.width = x.width;
+        s.wen = off++;
+        s.widx = off;
+        off += 32;
+        s.wdata = off;
+        off += x.width;
+        rslots_[x.object] = s;
+    }
     for (const auto& st : p_.parser.states)
         for (const ir::Stmt& s : st.stmts)
             if (s.kind == ir::StmtKind::Extract && s.length) {
@@ -183,6 +193,7 @@ void Generator::flushPending(const std::string& what) {
     pendingResults_.clear();
     cur_ = combBundle(bodies, cur_, what + " (combinational, joins the next register)");
     sinkResults(results, "");
+    closeRegisterStage(cur_);
 }
 
 std::string Generator::combBundle(const std::vector<Body>& bodies, const std::string& from,

@@ -257,6 +257,30 @@ class Generator {
                    const std::vector<int>* paramOffsets = nullptr);
     // --- tables.cpp
     void applyTable(const ir::Stmt& s);
+    // --- registers.cpp
+    // A register or counter statement (RegRead, RegWrite, Count) into its register stage.
+    void externAccess(const ir::Stmt& s);
+    void openRegisterStage(const std::string& first);
+    // The open stage's statements are in the comb bundle `comb`: the blocks and write-backs.
+    void closeRegisterStage(const std::string& comb);
+    // What a statement writes, for the independence of later registers' indices.
+    void noteWrites(const ir::Stmt& s);
+    struct RegSlots {
+        int wen = 0, widx = 0, wdata = 0, width = 1;  // the packet's pending write, in the bundle
+    };
+    std::map<int, RegSlots> rslots_;  // per extern object with a block
+    struct RegPort {
+        std::string name, index;  // signal prefix; the index expression of every access
+        int stage = 0;
+    };
+    std::map<int, RegPort> regPorts_;
+    struct RegStage {
+        std::string look, lookValid;  // the bundle the blocks read their index from
+        std::vector<int> objects;
+        std::set<int> written;  // fields (id) and validity bits (-(header + 1)) written since
+    };
+    std::optional<RegStage> regStage_;
+    int regStageId_ = 0;
     // --- assembly.cpp
     void headerAssembly();
     void placeAtFixedOffset(const std::vector<std::pair<std::string, int>>& before, int bytes,

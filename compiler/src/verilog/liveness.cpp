@@ -184,6 +184,11 @@ void Generator::atoms() {
         add(s.hit, 1);
         add(s.action, s.actionWidth);
     }
+    for (const auto& [x, s] : rslots_) {
+        add(s.wen, 1);
+        add(s.widx, 32);
+        add(s.wdata, s.width);
+    }
     for (const auto& [h, slot] : varSlot_) add(slot, 16);
     add(consumedOff_, 16);
     add(dropOff_, 1);

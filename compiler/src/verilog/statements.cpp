@@ -92,6 +92,13 @@ void Generator::control(const ir::Control& c) {
             applyTable(s);
             continue;
         }
+        if (s.kind == ir::StmtKind::RegRead || s.kind == ir::StmtKind::RegWrite ||
+            s.kind == ir::StmtKind::Count) {
+            externAccess(s);
+            noteWrites(s);
+            continue;
+        }
+        noteWrites(s);
         const ir::Stmt* sp = &s;
         // Pending statements are emitted later (when the stage is flushed): they carry the
         // control's exit flag with them.

@@ -43,7 +43,8 @@ void Generator::applyTable(const ir::Stmt& s) {
     std::string look;
     std::string valid = curValid_;
     int rest = blk->latency;
-    if (!pending_.empty() && blk->latency >= 2) {
+    // An open register stage ends before the lookup (its write-back is at its end).
+    if (!pending_.empty() && blk->latency >= 2 && !regStage_) {
         const int issueStage = stage_;
         const Issue issue = splitPending(blk->latency, what, applied);
         look = issue.bundle;

@@ -1,0 +1,231 @@
+// SPDX-License-Identifier: Apache-2.0
+// Stage: register arrays and counters (rtl/hop_register.sv), at one packet per clock.
+//
+// Every access of one register (read, write, a counter's count) is in one register stage: the
+// block reads the cell at the index in the stage's first cycle (from the bundle before it, the
+// `look` bundle), and the statements of the next cycle see the value and may write the cell
+// back, which the block forwards to the next packet's read. Registers whose indices do not
+// depend on the statements between them share one stage. Within a packet, a read after a write
+// of the same register sees the write: the bundle carries each register's pending write (enable,
+// index, value) through the stage's statements, and the block takes it at the stage's end.
+#include "ir/dump.hpp"
+#include "verilog/generator.hpp"
+
+namespace hop::verilog {
+
+namespace {
+
+// The bundle state an expression reads: fields as their id, validity bits as -(header + 1).
+void readsOf(const ir::ExprPtr& e, std::set<int>& out) {
+    if (!e) return;
+    if (e->kind == ir::ExprKind::Field || e->kind == ir::ExprKind::VarbitLength)
+        out.insert(e->index);
+    if (e->kind == ir::ExprKind::Valid) out.insert(-(e->index + 1));
+    for (const auto& a : e->args) readsOf(a, out);
+}
+
+}  // namespace
+
+void Generator::noteWrites(const ir::Stmt& s) {
+    if (!regStage_) return;
+    if (s.dst) {
+        const ir::Expr* d = s.dst.get();
+        while (d->kind == ir::ExprKind::Slice) d = d->args[0].get();
+        if (d->kind == ir::ExprKind::Field) regStage_->written.insert(d->index);
+    }
+    if (s.kind == ir::StmtKind::SetValid || s.kind == ir::StmtKind::SetInvalid)
+        regStage_->written.insert(-(s.header + 1));
+}
+
+void Generator::externAccess(const ir::Stmt& s) {
+    const regmap::ExternBlock* blk = map_.findExtern(s.object);
+    const ir::ExternObject& x = p_.externs[s.object];
+    if (!blk) {
+        diags_.unsupported(s.loc, x.name +
+                                      " in the Verilog backend (direct counters and meters "
+                                      "have no block yet)");
+        failed_ = true;
+        return;
+    }
+    // The index the statement reads (a write's is `src`, a read's `src`, a count's `src`).
+    const ir::ExprPtr& index = s.src;
+    if (!index) {
+        diags_.unsupported(s.loc, x.name + " without an index in the Verilog backend");
+        failed_ = true;
+        return;
+    }
+    std::set<int> reads;
+    readsOf(index, reads);
+    readsOf(s.pred, reads);
+    auto independent = [&]() {
+        for (int r : reads)
+            if (regStage_->written.count(r)) return false;
+        return true;
+    };
+    const std::string indexText = ir::exprToString(p_, index);
+    auto port = regPorts_.find(s.object);
+    if (port == regPorts_.end()) {
+        // Its first access: join the open stage when its index is known at the stage's start,
+        // else open a stage of its own.
+        if (!regStage_ || !independent()) openRegisterStage(x.name);
+        RegPort rp;
+        rp.name = names_.get("register:" + x.name, "r_" + x.name);
+        rp.index = indexText;
+        rp.stage = regStageId_;
+        port = regPorts_.emplace(s.object, rp).first;
+        regStage_->objects.push_back(s.object);
+        pendingResults_.push_back({rp.name + "_rd_data", blk->width});
+        decl_.line(fmt::format("logic [{}:0] {}_rd_data;", blk->width - 1, rp.name));
+        decl_.line(fmt::format("logic {}_rd_valid;", rp.name));
+        decl_.line(fmt::format("logic [31:0] {}_rd_idx;", rp.name));
+        body_.line(fmt::format("// {} {}: read at the stage's first cycle", blk->kind, x.name));
+        body_.line(fmt::format("assign {}_rd_valid = {};", rp.name, regStage_->lookValid));
+        body_.line(fmt::format("assign {}_rd_idx = 32'({});", rp.name,
+                               emitExpr(index, regStage_->look, s.loc)));
+        // No write yet in this packet.
+        const RegSlots sl = rslots_.at(s.object);
+        pending_.push_back([this, sl](CodeBuilder& cb, const std::string& b) {
+            uncond_ = true;
+            if (const std::string l = wr(b, sl.wen, 1); !l.empty()) cb.line(l + " = 1'b0;");
+            uncond_ = false;
+        });
+    } else if (!regStage_ || port->second.stage != regStageId_ || !independent() ||
+               port->second.index != indexText) {
+        diags_.unsupported(
+            s.loc,
+            fmt::format("{} accessed again {} in the Verilog backend (every access of a "
+                        "register is one read-modify-write at one packet per clock: the same "
+                        "index, computed before the first access, with no table apply between)",
+                        x.name,
+                        port->second.index != indexText ? "at another index (" + indexText +
+                                                              ", first " + port->second.index + ")"
+                                                        : "after its index or the stage changed"));
+        failed_ = true;
+        return;
+    }
+    const RegPort rp = port->second;
+    const RegSlots sl = rslots_.at(s.object);
+    const ir::Stmt* sp = &s;
+    const ir::FieldId flag = controlExitFlag_;
+    pending_.push_back([this, sp, sl, rp, flag](CodeBuilder& cb, const std::string& b) {
+        exitFlag_ = flag;
+        const ir::Stmt& st = *sp;
+        auto ex = [&](const ir::ExprPtr& e) { return emitExpr(e, b, st.loc); };
+        const std::string guard = isTrue(st.pred) ? "" : "if (" + ex(st.pred) + ") ";
+        // Bits [lo, lo + w) of the cell's value for this packet: its own earlier write, else
+        // the block's read.
+        auto value = [&](int lo, int w) {
+            return fmt::format("({} ? {} : {}_rd_data{}[{}:{}])", rd(b, sl.wen, 1),
+                               rd(b, sl.wdata + lo, w), rp.name, resultSuffix_, lo + w - 1, lo);
+        };
+        auto write = [&](const std::string& data) {
+            const std::string en = wr(b, sl.wen, 1), idx = wr(b, sl.widx, 32),
+                              val = wr(b, sl.wdata, sl.width);
+            cb.open(guard + "begin");
+            if (!en.empty()) cb.line(en + " = 1'b1;");
+            if (!idx.empty()) cb.line(fmt::format("{} = 32'({});", idx, ex(st.src)));
+            if (!val.empty()) cb.line(fmt::format("{} = {};", val, data));
+            cb.close("end");
+        };
+        switch (st.kind) {
+            case ir::StmtKind::RegRead: {
+                const ir::Expr& d = *st.dst;
+                if (d.kind != ir::ExprKind::Field) {
+                    diags_.unsupported(st.loc, "this register read target in the Verilog backend");
+                    failed_ = true;
+                    return;
+                }
+                // An index past the end leaves the destination as it was (simple_switch).
+                const std::string inRange =
+                    fmt::format("33'({}) < 33'd{}", ex(st.src), map_.findExtern(st.object)->depth);
+                if (const std::string l = fieldLhs(b, d.index); !l.empty())
+                    cb.line(fmt::format("if ({}{}) {} = {}'({});",
+                                        isTrue(st.pred) ? "" : "(" + ex(st.pred) + ") && ", inRange,
+                                        l, d.width, value(0, sl.width)));
+                return;
+            }
+            case ir::StmtKind::RegWrite:
+                write(fmt::format("{}'({})", sl.width, ex(st.src2)));
+                return;
+            case ir::StmtKind::Count: {
+                // packets: +1; bytes: + the frame's length; packets_and_bytes: bytes in the
+                // high 64 bits (BMv2 keeps both).
+                const ir::ExternObject& obj = p_.externs[st.object];
+                const std::string len =
+                    fPacketLength_ >= 0
+                        ? fmt::format("64'({})", ex(ir::fieldRef(fPacketLength_,
+                                                                 p_.fields[fPacketLength_].width)))
+                        : "64'd0";
+                switch (obj.unit) {
+                    case ir::ExternObject::Unit::Packets:
+                        write(fmt::format("{} + 64'd1", value(0, 64)));
+                        break;
+                    case ir::ExternObject::Unit::Bytes:
+                        write(fmt::format("{} + {}", value(0, 64), len));
+                        break;
+                    case ir::ExternObject::Unit::Both:
+                        write(fmt::format("{{{} + {}, {} + 64'd1}}", value(64, 64), len,
+                                          value(0, 64)));
+                        break;
+                }
+                return;
+            }
+            default:
+                return;
+        }
+    });
+}
+
+void Generator::openRegisterStage(const std::string& first) {
+    flushPending("statements before register " + first);
+    RegStage st;
+    st.look = cur_;
+    st.lookValid = curValid_;
+    delay(1, "register stage (" + first + "): the block reads the cell");
+    ++regStageId_;
+    regStage_ = st;
+}
+
+// The stage's statements are in `comb`: each register's pending write goes to its block.
+void Generator::closeRegisterStage(const std::string& comb) {
+    if (!regStage_) return;
+    const RegStage st = *regStage_;
+    regStage_.reset();
+    for (int object : st.objects) {
+        const regmap::ExternBlock& blk = *map_.findExtern(object);
+        const RegPort& rp = regPorts_.at(object);
+        const RegSlots& sl = rslots_.at(object);
+        decl_.line(fmt::format("logic {}_wr_en;", rp.name));
+        decl_.line(fmt::format("logic [31:0] {}_wr_idx;", rp.name));
+        decl_.line(fmt::format("logic [{}:0] {}_wr_data;", blk.width - 1, rp.name));
+        decl_.line(fmt::format("logic [31:0] {}_csr_rdata;", rp.name));
+        body_.line(fmt::format("// {} {}: the write-back, at the stage's end", blk.kind, blk.name));
+        body_.line(
+            fmt::format("assign {}_wr_en = {} && {};", rp.name, curValid_, rd(comb, sl.wen, 1)));
+        body_.line(fmt::format("assign {}_wr_idx = {};", rp.name, rd(comb, sl.widx, 32)));
+        body_.line(fmt::format("assign {}_wr_data = {};", rp.name, rd(comb, sl.wdata, sl.width)));
+        instance(body_, "hop_register",
+                 {{"WIDTH", std::to_string(blk.width)},
+                  {"DEPTH", std::to_string(blk.depth)},
+                  {"IDX_W", "32"},
+                  {"BASE", fmt::format("32'h{:x}", blk.base)},
+                  {"SPAN", std::to_string(blk.span)}},
+                 "u_" + rp.name,
+                 {{"clk", "clk"},
+                  {"rst", "rst"},
+                  {"rd_valid", rp.name + "_rd_valid"},
+                  {"rd_idx", rp.name + "_rd_idx"},
+                  {"rd_data", rp.name + "_rd_data"},
+                  {"wr_en", rp.name + "_wr_en"},
+                  {"wr_idx", rp.name + "_wr_idx"},
+                  {"wr_data", rp.name + "_wr_data"},
+                  {"csr_wr", "csr_wr"},
+                  {"csr_rd", "csr_rd"},
+                  {"csr_addr", "csr_addr"},
+                  {"csr_wdata", "csr_wdata"},
+                  {"csr_rdata", rp.name + "_csr_rdata"}});
+        csrRdata_.push_back(rp.name + "_csr_rdata");
+    }
+}
+
+}  // namespace hop::verilog
