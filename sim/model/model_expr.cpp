@@ -209,6 +209,9 @@ void Model::Impl::exec(const ir::Stmt& s, const std::vector<BigInt>* args) {
             throw Unsupported("registers");
         case ir::StmtKind::MeterExec:
             throw Unsupported("meters");
+        case ir::StmtKind::Hash:
+            hashStmt(s, args);
+            return;
         case ir::StmtKind::HeaderCopy:
         case ir::StmtKind::StackCopy:
         case ir::StmtKind::StackPushFront:

@@ -6,6 +6,7 @@
 //   model_parser.cpp    the parser: states, select, extract
 //   model_tables.cpp    tables: state, lookup, actions, commands
 //   model_checksum.cpp  checksums: verify and update
+//   model_hash.cpp      the hash extern
 #pragma once
 
 #include <algorithm>
@@ -216,6 +217,9 @@ struct Model::Impl {
                     const std::vector<uint8_t>* payload);
     void verifyChecksums(size_t payloadStart);
     void updateChecksums(const std::vector<uint8_t>& payload, size_t payloadStart);
+
+    // --- the hash extern (model_hash.cpp)
+    void hashStmt(const ir::Stmt& s, const std::vector<BigInt>* args);
 };
 
 }  // namespace hop::sim

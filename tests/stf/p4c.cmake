@@ -15,7 +15,6 @@ endif()
 #   tm         an STF command that needs the traffic manager (issue 16)
 #   frontend   valid P4 that hopc's front end rejects: the located error in HOP_P4C_FRONTEND_ERROR
 set(HOP_P4C_NOT_YET
-    constant-in-calculation-bmv2         "extern: hash"
     issue1566-bmv2                       "extern: counter"
     issue1814-1-bmv2                     "extern: register"
     extern-funcs-bmv2                    "extern: a target's extern function (extern_func)"
