@@ -85,9 +85,8 @@ uint64_t identity(const uint8_t* data, size_t n) {
 std::optional<std::string> unsupportedReason(ir::HashAlgorithm algorithm) {
     if (algorithm == ir::HashAlgorithm::Random)
         return std::string(
-            "HashAlgorithm.random: BMv2 simple_switch has no 'random' hash algorithm (it refuses "
-            "to load such a program), so there is no behaviour to match; use random() for a "
-            "random number");
+            "HashAlgorithm.random (BMv2 simple_switch has no 'random' hash algorithm and refuses "
+            "such a program, so there is no behaviour to match; random() gives random numbers)");
     return std::nullopt;
 }
 
