@@ -900,12 +900,12 @@ TEST(SemaV1Model, UnsupportedExterns) {
     apply {
         bit<32> v;
         r.read(v, 0);
-        hash(v, HashAlgorithm.crc32, 32w0, { h.eth.dst }, 32w16);
+        random(v, 32w0, 32w16);
         mark_to_drop(sm);
     })"));
     EXPECT_ERRORS(c, "t.p4:11:5: error: register is not supported by hopline",
                   "t.p4:12:5: error: counter is not supported by hopline",
-                  "t.p4:16:9: error: hash is not supported by hopline");
+                  "t.p4:16:9: error: random is not supported by hopline");
 }
 
 TEST(SemaV1Model, LanguageOnlyModeAcceptsAllOfV1Model) {

@@ -34,6 +34,7 @@ header out_t {
     bit<8>  trunc;
     bit<16> act;
     bit<16> big;
+    bit<16> mod1000;
 }
 
 struct headers_t {
@@ -93,6 +94,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
         hash(hdr.o.withopt, HashAlgorithm.crc16, 16w0, { hdr.i.b, hdr.opt.x }, 32w65536);
         hash(hdr.o.trunc, HashAlgorithm.crc32, 32w0x1234, { hdr.i.a }, 64w0x100000000);
         hash(hdr.o.big, HashAlgorithm.crc16, 16w3, { hdr.i.b, hdr.i.a }, 32w40000);
+        hash(hdr.o.mod1000, HashAlgorithm.crc32, 16w0, { hdr.i.a, hdr.i.c }, 32w1000);
         t.apply();
     }
 }

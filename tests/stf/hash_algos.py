@@ -103,6 +103,7 @@ def outputs(a, b, c, d, e, opt):
     o.append((offset(crc32(pack([(a, 32)])), 0x1234, 1 << 32, 8), 8))
     o.append((offset(crc16(pack([(a, 32)])), 1000, 16, 16), 16))  # table t's default action
     o.append((offset(crc16(pack([(b, 16), (a, 32)])), 3, 40000, 16), 16))
+    o.append((offset(crc32(pack([(a, 32), (c, 8)])), 0, 1000, 16), 16))
     return o
 
 
@@ -115,7 +116,7 @@ def case(a, b, c, d, e, opt, out_in=None):
     head = hexof([(a, 32), (b, 16), (c, 8), (d, 4), (e, 4), (sel, 8)])
     if opt is not None:
         head += " " + hexof([(opt, 16)])
-    zero = out_in or "00" * 48
+    zero = out_in or "00" * 50
     return ("packet 0 {} {}\nexpect 1 {} {} $\n".format(
         head, zero, head, hexof(outputs(a, b, c, d, e, opt))))
 
@@ -143,7 +144,7 @@ if __name__ == "__main__":
         # RFC 1071's example bytes 00 01 f2 03 f4 f5 f6 (f7 is the 8th, outside csum's data)
         case(0x0001F203, 0xF4F5, 0xF6, 0xF, 7, None),
         # what the output header held before is overwritten
-        case(0x12345678, 0x9ABC, 0xDE, 0xF, 0x0, 0x1357, "a5" * 48),
+        case(0x12345678, 0x9ABC, 0xDE, 0xF, 0x0, 0x1357, "a5" * 50),
     ]
     write("hash_algos-edges.stf", "catalogue inputs, all zeros and all ones, with and "
           "without the optional header.", edges)

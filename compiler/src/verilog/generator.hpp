@@ -263,6 +263,9 @@ class Generator {
     std::string hashOffset(const ir::Stmt& s, const std::string& h, const std::string& b,
                            const std::string& paramVar, const std::vector<int>* paramOffsets);
     std::map<const ir::Stmt*, int> hashIds_;
+    // The function of `bits` bits modulo the constant m (declared once per m and width).
+    std::string constantModulo(const ir::BigInt& m, int bits);
+    std::map<std::pair<std::string, int>, std::string> modIds_;
     // Declares a function `fn` of `a` over `bits` (padded as BMv2 pads); returns `fn`.
     std::string hashFunction(const std::string& fn, ir::HashAlgorithm a, int bits);
     // A crc16 / crc32 checksum unit named `un`, `stages` cycles; returns `un`.

@@ -6,7 +6,8 @@
 // linear: each result bit is the parity of a constant mask of the input bits, XOR a constant
 // (hash::linearCrc, computed from the software CRC). `% max` is a mask for a constant power of
 // two, the value itself when max exceeds every hash value, one subtraction when it exceeds half
-// of them, and a constant modulo otherwise.
+// of them, and otherwise a sum of residues from tables (constantModulo): SystemVerilog's `%`
+// by a constant synthesizes to a whole divider (68 logic levels for 16 bits mod 7, not 9.5).
 #include "hash/hash.hpp"
 
 #include "verilog/generator.hpp"
@@ -157,6 +158,47 @@ std::string Generator::hashValue(const ir::Stmt& s, const std::string& b,
     return value;
 }
 
+namespace {
+
+int bitLength(const ir::BigInt& v) {
+    return v == 0 ? 1 : static_cast<int>(boost::multiprecision::msb(v)) + 1;
+}
+
+}  // namespace
+
+// A function of `bits` bits modulo the constant m, without a divider: h is cut in 4-bit
+// chunks, each chunk's (chunk << 4j) mod m read from a 16-entry table of constants (a LUT per
+// result bit), the residues added, and the sum (below chunks * m) brought below m by
+// conditional subtractions of m << t.
+std::string Generator::constantModulo(const ir::BigInt& m, int bits) {
+    const std::string fn = fmt::format("hash_mod{}", modIds_.size());
+    auto [it, added] = modIds_.try_emplace({m.str(), bits}, fn);
+    if (!added) return it->second;
+    const int chunks = (bits + 3) / 4;
+    const int w = bitLength(m - 1);              // a residue's bits
+    const int ws = bitLength(chunks * (m - 1));  // the sum's bits
+    decl_.open(fmt::format("function automatic logic [{}:0] {}(input logic [{}:0] h);", bits - 1,
+                           fn, bits - 1));
+    decl_.line(fmt::format("logic [{}:0] s;", ws - 1));
+    std::string sum;
+    for (int j = 0; j < chunks; ++j) {
+        ir::BigInt table = 0;
+        for (int v = 15; v >= 0; --v) table = (table << w) | ((ir::BigInt(v) << (4 * j)) % m);
+        const int lo = 4 * j, n = std::min(4, bits - lo);
+        sum += fmt::format("{}{}'({}'({} >> (16'({}) * 16'd{})))", j ? " + " : "", ws, w,
+                           literal(table, 16 * w), slice("h", lo, n), w);
+    }
+    decl_.line(fmt::format("s = {};", sum));
+    for (int t = bitLength(ir::BigInt(chunks)) - 1; t >= 0; --t) {
+        const ir::BigInt k = m << t;
+        if (k >= (ir::BigInt(1) << ws)) continue;
+        decl_.line(fmt::format("if (s >= {}) s = s - {};", literal(k, ws), literal(k, ws)));
+    }
+    decl_.line(fmt::format("{} = {}'(s);", fn, bits));
+    decl_.close("endfunction");
+    return fn;
+}
+
 // base + (h % max) as hash::hashOffset computes it, truncated to the result's width.
 std::string Generator::hashOffset(const ir::Stmt& s, const std::string& h, const std::string& b,
                                   const std::string& paramVar,
@@ -187,7 +229,7 @@ std::string Generator::hashOffset(const ir::Stmt& s, const std::string& h, const
         const std::string k = literal(m, out);
         rem = fmt::format("(({} >= {}) ? {}'({} - {}) : {})", h, k, out, h, k, h);
     } else {
-        rem = fmt::format("({} % {})", h, literal(m, out));
+        rem = fmt::format("{}({})", constantModulo(m, out), h);
     }
     const std::string base =
         emitExpr(ir::cast(ir::cast(s.src, 64, false), wc, false), b, s.loc, paramVar, paramOffsets);
