@@ -1,35 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reference interpreter: checksums: verify and update.
+#include "hash/hash.hpp"
 #include "sim/model/model_impl.hpp"
 
 namespace hop::sim {
-
-namespace {
-
-// RFC 1071 over the bytes (an odd last byte is padded with a zero byte, as BMv2 does).
-uint16_t csum16(const std::vector<uint8_t>& bytes) {
-    uint32_t sum = 0;
-    for (size_t i = 0; i < bytes.size(); i += 2) {
-        uint32_t word = static_cast<uint32_t>(bytes[i]) << 8;
-        if (i + 1 < bytes.size()) word |= bytes[i + 1];
-        sum += word;
-        sum = (sum & 0xffff) + (sum >> 16);
-    }
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<uint16_t>(~sum & 0xffff);
-}
-
-uint16_t xor16(const std::vector<uint8_t>& bytes) {
-    uint16_t x = 0;
-    for (size_t i = 0; i < bytes.size(); i += 2) {
-        uint16_t word = static_cast<uint16_t>(bytes[i] << 8);
-        if (i + 1 < bytes.size()) word |= bytes[i + 1];
-        x ^= word;
-    }
-    return x;
-}
-
-}  // namespace
 
 const std::vector<uint8_t>& Model::Impl::checksumBytes(const ir::ChecksumUnit& c,
                                                        size_t payloadStart,
@@ -44,19 +18,9 @@ const std::vector<uint8_t>& Model::Impl::checksumBytes(const ir::ChecksumUnit& c
 BigInt Model::Impl::checksum(const ir::ChecksumUnit& c, size_t payloadStart,
                              const std::vector<uint8_t>* payload) {
     const auto& bytes = checksumBytes(c, payloadStart, payload);
-    switch (c.algorithm) {
-        case ir::ChecksumAlgorithm::Csum16:
-            return csum16(bytes);
-        case ir::ChecksumAlgorithm::Xor16:
-            return xor16(bytes);
-        case ir::ChecksumAlgorithm::Identity: {
-            BigInt v = 0;
-            for (uint8_t b : bytes) v = (v << 8) | b;
-            return v;
-        }
-        default:
-            throw Unsupported(std::string("checksum algorithm ") + ir::toString(c.algorithm));
-    }
+    if (auto why = hash::unsupportedReason(c.algorithm)) throw Unsupported(*why);
+    // BMv2 writes its calculation's 64-bit result into the field (identity: the first 8 bytes).
+    return hash::compute(c.algorithm, bytes);
 }
 
 void Model::Impl::verifyChecksums(size_t payloadStart) {

@@ -208,6 +208,9 @@ void Model::Impl::exec(const ir::Stmt& s, const std::vector<BigInt>* args) {
         case ir::StmtKind::MeterExec:
             execExtern(s, args);
             return;
+        case ir::StmtKind::Hash:
+            hashStmt(s, args);
+            return;
         case ir::StmtKind::HeaderCopy:
         case ir::StmtKind::StackCopy:
         case ir::StmtKind::StackPushFront:

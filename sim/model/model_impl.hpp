@@ -7,6 +7,7 @@
 //   model_tables.cpp    tables: state, lookup, actions, commands
 //   model_checksum.cpp  checksums: verify and update
 //   model_externs.cpp   registers, counters and meters: state, execution, control-plane access
+//   model_hash.cpp      the hash extern
 #pragma once
 
 #include <algorithm>
@@ -258,6 +259,9 @@ struct Model::Impl {
                     const std::vector<uint8_t>* payload);
     void verifyChecksums(size_t payloadStart);
     void updateChecksums(const std::vector<uint8_t>& payload, size_t payloadStart);
+
+    // --- the hash extern (model_hash.cpp)
+    void hashStmt(const ir::Stmt& s, const std::vector<BigInt>* args);
 };
 
 }  // namespace hop::sim

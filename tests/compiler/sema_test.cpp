@@ -900,13 +900,11 @@ TEST(SemaV1Model, UnsupportedExterns) {
     apply {
         bit<32> v;
         random(v, 32w0, 32w7);
-        hash(v, HashAlgorithm.crc32, 32w0, { h.eth.dst }, 32w16);
         mark_to_drop(sm);
     })"));
     EXPECT_ERRORS(c, "t.p4:11:5: error: action_profile is not supported by hopline",
                   "t.p4:12:5: error: action_profile is not supported by hopline",
-                  "t.p4:15:9: error: random is not supported by hopline",
-                  "t.p4:16:9: error: hash is not supported by hopline");
+                  "t.p4:15:9: error: random is not supported by hopline");
 }
 
 // The stateful externs pass the front end (the model runs them; the Verilog backend refuses

@@ -15,7 +15,6 @@ endif()
 #   tm         an STF command that needs the traffic manager (issue 16)
 #   frontend   valid P4 that hopc's front end rejects: the located error in HOP_P4C_FRONTEND_ERROR
 set(HOP_P4C_NOT_YET
-    constant-in-calculation-bmv2         "extern: hash"
     extern-funcs-bmv2                    "extern: a target's extern function (extern_func)"
     ipv6-switch-ml-bmv2                  "tm: mc_mgrp_create (multicast)"
     v1model-special-ops-bmv2             "tm: mirroring_add (clone sessions)"

@@ -158,6 +158,8 @@ class Printer {
                 return regWrite(s, a);
             case StmtKind::MeterExec:
                 return meterExec(s, a);
+            case StmtKind::Hash:
+                return hash(s, a);
             case StmtKind::HeaderCopy:
                 return copy(p_.headers.at(s.header).name, p_.headers.at(s.from).name, s);
             case StmtKind::StackCopy:
@@ -214,6 +216,12 @@ class Printer {
         if (!s.src) return fmt::format("{} = {}.read()", expr(s.dst, a), objectName(s.object));
         return fmt::format("{} = {}.execute({})", expr(s.dst, a), objectName(s.object),
                            expr(s.src, a));
+    }
+    std::string hash(const Stmt& s, const Action* a) {
+        std::string data;
+        for (const auto& e : s.args) data += (data.empty() ? "" : ", ") + expr(e, a);
+        return fmt::format("{} = hash({}, {}, {{{}}}, {})", expr(s.dst, a), toString(s.algorithm),
+                           expr(s.src, a), data, expr(s.src2, a));
     }
 
     void layout(std::ostringstream& os);

@@ -326,7 +326,7 @@ const char* toString(MatchKind kind) {
     return "?";
 }
 
-const char* toString(ChecksumAlgorithm algorithm) {
+const char* toString(HashAlgorithm algorithm) {
     switch (algorithm) {
         case ChecksumAlgorithm::Csum16:
             return "csum16";

@@ -175,6 +175,20 @@ bool isFalse(const ExprPtr& e);                       // constant false
 // ---------------------------------------------------------------------------------------------
 // Statements.
 
+// v1model's HashAlgorithm: of the hash extern and of the checksum externs (hash/hash.hpp says
+// what BMv2 computes for each).
+enum class HashAlgorithm {
+    Csum16,
+    Crc16,
+    Crc32,
+    Identity,
+    Xor16,
+    Random,
+    Crc16Custom,
+    Crc32Custom
+};
+using ChecksumAlgorithm = HashAlgorithm;
+
 enum class StmtKind {
     Assign,      // dst = src; dst is a Field expression or a Slice of one
     SetValid,    // header (for a union member, the lowering also invalidates the others)
@@ -193,6 +207,11 @@ enum class StmtKind {
     RegRead,     // dst = register `object`[src]
     RegWrite,    // register `object`[src] = src2
     MeterExec,   // dst = colour of meter `object`[src] (src null for direct meters)
+    // v1model's hash: dst = src + (H(args) % src2) with BMv2's rules (hash::hashOffset): H is
+    // `algorithm` over the values of `args` packed bit after bit, MSB first, zero-padded to
+    // whole bytes; a Field of a packet header that is not valid contributes no bits, as BMv2
+    // leaves it out of the calculation.
+    Hash,
     // Structured statements: the lowering emits them for what the program says, and the
     // `expand-structured` pass (ir/passes.hpp) replaces each by the Assign / SetValid /
     // SetInvalid statements it stands for, so the backends and the model never see one.
@@ -221,6 +240,8 @@ struct Stmt {
     // that holds the source's validity (the source may be a neighbour that is shifted too). The
     // lowering allocates them, so the layout is the same before and after the expansion.
     std::vector<FieldId> scratch;
+    std::vector<ExprPtr> args;                       // Hash: the data, in order
+    HashAlgorithm algorithm = HashAlgorithm::Crc32;  // Hash
     SourceLoc loc;
 };
 
@@ -340,17 +361,6 @@ struct Control {
     std::string name;         // the P4 control's name
     std::vector<Stmt> stmts;  // in program order; each with its predicate
     FieldId exitFlag = -1;    // set by Exit in actions; -1 when no dynamic exit can happen
-};
-
-enum class ChecksumAlgorithm {
-    Csum16,
-    Crc16,
-    Crc32,
-    Identity,
-    Xor16,
-    Random,
-    Crc16Custom,
-    Crc32Custom
 };
 
 struct ChecksumUnit {

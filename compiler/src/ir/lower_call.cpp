@@ -50,6 +50,7 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
         {"update_checksum", &Lowering::callChecksum},
         {"verify_checksum_with_payload", &Lowering::callChecksum},
         {"update_checksum_with_payload", &Lowering::callChecksum},
+        {"hash", &Lowering::callHash},
     };
     CallSite site{c, callee, {}, method, loc};
     if (callee) site.receiver = resolve(callee->base.get());

@@ -219,10 +219,10 @@ class Lowering {
                        const BlockStmt* body, const CallExpr* c, ExprPtr pred, FieldId result = -1,
                        const std::function<void()>& prologue = {});
 
-    // --- call statements (lower_call.cpp; callChecksum in lower_checksum.cpp). Handlers are
-    // found by method or function name. A handler returns the predicate after the call, or
-    // nullopt when its name means nothing for this receiver or in this block (the call is then
-    // reported as unsupported).
+    // --- call statements (lower_call.cpp; callChecksum and callHash in lower_checksum.cpp).
+    // Handlers are found by method or function name. A handler returns the predicate after the
+    // call, or nullopt when its name means nothing for this receiver or in this block (the call is
+    // then reported as unsupported).
     ExprPtr lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc);
     using CallHandler = std::optional<ExprPtr> (Lowering::*)(const CallSite&, ExprPtr);
     std::optional<ExprPtr> callTableApply(const CallSite& c, ExprPtr pred);
@@ -237,6 +237,9 @@ class Lowering {
     std::optional<ExprPtr> callMarkToDrop(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callVerify(const CallSite& c, ExprPtr pred);
     std::optional<ExprPtr> callChecksum(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callHash(const CallSite& c, ExprPtr pred);
+    std::optional<HashAlgorithm> hashAlgorithm(const ast::Expr* e, SourceLoc loc);
+    bool hashData(const ast::Expr* e, std::vector<ExprPtr>& out);
     const ExternObject* receiverExtern(const CallSite& c) const;
 
     // --- the parser (lower_parser.cpp)

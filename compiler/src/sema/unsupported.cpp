@@ -24,9 +24,8 @@ const std::set<std::string>& unsupportedExterns() {
         "recirculate",
         "recirculate_preserving_field_list",
         "truncate",
-        // control-plane notifications, hashing, randomness, debugging
+        // control-plane notifications, randomness, debugging
         "digest",
-        "hash",
         "random",
         "log_msg",
         "assert",
@@ -38,7 +37,7 @@ const std::set<std::string>& unsupportedExterns() {
 
 namespace {
 
-// The checksum externs run only the Internet checksum in hardware.
+// The checksum algorithms both engines run: the Internet checksum and the CRCs.
 const std::set<std::string>& checksumExterns() {
     static const std::set<std::string> names = {"verify_checksum", "update_checksum",
                                                 "verify_checksum_with_payload",
@@ -46,7 +45,7 @@ const std::set<std::string>& checksumExterns() {
     return names;
 }
 const std::set<std::string>& supportedChecksumAlgorithms() {
-    static const std::set<std::string> names = {"csum16"};
+    static const std::set<std::string> names = {"csum16", "crc16", "crc32"};
     return names;
 }
 

@@ -1,11 +1,39 @@
 // SPDX-License-Identifier: Apache-2.0
 // Stage: verify / update checksum units.
+#include "hash/hash.hpp"
 #include "verilog/generator.hpp"
 
 namespace hop::verilog {
 
 // Checksums: hop_csum16 over the field list (the bundle waits beside it), then the compare
 // (verify: checksum_error) or the write (update).
+
+// A CRC checksum unit: the CRC of the field list (hash.cpp's function), registered for the
+// `stages` cycles a hop_csum16 takes, so that every unit's result is ready together.
+std::string Generator::crcChecksum(const ir::ChecksumUnit& u, const std::string& un, int stages) {
+    int bits = 0;
+    std::string data;
+    for (const auto& e : u.data) {
+        bits += e->width;
+        data += (data.empty() ? "" : ", ") + emitExpr(e, cur_, u.loc);
+    }
+    const int out = hash::outputWidth(u.algorithm);
+    const int padded = (bits + 7) / 8 * 8;
+    std::string value = literal(hash::compute(u.algorithm, {}), out);
+    if (padded > 0) {
+        if (padded > bits) data += fmt::format(", {}'d0", padded - bits);
+        value = fmt::format("{}({{{}}})", hashFunction(un + "_crc", u.algorithm, padded), data);
+    }
+    const int w = u.checksum->width;
+    for (int i = 0; i < stages; ++i) decl_.line(fmt::format("logic [{}:0] {}_s{};", w - 1, un, i));
+    decl_.line(fmt::format("logic [{}:0] {}_out;", w - 1, un));
+    body_.open("always_ff @(posedge clk) begin");
+    body_.line(fmt::format("{}_s0 <= {}'({});", un, w, value));
+    for (int i = 1; i < stages; ++i) body_.line(fmt::format("{}_s{} <= {}_s{};", un, i, un, i - 1));
+    body_.close("end");
+    body_.line(fmt::format("assign {}_out = {}_s{};", un, un, stages - 1));
+    return un;
+}
 
 void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verify) {
     if (units.empty()) return;
@@ -18,14 +46,21 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
     }
     constexpr int kStages = 2;
     std::vector<std::string> results;
+    std::map<std::string, int> widths;  // a result's bits when not 16
     int n = 0;
     for (const auto& u : units) {
         const std::string un = fmt::format("{}_csum{}", verify ? "vfy" : "upd", n++);
+        if (hash::crcOf(u.algorithm) && u.checksum && u.checksum->kind == ir::ExprKind::Field &&
+            !u.withPayload) {
+            results.push_back(crcChecksum(u, un, kStages));
+            widths[results.back()] = u.checksum->width;
+            continue;
+        }
         if (u.algorithm != ir::ChecksumAlgorithm::Csum16 || !u.checksum ||
             u.checksum->kind != ir::ExprKind::Field || u.checksum->width != 16) {
             diags_.unsupported(u.loc,
-                               "this checksum (only csum16 into a bit<16> field) in the Verilog "
-                               "backend");
+                               "this checksum (csum16 into a bit<16> field, or crc16 / crc32 "
+                               "over the fields only) in the Verilog backend");
             failed_ = true;
             continue;
         }
@@ -70,7 +105,8 @@ void Generator::checksums(const std::vector<ir::ChecksumUnit>& units, bool verif
         results.push_back(un);
     }
     delay(kStages, verify ? "verify_checksum" : "update_checksum");
-    for (const auto& r : results) pendingResults_.push_back({r + "_out", 16});
+    for (const auto& r : results)
+        pendingResults_.push_back({r + "_out", widths.count(r) ? widths[r] : 16});
     std::vector<const ir::ChecksumUnit*> ok;
     for (const auto& u : units) ok.push_back(&u);
     pending_.push_back([this, units = ok, results, verify](CodeBuilder& cb, const std::string& b) {

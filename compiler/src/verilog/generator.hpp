@@ -14,6 +14,7 @@
 //   parser.cpp      parser stage
 //   checksums.cpp   verify / update checksum units
 //   statements.cpp  control statements and action bodies
+//   hash.cpp        the hash extern
 //   tables.cpp      table lookups
 //   assembly.cpp    header assembly and the descriptor register
 //   output.cpp      admission, payload and descriptor FIFOs, the deparser
@@ -255,6 +256,20 @@ class Generator {
     void statement(CodeBuilder& cb, const std::string& b, const ir::Stmt& s,
                    const std::string& paramVar = {},
                    const std::vector<int>* paramOffsets = nullptr);
+    // --- hash.cpp: the hash extern's value (SystemVerilog functions it declares once per
+    // statement, hashIds_) and base + (value % max)
+    std::string hashValue(const ir::Stmt& s, const std::string& b, const std::string& paramVar,
+                          const std::vector<int>* paramOffsets);
+    std::string hashOffset(const ir::Stmt& s, const std::string& h, const std::string& b,
+                           const std::string& paramVar, const std::vector<int>* paramOffsets);
+    std::map<const ir::Stmt*, int> hashIds_;
+    // The function of `bits` bits modulo the constant m (declared once per m and width).
+    std::string constantModulo(const ir::BigInt& m, int bits);
+    std::map<std::pair<std::string, int>, std::string> modIds_;
+    // Declares a function `fn` of `a` over `bits` (padded as BMv2 pads); returns `fn`.
+    std::string hashFunction(const std::string& fn, ir::HashAlgorithm a, int bits);
+    // A crc16 / crc32 checksum unit named `un`, `stages` cycles; returns `un`.
+    std::string crcChecksum(const ir::ChecksumUnit& u, const std::string& un, int stages);
     // --- tables.cpp
     void applyTable(const ir::Stmt& s);
     // --- registers.cpp

@@ -25,7 +25,8 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
     };
     std::string guard = isTrue(s.pred) ? "" : "if (" + ex(s.pred) + ") ";
     switch (s.kind) {
-        case ir::StmtKind::Assign: {
+        case ir::StmtKind::Assign:
+        case ir::StmtKind::Hash: {
             const ir::Expr& d = *s.dst;
             std::string lhs;
             if (d.kind == ir::ExprKind::Field) {
@@ -39,7 +40,11 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
                 return;
             }
             if (lhs.empty()) return;  // nothing reads it later
-            cb.line(guard + lhs + " = " + ex(s.src) + ";");
+            const std::string value = s.kind == ir::StmtKind::Assign
+                                          ? ex(s.src)
+                                          : hashOffset(s, hashValue(s, b, paramVar, paramOffsets),
+                                                       b, paramVar, paramOffsets);
+            cb.line(guard + lhs + " = " + value + ";");
             return;
         }
         case ir::StmtKind::SetValid:
