@@ -7,7 +7,6 @@
 // for packets_and_bytes; the value a cell does not keep reads 0.
 #include <fmt/format.h>
 
-#include "runtime/tables/entry.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 
@@ -25,17 +24,7 @@ class RtlAccess : public ExternAccess {
     const ir::Program& program() const override { return e_.program(); }
 
     int findExtern(const std::string& name, std::string& error) const override {
-        std::vector<std::string> names;
-        for (const auto& x : program().externs) names.push_back(x.name);
-        std::vector<std::string> ambiguous;
-        const int i = tables::resolveName(names, name, &ambiguous);
-        if (i == -2) {
-            error = "'" + name + "' is ambiguous:";
-            for (const auto& a : ambiguous) error += " " + a;
-        } else if (i < 0) {
-            error = "the program has no counter, meter or register named '" + name + "'";
-        }
-        return i;
+        return sim::findExternByName(program(), name, error);
     }
 
     bool readCounter(int ext, uint64_t index, sim::CounterValue& value,

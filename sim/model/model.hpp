@@ -95,6 +95,10 @@ struct MeterRate {
 // header (0 when there is no such select).
 uint32_t findCpuPort(const ir::Program& program);
 
+// The counter, meter or register `name` names (its full name or a unique dotted suffix): its
+// index in program.externs, or -1 (unknown) / -2 (ambiguous) with `error` saying which.
+int findExternByName(const ir::Program& program, const std::string& name, std::string& error);
+
 class Model {
   public:
     // The CPU port starts as findCpuPort(program).

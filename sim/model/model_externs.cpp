@@ -232,8 +232,12 @@ void Model::Impl::entryChanged(const tables::Command& cmd, int handle) {
 // --- control-plane access
 
 int Model::findExtern(const std::string& name, std::string& error) const {
+    return findExternByName(impl_->p, name, error);
+}
+
+int findExternByName(const ir::Program& program, const std::string& name, std::string& error) {
     std::vector<std::string> names;
-    for (const auto& x : impl_->p.externs) names.push_back(x.name);
+    for (const auto& x : program.externs) names.push_back(x.name);
     std::vector<std::string> ambiguous;
     const int i = tables::resolveName(names, name, &ambiguous);
     if (i == -2) {

@@ -121,10 +121,11 @@ void Generator::externAccess(const ir::Stmt& s) {
         auto write = [&](const std::string& data) {
             const std::string en = wr(b, sl.wen, 1), idx = wr(b, sl.widx, 32),
                               val = wr(b, sl.wdata, sl.width);
+            // The value first: it may read the packet's earlier write (a count adds to it).
             cb.open(guard + "begin");
-            if (!en.empty()) cb.line(en + " = 1'b1;");
-            if (!idx.empty()) cb.line(fmt::format("{} = 32'({});", idx, ex(st.src)));
             if (!val.empty()) cb.line(fmt::format("{} = {};", val, data));
+            if (!idx.empty()) cb.line(fmt::format("{} = 32'({});", idx, ex(st.src)));
+            if (!en.empty()) cb.line(en + " = 1'b1;");
             cb.close("end");
         };
         switch (st.kind) {
