@@ -54,9 +54,10 @@ void Generator::externAccess(const ir::Stmt& s) {
         failed_ = true;
         return;
     }
+    // Only the index must be known at the stage's start (the block reads the cell whether or
+    // not the access runs); the predicate is evaluated where the statement is.
     std::set<int> reads;
     readsOf(index, reads);
-    readsOf(s.pred, reads);
     auto independent = [&]() {
         for (int r : reads)
             if (regStage_->written.count(r)) return false;
