@@ -231,6 +231,8 @@ std::string Generator::hashOffset(const ir::Stmt& s, const std::string& h, const
     } else {
         rem = fmt::format("{}({})", constantModulo(m, out), h);
     }
+    // Sized on its own: in the sum's wider context lint would widen the functions' results.
+    rem = fmt::format("{}'({})", out, rem);
     const std::string base =
         emitExpr(ir::cast(ir::cast(s.src, 64, false), wc, false), b, s.loc, paramVar, paramOffsets);
     std::string sum = fmt::format("{}'({} + {}'({}))", wc, base, wc, rem);
