@@ -97,44 +97,24 @@ class RtlAccess : public ExternAccess {
                 error = x.name + ": not built in hardware yet (meters, direct counters)";
                 return std::nullopt;
             }
-            const bool reg = x.kind == XK::Register;
-            out += fmt::format("{} {} {} x {}\n", reg ? "register" : "counter", x.name,
-                               reg ? fmt::format("bit<{}>", x.width) : unitName(x.unit), x.size);
+            out += sim::externHeading(p, static_cast<int>(i));
             for (int64_t c = 0; c < b->depth; ++c) {
-                if (reg) {
+                const auto cell = static_cast<uint64_t>(c);
+                if (x.kind == XK::Register) {
                     ir::BigInt v;
-                    if (!readCell(*b, static_cast<uint64_t>(c), v, error)) return std::nullopt;
+                    if (!readCell(*b, cell, v, error)) return std::nullopt;
                     if (v != 0) out += fmt::format("  [{}] {}\n", c, v.str());
                     continue;
                 }
                 sim::CounterValue v;
-                if (!readCounter(static_cast<int>(i), static_cast<uint64_t>(c), v, error))
-                    return std::nullopt;
-                if (v.packets == 0 && v.bytes == 0) continue;
-                out += fmt::format("  [{}]", c);
-                if (x.unit != ir::ExternObject::Unit::Bytes)
-                    out += fmt::format(" packets={}", v.packets);
-                if (x.unit != ir::ExternObject::Unit::Packets)
-                    out += fmt::format(" bytes={}", v.bytes);
-                out += "\n";
+                if (!readCounter(static_cast<int>(i), cell, v, error)) return std::nullopt;
+                out += sim::counterCellLine(x, cell, v);
             }
         }
         return out;
     }
 
   private:
-    static std::string unitName(ir::ExternObject::Unit u) {
-        switch (u) {
-            case ir::ExternObject::Unit::Packets:
-                return "packets";
-            case ir::ExternObject::Unit::Bytes:
-                return "bytes";
-            case ir::ExternObject::Unit::Both:
-                return "packets_and_bytes";
-        }
-        return "";
-    }
-
     // The extern's block, when it is of the kind wanted and `index` is one of its cells.
     const regmap::ExternBlock* block(int ext, const char* kind, uint64_t index,
                                      std::string& error) const {

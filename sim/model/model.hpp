@@ -98,6 +98,11 @@ uint32_t findCpuPort(const ir::Program& program);
 // The counter, meter or register `name` names (its full name or a unique dotted suffix): its
 // index in program.externs, or -1 (unknown) / -2 (ambiguous) with `error` saying which.
 int findExternByName(const ir::Program& program, const std::string& name, std::string& error);
+// Model::dumpState's lines, for any engine's dump: an extern's heading (`register I.r bit<32>
+// x 8`), and a counter cell (`  [1] packets=2 bytes=164`, the values its type counts; empty
+// when both are 0).
+std::string externHeading(const ir::Program& program, int ext);
+std::string counterCellLine(const ir::ExternObject& x, uint64_t index, const CounterValue& c);
 
 class Model {
   public:

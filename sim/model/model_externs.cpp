@@ -381,31 +381,40 @@ bool Model::meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
 // initial state, by index or entry handle: `[3] 42` (registers, decimal), `[3] packets=2
 // bytes=128` (the values the counter's type names), `[3] 0.5:4 1:8` (meter rates, committed
 // then peak; `[*]` for rates set on the whole array).
+std::string externHeading(const ir::Program& p, int ext) {
+    const ir::ExternObject& x = p.externs.at(ext);
+    std::ostringstream os;
+    os << kindName(x) << " " << x.name;
+    if (x.kind == XK::Register)
+        os << " bit<" << x.width << ">";
+    else
+        os << " " << unitName(x);
+    if (isDirect(x))
+        os << " table " << p.tables[x.table].name;
+    else
+        os << " x " << x.size;
+    os << "\n";
+    return os.str();
+}
+
+std::string counterCellLine(const ir::ExternObject& x, uint64_t index, const CounterValue& c) {
+    if (c.packets == 0 && c.bytes == 0) return "";
+    std::string out = "  [" + std::to_string(index) + "]";
+    if (x.unit != ir::ExternObject::Unit::Bytes) out += " packets=" + std::to_string(c.packets);
+    if (x.unit != ir::ExternObject::Unit::Packets) out += " bytes=" + std::to_string(c.bytes);
+    return out + "\n";
+}
+
 std::string Model::dumpState() const {
     std::ostringstream os;
     const ir::Program& p = impl_->p;
     for (size_t i = 0; i < p.externs.size(); ++i) {
         const ir::ExternObject& x = p.externs[i];
         const ExternState& st = impl_->externs[i];
-        os << kindName(x) << " " << x.name;
-        if (x.kind == XK::Register)
-            os << " bit<" << x.width << ">";
-        else
-            os << " " << unitName(x);
-        if (isDirect(x))
-            os << " table " << p.tables[x.table].name;
-        else
-            os << " x " << x.size;
-        os << "\n";
+        os << externHeading(p, static_cast<int>(i));
         for (const auto& [index, value] : st.registers)
             os << "  [" << index << "] " << value << "\n";
-        for (const auto& [index, c] : st.counters) {
-            if (c.packets == 0 && c.bytes == 0) continue;
-            os << "  [" << index << "]";
-            if (x.unit != ir::ExternObject::Unit::Bytes) os << " packets=" << c.packets;
-            if (x.unit != ir::ExternObject::Unit::Packets) os << " bytes=" << c.bytes;
-            os << "\n";
-        }
+        for (const auto& [index, c] : st.counters) os << counterCellLine(x, index, c);
         auto rates = [&](const MeterCell& cell) {
             std::string text;
             for (const MeterRate& r : ratesOf(cell)) text += " " + rateText(r);
