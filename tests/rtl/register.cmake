@@ -16,3 +16,18 @@ foreach(cfg "64;5;32;0x1000" "17;256;8;0x0" "32;65536;16;0x40000")
     target_compile_definitions(${name}_test PRIVATE REG_WIDTH=${width} REG_DEPTH=${depth}u
                                REG_IDX_W=${idx_w} REG_BASE=${base}u REG_SPAN=32)
 endforeach()
+
+# Yosys (synth_xilinx, UltraScale+) maps the cells to RAM, not flip-flops: a register array in
+# block RAM, a counter's packets-and-bytes cells (128 bits) in block RAM, and 65,536 cells in
+# UltraRAM (tests/rtl/memories/check_ram.sh reads the synthesis statistics).
+foreach(cfg "32;1024;10" "128;4096;12" "64;65536;16")
+    list(GET cfg 0 width)
+    list(GET cfg 1 depth)
+    list(GET cfg 2 idx_w)
+    add_test(NAME rtl.memories.hop_register_w${width}_d${depth}
+             COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/memories/check_ram.sh
+                     ${CMAKE_SOURCE_DIR}/scripts/rtl-depth.sh ${CMAKE_SOURCE_DIR}/rtl
+                     ${width} ${depth} ${idx_w})
+    set_tests_properties(rtl.memories.hop_register_w${width}_d${depth} PROPERTIES
+                         LABELS depth TIMEOUT 900)
+endforeach()
