@@ -7,7 +7,10 @@
 // reference model's speed on the same frames; then checks the targets: 1.00 packet per clock,
 // router latency <= 40 cycles, >= 2 M packets/s of simulation.
 //
-//   pipeline_bench [FRAMES] [PROGRAM...]     (default 1000000, basic router tunnel acl)
+//   pipeline_bench [FRAMES] [PROGRAM...]     (default 1000000, basic router registers tunnel acl)
+//
+// `registers` is tests/stf/registers.p4 with every frame adding 1 to the same register cell (a
+// read-modify-write per frame, back to back); its last frame out must carry the count.
 //
 // Models come from the build's rtl-cache (HOP_RTL_CACHE), or from $HOPSIM_RTL_CACHE when set
 // (bench/sim_profile.sh keeps its profiling models apart that way), and are built there when
@@ -20,6 +23,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -43,6 +47,9 @@ struct Case {
     std::vector<std::string> entries;  // STF `add` lines
     uint32_t port = 0;                 // ingress port of the frames
     std::string frame;                 // hex, padded with zeros to 64 bytes
+    std::string source;                // the .p4 under HOP_SOURCE_DIR (default examples/)
+    // When set: what the last frame out must say after `frames` frames (stateful programs).
+    std::function<bool(const Packet& last, uint64_t frames)> checkLast;
 };
 
 // Entries and a forwarded frame per program, as in tests/stf/<program>-*.stf.
@@ -83,6 +90,22 @@ std::vector<Case> cases() {
                  1,
                  "00000000000100000000000a121208000042450000220001000040111487c633640acb007105c0"
                  "00829a000e000074756e6e656c"});
+    // A register read-modify-write on the same cell by every frame, back to back: r[3] += 1,
+    // and the frame carries r[3] after its own write (tests/stf/registers.p4), so the last
+    // frame out must say `frames` (mod 2^32): no update lost, none stalled.
+    Case reg{"registers",
+             {},
+             0,
+             "03"
+             "00000001",
+             "tests/stf/registers.p4"};
+    reg.checkLast = [](const Packet& last, uint64_t frames) {
+        if (last.bytes.size() < 13) return false;
+        uint32_t after = 0;
+        for (int i = 9; i < 13; ++i) after = (after << 8) | last.bytes[i];
+        return after == static_cast<uint32_t>(frames);
+    };
+    c.push_back(reg);
     c.push_back({"acl",
                  {"add ipv4_lpm dstAddr:0xc0000200/24 ipv4_forward(dstAddr:0x000000000202, "
                   "port:2)",
@@ -128,6 +151,7 @@ struct Row {
     int64_t latency = -1;
     double wall = 0, cpu = 0, modelPps = 0;
     bool firstMatches = false;
+    bool lastChecked = false, lastMatches = true;  // Case::checkLast
 };
 
 bool applyAll(hop::sim::Engine& e, const hop::ir::Program& prog, const Case& c,
@@ -148,8 +172,9 @@ bool applyAll(hop::sim::Engine& e, const hop::ir::Program& prog, const Case& c,
 Row run(const Case& c, uint64_t frames) {
     Row row;
     row.program = c.program;
-    auto program = hop::hopsim::loadProgram(
-        std::string(HOP_SOURCE_DIR) + "/examples/" + c.program + ".p4", {}, std::cerr);
+    const std::string source = c.source.empty() ? "examples/" + c.program + ".p4" : c.source;
+    auto program =
+        hop::hopsim::loadProgram(std::string(HOP_SOURCE_DIR) + "/" + source, {}, std::cerr);
     if (!program) {
         row.error = "does not compile";
         return row;
@@ -202,6 +227,7 @@ Row run(const Case& c, uint64_t frames) {
     constexpr size_t kBatch = 4096;
     uint64_t sent = 0;
     bool first = true;
+    Packet last;
     const auto t0 = std::chrono::steady_clock::now();
     const double c0 = cpuSeconds();
     while (sent < frames) {
@@ -215,6 +241,7 @@ Row run(const Case& c, uint64_t frames) {
                 first = false;
             }
             ++row.framesOut;
+            last = std::move(p);
         }
     }
     hop::sim::Drained d;
@@ -228,6 +255,11 @@ Row run(const Case& c, uint64_t frames) {
             first = false;
         }
         ++row.framesOut;
+        last = o.packet;
+    }
+    if (c.checkLast) {
+        row.lastChecked = true;
+        row.lastMatches = c.checkLast(last, row.framesOut);
     }
     const auto& st = rtl->stats();
     row.framesIn = st.framesIn;
@@ -287,6 +319,9 @@ int main(int argc, char** argv) {
                     static_cast<unsigned long long>(r.drops), static_cast<long long>(r.latency),
                     r.cycles / r.wall, r.framesIn / r.wall, r.framesIn / r.cpu, r.modelPps,
                     r.firstMatches ? "" : "  (first output differs from the model!)");
+        if (r.lastChecked)
+            std::printf("%-8s the last frame out carries the state after every frame: %s\n", "",
+                        r.lastMatches ? "yes" : "NO");
     }
 
     std::printf("\nTargets (PASS/MISS):\n");
@@ -309,7 +344,7 @@ int main(int argc, char** argv) {
             "%.0f wall; %.1fx short)\n",
             r.program.c_str(), pps >= 2e6 ? "PASS" : "MISS", pps, r.framesIn / r.wall,
             pps >= 2e6 ? 0.0 : 2e6 / pps);
-        all = all && r.firstMatches;
+        all = all && r.firstMatches && r.lastMatches;
     }
     return all ? 0 : 1;
 }

@@ -19,6 +19,9 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     fChecksumError = field("standard_metadata.checksum_error");
     fMcastGrp = field("standard_metadata.mcast_grp");
     fInstanceType = field("standard_metadata.instance_type");
+    fPacketSeq = field(ir::kPacketSeqField);
+    fTruncate = field(ir::kTruncateField);
+    fTruncateLength = field(ir::kTruncateLengthField);
     auto error = [&](const char* name) {
         for (size_t i = 0; i < p.errors.size(); ++i)
             if (p.errors[i] == name) return static_cast<ir::ErrorCode>(i);
@@ -144,6 +147,8 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     if (fIngressPort >= 0) phv[fIngressPort] = wrap(packet.port, p.fields[fIngressPort].width);
     if (fPacketLength >= 0) phv[fPacketLength] = packet.bytes.size();
     if (fInstanceType >= 0) phv[fInstanceType] = 0;
+    if (fPacketSeq >= 0) phv[fPacketSeq] = packetSeq;
+    ++packetSeq;
     note(TraceEvent::Kind::Note, "packet in on port " + std::to_string(packet.port) + " (" +
                                      std::to_string(packet.bytes.size()) + " bytes)");
     try {
@@ -187,6 +192,20 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
         out.port = port;
         ir::HeaderId first = deparse(packet.bytes, payloadStart, out.bytes);
         result.decision.egressPort = port;
+        if (fTruncate >= 0 && phv[fTruncate] != 0 && phv[fTruncateLength] < out.bytes.size()) {
+            const auto n = static_cast<size_t>(phv[fTruncateLength]);
+            note(TraceEvent::Kind::Note, "truncate: " + std::to_string(out.bytes.size()) +
+                                             " bytes cut to " + std::to_string(n));
+            out.bytes.resize(n);
+            if (n == 0) {
+                result.decision.kind = Decision::Kind::Drop;
+                result.decision.egressPort = kDropPort;
+                result.decision.reason = "truncated to 0 bytes";
+                note(TraceEvent::Kind::Drop, result.decision.reason);
+                finish();
+                return result;
+            }
+        }
         if (out.bytes.empty()) {
             // No header emitted and every byte consumed: there is no frame to send (the
             // hardware's deparser drops it too).
@@ -219,17 +238,25 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
         }
         result.outputs.push_back(std::move(out));
     } catch (const Unsupported& e) {
-        std::vector<TraceEvent> events = std::move(result.trace);
-        result = Result{};
-        result.trace = std::move(events);
-        result.error = std::string("not supported by the model: ") + e.what();
-        result.decision.kind = Decision::Kind::Drop;
-        result.decision.egressPort = kDropPort;
-        result.decision.reason = "model error: " + result.error;
-        note(TraceEvent::Kind::Drop, result.decision.reason);
+        failPacket(result, std::string("not supported by the model: ") + e.what());
+    } catch (const CheckFailed& e) {
+        failPacket(result, e.what());
     }
     finish();
     return result;
+}
+
+// The packet ends in an error: dropped, with the message, keeping the trace so far.
+void Model::Impl::failPacket(Result& result, const std::string& error) {
+    std::vector<TraceEvent> events = std::move(result.trace);
+    result = Result{};
+    result.trace = std::move(events);
+    trace = &result.trace;
+    result.error = error;
+    result.decision.kind = Decision::Kind::Drop;
+    result.decision.egressPort = kDropPort;
+    result.decision.reason = "model error: " + result.error;
+    note(TraceEvent::Kind::Drop, result.decision.reason);
 }
 
 void Model::Impl::finish() {

@@ -211,6 +211,12 @@ void Model::Impl::exec(const ir::Stmt& s, const std::vector<BigInt>* args) {
         case ir::StmtKind::Hash:
             hashStmt(s, args);
             return;
+        case ir::StmtKind::Log:
+            if (tracing) logStmt(s, args);
+            return;
+        case ir::StmtKind::Check:
+            if (eval(s.src, args) == 0) throw CheckFailed(s.text + " failed");
+            return;
         case ir::StmtKind::HeaderCopy:
         case ir::StmtKind::StackCopy:
         case ir::StmtKind::StackPushFront:

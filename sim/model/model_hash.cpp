@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The reference interpreter: v1model's hash extern, as BMv2's modify_field_with_hash_based_offset
-// computes it (hash/hash.hpp).
+// computes it (hash/hash.hpp), and log_msg.
 #include "hash/hash.hpp"
 #include "sim/model/model_impl.hpp"
 
@@ -37,6 +37,24 @@ void Model::Impl::hashStmt(const ir::Stmt& s, const std::vector<BigInt>* args) {
                                          number(BigInt(h)) + ", base " + number(BigInt(base)) +
                                          ", max " + number(BigInt(max)) + " -> " +
                                          number(wrap(BigInt(v), s.dst->width)));
+}
+
+// log_msg as BMv2 prints it: each `{}` of the message replaced by the next value, in decimal
+// (a `{}` past the values stays as it is).
+void Model::Impl::logStmt(const ir::Stmt& s, const std::vector<BigInt>* args) {
+    std::string out;
+    size_t next = 0;
+    for (size_t i = 0; i < s.text.size(); ++i) {
+        if (s.text.compare(i, 2, "{}") == 0 && next < s.args.size()) {
+            const ir::ExprPtr& e = s.args[next++];
+            BigInt v = eval(e, args);
+            out += e->isSigned ? toSigned(v, e->width).str() : v.str();
+            ++i;
+            continue;
+        }
+        out += s.text[i];
+    }
+    note(TraceEvent::Kind::Note, "log_msg: " + out);
 }
 
 }  // namespace hop::sim

@@ -68,6 +68,11 @@ struct ParserReject {
     std::string detail;
 };
 
+// A failed assert / assume: BMv2 ends the switch; the model drops the packet with the message.
+struct CheckFailed : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
 // Something the model does not implement; the packet is dropped with the message.
 struct Unsupported : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -171,7 +176,10 @@ struct Model::Impl {
 
     // Standard metadata fields (-1 when the program lacks them).
     ir::FieldId fIngressPort = -1, fEgressSpec = -1, fEgressPort = -1, fPacketLength = -1,
-                fParserError = -1, fChecksumError = -1, fMcastGrp = -1, fInstanceType = -1;
+                fParserError = -1, fChecksumError = -1, fMcastGrp = -1, fInstanceType = -1,
+                fPacketSeq = -1,               // ir::kPacketSeqField: random()'s sequence number
+        fTruncate = -1, fTruncateLength = -1;  // truncate()
+    uint32_t packetSeq = 0;                    // packets taken since the model was made
     ir::ErrorCode errPacketTooShort = -1, errNoMatch = -1, errParserTimeout = -1;
 
     // Per-packet state, kept between packets so that the BigInts keep their storage.
@@ -262,6 +270,8 @@ struct Model::Impl {
 
     // --- the hash extern (model_hash.cpp)
     void hashStmt(const ir::Stmt& s, const std::vector<BigInt>* args);
+    void logStmt(const ir::Stmt& s, const std::vector<BigInt>* args);
+    void failPacket(Result& result, const std::string& error);
 };
 
 }  // namespace hop::sim

@@ -170,7 +170,8 @@ INSTANTIATE_TEST_SUITE_P(Examples, ModelVsRtl,
 // variable-length emission), a header stack parsed in a loop (with push/pop and run-time
 // indices), sub-controls applied per instance, whole-header assignment, a stack of header
 // unions parsed in a loop (unionstack), and registers and counters (read-modify-writes of
-// random cells back to back; every cell compared at the end as well).
+// random cells back to back; every cell compared at the end as well), and a hash with a
+// run-time max (a division over pipeline stages, after the table whose action hashes).
 INSTANTIATE_TEST_SUITE_P(
     Features, ModelVsRtl,
     ::testing::Values(
@@ -183,7 +184,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"unionstack", 64, "tests/stf", 30000}, Case{"unionstack", 512, "tests/stf", 30000},
         Case{"registers", 64, "tests/stf", 30000}, Case{"registers", 512, "tests/stf", 30000},
         Case{"counters_indexed", 64, "tests/stf", 30000},
-        Case{"counters_indexed", 512, "tests/stf", 30000}),
+        Case{"counters_indexed", 512, "tests/stf", 30000}, Case{"hash_mod", 64, "tests/stf", 30000},
+        Case{"hash_mod", 512, "tests/stf", 30000}),
     [](const auto& info) {
         return std::string(info.param.program) + "_w" + std::to_string(info.param.width);
     });

@@ -160,6 +160,13 @@ class Printer {
                 return meterExec(s, a);
             case StmtKind::Hash:
                 return hash(s, a);
+            case StmtKind::Log: {
+                std::string data;
+                for (const auto& e : s.args) data += ", " + expr(e, a);
+                return fmt::format("log_msg(\"{}\"{})", s.text, data);
+            }
+            case StmtKind::Check:
+                return fmt::format("check({}) // {}", expr(s.src, a), s.text);
             case StmtKind::HeaderCopy:
                 return copy(p_.headers.at(s.header).name, p_.headers.at(s.from).name, s);
             case StmtKind::StackCopy:

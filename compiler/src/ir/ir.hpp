@@ -212,6 +212,11 @@ enum class StmtKind {
     // whole bytes; a Field of a packet header that is not valid contributes no bits, as BMv2
     // leaves it out of the calculation.
     Hash,
+    Log,    // log_msg: `text` with each `{}` replaced by the next of `args` (the model's trace;
+            // the backend leaves it out, saying so)
+    Check,  // assert / assume (`text`: the extern and where it is called): src must be true; the
+            // model ends the packet with a located error when it is not (BMv2 ends the switch); the
+            // backend compiles it out
     // Structured statements: the lowering emits them for what the program says, and the
     // `expand-structured` pass (ir/passes.hpp) replaces each by the Assign / SetValid /
     // SetInvalid statements it stands for, so the backends and the model never see one.
@@ -242,8 +247,18 @@ struct Stmt {
     std::vector<FieldId> scratch;
     std::vector<ExprPtr> args;                       // Hash: the data, in order
     HashAlgorithm algorithm = HashAlgorithm::Crc32;  // Hash
+    std::string text;                                // Log: the message; Check: what failed
     SourceLoc loc;
 };
+
+// v1model's random(result, lo, hi) is a Hash statement over this field and the call's number:
+// each engine sets it to the number of packets the pipeline took before this one (from 0
+// after a reset, wrapping at 2^32), so a run is repeatable and the engines agree.
+inline constexpr const char* kPacketSeqField = "$packet.seq";
+// v1model's truncate(length) sets these two: the frame the deparser makes leaves with at most
+// `length` bytes (none when it is 0: there is no frame to send).
+inline constexpr const char* kTruncateField = "$packet.truncate";
+inline constexpr const char* kTruncateLengthField = "$packet.truncate_length";
 
 // ---------------------------------------------------------------------------------------------
 // Match values: used by select cases and by table const entries.

@@ -22,6 +22,7 @@ std::optional<Program> Lowering::run(const std::string& name) {
     lowerControl(b.egress, p_.egress);
     lowerChecksumControl(b.computeChecksum, false);
     lowerDeparser(b.deparser);
+    numberRandomCalls();
     p_.computePhvOffsets();
     if (diags_.errorCount() != before) return std::nullopt;
     return std::move(p_);

@@ -51,6 +51,11 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
         {"verify_checksum_with_payload", &Lowering::callChecksum},
         {"update_checksum_with_payload", &Lowering::callChecksum},
         {"hash", &Lowering::callHash},
+        {"random", &Lowering::callRandom},
+        {"truncate", &Lowering::callTruncate},
+        {"log_msg", &Lowering::callLogMsg},
+        {"assert", &Lowering::callCheck},
+        {"assume", &Lowering::callCheck},
     };
     CallSite site{c, callee, {}, method, loc};
     if (callee) site.receiver = resolve(callee->base.get());

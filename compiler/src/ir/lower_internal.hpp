@@ -164,6 +164,12 @@ class Lowering {
     ExprPtr altsToExpr(const Ref& r, SourceLoc loc);
     bool assignDynamic(const ast::Expr* lhs, const ast::Expr* rhs, ExprPtr pred, SourceLoc loc);
     std::optional<ExprPtr> callPushPop(const CallSite& c, ExprPtr pred);
+    // --- random, truncate, log_msg, assert / assume (lower_debug.cpp)
+    std::optional<ExprPtr> callRandom(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callTruncate(const CallSite& c, ExprPtr pred);
+    void numberRandomCalls();
+    std::optional<ExprPtr> callLogMsg(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callCheck(const CallSite& c, ExprPtr pred);
     void copyHeader(HeaderId dst, HeaderId src, ExprPtr pred, SourceLoc loc);
     FieldId validSnapshot();  // a structured copy's 1-bit temporary (Stmt::scratch)
     bool sameShape(HeaderId a, HeaderId b) const;  // field by field: width, sign, bool

@@ -23,13 +23,8 @@ const std::set<std::string>& unsupportedExterns() {
         "resubmit_preserving_field_list",
         "recirculate",
         "recirculate_preserving_field_list",
-        "truncate",
-        // control-plane notifications, randomness, debugging
+        // control-plane notifications
         "digest",
-        "random",
-        "log_msg",
-        "assert",
-        "assume",
         "Checksum16",
     };
     return names;

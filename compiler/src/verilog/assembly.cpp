@@ -74,6 +74,7 @@ void Generator::headerAssembly() {
     decl_.line("logic [15:0] desc_elen_q, desc_skip_q;");
     decl_.line("logic desc_valid_q, desc_drop_q;");
     decl_.line("logic [USER_W-1:0] desc_port_q;");
+    if (fTruncate_ >= 0) decl_.line("logic [16:0] desc_trunc_q;  // truncate(): {on, limit}");
     // The descriptor FIFO takes the descriptor only with desc_valid_q: its registers load only
     // a valid bundle, so a simulator assembles headers only for packets (the enable is a
     // register's, no logic level in front of the data).
@@ -147,6 +148,12 @@ void Generator::headerAssembly() {
     body_.line("desc_drop_q <= asm_drop;");
     body_.line(
         fmt::format("desc_port_q <= {};", fEgressPort_ >= 0 ? fieldOf(cur_, fEgressPort_) : spec));
+    if (fTruncate_ >= 0) {
+        // A limit past 65,535 bytes cuts no frame.
+        const std::string len = fieldOf(cur_, fTruncateLength_);
+        body_.line(fmt::format("desc_trunc_q <= {{{} && {}[31:16] == 16'd0, {}[15:0]}};",
+                               fieldOf(cur_, fTruncate_), len, len));
+    }
     body_.close("end");
     if (!narrowed_) {
         decl_.line(

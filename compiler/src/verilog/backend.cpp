@@ -6,6 +6,7 @@
 
 #include "ir/passes.hpp"
 #include "verilog/generator.hpp"
+#include "verilog/runtime_modulo.hpp"
 
 namespace hop::verilog {
 
@@ -66,11 +67,13 @@ namespace {
 
 // One build in two runs: the first records which bundle bits every stage reads, the second
 // carries only those (liveness.cpp). The first run's diagnostics are reported by the second.
-std::optional<Output> build(const ir::Program& program, const Options& options, Diagnostics& diags,
-                            const regmap::RegMap& map, bool storeAndForward,
+std::optional<Output> build(const RuntimeModulo& prepared, const Options& options,
+                            Diagnostics& diags, const regmap::RegMap& map, bool storeAndForward,
                             bool* readsPacketLength = nullptr) {
+    const ir::Program& program = prepared.program;
     const Diagnostics before = diags;
     Generator first(program, options, diags, map, storeAndForward);
+    first.breakStagesAfter(&prepared.stageBreaks);
     auto out = first.run();
     if (readsPacketLength) *readsPacketLength = first.readsPacketLength();
     if (!out || (readsPacketLength && *readsPacketLength)) return out;
@@ -80,6 +83,7 @@ std::optional<Output> build(const ir::Program& program, const Options& options, 
     for (int run = 0; live && run < 8; ++run) {
         diags = before;
         Generator next(program, options, diags, map, storeAndForward);
+        next.breakStagesAfter(&prepared.stageBreaks);
         next.narrowWith(*live);
         out = next.run();
         if (!out) return out;
@@ -90,6 +94,29 @@ std::optional<Output> build(const ir::Program& program, const Options& options, 
     return out;
 }
 
+// log_msg, assert and assume are left out of the hardware: a warning for each, once (the
+// builds above may run several times, and liveness skips statements that write nothing).
+void warnLeftOut(const ir::Program& p, Diagnostics& diags) {
+    auto warn = [&](const std::vector<ir::Stmt>& body) {
+        for (const ir::Stmt& s : body) {
+            if (s.kind == ir::StmtKind::Log)
+                diags.warning(s.loc,
+                              "log_msg is left out of the hardware (the model prints it "
+                              "with --trace-packets)");
+            else if (s.kind == ir::StmtKind::Check)
+                diags.warning(s.loc, s.text.substr(0, s.text.find(' ')) +
+                                         " is compiled out of the hardware (the model checks it)");
+        }
+    };
+    for (const auto& st : p.parser.states) warn(st.stmts);
+    warn(p.ingress.stmts);
+    warn(p.egress.stmts);
+    for (const auto& a : p.actions) warn(a.body);
+    for (const auto& t : p.tables)
+        for (const auto& r : t.actions)
+            if (r.bound) warn(r.body);
+}
+
 }  // namespace
 
 std::optional<Output> generate(const ir::Program& program, const Options& options,
@@ -98,15 +125,19 @@ std::optional<Output> generate(const ir::Program& program, const Options& option
         diags.error(s->loc, ir::unexpandedError(*s, "the Verilog backend"));
         return std::nullopt;
     }
-    auto map = regmap::build(program, options.dataWidth, diags);
+    warnLeftOut(program, diags);
+    bool failed = false;
+    const RuntimeModulo prepared = splitRuntimeModulo(program, diags, failed);
+    if (failed) return std::nullopt;
+    auto map = regmap::build(prepared.program, options.dataWidth, diags);
     if (!map) return std::nullopt;
-    if (Generator::needsStoreAndForward(program))
-        return build(program, options, diags, *map, /*storeAndForward=*/true);
+    if (Generator::needsStoreAndForward(prepared.program))
+        return build(prepared, options, diags, *map, /*storeAndForward=*/true);
     bool readsPacketLength = false;
-    auto out = build(program, options, diags, *map, /*storeAndForward=*/false, &readsPacketLength);
+    auto out = build(prepared, options, diags, *map, /*storeAndForward=*/false, &readsPacketLength);
     if (!out || !readsPacketLength) return out;
     // The program reads packet_length: build it again, store-and-forward.
-    return build(program, options, diags, *map, /*storeAndForward=*/true);
+    return build(prepared, options, diags, *map, /*storeAndForward=*/true);
 }
 
 }  // namespace hop::verilog

@@ -13,6 +13,8 @@ void Generator::layout() {
     fChecksumError_ = p_.findField("standard_metadata.checksum_error");
     // packet_length is the frame's byte count, known at its last beat (store-and-forward).
     fPacketLength_ = p_.findField("standard_metadata.packet_length");
+    fTruncate_ = p_.findField(ir::kTruncateField);
+    fTruncateLength_ = p_.findField(ir::kTruncateLengthField);
     // What the hardware does not know when the header window is parsed.
     for (const char* n : {"standard_metadata.enq_timestamp", "standard_metadata.deq_timedelta",
                           "standard_metadata.enq_qdepth", "standard_metadata.deq_qdepth",

@@ -20,6 +20,23 @@ void Generator::pipelineCsr() {
     body_.line(std::string("cnt_too_long_q <= ") +
                (sf_ ? "!rst && win_fire && cap_long;" : "1'b0;"));
     body_.close("end");
+    std::string tx = "pkt_sent", dropped = "pkt_dropped";
+    if (fTruncate_ >= 0) {
+        // truncate(): frames leave hop_axis_truncate, which drops those cut to 0 bytes. Its
+        // drops and the deparser's may fall in one cycle: one counts, the other waits.
+        decl_.line("logic [3:0] drop_pend_q;");
+        decl_.line("logic cnt_dropped, unused_pkt_sent;");
+        body_.line("assign unused_pkt_sent = pkt_sent;  // the frames leave hop_axis_truncate");
+        body_.line("assign cnt_dropped = pkt_dropped || trunc_dropped || drop_pend_q != 4'd0;");
+        body_.open("always_ff @(posedge clk) begin");
+        body_.line("if (rst) drop_pend_q <= 4'd0;");
+        body_.line(
+            "else drop_pend_q <= drop_pend_q + 4'(pkt_dropped) + 4'(trunc_dropped) - "
+            "4'(cnt_dropped);");
+        body_.close("end");
+        tx = "trunc_sent";
+        dropped = "cnt_dropped";
+    }
     body_.line("// Pipeline CSR block (regmap.json \"pipeline\"): identification and counters.");
     instance(body_, "hop_pipeline_csr",
              {{"BASE", fmt::format("32'h{:x}", map_.pipelineBase)},
@@ -31,8 +48,8 @@ void Generator::pipelineCsr() {
              {{"clk", "clk"},
               {"rst", "rst"},
               {"cnt_rx", "cnt_rx_q"},
-              {"cnt_tx", "pkt_sent"},
-              {"cnt_dropped", "pkt_dropped"},
+              {"cnt_tx", tx},
+              {"cnt_dropped", dropped},
               {"cnt_too_long", "cnt_too_long_q"},
               {"csr_wr", "csr_wr"},
               {"csr_rd", "csr_rd"},

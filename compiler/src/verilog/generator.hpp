@@ -140,6 +140,8 @@ class Generator {
         return false;
     }
 
+    // Statements after which the bundle is registered (runtime_modulo.hpp: division steps).
+    void breakStagesAfter(const std::set<const ir::Stmt*>* stmts) { stageBreaks_ = stmts; }
     // The second run: the bundle narrowed by what the first run recorded (liveness()).
     void narrowWith(Liveness live) {
         live_ = std::move(live);
@@ -263,6 +265,7 @@ class Generator {
     std::string hashOffset(const ir::Stmt& s, const std::string& h, const std::string& b,
                            const std::string& paramVar, const std::vector<int>* paramOffsets);
     std::map<const ir::Stmt*, int> hashIds_;
+    const std::set<const ir::Stmt*>* stageBreaks_ = nullptr;
     // The function of `bits` bits modulo the constant m (declared once per m and width).
     std::string constantModulo(const ir::BigInt& m, int bits);
     std::map<std::pair<std::string, int>, std::string> modIds_;
@@ -320,6 +323,8 @@ class Generator {
     int psumOff_ = -1;
     bool readsPacketLength_ = false;
     ir::FieldId fPacketLength_ = -1;
+    // truncate(): the frame leaves through hop_axis_truncate with its limit in the descriptor.
+    ir::FieldId fTruncate_ = -1, fTruncateLength_ = -1;
     int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
     NameTable names_;
     CodeBuilder decl_, body_;

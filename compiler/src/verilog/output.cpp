@@ -70,7 +70,8 @@ std::string deparserModule(const std::string& name) {
 
 // Payload and descriptor FIFOs, admission (credits) and the deparser.
 void Generator::fifosAndDeparser() {
-    const int descRaw = 1 + 9 + 16 + 16 + 8 * emitBytes_;
+    const bool truncate = fTruncate_ >= 0;
+    const int descRaw = (truncate ? 17 : 0) + 1 + 9 + 16 + 16 + 8 * emitBytes_;
     const int descW = (descRaw + 7) / 8 * 8;
     const int descDepth = static_cast<int>(pow2AtLeast(latency_ + 8));
     // Cut-through: the frames in flight while their descriptors are computed. Store-and-
@@ -151,8 +152,9 @@ void Generator::fifosAndDeparser() {
           {"fill", "unused_fq_fill"}});
     b.line("// Descriptor FIFO: never full (admission counts descriptors in flight).");
     b.line(
-        "assign dq_in = DESC_W'({desc_drop_q, desc_port_q, desc_elen_q, desc_skip_q, "
-        "desc_hdr_q});");
+        fmt::format("assign dq_in = DESC_W'({{{}desc_drop_q, desc_port_q, desc_elen_q, "
+                    "desc_skip_q, desc_hdr_q}});",
+                    truncate ? "desc_trunc_q, " : ""));
     fifo("u_desc_fifo", "DESC_W", "DESC_DEPTH",
          {{"clk", "clk"},
           {"rst", "rst"},
@@ -171,17 +173,28 @@ void Generator::fifosAndDeparser() {
           {"fill", "unused_dq_fill"}});
     b.open(fmt::format("{}_deparser #(", name_));
     b.line(".DATA_W(DATA_W),");
-    b.line(".USER_W(USER_W),");
+    // truncate(): the deparser carries each frame's limit above its port, to hop_axis_truncate.
+    b.line(truncate ? ".USER_W(USER_W + 17)," : ".USER_W(USER_W),");
     b.line(".HDR_BYTES(HDR_BYTES)");
     b.dedent().open(") u_deparser (");
     const int hb = 8 * emitBytes_;
+    const std::string out = truncate ? "dp_" : "m_axis_";
+    if (truncate) {
+        decl_.line("logic [DATA_W-1:0] dp_tdata;");
+        decl_.line("logic [KEEP_W-1:0] dp_tkeep;");
+        decl_.line("logic dp_tvalid, dp_tready, dp_tlast;");
+        decl_.line("logic [USER_W+16:0] dp_tuser;");
+        decl_.line("logic trunc_sent, trunc_dropped;");
+    }
     const std::vector<std::pair<std::string, std::string>> dp = {
         {"clk", "clk"},
         {"rst", "rst"},
         {"desc_valid", "dq_valid"},
         {"desc_ready", "dq_ready"},
         {"desc_drop", fmt::format("dq_out[{}]", hb + 41)},
-        {"desc_port", fmt::format("dq_out[{}:{}]", hb + 40, hb + 32)},
+        {"desc_port", truncate ? fmt::format("{{dq_out[{}:{}], dq_out[{}:{}]}}", hb + 58, hb + 42,
+                                             hb + 40, hb + 32)
+                               : fmt::format("dq_out[{}:{}]", hb + 40, hb + 32)},
         {"desc_emit_len", fmt::format("dq_out[{}:{}]", hb + 31, hb + 16)},
         {"desc_skip_len", fmt::format("dq_out[{}:{}]", hb + 15, hb)},
         {"desc_hdr", fmt::format("dq_out[{}:0]", hb - 1)},
@@ -190,17 +203,33 @@ void Generator::fifosAndDeparser() {
         {"s_axis_tvalid", "fq_tvalid"},
         {"s_axis_tready", "fq_tready"},
         {"s_axis_tlast", "fq_tlast"},
-        {"m_axis_tdata", "m_axis_tdata"},
-        {"m_axis_tkeep", "m_axis_tkeep"},
-        {"m_axis_tvalid", "m_axis_tvalid"},
-        {"m_axis_tready", "m_axis_tready"},
-        {"m_axis_tlast", "m_axis_tlast"},
-        {"m_axis_tuser", "m_axis_tuser"},
+        {"m_axis_tdata", out + "tdata"},
+        {"m_axis_tkeep", out + "tkeep"},
+        {"m_axis_tvalid", out + "tvalid"},
+        {"m_axis_tready", out + "tready"},
+        {"m_axis_tlast", out + "tlast"},
+        {"m_axis_tuser", out + "tuser"},
         {"pkt_sent", "pkt_sent"},
         {"pkt_dropped", "pkt_dropped"}};
     for (size_t i = 0; i < dp.size(); ++i)
         b.line(fmt::format(".{}({}){}", dp[i].first, dp[i].second, i + 1 < dp.size() ? "," : ""));
     b.close(");");
+    if (truncate) {
+        b.line("// truncate(): each frame cut to the limit its descriptor carried.");
+        b.open("hop_axis_truncate #(");
+        b.line(".DATA_W(DATA_W),");
+        b.line(".USER_W(USER_W)");
+        b.dedent().open(") u_truncate (");
+        const std::vector<std::string> ports = {"tdata",  "tkeep", "tvalid",
+                                                "tready", "tlast", "tuser"};
+        b.line(".clk(clk),");
+        b.line(".rst(rst),");
+        for (const auto& p : ports) b.line(fmt::format(".s_axis_{}(dp_{}),", p, p));
+        for (const auto& p : ports) b.line(fmt::format(".m_axis_{}(m_axis_{}),", p, p));
+        b.line(".frame_sent(trunc_sent),");
+        b.line(".frame_dropped(trunc_dropped)");
+        b.close(");");
+    }
     if (descW > descRaw) {
         decl_.line(fmt::format("logic [{}:0] unused_dq_pad;", descW - descRaw - 1));
         b.line(fmt::format("assign unused_dq_pad = dq_out[DESC_W-1:{}];", descRaw));

@@ -342,6 +342,8 @@ bool Generator::parseState(CodeBuilder& cb, ir::StateId sid, const Cursor& at, i
             case ir::StmtKind::Assign:
             case ir::StmtKind::SetValid:
             case ir::StmtKind::SetInvalid:
+            case ir::StmtKind::Log:
+            case ir::StmtKind::Check:
                 statement(cb, "parse_b", s);
                 break;
             case ir::StmtKind::HeaderCopy:
@@ -484,6 +486,11 @@ void Generator::parserStage() {
     if (sf_ && fPacketLength_ >= 0)
         set(p_.fields[fPacketLength_].phvOffset, p_.fields[fPacketLength_].width,
             fmt::format("{}'(win_plen_q)", p_.fields[fPacketLength_].width), "win_plen_q", 16);
+    // random()'s sequence number (ir::kPacketSeqField): the windows parsed before this one.
+    if (const ir::FieldId seq = p_.findField(ir::kPacketSeqField); seq >= 0) {
+        decl_.line("logic [31:0] pkt_seq_q;");
+        set(p_.fields[seq].phvOffset, 32, "pkt_seq_q", "pkt_seq_q", 32);
+    }
     if (sf_) set(longOff_, 1, "win_long_q", "win_long_q", 1);
     // A varbit header that was not extracted (setValid) emits its whole width, as in the model.
     for (const auto& [h, slot] : varSlot_)
@@ -520,6 +527,12 @@ void Generator::parserStage() {
     body_.line("if (rst) v1_q <= 1'b0;");
     body_.line("else v1_q <= win_valid_q;");
     body_.close("end");
+    if (p_.findField(ir::kPacketSeqField) >= 0) {
+        body_.open("always_ff @(posedge clk) begin");
+        body_.line("if (rst) pkt_seq_q <= '0;");
+        body_.line("else if (win_valid_q) pkt_seq_q <= pkt_seq_q + 32'd1;");
+        body_.close("end");
+    }
     body_.line();
     cur_ = "s1_q";
     curValid_ = "v1_q";

@@ -74,6 +74,9 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
                 if (const std::string lhs = fieldLhsOf(exitFlag_); !lhs.empty())
                     cb.line(guard + lhs + " = 1'b1;");
             return;
+        case ir::StmtKind::Log:
+        case ir::StmtKind::Check:
+            return;  // left out, with a warning each (generate(), backend.cpp)
         case ir::StmtKind::HeaderCopy:
         case ir::StmtKind::StackCopy:
         case ir::StmtKind::StackPushFront:
@@ -114,6 +117,10 @@ void Generator::control(const ir::Control& c) {
             statement(cb, b, *sp);
             uncond_ = false;
         });
+        if (stageBreaks_ && stageBreaks_->count(&s)) {
+            flushPending("hash modulo steps");
+            delay(1, "hash modulo steps");
+        }
     }
     controlExitFlag_ = -1;
 }
