@@ -14,7 +14,9 @@
 #   - counter_reset / register_reset, register_read of the whole array;
 #   - `hopctl load commands` with extern lines (their output in the reply) and a located error;
 #   - bad commands (unknown name, index past the end, value too wide, wrong kind, usage) are
-#     one-line errors with exit code 1, and hopd keeps running.
+#     one-line errors with exit code 1, and hopd keeps running;
+#   - `hopsim load` on a fresh board: the same lines through the device socket, the lines before
+#     a bad one applied and printed, then its located error.
 # Usage: hopd_externs.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE
 set -u
 HOPSIM=$1 HOPD=$2 HOPCTL=$3 SRC=$4 CACHE=$5
@@ -138,4 +140,22 @@ ctl counter read ipv4_in > "$T/out" 2> "$T/err"
 [ $? = 2 ] && grep -q "usage: counter read NAME INDEX" "$T/err" || fail "usage: $(cat "$T/err")"
 kill -0 $HOPD_PID || fail "hopd stopped"
 ctl stats > /dev/null || fail "stats after the errors"
+
+# `hopsim load`: the same lines through the device socket of a fresh board, without hopd.
+kill $HOPD_PID && wait $HOPD_PID 2>/dev/null
+HOPD_PID=
+kill $BOARD_PID && wait $BOARD_PID 2>/dev/null
+BOARD_PID=
+start_board "$P4" --data-width 64 --rtl-cache "$CACHE"
+# The lines before a bad one run (the board keeps them), then the located error, exit code 1.
+printf 'register_write ipv4_seen 5 9\nregister_read RouterIngress.ipv4_seen 5\ncounter_read ipv4_in 5\ncounter_read ipv4_in 600\n' \
+    > "$T/load"
+"$HOPSIM" load "$P4" --socket "$T/board.sock" "$T/load" > "$T/out" 2>&1
+rc=$?
+grep -qx "RouterIngress.ipv4_seen\[5\]= 9" "$T/out" &&
+    grep -qx "ipv4_in\[5\]=  BmCounterValue(bytes=0, packets=0)" "$T/out" ||
+    fail "hopsim load: $(cat "$T/out")"
+[ $rc = 1 ] &&
+    grep -qF "$T/load:4:22: error: index 600 is past the end of counter RouterIngress.ipv4_in" "$T/out" ||
+    fail "hopsim load of a bad line (exit code $rc): $(cat "$T/out")"
 echo PASS
