@@ -167,8 +167,12 @@ TEST(RegmapJson, MalformedMapsNameWhatIsWrong) {
 // (the register map's extern blocks index them): what hopd resolves CLI names against.
 TEST(ControlPlane, ExternsReadBackAsWritten) {
     ir::Program p;
+    ir::Action a;
+    a.name = a.localName = "NoAction";
+    p.actions.push_back(a);
     ir::Table t;
     t.name = "I.t";
+    t.defaultAction.action = 0;
     p.tables.push_back(t);
     using XK = ir::ExternObject::Kind;
     using Unit = ir::ExternObject::Unit;
