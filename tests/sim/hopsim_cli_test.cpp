@@ -578,4 +578,36 @@ TEST_F(HopsimCli, RunCommandsWriteAndReadRegisters) {
         << run.err;
 }
 
+// Meter rates from a --commands file on the model: the whole array, one cell; --dump-state shows
+// them as set (committed, then peak); a line without both rates is a located error.
+TEST_F(HopsimCli, RunCommandsSetMeterRates) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in.pcap").string(), error)) << error;
+    writer.write({0, 0, hex("00 00 00 00"), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path commands = write("cmds.txt",
+                                    "meter_array_set_rates by_packets 0.5:2 1:3\n"
+                                    "meter_set_rates I.by_bytes 1 2:100 4:200\n");
+    Outcome run =
+        hopsim("run " + kSource + "/tests/stf/meters.p4 --in 0=" + (dir_ / "in.pcap").string() +
+               " --out-dir " + (dir_ / "out").string() + " --commands " + commands.string() +
+               " --dump-state");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("meter I.by_packets packets x 4\n"
+                           "  [*] 0.5:2 1:3\n"
+                           "meter I.by_bytes bytes x 2\n"
+                           "  [1] 2:100 4:200\n"),
+              std::string::npos)
+        << run.out;
+    const fs::path bad = write("bad.txt", "meter_set_rates I.by_bytes 1 2:100\n");
+    run = hopsim("run " + kSource + "/tests/stf/meters.p4 --in 0=" + (dir_ / "in.pcap").string() +
+                 " --out-dir " + (dir_ / "out").string() + " --commands " + bad.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_NE(run.err.find(bad.string() + ":1:35: error: I.by_bytes takes 2 rates (committed, "
+                                          "then peak: RATE:BURST RATE:BURST), got 1"),
+              std::string::npos)
+        << run.err;
+}
+
 }  // namespace
