@@ -88,35 +88,12 @@ std::optional<uint64_t> index(Parser& ps, const ir::ExternObject& x, const Token
     return static_cast<uint64_t>(v);
 }
 
-// `RATE:BURST`: RATE a non-negative number of units per microsecond, BURST a count of units
-// (BMv2 keeps it in an i32).
 std::optional<MeterRate> rate(Parser& ps, const Token& w) {
-    const std::string& t = w.text;
-    const size_t colon = t.find(':');
-    if (colon == std::string::npos || colon == 0) {
-        ps.fail(w.offset, fmt::format("'{}' is not RATE:BURST", t));
-        return std::nullopt;
-    }
-    const std::string rateText = t.substr(0, colon);
-    char* end = nullptr;
-    const double r = std::strtod(rateText.c_str(), &end);
-    if (end != rateText.c_str() + rateText.size() || !std::isfinite(r) || r < 0 ||
-        rateText.find_first_of("xXnN") != std::string::npos) {
-        ps.fail(w.offset, fmt::format("invalid rate '{}' in '{}' (units per microsecond, a "
-                                      "number from 0)",
-                                      rateText, t));
-        return std::nullopt;
-    }
-    BigInt burst;
-    const std::string burstText = t.substr(colon + 1);
-    if (!parseDigits(burstText, 10, burst) || burstText.find('_') != std::string::npos ||
-        burst > INT32_MAX) {
-        ps.fail(w.offset + static_cast<int>(colon) + 1,
-                fmt::format("invalid burst '{}' in '{}' (units, an integer from 0 to {})",
-                            burstText, t, INT32_MAX));
-        return std::nullopt;
-    }
-    return MeterRate{r, static_cast<uint64_t>(burst)};
+    std::string why;
+    size_t at = 0;
+    auto r = parseMeterRate(w.text, why, &at);
+    if (!r) ps.fail(w.offset + static_cast<int>(at), why);
+    return r;
 }
 
 }  // namespace
@@ -137,6 +114,34 @@ int findExtern(const ir::Program& program, const std::string& name, std::string&
         error = "the program has no counter, meter or register named '" + name + "'";
     }
     return i;
+}
+
+std::optional<MeterRate> parseMeterRate(const std::string& text, std::string& error, size_t* at) {
+    const size_t colon = text.find(':');
+    if (at) *at = 0;
+    if (colon == std::string::npos || colon == 0) {
+        error = fmt::format("'{}' is not RATE:BURST", text);
+        return std::nullopt;
+    }
+    const std::string rateText = text.substr(0, colon);
+    char* end = nullptr;
+    const double r = std::strtod(rateText.c_str(), &end);
+    if (end != rateText.c_str() + rateText.size() || !std::isfinite(r) || r < 0 ||
+        rateText.find_first_of("xXnN") != std::string::npos) {
+        error = fmt::format("invalid rate '{}' in '{}' (units per microsecond, a number from 0)",
+                            rateText, text);
+        return std::nullopt;
+    }
+    BigInt burst;
+    const std::string burstText = text.substr(colon + 1);
+    if (!parseDigits(burstText, 10, burst) || burstText.find('_') != std::string::npos ||
+        burst > INT32_MAX) {
+        if (at) *at = colon + 1;
+        error = fmt::format("invalid burst '{}' in '{}' (units, an integer from 0 to {})",
+                            burstText, text, INT32_MAX);
+        return std::nullopt;
+    }
+    return MeterRate{r, static_cast<uint64_t>(burst)};
 }
 
 bool isExternCommand(const std::string& line) {

@@ -88,6 +88,12 @@ struct ExternCommand {
     std::vector<MeterRate> rates;   // the Meter kinds: committed, then peak
 };
 
+// `RATE:BURST`: RATE a number from 0 (units per microsecond), BURST an integer from 0 to 2^31-1
+// (BMv2 keeps it in an i32). nullopt with `error`; `at` (when given) is the offset in `text` the
+// error is about.
+std::optional<MeterRate> parseMeterRate(const std::string& text, std::string& error,
+                                        size_t* at = nullptr);
+
 // Is the line's first word one of the lines above?
 bool isExternCommand(const std::string& line);
 

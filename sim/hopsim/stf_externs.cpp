@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <cstdlib>
 
 #include "sim/hopsim/stf.hpp"
 
@@ -177,16 +176,10 @@ class Runner {
     bool setRates(std::optional<uint64_t> index, size_t first) {
         std::vector<tables::MeterRate> rates;
         for (size_t i = first; i < args_.size(); ++i) {
-            const std::string& t = args_[i].text;
-            const size_t colon = t.find(':');
-            char* end = nullptr;
-            const double rate = std::strtod(t.c_str(), &end);
-            if (colon == std::string::npos || end != t.c_str() + colon || rate < 0)
-                return fail(i, fmt::format("'{}' is not RATE:BURST", t));
             std::string why;
-            auto burst = tables::parseValue(t.substr(colon + 1), 64, why);
-            if (!burst) return fail(i, why);
-            rates.push_back({rate, static_cast<uint64_t>(*burst)});
+            auto rate = tables::parseMeterRate(args_[i].text, why);  // as the CLI lines
+            if (!rate) return fail(i, why);
+            rates.push_back(*rate);
         }
         return done(model_.setMeterRates(ext_, index, rates, error_), index ? 2 : 1);
     }
