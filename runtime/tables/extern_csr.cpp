@@ -30,12 +30,27 @@ const regmap::ExternBlock* ExternCsr::block(int ext, std::string& error) const {
     return b;
 }
 
+const regmap::ExternBlock* ExternCsr::wholeBlock(int ext, const char* kind,
+                                                 std::string& error) const {
+    const regmap::ExternBlock* b = block(ext, error);
+    if (b && b->kind != kind) {
+        error = fmt::format("{} is a {}, not a {}", b->name, b->kind, kind);
+        return nullptr;
+    }
+    return b;
+}
+
 const regmap::ExternBlock* ExternCsr::cellBlock(int ext, const char* kind, uint64_t index,
                                                 std::string& error) const {
-    const regmap::ExternBlock* b = block(ext, error);
+    const regmap::ExternBlock* b = wholeBlock(ext, kind, error);
     if (!b) return nullptr;
-    if (b->kind != kind) {
-        error = fmt::format("{} is a {}, not a {}", b->name, b->kind, kind);
+    const ir::ExternObject& x = program_.externs.at(ext);
+    if (isDirectExtern(x) && directCell_ && !directCell_(ext, index)) {
+        // The model's words (sim/model's checkIndex).
+        error = fmt::format(
+            "{} {} of table {}: the table has no entry with handle {}",
+            x.kind == ir::ExternObject::Kind::DirectCounter ? "direct_counter" : "direct_meter",
+            x.name, program_.tables.at(x.table).name, index);
         return nullptr;
     }
     if (index >= static_cast<uint64_t>(b->depth)) {
@@ -86,6 +101,8 @@ bool ExternCsr::writeCell(const regmap::ExternBlock& b, uint64_t index, const Bi
            command(b, regmap::kRegCmdWrite, error);
 }
 
+// A 128-bit cell keeps both values (bytes above packets); a 64-bit cell the one its type
+// counts.
 bool ExternCsr::readCounter(int ext, uint64_t index, CounterValue& value, std::string& error) {
     const regmap::ExternBlock* b = cellBlock(ext, "counter", index, error);
     BigInt cell;
@@ -94,13 +111,13 @@ bool ExternCsr::readCounter(int ext, uint64_t index, CounterValue& value, std::s
     const BigInt ones(~uint64_t{0});
     const auto low = static_cast<uint64_t>(cell & ones);
     value = {};
-    if (unit == Unit::Both) {
+    if (b->width > 64) {
         value.packets = low;
         value.bytes = static_cast<uint64_t>((cell >> 64) & ones);
-    } else if (unit == Unit::Packets) {
-        value.packets = low;
-    } else {
+    } else if (unit == Unit::Bytes) {
         value.bytes = low;
+    } else {
+        value.packets = low;
     }
     return true;
 }
@@ -110,13 +127,14 @@ bool ExternCsr::writeCounter(int ext, uint64_t index, const CounterValue& value,
     const regmap::ExternBlock* b = cellBlock(ext, "counter", index, error);
     if (!b) return false;
     const Unit unit = program_.externs.at(ext).unit;
-    BigInt cell = unit == Unit::Bytes ? BigInt(value.bytes) : BigInt(value.packets);
-    if (unit == Unit::Both) cell |= BigInt(value.bytes) << 64;
+    BigInt cell =
+        unit == Unit::Bytes && b->width <= 64 ? BigInt(value.bytes) : BigInt(value.packets);
+    if (b->width > 64) cell |= BigInt(value.bytes) << 64;
     return writeCell(*b, index, cell, error);
 }
 
 bool ExternCsr::resetCounters(int ext, std::string& error) {
-    const regmap::ExternBlock* b = cellBlock(ext, "counter", 0, error);
+    const regmap::ExternBlock* b = wholeBlock(ext, "counter", error);
     return b && command(*b, regmap::kRegCmdReset, error);
 }
 
@@ -134,7 +152,7 @@ bool ExternCsr::writeRegister(int ext, uint64_t index, const BigInt& value, std:
 }
 
 bool ExternCsr::resetRegisters(int ext, std::string& error) {
-    const regmap::ExternBlock* b = cellBlock(ext, "register", 0, error);
+    const regmap::ExternBlock* b = wholeBlock(ext, "register", error);
     return b && command(*b, regmap::kRegCmdReset, error);
 }
 

@@ -7,9 +7,11 @@
 //     reading the DATA words, which the block latched in one snapshot (a 64-bit counter is never
 //     half old and half new);
 //   - a write stages the DATA words, then INDEX and the WRITE command; a reset is one command.
-// A counter's cell is 64 bits of packets or of bytes, or 128 bits (bytes above packets) for
-// packets_and_bytes; the value a cell does not keep reads 0. Externs without a block (meters,
-// and direct counters until the compiler builds them) give an error naming the extern.
+// A counter's cell of 128 bits keeps bytes above packets; one of 64 bits keeps what its type
+// counts (packets or bytes), and the other value reads 0. Externs without a block (meters, and
+// direct counters until the compiler builds them) give an error naming the extern. A direct
+// counter's cell is its entry's handle; which handles are in use only the table's owner knows
+// (setDirectCellCheck).
 //
 //   tables::ExternCsr csr(program, map, {read, write});
 //   tables::CounterValue v;
@@ -54,7 +56,13 @@ class ExternCsr : public ExternAccess {
     // The extern's block, or null with `error` saying the hardware has none.
     const regmap::ExternBlock* block(int ext, std::string& error) const;
 
+    // Is `cell` (an entry handle) one of the direct extern `ext`'s table's entries? Without a
+    // check every cell of the block is readable.
+    using DirectCellCheck = std::function<bool(int ext, uint64_t cell)>;
+    void setDirectCellCheck(DirectCellCheck check) { directCell_ = std::move(check); }
+
   private:
+    const regmap::ExternBlock* wholeBlock(int ext, const char* kind, std::string& error) const;
     // The block, when it is of the kind wanted and `index` is one of its cells.
     const regmap::ExternBlock* cellBlock(int ext, const char* kind, uint64_t index,
                                          std::string& error) const;
@@ -67,6 +75,7 @@ class ExternCsr : public ExternAccess {
     const ir::Program& program_;
     const regmap::RegMap& map_;
     CsrPort port_;
+    DirectCellCheck directCell_;
 };
 
 }  // namespace hop::tables

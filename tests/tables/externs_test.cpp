@@ -410,6 +410,30 @@ TEST(ExternCsr, RegistersAndCountersThroughTheirBlocks) {
     EXPECT_EQ(out, Lines{"MyIngress.c[4]=  BmCounterValue(bytes=640, packets=10)"});
 }
 
+// A direct counter's block: cells are entry handles, and the table's owner says which are in
+// use. A 64-bit cell keeps what its type counts.
+TEST(ExternCsr, DirectCountersByHandleAnd64BitCells) {
+    FakeBlocks f;
+    f.add(3, "MyIngress.dc", "counter", 64, 8, 0x1000);  // packets
+    f.add(6, "MyIngress.bytes", "counter", 64, 4, 0x2000);
+    ExternCsr csr(program(), f.map, f.port());
+    csr.setDirectCellCheck([](int ext, uint64_t cell) { return ext == 3 && cell % 2 == 0; });
+    std::string error;
+    CounterValue v;
+    f.blocks[0].cells[2] = 5;
+    ASSERT_TRUE(csr.readCounter(3, 2, v, error)) << error;
+    EXPECT_EQ(v.packets, 5u);
+    EXPECT_EQ(v.bytes, 0u);
+    EXPECT_FALSE(csr.readCounter(3, 1, v, error));
+    EXPECT_EQ(error,
+              "direct_counter MyIngress.dc of table MyIngress.fwd: the table has no entry with "
+              "handle 1");
+    ASSERT_TRUE(csr.resetCounters(3, error)) << error;
+    EXPECT_EQ(f.blocks[0].cells[2], 0);
+    ASSERT_TRUE(csr.writeCounter(6, 3, {9, 900}, error)) << error;
+    EXPECT_EQ(f.blocks[1].cells[3], 900);
+}
+
 TEST(ExternCsr, ErrorsNameTheExtern) {
     FakeBlocks f;
     f.add(1, "MyIngress.r", "register", 16, 4, 0x2000);
