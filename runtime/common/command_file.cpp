@@ -23,12 +23,28 @@ std::string CommandSource::error(const std::string& message) const {
 }
 
 bool readCommandFile(const ir::Program& program, const std::string& path, CommandSyntax syntax,
-                     const CommandHandler& onCommand, std::string& error) {
+                     const CommandHandler& onCommand, std::string& error,
+                     const ExternHandler& onExtern) {
     return forEachCommandLine(
         path,
         [&](const CommandLine& line) {
             const tables::Origin origin{line.file, line.line, line.column};
+            const CommandSource source{line.file, line.line, line.column, -1};
             tables::ParseError parseError;
+            if (tables::isExternCommand(line.text)) {
+                auto command = tables::parseExternCommand(program, line.text, origin, parseError);
+                if (!command) {
+                    error = parseError.str();
+                    return false;
+                }
+                if (!onExtern) {
+                    error = source.error(
+                        fmt::format("'{}' is not accepted here: this reader loads tables only",
+                                    line.text.substr(0, line.text.find_first_of(" \t"))));
+                    return false;
+                }
+                return onExtern(*command, source, error);
+            }
             const bool stf =
                 syntax == CommandSyntax::Bmv2OrStf &&
                 (line.text.starts_with("add ") || line.text.starts_with("setdefault "));
@@ -40,7 +56,7 @@ bool readCommandFile(const ir::Program& program, const std::string& path, Comman
                 error = parseError.str();
                 return false;
             }
-            return onCommand(*command, {line.file, line.line, line.column, -1}, error);
+            return onCommand(*command, source, error);
         },
         error);
 }

@@ -2,7 +2,9 @@
 // Table command files of a program, read the same way by `hopsim run --commands`, `hopsim load`
 // and hopd (`--commands`, `hopctl load commands`):
 //   - lines of BMv2 CLI commands (`table_add ...`) and, where the caller allows it, STF table
-//     lines (`add ...`, `setdefault ...`) mixed, read by common::forEachCommandLine;
+//     lines (`add ...`, `setdefault ...`) mixed, read by common::forEachCommandLine; the BMv2
+//     lines on counters, meters and registers (`register_write ...`, runtime/tables/externs.hpp)
+//     go to a second handler, in file order with the table commands;
 //   - the P4 tutorials' runtime JSON (`{"table_entries": [...]}`).
 // Each command goes to the caller's handler with where it came from; the first mistake stops
 // the reading with a located message.
@@ -21,6 +23,7 @@
 
 #include "ir/ir.hpp"
 #include "runtime/tables/entry.hpp"
+#include "runtime/tables/externs.hpp"
 
 namespace hop::common {
 
@@ -45,11 +48,16 @@ enum class CommandSyntax {
 using CommandHandler =
     std::function<bool(tables::Command& command, const CommandSource& source, std::string& error)>;
 
-// A file of command lines. True when every command went through the handler; false with
-// `error`: the file cannot be read, a line does not parse (tables::ParseError::str()), or what
-// the handler said.
+// Gets each counter, meter or register line; false stops the reading (the handler sets `error`).
+using ExternHandler = std::function<bool(const tables::ExternCommand& command,
+                                         const CommandSource& source, std::string& error)>;
+
+// A file of command lines. True when every command went through its handler; false with
+// `error`: the file cannot be read, a line does not parse (tables::ParseError::str()), an
+// extern line came and there is no `onExtern`, or what a handler said.
 bool readCommandFile(const ir::Program& program, const std::string& path, CommandSyntax syntax,
-                     const CommandHandler& onCommand, std::string& error);
+                     const CommandHandler& onCommand, std::string& error,
+                     const ExternHandler& onExtern = nullptr);
 
 // A runtime JSON file: every entry parses before the first one goes to the handler. Malformed
 // JSON is located by line and column ("PATH:L:C: error: malformed JSON: ...").

@@ -73,6 +73,37 @@ std::optional<std::string> checkTable(const std::string& verb, const std::vector
     return join(rest, 0, verb);
 }
 
+// Counters, meters and registers: the BMv2 verb, its usage and how many words follow the verb
+// (hopd checks names, indexes and values against the program).
+struct ExternVerb {
+    const char* verb;  // the BMv2 CLI command, hopd's request
+    const char* group;
+    const char* sub;  // hopctl's spelling: GROUP SUB
+    size_t minWords, maxWords;
+    const char* usage;
+};
+
+constexpr ExternVerb kExternVerbs[] = {
+    {"counter_read", "counter", "read", 2, 2, "counter read NAME INDEX"},
+    {"counter_reset", "counter", "reset", 1, 1, "counter reset NAME"},
+    {"register_read", "register", "read", 1, 2, "register read NAME [INDEX]"},
+    {"register_write", "register", "write", 3, 3, "register write NAME INDEX VALUE"},
+    {"register_reset", "register", "reset", 1, 1, "register reset NAME"},
+    {"meter_set_rates", "meter", "set-rates", 4, 4,
+     "meter set-rates NAME INDEX RATE:BURST RATE:BURST"},
+    {"meter_array_set_rates", "meter", "array-set-rates", 3, 3,
+     "meter array-set-rates NAME RATE:BURST RATE:BURST"},
+};
+
+std::optional<std::string> checkExtern(const ExternVerb& v, const std::vector<std::string>& rest,
+                                       std::string& error) {
+    if (rest.size() < v.minWords || rest.size() > v.maxWords) {
+        error = fmt::format("usage: {} (BMv2: {} ...)", v.usage, v.verb);
+        return std::nullopt;
+    }
+    return join(rest, 0, v.verb);
+}
+
 }  // namespace
 
 const char* commandHelp() {
@@ -92,8 +123,17 @@ const char* commandHelp() {
   load routes FILE                  PREFIX via GATEWAY | PREFIX dev PORT, one a line
   stats                             hopd's and the board's statistics
   counters                          every slow-path counter
+  counter read NAME INDEX           a P4 counter's cell (a direct counter's: INDEX = entry
+                                    handle), read from the device
+  counter reset NAME
+  register read NAME [INDEX]        one cell, or every cell
+  register write NAME INDEX VALUE
+  register reset NAME
+  meter set-rates NAME INDEX RATE:BURST RATE:BURST       committed, then peak
+  meter array-set-rates NAME RATE:BURST RATE:BURST
   BMv2 CLI lines: table_add, table_modify, table_delete, table_set_default, table_clear,
-  table_dump)";
+  table_dump, counter_read, counter_reset, register_read, register_write, register_reset,
+  meter_set_rates, meter_array_set_rates)";
 }
 
 std::optional<std::string> buildRequest(const std::vector<std::string>& args, std::string& error) {
@@ -134,6 +174,24 @@ std::optional<std::string> buildRequest(const std::vector<std::string>& args, st
             return std::nullopt;
         }
         request = checkTable(cmd, {args.begin() + 1, args.end()}, error);
+    } else if (cmd == "counter" || cmd == "register" || cmd == "meter") {
+        const ExternVerb* verb = nullptr;
+        std::string subs;
+        for (const auto& v : kExternVerbs) {
+            if (cmd != v.group) continue;
+            subs += (subs.empty() ? "" : ", ") + std::string(v.sub);
+            if (sub == v.sub) verb = &v;
+        }
+        if (!verb) {
+            error = sub.empty() ? fmt::format("{}: expected {}", cmd, subs)
+                                : fmt::format("{}: unknown subcommand '{}' ({})", cmd, sub, subs);
+            return std::nullopt;
+        }
+        request = checkExtern(*verb, {args.begin() + 2, args.end()}, error);
+    } else if (auto v = std::find_if(std::begin(kExternVerbs), std::end(kExternVerbs),
+                                     [&](const ExternVerb& e) { return cmd == e.verb; });
+               v != std::end(kExternVerbs)) {
+        request = checkExtern(*v, {args.begin() + 1, args.end()}, error);
     } else if (cmd == "route") {
         if (sub == "add") {
             auto route = hopd::parseRouteWords(asWords(args, 2), error);

@@ -10,9 +10,13 @@
 //   route add PREFIX via GATEWAY | route add PREFIX dev PORT | route del PREFIX | route show
 //   arp show | arp flush | intf show | stats | counters
 //   load commands|runtime-json|routes FILE               -> load KIND ABSOLUTE_PATH
+//   counter read NAME INDEX                            -> counter_read NAME INDEX
+//   counter reset NAME | register read NAME [INDEX] | register write NAME INDEX VALUE |
+//   register reset NAME | meter set-rates NAME INDEX R:B R:B | meter array-set-rates NAME R:B R:B
 // and BMv2 CLI lines as they are (table_add, table_modify, table_delete, table_set_default,
-// table_clear, table_dump). Tables, actions, keys and parameters are checked by hopd against
-// the program; hopctl checks the shape (word counts, prefixes, numbers).
+// table_clear, table_dump, counter_read, counter_reset, register_read, register_write,
+// register_reset, meter_set_rates, meter_array_set_rates). Tables, actions, keys and parameters are
+// checked by hopd against the program; hopctl checks the shape (word counts, prefixes, numbers).
 #pragma once
 
 #include <optional>

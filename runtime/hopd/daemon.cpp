@@ -24,6 +24,7 @@
 #include "runtime/hopd/routes.hpp"
 #include "runtime/hopd/state_file.hpp"
 #include "runtime/hopd/table_writer.hpp"
+#include "runtime/tables/extern_csr.hpp"
 
 namespace hop::hopd {
 
@@ -53,7 +54,9 @@ class Daemon {
     // there with the same action are skipped, others modified in place. A mistake throws
     // Failure(1) naming the file and line; the commands before it stay applied. Return the
     // commands applied.
-    uint64_t loadCommandFile(const std::string& path);
+    // Counter, meter and register lines in a command file run in file order; what they print goes
+    // to `out`, or to stdout when null.
+    uint64_t loadCommandFile(const std::string& path, std::vector<std::string>* out = nullptr);
     uint64_t loadRuntimeJsonFile(const std::string& path);
     bool applyLoaded(tables::Command& cmd, const common::CommandSource& source, uint64_t& applied,
                      std::string& error);
@@ -64,6 +67,9 @@ class Daemon {
                       std::string& error);
     bool loadCommand(const ControlRequest& request, std::vector<std::string>& out,
                      std::string& error);
+    // counter_read, register_write, ... (runtime/tables/externs.hpp) on the board's blocks.
+    bool externCommand(const ControlRequest& request, std::vector<std::string>& out,
+                       std::string& error);
     void stats(std::vector<std::string>& out);
 
     Options options_;
@@ -72,6 +78,7 @@ class Daemon {
     StateJournal journal_;
     std::string statePath_;
     std::unique_ptr<TableWriter> writer_;
+    std::unique_ptr<tables::ExternCsr> externs_;  // counters and registers, through the device
     std::unique_ptr<RouteManager> routes_;
     std::vector<router::Interface> interfaces_;
     std::vector<RouteSpec> fileRoutes_;
@@ -122,6 +129,12 @@ void Daemon::openBoard() {
                                      statePath_));
     }
     writer_ = std::make_unique<TableWriter>(binding_->tables(), binding_->map(), dev, journal_);
+    externs_ = std::make_unique<tables::ExternCsr>(
+        binding_->tables(), binding_->map(),
+        tables::CsrPort{[&dev](uint32_t addr, std::string& error) { return dev.read(addr, error); },
+                        [&dev](uint32_t addr, uint32_t value, std::string& error) {
+                            return dev.write(addr, value, error);
+                        }});
     routes_ = std::make_unique<RouteManager>(*tables_, *writer_, journal_, interfaces_);
     std::cerr << fmt::format(
         "hopd: {} runs {} at DATA_W={}, CPU port {}, {} CSR words written "
@@ -293,7 +306,7 @@ bool Daemon::applyLoaded(tables::Command& cmd, const common::CommandSource& sour
     return true;
 }
 
-uint64_t Daemon::loadCommandFile(const std::string& path) {
+uint64_t Daemon::loadCommandFile(const std::string& path, std::vector<std::string>* out) {
     uint64_t applied = 0;
     std::string error;
     if (!common::readCommandFile(
@@ -301,7 +314,21 @@ uint64_t Daemon::loadCommandFile(const std::string& path) {
             [&](tables::Command& cmd, const common::CommandSource& source, std::string& why) {
                 return applyLoaded(cmd, source, applied, why);
             },
-            error)) {
+            error,
+            [&](const tables::ExternCommand& cmd, const common::CommandSource& source,
+                std::string& why) {
+                std::vector<std::string> lines;
+                const bool ok = tables::runExternCommand(*externs_, cmd, lines, why);
+                for (auto& l : lines) {
+                    if (out) {
+                        out->push_back(std::move(l));
+                    } else {
+                        std::cout << l << "\n";
+                    }
+                }
+                if (!ok) why = source.error(why);
+                return ok;
+            })) {
         throw Failure(1, error);
     }
     return applied;
@@ -432,6 +459,12 @@ void Daemon::addControlCommands() {
             return tableCommand(r, out, error);
         });
     }
+    for (const char* name : {"counter_read", "counter_reset", "register_read", "register_write",
+                             "register_reset", "meter_array_set_rates", "meter_set_rates"}) {
+        c.add(name, 0, kAny, [this](const ControlRequest& r, Out& out, std::string& error) {
+            return externCommand(r, out, error);
+        });
+    }
     c.add("route show", 0, kAny, [this](const ControlRequest&, Out& out, std::string&) {
         for (const auto& [k, r] : routes_->routes()) {
             out.push_back(fmt::format("{} ({})", r.spec.str(), r.origin));
@@ -516,6 +549,17 @@ bool Daemon::tableCommand(const ControlRequest& r, std::vector<std::string>& out
     return true;
 }
 
+bool Daemon::externCommand(const ControlRequest& r, std::vector<std::string>& out,
+                           std::string& error) {
+    tables::ParseError pe;
+    auto cmd = tables::parseExternCommand(binding_->tables(), r.line, {}, pe);
+    if (!cmd) {
+        error = pe.message;
+        return false;
+    }
+    return tables::runExternCommand(*externs_, *cmd, out, error);
+}
+
 bool Daemon::loadCommand(const ControlRequest& r, std::vector<std::string>& out,
                          std::string& error) {
     // A file at run time, read by hopd (hopctl sends an absolute path). A mistake is this
@@ -530,7 +574,7 @@ bool Daemon::loadCommand(const ControlRequest& r, std::vector<std::string>& out,
         }
         uint64_t applied = 0;
         if (kind == "commands") {
-            applied = loadCommandFile(path);
+            applied = loadCommandFile(path, &out);
         } else if (kind == "runtime-json") {
             applied = loadRuntimeJsonFile(path);
         } else {

@@ -313,7 +313,7 @@ class Command : public BoardCommand {
         auto engine = makeEngine(o, *program, config, rc);
         if (!engine) return rc;
         for (const auto& path : o.commands) {
-            if (!hopsim::loadBmv2Commands(*engine, path, std::cerr)) return 1;
+            if (!hopsim::loadBmv2Commands(*engine, path, std::cout, std::cerr)) return 1;
         }
         for (const auto& path : o.runtimeJson) {
             if (!hopsim::loadRuntimeJson(*engine, path, std::cerr)) return 1;

@@ -320,7 +320,7 @@ int main(int argc, char** argv) {
         auto engine = makeEngine(runCommon, *program, rc);
         if (!engine) return rc;
         if (!commandsPath.empty() &&
-            !hop::hopsim::loadBmv2Commands(*engine, commandsPath, std::cerr)) {
+            !hop::hopsim::loadBmv2Commands(*engine, commandsPath, std::cout, std::cerr)) {
             return 1;
         }
         if (!runtimeJsonPath.empty() &&

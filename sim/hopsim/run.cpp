@@ -16,6 +16,7 @@
 #include "runtime/common/progress.hpp"
 #include "runtime/tables/entry.hpp"
 #include "sim/hopsim/pcap_io.hpp"
+#include "sim/hopsim/stf.hpp"
 #include "sim/hopsim/trace.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 
@@ -23,8 +24,10 @@ namespace hop::hopsim {
 
 namespace fs = std::filesystem;
 
-bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& err) {
+bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& out,
+                      std::ostream& err) {
     std::string error;
+    std::unique_ptr<ExternAccess> externs;  // made at the first extern line
     const bool ok = common::readCommandFile(
         engine.program(), path, common::CommandSyntax::Bmv2,
         [&](tables::Command& command, const common::CommandSource& source, std::string& failure) {
@@ -33,7 +36,23 @@ bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream
             failure = source.error(message);
             return false;
         },
-        error);
+        error,
+        [&](const tables::ExternCommand& command, const common::CommandSource& source,
+            std::string& failure) {
+            if (!externs) externs = externAccess(engine);
+            if (!externs) {
+                failure = source.error("the " + engine.name() +
+                                       " engine does not read or write counters, meters and "
+                                       "registers");
+                return false;
+            }
+            std::vector<std::string> lines;
+            std::string message;
+            const bool done = tables::runExternCommand(*externs, command, lines, message);
+            for (const auto& l : lines) out << l << "\n";
+            if (!done) failure = source.error(message);
+            return done;
+        });
     if (!ok) err << error << "\n";
     return ok;
 }

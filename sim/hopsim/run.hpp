@@ -13,9 +13,12 @@
 
 namespace hop::hopsim {
 
-// BMv2 CLI lines (`table_add ...`); blank lines and `#` comments skipped. Errors are printed
-// as `file:line:col: error: message`; false on the first one.
-bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& err);
+// BMv2 CLI lines (`table_add ...`, and `register_write ...`, `counter_read ...` and the other
+// lines on counters, meters and registers, run on the engine's state in file order: what they
+// print goes to `out`); blank lines and `#` comments skipped. Errors are printed as
+// `file:line:col: error: message`; false on the first one.
+bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream& out,
+                      std::ostream& err);
 // The P4 tutorials' runtime JSON (`table_entries`).
 bool loadRuntimeJson(sim::Engine& engine, const std::string& path, std::ostream& err);
 

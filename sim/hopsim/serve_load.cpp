@@ -9,6 +9,7 @@
 #include "runtime/common/progress.hpp"
 #include "runtime/device/identity.hpp"
 #include "runtime/device/sim_device.hpp"
+#include "runtime/tables/extern_csr.hpp"
 #include "runtime/tables/loader.hpp"
 #include "sim/hopsim/serve.hpp"
 
@@ -108,11 +109,35 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
         return true;
     };
 
+    // Counters, meters and registers: through their blocks, in file order with the tables.
+    tables::ExternCsr externs(
+        program, map,
+        {[&](uint32_t addr, std::string& why) { return device->read(addr, why); },
+         [&](uint32_t addr, uint32_t value, std::string& why) {
+             return device->write(addr, value, why);
+         }});
+    auto applyExtern = [&](const tables::ExternCommand& command,
+                           const common::CommandSource& source, std::string& failure) {
+        std::vector<std::string> lines;
+        std::string why;
+        const bool done = tables::runExternCommand(externs, command, lines, why);
+        if (!lines.empty()) progress.clear();
+        for (const auto& l : lines) out << l << "\n";
+        if (!done) {
+            failure = source.error(why);
+            rc = 1;
+            return false;
+        }
+        ++commands;
+        return true;
+    };
+
     for (const auto& path : options.files) {
-        const bool ok = std::filesystem::path(path).extension() == ".json"
-                            ? common::readRuntimeJsonFile(program, path, apply, error)
-                            : common::readCommandFile(
-                                  program, path, common::CommandSyntax::Bmv2OrStf, apply, error);
+        const bool ok =
+            std::filesystem::path(path).extension() == ".json"
+                ? common::readRuntimeJsonFile(program, path, apply, error)
+                : common::readCommandFile(program, path, common::CommandSyntax::Bmv2OrStf, apply,
+                                          error, applyExtern);
         if (!ok) {
             progress.finish();
             err << error << "\n";

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "runtime/tables/entry.hpp"
+#include "runtime/tables/externs.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/model/model.hpp"
 
@@ -84,28 +85,13 @@ struct StfOptions {
 // The time between two `packet` lines on the simulated clock.
 inline constexpr uint64_t kStfPacketGapNs = 1000;
 
-// Counters, registers and meters as the STF lines and --dump-state reach them: the model's
-// state (sim::Model's calls, whose contract this is), or the RTL's, read and written through
-// its CSRs (stf_externs_rtl.cpp). Each call returns false with `error` set when the name,
-// index or value is not valid, or the engine cannot do it; the state is then unchanged.
-class ExternAccess {
+// Counters, registers and meters as the STF lines, command files and --dump-state reach them:
+// the model's state (sim::Model's calls, whose contract this is), or the RTL's, read and written
+// through its CSRs by tables::ExternCsr (stf_externs_rtl.cpp). Each call returns false with
+// `error` set when the name, index or value is not valid, or the engine cannot do it; the state
+// is then unchanged.
+class ExternAccess : public tables::ExternAccess {
   public:
-    virtual ~ExternAccess() = default;
-    virtual const ir::Program& program() const = 0;
-    virtual int findExtern(const std::string& name, std::string& error) const = 0;
-    virtual bool readCounter(int ext, uint64_t index, sim::CounterValue& value,
-                             std::string& error) = 0;
-    virtual bool writeCounter(int ext, uint64_t index, const sim::CounterValue& value,
-                              std::string& error) = 0;
-    virtual bool resetCounters(int ext, std::string& error) = 0;
-    virtual bool readRegister(int ext, uint64_t index, ir::BigInt& value, std::string& error) = 0;
-    virtual bool writeRegister(int ext, uint64_t index, const ir::BigInt& value,
-                               std::string& error) = 0;
-    virtual bool resetRegisters(int ext, std::string& error) = 0;
-    virtual bool setMeterRates(int ext, std::optional<uint64_t> index,
-                               const std::vector<sim::MeterRate>& rates, std::string& error) = 0;
-    virtual bool meterRates(int ext, uint64_t index, std::vector<sim::MeterRate>& rates,
-                            std::string& error) = 0;
     // Model::dumpState's format; nullopt with `error` when the state cannot be read.
     virtual std::optional<std::string> dumpState(std::string& error) = 0;
 };

@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <cstdlib>
 
 #include "sim/hopsim/stf.hpp"
 
@@ -88,7 +87,7 @@ class Runner {
         }
         if (word == "meter_set_rates") return setRates(index, 3);
         if (word == "meter_get_rates") {
-            std::vector<sim::MeterRate> rates;
+            std::vector<tables::MeterRate> rates;
             if (!model_.meterRates(ext_, index, rates, error_)) return fail(2, error_);
             std::string text;
             for (const auto& r : rates) text += fmt::format(" {}:{}", r.perMicrosecond, r.burst);
@@ -112,7 +111,7 @@ class Runner {
 
     // The extern NAME at `arg`, of the kind the command word names.
     bool name(size_t arg) {
-        ext_ = model_.findExtern(args_[arg].text, error_);
+        ext_ = tables::findExtern(model_.program(), args_[arg].text, error_);
         if (ext_ < 0) return fail(arg, error_);
         using XK = ir::ExternObject::Kind;
         const ir::ExternObject& x = model_.program().externs[ext_];
@@ -154,7 +153,7 @@ class Runner {
     }
 
     bool readCounter(uint64_t index) {
-        sim::CounterValue value;
+        tables::CounterValue value;
         if (!model_.readCounter(ext_, index, value, error_)) return fail(2, error_);
         if (args_[0].text == "check_counter" && args_.size() > 3) {
             const bool bytes = args_[3].text == "bytes";
@@ -175,18 +174,12 @@ class Runner {
     }
 
     bool setRates(std::optional<uint64_t> index, size_t first) {
-        std::vector<sim::MeterRate> rates;
+        std::vector<tables::MeterRate> rates;
         for (size_t i = first; i < args_.size(); ++i) {
-            const std::string& t = args_[i].text;
-            const size_t colon = t.find(':');
-            char* end = nullptr;
-            const double rate = std::strtod(t.c_str(), &end);
-            if (colon == std::string::npos || end != t.c_str() + colon || rate < 0)
-                return fail(i, fmt::format("'{}' is not RATE:BURST", t));
             std::string why;
-            auto burst = tables::parseValue(t.substr(colon + 1), 64, why);
-            if (!burst) return fail(i, why);
-            rates.push_back({rate, static_cast<uint64_t>(*burst)});
+            auto rate = tables::parseMeterRate(args_[i].text, why);  // as the CLI lines
+            if (!rate) return fail(i, why);
+            rates.push_back(*rate);
         }
         return done(model_.setMeterRates(ext_, index, rates, error_), index ? 2 : 1);
     }
@@ -202,21 +195,21 @@ class Runner {
     std::string error_;
 };
 
-// The model's state, through its own calls.
+// The model's state, through its own calls (sim::Model keeps its own value types).
 class ModelAccess : public ExternAccess {
   public:
     explicit ModelAccess(sim::Model& m) : m_(m) {}
     const ir::Program& program() const override { return m_.program(); }
-    int findExtern(const std::string& name, std::string& error) const override {
-        return m_.findExtern(name, error);
-    }
-    bool readCounter(int ext, uint64_t index, sim::CounterValue& value,
+    bool readCounter(int ext, uint64_t index, tables::CounterValue& value,
                      std::string& error) override {
-        return m_.readCounter(ext, index, value, error);
+        sim::CounterValue v;
+        if (!m_.readCounter(ext, index, v, error)) return false;
+        value = {v.packets, v.bytes};
+        return true;
     }
-    bool writeCounter(int ext, uint64_t index, const sim::CounterValue& value,
+    bool writeCounter(int ext, uint64_t index, const tables::CounterValue& value,
                       std::string& error) override {
-        return m_.writeCounter(ext, index, value, error);
+        return m_.writeCounter(ext, index, {value.packets, value.bytes}, error);
     }
     bool resetCounters(int ext, std::string& error) override {
         return m_.resetCounters(ext, error);
@@ -232,12 +225,18 @@ class ModelAccess : public ExternAccess {
         return m_.resetRegisters(ext, error);
     }
     bool setMeterRates(int ext, std::optional<uint64_t> index,
-                       const std::vector<sim::MeterRate>& rates, std::string& error) override {
-        return m_.setMeterRates(ext, index, rates, error);
+                       const std::vector<tables::MeterRate>& rates, std::string& error) override {
+        std::vector<sim::MeterRate> r;
+        for (const auto& x : rates) r.push_back({x.perMicrosecond, x.burst});
+        return m_.setMeterRates(ext, index, r, error);
     }
-    bool meterRates(int ext, uint64_t index, std::vector<sim::MeterRate>& rates,
+    bool meterRates(int ext, uint64_t index, std::vector<tables::MeterRate>& rates,
                     std::string& error) override {
-        return m_.meterRates(ext, index, rates, error);
+        std::vector<sim::MeterRate> r;
+        if (!m_.meterRates(ext, index, r, error)) return false;
+        rates.clear();
+        for (const auto& x : r) rates.push_back({x.perMicrosecond, x.burst});
+        return true;
     }
     std::optional<std::string> dumpState(std::string&) override { return m_.dumpState(); }
 

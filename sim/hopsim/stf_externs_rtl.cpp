@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Counters and registers of the Verilated pipeline, read and written through their CSR blocks
-// (rtl/hop_register.sv; addresses from the register map): a cell is read by writing INDEX and
-// the READ command, waiting for INFO.busy to clear and reading the DATA words, which the block
-// filled in one snapshot. Meters, direct counters and direct meters have no block yet: a clear
-// error. A counter's cell is 64 bits of packets or of bytes, or 128 bits (bytes above packets)
-// for packets_and_bytes; the value a cell does not keep reads 0.
+// by tables::ExternCsr (the protocol hopd uses on a board, runtime/tables/extern_csr.hpp), on
+// the engine's bus; and --dump-state from them.
 #include <fmt/format.h>
 
+#include "runtime/tables/extern_csr.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 
@@ -19,71 +17,43 @@ using XK = ir::ExternObject::Kind;
 
 class RtlAccess : public ExternAccess {
   public:
-    explicit RtlAccess(sim::rtl::RtlEngine& e) : e_(e) {}
+    explicit RtlAccess(sim::rtl::RtlEngine& e)
+        : e_(e),
+          csr_(e.program(), e.built().regmap,
+               {[&e](uint32_t addr, std::string& error) { return e.read(addr, error); },
+                [&e](uint32_t addr, uint32_t value, std::string& error) {
+                    return e.write(addr, value, error);
+                }}) {}
 
     const ir::Program& program() const override { return e_.program(); }
-
-    int findExtern(const std::string& name, std::string& error) const override {
-        return sim::findExternByName(program(), name, error);
-    }
-
-    bool readCounter(int ext, uint64_t index, sim::CounterValue& value,
+    bool readCounter(int ext, uint64_t index, tables::CounterValue& value,
                      std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "counter", index, error);
-        ir::BigInt cell;
-        if (!b || !readCell(*b, index, cell, error)) return false;
-        const auto unit = program().externs[ext].unit;
-        const ir::BigInt ones(~uint64_t{0});
-        const uint64_t lo = static_cast<uint64_t>(cell & ones);
-        value = {};
-        if (unit == ir::ExternObject::Unit::Both) {
-            value.packets = lo;
-            value.bytes = static_cast<uint64_t>((cell >> 64) & ones);
-        } else if (unit == ir::ExternObject::Unit::Packets) {
-            value.packets = lo;
-        } else {
-            value.bytes = lo;
-        }
-        return true;
+        return csr_.readCounter(ext, index, value, error);
     }
-    bool writeCounter(int ext, uint64_t index, const sim::CounterValue& value,
+    bool writeCounter(int ext, uint64_t index, const tables::CounterValue& value,
                       std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "counter", index, error);
-        if (!b) return false;
-        const auto unit = program().externs[ext].unit;
-        ir::BigInt cell = unit == ir::ExternObject::Unit::Bytes ? ir::BigInt(value.bytes)
-                                                                : ir::BigInt(value.packets);
-        if (unit == ir::ExternObject::Unit::Both) cell |= ir::BigInt(value.bytes) << 64;
-        return writeCell(*b, index, cell, error);
+        return csr_.writeCounter(ext, index, value, error);
     }
     bool resetCounters(int ext, std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "counter", 0, error);
-        return b && resetCells(*b, error);
+        return csr_.resetCounters(ext, error);
     }
     bool readRegister(int ext, uint64_t index, ir::BigInt& value, std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "register", index, error);
-        return b && readCell(*b, index, value, error);
+        return csr_.readRegister(ext, index, value, error);
     }
     bool writeRegister(int ext, uint64_t index, const ir::BigInt& value,
                        std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "register", index, error);
-        if (!b) return false;
-        // As the model: the value as the register's width keeps it.
-        const ir::BigInt mask = (ir::BigInt(1) << b->width) - 1;
-        return writeCell(*b, index, value & mask, error);
+        return csr_.writeRegister(ext, index, value, error);
     }
     bool resetRegisters(int ext, std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "register", 0, error);
-        return b && resetCells(*b, error);
+        return csr_.resetRegisters(ext, error);
     }
-    bool setMeterRates(int ext, std::optional<uint64_t>, const std::vector<sim::MeterRate>&,
-                       std::string& error) override {
-        error = program().externs[ext].name + ": meters are not built in hardware yet";
-        return false;
+    bool setMeterRates(int ext, std::optional<uint64_t> index,
+                       const std::vector<tables::MeterRate>& rates, std::string& error) override {
+        return csr_.setMeterRates(ext, index, rates, error);
     }
-    bool meterRates(int ext, uint64_t, std::vector<sim::MeterRate>&, std::string& error) override {
-        error = program().externs[ext].name + ": meters are not built in hardware yet";
-        return false;
+    bool meterRates(int ext, uint64_t index, std::vector<tables::MeterRate>& rates,
+                    std::string& error) override {
+        return csr_.meterRates(ext, index, rates, error);
     }
 
     // The model's format (Model::dumpState): every register and counter cell that is not 0.
@@ -91,99 +61,30 @@ class RtlAccess : public ExternAccess {
         std::string out;
         const ir::Program& p = program();
         for (size_t i = 0; i < p.externs.size(); ++i) {
+            const int ext = static_cast<int>(i);
             const ir::ExternObject& x = p.externs[i];
-            const regmap::ExternBlock* b = e_.built().regmap.findExtern(static_cast<int>(i));
-            if (!b) {
-                error = x.name + ": not built in hardware yet (meters, direct counters)";
-                return std::nullopt;
-            }
-            out += sim::externHeading(p, static_cast<int>(i));
+            const regmap::ExternBlock* b = csr_.block(ext, error);
+            if (!b) return std::nullopt;
+            out += sim::externHeading(p, ext);
             for (int64_t c = 0; c < b->depth; ++c) {
                 const auto cell = static_cast<uint64_t>(c);
                 if (x.kind == XK::Register) {
                     ir::BigInt v;
-                    if (!readCell(*b, cell, v, error)) return std::nullopt;
+                    if (!csr_.readRegister(ext, cell, v, error)) return std::nullopt;
                     if (v != 0) out += fmt::format("  [{}] {}\n", c, v.str());
                     continue;
                 }
-                sim::CounterValue v;
-                if (!readCounter(static_cast<int>(i), cell, v, error)) return std::nullopt;
-                out += sim::counterCellLine(x, cell, v);
+                tables::CounterValue v;
+                if (!csr_.readCounter(ext, cell, v, error)) return std::nullopt;
+                out += sim::counterCellLine(x, cell, {v.packets, v.bytes});
             }
         }
         return out;
     }
 
   private:
-    // The extern's block, when it is of the kind wanted and `index` is one of its cells.
-    const regmap::ExternBlock* block(int ext, const char* kind, uint64_t index,
-                                     std::string& error) const {
-        const ir::ExternObject& x = program().externs.at(ext);
-        const regmap::ExternBlock* b = e_.built().regmap.findExtern(ext);
-        if (!b) {
-            error = x.name +
-                    " is not built in hardware yet (meters, direct counters and direct "
-                    "meters have no block)";
-            return nullptr;
-        }
-        if (b->kind != kind) {
-            error = x.name + " is a " + b->kind + ", not a " + kind;
-            return nullptr;
-        }
-        if (index >= static_cast<uint64_t>(b->depth)) {
-            error =
-                fmt::format("index {} is past the end of {} (size {})", index, x.name, b->depth);
-            return nullptr;
-        }
-        return b;
-    }
-
-    uint32_t word(const regmap::ExternBlock& b, uint32_t w) const { return b.base + 4 * w; }
-
-    // Waits (bounded) until the block has no command pending.
-    bool idle(const regmap::ExternBlock& b, std::string& error) {
-        for (int i = 0; i < 200000; ++i) {
-            auto info = e_.read(word(b, regmap::kRegWordInfo), error);
-            if (!info) return false;
-            if (!(*info >> 31)) return true;
-        }
-        error = b.name + ": the CSR command did not finish";
-        return false;
-    }
-    bool command(const regmap::ExternBlock& b, uint32_t cmd, std::string& error) {
-        return idle(b, error) && e_.write(word(b, regmap::kRegWordCmd), cmd, error) &&
-               idle(b, error);
-    }
-    bool readCell(const regmap::ExternBlock& b, uint64_t index, ir::BigInt& value,
-                  std::string& error) {
-        if (!idle(b, error) ||
-            !e_.write(word(b, regmap::kRegWordIndex), static_cast<uint32_t>(index), error) ||
-            !command(b, regmap::kRegCmdRead, error))
-            return false;
-        value = 0;
-        for (int w = (b.width + 31) / 32 - 1; w >= 0; --w) {
-            auto v = e_.read(word(b, regmap::kRegWordData + static_cast<uint32_t>(w)), error);
-            if (!v) return false;
-            value = (value << 32) | *v;
-        }
-        return true;
-    }
-    bool writeCell(const regmap::ExternBlock& b, uint64_t index, const ir::BigInt& value,
-                   std::string& error) {
-        if (!idle(b, error)) return false;
-        for (int w = 0; w < (b.width + 31) / 32; ++w)
-            if (!e_.write(word(b, regmap::kRegWordData + static_cast<uint32_t>(w)),
-                          static_cast<uint32_t>((value >> (32 * w)) & ir::BigInt(0xffffffffu)),
-                          error))
-                return false;
-        return e_.write(word(b, regmap::kRegWordIndex), static_cast<uint32_t>(index), error) &&
-               command(b, regmap::kRegCmdWrite, error);
-    }
-    bool resetCells(const regmap::ExternBlock& b, std::string& error) {
-        return command(b, regmap::kRegCmdReset, error);
-    }
-
     sim::rtl::RtlEngine& e_;
+    tables::ExternCsr csr_;
 };
 
 }  // namespace

@@ -163,6 +163,43 @@ TEST(RegmapJson, MalformedMapsNameWhatIsWrong) {
     EXPECT_NE(why.find("control_plane.tables[0].actions[0].action"), std::string::npos) << why;
 }
 
+// The control-plane view carries the counters, meters and registers in the program's order
+// (the register map's extern blocks index them): what hopd resolves CLI names against.
+TEST(ControlPlane, ExternsReadBackAsWritten) {
+    ir::Program p;
+    ir::Action a;
+    a.name = a.localName = "NoAction";
+    p.actions.push_back(a);
+    ir::Table t;
+    t.name = "I.t";
+    t.defaultAction.action = 0;
+    p.tables.push_back(t);
+    using XK = ir::ExternObject::Kind;
+    using Unit = ir::ExternObject::Unit;
+    p.externs.push_back({XK::Counter, Unit::Both, "I.c", 8, 0, -1, {}, 7u});
+    p.externs.push_back({XK::Register, Unit::Packets, "I.r", 4, 72, -1, {}, std::nullopt});
+    p.externs.push_back({XK::DirectMeter, Unit::Bytes, "I.dm", 0, 2, 0, {}, std::nullopt});
+    const nlohmann::json j = regmap::controlPlaneJson(p);
+    ASSERT_TRUE(j.contains("externs"));
+    std::string why;
+    auto back = regmap::controlPlaneProgram(j, "t", why);
+    ASSERT_TRUE(back) << why;
+    EXPECT_EQ(regmap::controlPlaneJson(*back), j);
+    ASSERT_EQ(back->externs.size(), 3u);
+    EXPECT_EQ(back->externs[0].name, "I.c");
+    EXPECT_EQ(back->externs[0].unit, Unit::Both);
+    EXPECT_EQ(back->externs[0].id, 7u);
+    EXPECT_EQ(back->externs[1].width, 72);
+    EXPECT_EQ(back->externs[2].kind, XK::DirectMeter);
+    EXPECT_EQ(back->externs[2].table, 0);
+    // A program without externs keeps the map it had.
+    EXPECT_FALSE(regmap::controlPlaneJson(ir::Program{}).contains("externs"));
+    nlohmann::json bad = j;
+    bad["externs"][1]["kind"] = "bloom";
+    EXPECT_FALSE(regmap::controlPlaneProgram(bad, "t", why));
+    EXPECT_NE(why.find("control_plane.externs[1].kind"), std::string::npos) << why;
+}
+
 // hopc's directory is complete: with the .p4 gone, it still loads, runs the front end from its
 // preprocessed source and builds its RTL at another width.
 TEST(CompiledDirectory, WorksWithoutItsSource) {

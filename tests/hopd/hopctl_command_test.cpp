@@ -45,6 +45,33 @@ TEST(HopctlCommand, Bmv2Lines) {
     EXPECT_EQ(request({"table_dump", "ipv4_lpm"}), "table_dump ipv4_lpm");
 }
 
+// Counters, meters and registers: hopctl's spelling and BMv2's, to BMv2's line (hopd checks the
+// names, indexes and values against the program).
+TEST(HopctlCommand, Externs) {
+    EXPECT_EQ(request({"counter", "read", "MyIngress.c", "3"}), "counter_read MyIngress.c 3");
+    EXPECT_EQ(request({"counter", "reset", "c"}), "counter_reset c");
+    EXPECT_EQ(request({"register", "read", "r", "1"}), "register_read r 1");
+    EXPECT_EQ(request({"register", "read", "r"}), "register_read r");
+    EXPECT_EQ(request({"register", "write", "r", "1", "0x2a"}), "register_write r 1 0x2a");
+    EXPECT_EQ(request({"register", "reset", "r"}), "register_reset r");
+    EXPECT_EQ(request({"meter", "set-rates", "m", "0", "1:10", "2:20"}),
+              "meter_set_rates m 0 1:10 2:20");
+    EXPECT_EQ(request({"meter", "array-set-rates", "m", "1:10", "2:20"}),
+              "meter_array_set_rates m 1:10 2:20");
+    EXPECT_EQ(request({"counter_read", "c", "3"}), "counter_read c 3");
+    EXPECT_EQ(request({"register_write", "r", "1", "5"}), "register_write r 1 5");
+    EXPECT_EQ(request({"meter_array_set_rates", "m", "1:10", "2:20"}),
+              "meter_array_set_rates m 1:10 2:20");
+
+    EXPECT_EQ(failure({"counter", "read", "c"}),
+              "usage: counter read NAME INDEX (BMv2: counter_read ...)");
+    EXPECT_EQ(failure({"register_write", "r", "1"}),
+              "usage: register write NAME INDEX VALUE (BMv2: register_write ...)");
+    EXPECT_EQ(failure({"counter", "write", "c", "1"}),
+              "counter: unknown subcommand 'write' (read, reset)");
+    EXPECT_EQ(failure({"meter"}), "meter: expected set-rates, array-set-rates");
+}
+
 TEST(HopctlCommand, Others) {
     EXPECT_EQ(request({"route", "add", "203.0.113.0/24", "via", "198.51.100.1"}),
               "route add 203.0.113.0/24 via 198.51.100.1");

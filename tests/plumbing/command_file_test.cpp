@@ -34,7 +34,9 @@ control I(inout headers hdr, inout metadata meta, inout standard_metadata_t sm) 
     action fwd(bit<9> port) { sm.egress_spec = port; }
     action nop() { }
     table t { key = { hdr.h.a: exact; } actions = { fwd; nop; } default_action = nop(); }
-    apply { t.apply(); }
+    register<bit<8>>(4) r;
+    counter(2, CounterType.packets) c;
+    apply { t.apply(); r.write(0, hdr.h.a); c.count(1); }
 }
 control E(inout headers hdr, inout metadata meta, inout standard_metadata_t sm) { apply { } }
 control CC(inout headers hdr, inout metadata meta) { apply { } }
@@ -189,6 +191,40 @@ TEST_F(CommandFileTest, TheHandlerStopsTheReadingWithItsOwnError) {
         error));
     EXPECT_EQ(calls, 1);
     EXPECT_EQ(error, path + ":1:1: error: table full");
+}
+
+// Counter, meter and register lines go to their own handler, in file order with the tables;
+// a reader without one refuses them at their place; a bad one is located at its word.
+TEST_F(CommandFileTest, ExternLinesGoToTheirHandlerInOrder) {
+    const std::string path =
+        write("ext.txt", "table_add t fwd 1 => 2\n  register_write r 1 7\ncounter_read I.c 1\n");
+    std::vector<std::string> order;
+    std::string error;
+    ASSERT_TRUE(readCommandFile(
+        program(), path, CommandSyntax::Bmv2,
+        [&](tables::Command&, const CommandSource& source, std::string&) {
+            order.push_back("table " + source.where());
+            return true;
+        },
+        error,
+        [&](const tables::ExternCommand& command, const CommandSource& source, std::string&) {
+            order.push_back("extern " + command.name + " " + source.where());
+            return true;
+        }))
+        << error;
+    EXPECT_EQ(order,
+              (std::vector<std::string>{"table " + path + ":1:1", "extern r " + path + ":2:3",
+                                        "extern I.c " + path + ":3:1"}));
+    Seen seen;
+    EXPECT_FALSE(readCommandFile(program(), path, CommandSyntax::Bmv2, record(seen), error));
+    EXPECT_EQ(error, path +
+                         ":2:3: error: 'register_write' is not accepted here: this reader "
+                         "loads tables only");
+    const std::string bad = write("ext_bad.txt", "register_write r 4 1\n");
+    EXPECT_FALSE(readCommandFile(
+        program(), bad, CommandSyntax::Bmv2, record(seen), error,
+        [](const tables::ExternCommand&, const CommandSource&, std::string&) { return true; }));
+    EXPECT_EQ(error, bad + ":1:18: error: index 4 is past the end of register I.r (size 4)");
 }
 
 TEST_F(CommandFileTest, AMissingCommandFile) {

@@ -533,4 +533,81 @@ TEST_F(HopsimCli, RunDumpsExternState) {
 #endif
 }
 
+// BMv2 CLI lines on registers in a --commands file run in file order before the traffic: on
+// the model they act on its state, on rtl through the blocks' CSRs; reads print BMv2's text; a
+// bad line is a located error.
+TEST_F(HopsimCli, RunCommandsWriteAndReadRegisters) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in.pcap").string(), error)) << error;
+    // idx 3, add 5: r[3] = 100 + 5.
+    writer.write({0, 0, hex("03 00000005 00000000 00000000 000000000000000000 0000"), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path commands = write("cmds.txt",
+                                    "register_write I.r 3 100\n"
+                                    "register_read r 3\n"
+                                    "register_write narrow 1 0xfff\n");
+    const std::string args = "run " + kSource +
+                             "/tests/stf/registers.p4 --in 0=" + (dir_ / "in.pcap").string() +
+                             " --out-dir " + (dir_ / "out").string() + " --commands " +
+                             commands.string() + " --dump-state";
+    const std::string state =
+        "register I.r bit<32> x 8\n"
+        "  [3] 105\n";
+    std::vector<std::string> engines = {"--engine model"};
+#ifdef HOP_RTL_CACHE
+    engines.push_back(std::string("--engine rtl --data-width 64 --rtl-cache ") + HOP_RTL_CACHE);
+#endif
+    for (const auto& engine : engines) {
+        Outcome run = hopsim(args + " " + engine);
+        ASSERT_EQ(run.code, 0) << engine << "\n" << run.out << run.err;
+        EXPECT_NE(run.out.find("r[3]= 100\n"), std::string::npos) << engine << "\n" << run.out;
+        EXPECT_NE(run.out.find(state), std::string::npos) << engine << "\n" << run.out;
+        EXPECT_NE(run.out.find("register I.narrow bit<12> x 4\n  [1] 4095\n"), std::string::npos)
+            << engine << "\n"
+            << run.out;
+    }
+    const fs::path bad = write("bad.txt", "register_read I.r 1\nregister_write I.r 8 1\n");
+    Outcome run =
+        hopsim("run " + kSource + "/tests/stf/registers.p4 --in 0=" + (dir_ / "in.pcap").string() +
+               " --out-dir " + (dir_ / "out").string() + " --commands " + bad.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_EQ(firstLine(run.err), bad.string() +
+                                      ":2:20: error: index 8 is past the end of "
+                                      "register I.r (size 8)")
+        << run.err;
+}
+
+// Meter rates from a --commands file on the model: the whole array, one cell; --dump-state shows
+// them as set (committed, then peak); a line without both rates is a located error.
+TEST_F(HopsimCli, RunCommandsSetMeterRates) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    ASSERT_TRUE(writer.open((dir_ / "in.pcap").string(), error)) << error;
+    writer.write({0, 0, hex("00 00 00 00"), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path commands = write("cmds.txt",
+                                    "meter_array_set_rates by_packets 0.5:2 1:3\n"
+                                    "meter_set_rates I.by_bytes 1 2:100 4:200\n");
+    Outcome run =
+        hopsim("run " + kSource + "/tests/stf/meters.p4 --in 0=" + (dir_ / "in.pcap").string() +
+               " --out-dir " + (dir_ / "out").string() + " --commands " + commands.string() +
+               " --dump-state");
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("meter I.by_packets packets x 4\n"
+                           "  [*] 0.5:2 1:3\n"
+                           "meter I.by_bytes bytes x 2\n"
+                           "  [1] 2:100 4:200\n"),
+              std::string::npos)
+        << run.out;
+    const fs::path bad = write("bad.txt", "meter_set_rates I.by_bytes 1 2:100\n");
+    run = hopsim("run " + kSource + "/tests/stf/meters.p4 --in 0=" + (dir_ / "in.pcap").string() +
+                 " --out-dir " + (dir_ / "out").string() + " --commands " + bad.string());
+    EXPECT_EQ(run.code, 1);
+    EXPECT_NE(run.err.find(bad.string() + ":1:35: error: I.by_bytes takes 2 rates (committed, "
+                                          "then peak: RATE:BURST RATE:BURST), got 1"),
+              std::string::npos)
+        << run.err;
+}
+
 }  // namespace

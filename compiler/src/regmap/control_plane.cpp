@@ -64,6 +64,34 @@ const char* matchName(ir::Match::Kind k) {
     return "?";
 }
 
+const char* externKindName(ir::ExternObject::Kind k) {
+    switch (k) {
+        case ir::ExternObject::Kind::Counter:
+            return "counter";
+        case ir::ExternObject::Kind::DirectCounter:
+            return "direct_counter";
+        case ir::ExternObject::Kind::Meter:
+            return "meter";
+        case ir::ExternObject::Kind::DirectMeter:
+            return "direct_meter";
+        case ir::ExternObject::Kind::Register:
+            return "register";
+    }
+    return "?";
+}
+
+const char* unitName(ir::ExternObject::Unit u) {
+    switch (u) {
+        case ir::ExternObject::Unit::Packets:
+            return "packets";
+        case ir::ExternObject::Unit::Bytes:
+            return "bytes";
+        case ir::ExternObject::Unit::Both:
+            return "packets_and_bytes";
+    }
+    return "?";
+}
+
 json callJson(const ir::ActionCall& call) {
     json args = json::array();
     for (const auto& a : call.args) args.push_back(hex(a));
@@ -186,7 +214,19 @@ nlohmann::json controlPlaneJson(const ir::Program& program) {
         if (t.id) j["id"] = *t.id;
         tables.push_back(std::move(j));
     }
-    return {{"actions", actions}, {"tables", tables}};
+    json out = {{"actions", actions}, {"tables", tables}};
+    // Counters, meters and registers in the program's order (ExternBlock::object indexes them);
+    // left out when there are none, so that such programs' maps stay as they were.
+    json externs = json::array();
+    for (const auto& x : program.externs) {
+        json j = {{"name", x.name},           {"kind", externKindName(x.kind)},
+                  {"unit", unitName(x.unit)}, {"size", x.size},
+                  {"width", x.width},         {"table", x.table}};
+        if (x.id) j["id"] = *x.id;
+        externs.push_back(std::move(j));
+    }
+    if (!externs.empty()) out["externs"] = std::move(externs);
+    return out;
 }
 
 std::optional<ir::Program> controlPlaneProgram(const nlohmann::json& json, const std::string& name,
@@ -285,6 +325,30 @@ std::optional<ir::Program> controlPlaneProgram(const nlohmann::json& json, const
             if (j.contains("id"))
                 t.id = static_cast<uint32_t>(integer(j, path, "id", 0, UINT32_MAX));
             p.tables.push_back(std::move(t));
+        }
+        static const ir::ExternObject::Kind kExternKinds[] = {
+            ir::ExternObject::Kind::Counter, ir::ExternObject::Kind::DirectCounter,
+            ir::ExternObject::Kind::Meter, ir::ExternObject::Kind::DirectMeter,
+            ir::ExternObject::Kind::Register};
+        static const ir::ExternObject::Unit kUnits[] = {ir::ExternObject::Unit::Packets,
+                                                        ir::ExternObject::Unit::Bytes,
+                                                        ir::ExternObject::Unit::Both};
+        const nlohmann::json none = nlohmann::json::array();
+        const auto& externs = json.contains("externs") ? array(json, root, "externs") : none;
+        for (size_t i = 0; i < externs.size(); ++i) {
+            const std::string path = fmt::format("{}.externs[{}]", root, i);
+            const auto& j = externs[i];
+            ir::ExternObject x;
+            x.name = str(j, path, "name");
+            x.kind = named(str(j, path, "kind"), path + ".kind", kExternKinds, externKindName);
+            x.unit = named(str(j, path, "unit"), path + ".unit", kUnits, unitName);
+            x.size = integer(j, path, "size", 0, std::numeric_limits<int64_t>::max());
+            x.width = static_cast<int>(integer(j, path, "width", 0, kMaxInt));
+            x.table = static_cast<ir::TableId>(
+                integer(j, path, "table", -1, static_cast<int64_t>(p.tables.size()) - 1));
+            if (j.contains("id"))
+                x.id = static_cast<uint32_t>(integer(j, path, "id", 0, UINT32_MAX));
+            p.externs.push_back(std::move(x));
         }
         return p;
     } catch (const Bad& bad) {
