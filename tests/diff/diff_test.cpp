@@ -184,8 +184,8 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"unionstack", 64, "tests/stf", 30000}, Case{"unionstack", 512, "tests/stf", 30000},
         Case{"registers", 64, "tests/stf", 30000}, Case{"registers", 512, "tests/stf", 30000},
         Case{"counters_indexed", 64, "tests/stf", 30000},
-        Case{"counters_indexed", 512, "tests/stf", 30000}, Case{"hash_mod", 64, "tests/stf", 30000},
-        Case{"hash_mod", 512, "tests/stf", 30000}),
+        Case{"counters_indexed", 512, "tests/stf", 30000},
+        Case{"hash_mod", 64, "tests/stf", 30000}),
     [](const auto& info) {
         return std::string(info.param.program) + "_w" + std::to_string(info.param.width);
     });
