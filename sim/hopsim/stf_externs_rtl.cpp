@@ -2,9 +2,10 @@
 // Counters and registers of the Verilated pipeline, read and written through their CSR blocks
 // (rtl/hop_register.sv; addresses from the register map): a cell is read by writing INDEX and
 // the READ command, waiting for INFO.busy to clear and reading the DATA words, which the block
-// filled in one snapshot. Meters, direct counters and direct meters have no block yet: a clear
-// error. A counter's cell is 64 bits of packets or of bytes, or 128 bits (bytes above packets)
-// for packets_and_bytes; the value a cell does not keep reads 0.
+// filled in one snapshot. A direct counter's cell is its entry's handle (or a const entry's
+// position: regmap/direct_cells.hpp), and a handle the table does not use is an error, as on
+// the model. Meters and direct meters have no block yet: a clear error. A counter's cell is 128
+// bits, bytes above packets, whatever its type (BMv2 counts both).
 #include <fmt/format.h>
 
 #include "sim/hopsim/stf.hpp"
@@ -32,32 +33,20 @@ class RtlAccess : public ExternAccess {
         const regmap::ExternBlock* b = block(ext, "counter", index, error);
         ir::BigInt cell;
         if (!b || !readCell(*b, index, cell, error)) return false;
-        const auto unit = program().externs[ext].unit;
         const ir::BigInt ones(~uint64_t{0});
-        const uint64_t lo = static_cast<uint64_t>(cell & ones);
-        value = {};
-        if (unit == ir::ExternObject::Unit::Both) {
-            value.packets = lo;
-            value.bytes = static_cast<uint64_t>((cell >> 64) & ones);
-        } else if (unit == ir::ExternObject::Unit::Packets) {
-            value.packets = lo;
-        } else {
-            value.bytes = lo;
-        }
+        value.packets = static_cast<uint64_t>(cell & ones);
+        value.bytes = static_cast<uint64_t>((cell >> 64) & ones);
         return true;
     }
     bool writeCounter(int ext, uint64_t index, const sim::CounterValue& value,
                       std::string& error) override {
         const regmap::ExternBlock* b = block(ext, "counter", index, error);
         if (!b) return false;
-        const auto unit = program().externs[ext].unit;
-        ir::BigInt cell = unit == ir::ExternObject::Unit::Bytes ? ir::BigInt(value.bytes)
-                                                                : ir::BigInt(value.packets);
-        if (unit == ir::ExternObject::Unit::Both) cell |= ir::BigInt(value.bytes) << 64;
+        const ir::BigInt cell = ir::BigInt(value.packets) | (ir::BigInt(value.bytes) << 64);
         return writeCell(*b, index, cell, error);
     }
     bool resetCounters(int ext, std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "counter", 0, error);
+        const regmap::ExternBlock* b = block(ext, "counter", std::nullopt, error);
         return b && resetCells(*b, error);
     }
     bool readRegister(int ext, uint64_t index, ir::BigInt& value, std::string& error) override {
@@ -73,7 +62,7 @@ class RtlAccess : public ExternAccess {
         return writeCell(*b, index, value & mask, error);
     }
     bool resetRegisters(int ext, std::string& error) override {
-        const regmap::ExternBlock* b = block(ext, "register", 0, error);
+        const regmap::ExternBlock* b = block(ext, "register", std::nullopt, error);
         return b && resetCells(*b, error);
     }
     bool setMeterRates(int ext, std::optional<uint64_t>, const std::vector<sim::MeterRate>&,
@@ -94,12 +83,14 @@ class RtlAccess : public ExternAccess {
             const ir::ExternObject& x = p.externs[i];
             const regmap::ExternBlock* b = e_.built().regmap.findExtern(static_cast<int>(i));
             if (!b) {
-                error = x.name + ": not built in hardware yet (meters, direct counters)";
+                error = x.name + ": not built in hardware yet (meters, direct meters)";
                 return std::nullopt;
             }
             out += sim::externHeading(p, static_cast<int>(i));
             for (int64_t c = 0; c < b->depth; ++c) {
                 const auto cell = static_cast<uint64_t>(c);
+                // A direct counter's unused cells are 0 (the loader clears a freed one).
+                if (x.kind == XK::DirectCounter && !usedCell(x, cell)) continue;
                 if (x.kind == XK::Register) {
                     ir::BigInt v;
                     if (!readCell(*b, cell, v, error)) return std::nullopt;
@@ -116,18 +107,29 @@ class RtlAccess : public ExternAccess {
 
   private:
     // The extern's block, when it is of the kind wanted and `index` is one of its cells.
-    const regmap::ExternBlock* block(int ext, const char* kind, uint64_t index,
+    // `index` absent: the whole block (a reset).
+    const regmap::ExternBlock* block(int ext, const char* kind, std::optional<uint64_t> at,
                                      std::string& error) const {
         const ir::ExternObject& x = program().externs.at(ext);
         const regmap::ExternBlock* b = e_.built().regmap.findExtern(ext);
         if (!b) {
             error = x.name +
-                    " is not built in hardware yet (meters, direct counters and direct "
-                    "meters have no block)";
+                    " is not built in hardware yet (meters and direct meters have no "
+                    "block)";
             return nullptr;
         }
         if (b->kind != kind) {
             error = x.name + " is a " + b->kind + ", not a " + kind;
+            return nullptr;
+        }
+        if (!at) return b;
+        const uint64_t index = *at;
+        if (x.kind == XK::DirectCounter && !usedCell(x, index)) {
+            // The model's words (checkIndex).
+            error = fmt::format(
+                "direct_counter {} of table {}: the table has no entry with "
+                "handle {}",
+                x.name, program().tables[x.table].name, index);
             return nullptr;
         }
         if (index >= static_cast<uint64_t>(b->depth)) {
@@ -136,6 +138,15 @@ class RtlAccess : public ExternAccess {
             return nullptr;
         }
         return b;
+    }
+
+    // Is `cell` a direct extern's entry: a const entry's position, or a handle in use?
+    bool usedCell(const ir::ExternObject& x, uint64_t cell) const {
+        const ir::Table& t = program().tables[x.table];
+        if (t.entriesConst) return cell < t.entries.size();
+        const tables::LogicalTable* lt = e_.loader().logicalTable(x.table);
+        return lt && cell <= static_cast<uint64_t>(INT32_MAX) &&
+               lt->contains(static_cast<int>(cell));
     }
 
     uint32_t word(const regmap::ExternBlock& b, uint32_t w) const { return b.base + 4 * w; }

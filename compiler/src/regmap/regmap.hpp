@@ -83,15 +83,21 @@ struct TableBlock {
     int latency = 0;        // the block's LATENCY
     tables::LpmConfig lpm;  // kind Lpm: strides and memory sizes (hop_table_lpm parameters)
     int defaultAction = 0;  // index into Table::actions
+    // Tables with direct counters: an entry's cell index, bits [cellOffset, cellOffset +
+    // cellWidth) of the action data (direct_cells.hpp); cellWidth 0 for other tables.
+    int cellOffset = 0, cellWidth = 0;
     uint32_t base = 0, span = 0;
 };
 
-// A register array or a counter's cells: one rtl/hop_register.sv (a counter's cell is 64 bits,
-// packets or bytes; 128 for packets_and_bytes: bytes in the high half).
+// A register array or a counter's cells: one rtl/hop_register.sv (a counter's cell is 128 bits,
+// packets in the low half, bytes in the high half, whatever its type: BMv2 counts both, and its
+// control plane reads both). A direct counter is a
+// counter with one cell per entry of its table (`table`), at the entry's handle.
 struct ExternBlock {
-    int object = -1;   // index into ir::Program::externs
-    std::string name;  // P4 control-plane name
-    std::string kind;  // "register" or "counter"
+    int object = -1;    // index into ir::Program::externs
+    std::string name;   // P4 control-plane name
+    std::string kind;   // "register" or "counter"
+    std::string table;  // a direct counter's table (its control-plane name); empty otherwise
     int width = 1, depth = 1;
     uint32_t base = 0, span = 0;
 };

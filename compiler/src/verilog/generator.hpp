@@ -272,6 +272,9 @@ class Generator {
     std::string crcChecksum(const ir::ChecksumUnit& u, const std::string& un, int stages);
     // --- tables.cpp
     void applyTable(const ir::Stmt& s);
+    // --- direct.cpp: the table's direct counters, at the lookup's result (the bundle `cur_`)
+    void directCounters(const ir::Table& t, const regmap::TableBlock& blk, const std::string& tn,
+                        const TableSlots& ts);
     // --- registers.cpp
     // A register or counter statement (RegRead, RegWrite, Count) into its register stage.
     void externAccess(const ir::Stmt& s);
