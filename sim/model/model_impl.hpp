@@ -141,7 +141,8 @@ struct Lookup {
 // first (colour RED when it lacks tokens), then the committed one (YELLOW).
 struct MeterCell {
     struct Bucket {
-        double perMicrosecond = 0;
+        double perMicrosecond = 0;  // the rate as set, quantized: rateQ32 / 2^32
+        uint64_t rateQ32 = 0;       // units per microsecond, unsigned Q32.32 (as rtl/hop_meter)
         uint64_t burst = 0;
         uint64_t tokens = 0;
         uint64_t tokensLast = 0;  // tokens earned from time 0 up to the last update
