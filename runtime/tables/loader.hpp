@@ -120,7 +120,12 @@ class PipelineLoader {
     // `constIndex` is a const entry's position (its direct-extern cell).
     bool drive(Driver& d, Command::Kind kind, int handle, const Entry& entry, CsrWrites& out,
                std::string& error, int constIndex = -1);
-    // The writes that set an entry's direct counter cells of `table` to 0 (absolute addresses).
+    // The writes that set an entry's direct counter cells of `table` to 0 (absolute addresses):
+    // DATA, INDEX, then the WRITE command of each counter's hop_register. The block runs a
+    // command in the first cycle its table's counter is not written (a hit's write-back), so it
+    // is done before the next CSR write unless hits of that table fill every cycle; a loader on a
+    // line-rate link that clears many cells at once should poll INFO.busy between them (the
+    // writes carry no wait).
     void clearDirectCells(ir::TableId table, int cell, CsrWrites& out) const;
     void relocate(const Driver& d, CsrWrites& writes) const;
 

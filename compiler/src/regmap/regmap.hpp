@@ -5,8 +5,10 @@
 // regmap.json (for tools) and regmap.hpp (for C++: runtime, hopsim, tests).
 //
 // Layout: the pipeline's own block (identification and packet counters) at 0, then one block
-// per table in program order, each aligned to its span (a power of two, as the blocks decode
-// it). Table parameters follow runtime/tables (table_csr.hpp, exact.cpp, ternary.cpp):
+// per table in program order, then one hop_register per register, counter and direct counter,
+// each aligned to its span (a power of two, as the blocks decode it). A table with direct
+// counters has PARAM_W = its parameters + the entry's cell index (direct_cells.hpp). Table
+// parameters follow runtime/tables (table_csr.hpp, exact.cpp, ternary.cpp):
 //   - exact keys only, key <= 12 bits: hop_table_direct, DEPTH = 2^KEY_W;
 //   - exact keys only, wider: hop_table_exact, SLOTS = 4, DEPTH = the power of two that holds
 //     `size` at 85% load (at least 16);
