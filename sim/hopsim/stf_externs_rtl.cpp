@@ -4,8 +4,8 @@
 // the READ command, waiting for INFO.busy to clear and reading the DATA words, which the block
 // filled in one snapshot. A direct counter's cell is its entry's handle (or a const entry's
 // position: regmap/direct_cells.hpp), and a handle the table does not use is an error, as on
-// the model. Meters and direct meters have no block yet: a clear error. A counter's cell is 128
-// bits, bytes above packets, whatever its type (BMv2 counts both).
+// the model. Meters and direct meters are not in the pipeline yet: a clear error. A counter's cell
+// is 128 bits, bytes above packets, whatever its type (BMv2 counts both).
 #include <fmt/format.h>
 
 #include "sim/hopsim/stf.hpp"

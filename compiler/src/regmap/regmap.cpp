@@ -305,7 +305,7 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
     }
     // Registers, counters and direct counters: one hop_register each (a direct counter has a
     // cell per entry of its table, direct_cells.hpp; direct meters are refused with their tables
-    // above; meters have no block yet).
+    // above; meters are not wired into the pipeline yet, rtl/hop_meter.sv).
     for (size_t i = 0; i < program.externs.size(); ++i) {
         const ir::ExternObject& x = program.externs[i];
         using XK = ir::ExternObject::Kind;

@@ -43,7 +43,10 @@ void Generator::externAccess(const ir::Stmt& s) {
     // A direct counter counts at its table's hit (directCounters): count() adds nothing.
     if (s.kind == ir::StmtKind::Count && x.kind == ir::ExternObject::Kind::DirectCounter) return;
     if (!blk) {
-        diags_.unsupported(s.loc, x.name + " in the Verilog backend (meters have no block yet)");
+        diags_.unsupported(s.loc,
+                           x.name +
+                               " in the Verilog backend (meters are not wired into the pipeline "
+                               "yet: rtl/hop_meter needs the packet's arrival time)");
         failed_ = true;
         return;
     }
