@@ -19,6 +19,8 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     fChecksumError = field("standard_metadata.checksum_error");
     fMcastGrp = field("standard_metadata.mcast_grp");
     fInstanceType = field("standard_metadata.instance_type");
+    fIngressTimestamp = field("standard_metadata.ingress_global_timestamp");
+    fEgressTimestamp = field("standard_metadata.egress_global_timestamp");
     auto error = [&](const char* name) {
         for (size_t i = 0; i < p.errors.size(); ++i)
             if (p.errors[i] == name) return static_cast<ir::ErrorCode>(i);
@@ -144,6 +146,10 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     if (fIngressPort >= 0) phv[fIngressPort] = wrap(packet.port, p.fields[fIngressPort].width);
     if (fPacketLength >= 0) phv[fPacketLength] = packet.bytes.size();
     if (fInstanceType >= 0) phv[fInstanceType] = 0;
+    // BMv2's clock in microseconds: the arrival time, and (no queue between the pipelines) the
+    // same time when egress starts; the hardware samples the same time with the first beat.
+    if (fIngressTimestamp >= 0)
+        phv[fIngressTimestamp] = wrap(nowUs, p.fields[fIngressTimestamp].width);
     note(TraceEvent::Kind::Note, "packet in on port " + std::to_string(packet.port) + " (" +
                                      std::to_string(packet.bytes.size()) + " bytes)");
     try {
@@ -166,6 +172,8 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
             return result;
         }
         if (fEgressPort >= 0) phv[fEgressPort] = egressSpec();
+        if (fEgressTimestamp >= 0)
+            phv[fEgressTimestamp] = wrap(nowUs, p.fields[fEgressTimestamp].width);
         egressSpecByMark = false;
         runControl(p.egress);
         // simple_switch drops a packet whose egress_spec is 511 after egress as well.

@@ -172,7 +172,8 @@ struct Model::Impl {
 
     // Standard metadata fields (-1 when the program lacks them).
     ir::FieldId fIngressPort = -1, fEgressSpec = -1, fEgressPort = -1, fPacketLength = -1,
-                fParserError = -1, fChecksumError = -1, fMcastGrp = -1, fInstanceType = -1;
+                fParserError = -1, fChecksumError = -1, fMcastGrp = -1, fInstanceType = -1,
+                fIngressTimestamp = -1, fEgressTimestamp = -1;
     ir::ErrorCode errPacketTooShort = -1, errNoMatch = -1, errParserTimeout = -1;
 
     // Per-packet state, kept between packets so that the BigInts keep their storage.

@@ -323,6 +323,7 @@ class Generator {
     int psumOff_ = -1;
     bool readsPacketLength_ = false;
     ir::FieldId fPacketLength_ = -1;
+    ir::FieldId fIngressTimestamp_ = -1, fEgressTimestamp_ = -1;
     int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
     NameTable names_;
     CodeBuilder decl_, body_;

@@ -46,7 +46,7 @@ void Generator::externAccess(const ir::Stmt& s) {
         diags_.unsupported(s.loc,
                            x.name +
                                " in the Verilog backend (meters are not wired into the pipeline "
-                               "yet: rtl/hop_meter needs the packet's arrival time)");
+                               "yet: rtl/hop_meter has no stage in the backend)");
         failed_ = true;
         return;
     }
