@@ -23,8 +23,8 @@ const regmap::ExternBlock* ExternCsr::block(int ext, std::string& error) const {
     if (!b) {
         const ir::ExternObject& x = program_.externs.at(ext);
         error = fmt::format(
-            "{} is not in this program's hardware (hopline builds registers and indexed "
-            "counters; meters, direct counters and direct meters have no block yet)",
+            "{} is not in this program's hardware (hopline builds registers, counters and "
+            "direct counters; meters and direct meters have no block yet)",
             x.name);
     }
     return b;

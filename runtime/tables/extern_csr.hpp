@@ -8,8 +8,8 @@
 //     half old and half new);
 //   - a write stages the DATA words, then INDEX and the WRITE command; a reset is one command.
 // A counter's cell of 128 bits keeps bytes above packets; one of 64 bits keeps what its type
-// counts (packets or bytes), and the other value reads 0. Externs without a block (meters, and
-// direct counters until the compiler builds them) give an error naming the extern. A direct
+// counts (packets or bytes), and the other value reads 0. Externs without a block (meters and
+// direct meters) give an error naming the extern. A direct
 // counter's cell is its entry's handle; which handles are in use only the table's owner knows
 // (setDirectCellCheck).
 //

@@ -98,8 +98,9 @@ PipelineLoader::PipelineLoader(const ir::Program& program, const regmap::RegMap&
                     consts.push_back(std::move(e));
                 }
             }
-            for (const Entry& e : consts) {
-                if (!drive(d, Command::Kind::Add, -1, e, writes, err)) {
+            for (size_t i = 0; i < consts.size(); ++i) {
+                if (!drive(d, Command::Kind::Add, -1, consts[i], writes, err,
+                           static_cast<int>(i))) {
                     error_ = "table '" + blk.name + "': const entry: " + err;
                     return;
                 }
@@ -133,10 +134,33 @@ void PipelineLoader::relocate(const Driver& d, CsrWrites& writes) const {
     for (auto& w : writes) w.addr += d.block->base;
 }
 
-bool PipelineLoader::drive(Driver& d, Command::Kind kind, int handle, const Entry& entry,
-                           CsrWrites& out, std::string& error) {
+void PipelineLoader::clearDirectCells(ir::TableId table, int cell, CsrWrites& out) const {
+    for (const regmap::ExternBlock& b : map_.externs) {
+        const ir::ExternObject& x = program_.externs.at(b.object);
+        if (x.table != table || x.kind != ir::ExternObject::Kind::DirectCounter) continue;
+        auto at = [&](uint32_t word) { return b.base + 4 * word; };
+        for (int w = 0; w < (b.width + 31) / 32; ++w)
+            out.push_back({at(regmap::kRegWordData + static_cast<uint32_t>(w)), 0});
+        out.push_back({at(regmap::kRegWordIndex), static_cast<uint32_t>(cell)});
+        out.push_back({at(regmap::kRegWordCmd), regmap::kRegCmdWrite});
+    }
+}
+
+bool PipelineLoader::drive(Driver& d, Command::Kind kind, int handle, const Entry& given,
+                           CsrWrites& out, std::string& error, int constIndex) {
     using K = Command::Kind;
     const ir::Table& table = d.logical->table();
+    // A table with direct counters: the entry's cell (its handle, or a const entry's position)
+    // rides as the action's hidden last argument (regmap/direct_cells.hpp).
+    const int cell = handle >= 0 ? handle : constIndex;
+    Entry withCell;
+    const bool addCell =
+        !table.directExterns.empty() && (kind == K::Add || kind == K::Modify) && cell >= 0;
+    if (addCell) {
+        withCell = given;
+        withCell.action.args.emplace_back(cell);
+    }
+    const Entry& entry = addCell ? withCell : given;
     std::optional<CsrWrites> ws;
     auto call = [&](auto& drv) -> std::optional<CsrWrites> {
         switch (kind) {
@@ -215,11 +239,17 @@ std::optional<CsrWrites> PipelineLoader::apply(const Command& cmd, std::string& 
     }
     Driver& d = it->second;
     CsrWrites writes;
+    std::vector<int> freed;  // handles whose direct counter cells go back to 0
     auto hook = [&](Command::Kind kind, int handle, const Entry& e, std::string& why) {
-        return drive(d, kind, handle, e, writes, why);
+        if (!drive(d, kind, handle, e, writes, why)) return false;
+        if (kind == Command::Kind::Delete && handle >= 0) freed.push_back(handle);
+        return true;
     };
     if (!d.logical->apply(cmd, error, handleOut, hook)) return std::nullopt;
     relocate(d, writes);
+    // After the entry left the block, so no packet counts into the cell again; a new entry that
+    // takes the handle starts at 0, as BMv2's.
+    for (int h : freed) clearDirectCells(tid, h, writes);
     return writes;
 }
 
@@ -236,7 +266,8 @@ std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, std::vector<En
 std::optional<CsrWrites> PipelineLoader::addMany(ir::TableId tid, const EntrySource& source,
                                                  std::string& error, std::vector<int>* handles) {
     auto it = drivers_.find(tid);
-    if (it == drivers_.end() || !it->second.lpm) {
+    // An LPM block's bulk image has no handles yet: entries with direct cells go one by one.
+    if (it == drivers_.end() || !it->second.lpm || !program_.tables[tid].directExterns.empty()) {
         // One by one: the writes of every add, in order.
         CsrWrites all;
         Command cmd;

@@ -117,8 +117,16 @@ class PipelineLoader {
 
     // The driver's writes (block offsets, appended to `out`) for one checked command; `handle`
     // is the logical entry's (-1 for the default action and const entries).
+    // `constIndex` is a const entry's position (its direct-extern cell).
     bool drive(Driver& d, Command::Kind kind, int handle, const Entry& entry, CsrWrites& out,
-               std::string& error);
+               std::string& error, int constIndex = -1);
+    // The writes that set an entry's direct counter cells of `table` to 0 (absolute addresses):
+    // DATA, INDEX, then the WRITE command of each counter's hop_register. The block runs a
+    // command in the first cycle its table's counter is not written (a hit's write-back), so it
+    // is done before the next CSR write unless hits of that table fill every cycle; a loader on a
+    // line-rate link that clears many cells at once should poll INFO.busy between them (the
+    // writes carry no wait).
+    void clearDirectCells(ir::TableId table, int cell, CsrWrites& out) const;
     void relocate(const Driver& d, CsrWrites& writes) const;
 
     const ir::Program& program_;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "regmap/direct_cells.hpp"
+
 namespace hop::tables {
 
 int64_t ceilPow2(int64_t n) {
@@ -48,12 +50,7 @@ TableGeometry baseGeometry(const ir::Program& program, const ir::Table& table) {
     int ids = std::max<int>(1, static_cast<int>(table.actions.size()));
     g.actionWidth = 1;
     while ((1 << g.actionWidth) < ids) ++g.actionWidth;
-    g.paramWidth = 1;
-    for (const ir::ActionRef& ref : table.actions) {
-        int w = 0;
-        for (const ir::ActionParam& p : program.actions[ref.action].params) w += p.width;
-        g.paramWidth = std::max(g.paramWidth, w);
-    }
+    g.paramWidth = regmap::tableParamWidth(program, table);
     return g;
 }
 
@@ -67,7 +64,10 @@ std::optional<uint32_t> encodeAction(const ir::Program& program, const ir::Table
         return std::nullopt;
     }
     const ir::Action& action = program.actions[call.action];
-    if (call.args.size() != action.params.size()) {
+    // The loader's hidden last argument: the entry's direct-extern cell (regmap/direct_cells.hpp).
+    const int cellWidth = regmap::directCellWidth(table);
+    const bool withCell = cellWidth > 0 && call.args.size() == action.params.size() + 1;
+    if (call.args.size() != action.params.size() && !withCell) {
         error = "action '" + action.name + "' takes " + std::to_string(action.params.size()) +
                 " arguments, got " + std::to_string(call.args.size());
         return std::nullopt;
@@ -81,6 +81,15 @@ std::optional<uint32_t> encodeAction(const ir::Program& program, const ir::Table
             return std::nullopt;
         }
         params = (params << w) | call.args[i];
+    }
+    if (withCell) {
+        const BigInt& cell = call.args.back();
+        if (!fitsWidth(cell, cellWidth)) {
+            error = "direct-extern cell " + cell.str() + " does not fit in " +
+                    std::to_string(cellWidth) + " bits";
+            return std::nullopt;
+        }
+        params |= cell << regmap::actionParamBits(program, table);
     }
     return static_cast<uint32_t>(it - table.actions.begin());
 }

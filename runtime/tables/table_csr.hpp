@@ -12,7 +12,10 @@
 //   - action id: the action's position in the table's `actions` list (Table::actions);
 //     ACTION_W = max(1, ceil(log2(number of actions))).
 //   - params: the action's arguments concatenated, first parameter in the high bits, at the low
-//     end of PARAM_W = max(1, largest total parameter width of the table's actions).
+//     end of PARAM_W = max(1, largest total parameter width of the table's actions + cell bits).
+//   - a table with direct counters: the entry's cell index (regmap/direct_cells.hpp) in the
+//     directCellWidth() bits above the largest parameter list; encodeAction takes it as one more
+//     argument after the action's own (the loader adds it; without it the bits are 0).
 #pragma once
 
 #include <cstdint>

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Counters and registers of the Verilated pipeline, read and written through their CSR blocks
 // by tables::ExternCsr (the protocol hopd uses on a board, runtime/tables/extern_csr.hpp), on
-// the engine's bus; and --dump-state from them.
+// the engine's bus; and --dump-state from them. A direct counter's cell is its entry's handle (or
+// a const entry's position: regmap/direct_cells.hpp), and a handle the table does not use is an
+// error, as on the model. A counter's cell is 128 bits, bytes above packets, whatever its type.
 #include <fmt/format.h>
 
 #include "runtime/tables/extern_csr.hpp"
@@ -23,7 +25,10 @@ class RtlAccess : public ExternAccess {
                {[&e](uint32_t addr, std::string& error) { return e.read(addr, error); },
                 [&e](uint32_t addr, uint32_t value, std::string& error) {
                     return e.write(addr, value, error);
-                }}) {}
+                }}) {
+        csr_.setDirectCellCheck(
+            [this](int ext, uint64_t cell) { return usedCell(program().externs.at(ext), cell); });
+    }
 
     const ir::Program& program() const override { return e_.program(); }
     bool readCounter(int ext, uint64_t index, tables::CounterValue& value,
@@ -68,6 +73,8 @@ class RtlAccess : public ExternAccess {
             out += sim::externHeading(p, ext);
             for (int64_t c = 0; c < b->depth; ++c) {
                 const auto cell = static_cast<uint64_t>(c);
+                // A direct counter's unused cells are 0 (the loader clears a freed one).
+                if (x.kind == XK::DirectCounter && !usedCell(x, cell)) continue;
                 if (x.kind == XK::Register) {
                     ir::BigInt v;
                     if (!csr_.readRegister(ext, cell, v, error)) return std::nullopt;
@@ -83,6 +90,15 @@ class RtlAccess : public ExternAccess {
     }
 
   private:
+    // Is `cell` a direct extern's entry: a const entry's position, or a handle in use?
+    bool usedCell(const ir::ExternObject& x, uint64_t cell) const {
+        const ir::Table& t = program().tables[x.table];
+        if (t.entriesConst) return cell < t.entries.size();
+        const tables::LogicalTable* lt = e_.loader().logicalTable(x.table);
+        return lt && cell <= static_cast<uint64_t>(INT32_MAX) &&
+               lt->contains(static_cast<int>(cell));
+    }
+
     sim::rtl::RtlEngine& e_;
     tables::ExternCsr csr_;
 };

@@ -22,6 +22,8 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     fPacketSeq = field(ir::kPacketSeqField);
     fTruncate = field(ir::kTruncateField);
     fTruncateLength = field(ir::kTruncateLengthField);
+    fIngressTimestamp = field("standard_metadata.ingress_global_timestamp");
+    fEgressTimestamp = field("standard_metadata.egress_global_timestamp");
     auto error = [&](const char* name) {
         for (size_t i = 0; i < p.errors.size(); ++i)
             if (p.errors[i] == name) return static_cast<ir::ErrorCode>(i);
@@ -149,6 +151,10 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     if (fInstanceType >= 0) phv[fInstanceType] = 0;
     if (fPacketSeq >= 0) phv[fPacketSeq] = packetSeq;
     ++packetSeq;
+    // BMv2's clock in microseconds: the arrival time, and (no queue between the pipelines) the
+    // same time when egress starts; the hardware samples the same time with the first beat.
+    if (fIngressTimestamp >= 0)
+        phv[fIngressTimestamp] = wrap(nowUs, p.fields[fIngressTimestamp].width);
     note(TraceEvent::Kind::Note, "packet in on port " + std::to_string(packet.port) + " (" +
                                      std::to_string(packet.bytes.size()) + " bytes)");
     try {
@@ -171,6 +177,8 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
             return result;
         }
         if (fEgressPort >= 0) phv[fEgressPort] = egressSpec();
+        if (fEgressTimestamp >= 0)
+            phv[fEgressTimestamp] = wrap(nowUs, p.fields[fEgressTimestamp].width);
         egressSpecByMark = false;
         runControl(p.egress);
         // simple_switch drops a packet whose egress_spec is 511 after egress as well.

@@ -18,6 +18,13 @@
 //   direct_meter  executed when its table hits, before the action; read(colour) in the action
 //             gives that colour (on a miss the destination is left as it was).
 // Time is Packet::timeNs on the simulated clock, in whole microseconds as BMv2 counts them.
+// Rates are kept as the hardware keeps them (rtl/hop_meter.sv): unsigned Q32.32 units per
+// microsecond, the rate set rounded to the nearest multiple of 2^-32 (BMv2 keeps a double);
+// tokens earned are floor(us * rateQ32 / 2^32), exact. The one difference from BMv2: a rate
+// that is not a multiple of 2^-32 units/us (about 0.00023 units per second) is rounded, and
+// rates of 2^32 units/us or more are refused.
+#include <cmath>
+
 #include "sim/model/model_impl.hpp"
 
 namespace hop::sim {
@@ -65,6 +72,13 @@ const char* unitName(const ir::ExternObject& x) {
 void addPacket(CounterValue& c, uint64_t length) {
     c.packets += 1;
     c.bytes += length;
+}
+
+// Rates in Q32.32 (see the header comment).
+constexpr int kRateFractionBits = 32;
+constexpr double kMaxRate = 4294967296.0;
+uint64_t quantizeRate(double perMicrosecond) {
+    return static_cast<uint64_t>(std::round(std::ldexp(perMicrosecond, kRateFractionBits)));
 }
 
 std::string rateText(const MeterRate& r) {
@@ -119,7 +133,8 @@ unsigned Model::Impl::executeMeter(const ir::ExternObject& x, MeterCell& cell) {
     if (!cell.configured) return 0;
     const uint64_t input = x.unit == ir::ExternObject::Unit::Bytes ? ingressLength : 1;
     for (MeterCell::Bucket& b : cell.buckets) {
-        const auto earned = static_cast<uint64_t>(static_cast<double>(nowUs) * b.perMicrosecond);
+        const auto earned = static_cast<uint64_t>(
+            (static_cast<unsigned __int128>(nowUs) * b.rateQ32) >> kRateFractionBits);
         // BMv2 asserts its clock never goes back; here an earlier time earns nothing.
         const uint64_t fresh = earned > b.tokensLast ? earned - b.tokensLast : 0;
         b.tokensLast = std::max(b.tokensLast, earned);
@@ -341,11 +356,19 @@ bool Model::setMeterRates(int ext, std::optional<uint64_t> index,
                 " is above the peak rate " + rateText(rates[1]);
         return false;
     }
+    for (const MeterRate& r : rates) {
+        if (!(r.perMicrosecond >= 0) || r.perMicrosecond >= kMaxRate) {
+            error = "meter " + x.name + ": the rate " + rateText(r) +
+                    " is not between 0 and 4294967296 units per microsecond";
+            return false;
+        }
+    }
     MeterCell cell;
     cell.configured = true;
     for (size_t i = rates.size(); i-- > 0;) {
         MeterCell::Bucket b;
-        b.perMicrosecond = rates[i].perMicrosecond;
+        b.rateQ32 = quantizeRate(rates[i].perMicrosecond);
+        b.perMicrosecond = std::ldexp(static_cast<double>(b.rateQ32), -kRateFractionBits);
         b.burst = rates[i].burst;
         b.tokens = rates[i].burst;
         b.colour = static_cast<unsigned>(i + 1);

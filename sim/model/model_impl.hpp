@@ -146,7 +146,8 @@ struct Lookup {
 // first (colour RED when it lacks tokens), then the committed one (YELLOW).
 struct MeterCell {
     struct Bucket {
-        double perMicrosecond = 0;
+        double perMicrosecond = 0;  // the rate as set, quantized: rateQ32 / 2^32
+        uint64_t rateQ32 = 0;       // units per microsecond, unsigned Q32.32 (as rtl/hop_meter)
         uint64_t burst = 0;
         uint64_t tokens = 0;
         uint64_t tokensLast = 0;  // tokens earned from time 0 up to the last update
@@ -177,9 +178,10 @@ struct Model::Impl {
     // Standard metadata fields (-1 when the program lacks them).
     ir::FieldId fIngressPort = -1, fEgressSpec = -1, fEgressPort = -1, fPacketLength = -1,
                 fParserError = -1, fChecksumError = -1, fMcastGrp = -1, fInstanceType = -1,
-                fPacketSeq = -1,               // ir::kPacketSeqField: random()'s sequence number
-        fTruncate = -1, fTruncateLength = -1;  // truncate()
-    uint32_t packetSeq = 0;                    // packets taken since the model was made
+                fIngressTimestamp = -1, fEgressTimestamp = -1,
+                fPacketSeq = -1,  // ir::kPacketSeqField: random()'s sequence number
+                fTruncate = -1, fTruncateLength = -1;  // truncate()
+    uint32_t packetSeq = 0;  // packets taken since the model was made
     ir::ErrorCode errPacketTooShort = -1, errNoMatch = -1, errParserTimeout = -1;
 
     // Per-packet state, kept between packets so that the BigInts keep their storage.

@@ -217,6 +217,7 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
         put(t.s_axis_tdata, io->s_tdata, lanes());
         put64(t.s_axis_tkeep, io->s_tkeep);
         t.s_axis_tuser = io->s_tuser;
+        t.s_axis_ttime = io->s_ttime;
         t.s_axis_tlast = io->s_tlast;
     }
     t.s_axis_tvalid = io->s_tvalid;

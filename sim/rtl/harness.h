@@ -7,7 +7,7 @@
 
 #include <stdint.h>
 
-#define HOP_RTL_ABI_VERSION 1u
+#define HOP_RTL_ABI_VERSION 2u
 #define HOP_RTL_MAX_LANES 64
 
 #ifdef __cplusplus
@@ -23,6 +23,7 @@ struct hop_rtl_ports {
     uint8_t awvalid, wvalid, bready, arvalid, rready;
     uint32_t awaddr, wdata, araddr;
     uint8_t wstrb;
+    uint64_t s_ttime; /* the frame's arrival time in microseconds, with each of its beats */
     /* outputs (model -> hopsim), as they were before the clock edge */
     uint8_t s_tready;
     uint8_t m_tdata[HOP_RTL_MAX_LANES];

@@ -108,6 +108,7 @@ void RtlEngine::cycle() {
         io_.s_tkeep = n >= 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1);
         io_.s_tlast = in->offset + n == bytes.size();
         io_.s_tuser = in->packet.port;
+        io_.s_ttime = in->packet.timeNs / 1000;  // BMv2's clock: whole microseconds
         io_.s_tvalid = 1;
     } else {
         io_.s_tvalid = 0;

@@ -438,7 +438,7 @@ parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata
 }
 control VC(inout headers hdr, inout metadata m) { apply { } }
 control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
-    apply { if (sm.ingress_global_timestamp > 100) { mark_to_drop(sm); } }
+    apply { if (sm.enq_qdepth > 100) { mark_to_drop(sm); } }
 }
 control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
 control CC(inout headers hdr, inout metadata m) { apply { } }
@@ -450,7 +450,7 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     Diagnostics d(fe->source.get());
     EXPECT_FALSE(generate(*fe->ir, {}, d).has_value());
     const std::string out = printed(d);
-    EXPECT_NE(out.find(":11:17: error: standard_metadata.ingress_global_timestamp in the Verilog "
+    EXPECT_NE(out.find(":11:17: error: standard_metadata.enq_qdepth in the Verilog "
                        "backend is not supported by hopline"),
               std::string::npos)
         << out;
@@ -851,7 +851,7 @@ parser P(packet_in p, out headers hdr, inout metadata m, inout standard_metadata
 }
 control VC(inout headers hdr, inout metadata m) { apply { } }
 control I(inout headers hdr, inout metadata m, inout standard_metadata_t sm) {
-    apply { if (sm.ingress_global_timestamp > 100) { mark_to_drop(sm); } }
+    apply { if (sm.enq_qdepth > 100) { mark_to_drop(sm); } }
 }
 control E(inout headers hdr, inout metadata m, inout standard_metadata_t sm) { apply { } }
 control CC(inout headers hdr, inout metadata m) { apply { } }
@@ -862,8 +862,7 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     const std::string args = src.string() + " -o " + out.string();
     auto r = hopc(args);
     EXPECT_EQ(r.status, 0) << r.output;
-    EXPECT_NE(r.output.find("warning: standard_metadata.ingress_global_timestamp"),
-              std::string::npos)
+    EXPECT_NE(r.output.find("warning: standard_metadata.enq_qdepth"), std::string::npos)
         << r.output;
     EXPECT_NE(r.output.find("no RTL written for stamp"), std::string::npos) << r.output;
     EXPECT_TRUE(std::filesystem::exists(out / "stamp.p4info.json"));
@@ -871,7 +870,7 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     EXPECT_FALSE(std::filesystem::exists(out / "regmap.json"));
     r = hopc(args + " --emit verilog");
     EXPECT_EQ(r.status, 1) << r.output;
-    EXPECT_NE(r.output.find("stamp.p4:11:17: error: standard_metadata.ingress_global_timestamp"),
+    EXPECT_NE(r.output.find("stamp.p4:11:17: error: standard_metadata.enq_qdepth"),
               std::string::npos)
         << r.output;
     r = hopc(args + " --data-width 100");

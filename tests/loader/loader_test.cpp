@@ -374,3 +374,68 @@ TEST(PipelineLoader, MapAndDriversMustAgree) {
 
 }  // namespace
 }  // namespace hop
+
+namespace hop {
+namespace {
+
+// A table with direct counters: each entry's action data carries its cell (its handle) above the
+// parameters, and a delete sets the entry's counter cells back to 0 through their CSR blocks.
+TEST(PipelineLoader, DirectCounterCellRidesInTheActionData) {
+    Compiled c = compilePath(std::string(HOP_SOURCE_DIR) + "/tests/stf/direct_counters.p4");
+    const regmap::TableBlock* ops = c.map.find("I.ops");
+    ASSERT_NE(ops, nullptr);
+    // rewrite(bit<8>): the cell (16 entries: 4 bits) above the 8 parameter bits.
+    EXPECT_EQ(ops->cellOffset, 8);
+    EXPECT_EQ(ops->cellWidth, 4);
+    EXPECT_EQ(ops->paramWidth, 12);
+    const regmap::ExternBlock* counter = nullptr;
+    for (const auto& x : c.map.externs)
+        if (x.name == "I.by_op") counter = &x;
+    ASSERT_NE(counter, nullptr);
+    EXPECT_EQ(counter->table, "I.ops");
+    EXPECT_EQ(counter->depth, 16);
+    EXPECT_EQ(counter->width, 128);
+    // The map says so to any loader, and reads back the same.
+    const nlohmann::json j = regmap::toJson(c.map);
+    std::string error;
+    auto back = regmap::fromJson(j, error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(regmap::toJson(*back), j);
+
+    tables::PipelineLoader loader(c.program(), c.map);
+    ASSERT_TRUE(loader.ok()) << loader.error();
+    const uint32_t param0 = ops->base + tables::TableGeometry{}.stgParam(0);
+    // Some slot is staged with these parameter bits (the block may move other entries too).
+    auto staged = [&](const tables::CsrWrites& ws, uint32_t value) {
+        for (const auto& w : ws)
+            if (w.addr == param0 && w.value == value) return true;
+        return false;
+    };
+    int handle = -1;
+    auto ws =
+        loader.apply(stf(c, "add ops 20 req.op:0x10&&&0xf0 rewrite(op:0x77)"), error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 0);
+    EXPECT_TRUE(staged(*ws, 0x077));
+    ws = loader.apply(stf(c, "add ops 30 req.op:0x12&&&0xff rewrite(op:0x55)"), error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 1);
+    EXPECT_TRUE(staged(*ws, (1 << 8) | 0x55));
+    // Delete handle 0: the table's writes, then the cell's: DATA 0, INDEX 0, CMD WRITE.
+    ws = loader.apply(bmv2(c, "table_delete ops 0"), error);
+    ASSERT_TRUE(ws) << error;
+    ASSERT_GE(ws->size(), 3u);
+    const tables::CsrWrite cmd = ws->back(), index = (*ws)[ws->size() - 2];
+    EXPECT_EQ(cmd.addr, counter->base + 4 * regmap::kRegWordCmd);
+    EXPECT_EQ(cmd.value, regmap::kRegCmdWrite);
+    EXPECT_EQ(index.addr, counter->base + 4 * regmap::kRegWordIndex);
+    EXPECT_EQ(index.value, 0u);
+    // The next entry takes the freed handle, and its cell.
+    ws = loader.apply(stf(c, "add ops 10 req.op:0x20&&&0xf0 rewrite(op:0x33)"), error, &handle);
+    ASSERT_TRUE(ws) << error;
+    EXPECT_EQ(handle, 0);
+    EXPECT_TRUE(staged(*ws, 0x033));
+}
+
+}  // namespace
+}  // namespace hop

@@ -223,6 +223,36 @@ TEST(ModelMeters, TwoRateThreeColourOnTheSimulatedClock) {
     EXPECT_EQ(m.dumpState(), "meter I.mt packets x 2\n  [0] 0.5:1 1:2\n");
 }
 
+// Rates are kept in Q32.32 units per microsecond, as the hardware keeps them: 1/3 becomes
+// round(2^32 / 3) / 2^32, so at 3 us the committed bucket has earned floor(3 * 1431655765 / 2^32)
+// = 0 tokens (BMv2's double would give 1), at 4 us 1. By hand, CIR 1/3 CBS 1, PIR 1 PBS 5:
+//   t=0 C 1->0: GREEN    t=3 C +0: YELLOW    t=4 C +1 ->0: GREEN
+TEST(ModelMeters, RatesAreQuantizedToQ32_32) {
+    auto fe = compileText(program(R"(meter(1, MeterType.packets) mt;
+    apply {
+        sm.egress_spec = 1;
+        bit<8> colour = 0x33;
+        mt.execute_meter((bit<32>)hdr.h.a, colour);
+        hdr.h.c = colour;
+    })"));
+    ASSERT_TRUE(fe);
+    Model m(*fe->ir);
+    const int mt = ext(m, "mt");
+    std::string error;
+    ASSERT_TRUE(m.setMeterRates(mt, 0, {{1.0 / 3.0, 1}, {1, 5}}, error)) << error;
+    EXPECT_EQ(run(m, {0, 0, 9, 0}, 0)[2], 0);
+    EXPECT_EQ(run(m, {0, 0, 9, 0}, 3000)[2], 1);
+    EXPECT_EQ(run(m, {0, 0, 9, 0}, 4000)[2], 0);
+    std::vector<MeterRate> rates;
+    ASSERT_TRUE(m.meterRates(mt, 0, rates, error));
+    ASSERT_EQ(rates.size(), 2u);
+    EXPECT_EQ(rates[0].perMicrosecond, 1431655765.0 / 4294967296.0);
+    EXPECT_FALSE(m.setMeterRates(mt, 0, {{1, 1}, {4294967296.0, 1}}, error));
+    EXPECT_EQ(error,
+              "meter I.mt: the rate 4.29497e+09:1 is not between 0 and 4294967296 units "
+              "per microsecond");
+}
+
 // A bytes meter takes the received length; a direct meter runs at its table's hit and the
 // action's read() gives its colour, while a miss leaves the destination alone.
 TEST(ModelMeters, BytesAndDirect) {

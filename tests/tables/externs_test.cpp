@@ -447,8 +447,8 @@ TEST(ExternCsr, ErrorsNameTheExtern) {
     EXPECT_EQ(error, "MyIngress.r is a register, not a counter");
     // Externs the hardware has no block for.
     const std::string notBuilt =
-        " is not in this program's hardware (hopline builds registers and indexed counters; "
-        "meters, direct counters and direct meters have no block yet)";
+        " is not in this program's hardware (hopline builds registers, counters and direct "
+        "counters; meters and direct meters have no block yet)";
     EXPECT_FALSE(csr.readCounter(3, 0, v, error));
     EXPECT_EQ(error, "MyIngress.dc" + notBuilt);
     EXPECT_FALSE(csr.setMeterRates(2, std::nullopt, {{1, 10}, {2, 20}}, error));

@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "regmap/control_plane.hpp"
+#include "regmap/direct_cells.hpp"
 #include "verilog/names.hpp"
 
 namespace hop::regmap {
@@ -196,20 +197,30 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         // A keyless table: a direct table of one 1-bit key that is always 0, so its default
         // action (and an entry with the empty key, as BMv2 takes one) work like any other's.
         if (table.keys.empty()) t.keyWidth = 1;
-        if (!table.directExterns.empty()) {
-            diags.unsupported(table.loc, "a direct counter or meter (table " + table.name + ")");
+        bool directMeter = false;
+        for (int d : table.directExterns)
+            directMeter =
+                directMeter || program.externs[d].kind == ir::ExternObject::Kind::DirectMeter;
+        if (directMeter) {
+            diags.unsupported(table.loc, "a direct meter (table " + table.name + ")");
+            ok = false;
+            continue;
+        }
+        if (directCells(table) > kMaxExternCells) {
+            diags.unsupported(table.loc,
+                              fmt::format("direct counters on table {} of {} entries (at most {} "
+                                          "in hardware)",
+                                          table.name, directCells(table), kMaxExternCells));
             ok = false;
             continue;
         }
         const int ids = std::max<int>(1, static_cast<int>(table.actions.size()));
         t.actionWidth = 1;
         while ((1 << t.actionWidth) < ids) ++t.actionWidth;
-        t.paramWidth = 1;
-        for (const auto& ref : table.actions) {
-            int w = 0;
-            for (const auto& p : program.actions[ref.action].params) w += p.width;
-            t.paramWidth = std::max(t.paramWidth, w);
-        }
+        // The parameters, then an entry's direct-counter cell (direct_cells.hpp).
+        t.paramWidth = tableParamWidth(program, table);
+        t.cellWidth = directCellWidth(table);
+        t.cellOffset = t.cellWidth > 0 ? actionParamBits(program, table) : 0;
         for (size_t i = 0; i < table.actions.size(); ++i)
             if (table.actions[i].action == table.defaultAction.action)
                 t.defaultAction = static_cast<int>(i);
@@ -292,13 +303,16 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         next += t.span;
         map.tables.push_back(t);
     }
-    // Registers and counters: one hop_register each (direct counters and meters are refused
-    // with their tables above; meters have no block yet).
+    // Registers, counters and direct counters: one hop_register each (a direct counter has a
+    // cell per entry of its table, direct_cells.hpp; direct meters are refused with their tables
+    // above; meters are not wired into the pipeline yet, rtl/hop_meter.sv).
     for (size_t i = 0; i < program.externs.size(); ++i) {
         const ir::ExternObject& x = program.externs[i];
         using XK = ir::ExternObject::Kind;
-        if (x.kind != XK::Register && x.kind != XK::Counter) continue;
-        if (x.size < 1 || x.size > kMaxExternCells) {
+        const bool direct = x.kind == XK::DirectCounter;
+        if (x.kind != XK::Register && x.kind != XK::Counter && !direct) continue;
+        if (direct && (x.table < 0 || x.table >= static_cast<int>(program.tables.size()))) continue;
+        if (!direct && (x.size < 1 || x.size > kMaxExternCells)) {
             diags.unsupported(SourceLoc{}, fmt::format("{} of {} cells (at most {} in hardware)",
                                                        x.name, x.size, kMaxExternCells));
             ok = false;
@@ -308,9 +322,10 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         b.object = static_cast<int>(i);
         b.name = x.name;
         b.kind = x.kind == XK::Register ? "register" : "counter";
-        b.width =
-            x.kind == XK::Register ? x.width : (x.unit == ir::ExternObject::Unit::Both ? 128 : 64);
-        b.depth = static_cast<int>(x.size);
+        b.width = x.kind == XK::Register ? x.width : 128;  // a counter keeps packets and bytes
+        b.depth = static_cast<int>(direct ? directCells(program.tables[x.table]) : x.size);
+        if (direct) b.table = program.tables[x.table].name;
+        if (direct && b.depth > kMaxExternCells) continue;  // refused with its table
         b.span = registerSpan(b.width);
         next = (next + b.span - 1) / b.span * b.span;
         b.base = next;
@@ -341,6 +356,8 @@ nlohmann::json toJson(const RegMap& map) {
                             {"slots", t.slots},
                             {"latency", t.latency},
                             {"default_action", t.defaultAction}};
+        // An entry's direct-counter cell, above the parameters in the action data.
+        if (t.cellWidth > 0) j["direct_cell"] = {{"offset", t.cellOffset}, {"width", t.cellWidth}};
         if (t.kind == TableKind::Lpm) {
             // Level 0 is direct-indexed: 2^stride words, address width = its stride.
             nlohmann::json cap = nlohmann::json::array(), aw = nlohmann::json::array();
@@ -360,7 +377,7 @@ nlohmann::json toJson(const RegMap& map) {
         tables.push_back(std::move(j));
     }
     nlohmann::json externs = nlohmann::json::array();
-    for (const auto& x : map.externs)
+    for (const auto& x : map.externs) {
         externs.push_back({{"name", x.name},
                            {"object", x.object},
                            {"kind", x.kind},
@@ -369,6 +386,8 @@ nlohmann::json toJson(const RegMap& map) {
                            {"depth", x.depth},
                            {"base", x.base},
                            {"span", x.span}});
+        if (!x.table.empty()) externs.back()["table"] = x.table;
+    }
     // Only when there are any: a program without registers keeps the map (and its content
     // hash) it had before they had blocks.
     nlohmann::json out = {{"program", map.program},
@@ -485,6 +504,13 @@ TableBlock tableFromJson(const nlohmann::json& j, const std::string& path) {
     t.slots = number<int>(j, path, "slots", 1, kMaxInt);
     t.latency = number<int>(j, path, "latency", 0, kMaxInt);
     t.defaultAction = number<int>(j, path, "default_action", 0, kMaxInt);
+    if (j.contains("direct_cell")) {
+        const auto& c = member(j, path, "direct_cell");
+        t.cellWidth = number<int>(c, path + ".direct_cell", "width", 1, 30);
+        t.cellOffset = number<int>(c, path + ".direct_cell", "offset", 0, kMaxInt);
+        if (t.cellOffset + t.cellWidth > t.paramWidth)
+            throw BadJson{fmt::format("{}.direct_cell lies past param_width", path)};
+    }
     if (t.base % t.span != 0)
         throw BadJson{
             fmt::format("{}.base 0x{:x} is not aligned to its span 0x{:x}", path, t.base, t.span)};
@@ -554,6 +580,7 @@ std::optional<RegMap> fromJson(const nlohmann::json& json, std::string& error) {
                         fmt::format("{}.kind '{}' is not register or counter", path, x.kind)};
                 x.width = number<int>(j, path, "width", 1, 1024);
                 x.depth = number<int>(j, path, "depth", 1, static_cast<int>(kMaxExternCells));
+                if (j.contains("table")) x.table = text(j, path, "table");
                 x.base = number<uint32_t>(j, path, "base", 0, UINT32_MAX);
                 x.span = number<uint32_t>(j, path, "span", 4, UINT32_MAX);
                 if (x.span != registerSpan(x.width) || x.base % x.span != 0 ||

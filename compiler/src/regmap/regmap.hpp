@@ -5,8 +5,10 @@
 // regmap.json (for tools) and regmap.hpp (for C++: runtime, hopsim, tests).
 //
 // Layout: the pipeline's own block (identification and packet counters) at 0, then one block
-// per table in program order, each aligned to its span (a power of two, as the blocks decode
-// it). Table parameters follow runtime/tables (table_csr.hpp, exact.cpp, ternary.cpp):
+// per table in program order, then one hop_register per register, counter and direct counter,
+// each aligned to its span (a power of two, as the blocks decode it). A table with direct
+// counters has PARAM_W = its parameters + the entry's cell index (direct_cells.hpp). Table
+// parameters follow runtime/tables (table_csr.hpp, exact.cpp, ternary.cpp):
 //   - exact keys only, key <= 12 bits: hop_table_direct, DEPTH = 2^KEY_W;
 //   - exact keys only, wider: hop_table_exact, SLOTS = 4, DEPTH = the power of two that holds
 //     `size` at 85% load (at least 16);
@@ -83,15 +85,21 @@ struct TableBlock {
     int latency = 0;        // the block's LATENCY
     tables::LpmConfig lpm;  // kind Lpm: strides and memory sizes (hop_table_lpm parameters)
     int defaultAction = 0;  // index into Table::actions
+    // Tables with direct counters: an entry's cell index, bits [cellOffset, cellOffset +
+    // cellWidth) of the action data (direct_cells.hpp); cellWidth 0 for other tables.
+    int cellOffset = 0, cellWidth = 0;
     uint32_t base = 0, span = 0;
 };
 
-// A register array or a counter's cells: one rtl/hop_register.sv (a counter's cell is 64 bits,
-// packets or bytes; 128 for packets_and_bytes: bytes in the high half).
+// A register array or a counter's cells: one rtl/hop_register.sv (a counter's cell is 128 bits,
+// packets in the low half, bytes in the high half, whatever its type: BMv2 counts both, and its
+// control plane reads both). A direct counter is a
+// counter with one cell per entry of its table (`table`), at the entry's handle.
 struct ExternBlock {
-    int object = -1;   // index into ir::Program::externs
-    std::string name;  // P4 control-plane name
-    std::string kind;  // "register" or "counter"
+    int object = -1;    // index into ir::Program::externs
+    std::string name;   // P4 control-plane name
+    std::string kind;   // "register" or "counter"
+    std::string table;  // a direct counter's table (its control-plane name); empty otherwise
     int width = 1, depth = 1;
     uint32_t base = 0, span = 0;
 };

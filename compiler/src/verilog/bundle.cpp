@@ -15,11 +15,12 @@ void Generator::layout() {
     fPacketLength_ = p_.findField("standard_metadata.packet_length");
     fTruncate_ = p_.findField(ir::kTruncateField);
     fTruncateLength_ = p_.findField(ir::kTruncateLengthField);
+    // The timestamps: the frame's arrival time (s_axis_ttime, sampled with the first beat).
+    fIngressTimestamp_ = p_.findField("standard_metadata.ingress_global_timestamp");
+    fEgressTimestamp_ = p_.findField("standard_metadata.egress_global_timestamp");
     // What the hardware does not know when the header window is parsed.
     for (const char* n : {"standard_metadata.enq_timestamp", "standard_metadata.deq_timedelta",
-                          "standard_metadata.enq_qdepth", "standard_metadata.deq_qdepth",
-                          "standard_metadata.ingress_global_timestamp",
-                          "standard_metadata.egress_global_timestamp"}) {
+                          "standard_metadata.enq_qdepth", "standard_metadata.deq_qdepth"}) {
         ir::FieldId f = p_.findField(n);
         if (f >= 0) unavailable_.insert(f);
     }

@@ -35,11 +35,13 @@ void Generator::capture() {
     if (skips) decl_.line("/* verilator lint_on UNUSEDSIGNAL */");
     decl_.line(fmt::format("logic [15:0] win_len_q, {}, {};", plen, psum));
     decl_.line("logic [USER_W-1:0] win_port_q;");
+    // The arrival time rides with tuser: sampled at the first beat, given with the window.
+    decl_.line("logic [63:0] win_time_q;");
     body_.line(sf_ ? "// Header window capture (store-and-forward: fires at the frame's last beat)."
                    : "// Header window capture.");
     instance(body_, "hop_header_capture",
              {{"DATA_W", "DATA_W"},
-              {"USER_W", "USER_W"},
+              {"USER_W", "USER_W + 64"},
               {"WIN_BYTES", "WIN_BYTES"},
               {"MAX_FRAME", sf_ ? "MAX_FRAME" : "0"},
               {"PAYLOAD_SUM", payloadCsum_ ? "1'b1" : "1'b0"}},
@@ -49,7 +51,7 @@ void Generator::capture() {
               {"s_axis_tdata", "s_axis_tdata"},
               {"s_axis_tkeep", "s_axis_tkeep"},
               {"s_axis_tlast", "s_axis_tlast"},
-              {"s_axis_tuser", "s_axis_tuser"},
+              {"s_axis_tuser", "{s_axis_ttime, s_axis_tuser}"},
               {"in_fire", "in_fire"},
               {"frame_mid", "cap_mid_q"},
               {"frame_drop", drop},
@@ -59,7 +61,7 @@ void Generator::capture() {
               {"win_data", win},
               {"win_wire", "win_wire"},
               {"win_len", "win_len_q"},
-              {"win_port", "win_port_q"},
+              {"win_port", "{win_time_q, win_port_q}"},
               {"win_plen", plen},
               {"win_long", wlong},
               {"win_psum", psum}});

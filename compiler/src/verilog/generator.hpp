@@ -275,6 +275,9 @@ class Generator {
     std::string crcChecksum(const ir::ChecksumUnit& u, const std::string& un, int stages);
     // --- tables.cpp
     void applyTable(const ir::Stmt& s);
+    // --- direct.cpp: the table's direct counters, at the lookup's result (the bundle `cur_`)
+    void directCounters(const ir::Table& t, const regmap::TableBlock& blk, const std::string& tn,
+                        const TableSlots& ts);
     // --- registers.cpp
     // A register or counter statement (RegRead, RegWrite, Count) into its register stage.
     void externAccess(const ir::Stmt& s);
@@ -325,6 +328,7 @@ class Generator {
     ir::FieldId fPacketLength_ = -1;
     // truncate(): the frame leaves through hop_axis_truncate with its limit in the descriptor.
     ir::FieldId fTruncate_ = -1, fTruncateLength_ = -1;
+    ir::FieldId fIngressTimestamp_ = -1, fEgressTimestamp_ = -1;
     int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
     NameTable names_;
     CodeBuilder decl_, body_;

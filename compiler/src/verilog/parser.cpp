@@ -483,6 +483,20 @@ void Generator::parserStage() {
             "win_port_q", 9);
     else
         unread.emplace_back("win_port_q", 9);
+    // BMv2's clock in microseconds: the arrival time, and the same when egress starts (no queue
+    // between the pipelines), as the model sets them.
+    int timeBits = 0;  // the widest timestamp read
+    for (const ir::FieldId f : {fIngressTimestamp_, fEgressTimestamp_}) {
+        if (f < 0) continue;
+        const int w = std::min(p_.fields[f].width, 64);
+        if (const std::string l = wr("parse_b", p_.fields[f].phvOffset, w); !l.empty()) {
+            body_.line(fmt::format("{} = {}'(win_time_q);", l, w));
+            timeBits = std::max(timeBits, w);
+        }
+    }
+    if (timeBits == 0) {
+        unread.emplace_back("win_time_q", 64);
+    }
     if (sf_ && fPacketLength_ >= 0)
         set(p_.fields[fPacketLength_].phvOffset, p_.fields[fPacketLength_].width,
             fmt::format("{}'(win_plen_q)", p_.fields[fPacketLength_].width), "win_plen_q", 16);
@@ -523,6 +537,11 @@ void Generator::parserStage() {
     body_.close("end");
     body_.close("end");
     sinkResults(unread, "");
+    if (timeBits > 0 && timeBits < 64 && narrowed_) {
+        // The time past the fields' width (v1model's are 48 bits) is not read.
+        decl_.line("logic unused_win_time_hi;");
+        body_.line(fmt::format("assign unused_win_time_hi = ^win_time_q[63:{}];", timeBits));
+    }
     body_.open("always_ff @(posedge clk) begin");
     body_.line("if (rst) v1_q <= 1'b0;");
     body_.line("else v1_q <= win_valid_q;");

@@ -40,10 +40,13 @@ void Generator::noteWrites(const ir::Stmt& s) {
 void Generator::externAccess(const ir::Stmt& s) {
     const regmap::ExternBlock* blk = map_.findExtern(s.object);
     const ir::ExternObject& x = p_.externs[s.object];
+    // A direct counter counts at its table's hit (directCounters): count() adds nothing.
+    if (s.kind == ir::StmtKind::Count && x.kind == ir::ExternObject::Kind::DirectCounter) return;
     if (!blk) {
-        diags_.unsupported(s.loc, x.name +
-                                      " in the Verilog backend (direct counters and meters "
-                                      "have no block yet)");
+        diags_.unsupported(s.loc,
+                           x.name +
+                               " in the Verilog backend (meters are not wired into the pipeline "
+                               "yet: rtl/hop_meter has no stage in the backend)");
         failed_ = true;
         return;
     }
@@ -150,26 +153,14 @@ void Generator::externAccess(const ir::Stmt& s) {
                 write(fmt::format("{}'({})", sl.width, ex(st.src2)));
                 return;
             case ir::StmtKind::Count: {
-                // packets: +1; bytes: + the frame's length; packets_and_bytes: bytes in the
-                // high 64 bits (BMv2 keeps both).
-                const ir::ExternObject& obj = p_.externs[st.object];
+                // One packet and the frame's length, whatever the counter's type (BMv2 counts
+                // both): packets in the low 64 bits, bytes in the high 64.
                 const std::string len =
                     fPacketLength_ >= 0
                         ? fmt::format("64'({})", ex(ir::fieldRef(fPacketLength_,
                                                                  p_.fields[fPacketLength_].width)))
                         : "64'd0";
-                switch (obj.unit) {
-                    case ir::ExternObject::Unit::Packets:
-                        write(fmt::format("{} + 64'd1", value(0, 64)));
-                        break;
-                    case ir::ExternObject::Unit::Bytes:
-                        write(fmt::format("{} + {}", value(0, 64), len));
-                        break;
-                    case ir::ExternObject::Unit::Both:
-                        write(fmt::format("{{{} + {}, {} + 64'd1}}", value(64, 64), len,
-                                          value(0, 64)));
-                        break;
-                }
+                write(fmt::format("{{{} + {}, {} + 64'd1}}", value(64, 64), len, value(0, 64)));
                 return;
             }
             default:

@@ -84,6 +84,15 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
             diags_.error(s.loc, ir::unexpandedError(s, "the Verilog backend"));
             failed_ = true;
             return;
+        case ir::StmtKind::Count:
+            // A direct counter counts at its table's hit (directCounters), so its count() in an
+            // action adds nothing, as in BMv2.
+            if (p_.externs[s.object].kind == ir::ExternObject::Kind::DirectCounter) return;
+            diags_.unsupported(s.loc,
+                               "a counter's count() inside a table's action in the "
+                               "Verilog backend");
+            failed_ = true;
+            return;
         default:
             diags_.unsupported(s.loc,
                                "this statement (counters, registers, meters) in the "

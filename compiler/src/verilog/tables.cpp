@@ -105,6 +105,7 @@ void Generator::applyTable(const ir::Stmt& s) {
     body_.close(");");
     csrRdata_.push_back(tn + "_csr_rdata");
     delay(rest, "lookup of " + t.name);
+    directCounters(t, *blk, tn, ts);
     pendingResults_ = {{tn + "_hit", 1}, {tn + "_action", blk->actionWidth}};
     for (const auto& ar : t.actions)
         if (!p_.actions[ar.action].params.empty()) {

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: Apache-2.0
+// hop_meter against a sequential reference of BMv2's Meter::execute (colour-blind trTCM, the
+// peak bucket first, tokens floor(us * rate) capped at the burst) with Q32.32 rates: cells set
+// through the CSR, then packets back to back on a few hot cells (each sees the previous one's
+// update), idle cycles, time that stands still, steps and jumps, packets and byte units, cells
+// never configured and indices past the end (GREEN, nothing changes); at the end every cell's
+// whole state is read back through the CSR and compared.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <iostream>
+#include <optional>
+#include <random>
+#include <vector>
+
+#include VMODEL_HEADER
+#include "regmap/regmap.hpp"
+#include "verilator_util.hpp"
+
+namespace {
+
+using hop::rtltest::Sim;
+namespace regmap = hop::regmap;
+
+constexpr uint32_t kDepth = METER_DEPTH;
+constexpr int kWidth = 385, kWords = (kWidth + 31) / 32;
+constexpr uint32_t kInfo = 4 * regmap::kRegWordInfo, kIndex = 4 * regmap::kRegWordIndex,
+                   kCmd = 4 * regmap::kRegWordCmd, kData = 4 * regmap::kRegWordData;
+
+struct Bucket {
+    uint64_t rate = 0;  // Q32.32 units per microsecond
+    uint32_t burst = 0, tokens = 0;
+    uint64_t last = 0;
+};
+struct Cell {
+    bool configured = false;
+    Bucket peak, committed;
+    bool operator==(const Cell& o) const {
+        auto same = [](const Bucket& a, const Bucket& b) {
+            return a.rate == b.rate && a.burst == b.burst && a.tokens == b.tokens &&
+                   a.last == b.last;
+        };
+        return configured == o.configured && same(peak, o.peak) && same(committed, o.committed);
+    }
+};
+
+// The reference: BMv2's Meter::execute with the rate as Q32.32.
+void refill(Bucket& b, uint64_t now) {
+    const auto earned = static_cast<uint64_t>((static_cast<unsigned __int128>(now) * b.rate) >> 32);
+    const uint64_t fresh = earned > b.last ? earned - b.last : 0;
+    b.last = std::max(b.last, earned);
+    const uint32_t room = b.burst - std::min(b.tokens, b.burst);
+    b.tokens = fresh >= room ? b.burst : b.tokens + static_cast<uint32_t>(fresh);
+}
+unsigned execute(Cell& c, uint32_t units, uint64_t now) {
+    if (!c.configured) return 0;
+    refill(c.peak, now);
+    if (c.peak.tokens < units) return 2;
+    c.peak.tokens -= units;
+    refill(c.committed, now);
+    if (c.committed.tokens < units) return 1;
+    c.committed.tokens -= units;
+    return 0;
+}
+
+// The cell word, 32 bits at a time (bit 0 first), as the block's header gives it.
+std::vector<uint32_t> pack(const Cell& c) {
+    std::vector<uint32_t> w(kWords, 0);
+    int pos = 0;
+    auto put = [&](uint64_t v, int bits) {
+        for (int i = 0; i < bits; ++i, ++pos)
+            if ((v >> i) & 1) w[pos / 32] |= 1u << (pos % 32);
+    };
+    put(c.configured, 1);
+    for (const Bucket* b : {&c.peak, &c.committed}) {
+        put(b->rate, 64);
+        put(b->burst, 32);
+        put(b->tokens, 32);
+        put(b->last, 64);
+    }
+    return w;
+}
+Cell unpack(const std::vector<uint32_t>& w) {
+    Cell c;
+    int pos = 0;
+    auto get = [&](int bits) {
+        uint64_t v = 0;
+        for (int i = 0; i < bits; ++i, ++pos) v |= uint64_t{(w[pos / 32] >> (pos % 32)) & 1} << i;
+        return v;
+    };
+    c.configured = get(1) != 0;
+    for (Bucket* b : {&c.peak, &c.committed}) {
+        b->rate = get(64);
+        b->burst = static_cast<uint32_t>(get(32));
+        b->tokens = static_cast<uint32_t>(get(32));
+        b->last = get(64);
+    }
+    return c;
+}
+
+class Bench {
+  public:
+    Bench() : ref_(kDepth) {
+        auto& m = sim_.model();
+        m.in_valid = 0;
+        m.in_idx = 0;
+        m.in_units = 0;
+        m.in_time_us = 0;
+        m.csr_wr = m.csr_rd = 0;
+        m.csr_addr = m.csr_wdata = 0;
+        m.rst = 1;
+        sim_.tick();
+        m.rst = 0;
+    }
+
+    // One cycle, maybe with a packet; the packet of the previous cycle is checked.
+    void cycle(std::optional<uint32_t> idx, uint32_t units, uint64_t now) {
+        auto& m = sim_.model();
+        sim_.settle();
+        if (pending_) {
+            ASSERT_TRUE(m.out_valid);
+            ASSERT_EQ(static_cast<unsigned>(m.out_colour), expected_)
+                << "cell " << *pending_ << " at cycle " << sim_.cycles();
+        } else {
+            ASSERT_FALSE(m.out_valid);
+        }
+        m.in_valid = idx.has_value();
+        m.in_idx = idx.value_or(0);
+        m.in_units = units;
+        m.in_time_us = now;
+        pending_ = idx;
+        if (idx) {
+            expected_ = *idx < kDepth ? execute(ref_[*idx], units, now) : 0;
+            ++seen_[expected_];
+        }
+        sim_.tick();
+    }
+    void idle() { cycle(std::nullopt, 0, 0); }
+
+    void csrWrite(uint32_t offset, uint32_t value) {
+        auto& m = sim_.model();
+        m.csr_wr = 1;
+        m.csr_addr = offset;
+        m.csr_wdata = value;
+        idle();
+        m.csr_wr = 0;
+    }
+    uint32_t csrRead(uint32_t offset) {
+        auto& m = sim_.model();
+        m.csr_rd = 1;
+        m.csr_addr = offset;
+        idle();
+        m.csr_rd = 0;
+        sim_.settle();
+        return m.csr_rdata;
+    }
+    void waitIdle() {
+        for (int i = 0; i < 100; ++i)
+            if (!(csrRead(kInfo) >> 31)) return;
+        FAIL() << "command still busy";
+    }
+    // meter_set_rates: the cell configured, both buckets full, nothing earned yet.
+    void set(uint32_t idx, const Cell& c) {
+        const std::vector<uint32_t> w = pack(c);
+        for (int i = 0; i < kWords; ++i) csrWrite(kData + 4 * i, w[i]);
+        csrWrite(kIndex, idx);
+        csrWrite(kCmd, regmap::kRegCmdWrite);
+        waitIdle();
+        if (idx < kDepth) ref_[idx] = c;
+    }
+    Cell read(uint32_t idx) {
+        csrWrite(kIndex, idx);
+        csrWrite(kCmd, regmap::kRegCmdRead);
+        waitIdle();
+        std::vector<uint32_t> w(kWords);
+        for (int i = 0; i < kWords; ++i) w[i] = csrRead(kData + 4 * i);
+        return unpack(w);
+    }
+    std::vector<Cell>& ref() { return ref_; }
+    // Packets marked GREEN, YELLOW, RED so far.
+    const uint64_t* seen() const { return seen_; }
+
+  private:
+    Sim<VMODEL> sim_;
+    std::vector<Cell> ref_;
+    std::optional<uint32_t> pending_;
+    unsigned expected_ = 0;
+    uint64_t seen_[3] = {0, 0, 0};
+};
+
+Cell rates(double cir, uint32_t cbs, double pir, uint32_t pbs) {
+    Cell c;
+    c.configured = true;
+    c.committed = {static_cast<uint64_t>(cir * 4294967296.0), cbs, cbs, 0};
+    c.peak = {static_cast<uint64_t>(pir * 4294967296.0), pbs, pbs, 0};
+    return c;
+}
+
+TEST(Meter, WidthAndDepthWords) {
+    Bench b;
+    EXPECT_EQ(b.csrRead(kInfo), kDepth);
+    EXPECT_EQ(b.csrRead(4 * regmap::kRegWordWidth), static_cast<uint32_t>(kWidth));
+}
+
+// Packets and bytes units back to back on a few hot cells, with idle cycles and time that
+// moves by 0, 1 or a jump; every colour against the reference, then every cell's state.
+TEST(Meter, BackToBackMarkingEqualsTheReference) {
+    for (double load : {1.0, 0.6}) {
+        Bench b;
+        std::mt19937_64 rng(load == 1.0 ? 7 : 8);
+        // Cell 0: a packets meter, 0.5 and 1 packet per us; cell 1: bytes, 100 and 300 bytes per
+        // us; cell 2: a rate that is not a power of two (1/3); cell 3 never configured.
+        b.set(0, rates(0.5, 3, 1.0, 5));
+        b.set(1, rates(100.0, 1500, 300.0, 3000));
+        b.set(2, rates(1.0 / 3.0, 4, 0.75, 6));
+        b.set(kDepth + 3, rates(1.0, 1, 1.0, 1));  // past the end: ignored
+        uint64_t now = 1000;
+        for (int i = 0; i < 20000 && !::testing::Test::HasFatalFailure(); ++i) {
+            const uint32_t r = static_cast<uint32_t>(rng() % 100);
+            if (r >= 99)
+                now += rng() % 5000;  // a pause: every bucket full again
+            else if (r >= 80)
+                now += 1;
+            if (std::bernoulli_distribution(load)(rng)) {
+                const uint32_t pick = static_cast<uint32_t>(rng() % 10);
+                const uint32_t idx = pick < 8 ? pick % 4 : kDepth + pick;
+                const uint32_t units = idx == 1 ? 40 + static_cast<uint32_t>(rng() % 1460) : 1;
+                b.cycle(idx, units, now);
+            } else {
+                b.idle();
+            }
+        }
+        b.idle();
+        ASSERT_FALSE(::testing::Test::HasFatalFailure());
+        std::cout << "[ meter ] load " << load << ": GREEN " << b.seen()[0] << ", YELLOW "
+                  << b.seen()[1] << ", RED " << b.seen()[2] << "\n";
+        for (int c = 0; c < 3; ++c) EXPECT_GT(b.seen()[c], 100u) << "colour " << c;
+        for (uint32_t i = 0; i < kDepth; ++i) {
+            const Cell got = b.read(i), want = b.ref()[i];
+            EXPECT_TRUE(got == want)
+                << "cell " << i << ": tokens peak " << got.peak.tokens << " (want "
+                << want.peak.tokens << "), committed " << got.committed.tokens << " (want "
+                << want.committed.tokens << ")";
+        }
+    }
+}
+
+// Every colour shows up: a packets meter driven faster than its rates marks YELLOW then RED,
+// and recovers after a pause.
+TEST(Meter, ColoursOfAnOverdrivenMeter) {
+    Bench b;
+    b.set(0, rates(0.25, 2, 0.5, 4));
+    int seen[3] = {0, 0, 0};
+    uint64_t now = 10;
+    for (int i = 0; i < 40; ++i) {
+        Cell before = b.ref()[0];
+        const unsigned c = execute(before, 1, now);
+        ++seen[c];
+        b.cycle(0, 1, now);
+    }
+    b.idle();
+    EXPECT_GT(seen[0], 0);
+    EXPECT_GT(seen[1], 0);
+    EXPECT_GT(seen[2], 0);
+}
+
+}  // namespace
