@@ -43,6 +43,9 @@ struct Drained {
         int64_t lastPacketIn = -1;  // send() number; -1 when none
     };
     std::vector<Output> unattributed;
+    // The digests the pipeline sent (v1model's digest, ir.hpp's Digest), in the order it sent
+    // them: the packets' order on both engines.
+    std::vector<DigestMessage> digests;
 };
 
 class Engine {
@@ -87,12 +90,15 @@ class ModelEngine : public Engine {
         c.decision = std::move(r.decision);
         c.error = std::move(r.error);
         c.trace = std::move(r.trace);
+        for (auto& d : r.digests) digests_.push_back(std::move(d));
         pending_.push_back(std::move(c));
         return pending_.back().packet;
     }
     bool drain(Drained& out, std::string&) override {
         for (auto& c : pending_) out.completed.push_back(std::move(c));
         pending_.clear();
+        for (auto& d : digests_) out.digests.push_back(std::move(d));
+        digests_.clear();
         return true;
     }
     bool knowsDecisions() const override { return true; }
@@ -106,6 +112,7 @@ class ModelEngine : public Engine {
     bool trace_ = false;
     uint64_t next_ = 0;
     std::vector<Completed> pending_;
+    std::vector<DigestMessage> digests_;
 };
 
 }  // namespace hop::sim

@@ -186,6 +186,7 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
     }
 
     std::map<uint32_t, std::vector<PcapPacket>> outputs;
+    std::vector<sim::DigestMessage> digests;  // in the order the pipeline sent them
     std::map<std::string, uint64_t> drops, punts;
     uint64_t forwarded = 0, dropped = 0, punted = 0, sentOut = 0;
     // Long runs show progress on a terminal (never in logs or pipes, where it would be noise).
@@ -227,6 +228,7 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
         std::string engineError;
         const bool ok = engine.drain(drained, engineError);
         uint64_t outs = drained.unattributed.size();
+        for (auto& d : drained.digests) digests.push_back(std::move(d));
         // Latency: an attributed packet's own first beats; back to back, the pipeline keeps the
         // order, so when every packet of the chunk left exactly once, the i-th output is the
         // i-th packet's (a chunk with drops is not sampled: which packet was dropped is unknown).
@@ -328,6 +330,17 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
         }
     }
 
+    // A program with digests: digests.txt, one line per digest (sim::digestLine), in order.
+    const std::string digestPath = (fs::path(options.outDir) / "digests.txt").string();
+    if (!engine.program().digests.empty()) {
+        std::ofstream file(digestPath);
+        for (const auto& d : digests) file << sim::digestLine(engine.program(), d) << "\n";
+        if (!file) {
+            err << fmt::format("{}: error: cannot write the digests\n", digestPath);
+            return 1;
+        }
+    }
+
     // The RTL does not explain a drop; its counters say which kind it was.
     if (rtl) {
         const regmap::RegMap& map = rtl->built().regmap;
@@ -354,6 +367,8 @@ int runPcaps(sim::Engine& engine, const RunOptions& options, std::ostream& out, 
                            counts.inBytes, counts.out, counts.outBytes,
                            (fs::path(options.outDir) / fmt::format("port{}.pcap", port)).string());
     }
+    if (!engine.program().digests.empty())
+        out << fmt::format("{} digests: {}\n", digests.size(), digestPath);
     if (rtl) {
         const sim::rtl::RtlStats& st = rtl->stats();
         const int64_t span = st.firstIn >= 0 && st.lastOut >= st.firstIn

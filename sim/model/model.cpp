@@ -24,6 +24,7 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     fTruncateLength = field(ir::kTruncateLengthField);
     fIngressTimestamp = field("standard_metadata.ingress_global_timestamp");
     fEgressTimestamp = field("standard_metadata.egress_global_timestamp");
+    fDigestId = field(ir::kDigestIdField);
     auto error = [&](const char* name) {
         for (size_t i = 0; i < p.errors.size(); ++i)
             if (p.errors[i] == name) return static_cast<ir::ErrorCode>(i);
@@ -165,6 +166,7 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
         input = nullptr;
 
         runControl(p.ingress);
+        takeDigest(result);
         if (egressSpec() == kDropPort) {
             result.decision.kind = Decision::Kind::Drop;
             result.decision.egressPort = kDropPort;
@@ -252,6 +254,24 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     }
     finish();
     return result;
+}
+
+// After ingress: the digest of the packet's last digest call, if any (ir.hpp's Digest).
+void Model::Impl::takeDigest(Result& result) {
+    if (fDigestId < 0 || phv[fDigestId] == 0) return;
+    DigestMessage m;
+    m.digest = static_cast<int>(phv[fDigestId]) - 1;
+    for (const auto& f : p.digests.at(m.digest).fields) m.values.push_back(phv[f.field]);
+    note(TraceEvent::Kind::Note, "digest " + digestLine(p, m));
+    result.digests.push_back(std::move(m));
+}
+
+std::string digestLine(const ir::Program& program, const DigestMessage& d) {
+    const ir::Digest& dg = program.digests.at(d.digest);
+    std::string out = dg.name;
+    for (size_t i = 0; i < dg.fields.size() && i < d.values.size(); ++i)
+        out += " " + dg.fields[i].name + "=" + hexString(d.values[i]);
+    return out;
 }
 
 // The packet ends in an error: dropped, with the message, keeping the trace so far.

@@ -17,6 +17,7 @@
 //     be parsed against it or an identical program: table and action ids are indices).
 //   - Not modelled: multicast / clone / resubmit / recirculate (no replication engine),
 //     header stacks' `.next` (the lowering rejects it).
+//   - Result::digests: v1model's digest (ir.hpp's Digest).
 //   - Packet::timeNs, and the stateful externs (model_externs.cpp): registers, counters,
 //     direct counters, meters and direct meters with BMv2 simple_switch's semantics; their
 //     state persists across packets and is read and written through the Model's extern calls.
@@ -63,8 +64,21 @@ struct TraceEvent {
     std::string text;
 };
 
+// A digest the packet sends (ir.hpp's Digest): which one (index into Program::digests) and its
+// fields' values as copied by the packet's last digest call, in the digest type's order.
+struct DigestMessage {
+    int digest = -1;
+    std::vector<ir::BigInt> values;
+};
+
+// One line for a digest: `NAME field=value ...`, values in hex (0x..., as hopsim prints fields).
+std::string digestLine(const ir::Program& program, const DigestMessage& d);
+
 struct Result {
     std::vector<Packet> outputs;  // zero (drop) or one packet for v1model without replication
+    // The digest the packet sent after ingress (none or one: BMv2 keeps one per packet), sent
+    // whatever the packet's fate after ingress.
+    std::vector<DigestMessage> digests;
     Decision decision;
     std::vector<TraceEvent> trace;  // filled only when tracing
     std::string error;              // what the model could not do (empty when all went well)

@@ -179,9 +179,10 @@ struct Model::Impl {
     ir::FieldId fIngressPort = -1, fEgressSpec = -1, fEgressPort = -1, fPacketLength = -1,
                 fParserError = -1, fChecksumError = -1, fMcastGrp = -1, fInstanceType = -1,
                 fIngressTimestamp = -1, fEgressTimestamp = -1,
-                fPacketSeq = -1,  // ir::kPacketSeqField: random()'s sequence number
-                fTruncate = -1, fTruncateLength = -1;  // truncate()
-    uint32_t packetSeq = 0;  // packets taken since the model was made
+                fPacketSeq = -1,               // ir::kPacketSeqField: random()'s sequence number
+        fTruncate = -1, fTruncateLength = -1,  // truncate()
+        fDigestId = -1;                        // ir::kDigestIdField: the digest to send
+    uint32_t packetSeq = 0;                    // packets taken since the model was made
     ir::ErrorCode errPacketTooShort = -1, errNoMatch = -1, errParserTimeout = -1;
 
     // Per-packet state, kept between packets so that the BigInts keep their storage.
@@ -221,6 +222,7 @@ struct Model::Impl {
     std::string callText(const ir::ActionCall& c) const;
     std::string errorName(ir::ErrorCode e) const;
     void runControl(const ir::Control& c);
+    void takeDigest(Result& result);
     void resetPacketState();
     uint32_t egressSpec() const;
     Result process(const Packet& packet, bool traceOn);

@@ -41,6 +41,11 @@ for a in msg.actions:
 for c in msg.controller_packet_metadata:
     assert c.preamble.id >> 24 == 0x04, "controller header id without its prefix"
     assert c.preamble.name in ("packet_in", "packet_out")
+for d in msg.digests:
+    assert d.preamble.id >> 24 == 0x17, "digest id without its prefix"
+    name = d.type_spec.struct.name
+    assert name == d.preamble.name and name in msg.type_info.structs, "digest without its struct"
+    assert all(m.type_spec.bitstring.bit.bitwidth > 0 for m in msg.type_info.structs[name].members)
 print(f"{path}: {len(msg.tables)} tables, {len(msg.actions)} actions, "
       f"{len(msg.controller_packet_metadata)} controller headers: valid P4Info")
 PY

@@ -611,3 +611,38 @@ TEST_F(HopsimCli, RunCommandsSetMeterRates) {
 }
 
 }  // namespace
+
+// v1model's digest through `hopsim run` on the model: learning_switch.p4 sends one digest per
+// packet whose source MAC smac does not know, written to digests.txt in order, whatever else
+// happens to the packet; a source smac knows sends none.
+TEST_F(HopsimCli, RunWritesDigests) {
+    hop::hopsim::PcapWriter writer;
+    std::string error;
+    // dst 02:00:00:00:00:09, src 02:00:00:00:01:01 (unknown), then src 02:00:00:00:02:02
+    // (known), then the unknown one again from another port.
+    const char* fromA = "020000000009 020000000101 88b5 00000000";
+    const char* fromB = "020000000009 020000000202 88b5 00000000";
+    ASSERT_TRUE(writer.open((dir_ / "in1.pcap").string(), error)) << error;
+    writer.write({100, 0, hex(fromA), 0});
+    writer.write({101, 0, hex(fromB), 0});
+    ASSERT_TRUE(writer.close(error));
+    ASSERT_TRUE(writer.open((dir_ / "in3.pcap").string(), error)) << error;
+    writer.write({102, 0, hex(fromA), 0});
+    ASSERT_TRUE(writer.close(error));
+    const fs::path commands = write("cmds.txt", "table_add smac NoAction 0x020000000202 =>\n");
+    const fs::path out = dir_ / "out";
+    Outcome run = hopsim("run " + kSource + "/examples/learning_switch.p4 --engine model --in 1=" +
+                         (dir_ / "in1.pcap").string() + " --in 3=" + (dir_ / "in3.pcap").string() +
+                         " --out-dir " + out.string() + " --commands " + commands.string());
+    ASSERT_EQ(run.code, 0) << run.out << run.err;
+    EXPECT_NE(run.out.find("2 digests: " + (out / "digests.txt").string() + "\n"),
+              std::string::npos)
+        << run.out;
+    EXPECT_EQ(readText(out / "digests.txt"),
+              "mac_learn_digest_t srcAddr=0x20000000101 ingress_port=0x1\n"
+              "mac_learn_digest_t srcAddr=0x20000000101 ingress_port=0x3\n");
+    // dmac misses: every packet leaves on the default port 1.
+    std::vector<hop::hopsim::PcapPacket> packets;
+    ASSERT_TRUE(hop::hopsim::readPcap((out / "port1.pcap").string(), packets, error)) << error;
+    EXPECT_EQ(packets.size(), 3u);
+}

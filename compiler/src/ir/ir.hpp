@@ -403,6 +403,28 @@ struct ExternObject {
 };
 
 // ---------------------------------------------------------------------------------------------
+// Digests: v1model's digest<T>(receiver, data), as BMv2 simple_switch implements it. p4c's BMv2
+// backend copies the data when digest is called, and simple_switch's learning engine reads the
+// copies once ingress is done, one digest (the packet's last call's) per packet, whatever else
+// happens to the packet (dropped or not); the receiver is ignored. The lowering does the same: a
+// call assigns the data to the digest's fields and the digest's number (1 + its index in
+// Program::digests) to kDigestIdField, which starts at 0 for every packet. Both engines send a
+// digest for a packet whose kDigestIdField is not 0 after ingress; only ingress writes them.
+
+struct Digest {
+    std::string name;  // T's name: the P4Info digest's name and its type_info struct
+    struct Field {
+        std::string name;  // T's member
+        int width = 0;
+        FieldId field = -1;  // the temporary the call copies the value to
+    };
+    std::vector<Field> fields;  // in T's order
+    std::vector<std::string> annotations;
+};
+inline constexpr const char* kDigestIdField = "$digest.id";
+inline constexpr int kDigestIdWidth = 16;
+
+// ---------------------------------------------------------------------------------------------
 // Controller packet metadata: a header type annotated @controller_header("packet_in") or
 // ("packet_out"), whether or not an instance of it exists.
 
@@ -446,6 +468,7 @@ struct Program {
     std::vector<Action> actions;
     std::vector<ExternObject> externs;
     std::vector<ControllerHeader> controllerHeaders;
+    std::vector<Digest> digests;
     // Each outermost for loop the lowering unrolled, with its iterations (nested loops'
     // included): a backend that lays every iteration out in hardware bounds them.
     std::vector<std::pair<SourceLoc, int>> unrolledLoops;

@@ -56,6 +56,7 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
         {"log_msg", &Lowering::callLogMsg},
         {"assert", &Lowering::callCheck},
         {"assume", &Lowering::callCheck},
+        {"digest", &Lowering::callDigest},
     };
     CallSite site{c, callee, {}, method, loc};
     if (callee) site.receiver = resolve(callee->base.get());

@@ -228,6 +228,7 @@ ExprPtr Lowering::applySubControl(const Decl* inst, const CallExpr* c, ExprPtr p
 void Lowering::lowerControl(const ControlDecl* c, Control& out) {
     out.name = c->name.text;
     owner_ = c->name.text;
+    inIngress_ = c == cp_.v1model.ingress;
     params_.clear();
     applied_.clear();
     exitFlag_ = -1;

@@ -247,6 +247,10 @@ class Lowering {
     std::optional<HashAlgorithm> hashAlgorithm(const ast::Expr* e, SourceLoc loc);
     bool hashData(const ast::Expr* e, std::vector<ExprPtr>& out);
     const ExternObject* receiverExtern(const CallSite& c) const;
+    // --- digest (lower_digest.cpp)
+    std::optional<ExprPtr> callDigest(const CallSite& c, ExprPtr pred);
+    int digestFor(const sema::Type* t, SourceLoc loc);
+    bool digestValues(const sema::Type* t, const ast::Expr* data, std::vector<ExprPtr>& out);
 
     // --- the parser (lower_parser.cpp)
     void lowerParser(const ParserDecl* p);
@@ -349,6 +353,7 @@ class Lowering {
     bool applyMayExit_ = false;  // an apply lowered since the last reset has an exiting action
     const ast::ActionDecl* currentAction_ = nullptr;  // lowering an action body for a table
     bool inParser_ = false;
+    bool inIngress_ = false;  // lowering the ingress control (where digest may be called)
     bool checksumMode_ = false;
     bool checksumVerify_ = false;
     int tempCounter_ = 0;

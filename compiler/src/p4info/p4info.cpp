@@ -111,6 +111,7 @@ std::vector<Entity> entities(const ir::Program& p) {
         }
         out.push_back({prefix, x.name, x.id});
     }
+    for (const auto& d : p.digests) out.push_back({IdPrefix::Digest, d.name, std::nullopt});
     return out;
 }
 
@@ -285,6 +286,22 @@ json controllerHeaderJson(const Symbols& symbols, const ir::ControllerHeader& c)
     return meta;
 }
 
+// A digest as p4c writes it: named by its struct type, whose members type_info describes.
+json digestJson(const Symbols& symbols, const ir::Program& p, const ir::Digest& d, json& structs) {
+    json members = json::array();
+    for (const auto& f : d.fields) {
+        const ir::Field& fd = p.fields.at(f.field);
+        json spec =
+            fd.isBool
+                ? json{{"bool", json::object()}}
+                : json{{"bitstring", {{fd.isSigned ? "int" : "bit", {{"bitwidth", f.width}}}}}};
+        members.push_back({{"name", f.name}, {"typeSpec", spec}});
+    }
+    structs[d.name] = {{"members", members}};
+    return {{"preamble", preamble(symbols, IdPrefix::Digest, d.name, d.annotations)},
+            {"typeSpec", {{"struct", {{"name", d.name}}}}}};
+}
+
 }  // namespace
 
 json p4infoJson(const ir::Program& program) {
@@ -349,6 +366,13 @@ json p4infoJson(const ir::Program& program) {
         packetMetadata.push_back(controllerHeaderJson(symbols, c));
     if (!packetMetadata.empty()) out["controllerPacketMetadata"] = packetMetadata;
     if (!registers.empty()) out["registers"] = registers;
+    json digests = json::array(), structs = json::object();
+    for (const auto& d : program.digests)
+        digests.push_back(digestJson(symbols, program, d, structs));
+    if (!digests.empty()) {
+        out["digests"] = digests;
+        out["typeInfo"] = {{"structs", structs}};
+    }
     return out;
 }
 

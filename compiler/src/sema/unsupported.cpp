@@ -23,8 +23,6 @@ const std::set<std::string>& unsupportedExterns() {
         "resubmit_preserving_field_list",
         "recirculate",
         "recirculate_preserving_field_list",
-        // control-plane notifications
-        "digest",
         "Checksum16",
     };
     return names;
