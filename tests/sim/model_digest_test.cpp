@@ -16,29 +16,14 @@
 #include "p4info/p4info.hpp"
 #include "sim/model/model.hpp"
 #include "source/preprocess.hpp"
+#include "tests/sim/compile_text.hpp"
 
 namespace hop::sim {
 namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-std::unique_ptr<Frontend> compileText(const std::string& text, bool expectOk = true) {
-    static int counter = 0;
-    const std::string path = ::testing::TempDir() + "/model_digest_test_" +
-                             std::to_string(getpid()) + "_" + std::to_string(++counter) + ".p4";
-    std::ofstream(path) << text;
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-    std::string error;
-    auto source = preprocess(path, pp, error);
-    EXPECT_TRUE(source.has_value()) << error;
-    if (!source) return nullptr;
-    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = "t"});
-    std::ostringstream diags;
-    fe->diags->print(diags);
-    if (expectOk) EXPECT_TRUE(fe->ok) << diags.str();
-    return fe;
-}
+using test::compileText;
 
 std::string diagnostics(const Frontend& fe) {
     std::ostringstream diags;
