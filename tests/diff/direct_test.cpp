@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 
+#include "runtime/tables/externs.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "sim/rtl/rtl_build.hpp"
 #include "sim/rtl/rtl_engine.hpp"
@@ -204,9 +205,9 @@ TEST(DirectCountersLineRate, SameEntryBackToBackCountsEveryFrame) {
     // BMv2's values, from the definition: every frame, 64 bytes each.
     auto access = hopsim::externAccess(*rtl);
     for (const char* name : {"by_key", "by_prefix", "by_op"}) {
-        const int ext = access->findExtern(name, error);
+        const int ext = tables::findExtern(access->program(), name, error);
         ASSERT_GE(ext, 0) << error;
-        sim::CounterValue v;
+        tables::CounterValue v;
         ASSERT_TRUE(access->readCounter(ext, 0, v, error)) << error;
         EXPECT_EQ(v.packets, static_cast<uint64_t>(kFrames)) << name;
         EXPECT_EQ(v.bytes, static_cast<uint64_t>(64 * kFrames)) << name;
