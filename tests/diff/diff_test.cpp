@@ -20,6 +20,7 @@
 #include "sim/rtl/rtl_engine.hpp"
 #include "source/preprocess.hpp"
 #include "tests/diff/common.hpp"
+#include "tests/diff/rtl_engine.hpp"
 #include "tests/diff/traffic.hpp"
 
 namespace hop {
@@ -41,18 +42,7 @@ std::string hex(const std::vector<uint8_t>& b) {
 std::unique_ptr<sim::rtl::RtlEngine> rtlEngine(const ir::Program& program, const std::string& name,
                                                const std::string& dir, int width,
                                                const sim::rtl::RtlOptions& options) {
-    auto compiled = difftest::compiledExample(name, width, dir);
-    if (!compiled) return nullptr;
-    std::ostringstream err;
-    int code = 0;
-    auto built =
-        sim::rtl::buildModel(*compiled, {.dataWidth = width, .cacheDir = HOP_RTL_CACHE}, err, code);
-    EXPECT_TRUE(built.has_value()) << err.str();
-    if (!built) return nullptr;
-    std::string error;
-    auto e = sim::rtl::RtlEngine::create(program, std::move(*built), options, error);
-    EXPECT_TRUE(e) << error;
-    return e;
+    return difftest::rtlEngine(program, name, dir, width, options, HOP_RTL_CACHE);
 }
 
 struct Case {

@@ -15,6 +15,7 @@
 #include "sim/rtl/rtl_build.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 #include "tests/diff/common.hpp"
+#include "tests/diff/rtl_engine.hpp"
 #include "tests/diff/traffic.hpp"
 
 namespace hop {
@@ -24,18 +25,7 @@ constexpr const char* kProgram = "direct_counters";
 
 std::unique_ptr<sim::rtl::RtlEngine> rtlEngine(const ir::Program& program, int width,
                                                const sim::rtl::RtlOptions& options) {
-    auto compiled = difftest::compiledExample(kProgram, width, "tests/stf");
-    if (!compiled) return nullptr;
-    std::ostringstream err;
-    int code = 0;
-    auto built =
-        sim::rtl::buildModel(*compiled, {.dataWidth = width, .cacheDir = HOP_RTL_CACHE}, err, code);
-    EXPECT_TRUE(built.has_value()) << err.str();
-    if (!built) return nullptr;
-    std::string error;
-    auto e = sim::rtl::RtlEngine::create(program, std::move(*built), options, error);
-    EXPECT_TRUE(e) << error;
-    return e;
+    return difftest::rtlEngine(program, kProgram, "tests/stf", width, options, HOP_RTL_CACHE);
 }
 
 // Sends `frames` frames to both engines and drains them; appends the outputs of each.
