@@ -7,9 +7,9 @@
 // frame of no bytes to send); the model drops it too. m_axis_tuser is the port. frame_sent and
 // frame_dropped count the frames out and the frames dropped whole (the pipeline's counters).
 //
-// Combinational from input to output (like hop_axis_demux): one lane count (hop_keep_lanes),
-// an add and a compare per beat; the byte count of the frame so far is the only state, so a
-// frame a beat per clock passes at a beat per clock.
+// Combinational from input to output (like hop_axis_demux): one lane count (hop_keep_lanes)
+// and a compare per beat; the bytes the frame may still send are the only state, so a frame a
+// beat per clock passes at a beat per clock.
 //
 // Parameters: DATA_W (a multiple of 16: KEEP_W a power of two >= 2), USER_W.
 `default_nettype none
@@ -40,7 +40,8 @@ module hop_axis_truncate #(
 );
     localparam int LANE_W = $clog2(KEEP_W) + 1;
 
-    logic [16:0] count_q;  // bytes of the frame taken so far (saturates past every limit)
+    logic        first_q;  // the next beat taken is a frame's first
+    logic [16:0] left_q;   // bytes the frame may still send (after its first beat)
     logic        cut_q;    // the frame was cut: the rest is dropped
     logic        sent_q;   // a beat of the frame has left
 
@@ -53,11 +54,11 @@ module hop_axis_truncate #(
     );
 
     wire        on = s_axis_tuser[USER_W+16];
-    wire [16:0] limit = {1'b0, s_axis_tuser[USER_W+:16]};
-    wire [17:0] after = 18'(count_q) + 18'(lanes);
-    // Bytes of this beat that may still leave (when it reaches the limit).
-    wire [16:0] room = limit - count_q;
-    wire        reaches = on && after >= 18'(limit);
+    // Bytes of this frame that may still leave, this beat included: the limit on the first
+    // beat, what the beats before left over afterwards. The subtract that keeps it is in front
+    // of left_q, so a beat sees only a mux and a compare.
+    wire [16:0] room = first_q ? {1'b0, s_axis_tuser[USER_W+:16]} : left_q;
+    wire        reaches = on && 17'(lanes) >= room;
     wire        drop = cut_q || (on && room == 17'd0);
 
     always_comb begin
@@ -77,16 +78,19 @@ module hop_axis_truncate #(
 
     always_ff @(posedge clk) begin
         if (rst) begin
-            count_q <= '0;
+            first_q <= 1'b1;
+            left_q <= '0;
             cut_q <= 1'b0;
             sent_q <= 1'b0;
         end else if (s_axis_tvalid && s_axis_tready) begin
             if (s_axis_tlast) begin
-                count_q <= '0;
+                first_q <= 1'b1;
                 cut_q <= 1'b0;
                 sent_q <= 1'b0;
             end else begin
-                count_q <= after[17] || after[16] ? 17'h10000 : after[16:0];
+                first_q <= 1'b0;
+                // Only read while the frame is not cut, and then room > lanes.
+                left_q <= room - 17'(lanes);
                 if (reaches) cut_q <= 1'b1;
                 if (m_axis_tvalid) sent_q <= 1'b1;
             end

@@ -150,9 +150,11 @@ void Generator::headerAssembly() {
         fmt::format("desc_port_q <= {};", fEgressPort_ >= 0 ? fieldOf(cur_, fEgressPort_) : spec));
     if (fTruncate_ >= 0) {
         // A limit past 65,535 bytes cuts no frame.
-        const std::string len = fieldOf(cur_, fTruncateLength_);
-        body_.line(fmt::format("desc_trunc_q <= {{{} && {}[31:16] == 16'd0, {}[15:0]}};",
-                               fieldOf(cur_, fTruncate_), len, len));
+        // (Bit ranges of the bundle read separately: Yosys takes no select of a select.)
+        const int off = p_.fields[fTruncateLength_].phvOffset;
+        body_.line(fmt::format("desc_trunc_q <= {{{} && {} == 16'd0, {}}};",
+                               fieldOf(cur_, fTruncate_), rd(cur_, off + 16, 16),
+                               rd(cur_, off, 16)));
     }
     body_.close("end");
     if (!narrowed_) {
