@@ -7,10 +7,14 @@
 // reference model's speed on the same frames; then checks the targets: 1.00 packet per clock,
 // router latency <= 40 cycles, >= 2 M packets/s of simulation.
 //
-//   pipeline_bench [FRAMES] [PROGRAM...]     (default 1000000, basic router registers tunnel acl)
+//   pipeline_bench [FRAMES] [PROGRAM...]
+//       (default 1000000; basic router router_counted registers tunnel acl)
 //
 // `registers` is tests/stf/registers.p4 with every frame adding 1 to the same register cell (a
 // read-modify-write per frame, back to back); its last frame out must carry the count.
+// `router_counted` is examples/router.p4 with a direct counter (packets and bytes) on its LPM
+// table, made from router.p4's text here (the table at 65,536 entries, the most a direct
+// counter takes in hardware); at the end the entry every frame hit must have counted them all.
 //
 // Models come from the build's rtl-cache (HOP_RTL_CACHE), or from $HOPSIM_RTL_CACHE when set
 // (bench/sim_profile.sh keeps its profiling models apart that way), and are built there when
@@ -23,6 +27,8 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <sstream>
@@ -32,6 +38,7 @@
 #include "runtime/tables/entry.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/hopsim/program.hpp"
+#include "sim/hopsim/stf.hpp"
 #include "sim/rtl/rtl_build.hpp"
 #include "sim/rtl/rtl_engine.hpp"
 
@@ -50,7 +57,28 @@ struct Case {
     std::string source;                // the .p4 under HOP_SOURCE_DIR (default examples/)
     // When set: what the last frame out must say after `frames` frames (stateful programs).
     std::function<bool(const Packet& last, uint64_t frames)> checkLast;
+    // When set: the program's text, made from `source`'s (written next to the model cache).
+    std::function<std::string(const std::string& text)> edit;
+    // When set: what the extern state (--dump-state's text) must hold after `frames` frames.
+    std::function<bool(const std::string& state, uint64_t frames)> checkState;
 };
+
+// examples/router.p4 with a direct counter on ipv4_lpm: the text replaced at two anchors, so the
+// benchmark follows router.p4 (empty when an anchor moved).
+std::string withLpmCounter(const std::string& text) {
+    std::string s = text;
+    const std::string table = "    table ipv4_lpm {";
+    const std::string tail = "        default_action = NoAction();\n        size = 1048576;\n";
+    const size_t t = s.find(table);
+    if (t == std::string::npos) return "";
+    s.insert(t, "    direct_counter(CounterType.packets_and_bytes) lpm_hits;\n");
+    const size_t e = s.find(tail, t);
+    if (e == std::string::npos) return "";
+    s.replace(e, tail.size(),
+              "        default_action = NoAction();\n        size = 65536;\n"
+              "        counters = lpm_hits;\n");
+    return s;
+}
 
 // Entries and a forwarded frame per program, as in tests/stf/<program>-*.stf.
 std::vector<Case> cases() {
@@ -85,6 +113,18 @@ std::vector<Case> cases() {
         "add nexthop nexthop_id:9 set_nexthop_l2(dmac:0x0a0000000009, smac:0x020000000003, "
         "port:3)");
     c.push_back(r);
+    // The same frames through router.p4 with a direct counter on ipv4_lpm: every frame hits
+    // 203.0.113.0/24, the table's first entry (handle 0), so it must count them all, 64 bytes
+    // each (the frame's length as BMv2 counts it).
+    Case rc = r;
+    rc.program = "router_counted";
+    rc.source = "examples/router.p4";
+    rc.edit = withLpmCounter;
+    rc.checkState = [](const std::string& state, uint64_t frames) {
+        return state.find(fmt::format("[0] packets={} bytes={}\n", frames, 64 * frames)) !=
+               std::string::npos;
+    };
+    c.push_back(rc);
     c.push_back({"tunnel",
                  {"add myTunnel_exact dst_id:0x42 myTunnel_forward(port:3)"},
                  1,
@@ -151,7 +191,8 @@ struct Row {
     int64_t latency = -1;
     double wall = 0, cpu = 0, modelPps = 0;
     bool firstMatches = false;
-    bool lastChecked = false, lastMatches = true;  // Case::checkLast
+    bool lastChecked = false, lastMatches = true;    // Case::checkLast
+    bool stateChecked = false, stateMatches = true;  // Case::checkState
 };
 
 bool applyAll(hop::sim::Engine& e, const hop::ir::Program& prog, const Case& c,
@@ -173,8 +214,22 @@ Row run(const Case& c, uint64_t frames) {
     Row row;
     row.program = c.program;
     const std::string source = c.source.empty() ? "examples/" + c.program + ".p4" : c.source;
-    auto program =
-        hop::hopsim::loadProgram(std::string(HOP_SOURCE_DIR) + "/" + source, {}, std::cerr);
+    std::string path = std::string(HOP_SOURCE_DIR) + "/" + source;
+    if (c.edit) {
+        std::ifstream in(path);
+        std::stringstream text;
+        text << in.rdbuf();
+        const std::string edited = c.edit(text.str());
+        if (edited.empty()) {
+            row.error = path + " changed: the benchmark's edit no longer applies";
+            return row;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(rtlCache() + "/bench-src", ec);
+        path = rtlCache() + "/bench-src/" + c.program + ".p4";
+        std::ofstream(path) << edited;
+    }
+    auto program = hop::hopsim::loadProgram(path, {}, std::cerr);
     if (!program) {
         row.error = "does not compile";
         return row;
@@ -261,6 +316,12 @@ Row run(const Case& c, uint64_t frames) {
         row.lastChecked = true;
         row.lastMatches = c.checkLast(last, row.framesOut);
     }
+    if (c.checkState) {
+        const auto state = hop::hopsim::externAccess(*rtl)->dumpState(row.error);
+        if (!state) return row;
+        row.stateChecked = true;
+        row.stateMatches = c.checkState(*state, row.framesOut);
+    }
     const auto& st = rtl->stats();
     row.framesIn = st.framesIn;
     row.inStalls = st.inStalls;
@@ -301,18 +362,18 @@ int main(int argc, char** argv) {
         rows.push_back(run(c, frames));
     }
 
-    std::printf("%-8s %9s %9s %8s %6s %6s %8s %11s %11s %11s %11s\n", "program", "in", "out",
+    std::printf("%-14s %9s %9s %8s %6s %6s %8s %11s %11s %11s %11s\n", "program", "in", "out",
                 "pkt/clk", "stalls", "drops", "latency", "cycles/s", "pkts/s", "pkts/s", "model");
-    std::printf("%-8s %9s %9s %8s %6s %6s %8s %11s %11s %11s %11s\n", "", "", "", "", "", "",
+    std::printf("%-14s %9s %9s %8s %6s %6s %8s %11s %11s %11s %11s\n", "", "", "", "", "", "",
                 "cycles", "(wall)", "(wall)", "(cpu)", "pkts/s(cpu)");
     bool all = true;
     for (const auto& r : rows) {
         if (!r.ok) {
-            std::printf("%-8s error: %s\n", r.program.c_str(), r.error.c_str());
+            std::printf("%-14s error: %s\n", r.program.c_str(), r.error.c_str());
             all = false;
             continue;
         }
-        std::printf("%-8s %9llu %9llu %8.3f %6llu %6llu %8lld %11.0f %11.0f %11.0f %11.0f%s\n",
+        std::printf("%-14s %9llu %9llu %8.3f %6llu %6llu %8lld %11.0f %11.0f %11.0f %11.0f%s\n",
                     r.program.c_str(), static_cast<unsigned long long>(r.framesIn),
                     static_cast<unsigned long long>(r.framesOut), r.perClock,
                     static_cast<unsigned long long>(r.inStalls),
@@ -320,8 +381,11 @@ int main(int argc, char** argv) {
                     r.cycles / r.wall, r.framesIn / r.wall, r.framesIn / r.cpu, r.modelPps,
                     r.firstMatches ? "" : "  (first output differs from the model!)");
         if (r.lastChecked)
-            std::printf("%-8s the last frame out carries the state after every frame: %s\n", "",
+            std::printf("%-14s the last frame out carries the state after every frame: %s\n", "",
                         r.lastMatches ? "yes" : "NO");
+        if (r.stateChecked)
+            std::printf("%-14s the counter read back counts every frame: %s\n", "",
+                        r.stateMatches ? "yes" : "NO");
     }
 
     std::printf("\nTargets (PASS/MISS):\n");
@@ -344,7 +408,7 @@ int main(int argc, char** argv) {
             "%.0f wall; %.1fx short)\n",
             r.program.c_str(), pps >= 2e6 ? "PASS" : "MISS", pps, r.framesIn / r.wall,
             pps >= 2e6 ? 0.0 : 2e6 / pps);
-        all = all && r.firstMatches && r.lastMatches;
+        all = all && r.firstMatches && r.lastMatches && r.stateMatches;
     }
     return all ? 0 : 1;
 }

@@ -46,13 +46,10 @@ function(hop_lpm_test suffix node_aw node_depth res_aw res_depth)
         target_compile_options(${name}_test PRIVATE -Wno-unused-parameter -Wno-sign-compare)
         target_compile_definitions(${name}_test PRIVATE VMODEL=V${name}
                                    VMODEL_HEADER="V${name}.h" HOP_SOURCE_DIR="${CMAKE_SOURCE_DIR}")
-        verilate(${name}_test
+        hop_verilate(${name}_test ${name} hop_table_lpm
             SOURCES ${CMAKE_SOURCE_DIR}/rtl/hop_table_lpm.sv ${CMAKE_SOURCE_DIR}/rtl/hop_lpm_level.sv
                     ${CMAKE_SOURCE_DIR}/rtl/hop_lpm_ram.sv
-            TOP_MODULE hop_table_lpm
-            PREFIX V${name}
-            VERILATOR_ARGS -Wall -Wno-fatal --x-assign unique --x-initial unique -O2
-                           +define+HOP_LPM_POPCOUNT_TREE ${params})
+            ARGS +define+HOP_LPM_POPCOUNT_TREE ${params})
         add_test(NAME rtl.${name} COMMAND ${name}_test)
     else()
         hop_rtl_test(hop_table_lpm SUFFIX ${suffix} PARAMS ${params}
