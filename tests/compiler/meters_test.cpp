@@ -74,7 +74,10 @@ TEST(Meters, MetersP4BuildsAnHopMeterEach) {
     // The meter's commit comes from the statement's predicate; the direct meter commits on
     // every hit; the table's results wait for its colour.
     EXPECT_NE(sv.find(".commit(1'b1)"), std::string::npos);
-    EXPECT_NE(sv.find("t_classify_m_hit"), std::string::npos);
+    EXPECT_NE(sv.find("t_I_classify_m_hit"), std::string::npos);
+    // Latency: capture, parser, the meters' register stage, classify (2), its direct meter, the
+    // header assembly.
+    EXPECT_EQ(b.out->latency, 6);
 }
 
 std::string refusal(const std::string& apply, const std::string& decls = "") {
@@ -114,13 +117,13 @@ TEST(Meters, WhatOneReadModifyWriteCannotDoIsALocatedRefusal) {
     std::string e = refusal(
         "        mt.execute_meter((bit<32>)hdr.h.a, hdr.h.b);\n"
         "        mt.execute_meter((bit<32>)hdr.h.a, hdr.h.a);");
-    EXPECT_NE(e.find(":24:9: error: I.mt executed twice in a packet"), std::string::npos) << e;
+    EXPECT_NE(e.find(":19:9: error: I.mt executed twice in a packet"), std::string::npos) << e;
     e = refusal("        t.apply();");
     EXPECT_NE(e.find(":14:20: error: a meter's execute_meter inside a table's action"),
               std::string::npos)
         << e;
     e = refusal("        dm.read(hdr.h.b);");
-    EXPECT_NE(e.find(":23:9: error: direct_meter I.dm.read outside an action of its table I.t"),
+    EXPECT_NE(e.find(":18:9: error: direct_meter I.dm.read outside an action of its table I.t"),
               std::string::npos)
         << e;
 }
