@@ -90,22 +90,28 @@ std::string Generator::directMeter(const ir::Table& t, ir::TableId table,
     meterInputs(n, x, cur_, t.loc);
     // Every hit executes it, whatever the action does (BMv2 executes it in the lookup).
     meterBlock(n, *eb, "1'b1");
-    // The table's results beside the bundle, until the colour is there.
+    // The table's results beside the bundle, until the colour is there (the action data only
+    // when an action takes parameters: the cell index in it is read above).
     const std::string rn = names_.get("table-meter:" + t.name, tn + "_m");
-    const int w = 1 + blk.actionWidth + blk.paramWidth;
+    bool params = false;
+    for (const auto& ar : t.actions) params = params || !p_.actions[ar.action].params.empty();
+    const int w = 1 + blk.actionWidth + (params ? blk.paramWidth : 0);
+    const std::string results = params ? fmt::format("{}_hit, {}_action, {}_data", rn, rn, rn)
+                                       : fmt::format("{}_hit, {}_action", rn, rn);
     decl_.line(fmt::format("logic {}_hit, unused_{}_valid;", rn, rn));
     decl_.line(fmt::format("logic [{}:0] {}_action;", blk.actionWidth - 1, rn));
-    decl_.line(fmt::format("logic [{}:0] {}_data;", blk.paramWidth - 1, rn));
+    if (params) decl_.line(fmt::format("logic [{}:0] {}_data;", blk.paramWidth - 1, rn));
     decl_.line(fmt::format("logic [{}:0] {}_res;", w - 1, rn));
     instance(body_, "hop_delay",
              {{"W", std::to_string(w)}, {"CYCLES", std::to_string(eb->latency)}}, "u_" + rn,
              {{"clk", "clk"},
               {"rst", "rst"},
               {"in_valid", curValid_},
-              {"in_data", fmt::format("{{{}_hit, {}_action, {}_data}}", tn, tn, tn)},
+              {"in_data", params ? fmt::format("{{{}_hit, {}_action, {}_data}}", tn, tn, tn)
+                                 : fmt::format("{{{}_hit, {}_action}}", tn, tn)},
               {"out_valid", "unused_" + rn + "_valid"},
               {"out_data", rn + "_res"}});
-    body_.line(fmt::format("assign {{{}_hit, {}_action, {}_data}} = {}_res;", rn, rn, rn, rn));
+    body_.line(fmt::format("assign {{{}}} = {}_res;", results, rn));
     delay(eb->latency, "direct meter " + x.name + " of " + t.name);
     directMeter_[table] = {n + "_colour", rn + "_hit"};
     return rn;
