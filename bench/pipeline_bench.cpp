@@ -7,10 +7,13 @@
 // reference model's speed on the same frames; then checks the targets: 1.00 packet per clock,
 // router latency <= 40 cycles, >= 2 M packets/s of simulation.
 //
-//   pipeline_bench [FRAMES] [PROGRAM...]     (default 1000000, basic router registers tunnel acl)
+//   pipeline_bench [FRAMES] [PROGRAM...]  (default 1000000, basic router tunnel registers meters
+//   acl)
 //
 // `registers` is tests/stf/registers.p4 with every frame adding 1 to the same register cell (a
 // read-modify-write per frame, back to back); its last frame out must carry the count.
+// `meters` (tests/stf/meters.p4) marks every frame on one cell of each
+// meter and one entry's direct meter.
 //
 // Models come from the build's rtl-cache (HOP_RTL_CACHE), or from $HOPSIM_RTL_CACHE when set
 // (bench/sim_profile.sh keeps its profiling models apart that way), and are built there when
@@ -106,6 +109,11 @@ std::vector<Case> cases() {
         return after == static_cast<uint32_t>(frames);
     };
     c.push_back(reg);
+    // Every frame through both indexed meters' cell 0 and classify's direct meter on one entry
+    // (tests/stf/meters.p4; no rates set: each frame still reads and writes its cells), so the
+    // latency shows the meter stages' cycles.
+    c.push_back(
+        {"meters", {"add classify req.key:1 mark()"}, 0, "0001000000", "tests/stf/meters.p4"});
     c.push_back({"acl",
                  {"add ipv4_lpm dstAddr:0xc0000200/24 ipv4_forward(dstAddr:0x000000000202, "
                   "port:2)",
