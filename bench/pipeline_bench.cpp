@@ -8,10 +8,12 @@
 // router latency <= 40 cycles, >= 2 M packets/s of simulation.
 //
 //   pipeline_bench [FRAMES] [PROGRAM...]
-//       (default 1000000; basic router router_counted registers tunnel acl)
+//       (default 1000000; basic router router_counted tunnel registers meters acl)
 //
 // `registers` is tests/stf/registers.p4 with every frame adding 1 to the same register cell (a
 // read-modify-write per frame, back to back); its last frame out must carry the count.
+// `meters` (tests/stf/meters.p4) marks every frame on one cell of each meter and one entry's
+// direct meter.
 // `router_counted` is examples/router.p4 with a direct counter (packets and bytes) on its LPM
 // table, made from router.p4's text here (the table at 65,536 entries, the most a direct
 // counter takes in hardware); at the end the entry every frame hit must have counted them all.
@@ -146,6 +148,11 @@ std::vector<Case> cases() {
         return after == static_cast<uint32_t>(frames);
     };
     c.push_back(reg);
+    // Every frame through both indexed meters' cell 0 and classify's direct meter on one entry
+    // (tests/stf/meters.p4; no rates set: each frame still reads and writes its cells), so the
+    // latency shows the meter stages' cycles.
+    c.push_back(
+        {"meters", {"add classify req.key:1 mark()"}, 0, "0001000000", "tests/stf/meters.p4"});
     c.push_back({"acl",
                  {"add ipv4_lpm dstAddr:0xc0000200/24 ipv4_forward(dstAddr:0x000000000202, "
                   "port:2)",

@@ -6,7 +6,9 @@
 //
 // Pipeline port. Cycle 0: `in_valid` with `in_idx`, `in_units` (1 for a packets meter, the
 // frame's length for a bytes meter) and `in_time_us` (the packet's arrival time in whole
-// microseconds). Cycle 1: `out_colour` (GREEN 0, YELLOW 1, RED 2) with `out_valid`. A cell whose
+// microseconds). Cycle 1: `out_colour` (GREEN 0, YELLOW 1, RED 2) with `out_valid`, and the
+// pipeline's `commit`: the marking is written back to the cell only when it is 1 (a packet whose
+// execute_meter does not run under its predicate reads the cell and leaves it). A cell whose
 // rates were never set (configured bit 0), and an index at or past DEPTH, mark GREEN; the latter
 // changes nothing (the pipeline leaves its destination as it was, as BMv2 does).
 //
@@ -39,6 +41,7 @@ module hop_meter #(
     input  wire  [     63:0] in_time_us,
     output logic             out_valid,
     output logic [      1:0] out_colour,
+    input  wire              commit,
     input  wire              csr_wr,
     input  wire              csr_rd,
     input  wire  [     31:0] csr_addr,
@@ -76,7 +79,7 @@ module hop_meter #(
         .rd_valid (in_valid),
         .rd_idx   (in_idx),
         .rd_data  (rd_data),
-        .wr_en    (valid_q),
+        .wr_en    (valid_q && commit),
         .wr_idx   (idx_q),
         .wr_data  (wr_data),
         .csr_wr   (csr_wr),

@@ -23,9 +23,7 @@ const regmap::ExternBlock* ExternCsr::block(int ext, std::string& error) const {
     if (!b) {
         const ir::ExternObject& x = program_.externs.at(ext);
         error = fmt::format(
-            "{} is not in this program's hardware (hopline builds registers, counters and "
-            "direct counters; meters and direct meters have no block yet)",
-            x.name);
+            "{} is not in this program's hardware (its register map has no block for it)", x.name);
     }
     return b;
 }
@@ -156,18 +154,56 @@ bool ExternCsr::resetRegisters(int ext, std::string& error) {
     return b && command(*b, regmap::kRegCmdReset, error);
 }
 
-// No meter has a block yet; one added later fails here, named, until this learns its protocol.
-bool ExternCsr::setMeterRates(int ext, std::optional<uint64_t>, const std::vector<MeterRate>&,
-                              std::string& error) {
-    if (const regmap::ExternBlock* b = block(ext, error))
-        error = b->name + ": meter rates cannot be set through the CSR bus yet";
-    return false;
+// A meter's cell (regmap/meter_cell.hpp): setting rates writes it configured with both buckets
+// full and nothing earned, as BMv2's set_rates does; meter_array_set_rates writes every cell
+// (the DATA words staged once, then INDEX and WRITE per cell).
+bool ExternCsr::setMeterRates(int ext, std::optional<uint64_t> index,
+                              const std::vector<MeterRate>& rates, std::string& error) {
+    const regmap::ExternBlock* b =
+        index ? cellBlock(ext, "meter", *index, error) : wholeBlock(ext, "meter", error);
+    if (!b || !checkMeterRates(program_.externs.at(ext), !index, rates, error)) return false;
+    regmap::MeterCellState cell;
+    cell.configured = true;
+    auto bucket = [](const MeterRate& r) {
+        const auto burst = static_cast<uint32_t>(r.burst);
+        return regmap::MeterBucket{meterRateQ32(r.perMicrosecond), burst, burst, 0};
+    };
+    cell.committed = bucket(rates[0]);
+    cell.peak = bucket(rates[1]);
+    const BigInt value = regmap::packMeterCell(cell);
+    if (index) return writeCell(*b, *index, value, error);
+    if (!idle(*b, error)) return false;
+    for (int w = 0; w < dataWords(*b); ++w)
+        if (!port_.write(wordAddr(*b, regmap::kRegWordData + static_cast<uint32_t>(w)),
+                         static_cast<uint32_t>((value >> (32 * w)) & BigInt(0xffffffffu)), error))
+            return false;
+    for (int c = 0; c < b->depth; ++c)
+        if (!port_.write(wordAddr(*b, regmap::kRegWordIndex), static_cast<uint32_t>(c), error) ||
+            !command(*b, regmap::kRegCmdWrite, error))
+            return false;
+    return true;
 }
 
-bool ExternCsr::meterRates(int ext, uint64_t, std::vector<MeterRate>&, std::string& error) {
-    if (const regmap::ExternBlock* b = block(ext, error))
-        error = b->name + ": meter rates cannot be read through the CSR bus yet";
-    return false;
+bool ExternCsr::meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
+                           std::string& error) {
+    const regmap::ExternBlock* b = cellBlock(ext, "meter", index, error);
+    BigInt value;
+    if (!b || !readCell(*b, index, value, error)) return false;
+    const regmap::MeterCellState cell = regmap::unpackMeterCell(value);
+    rates.clear();
+    if (cell.configured)
+        for (const regmap::MeterBucket* k : {&cell.committed, &cell.peak})
+            rates.push_back({meterRateOfQ32(k->rateQ32), k->burst});
+    return true;
+}
+
+bool ExternCsr::readMeterCell(int ext, uint64_t index, regmap::MeterCellState& cell,
+                              std::string& error) {
+    const regmap::ExternBlock* b = cellBlock(ext, "meter", index, error);
+    BigInt value;
+    if (!b || !readCell(*b, index, value, error)) return false;
+    cell = regmap::unpackMeterCell(value);
+    return true;
 }
 
 }  // namespace hop::tables

@@ -8,10 +8,10 @@
 //     half old and half new);
 //   - a write stages the DATA words, then INDEX and the WRITE command; a reset is one command.
 // A counter's cell of 128 bits keeps bytes above packets; one of 64 bits keeps what its type
-// counts (packets or bytes), and the other value reads 0. Externs without a block (meters and
-// direct meters) give an error naming the extern. A direct
-// counter's cell is its entry's handle; which handles are in use only the table's owner knows
-// (setDirectCellCheck).
+// counts (packets or bytes), and the other value reads 0. A meter's cell (rtl/hop_meter.sv) is
+// regmap/meter_cell.hpp's; setting rates writes it whole. An extern without a block gives an
+// error naming the extern. A direct counter's or meter's cell is its entry's handle; which
+// handles are in use only the table's owner knows (setDirectCellCheck).
 //
 //   tables::ExternCsr csr(program, map, {read, write});
 //   tables::CounterValue v;
@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 
+#include "regmap/meter_cell.hpp"
 #include "regmap/regmap.hpp"
 #include "runtime/tables/externs.hpp"
 
@@ -52,6 +53,8 @@ class ExternCsr : public ExternAccess {
                        std::string& error) override;
     bool meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
                     std::string& error) override;
+    // A meter cell's whole state (buckets' tokens and tokens earned too), read in one snapshot.
+    bool readMeterCell(int ext, uint64_t index, regmap::MeterCellState& cell, std::string& error);
 
     // The extern's block, or null with `error` saying the hardware has none.
     const regmap::ExternBlock* block(int ext, std::string& error) const;

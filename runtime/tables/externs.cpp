@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <sstream>
 
 #include "runtime/tables/entry_parse.hpp"
 
@@ -143,6 +144,49 @@ std::optional<MeterRate> parseMeterRate(const std::string& text, std::string& er
     }
     return MeterRate{r, static_cast<uint64_t>(burst)};
 }
+
+bool checkMeterRates(const ir::ExternObject& x, bool wholeArray,
+                     const std::vector<MeterRate>& rates, std::string& error) {
+    auto text = [](const MeterRate& r) {
+        std::ostringstream os;
+        os << r.perMicrosecond << ":" << r.burst;
+        return os.str();
+    };
+    if (wholeArray && x.kind == ir::ExternObject::Kind::DirectMeter) {
+        error = "direct_meter " + x.name + ": rates are set per table entry (meter_set_rates " +
+                x.name + " HANDLE ...)";
+        return false;
+    }
+    if (rates.size() != 2) {
+        error = "meter " + x.name + ": expected 2 rates (committed, then peak), got " +
+                std::to_string(rates.size());
+        return false;
+    }
+    if (rates[0].perMicrosecond > rates[1].perMicrosecond) {
+        error = "meter " + x.name + ": the committed rate " + text(rates[0]) +
+                " is above the peak rate " + text(rates[1]);
+        return false;
+    }
+    for (const MeterRate& r : rates) {
+        if (!(r.perMicrosecond >= 0) || r.perMicrosecond >= 4294967296.0) {
+            error = "meter " + x.name + ": the rate " + text(r) +
+                    " is not between 0 and 4294967296 units per microsecond";
+            return false;
+        }
+        if (r.burst > INT32_MAX) {
+            error = "meter " + x.name + ": the burst " + text(r) + " is above " +
+                    std::to_string(INT32_MAX);
+            return false;
+        }
+    }
+    return true;
+}
+
+uint64_t meterRateQ32(double perMicrosecond) {
+    return static_cast<uint64_t>(std::round(std::ldexp(perMicrosecond, 32)));
+}
+
+double meterRateOfQ32(uint64_t rateQ32) { return std::ldexp(static_cast<double>(rateQ32), -32); }
 
 bool isExternCommand(const std::string& line) {
     const std::vector<Token> words = splitWords(line);

@@ -94,6 +94,16 @@ struct ExternCommand {
 std::optional<MeterRate> parseMeterRate(const std::string& text, std::string& error,
                                         size_t* at = nullptr);
 
+// Rates as a meter takes them, on every target (the model and rtl/hop_meter.sv alike): two
+// (committed, then peak; BMv2 refuses a committed rate above the peak one), each from 0 to below
+// 2^32 units per microsecond, bursts up to 2^31-1; a direct meter's per entry only
+// (`wholeArray` false). False with `error` naming the meter.
+bool checkMeterRates(const ir::ExternObject& x, bool wholeArray,
+                     const std::vector<MeterRate>& rates, std::string& error);
+// A rate as the hardware keeps it: unsigned Q32.32 units per microsecond, rounded to nearest.
+uint64_t meterRateQ32(double perMicrosecond);
+double meterRateOfQ32(uint64_t rateQ32);
+
 // Is the line's first word one of the lines above?
 bool isExternCommand(const std::string& line);
 

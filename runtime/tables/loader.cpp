@@ -137,7 +137,10 @@ void PipelineLoader::relocate(const Driver& d, CsrWrites& writes) const {
 void PipelineLoader::clearDirectCells(ir::TableId table, int cell, CsrWrites& out) const {
     for (const regmap::ExternBlock& b : map_.externs) {
         const ir::ExternObject& x = program_.externs.at(b.object);
-        if (x.table != table || x.kind != ir::ExternObject::Kind::DirectCounter) continue;
+        // A cell of 0: a direct counter at 0, a direct meter unconfigured (it marks GREEN).
+        if (x.table != table || (x.kind != ir::ExternObject::Kind::DirectCounter &&
+                                 x.kind != ir::ExternObject::Kind::DirectMeter))
+            continue;
         auto at = [&](uint32_t word) { return b.base + 4 * word; };
         for (int w = 0; w < (b.width + 31) / 32; ++w)
             out.push_back({at(regmap::kRegWordData + static_cast<uint32_t>(w)), 0});

@@ -3,8 +3,13 @@
 // by tables::ExternCsr (the protocol hopd uses on a board, runtime/tables/extern_csr.hpp), on
 // the engine's bus; and --dump-state from them. A direct counter's cell is its entry's handle (or
 // a const entry's position: regmap/direct_cells.hpp), and a handle the table does not use is an
-// error, as on the model. A counter's cell is 128 bits, bytes above packets, whatever its type.
+// error, as on the model. A counter's cell is 128 bits, bytes above packets, whatever its type; a
+// meter's is rtl/hop_meter.sv's (regmap/meter_cell.hpp).
 #include <fmt/format.h>
+
+#include <map>
+#include <sstream>
+#include <tuple>
 
 #include "runtime/tables/extern_csr.hpp"
 #include "sim/hopsim/stf.hpp"
@@ -75,6 +80,7 @@ class RtlAccess : public ExternAccess {
                 const auto cell = static_cast<uint64_t>(c);
                 // A direct counter's unused cells are 0 (the loader clears a freed one).
                 if (x.kind == XK::DirectCounter && !usedCell(x, cell)) continue;
+                if (x.kind == XK::Meter || x.kind == XK::DirectMeter) continue;  // below
                 if (x.kind == XK::Register) {
                     ir::BigInt v;
                     if (!csr_.readRegister(ext, cell, v, error)) return std::nullopt;
@@ -85,11 +91,45 @@ class RtlAccess : public ExternAccess {
                 if (!csr_.readCounter(ext, cell, v, error)) return std::nullopt;
                 out += sim::counterCellLine(x, cell, {v.packets, v.bytes});
             }
+            if ((x.kind == XK::Meter || x.kind == XK::DirectMeter) &&
+                !dumpMeter(ext, *b, out, error))
+                return std::nullopt;
         }
         return out;
     }
 
   private:
+    // A meter's configured cells as the model lists them: `[i] CIR:CBS PIR:PBS`. The hardware
+    // keeps no record of meter_array_set_rates; an indexed meter whose every cell is configured
+    // lists the rates most cells have as `[*]`, as the model lists the array's rates, and then
+    // the cells with others.
+    bool dumpMeter(int ext, const regmap::ExternBlock& b, std::string& out, std::string& error) {
+        const ir::ExternObject& x = program().externs.at(ext);
+        std::vector<std::pair<uint64_t, std::string>> cells;
+        std::map<std::string, int> seen;
+        for (int64_t c = 0; c < b.depth; ++c) {
+            const auto cell = static_cast<uint64_t>(c);
+            if (x.kind == XK::DirectMeter && !usedCell(x, cell)) continue;
+            std::vector<tables::MeterRate> rates;
+            if (!csr_.meterRates(ext, cell, rates, error)) return false;
+            if (rates.empty()) continue;
+            std::ostringstream os;
+            for (const auto& r : rates) os << " " << r.perMicrosecond << ":" << r.burst;
+            cells.emplace_back(cell, os.str());
+            ++seen[os.str()];
+        }
+        std::string common;
+        if (x.kind == XK::Meter && static_cast<int64_t>(cells.size()) == b.depth) {
+            int most = 0;
+            for (const auto& [text, n] : seen)
+                if (n > most) std::tie(common, most) = std::tie(text, n);
+            out += "  [*]" + common + "\n";
+        }
+        for (const auto& [cell, text] : cells)
+            if (text != common) out += fmt::format("  [{}]{}\n", cell, text);
+        return true;
+    }
+
     // Is `cell` a direct extern's entry: a const entry's position, or a handle in use?
     bool usedCell(const ir::ExternObject& x, uint64_t cell) const {
         const ir::Table& t = program().tables[x.table];

@@ -164,6 +164,14 @@ class Model {
     // Empty when the meter is not configured (it then marks every packet GREEN).
     bool meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
                     std::string& error) const;
+    // A meter cell's buckets (peak, then committed): tokens, and tokens earned from time 0 up
+    // to the last update, as rtl/hop_meter.sv keeps them; empty when not configured.
+    struct MeterBucketState {
+        uint64_t tokens = 0, last = 0;
+        bool operator==(const MeterBucketState&) const = default;
+    };
+    bool meterState(int ext, uint64_t index, std::vector<MeterBucketState>& buckets,
+                    std::string& error) const;
     // Every register and counter cell that is not 0 and every configured meter, extern by
     // extern in program order, one line each (the format is in model_externs.cpp).
     std::string dumpState() const;

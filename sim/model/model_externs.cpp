@@ -25,6 +25,7 @@
 // rates of 2^32 units/us or more are refused.
 #include <cmath>
 
+#include "runtime/tables/externs.hpp"
 #include "sim/model/model_impl.hpp"
 
 namespace hop::sim {
@@ -76,10 +77,6 @@ void addPacket(CounterValue& c, uint64_t length) {
 
 // Rates in Q32.32 (see the header comment).
 constexpr int kRateFractionBits = 32;
-constexpr double kMaxRate = 4294967296.0;
-uint64_t quantizeRate(double perMicrosecond) {
-    return static_cast<uint64_t>(std::round(std::ldexp(perMicrosecond, kRateFractionBits)));
-}
 
 std::string rateText(const MeterRate& r) {
     std::ostringstream os;
@@ -339,36 +336,16 @@ bool Model::setMeterRates(int ext, std::optional<uint64_t> index,
     const ir::ExternObject& x = impl_->p.externs.at(ext);
     if (!expectKind(x, isMeter(x), "meter", error)) return false;
     if (index && !impl_->checkIndex(ext, *index, error)) return false;
-    if (!index && x.kind == XK::DirectMeter) {
-        error = "direct_meter " + x.name + ": rates are set per table entry (meter_set_rates " +
-                x.name + " HANDLE ...)";
-        return false;
-    }
-    // v1model's meters have two rates: committed, then peak, and (BMv2) no rate may be larger
-    // than the one after it.
-    if (rates.size() != 2) {
-        error = "meter " + x.name + ": expected 2 rates (committed, then peak), got " +
-                std::to_string(rates.size());
-        return false;
-    }
-    if (rates[0].perMicrosecond > rates[1].perMicrosecond) {
-        error = "meter " + x.name + ": the committed rate " + rateText(rates[0]) +
-                " is above the peak rate " + rateText(rates[1]);
-        return false;
-    }
-    for (const MeterRate& r : rates) {
-        if (!(r.perMicrosecond >= 0) || r.perMicrosecond >= kMaxRate) {
-            error = "meter " + x.name + ": the rate " + rateText(r) +
-                    " is not between 0 and 4294967296 units per microsecond";
-            return false;
-        }
-    }
+    // The rules every target shares (runtime/tables/externs.hpp).
+    std::vector<tables::MeterRate> checked;
+    for (const MeterRate& r : rates) checked.push_back({r.perMicrosecond, r.burst});
+    if (!tables::checkMeterRates(x, !index, checked, error)) return false;
     MeterCell cell;
     cell.configured = true;
     for (size_t i = rates.size(); i-- > 0;) {
         MeterCell::Bucket b;
-        b.rateQ32 = quantizeRate(rates[i].perMicrosecond);
-        b.perMicrosecond = std::ldexp(static_cast<double>(b.rateQ32), -kRateFractionBits);
+        b.rateQ32 = tables::meterRateQ32(rates[i].perMicrosecond);
+        b.perMicrosecond = tables::meterRateOfQ32(b.rateQ32);
         b.burst = rates[i].burst;
         b.tokens = rates[i].burst;
         b.colour = static_cast<unsigned>(i + 1);
@@ -396,6 +373,23 @@ bool Model::meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
         rates = ratesOf(it->second);
     else if (st.arrayRates)
         rates = ratesOf(*st.arrayRates);
+    return true;
+}
+
+bool Model::meterState(int ext, uint64_t index, std::vector<MeterBucketState>& buckets,
+                       std::string& error) const {
+    const ir::ExternObject& x = impl_->p.externs.at(ext);
+    if (!expectKind(x, isMeter(x), "meter", error) || !impl_->checkIndex(ext, index, error))
+        return false;
+    const ExternState& st = impl_->externs[ext];
+    auto it = st.meters.find(index);
+    const MeterCell* cell = it != st.meters.end() ? &it->second
+                            : st.arrayRates       ? &*st.arrayRates
+                                                  : nullptr;
+    buckets.clear();
+    if (cell && cell->configured)
+        for (const MeterCell::Bucket& b : cell->buckets)
+            buckets.push_back({b.tokens, b.tokensLast});
     return true;
 }
 

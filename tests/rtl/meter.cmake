@@ -6,5 +6,5 @@ foreach(depth 16 5)
     hop_rtl_test(hop_meter SUFFIX _d${depth} SOURCES hop_register.sv
                  PARAMS -GDEPTH=${depth} -GIDX_W=32 "-GBASE=32'h0" -GSPAN=128)
     target_link_libraries(${name}_test PRIVATE hopc_lib)
-    target_compile_definitions(${name}_test PRIVATE METER_DEPTH=${depth}u)
+    target_compile_definitions(${name}_test PRIVATE METER_DEPTH=${depth}u METER_LATENCY=1u)
 endforeach()

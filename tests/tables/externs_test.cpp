@@ -9,6 +9,7 @@
 
 #include <map>
 
+#include "regmap/meter_cell.hpp"
 #include "runtime/tables/extern_csr.hpp"
 
 namespace hop::tables {
@@ -434,6 +435,56 @@ TEST(ExternCsr, DirectCountersByHandleAnd64BitCells) {
     EXPECT_EQ(f.blocks[1].cells[3], 900);
 }
 
+// A meter's block (rtl/hop_meter.sv): setting rates writes the cell of regmap/meter_cell.hpp,
+// configured, both buckets full, nothing earned; meter_array_set_rates every cell; the rates
+// read back from the cell, committed then peak; the rules of the model (two rates, committed
+// not above peak, a direct meter per entry) refuse the rest with the model's words.
+TEST(ExternCsr, MeterRatesAreHopMeterCells) {
+    FakeBlocks f;
+    f.add(2, "MyIngress.m", "meter", regmap::kMeterCellBits, 2, 0x1000);
+    f.add(4, "MyIngress.dm", "meter", regmap::kMeterCellBits, 4, 0x2000);
+    ExternCsr csr(program(), f.map, f.port());
+    csr.setDirectCellCheck([](int, uint64_t cell) { return cell == 3; });
+    std::string error;
+    ASSERT_TRUE(csr.setMeterRates(2, 1, {{0.25, 2}, {10, 300}}, error)) << error;
+    regmap::MeterCellState c = regmap::unpackMeterCell(f.blocks[0].cells[1]);
+    EXPECT_TRUE(c.configured);
+    EXPECT_EQ(c.committed.rateQ32, uint64_t{1} << 30);
+    EXPECT_EQ(c.committed.burst, 2u);
+    EXPECT_EQ(c.committed.tokens, 2u);
+    EXPECT_EQ(c.peak.rateQ32, uint64_t{10} << 32);
+    EXPECT_EQ(c.peak.tokens, 300u);
+    EXPECT_EQ(c.peak.last, 0u);
+    EXPECT_EQ(f.blocks[0].cells[0], 0);
+    std::vector<MeterRate> rates;
+    ASSERT_TRUE(csr.meterRates(2, 1, rates, error)) << error;
+    ASSERT_EQ(rates.size(), 2u);
+    EXPECT_EQ(rates[0].perMicrosecond, 0.25);
+    EXPECT_EQ(rates[1].burst, 300u);
+    ASSERT_TRUE(csr.meterRates(2, 0, rates, error)) << error;
+    EXPECT_TRUE(rates.empty());  // never set: GREEN
+    ASSERT_TRUE(csr.setMeterRates(2, std::nullopt, {{1, 5}, {2, 6}}, error)) << error;
+    EXPECT_EQ(f.blocks[0].cells[0], f.blocks[0].cells[1]);
+    EXPECT_EQ(regmap::unpackMeterCell(f.blocks[0].cells[0]).peak.burst, 6u);
+    // A direct meter, by entry handle.
+    ASSERT_TRUE(csr.setMeterRates(4, 3, {{1, 5}, {2, 6}}, error)) << error;
+    EXPECT_TRUE(regmap::unpackMeterCell(f.blocks[1].cells[3]).configured);
+    EXPECT_FALSE(csr.setMeterRates(4, 2, {{1, 5}, {2, 6}}, error));
+    EXPECT_EQ(error,
+              "direct_meter MyIngress.dm of table MyIngress.fwd: the table has no entry with "
+              "handle 2");
+    EXPECT_FALSE(csr.setMeterRates(4, std::nullopt, {{1, 5}, {2, 6}}, error));
+    EXPECT_EQ(error,
+              "direct_meter MyIngress.dm: rates are set per table entry (meter_set_rates "
+              "MyIngress.dm HANDLE ...)");
+    EXPECT_FALSE(csr.setMeterRates(2, 0, {{3, 5}, {2, 6}}, error));
+    EXPECT_EQ(error, "meter MyIngress.m: the committed rate 3:5 is above the peak rate 2:6");
+    EXPECT_FALSE(csr.setMeterRates(2, 0, {{1, 5}}, error));
+    EXPECT_EQ(error, "meter MyIngress.m: expected 2 rates (committed, then peak), got 1");
+    EXPECT_FALSE(csr.setMeterRates(2, 2, {{1, 5}, {2, 6}}, error));
+    EXPECT_EQ(error, "index 2 is past the end of MyIngress.m (size 2)");
+}
+
 TEST(ExternCsr, ErrorsNameTheExtern) {
     FakeBlocks f;
     f.add(1, "MyIngress.r", "register", 16, 4, 0x2000);
@@ -447,8 +498,7 @@ TEST(ExternCsr, ErrorsNameTheExtern) {
     EXPECT_EQ(error, "MyIngress.r is a register, not a counter");
     // Externs the hardware has no block for.
     const std::string notBuilt =
-        " is not in this program's hardware (hopline builds registers, counters and direct "
-        "counters; meters and direct meters have no block yet)";
+        " is not in this program's hardware (its register map has no block for it)";
     EXPECT_FALSE(csr.readCounter(3, 0, v, error));
     EXPECT_EQ(error, "MyIngress.dc" + notBuilt);
     EXPECT_FALSE(csr.setMeterRates(2, std::nullopt, {{1, 10}, {2, 20}}, error));

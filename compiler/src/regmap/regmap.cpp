@@ -8,6 +8,7 @@
 
 #include "regmap/control_plane.hpp"
 #include "regmap/direct_cells.hpp"
+#include "regmap/meter_cell.hpp"
 #include "verilog/names.hpp"
 
 namespace hop::regmap {
@@ -197,20 +198,12 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         // A keyless table: a direct table of one 1-bit key that is always 0, so its default
         // action (and an entry with the empty key, as BMv2 takes one) work like any other's.
         if (table.keys.empty()) t.keyWidth = 1;
-        bool directMeter = false;
-        for (int d : table.directExterns)
-            directMeter =
-                directMeter || program.externs[d].kind == ir::ExternObject::Kind::DirectMeter;
-        if (directMeter) {
-            diags.unsupported(table.loc, "a direct meter (table " + table.name + ")");
-            ok = false;
-            continue;
-        }
         if (directCells(table) > kMaxExternCells) {
-            diags.unsupported(table.loc,
-                              fmt::format("direct counters on table {} of {} entries (at most {} "
-                                          "in hardware)",
-                                          table.name, directCells(table), kMaxExternCells));
+            diags.unsupported(
+                table.loc,
+                fmt::format("direct counters or meters on table {} of {} entries (at most {} "
+                            "in hardware)",
+                            table.name, directCells(table), kMaxExternCells));
             ok = false;
             continue;
         }
@@ -304,13 +297,12 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         map.tables.push_back(t);
     }
     // Registers, counters and direct counters: one hop_register each (a direct counter has a
-    // cell per entry of its table, direct_cells.hpp; direct meters are refused with their tables
-    // above; meters are not wired into the pipeline yet, rtl/hop_meter.sv).
+    // cell per entry of its table, direct_cells.hpp); meters and direct meters one hop_meter.
     for (size_t i = 0; i < program.externs.size(); ++i) {
         const ir::ExternObject& x = program.externs[i];
         using XK = ir::ExternObject::Kind;
-        const bool direct = x.kind == XK::DirectCounter;
-        if (x.kind != XK::Register && x.kind != XK::Counter && !direct) continue;
+        const bool direct = x.kind == XK::DirectCounter || x.kind == XK::DirectMeter;
+        const bool meter = x.kind == XK::Meter || x.kind == XK::DirectMeter;
         if (direct && (x.table < 0 || x.table >= static_cast<int>(program.tables.size()))) continue;
         if (!direct && (x.size < 1 || x.size > kMaxExternCells)) {
             diags.unsupported(SourceLoc{}, fmt::format("{} of {} cells (at most {} in hardware)",
@@ -321,8 +313,10 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         ExternBlock b;
         b.object = static_cast<int>(i);
         b.name = x.name;
-        b.kind = x.kind == XK::Register ? "register" : "counter";
-        b.width = x.kind == XK::Register ? x.width : 128;  // a counter keeps packets and bytes
+        b.kind = x.kind == XK::Register ? "register" : meter ? "meter" : "counter";
+        // A counter keeps packets and bytes; a meter its two buckets (meter_cell.hpp).
+        b.width = x.kind == XK::Register ? x.width : meter ? kMeterCellBits : 128;
+        if (meter) b.latency = kMeterLatency;
         b.depth = static_cast<int>(direct ? directCells(program.tables[x.table]) : x.size);
         if (direct) b.table = program.tables[x.table].name;
         if (direct && b.depth > kMaxExternCells) continue;  // refused with its table
@@ -381,12 +375,13 @@ nlohmann::json toJson(const RegMap& map) {
         externs.push_back({{"name", x.name},
                            {"object", x.object},
                            {"kind", x.kind},
-                           {"module", "hop_register"},
+                           {"module", x.kind == "meter" ? "hop_meter" : "hop_register"},
                            {"width", x.width},
                            {"depth", x.depth},
                            {"base", x.base},
                            {"span", x.span}});
         if (!x.table.empty()) externs.back()["table"] = x.table;
+        if (x.kind == "meter") externs.back()["latency"] = x.latency;
     }
     // Only when there are any: a program without registers keeps the map (and its content
     // hash) it had before they had blocks.
@@ -575,9 +570,10 @@ std::optional<RegMap> fromJson(const nlohmann::json& json, std::string& error) {
                 x.name = text(j, path, "name");
                 x.object = number<int>(j, path, "object", 0, kMaxInt);
                 x.kind = text(j, path, "kind");
-                if (x.kind != "register" && x.kind != "counter")
-                    throw BadJson{
-                        fmt::format("{}.kind '{}' is not register or counter", path, x.kind)};
+                if (x.kind != "register" && x.kind != "counter" && x.kind != "meter")
+                    throw BadJson{fmt::format("{}.kind '{}' is not register, counter or meter",
+                                              path, x.kind)};
+                if (x.kind == "meter") x.latency = number<int>(j, path, "latency", 1, 64);
                 x.width = number<int>(j, path, "width", 1, 1024);
                 x.depth = number<int>(j, path, "depth", 1, static_cast<int>(kMaxExternCells));
                 if (j.contains("table")) x.table = text(j, path, "table");

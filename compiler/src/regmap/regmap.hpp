@@ -94,16 +94,22 @@ struct TableBlock {
 // A register array or a counter's cells: one rtl/hop_register.sv (a counter's cell is 128 bits,
 // packets in the low half, bytes in the high half, whatever its type: BMv2 counts both, and its
 // control plane reads both). A direct counter is a
-// counter with one cell per entry of its table (`table`), at the entry's handle.
+// counter with one cell per entry of its table (`table`), at the entry's handle. A meter or a
+// direct meter is one rtl/hop_meter.sv (hop_register's CSR words, the cell of meter_cell.hpp).
 struct ExternBlock {
     int object = -1;    // index into ir::Program::externs
     std::string name;   // P4 control-plane name
-    std::string kind;   // "register" or "counter"
-    std::string table;  // a direct counter's table (its control-plane name); empty otherwise
+    std::string kind;   // "register", "counter" or "meter"
+    std::string table;  // a direct counter's or meter's table (its control-plane name)
     int width = 1, depth = 1;
+    // A meter (rtl/hop_meter.sv, its cell regmap/meter_cell.hpp): cycles from the index in to
+    // the colour out; 1 for the hop_register of a register or counter.
+    int latency = 1;
     uint32_t base = 0, span = 0;
 };
 inline constexpr int64_t kMaxExternCells = 65536;
+// hop_meter's LATENCY: the index in at cycle 0, the colour (and the write-back) at this cycle.
+inline constexpr int kMeterLatency = 1;
 
 struct RegMap {
     std::string program;

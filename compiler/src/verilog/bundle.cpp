@@ -38,12 +38,18 @@ void Generator::layout() {
     }
     for (const auto& x : map_.externs) {
         RegSlots s;
-        s.width = x.width;
         s.wen = off++;
-        s.widx = off;
-        off += 32;
-        s.wdata = off;
-        off += x.width;
+        // A meter's pending write is only whether it runs (the block computes the marking).
+        if (x.kind == "meter") {
+            s.width = s.idxWidth = 0;
+            s.widx = s.wdata = off;
+        } else {
+            s.width = x.width;
+            s.widx = off;
+            off += 32;
+            s.wdata = off;
+            off += x.width;
+        }
         rslots_[x.object] = s;
     }
     for (const auto& st : p_.parser.states)

@@ -16,6 +16,9 @@
 //   statements.cpp  control statements and action bodies
 //   hash.cpp        the hash extern
 //   tables.cpp      table lookups
+//   direct.cpp      a table's direct counters
+//   registers.cpp   register stages: registers, counters, meters
+//   meters.cpp      meter blocks, direct meters
 //   assembly.cpp    header assembly and the descriptor register
 //   output.cpp      admission, payload and descriptor FIFOs, the deparser
 //   csr.cpp         the pipeline CSR block
@@ -275,19 +278,44 @@ class Generator {
     std::string crcChecksum(const ir::ChecksumUnit& u, const std::string& un, int stages);
     // --- tables.cpp
     void applyTable(const ir::Stmt& s);
-    // --- direct.cpp: the table's direct counters, at the lookup's result (the bundle `cur_`)
+    // --- direct.cpp: the table's direct counters, at the lookup's result (the bundle `cur_`);
+    // meters.cpp: meter blocks, a table's direct meter
     void directCounters(const ir::Table& t, const regmap::TableBlock& blk, const std::string& tn,
                         const TableSlots& ts);
+    // The table's direct meter (if any), executed at the lookup's result: the table's results
+    // wait the block's latency beside the bundle, as `<tn>_m_hit/_action/_data`, with the
+    // colour (directMeter_). Returns the prefix the action reads its results from (tn or
+    // tn_m).
+    std::string directMeter(const ir::Table& t, ir::TableId table, const regmap::TableBlock& blk,
+                            const std::string& tn, const TableSlots& ts);
+    struct DirectMeterPort {
+        std::string colour, hit;  // the colour and the table's hit, in the action's cycle
+    };
+    std::map<ir::TableId, DirectMeterPort> directMeter_;
+    // A meter's block inputs besides the index: `<n>_units` (1, or the frame's length for a
+    // bytes meter) and `<n>_time` (the arrival time in us), read from bundle `b`.
+    void meterInputs(const std::string& n, const ir::ExternObject& x, const std::string& b,
+                     const SourceLoc& loc);
+    // The hop_meter instance `u_<n>` on the `<n>_*` signals, its write-back under `commit`.
+    void meterBlock(const std::string& n, const regmap::ExternBlock& blk,
+                    const std::string& commit);
+    ir::TableId actionTable_ = -1;  // the table whose action body is being emitted
+    // direct_meter.read(dst) in an action: dst = the entry's colour on a hit (`pred`: the
+    // statement's predicate followed by " && ", or empty).
+    void directMeterRead(CodeBuilder& cb, const std::string& b, const ir::Stmt& s,
+                         const std::string& pred);
     // --- registers.cpp
-    // A register or counter statement (RegRead, RegWrite, Count) into its register stage.
+    // A register, counter or meter statement (RegRead, RegWrite, Count, MeterExec) into its
+    // register stage (a meter's: the block's latency between its read and its write-back).
     void externAccess(const ir::Stmt& s);
-    void openRegisterStage(const std::string& first);
+    void openRegisterStage(const std::string& first, int latency);
     // The open stage's statements are in the comb bundle `comb`: the blocks and write-backs.
     void closeRegisterStage(const std::string& comb);
     // What a statement writes, for the independence of later registers' indices.
     void noteWrites(const ir::Stmt& s);
     struct RegSlots {
         int wen = 0, widx = 0, wdata = 0, width = 1;  // the packet's pending write, in the bundle
+        int idxWidth = 32;  // 0 for a meter: the block keeps the index it read, wen commits
     };
     std::map<int, RegSlots> rslots_;  // per extern object with a block
     struct RegPort {
@@ -297,6 +325,7 @@ class Generator {
     std::map<int, RegPort> regPorts_;
     struct RegStage {
         std::string look, lookValid;  // the bundle the blocks read their index from
+        int latency = 1;              // cycles from the read to the write-back
         std::vector<int> objects;
         std::set<int> written;  // fields (id) and validity bits (-(header + 1)) written since
     };

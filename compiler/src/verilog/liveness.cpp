@@ -186,7 +186,7 @@ void Generator::atoms() {
     }
     for (const auto& [x, s] : rslots_) {
         add(s.wen, 1);
-        add(s.widx, 32);
+        add(s.widx, s.idxWidth);
         add(s.wdata, s.width);
     }
     for (const auto& [h, slot] : varSlot_) add(slot, 16);

@@ -8,6 +8,12 @@
 // depend on the statements between them share one stage. Within a packet, a read after a write
 // of the same register sees the write: the bundle carries each register's pending write (enable,
 // index, value) through the stage's statements, and the block takes it at the stage's end.
+//
+// A meter (rtl/hop_meter.sv) is the same read-modify-write, computed by its block: it reads the
+// cell at the stage's first cycle with the index, the units (1, or the frame's length for a
+// bytes meter) and the packet's arrival time, and LATENCY cycles later gives the colour, which
+// execute_meter writes to its destination under the statement's predicate (an index past the end
+// leaves it as it was); the marking is written back (`commit`) only when the statement runs.
 #include "ir/dump.hpp"
 #include "verilog/generator.hpp"
 
@@ -42,11 +48,16 @@ void Generator::externAccess(const ir::Stmt& s) {
     const ir::ExternObject& x = p_.externs[s.object];
     // A direct counter counts at its table's hit (directCounters): count() adds nothing.
     if (s.kind == ir::StmtKind::Count && x.kind == ir::ExternObject::Kind::DirectCounter) return;
+    const bool meter = s.kind == ir::StmtKind::MeterExec;
+    if (meter && x.kind == ir::ExternObject::Kind::DirectMeter) {
+        diags_.unsupported(s.loc, "direct_meter " + x.name +
+                                      ".read outside an action of its table " +
+                                      p_.tables[x.table].name + " in the Verilog backend");
+        failed_ = true;
+        return;
+    }
     if (!blk) {
-        diags_.unsupported(s.loc,
-                           x.name +
-                               " in the Verilog backend (meters are not wired into the pipeline "
-                               "yet: rtl/hop_meter has no stage in the backend)");
+        diags_.unsupported(s.loc, x.name + " in the Verilog backend (it has no block)");
         failed_ = true;
         return;
     }
@@ -69,23 +80,29 @@ void Generator::externAccess(const ir::Stmt& s) {
     const std::string indexText = ir::exprToString(p_, index);
     auto port = regPorts_.find(s.object);
     if (port == regPorts_.end()) {
-        // Its first access: join the open stage when its index is known at the stage's start,
-        // else open a stage of its own.
-        if (!regStage_ || !independent()) openRegisterStage(x.name);
+        // Its first access: join the open stage when its index is known at the stage's start
+        // and the stage is as long as its block's latency, else open a stage of its own.
+        if (!regStage_ || !independent() || regStage_->latency != blk->latency)
+            openRegisterStage(x.name, blk->latency);
         RegPort rp;
-        rp.name = names_.get("register:" + x.name, "r_" + x.name);
+        rp.name = names_.get("register:" + x.name, (meter ? "m_" : "r_") + x.name);
         rp.index = indexText;
         rp.stage = regStageId_;
         port = regPorts_.emplace(s.object, rp).first;
         regStage_->objects.push_back(s.object);
-        pendingResults_.push_back({rp.name + "_rd_data", blk->width});
-        decl_.line(fmt::format("logic [{}:0] {}_rd_data;", blk->width - 1, rp.name));
         decl_.line(fmt::format("logic {}_rd_valid;", rp.name));
         decl_.line(fmt::format("logic [31:0] {}_rd_idx;", rp.name));
         body_.line(fmt::format("// {} {}: read at the stage's first cycle", blk->kind, x.name));
         body_.line(fmt::format("assign {}_rd_valid = {};", rp.name, regStage_->lookValid));
         body_.line(fmt::format("assign {}_rd_idx = 32'({});", rp.name,
                                emitExpr(index, regStage_->look, s.loc)));
+        if (meter) {
+            pendingResults_.push_back({rp.name + "_colour", 2});
+            meterInputs(rp.name, x, regStage_->look, s.loc);
+        } else {
+            pendingResults_.push_back({rp.name + "_rd_data", blk->width});
+            decl_.line(fmt::format("logic [{}:0] {}_rd_data;", blk->width - 1, rp.name));
+        }
         // No write yet in this packet.
         const RegSlots sl = rslots_.at(s.object);
         pending_.push_back([this, sl](CodeBuilder& cb, const std::string& b) {
@@ -93,6 +110,12 @@ void Generator::externAccess(const ir::Stmt& s) {
             if (const std::string l = wr(b, sl.wen, 1); !l.empty()) cb.line(l + " = 1'b0;");
             uncond_ = false;
         });
+    } else if (meter) {
+        diags_.unsupported(s.loc, x.name +
+                                      " executed twice in a packet in the Verilog backend (a "
+                                      "meter is one read-modify-write of its cell a packet)");
+        failed_ = true;
+        return;
     } else if (!regStage_ || port->second.stage != regStageId_ || !independent() ||
                port->second.index != indexText) {
         diags_.unsupported(
@@ -152,6 +175,25 @@ void Generator::externAccess(const ir::Stmt& s) {
             case ir::StmtKind::RegWrite:
                 write(fmt::format("{}'({})", sl.width, ex(st.src2)));
                 return;
+            case ir::StmtKind::MeterExec: {
+                const ir::Expr& d = *st.dst;
+                if (d.kind != ir::ExprKind::Field) {
+                    diags_.unsupported(st.loc, "this meter colour target in the Verilog backend");
+                    failed_ = true;
+                    return;
+                }
+                // An index past the end leaves the destination as it was (BMv2); the block
+                // marks only when the statement runs.
+                const std::string inRange =
+                    fmt::format("33'({}) < 33'd{}", ex(st.src), map_.findExtern(st.object)->depth);
+                cb.open(guard + "begin");
+                if (const std::string l = fieldLhs(b, d.index); !l.empty())
+                    cb.line(fmt::format("if ({}) {} = {}'({}_colour{});", inRange, l, d.width,
+                                        rp.name, resultSuffix_));
+                if (const std::string en = wr(b, sl.wen, 1); !en.empty()) cb.line(en + " = 1'b1;");
+                cb.close("end");
+                return;
+            }
             case ir::StmtKind::Count: {
                 // One packet and the frame's length, whatever the counter's type (BMv2 counts
                 // both): packets in the low 64 bits, bytes in the high 64.
@@ -169,12 +211,13 @@ void Generator::externAccess(const ir::Stmt& s) {
     });
 }
 
-void Generator::openRegisterStage(const std::string& first) {
+void Generator::openRegisterStage(const std::string& first, int latency) {
     flushPending("statements before register " + first);
     RegStage st;
     st.look = cur_;
     st.lookValid = curValid_;
-    delay(1, "register stage (" + first + "): the block reads the cell");
+    st.latency = latency;
+    delay(latency, "register stage (" + first + "): the block reads the cell");
     ++regStageId_;
     regStage_ = st;
 }
@@ -188,6 +231,14 @@ void Generator::closeRegisterStage(const std::string& comb) {
         const regmap::ExternBlock& blk = *map_.findExtern(object);
         const RegPort& rp = regPorts_.at(object);
         const RegSlots& sl = rslots_.at(object);
+        if (blk.kind == "meter") {
+            decl_.line(fmt::format("logic {}_commit;", rp.name));
+            body_.line(fmt::format("// meter {}: the marking written back when it ran", blk.name));
+            body_.line(fmt::format("assign {}_commit = {} && {};", rp.name, curValid_,
+                                   rd(comb, sl.wen, 1)));
+            meterBlock(rp.name, blk, rp.name + "_commit");
+            continue;
+        }
         decl_.line(fmt::format("logic {}_wr_en;", rp.name));
         decl_.line(fmt::format("logic [31:0] {}_wr_idx;", rp.name));
         decl_.line(fmt::format("logic [{}:0] {}_wr_data;", blk.width - 1, rp.name));

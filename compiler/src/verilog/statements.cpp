@@ -84,6 +84,16 @@ void Generator::statement(CodeBuilder& cb, const std::string& b, const ir::Stmt&
             diags_.error(s.loc, ir::unexpandedError(s, "the Verilog backend"));
             failed_ = true;
             return;
+        case ir::StmtKind::MeterExec:
+            if (p_.externs[s.object].kind == ir::ExternObject::Kind::DirectMeter) {
+                directMeterRead(cb, b, s, isTrue(s.pred) ? "" : "(" + ex(s.pred) + ") && ");
+                return;
+            }
+            diags_.unsupported(s.loc,
+                               "a meter's execute_meter inside a table's action in the "
+                               "Verilog backend");
+            failed_ = true;
+            return;
         case ir::StmtKind::Count:
             // A direct counter counts at its table's hit (directCounters), so its count() in an
             // action adds nothing, as in BMv2.
@@ -110,7 +120,7 @@ void Generator::control(const ir::Control& c) {
             continue;
         }
         if (s.kind == ir::StmtKind::RegRead || s.kind == ir::StmtKind::RegWrite ||
-            s.kind == ir::StmtKind::Count) {
+            s.kind == ir::StmtKind::Count || s.kind == ir::StmtKind::MeterExec) {
             externAccess(s);
             noteWrites(s);
             continue;

@@ -106,20 +106,26 @@ void Generator::applyTable(const ir::Stmt& s) {
     csrRdata_.push_back(tn + "_csr_rdata");
     delay(rest, "lookup of " + t.name);
     directCounters(t, *blk, tn, ts);
-    pendingResults_ = {{tn + "_hit", 1}, {tn + "_action", blk->actionWidth}};
+    // The results the action reads: the block's, or with a direct meter their delayed copies.
+    const std::string rn = directMeter(t, s.table, *blk, tn, ts);
+    pendingResults_ = {{rn + "_hit", 1}, {rn + "_action", blk->actionWidth}};
+    if (const auto dm = directMeter_.find(s.table); dm != directMeter_.end())
+        pendingResults_.push_back({dm->second.colour, 2});
     for (const auto& ar : t.actions)
         if (!p_.actions[ar.action].params.empty()) {
-            pendingResults_.push_back({tn + "_data", blk->paramWidth});
+            pendingResults_.push_back({rn + "_data", blk->paramWidth});
             break;
         }
     // The action, as the first statements of the next stage.
     const ir::FieldId flag = controlExitFlag_;  // actions may exit: see control()
-    pending_.push_back([this, &t, ts, tn, blk, flag](CodeBuilder& cb, const std::string& b) {
+    const ir::TableId table = s.table;
+    pending_.push_back([this, &t, ts, rn, blk, flag, table](CodeBuilder& cb, const std::string& b) {
         exitFlag_ = flag;
+        actionTable_ = table;
         cb.open(fmt::format("if ({}) begin", rd(b, ts.applied, 1)));
-        const std::string hit = tn + "_hit" + resultSuffix_,
-                          action = tn + "_action" + resultSuffix_,
-                          data = tn + "_data" + resultSuffix_;
+        const std::string hit = rn + "_hit" + resultSuffix_,
+                          action = rn + "_action" + resultSuffix_,
+                          data = rn + "_data" + resultSuffix_;
         if (const std::string lhs = wr(b, ts.hit, 1); !lhs.empty())
             cb.line(fmt::format("{} = {};", lhs, hit));
         if (const std::string lhs = wr(b, ts.action, ts.actionWidth); !lhs.empty())
@@ -145,6 +151,7 @@ void Generator::applyTable(const ir::Stmt& s) {
         cb.line("default: begin end");
         cb.close("endcase");
         cb.close("end");
+        actionTable_ = -1;
     });
 }
 }  // namespace hop::verilog
