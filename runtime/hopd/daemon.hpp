@@ -39,6 +39,12 @@ struct Options {
     router::IcmpConfig icmp;
     router::ReassemblyConfig reassembly;
     router::ArpConfig arp;
+    // A program that is not a router (no router.p4 tables or controller headers, e.g.
+    // examples/learning_switch.p4): tables, counters, registers and digests only; no
+    // interfaces, routes or slow path, punted frames are counted and dropped.
+    bool noRouter = false;
+    // Digests: a command line from each template for each digest (runtime/hopd/digests.hpp).
+    std::vector<std::string> onDigest;
 };
 
 // Runs hopd until SIGINT/SIGTERM. 0 clean stop, 1 bad configuration, 3 device failure.
