@@ -9,7 +9,8 @@
 // loader. drain() knows the pipeline is empty from its own counters (regmap pipeline words RX,
 // TX, DROPPED): every frame sent went in (RX = frames sent), every frame was sent or dropped
 // (RX = TX + DROPPED) and every sent frame was collected (TX = frames received), with a cycle
-// limit that makes a hung pipeline an error rather than a hang.
+// limit that makes a hung pipeline an error rather than a hang. A program's digests are popped
+// from its digest FIFO through the CSRs (RtlOptions::popDigests) and handed out by drain().
 #pragma once
 
 #include <cstdint>
