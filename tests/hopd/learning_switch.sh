@@ -12,8 +12,10 @@
 #   - `hopctl digests` lists h1's digest, then h2's (`digest N: TYPE member=0x... ...`, in
 #     order, and the totals: none dropped);
 #     `hopctl table dump dmac` holds both MACs on their ports, read back from the hardware;
-#   - once learned, more pings send no digest (smac hits), and the board forwarded frames
-#     without flooding (dmac hits).
+#   - once learned, more pings send no digest (smac hits);
+#   - a host that lags: with hopd stopped (SIGSTOP), 80 frames from new source MACs fill the
+#     board's 64-entry digest FIFO; once hopd runs again, `hopctl digests` has 64 more and
+#     "16 dropped by the board".
 # Root and /dev/net/tun only (else skipped: exit code 77).
 # Usage: learning_switch.sh HOPSIM HOPD HOPCTL SOURCE_DIR RTL_CACHE
 set -u
@@ -97,5 +99,26 @@ ip netns exec "$NSB" ping -c 3 -i 0.2 -W 2 192.0.2.1 > "$T/ping" 2>&1 ||
     fail "h2 cannot ping h1: $(cat "$T/ping")"
 after=$(ctl digests | tail -1)
 [ "$before" = "$after" ] || fail "digests after learning: '$before' then '$after'"
-echo "learning_switch: $(echo "$after"); dmac: $(head -1 "$T/dmac")"
+
+# A host that lags: hopd stopped (everything popped before), 80 frames from new source MACs
+# (raw, from h1) reach h2 flooded; the FIFO keeps 64 digests and the board counts 16 dropped.
+received() { ctl digests | tail -1 | cut -d' ' -f1; }
+n0=$(received)
+kill -STOP "$HOPD_PID"
+rx() { ip netns exec "$NSB" cat "/sys/class/net/$TAPB/statistics/rx_packets"; }
+rx0=$(rx)
+ip netns exec "$NSA" python3 - "$TAPA" <<'PY' || { kill -CONT "$HOPD_PID"; fail "raw frames"; }
+import socket, sys
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((sys.argv[1], 0))
+for i in range(80):
+    s.send(bytes.fromhex("ffffffffffff020000001000")[:11] + bytes([i]) + b"\x88\xb5" + bytes(46))
+PY
+until_true 200 [ $(($(rx) - rx0)) -ge 80 ] ||
+    { kill -CONT "$HOPD_PID"; fail "h2 received $(($(rx) - rx0)) of the 80 flooded frames"; }
+kill -CONT "$HOPD_PID"
+last=$(ctl digests | tail -1)
+[ "$last" = "$((n0 + 64)) digests received ($((n0 + 64)) shown), 16 dropped by the board" ] ||
+    fail "after 80 digests while hopd was stopped: '$last' (had $n0)"
+echo "learning_switch: $after; then $last; dmac: $(head -1 "$T/dmac")"
 echo PASS
