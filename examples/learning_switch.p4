@@ -6,9 +6,11 @@
  *   `learn`, which sends a mac_learn_digest_t {srcAddr, ingress_port} to the control plane.
  *   hopd (--on-digest) then adds the source MAC to smac and to dmac, so the next packet from
  *   that MAC no longer digests and packets to it are forwarded.
- * - dmac: exact on the destination MAC, `forward(port)` on a hit. Without multicast there is no
- *   flooding: a miss sends the packet to DEFAULT_PORT (1), a port the control plane can change
- *   with `table_set_default dmac forward PORT` (or `drop` to drop unknown destinations).
+ * - dmac: exact on the destination MAC, `forward(port)` on a hit. A miss (an unknown or a
+ *   broadcast destination) floods. Without multicast (the traffic manager, issue 16) flooding
+ *   is that of a two-port switch: `flood` sends a frame from port 1 to port 2 and from port 2
+ *   to port 1, and drops frames from other ports. The control plane can change the default
+ *   (`table_set_default dmac forward PORT`, or `drop`).
  */
 #include <core.p4>
 #include <v1model.p4>
@@ -63,10 +65,20 @@ control LsIngress(inout headers_t hdr, inout metadata_t meta, inout standard_met
         mark_to_drop(sm);
     }
 
+    action flood() {
+        if (sm.ingress_port == 1) {
+            sm.egress_spec = 2;
+        } else if (sm.ingress_port == 2) {
+            sm.egress_spec = 1;
+        } else {
+            mark_to_drop(sm);
+        }
+    }
+
     table dmac {
         key = { hdr.ethernet.dstAddr : exact; }
-        actions = { forward; drop; }
-        default_action = forward(1);
+        actions = { forward; drop; flood; }
+        default_action = flood();
         size = 1024;
     }
 

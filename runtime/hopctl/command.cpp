@@ -123,6 +123,7 @@ const char* commandHelp() {
   load routes FILE                  PREFIX via GATEWAY | PREFIX dev PORT, one a line
   stats                             hopd's and the board's statistics
   counters                          every slow-path counter
+  digests                           the digests hopd received from the board, in order
   counter read NAME INDEX           a P4 counter's cell (a direct counter's: INDEX = entry
                                     handle), read from the device
   counter reset NAME
@@ -250,7 +251,7 @@ std::optional<std::string> buildRequest(const std::vector<std::string>& args, st
             return std::nullopt;
         }
         request = "intf show";
-    } else if (cmd == "stats" || cmd == "counters") {
+    } else if (cmd == "stats" || cmd == "counters" || cmd == "digests") {
         if (args.size() != 1) {
             error = fmt::format("usage: {} (no arguments)", cmd);
             return std::nullopt;

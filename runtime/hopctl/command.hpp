@@ -9,6 +9,7 @@
 //   table dump TABLE                                   -> table_dump TABLE
 //   route add PREFIX via GATEWAY | route add PREFIX dev PORT | route del PREFIX | route show
 //   arp show | arp flush | intf show | stats | counters
+//   digests                                            -> digests (the board's, in order)
 //   load commands|runtime-json|routes FILE               -> load KIND ABSOLUTE_PATH
 //   counter read NAME INDEX                            -> counter_read NAME INDEX
 //   counter reset NAME | register read NAME [INDEX] | register write NAME INDEX VALUE |

@@ -35,11 +35,15 @@ Binding::Binding(const Options& options) : options_(options), loaded_(std::make_
     }
     // The packet_in / packet_out layouts and the table names come from the program's P4Info.
     std::string error;
-    auto info = parseP4Info(compiled.p4info(), compiled.p4infoOrigin(), error);
+    auto info =
+        parseP4Info(compiled.p4info(), compiled.p4infoOrigin(), error, options.controllerHeaders);
     if (!info) throw Failure(1, error);
     info_ = std::move(*info);
-    std::cerr << fmt::format("hopd: {}: {}, {}\n", info_.file, info_.packetIn.str(),
-                             info_.packetOut.str());
+    if (info_.packetIn.bytes == 0)
+        std::cerr << fmt::format("hopd: {}: no controller headers\n", info_.file);
+    else
+        std::cerr << fmt::format("hopd: {}: {}, {}\n", info_.file, info_.packetIn.str(),
+                                 info_.packetOut.str());
 }
 
 Binding::~Binding() = default;
@@ -47,6 +51,10 @@ Binding::~Binding() = default;
 const std::string& Binding::name() const { return loaded_->compiled->name(); }
 
 const ir::Program& Binding::tables() const { return loaded_->current().tables(); }
+
+const std::optional<regmap::DigestBlock>& Binding::digests() const {
+    return loaded_->current().regmap().digest;
+}
 
 void Binding::openBoard(const std::string& spec) {
     if (!spec.starts_with("sim:") && !spec.starts_with("pcie:")) {

@@ -22,6 +22,7 @@ class Binding {
     struct Options {
         std::string program;  // a hopc output directory or a .p4
         std::vector<std::string> includeDirs, defines;
+        bool controllerHeaders = true;  // false: --no-router (parseP4Info)
     };
     // Loads the program and its P4Info (touching no device). Throws Failure(1).
     explicit Binding(const Options& options);
@@ -37,6 +38,9 @@ class Binding {
     // The tables and actions (what the table writer drives).
     const ir::Program& tables() const;
     const ProgramInfo& info() const { return info_; }
+    // The program's digests as its register map gives them (types and members do not depend
+    // on DATA_W; the block's address does: map() has the board's).
+    const std::optional<regmap::DigestBlock>& digests() const;
     // After openBoard():
     const regmap::RegMap& map() const { return map_; }
     device::Device& device() const { return *device_; }

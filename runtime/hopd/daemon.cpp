@@ -18,6 +18,7 @@
 #include "runtime/hopd/binding.hpp"
 #include "runtime/hopd/command_table.hpp"
 #include "runtime/hopd/control_socket.hpp"
+#include "runtime/hopd/digests.hpp"
 #include "runtime/hopd/failure.hpp"
 #include "runtime/hopd/fib_sync.hpp"
 #include "runtime/hopd/router_tables.hpp"
@@ -49,6 +50,10 @@ class Daemon {
     void printFibLog();
     void handleActions(router::Actions actions);
     void handlePunts();
+    // Digests: pops the board's, runs the --on-digest lines of each (digests.hpp).
+    void pollDigests();
+    void runDigestLine(const std::string& line);
+    static constexpr std::chrono::milliseconds kDigestPoll{10};
 
     // Command files (BMv2 CLI / STF lines, or the tutorials' runtime JSON): entries already
     // there with the same action are skipped, others modified in place. A mistake throws
@@ -79,6 +84,11 @@ class Daemon {
     std::string statePath_;
     std::unique_ptr<TableWriter> writer_;
     std::unique_ptr<tables::ExternCsr> externs_;  // counters and registers, through the device
+    tables::CsrPort csr_;                         // the device's CSRs
+    std::unique_ptr<DigestLog> digests_;          // programs with digests
+    std::vector<DigestTemplate> onDigest_;
+    Clock::time_point nextDigestPoll_ = Clock::now();
+    uint64_t digestLines_ = 0, digestLineErrors_ = 0;
     std::unique_ptr<RouteManager> routes_;
     std::vector<router::Interface> interfaces_;
     std::vector<RouteSpec> fileRoutes_;
@@ -95,6 +105,12 @@ class Daemon {
 
 void Daemon::readConfig() {
     std::string error;
+    if (options_.noRouter && (!options_.interfaces.empty() || !options_.routes.empty() ||
+                              !options_.fullTable.empty() || options_.fibSync)) {
+        throw Failure(1,
+                      "hopd: error: --no-router takes no --interfaces, --routes, --full-table or "
+                      "--fib-sync (they program router.p4's tables)");
+    }
     if (!options_.interfaces.empty()) {
         std::ifstream in(options_.interfaces);
         if (!in) throw Failure(1, options_.interfaces + ": error: cannot read the file");
@@ -129,13 +145,15 @@ void Daemon::openBoard() {
                                      statePath_));
     }
     writer_ = std::make_unique<TableWriter>(binding_->tables(), binding_->map(), dev, journal_);
-    externs_ = std::make_unique<tables::ExternCsr>(
-        binding_->tables(), binding_->map(),
+    csr_ =
         tables::CsrPort{[&dev](uint32_t addr, std::string& error) { return dev.read(addr, error); },
                         [&dev](uint32_t addr, uint32_t value, std::string& error) {
                             return dev.write(addr, value, error);
-                        }});
-    routes_ = std::make_unique<RouteManager>(*tables_, *writer_, journal_, interfaces_);
+                        }};
+    externs_ = std::make_unique<tables::ExternCsr>(binding_->tables(), binding_->map(), csr_);
+    if (binding_->map().digest) digests_ = std::make_unique<DigestLog>(*binding_->map().digest);
+    if (tables_)
+        routes_ = std::make_unique<RouteManager>(*tables_, *writer_, journal_, interfaces_);
     std::cerr << fmt::format(
         "hopd: {} runs {} at DATA_W={}, CPU port {}, {} CSR words written "
         "by earlier clients\n",
@@ -181,7 +199,11 @@ void Daemon::openState() {
         return true;
     };
     uint64_t records = 0;
-    visitor.record = [&](const StateRecord& r, std::string&) {
+    visitor.record = [&](const StateRecord& r, std::string& why) {
+        if (!routes_) {
+            why = "a route record, and hopd runs with --no-router";
+            return false;
+        }
         routes_->replay(r);
         ++records;
         return true;
@@ -217,7 +239,8 @@ void Daemon::compactState(bool always) {
     const std::string header = stateHeader(binding_->name(), dev.info().dataWidth, dev.name());
     const std::string snapshot = writer_->snapshot();
     const std::string file =
-        journal_.compact(statePath_, header, snapshot, routes_->stateRecords());
+        journal_.compact(statePath_, header, snapshot,
+                         routes_ ? routes_->stateRecords() : std::vector<StateRecord>{});
     std::cerr << fmt::format("hopd: state file {}: snapshot {} ({} bytes) written in {:.2f} s\n",
                              statePath_, file, snapshot.size(),
                              std::chrono::duration<double>(Clock::now() - t0).count());
@@ -253,27 +276,42 @@ void Daemon::printFibLog() {
 }
 
 void Daemon::start() {
-    binding_ = std::make_unique<Binding>(
-        Binding::Options{options_.program, options_.includeDirs, options_.defines});
-    tables_ = std::make_unique<RouterTables>(binding_->tables(), binding_->info());
+    binding_ = std::make_unique<Binding>(Binding::Options{options_.program, options_.includeDirs,
+                                                          options_.defines, !options_.noRouter});
+    if (!options_.noRouter)
+        tables_ = std::make_unique<RouterTables>(binding_->tables(), binding_->info());
     readConfig();
+    // The templates are checked before the board is touched (a digest's members do not
+    // depend on the board's DATA_W).
+    if (!options_.onDigest.empty()) {
+        const auto& block = binding_->digests();
+        if (!block)
+            throw Failure(
+                1, fmt::format("hopd: error: --on-digest: {} sends no digests", binding_->name()));
+        for (size_t i = 0; i < options_.onDigest.size(); ++i)
+            onDigest_.emplace_back(options_.onDigest[i], static_cast<int>(i + 1), *block,
+                                   binding_->tables());
+    }
     statePath_ = options_.state.empty() ? options_.control + ".state" : options_.state;
     openBoard();
     openState();
     if (options_.fibSync) openFibSync();
-    routes_->reconcile(
-        fileRoutes_,
-        [this] {
-            if (!fib_) return;  // the kernel's routes (a restart keeps them)
-            fib_->state().goLive();
-            printFibLog();
-        },
-        options_.fullTable, Ipv4Addr::parse(options_.fullTableVia).value_or(Ipv4Addr()));
+    if (routes_)
+        routes_->reconcile(
+            fileRoutes_,
+            [this] {
+                if (!fib_) return;  // the kernel's routes (a restart keeps them)
+                fib_->state().goLive();
+                printFibLog();
+            },
+            options_.fullTable, Ipv4Addr::parse(options_.fullTableVia).value_or(Ipv4Addr()));
     for (const auto& path : options_.commands) loadCommandFile(path);
     for (const auto& path : options_.runtimeJson) loadRuntimeJsonFile(path);
     compactState(false);
     std::cerr << fmt::format("hopd: {} CSR words written since it started\n",
                              writer_->counters.csrWords);
+    addControlCommands();
+    if (!tables_) return;
     router::SlowPathConfig config;
     config.interfaces = interfaces_;
     config.routes = [this](Ipv4Addr d) { return routes_->lookup(d); };
@@ -281,7 +319,6 @@ void Daemon::start() {
     config.reassembly = options_.reassembly;
     config.arp = options_.arp;
     slowPath_ = std::make_unique<router::SlowPath>(config);
-    addControlCommands();
 }
 
 // ------------------------------------------------------------------------------------------
@@ -373,6 +410,10 @@ void Daemon::handlePunts() {
             return;
         }
         ++puntsHandled_;
+        if (!slowPath_) {  // --no-router: nothing handles them
+            ++packetInShort_;
+            continue;
+        }
         const auto in = binding_->info().decodePacketIn(*frame);  // the P4Info's layout
         if (!in) {
             ++packetInShort_;
@@ -402,15 +443,22 @@ int Daemon::loop() {
     }
     events.beforePoll([this, &dev] {
         if (dev.queuedPackets() > 0) return 0;
-        auto deadline = slowPath_->nextDeadline();
+        auto deadline = slowPath_ ? slowPath_->nextDeadline() : std::nullopt;
+        if (digests_ && (!deadline || nextDigestPoll_ < *deadline)) deadline = nextDigestPoll_;
         if (!deadline) return -1;
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(*deadline - Clock::now());
         return static_cast<int>(std::clamp<int64_t>(left.count(), 0, 60000));
     });
     events.afterPoll([this, &dev] {
         if (dev.queuedPackets() > 0) handlePunts();  // frames the device read ahead
-        if (auto deadline = slowPath_->nextDeadline(); deadline && *deadline <= Clock::now()) {
-            handleActions(slowPath_->tick(Clock::now()));
+        const auto now = Clock::now();
+        if (auto deadline = slowPath_ ? slowPath_->nextDeadline() : std::nullopt;
+            deadline && *deadline <= now) {
+            handleActions(slowPath_->tick(now));
+        }
+        if (digests_ && nextDigestPoll_ <= now) {
+            pollDigests();
+            nextDigestPoll_ = Clock::now() + kDigestPoll;
         }
     });
     std::cerr << fmt::format("hopd: control socket {}; ready\n", options_.control);
@@ -425,6 +473,42 @@ int Daemon::loop() {
     // A stop asked for: the next start restores one snapshot and re-sends nothing.
     if (journal_.linesSinceSnapshot() > 0) compactState(true);
     return 0;
+}
+
+// ------------------------------------------------------------------------------------------
+// digests
+
+void Daemon::pollDigests() {
+    std::vector<regmap::DigestEntry> fresh;
+    std::string error;
+    if (!digests_->poll(csr_, fresh, error)) throw Failure(3, "hopd: error: digests: " + error);
+    for (const auto& entry : fresh)
+        for (const auto& t : onDigest_)
+            if (const std::string line = t.expand(digests_->block(), entry); !line.empty())
+                runDigestLine(line);
+}
+
+// One line, as a command file's: an add of an entry already there with the same action does
+// nothing (a MAC sends digests until its entry is in). A failure is logged, and hopd goes on.
+void Daemon::runDigestLine(const std::string& line) {
+    ++digestLines_;
+    const tables::Origin origin{"--on-digest", 0, 0};
+    tables::ParseError pe;
+    std::string why;
+    bool ok = false;
+    std::vector<std::string> out;
+    if (tables::isExternCommand(line)) {
+        auto cmd = tables::parseExternCommand(binding_->tables(), line, origin, pe);
+        ok = cmd && tables::runExternCommand(*externs_, *cmd, out, why);
+    } else if (auto cmd = tables::parseBmv2Command(binding_->tables(), line, origin, pe)) {
+        uint64_t applied = 0;
+        ok = applyLoaded(*cmd, common::CommandSource{"--on-digest", 0, 0, -1}, applied, why);
+    }
+    if (!ok) {
+        ++digestLineErrors_;
+        std::cerr << fmt::format("hopd: --on-digest: '{}': {}\n", line,
+                                 why.empty() ? pe.message : why);
+    }
 }
 
 // ------------------------------------------------------------------------------------------
@@ -465,6 +549,20 @@ void Daemon::addControlCommands() {
             return externCommand(r, out, error);
         });
     }
+    c.add("digests", 0, 0, [this](const ControlRequest&, Out& out, std::string& error) {
+        if (!digests_) {
+            error = binding_->name() + " sends no digests";
+            return false;
+        }
+        pollDigests();  // what waits on the board first
+        digests_->show(out);
+        return true;
+    });
+    c.add("stats", 0, 0, [this](const ControlRequest&, Out& out, std::string&) {
+        stats(out);
+        return true;
+    });
+    if (!routes_) return;  // --no-router
     c.add("route show", 0, kAny, [this](const ControlRequest&, Out& out, std::string&) {
         for (const auto& [k, r] : routes_->routes()) {
             out.push_back(fmt::format("{} ({})", r.spec.str(), r.origin));
@@ -525,10 +623,6 @@ void Daemon::addControlCommands() {
         for (const auto& counter : slowPath_->counters()) {
             out.push_back(fmt::format("{} {}", counter.name, counter.value));
         }
-        return true;
-    });
-    c.add("stats", 0, 0, [this](const ControlRequest&, Out& out, std::string&) {
-        stats(out);
         return true;
     });
 }
@@ -600,11 +694,19 @@ void Daemon::stats(std::vector<std::string>& out) {
         fmt::format("hopd: punts handled {}, frames sent {}, table commands {}, "
                     "CSR words {}, table errors {}",
                     puntsHandled_, framesSent_, n.commands, n.csrWords, n.tableErrors));
-    out.push_back(
-        fmt::format("hopd: neighbours installed {}, removed {}, routes {}, "
-                    "control requests {}",
-                    routes_->neighboursInstalled(), routes_->neighboursRemoved(),
-                    routes_->routes().size(), controlRequests_));
+    if (routes_) {
+        out.push_back(
+            fmt::format("hopd: neighbours installed {}, removed {}, routes {}, "
+                        "control requests {}",
+                        routes_->neighboursInstalled(), routes_->neighboursRemoved(),
+                        routes_->routes().size(), controlRequests_));
+    } else {
+        out.push_back(fmt::format("hopd: control requests {}", controlRequests_));
+    }
+    if (digests_) {
+        out.push_back(fmt::format("hopd: --on-digest lines run {}, failed {}", digestLines_,
+                                  digestLineErrors_));
+    }
     using Seconds = std::chrono::duration<double>;
     out.push_back(fmt::format(
         "hopd: limits: ICMP errors {}/s burst {}; reassembly {:g} s, {} bytes; ARP {} "

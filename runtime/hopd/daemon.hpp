@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // hopd: owns one device running examples/router.p4 (or a program with the same tables and
 // controller headers), programs its tables from hopd's configuration, handles every frame the
-// pipeline punts through runtime/router's SlowPath, and serves hopctl on a control socket.
+// pipeline punts through runtime/router's SlowPath, and serves hopctl on a control socket. With
+// --no-router, any program: tables, externs and digests only.
 // Its parts, one job each:
 //   binding.hpp         the compiled program, its P4Info and register map, the board checked
 //                       to run it
@@ -10,6 +11,7 @@
 //                       (state_file.hpp), the hardware shadow read back (hw_shadow.hpp)
 //   routes.hpp          interfaces, routes, next hops and neighbours (full_table.cpp: --full-table)
 //   command_table.hpp   the control requests by name; control_socket.hpp serves them
+//   digests.hpp         the board's digests, kept for hopctl and turned into --on-digest lines
 //   daemon.cpp          the parts put together, the restart from the state file, the punt loop
 // runtime/common gives the socket listener, the event loop, progress and the command files.
 #pragma once
@@ -39,6 +41,12 @@ struct Options {
     router::IcmpConfig icmp;
     router::ReassemblyConfig reassembly;
     router::ArpConfig arp;
+    // A program that is not a router (no router.p4 tables or controller headers, e.g.
+    // examples/learning_switch.p4): tables, counters, registers and digests only; no
+    // interfaces, routes or slow path, punted frames are counted and dropped.
+    bool noRouter = false;
+    // Digests: a command line from each template for each digest (runtime/hopd/digests.hpp).
+    std::vector<std::string> onDigest;
 };
 
 // Runs hopd until SIGINT/SIGTERM. 0 clean stop, 1 bad configuration, 3 device failure.

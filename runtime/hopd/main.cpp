@@ -41,6 +41,13 @@ int main(int argc, char** argv) {
                    "IFNAME=PORT: routes `dev IFNAME` go out of board port PORT (else the port "
                    "whose interface-file subnet holds an address of IFNAME)")
         ->allow_extra_args(false);
+    app.add_flag("--no-router", o.noRouter,
+                 "the program is not a router: tables, externs and digests only (no "
+                 "interfaces, routes or slow path)");
+    app.add_option("--on-digest", o.onDigest,
+                   "for each digest, run this command line with {member} replaced by the "
+                   "digest's values, e.g. 'table_add dmac forward {srcAddr} => {ingress_port}'")
+        ->allow_extra_args(false);
     // The slow path's limits; durations in seconds.
     auto* limits = app.add_option_group("slow path");
     limits

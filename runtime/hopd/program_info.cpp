@@ -131,7 +131,7 @@ router::Bytes ProgramInfo::encodePacketOut(router::Port port, router::ByteView f
 }
 
 std::optional<ProgramInfo> parseP4Info(const nlohmann::json& doc, const std::string& file,
-                                       std::string& error) {
+                                       std::string& error, bool controllerHeaders) {
     std::string why;
     auto fail = [&]() -> std::optional<ProgramInfo> {
         error = fmt::format("{}: error: {}", file, why);
@@ -163,8 +163,9 @@ std::optional<ProgramInfo> parseP4Info(const nlohmann::json& doc, const std::str
             layouts[name] = *layout;
         }
     }
+    const bool none = layouts.empty() && !controllerHeaders;
     for (const char* name : {"packet_in", "packet_out"}) {
-        if (!layouts.count(name)) {
+        if (!layouts.count(name) && !none) {
             why = fmt::format(
                 "no controllerPacketMetadata '{}' (hopd needs a header annotated "
                 "@controller_header(\"{}\"); router.p4's are packet_in {{ingress_port:9, "
@@ -175,9 +176,9 @@ std::optional<ProgramInfo> parseP4Info(const nlohmann::json& doc, const std::str
     }
     info.packetIn = layouts["packet_in"];
     info.packetOut = layouts["packet_out"];
-    if (!needField(info.packetIn, "ingress_port", 16, why) ||
-        !needField(info.packetIn, "reason", 8, why) ||
-        !needField(info.packetOut, "egress_port", 16, why)) {
+    if (!none && (!needField(info.packetIn, "ingress_port", 16, why) ||
+                  !needField(info.packetIn, "reason", 8, why) ||
+                  !needField(info.packetOut, "egress_port", 16, why))) {
         return fail();
     }
     if (auto tables = doc.find("tables"); tables != doc.end() && tables->is_array()) {

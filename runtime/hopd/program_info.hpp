@@ -55,8 +55,10 @@ struct ProgramInfo {
 };
 
 // P4Info in protobuf's JSON mapping; every error is `FILE: error: ...` with `file` as given.
+// `controllerHeaders` false (hopd --no-router): a program without packet_in and packet_out is
+// taken too (the layouts stay empty, bytes 0); one that has them must have them right.
 std::optional<ProgramInfo> parseP4Info(const nlohmann::json& doc, const std::string& file,
-                                       std::string& error);
+                                       std::string& error, bool controllerHeaders = true);
 std::optional<ProgramInfo> readP4InfoFile(const std::string& path, std::string& error);
 
 // The P4Info of a hopc output directory: its one `*.p4info.json` (if there are several, the one

@@ -7,11 +7,16 @@
 #include <bit>
 #include <cstring>
 
+#include "runtime/tables/digest_csr.hpp"
+
 namespace hop::sim::rtl {
 
 namespace {
 constexpr int kBusTimeout = 1000;             // cycles for one AXI4-Lite transaction
 constexpr uint64_t kInitWalkLimit = 4000000;  // cycles for the tables' init walks
+// drain() pops the digest FIFO this often while frames stream: fewer digests than the FIFO
+// holds arrive meanwhile (at most one per cycle, plus the frames in flight while it pops).
+constexpr uint64_t kDigestPollCycles = 16;
 }  // namespace
 
 RtlEngine::RtlEngine(const ir::Program& program, Built built, const RtlOptions& options)
@@ -98,8 +103,10 @@ void RtlEngine::cycle() {
         }
     }
     // Source.
-    InFrame* in =
-        queue_.empty() || (options_.idleIn > 0 && idle_(rng_)) ? nullptr : &queue_.front();
+    InFrame* in = queue_.empty() || (holdInput_ && queue_.front().offset == 0) ||
+                          (options_.idleIn > 0 && idle_(rng_))
+                      ? nullptr
+                      : &queue_.front();
     if (in) {
         const auto& bytes = in->packet.bytes;
         const size_t n = std::min<size_t>(lanes_, bytes.size() - in->offset);
@@ -346,8 +353,33 @@ uint64_t RtlEngine::send(const Packet& packet) {
     return seq;
 }
 
+bool RtlEngine::popDigests(std::vector<DigestMessage>& out, std::string& error, uint32_t* drops) {
+    tables::CsrPort port{
+        [this](uint32_t addr, std::string& e) { return read(addr, e); },
+        [this](uint32_t addr, uint32_t value, std::string& e) { return write(addr, value, e); }};
+    tables::DigestPoll poll;
+    holdInput_ = true;
+    const bool ok = tables::popDigests(*built_.regmap.digest, port, poll, error);
+    holdInput_ = false;
+    for (auto& e : poll.entries) out.push_back({e.type, std::move(e.values)});
+    if (drops) *drops = poll.drops;
+    return ok;
+}
+
 bool RtlEngine::drain(Drained& out, std::string& error) {
     const regmap::RegMap& map = built_.regmap;
+    const bool digests = map.digest && options_.popDigests;
+    uint64_t lastPoll = stats_.cycles;
+    auto poll = [&]() {
+        uint32_t drops = 0;
+        lastPoll = stats_.cycles;
+        if (!popDigests(digests_, error, &drops)) return false;
+        if (drops != 0) {
+            error = fmt::format("the digest FIFO dropped {} digests", drops);
+            return false;
+        }
+        return true;
+    };
     uint64_t beats = 0;
     for (const auto& f : queue_) beats += (f.packet.bytes.size() + lanes_ - 1) / lanes_;
     const uint64_t limit = options_.cycleLimit ? options_.cycleLimit : 200000 + 64 * beats;
@@ -355,7 +387,11 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
     bool ok = false;
     while (stats_.cycles - start < limit) {
         if (!queue_.empty() || curStarted_) {
-            cycle();
+            if (digests && stats_.cycles - lastPoll >= kDigestPollCycles) {
+                if (!poll()) break;
+            } else {
+                cycle();
+            }
             continue;
         }
         auto tx = read(map.pipelineBase + 4 * regmap::kWordTxPackets, error);
@@ -370,7 +406,8 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
             break;
         }
         if (static_cast<uint32_t>(*tx + *dropped) == *rx && *tx == framesPulled_ && !curStarted_) {
-            ok = true;
+            // Every frame is through: so are their digests (pushed at the header assembly).
+            ok = !digests || poll();
             break;
         }
         for (int i = 0; i < 4; ++i) cycle();
@@ -396,6 +433,8 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
     }
     for (auto& c : taken_) out.completed.push_back(std::move(c));
     taken_.clear();
+    for (auto& d : digests_) out.digests.push_back(std::move(d));
+    digests_.clear();
     out_.clear();
     sentSinceDrain_ = ok ? 0 : queue_.size();
     return ok;

@@ -9,7 +9,8 @@
 // loader. drain() knows the pipeline is empty from its own counters (regmap pipeline words RX,
 // TX, DROPPED): every frame sent went in (RX = frames sent), every frame was sent or dropped
 // (RX = TX + DROPPED) and every sent frame was collected (TX = frames received), with a cycle
-// limit that makes a hung pipeline an error rather than a hang.
+// limit that makes a hung pipeline an error rather than a hang. A program's digests are popped
+// from its digest FIFO through the CSRs (RtlOptions::popDigests) and handed out by drain().
 #pragma once
 
 #include <cstdint>
@@ -33,6 +34,11 @@ struct RtlOptions {
     uint32_t seed = 1;        // for both, and for Verilator's random initial values
     uint64_t cycleLimit = 0;  // per drain; 0 = 200,000 + 64 per queued beat
     uint32_t cpuPort = 0;     // punts leave here (0 = unknown)
+    // Programs with digests: drain() pops the digest FIFO through its CSRs as the host would
+    // (every kDigestPollCycles while frames stream, holding back new frames meanwhile, so the
+    // FIFO never fills) and fails when it dropped one. false: it is left alone (a host that
+    // lags; tests read COUNT / DROPS themselves and popDigests() later).
+    bool popDigests = true;
     // Waveforms (a model built with BuildOptions::trace): written to tracePath from cycle
     // traceFrom (the engine's cycle count, reset and table loading included) for traceCycles
     // cycles (0: to the end).
@@ -77,6 +83,11 @@ class RtlEngine : public Engine {
     // are answered.
     bool writeList(std::span<const std::pair<uint32_t, uint32_t>> writes, size_t& done,
                    std::string& error);
+
+    // Pops every digest waiting in the digest FIFO (regmap "digests") into `out`, in order,
+    // holding back new frames meanwhile; false with `error` on a bus error or an entry whose
+    // number names no digest. `drops` (when given) gets the FIFO's DROPS word.
+    bool popDigests(std::vector<DigestMessage>& out, std::string& error, uint32_t* drops = nullptr);
 
     // Streaming without drain() (benchmarks, long runs): runs clock cycles until at most `keep`
     // frames wait at the input, so the caller can top the queue up with no gap in the input;
@@ -139,6 +150,8 @@ class RtlEngine : public Engine {
     uint64_t nextSeq_ = 0;
     int64_t lastEntered_ = -1;
     int64_t lastInFirst_ = -1;
+    bool holdInput_ = false;              // no new frame starts (popDigests)
+    std::vector<DigestMessage> digests_;  // popped since the last drain
     uint64_t sentSinceDrain_ = 0;
     uint32_t framesPushed_ = 0;  // since reset, mod 2^32 as the counters
     uint32_t framesPulled_ = 0;

@@ -4,6 +4,7 @@
 // words, and a hopc output directory that works without its .p4 file.
 #include "program/compiled.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -126,7 +127,62 @@ TEST_P(EveryExample, PipelineCarriesTheHashInItsIdWords) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Examples, EveryExample,
-                         testing::Values("basic", "tunnel", "acl", "router"));
+                         testing::Values("basic", "tunnel", "acl", "router", "learning_switch"));
+
+// learning_switch.p4's digest block: the entry layout hosts decode, and every malformed field
+// named.
+TEST(RegmapJson, DigestBlockLayoutAndMalformedBlocks) {
+    auto c = example("learning_switch");
+    ASSERT_TRUE(c && c->hasRtl());
+    const auto& d = c->regmap().digest;
+    ASSERT_TRUE(d);
+    EXPECT_EQ(d->dataWidth, 16 + 48 + 9);
+    EXPECT_EQ(d->depth, regmap::kDigestDepth);
+    EXPECT_EQ(d->span, regmap::digestSpan(73));
+    EXPECT_EQ(d->base % d->span, 0u);
+    ASSERT_EQ(d->types.size(), 1u);
+    EXPECT_EQ(d->types[0].name, "mac_learn_digest_t");
+    ASSERT_EQ(d->types[0].members.size(), 2u);
+    EXPECT_EQ(d->types[0].members[0].name, "srcAddr");
+    EXPECT_EQ(d->types[0].members[0].offset, 16);
+    EXPECT_EQ(d->types[0].members[1].name, "ingress_port");
+    EXPECT_EQ(d->types[0].members[1].offset, 64);
+    // An entry as the FIFO holds it: number 1, srcAddr, port 3 (three DATA words).
+    std::string error;
+    const ir::BigInt entry = (ir::BigInt(3) << 64) | (ir::BigInt(0x020000000101ull) << 16) | 1;
+    std::vector<uint32_t> words;
+    for (int w = 0; w < 3; ++w)
+        words.push_back(static_cast<uint32_t>((entry >> (32 * w)) & 0xffffffffu));
+    auto e = regmap::decodeDigest(*d, words, error);
+    ASSERT_TRUE(e) << error;
+    EXPECT_EQ(e->type, 0);
+    EXPECT_EQ(e->values, (std::vector<ir::BigInt>{0x020000000101ull, 3}));
+    words[0] &= ~0xffffu;
+    EXPECT_FALSE(regmap::decodeDigest(*d, words, error));
+    EXPECT_EQ(error, "a digest entry with number 0 (the program has 1 digests)");
+
+    const nlohmann::json good = regmap::toJson(c->regmap());
+    auto expectError = [&](nlohmann::json j, const std::string& want) {
+        error.clear();
+        EXPECT_FALSE(regmap::fromJson(j, error));
+        EXPECT_EQ(error, want);
+    };
+    nlohmann::json j = good;
+    j["digests"]["span"] = 0x40;
+    expectError(j, fmt::format("regmap.digests: base 0x{:x} / span 0x40 do not fit", d->base));
+    j = good;
+    j["digests"]["types"][0]["number"] = 2;
+    expectError(j, "regmap.digests.types[0].number must be 1");
+    j = good;
+    j["digests"]["types"][0]["members"][1]["offset"] = 70;
+    expectError(j, "regmap.digests.types[0].members[1].offset = 70 is outside 16..64");
+    j = good;
+    j["digests"]["depth"] = 48;
+    expectError(j, "regmap.digests.depth must be a power of two");
+    j = good;
+    j["digests"]["types"] = nlohmann::json::array();
+    expectError(j, "regmap.digests.types must be a non-empty array");
+}
 
 TEST(RegmapJson, MalformedMapsNameWhatIsWrong) {
     auto c = example("basic");

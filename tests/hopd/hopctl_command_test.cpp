@@ -82,6 +82,7 @@ TEST(HopctlCommand, Others) {
     EXPECT_EQ(request({"arp", "flush"}), "arp flush");
     EXPECT_EQ(request({"intf", "show"}), "intf show");
     EXPECT_EQ(request({"stats"}), "stats");
+    EXPECT_EQ(request({"digests"}), "digests");
     EXPECT_EQ(request({"counters"}), "counters");
 }
 
@@ -122,6 +123,7 @@ TEST(HopctlCommand, Errors) {
     EXPECT_EQ(failure({"arp", "show", "all"}), "usage: arp show | arp flush");
     EXPECT_EQ(failure({"intf"}), "usage: intf show");
     EXPECT_EQ(failure({"stats", "now"}), "usage: stats (no arguments)");
+    EXPECT_EQ(failure({"digests", "all"}), "usage: digests (no arguments)");
     EXPECT_EQ(failure({"route", "add", "a b"}),
               "invalid word 'a b' (words may not be empty or contain blanks)");
     std::vector<std::string> longLine = {"table_add", "t", "a", "=>"};

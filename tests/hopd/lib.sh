@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # What the hopd test scripts share (sourced, after HOPSIM, HOPD and HOPCTL are set):
 #   lib_init NAME       a temporary directory $T; at exit hopd ($HOPD_PID), the board
-#                       ($BOARD_PID) and the namespace $NS (when set) are stopped and removed
+#                       ($BOARD_PID) and the namespaces in $NS (when set) are stopped and
+#                       removed
 #   fail MESSAGE        prints FAIL and hopd's log, exits 1
 #   ctl ARGS...         hopctl on hopd's control socket $T/hopd.sock
 #   until_true N CMD... CMD true within N tenths of a second
@@ -16,7 +17,7 @@ lib_init() {
 lib_cleanup() {
     [ -n "$HOPD_PID" ] && kill "$HOPD_PID" 2>/dev/null && wait "$HOPD_PID" 2>/dev/null
     [ -n "$BOARD_PID" ] && kill "$BOARD_PID" 2>/dev/null && wait "$BOARD_PID" 2>/dev/null
-    [ -n "$NS" ] && ip netns del "$NS" 2>/dev/null
+    for ns in $NS; do ip netns del "$ns" 2>/dev/null; done
     rm -rf "$T"
 }
 fail() { echo "FAIL: $*"; [ -f "$T/hopd.log" ] && sed 's/^/  hopd: /' "$T/hopd.log"; exit 1; }

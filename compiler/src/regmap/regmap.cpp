@@ -326,6 +326,12 @@ std::optional<RegMap> build(const ir::Program& program, int dataWidth, Diagnosti
         next += b.span;
         map.externs.push_back(b);
     }
+    if (auto d = digestBlock(program)) {
+        next = (next + d->span - 1) / d->span * d->span;
+        d->base = next;
+        next += d->span;
+        map.digest = std::move(d);
+    }
     if (!ok) return std::nullopt;
     map.mapBytes = static_cast<uint32_t>(std::max<int64_t>(ceilPow2(next), 0x1000));
     map.addrWidth = log2Exact(map.mapBytes);
@@ -410,6 +416,7 @@ nlohmann::json toJson(const RegMap& map) {
                           {"tables", tables},
                           {"control_plane", map.controlPlane}};
     if (!externs.empty()) out["externs"] = std::move(externs);
+    if (map.digest) out["digests"] = digestToJson(*map.digest);
     return out;
 }
 
@@ -585,6 +592,11 @@ std::optional<RegMap> fromJson(const nlohmann::json& json, std::string& error) {
                                               x.base, x.span)};
                 map.externs.push_back(x);
             }
+        }
+        if (json.contains("digests")) {
+            std::string bad;
+            map.digest = digestFromJson(json["digests"], "regmap.digests", map.mapBytes, bad);
+            if (!map.digest) throw BadJson{bad};
         }
         map.controlPlane = member(json, "regmap", "control_plane");
         if (!map.controlPlane.is_object()) throw BadJson{"regmap.control_plane must be an object"};

@@ -6,7 +6,8 @@
 //
 // Layout: the pipeline's own block (identification and packet counters) at 0, then one block
 // per table in program order, then one hop_register per register, counter and direct counter,
-// each aligned to its span (a power of two, as the blocks decode it). A table with direct
+// each aligned to its span (a power of two, as the blocks decode it), then the digest FIFO
+// (digest_block.hpp) when the program calls digest. A table with direct
 // counters has PARAM_W = its parameters + the entry's cell index (direct_cells.hpp). Table
 // parameters follow runtime/tables (table_csr.hpp, exact.cpp, ternary.cpp):
 //   - exact keys only, key <= 12 bits: hop_table_direct, DEPTH = 2^KEY_W;
@@ -35,6 +36,7 @@
 #include <vector>
 
 #include "ir/ir.hpp"
+#include "regmap/digest_block.hpp"
 #include "regmap/lpm_config.hpp"
 #include "source/diagnostics.hpp"
 
@@ -124,8 +126,9 @@ struct RegMap {
     uint32_t pipelineBase = 0;
     std::vector<TableBlock> tables;
     std::vector<ExternBlock> externs;
-    uint32_t mapBytes = 0;  // a power of two
-    int addrWidth = 0;      // log2(mapBytes)
+    std::optional<DigestBlock> digest;  // programs that call digest: after the externs
+    uint32_t mapBytes = 0;              // a power of two
+    int addrWidth = 0;                  // log2(mapBytes)
     // The control-plane view of the program (control_plane.hpp): what each table block's key,
     // action and parameter encodings mean, and its default action and const entries, so that a
     // table loader needs nothing but this map.

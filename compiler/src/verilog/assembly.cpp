@@ -59,6 +59,7 @@ void Generator::headerAssembly() {
     }
     rec_.end = cur_;
     rec_.endStage = stage_;
+    digestFifo();
     int total = 0;
     for (ir::HeaderId h : p_.deparser) {
         const ir::Header& hd = p_.headers[h];

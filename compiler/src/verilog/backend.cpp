@@ -31,26 +31,6 @@ std::optional<Output> Generator::run() {
                                                 n, kMaxLoopIterations));
             failed_ = true;
         }
-    // digest: the model sends them (ir.hpp's Digest); the hardware's digest FIFO is not
-    // wired into the pipeline yet, and a digest must never be lost silently.
-    if (!p_.digests.empty()) {
-        const ir::FieldId id = p_.findField(ir::kDigestIdField);
-        SourceLoc at;
-        auto scan = [&](const std::vector<ir::Stmt>& body) {
-            for (const auto& st : body)
-                if (!at.valid() && st.kind == ir::StmtKind::Assign && st.dst &&
-                    st.dst->kind == ir::ExprKind::Field && st.dst->index == id)
-                    at = st.loc;
-        };
-        scan(p_.ingress.stmts);
-        for (const auto& a : p_.actions) scan(a.body);
-        for (const auto& t : p_.tables)
-            for (const auto& r : t.actions) scan(r.body);
-        diags_.unsupported(at,
-                           "digest in the Verilog backend (the model sends digests; the "
-                           "hardware does not deliver them yet)");
-        failed_ = true;
-    }
     if (failed_) return std::nullopt;
     layout();
     // The parse graph first: the window's size (the deepest parse) sizes the capture.

@@ -333,6 +333,8 @@ class Generator {
     int regStageId_ = 0;
     // --- assembly.cpp
     void headerAssembly();
+    // --- digest.cpp: the digest FIFO, fed at the header assembly's cycle
+    void digestFifo();
     void placeAtFixedOffset(const std::vector<std::pair<std::string, int>>& before, int bytes,
                             const std::string& lanes);
     // --- output.cpp
