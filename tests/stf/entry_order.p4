@@ -55,6 +55,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
         }
     }
     table t_big {
+        size = 16;  // a few entries are all it takes; 16 slots keep the Verilated model small
         key = { hdr.h.b : ternary; }
         actions = { big_set; NoAction; }
         const entries = {
@@ -64,6 +65,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
         }
     }
     table t_small {
+        size = 16;
         key = { hdr.h.b : ternary; }
         actions = { small_set; NoAction; }
         largest_priority_wins = false;
@@ -74,6 +76,7 @@ control I(inout headers_t hdr, inout meta_t meta, inout standard_metadata_t sm) 
         }
     }
     table t_anno {
+        size = 16;
         key = { hdr.h.b : ternary; }
         actions = { anno_set; NoAction; }
         const entries = {
