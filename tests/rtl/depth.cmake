@@ -28,8 +28,10 @@ set(HOP_DEPTH_KNOWN_DEEP
 
 # Configurations whose synthesis takes over 2 minutes on one core: also labelled `slow`
 # (scripts/test.sh leaves them out; `ctest -L slow` runs them). The deparser at 512 bits maps
-# 32,000 LUTs and 32,000 MUXF today.
+# 32,000 LUTs and 32,000 MUXF today. hop_table_lpm_ipv4_odd (over a minute) is the LPM of
+# hop_table_lpm_ipv4 with other level sizes, whose depth check stays in the suite.
 set(HOP_DEPTH_SLOW
+    hop_table_lpm_ipv4_odd
 )
 
 get_property(hop_depth_configs GLOBAL PROPERTY HOP_RTL_CONFIGS)
