@@ -6,6 +6,15 @@
 
 namespace hop::verilog {
 
+void Generator::csrInstance(const std::string& module, const Connections& params,
+                            const std::string& name, Connections ports, const std::string& rdata) {
+    decl_.line(fmt::format("logic [31:0] {};", rdata));
+    for (const char* p : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) ports.emplace_back(p, p);
+    ports.emplace_back("csr_rdata", rdata);
+    instance(body_, module, params, name, ports);
+    csrRdata_.push_back(rdata);
+}
+
 void Generator::pipelineCsr() {
     // The map is final here (latency and store-and-forward are known), so its hash is too.
     map_.latency = latency_;

@@ -35,23 +35,15 @@ void Generator::digestFifo() {
     body_.close("end");
     body_.line(fmt::format("dg_valid_q <= !rst && {} && {} != 16'd0;", curValid_, number));
     body_.close("end");
-    decl_.line("logic [31:0] dg_csr_rdata;");
-    instance(body_, "hop_digest_fifo",
-             {{"BASE", fmt::format("32'h{:x}", blk.base)},
-              {"DATA_W", std::to_string(blk.dataWidth)},
-              {"DEPTH", std::to_string(blk.depth)},
-              {"SPAN", fmt::format("32'h{:x}", blk.span)}},
-             "u_digest_fifo",
-             {{"clk", "clk"},
-              {"rst", "rst"},
-              {"in_valid", "dg_valid_q"},
-              {"in_data", "dg_data_q"},
-              {"csr_wr", "csr_wr"},
-              {"csr_rd", "csr_rd"},
-              {"csr_addr", "csr_addr"},
-              {"csr_wdata", "csr_wdata"},
-              {"csr_rdata", "dg_csr_rdata"}});
-    csrRdata_.push_back("dg_csr_rdata");
+    csrInstance(
+        "hop_digest_fifo",
+        {{"BASE", fmt::format("32'h{:x}", blk.base)},
+         {"DATA_W", std::to_string(blk.dataWidth)},
+         {"DEPTH", std::to_string(blk.depth)},
+         {"SPAN", fmt::format("32'h{:x}", blk.span)}},
+        "u_digest_fifo",
+        {{"clk", "clk"}, {"rst", "rst"}, {"in_valid", "dg_valid_q"}, {"in_data", "dg_data_q"}},
+        "dg_csr_rdata");
 }
 
 }  // namespace hop::verilog

@@ -37,7 +37,6 @@ void Generator::directCounters(const ir::Table& t, const regmap::TableBlock& blk
         decl_.line(fmt::format("logic [31:0] {}_rd_idx, {}_wr_idx_q;", n, n));
         decl_.line(fmt::format("logic [{}:0] {}_rd_data, {}_wr_data;", eb->width - 1, n, n));
         decl_.line(fmt::format("logic [63:0] {}_len_q;", n));
-        decl_.line(fmt::format("logic [31:0] {}_csr_rdata;", n));
         body_.line(
             fmt::format("// direct_counter {} of table {}: the hit entry's cell, read at "
                         "the result, written back the next cycle",
@@ -56,27 +55,22 @@ void Generator::directCounters(const ir::Table& t, const regmap::TableBlock& blk
         body_.line(fmt::format(
             "assign {}_wr_data = {{{}_rd_data[127:64] + {}_len_q, {}_rd_data[63:0] + 64'd1}};", n,
             n, n, n));
-        instance(body_, "hop_register",
-                 {{"WIDTH", std::to_string(eb->width)},
-                  {"DEPTH", std::to_string(eb->depth)},
-                  {"IDX_W", "32"},
-                  {"BASE", fmt::format("32'h{:x}", eb->base)},
-                  {"SPAN", std::to_string(eb->span)}},
-                 "u_" + n,
-                 {{"clk", "clk"},
-                  {"rst", "rst"},
-                  {"rd_valid", n + "_rd_valid"},
-                  {"rd_idx", n + "_rd_idx"},
-                  {"rd_data", n + "_rd_data"},
-                  {"wr_en", n + "_wr_en_q"},
-                  {"wr_idx", n + "_wr_idx_q"},
-                  {"wr_data", n + "_wr_data"},
-                  {"csr_wr", "csr_wr"},
-                  {"csr_rd", "csr_rd"},
-                  {"csr_addr", "csr_addr"},
-                  {"csr_wdata", "csr_wdata"},
-                  {"csr_rdata", n + "_csr_rdata"}});
-        csrRdata_.push_back(n + "_csr_rdata");
+        csrInstance("hop_register",
+                    {{"WIDTH", std::to_string(eb->width)},
+                     {"DEPTH", std::to_string(eb->depth)},
+                     {"IDX_W", "32"},
+                     {"BASE", fmt::format("32'h{:x}", eb->base)},
+                     {"SPAN", std::to_string(eb->span)}},
+                    "u_" + n,
+                    {{"clk", "clk"},
+                     {"rst", "rst"},
+                     {"rd_valid", n + "_rd_valid"},
+                     {"rd_idx", n + "_rd_idx"},
+                     {"rd_data", n + "_rd_data"},
+                     {"wr_en", n + "_wr_en_q"},
+                     {"wr_idx", n + "_wr_idx_q"},
+                     {"wr_data", n + "_wr_data"}},
+                    n + "_csr_rdata");
     }
 }
 

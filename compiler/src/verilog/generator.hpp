@@ -341,6 +341,11 @@ class Generator {
     void fifosAndDeparser();
     // --- csr.cpp
     void pipelineCsr();
+    // A block on the CSR bus: `instance` with `ports` and then csr_wr, csr_rd, csr_addr,
+    // csr_wdata and csr_rdata (the wire `rdata`, declared here), whose value joins the read-data
+    // OR of every block.
+    void csrInstance(const std::string& module, const Connections& params, const std::string& name,
+                     Connections ports, const std::string& rdata);
     // --- top.cpp
     std::string pipelineModule() const;
     std::string topModule() const;

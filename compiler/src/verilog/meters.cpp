@@ -38,28 +38,22 @@ void Generator::meterBlock(const std::string& n, const regmap::ExternBlock& blk,
                            const std::string& commit) {
     decl_.line(fmt::format("logic [1:0] {}_colour;", n));
     decl_.line(fmt::format("logic unused_{}_out_valid;", n));
-    decl_.line(fmt::format("logic [31:0] {}_csr_rdata;", n));
-    instance(body_, "hop_meter",
-             {{"DEPTH", std::to_string(blk.depth)},
-              {"IDX_W", "32"},
-              {"BASE", fmt::format("32'h{:x}", blk.base)},
-              {"SPAN", std::to_string(blk.span)}},
-             "u_" + n,
-             {{"clk", "clk"},
-              {"rst", "rst"},
-              {"in_valid", n + "_rd_valid"},
-              {"in_idx", n + "_rd_idx"},
-              {"in_units", n + "_units"},
-              {"in_time_us", n + "_time"},
-              {"out_valid", "unused_" + n + "_out_valid"},
-              {"out_colour", n + "_colour"},
-              {"commit", commit},
-              {"csr_wr", "csr_wr"},
-              {"csr_rd", "csr_rd"},
-              {"csr_addr", "csr_addr"},
-              {"csr_wdata", "csr_wdata"},
-              {"csr_rdata", n + "_csr_rdata"}});
-    csrRdata_.push_back(n + "_csr_rdata");
+    csrInstance("hop_meter",
+                {{"DEPTH", std::to_string(blk.depth)},
+                 {"IDX_W", "32"},
+                 {"BASE", fmt::format("32'h{:x}", blk.base)},
+                 {"SPAN", std::to_string(blk.span)}},
+                "u_" + n,
+                {{"clk", "clk"},
+                 {"rst", "rst"},
+                 {"in_valid", n + "_rd_valid"},
+                 {"in_idx", n + "_rd_idx"},
+                 {"in_units", n + "_units"},
+                 {"in_time_us", n + "_time"},
+                 {"out_valid", "unused_" + n + "_out_valid"},
+                 {"out_colour", n + "_colour"},
+                 {"commit", commit}},
+                n + "_csr_rdata");
 }
 
 std::string Generator::directMeter(const ir::Table& t, ir::TableId table,

@@ -242,33 +242,27 @@ void Generator::closeRegisterStage(const std::string& comb) {
         decl_.line(fmt::format("logic {}_wr_en;", rp.name));
         decl_.line(fmt::format("logic [31:0] {}_wr_idx;", rp.name));
         decl_.line(fmt::format("logic [{}:0] {}_wr_data;", blk.width - 1, rp.name));
-        decl_.line(fmt::format("logic [31:0] {}_csr_rdata;", rp.name));
         body_.line(fmt::format("// {} {}: the write-back, at the stage's end", blk.kind, blk.name));
         body_.line(
             fmt::format("assign {}_wr_en = {} && {};", rp.name, curValid_, rd(comb, sl.wen, 1)));
         body_.line(fmt::format("assign {}_wr_idx = {};", rp.name, rd(comb, sl.widx, 32)));
         body_.line(fmt::format("assign {}_wr_data = {};", rp.name, rd(comb, sl.wdata, sl.width)));
-        instance(body_, "hop_register",
-                 {{"WIDTH", std::to_string(blk.width)},
-                  {"DEPTH", std::to_string(blk.depth)},
-                  {"IDX_W", "32"},
-                  {"BASE", fmt::format("32'h{:x}", blk.base)},
-                  {"SPAN", std::to_string(blk.span)}},
-                 "u_" + rp.name,
-                 {{"clk", "clk"},
-                  {"rst", "rst"},
-                  {"rd_valid", rp.name + "_rd_valid"},
-                  {"rd_idx", rp.name + "_rd_idx"},
-                  {"rd_data", rp.name + "_rd_data"},
-                  {"wr_en", rp.name + "_wr_en"},
-                  {"wr_idx", rp.name + "_wr_idx"},
-                  {"wr_data", rp.name + "_wr_data"},
-                  {"csr_wr", "csr_wr"},
-                  {"csr_rd", "csr_rd"},
-                  {"csr_addr", "csr_addr"},
-                  {"csr_wdata", "csr_wdata"},
-                  {"csr_rdata", rp.name + "_csr_rdata"}});
-        csrRdata_.push_back(rp.name + "_csr_rdata");
+        csrInstance("hop_register",
+                    {{"WIDTH", std::to_string(blk.width)},
+                     {"DEPTH", std::to_string(blk.depth)},
+                     {"IDX_W", "32"},
+                     {"BASE", fmt::format("32'h{:x}", blk.base)},
+                     {"SPAN", std::to_string(blk.span)}},
+                    "u_" + rp.name,
+                    {{"clk", "clk"},
+                     {"rst", "rst"},
+                     {"rd_valid", rp.name + "_rd_valid"},
+                     {"rd_idx", rp.name + "_rd_idx"},
+                     {"rd_data", rp.name + "_rd_data"},
+                     {"wr_en", rp.name + "_wr_en"},
+                     {"wr_idx", rp.name + "_wr_idx"},
+                     {"wr_data", rp.name + "_wr_data"}},
+                    rp.name + "_csr_rdata");
     }
 }
 
