@@ -61,4 +61,12 @@ inline std::vector<sim::Packet> outputsInOrder(sim::Drained& d) {
     return out;
 }
 
+// Drains the model and the RTL after the same frames (a failed drain fails the test: wrap the
+// call in ASSERT_NO_FATAL_FAILURE).
+inline void drainBoth(sim::Engine& model, sim::Engine& rtl, sim::Drained& md, sim::Drained& rd) {
+    std::string error;
+    ASSERT_TRUE(model.drain(md, error)) << error;
+    ASSERT_TRUE(rtl.drain(rd, error)) << error;
+}
+
 }  // namespace hop::difftest

@@ -105,9 +105,8 @@ TEST_P(ModelVsRtl, RandomTablesAndTrafficGiveTheSameOutputs) {
         if (debug) std::cout << "in " << i << " port " << p.port << ": " << hex(p.bytes) << "\n";
     }
     sim::Drained md, rd;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
     std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl->drain(rd, error)) << error;
     int modelErrors = 0;
     for (const auto& x : md.completed) modelErrors += !x.error.empty();
     EXPECT_EQ(modelErrors, 0);
@@ -216,9 +215,7 @@ TEST_P(LineRate, BackToBackMinimumFramesOnePerClock) {
         rtl->send(p);
     }
     sim::Drained md, rd;
-    std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl->drain(rd, error)) << error;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
     const std::vector<sim::Packet> mo = outputsInOrder(md), ro = outputsInOrder(rd);
     const sim::rtl::RtlStats& st = rtl->stats();
     std::cout << "[ line rate ] " << c.program << " DATA_W=512: " << st.framesIn << " frames in "
@@ -268,9 +265,7 @@ TEST_P(RegistersSameCell, BackToBackWithStallsAsTheModel) {
         rtl->send(p);
     }
     sim::Drained md, rd;
-    std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl->drain(rd, error)) << error;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
     const std::vector<sim::Packet> mo = outputsInOrder(md), rout = outputsInOrder(rd);
     ASSERT_EQ(mo.size(), static_cast<size_t>(kFrames));
     ASSERT_EQ(mo.size(), rout.size());

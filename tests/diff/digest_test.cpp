@@ -78,9 +78,7 @@ TEST(Digests, RtlSendsWhatTheModelSends) {
             rtl->send(p);
         }
         sim::Drained md, rd;
-        std::string error;
-        ASSERT_TRUE(model.drain(md, error)) << error;
-        ASSERT_TRUE(rtl->drain(rd, error)) << error;
+        ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
         const auto ml = lines(program, md.digests), rl = lines(program, rd.digests);
         EXPECT_GT(ml.size(), 100u);
         ASSERT_EQ(ml.size(), rl.size());
@@ -109,9 +107,8 @@ TEST(Digests, AHostThatLagsLosesTheNewestAndTheBoardCountsThem) {
         rtl->send(p);
     }
     sim::Drained md, rd;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
     std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl->drain(rd, error)) << error;
     EXPECT_TRUE(rd.digests.empty());
     auto count = rtl->read(blk.base + 4 * regmap::kDigestWordCount, error);
     ASSERT_TRUE(count) << error;
@@ -163,9 +160,7 @@ TEST(Digests, ThreeTypesInOneFifoAsTheModel) {
         rtl->send(p);
     }
     sim::Drained md, rd;
-    std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl->drain(rd, error)) << error;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
     const auto ml = lines(program, md.digests), rl = lines(program, rd.digests);
     ASSERT_EQ(ml.size(), rl.size());
     for (size_t i = 0; i < ml.size(); ++i) ASSERT_EQ(ml[i], rl[i]) << "digest " << i;

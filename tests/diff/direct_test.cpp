@@ -37,9 +37,7 @@ void run(difftest::Traffic& traffic, int frames, sim::Engine& model, sim::Engine
         rtl.send(p);
     }
     sim::Drained md, rd;
-    std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl.drain(rd, error)) << error;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, rtl, md, rd));
     for (auto& p : difftest::outputsInOrder(md)) modelOut.push_back(std::move(p));
     for (auto& p : difftest::outputsInOrder(rd)) rtlOut.push_back(std::move(p));
 }
@@ -180,9 +178,8 @@ TEST(DirectCountersLineRate, SameEntryBackToBackCountsEveryFrame) {
         rtl->send(p);
     }
     sim::Drained md, rd;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
     std::string error;
-    ASSERT_TRUE(model.drain(md, error)) << error;
-    ASSERT_TRUE(rtl->drain(rd, error)) << error;
     const sim::rtl::RtlStats& st = rtl->stats();
     std::cout << "[ direct line rate ] " << st.framesIn << " frames in " << st.beatsIn << " beats, "
               << st.inStalls << " input stalls\n";

@@ -90,9 +90,7 @@ struct Bench {
     // Drains both; the outputs must be equal, frame by frame.
     void expectSameOutputs(size_t want) {
         sim::Drained md, rd;
-        std::string error;
-        ASSERT_TRUE(model->drain(md, error)) << error;
-        ASSERT_TRUE(rtl->drain(rd, error)) << error;
+        ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(*model, *rtl, md, rd));
         const auto mo = difftest::outputsInOrder(md), ro = difftest::outputsInOrder(rd);
         ASSERT_EQ(mo.size(), want);
         ASSERT_EQ(ro.size(), want);
