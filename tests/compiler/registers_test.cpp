@@ -12,20 +12,13 @@
 
 #include "driver/compile.hpp"
 #include "source/preprocess.hpp"
+#include "tests/compiler/compile_file.hpp"
 #include "verilog/backend.hpp"
 
 namespace hop {
 namespace {
 
-std::unique_ptr<Frontend> compileFile(const std::string& path) {
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-    std::string error;
-    auto source = preprocess(path, pp, error);
-    EXPECT_TRUE(source.has_value()) << error;
-    if (!source) return nullptr;
-    return runFrontend(std::move(*source), {.languageOnly = false, .name = programName(path)});
-}
+using testing_support::compileFile;
 
 // The backend's diagnostics for the program at `path` (empty when it builds).
 std::string backendErrors(const std::string& path, bool& built) {

@@ -12,21 +12,14 @@
 #include "driver/compile.hpp"
 #include "ir/dump.hpp"
 #include "source/preprocess.hpp"
+#include "tests/compiler/compile_file.hpp"
 #include "verilog/backend.hpp"
 #include "verilog/expr.hpp"
 
 namespace hop {
 namespace {
 
-std::unique_ptr<Frontend> compileFile(const std::string& path) {
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-    std::string error;
-    auto source = preprocess(path, pp, error);
-    EXPECT_TRUE(source.has_value()) << error;
-    if (!source) return nullptr;
-    return runFrontend(std::move(*source), {.languageOnly = false, .name = programName(path)});
-}
+using testing_support::compileFile;
 
 std::unique_ptr<Frontend> compileText(const std::string& text) {
     const std::string path =
