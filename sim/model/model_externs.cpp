@@ -85,6 +85,13 @@ std::string rateText(const MeterRate& r) {
 }
 
 // Back to the order BMv2's control plane uses: committed, then peak.
+// The cell a meter marks `index` with: its own, else the array's (meter_array_set_rates), else
+// none (GREEN, no rates).
+const MeterCell* meterCell(const ExternState& st, uint64_t index) {
+    const auto it = st.meters.find(index);
+    return it != st.meters.end() ? &it->second : st.arrayRates ? &*st.arrayRates : nullptr;
+}
+
 std::vector<MeterRate> ratesOf(const MeterCell& cell) {
     std::vector<MeterRate> out;
     if (!cell.configured) return out;
@@ -366,13 +373,8 @@ bool Model::meterRates(int ext, uint64_t index, std::vector<MeterRate>& rates,
     const ir::ExternObject& x = impl_->p.externs.at(ext);
     if (!expectKind(x, isMeter(x), "meter", error) || !impl_->checkIndex(ext, index, error))
         return false;
-    const ExternState& st = impl_->externs[ext];
-    auto it = st.meters.find(index);
     rates.clear();
-    if (it != st.meters.end())
-        rates = ratesOf(it->second);
-    else if (st.arrayRates)
-        rates = ratesOf(*st.arrayRates);
+    if (const MeterCell* cell = meterCell(impl_->externs[ext], index)) rates = ratesOf(*cell);
     return true;
 }
 
@@ -381,11 +383,7 @@ bool Model::meterState(int ext, uint64_t index, std::vector<MeterBucketState>& b
     const ir::ExternObject& x = impl_->p.externs.at(ext);
     if (!expectKind(x, isMeter(x), "meter", error) || !impl_->checkIndex(ext, index, error))
         return false;
-    const ExternState& st = impl_->externs[ext];
-    auto it = st.meters.find(index);
-    const MeterCell* cell = it != st.meters.end() ? &it->second
-                            : st.arrayRates       ? &*st.arrayRates
-                                                  : nullptr;
+    const MeterCell* cell = meterCell(impl_->externs[ext], index);
     buckets.clear();
     if (cell && cell->configured)
         for (const MeterCell::Bucket& b : cell->buckets)
