@@ -186,9 +186,24 @@ INSTANTIATE_TEST_SUITE_P(
 struct LineRateCase {
     const char* program;
     const char* dir;
-    const char* frame;  // hex, padded with zeros to 64 bytes
+    const char* frame;                     // hex, padded with zeros to 64 bytes
+    int vary = 15;                         // the byte that differs between consecutive frames
+    std::vector<const char*> tables = {};  // STF table lines loaded first
     int frames = 2000;
 };
+
+// STF table lines into both engines.
+void loadBoth(const ir::Program& program, const std::vector<const char*>& lines, sim::Engine& model,
+              sim::Engine& rtl) {
+    for (const char* line : lines) {
+        tables::ParseError perr;
+        auto cmd = tables::parseStfTableCommand(program, line, {"test", 1, 1}, perr);
+        ASSERT_TRUE(cmd.has_value()) << perr.str();
+        std::string error;
+        ASSERT_TRUE(model.apply(*cmd, error)) << error;
+        ASSERT_TRUE(rtl.apply(*cmd, error)) << error;
+    }
+}
 
 class LineRate : public ::testing::TestWithParam<LineRateCase> {};
 
@@ -205,11 +220,15 @@ TEST_P(LineRate, BackToBackMinimumFramesOnePerClock) {
         bytes.push_back(
             static_cast<uint8_t>(std::stoi(std::string(c.frame).substr(i, 2), nullptr, 16)));
     bytes.resize(64, 0);
+    ASSERT_NO_FATAL_FAILURE(loadBoth(program, c.tables, model, *rtl));
+    sim::Drained loaded;
+    std::string error;
+    ASSERT_TRUE(rtl->drain(loaded, error)) << error;
     rtl->resetStats();
     for (int i = 0; i < c.frames; ++i) {
-        // Vary the first hop's port so that consecutive frames differ.
+        // Consecutive frames differ (source_routing: the first hop's port).
         std::vector<uint8_t> b = bytes;
-        b[15] = static_cast<uint8_t>(1 + i % 7);
+        b[c.vary] = static_cast<uint8_t>(1 + i % 7);
         const sim::Packet p{static_cast<uint32_t>(i % 4), b};
         model.send(p);
         rtl->send(p);
@@ -220,7 +239,8 @@ TEST_P(LineRate, BackToBackMinimumFramesOnePerClock) {
     const sim::rtl::RtlStats& st = rtl->stats();
     std::cout << "[ line rate ] " << c.program << " DATA_W=512: " << st.framesIn << " frames in "
               << st.beatsIn << " beats, " << st.inStalls << " input stalls, " << mo.size()
-              << " frames out\n";
+              << " frames out, latency " << st.firstOut - st.firstIn
+              << " cycles (first beat in to first beat out)\n";
     EXPECT_EQ(st.beatsIn, static_cast<uint64_t>(c.frames)) << "one beat per 64-byte frame";
     EXPECT_EQ(st.inStalls, 0u) << "the pipeline did not take a frame per clock";
     ASSERT_EQ(mo.size(), static_cast<size_t>(c.frames)) << "every frame is forwarded";
@@ -285,8 +305,116 @@ TEST_P(RegistersSameCell, BackToBackWithStallsAsTheModel) {
     EXPECT_GT(rtl->stats().outStalls, 0u) << "the run had no backpressure";
 }
 
+// router.p4 reads packet_length, so its pipeline is store-and-forward: back-to-back routed
+// 64-byte frames (at DATA_W=512 one per clock, latency at most 40 cycles: issue 4's target),
+// then frames of the maximum size (forwarded) and longer (dropped by the RTL and counted in its
+// TOO_LONG word; the model has no limit, so it gets only the others) among normal ones, which
+// must come out as the model's.
+class RouterStoreAndForward : public ::testing::TestWithParam<int> {};
+
+TEST_P(RouterStoreAndForward, BackToBackAndOversizedFrames) {
+    const int width = GetParam();
+    auto fe = compileExample("router");
+    ASSERT_TRUE(fe);
+    const ir::Program& program = *fe->ir;
+    auto rtl = rtlEngine(program, "router", "examples", width, {});
+    ASSERT_TRUE(rtl);
+    sim::ModelEngine model(program);
+    const regmap::RegMap& map = rtl->built().regmap;
+    const uint32_t maxFrame = static_cast<uint32_t>(map.maxFrameBytes);
+    ASSERT_GT(maxFrame, 0u) << "router.p4 is store-and-forward";
+    std::string error;
+    EXPECT_EQ(rtl->read(map.pipelineBase + 4 * regmap::kWordMaxFrame, error), maxFrame) << error;
+    ASSERT_NO_FATAL_FAILURE(loadBoth(
+        program,
+        {"add port_mac standard_metadata.ingress_port:1 set_port_mac(mac:0x020000000001)",
+         "add ipv4_lpm dstAddr:0xcb007100/24 set_nexthop(nexthop_id:7)",
+         "add ipv4_lpm dstAddr:0xcb000000/8 set_nexthop(nexthop_id:8)",
+         "add nexthop nexthop_id:7 set_nexthop_l2(dmac:0x0a0000000007, smac:0x020000000002, "
+         "port:2)",
+         "add nexthop nexthop_id:8 set_nexthop_l2(dmac:0x0a0000000008, smac:0x020000000002, "
+         "port:3)"},
+        model, *rtl));
+    sim::Drained loaded;
+    ASSERT_TRUE(rtl->drain(loaded, error)) << error;
+    rtl->resetStats();
+    // router-forward.stf's routed frame (a 35-byte IPv4 datagram to 203.0.113.5) to another host
+    // of the /24 (the checksum fixed up for it), padded to `len` bytes.
+    auto frame = [](size_t len, uint8_t last) {
+        std::vector<uint8_t> f = {0x02, 0,    0,    0,    0,    0x01, 0x0a, 0,    0,
+                                  0,    0,    0x01, 0x08, 0x00, 0x45, 0x00, 0x00, 0x23,
+                                  0x00, 0x01, 0x00, 0x00, 0x40, 0x11, 0x7c, 0xb9, 0xc0,
+                                  0x00, 0x02, 0x0a, 0xcb, 0x00, 0x71, 0x05};
+        const uint32_t sum = 0x7cb9 - (last - 0x05);
+        f[33] = last;
+        f[24] = static_cast<uint8_t>(sum >> 8);
+        f[25] = static_cast<uint8_t>(sum);
+        while (f.size() < len) f.push_back(static_cast<uint8_t>(f.size() * 7));
+        return f;
+    };
+    auto compare = [](sim::Drained& md, sim::Drained& rd, const char* what) {
+        const std::vector<sim::Packet> mo = outputsInOrder(md), ro = outputsInOrder(rd);
+        ASSERT_EQ(mo.size(), ro.size()) << what;
+        for (size_t i = 0; i < mo.size(); ++i) {
+            ASSERT_EQ(mo[i].port, ro[i].port) << what << ": frame " << i;
+            ASSERT_EQ(hex(mo[i].bytes), hex(ro[i].bytes)) << what << ": frame " << i;
+        }
+    };
+    constexpr int kFrames = 1000;
+    for (int i = 0; i < kFrames; ++i) {
+        const sim::Packet p{1, frame(64, i % 2 ? 0x05 : 0x06)};
+        model.send(p);
+        rtl->send(p);
+    }
+    sim::Drained md, rd;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md, rd));
+    const sim::rtl::RtlStats& st = rtl->stats();
+    std::cout << "[ store-and-forward ] router DATA_W=" << width << ": latency "
+              << st.firstOut - st.firstIn << " cycles (64-byte frame), " << st.inStalls
+              << " input stalls over " << kFrames << " frames\n";
+    EXPECT_EQ(outputsInOrder(md).size(), static_cast<size_t>(kFrames)) << "every frame routed";
+    ASSERT_NO_FATAL_FAILURE(compare(md, rd, "back to back"));
+    if (width == 512) {
+        EXPECT_LE(st.firstOut - st.firstIn, 40);
+        EXPECT_EQ(st.inStalls, 0u) << "the pipeline did not take a frame per clock";
+    }
+
+    // The maximum frame passes; longer ones are dropped and counted, the others untouched.
+    const size_t kMax = maxFrame;
+    uint32_t tooLong = 0;
+    for (size_t len : {size_t{60}, kMax, size_t{70}, kMax + 1, size_t{64}, size_t{20000},
+                       size_t{65}, kMax - 3, size_t{1500}, kMax + 64, size_t{64}}) {
+        const sim::Packet p{1, frame(len, 0x05)};
+        if (len > kMax)
+            ++tooLong;
+        else
+            model.send(p);
+        rtl->send(p);
+    }
+    sim::Drained md2, rd2;
+    ASSERT_NO_FATAL_FAILURE(difftest::drainBoth(model, *rtl, md2, rd2));
+    ASSERT_NO_FATAL_FAILURE(compare(md2, rd2, "frames up to and over the maximum"));
+    EXPECT_EQ(rtl->read(map.pipelineBase + 4 * regmap::kWordTooLong, error), tooLong) << error;
+}
+
+INSTANTIATE_TEST_SUITE_P(Widths, RouterStoreAndForward, ::testing::Values(64, 512),
+                         [](const auto& info) { return "w" + std::to_string(info.param); });
+
 INSTANTIATE_TEST_SUITE_P(Widths, RegistersSameCell, ::testing::Values(64, 512),
                          [](const auto& info) { return "w" + std::to_string(info.param); });
+
+INSTANTIATE_TEST_SUITE_P(Examples, LineRate,
+                         ::testing::Values(LineRateCase{
+                             "basic",
+                             "examples",
+                             // basic-forward.stf's frame to 192.0.2.20 (the TOS byte varies)
+                             "00000000000100000000000a0800"
+                             "450000210001000040118e79c633640ac0000214"
+                             "04d2162e000d000068656c6c6f",
+                             15,
+                             {"add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0xc0000200/24 "
+                              "MyIngress.ipv4_forward(dstAddr:0x000000000202, port:2)"}}),
+                         [](const auto& info) { return std::string(info.param.program); });
 
 INSTANTIATE_TEST_SUITE_P(Stacks, LineRate,
                          ::testing::Values(LineRateCase{
