@@ -24,10 +24,15 @@ foreach(cfg "32;1024;10" "128;4096;12" "64;65536;16")
     list(GET cfg 0 width)
     list(GET cfg 1 depth)
     list(GET cfg 2 idx_w)
+    math(EXPR bits "${width} * ${depth}")
+    set(uram)
+    if(depth GREATER_EQUAL 16384)
+        set(uram uram)
+    endif()
     add_test(NAME rtl.memories.hop_register_w${width}_d${depth}
              COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/memories/check_ram.sh
-                     ${CMAKE_SOURCE_DIR}/scripts/rtl-depth.sh ${CMAKE_SOURCE_DIR}/rtl
-                     ${width} ${depth} ${idx_w})
+                     ${CMAKE_SOURCE_DIR}/scripts/rtl-depth.sh ${CMAKE_SOURCE_DIR}/rtl hop_register
+                     ${bits} ${uram} WIDTH=${width} DEPTH=${depth} IDX_W=${idx_w} BASE=0 SPAN=32)
     set_tests_properties(rtl.memories.hop_register_w${width}_d${depth} PROPERTIES
                          LABELS depth TIMEOUT 900)
 endforeach()
