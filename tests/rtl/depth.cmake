@@ -11,7 +11,7 @@ set(HOP_DEPTH_CHECK ${CMAKE_SOURCE_DIR}/scripts/rtl-depth.sh)
 option(HOP_DEPTH_RUN_PENDING "Run the depth tests of HOP_DEPTH_KNOWN_DEEP (they fail)" OFF)
 set(HOP_DEPTH_MAX 8)
 set(HOP_DEPTH_W512 hop_deparser hop_header_capture hop_axis_fifo hop_axis_out_queue
-    hop_axis_demux hop_axis_arbiter hop_axis_register hop_cpu_port)
+    hop_axis_demux hop_axis_arbiter hop_axis_register hop_cpu_port hop_packet_buffer)
 
 # Configurations deeper than 8 levels on main today, with their depth then: each is fixed on
 # its own branch of issue 13. Their tests are defined as any other but DISABLED (and labelled

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# check_ram.sh RTL_DEPTH_SH RTL_DIR MODULE BITS [URAM] PARAM=VALUE...: synthesizes MODULE
-# (rtl/MODULE.sv) with the parameters for UltraScale+ with Yosys (scripts/rtl-depth.sh, which
+# check_ram.sh RTL_DEPTH_SH RTL_DIR MODULE BITS [URAM] [+OTHER.sv...] PARAM=VALUE...: synthesizes
+# MODULE (rtl/MODULE.sv, and the rtl/ files it instantiates named with a +) with the parameters for UltraScale+ with Yosys (scripts/rtl-depth.sh, which
 # keeps the statistics) and checks that its memories are in RAM: block RAM (RAMB18E2/RAMB36E2)
 # or UltraRAM (URAM288) primitives hold at least BITS bits, no memory is left unmapped, and the
 # flip-flops are far fewer than BITS. With URAM (the word "uram" as the fifth argument), some of
@@ -8,17 +8,22 @@
 # hop_replicator's group and node tables are checked this way.
 # Prints what it found; exit 1 when the memory is not in RAM, 2 on a usage or synthesis error.
 set -euo pipefail
-[ $# -ge 4 ] || { echo "usage: check_ram.sh RTL_DEPTH_SH RTL_DIR MODULE BITS [uram] PARAM=VALUE..." >&2; exit 2; }
+[ $# -ge 4 ] || { echo "usage: check_ram.sh RTL_DEPTH_SH RTL_DIR MODULE BITS [uram] [+OTHER.sv...] PARAM=VALUE..." >&2; exit 2; }
 depth_sh=$1 rtl=$2 module=$3 bits=$4
 shift 4
 want_uram=0
 if [ "${1:-}" = uram ]; then want_uram=1; shift; fi
-params=()
-for p in "$@"; do params+=(-P "$p"); done
+params=() files=("$rtl/$module.sv")
+for p in "$@"; do
+    case $p in
+        +*) files+=("$rtl/${p#+}") ;;
+        *) params+=(-P "$p") ;;
+    esac
+done
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 # The depth report itself does not matter here (a high limit): only the statistics.
-"$depth_sh" -t "$module" "${params[@]}" --max-levels 1000 -o "$out" "$rtl/$module.sv" \
+"$depth_sh" -t "$module" "${params[@]}" --max-levels 1000 -o "$out" "${files[@]}" \
     >"$out/depth.txt" 2>&1 || { echo "synthesis failed:"; tail -n 20 "$out/depth.txt"; exit 2; }
 stat=$out/$module.stat
 [ -r "$stat" ] || { echo "no statistics from Yosys"; exit 2; }
