@@ -25,7 +25,7 @@
 module hop_packet_buffer #(
     parameter int DATA_W = 512,
     parameter int KEEP_W = DATA_W / 8,
-    parameter int CELLS = 1024,  // a power of two
+    parameter int CELLS = 16,  // a power of two
     parameter int CAW = $clog2(CELLS),  // derived: a handle's width
     parameter logic [31:0] BASE = 32'h0
 ) (
