@@ -18,9 +18,9 @@ foreach(cfg "8;16;32;0x0;3" "40;64;100;0x4000;6")
                                QS_DESC_W=${desc}u QS_BASE=${base}u QS_QAW=${qaw}u)
 endforeach()
 
-# The queues' memory in RAM (Yosys, UltraScale+): 40 queues of 64 entries of 300 bits.
-add_test(NAME rtl.memories.hop_queue_set_q40
+# The queues' memory in RAM (Yosys, UltraScale+): 16 queues of 64 entries of 300 bits.
+add_test(NAME rtl.memories.hop_queue_set_q16
          COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/memories/check_ram.sh
                  ${CMAKE_SOURCE_DIR}/scripts/rtl-depth.sh ${CMAKE_SOURCE_DIR}/rtl hop_queue_set
-                 768000 QUEUES=40 QDEPTH=64 DESC_W=300 BASE=0)
-set_tests_properties(rtl.memories.hop_queue_set_q40 PROPERTIES LABELS depth TIMEOUT 900)
+                 307200 QUEUES=16 QDEPTH=64 DESC_W=300 BASE=0)
+set_tests_properties(rtl.memories.hop_queue_set_q16 PROPERTIES LABELS depth TIMEOUT 900)
