@@ -24,7 +24,7 @@ std::string CommandSource::error(const std::string& message) const {
 
 bool readCommandFile(const ir::Program& program, const std::string& path, CommandSyntax syntax,
                      const CommandHandler& onCommand, std::string& error,
-                     const ExternHandler& onExtern) {
+                     const ExternHandler& onExtern, const TmHandler& onTm) {
     return forEachCommandLine(
         path,
         [&](const CommandLine& line) {
@@ -44,6 +44,21 @@ bool readCommandFile(const ir::Program& program, const std::string& path, Comman
                     return false;
                 }
                 return onExtern(*command, source, error);
+            }
+            if (tables::isTmCommand(line.text)) {
+                auto command = tables::parseTmCommand(line.text, origin, parseError);
+                if (!command) {
+                    error = parseError.str();
+                    return false;
+                }
+                if (!onTm) {
+                    error = source.error(fmt::format(
+                        "'{}' is not accepted here: this reader has no traffic manager to "
+                        "configure (issue 16's switch top)",
+                        line.text.substr(0, line.text.find_first_of(" \t"))));
+                    return false;
+                }
+                return onTm(*command, source, error);
             }
             const bool stf =
                 syntax == CommandSyntax::Bmv2OrStf &&

@@ -52,6 +52,10 @@ bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream
             for (const auto& l : lines) out << l << "\n";
             if (!done) failure = source.error(message);
             return done;
+        },
+        [&](const tables::TmCommand& command, const common::CommandSource& source,
+            std::string& failure) {
+            return runTmLine(engine, command, source.where(), out, failure);
         });
     if (!ok) err << error << "\n";
     return ok;
