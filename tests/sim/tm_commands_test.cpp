@@ -4,8 +4,10 @@
 // configuration, where a line that does not fit the state is an error that changes nothing.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <sstream>
 
+#include "runtime/common/command_file.hpp"
 #include "runtime/tables/traffic_manager.hpp"
 #include "sim/hopsim/stf.hpp"
 #include "tests/sim/compile_text.hpp"
@@ -154,6 +156,55 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     hop::sim::ModelEngine fresh(*fe->ir);
     std::ostringstream out2, err2;
     EXPECT_EQ(hop::hopsim::runStf(fresh, file, {}, out2, err2), 0) << out2.str() << err2.str();
+}
+
+// Command files (`hopsim run --commands`, hopd) read the same lines, in order with the table
+// commands, and say where a line went wrong.
+TEST(TmCommands, CommandFilesReadTheSameLines) {
+    auto fe = hop::sim::test::compileText(R"(#include <core.p4>
+#include <v1model.p4>
+header h_t { bit<8> a; }
+struct headers_t { h_t h; }
+struct meta_t { }
+parser P(packet_in pkt, out headers_t hdr, inout meta_t m, inout standard_metadata_t sm) {
+    state start { pkt.extract(hdr.h); transition accept; }
+}
+control VC(inout headers_t hdr, inout meta_t m) { apply { } }
+control I(inout headers_t hdr, inout meta_t m, inout standard_metadata_t sm) { apply { } }
+control E(inout headers_t hdr, inout meta_t m, inout standard_metadata_t sm) { apply { } }
+control CC(inout headers_t hdr, inout meta_t m) { apply { } }
+control D(packet_out pkt, in headers_t hdr) { apply { pkt.emit(hdr.h); } }
+V1Switch(P(), VC(), I(), E(), CC(), D()) main;
+)");
+    ASSERT_TRUE(fe);
+    const std::string path = ::testing::TempDir() + "/tm_commands_" + std::to_string(getpid());
+    std::ofstream(path) << "mc_mgrp_create 4\nmc_node_create 1 2\n# a comment\n"
+                           "mc_node_associate 4 0\nmc_node_associate 4 1\n";
+    TrafficManager tm;
+    std::vector<std::string> seen;
+    std::string error;
+    const bool ok = hop::common::readCommandFile(
+        *fe->ir, path, hop::common::CommandSyntax::Bmv2,
+        [](Command&, const hop::common::CommandSource&, std::string&) { return true; }, error,
+        nullptr,
+        [&](const TmCommand& c, const hop::common::CommandSource& source, std::string& failure) {
+            std::vector<std::string> out;
+            std::string message;
+            if (runTmCommand(tm, c, out, message)) return true;
+            failure = source.error(message);
+            return false;
+        });
+    EXPECT_FALSE(ok);
+    EXPECT_EQ(error, path + ":5:1: error: unknown node handle 1");
+    EXPECT_EQ(tm.replicate(4), (std::vector<Replica>{{1, 2}}));
+    // Without a handler for them the lines are refused, located.
+    std::string refused;
+    EXPECT_FALSE(hop::common::readCommandFile(
+        *fe->ir, path, hop::common::CommandSyntax::Bmv2,
+        [](Command&, const hop::common::CommandSource&, std::string&) { return true; }, refused));
+    EXPECT_EQ(refused, path +
+                           ":1:1: error: 'mc_mgrp_create' is not accepted here: this reader has no "
+                           "traffic manager to configure (issue 16's switch top)");
 }
 
 }  // namespace

@@ -33,9 +33,8 @@ void Generator::refuseTrafficManager() {
             const std::string what = tmRequest(p_, d->index);
             if (what.empty() || !said.insert({what, s.loc.offset}).second) continue;
             diags_.unsupported(s.loc, what +
-                                          " in the Verilog backend: it needs the switch top's "
-                                          "traffic manager (issue 16); the model runs it "
-                                          "(hopsim --engine model)");
+                                          ", which needs the switch top's traffic manager (issue "
+                                          "16; the model runs it),");
             failed_ = true;
         }
     };
