@@ -35,7 +35,8 @@ struct CommandSource {
     std::string file;
     int line = 0;  // a command line: 1-based line and column
     int column = 0;
-    int entry = -1;  // a runtime JSON entry: its 0-based index in table_entries
+    int entry = -1;  // a runtime JSON entry: its 0-based index in `section`
+    std::string section = "table_entries";
     // "FILE:LINE:COLUMN", or "FILE: table_entries[I]" for a JSON entry.
     std::string where() const;
     // "WHERE: error: message".
@@ -67,8 +68,11 @@ bool readCommandFile(const ir::Program& program, const std::string& path, Comman
                      const ExternHandler& onExtern = nullptr, const TmHandler& onTm = nullptr);
 
 // A runtime JSON file: every entry parses before the first one goes to the handler. Malformed
-// JSON is located by line and column ("PATH:L:C: error: malformed JSON: ...").
+// JSON is located by line and column ("PATH:L:C: error: malformed JSON: ..."). Its
+// "multicast_group_entries" go to `onTm` (tables::parseRuntimeJsonGroups) after the table
+// entries; without `onTm` they are refused.
 bool readRuntimeJsonFile(const ir::Program& program, const std::string& path,
-                         const CommandHandler& onCommand, std::string& error);
+                         const CommandHandler& onCommand, std::string& error,
+                         const TmHandler& onTm = nullptr);
 
 }  // namespace hop::common

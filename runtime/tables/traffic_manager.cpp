@@ -133,6 +133,33 @@ bool TrafficManager::dissociate(uint32_t group, int handle, std::string& error) 
     return true;
 }
 
+bool TrafficManager::createGroupOf(uint32_t group, const std::vector<Replica>& replicas,
+                                   std::string& error) {
+    std::vector<Replica> checked;
+    for (const Replica& r : replicas) {
+        if (r.rid > kTmMaxRid) {
+            error = fmt::format("replication id {} is out of range (0 to {})", r.rid, kTmMaxRid);
+            return false;
+        }
+        if (!checkPorts({r.port}, error)) return false;
+    }
+    TrafficManager next = *this;  // all or nothing
+    if (!next.createGroup(group, error)) return false;
+    std::vector<uint32_t> rids;
+    for (const Replica& r : replicas)
+        if (std::find(rids.begin(), rids.end(), r.rid) == rids.end()) rids.push_back(r.rid);
+    for (uint32_t rid : rids) {
+        std::vector<uint32_t> ports;
+        for (const Replica& r : replicas)
+            if (r.rid == rid) ports.push_back(r.port);
+        int handle = -1;
+        if (!next.createNode(rid, ports, handle, error) || !next.associate(group, handle, error))
+            return false;
+    }
+    *this = std::move(next);
+    return true;
+}
+
 bool TrafficManager::addMirror(uint32_t session, const MirrorSession& to, std::string& error) {
     if (session > kTmMaxSession) {
         error =
@@ -330,6 +357,61 @@ std::optional<TmCommand> parseTmCommand(const std::string& line, const Origin& o
     return cmd;
 }
 
+std::optional<std::vector<TmCommand>> parseRuntimeJsonGroups(const nlohmann::json& doc,
+                                                             const std::string& file,
+                                                             ParseError& error) {
+    error = ParseError{{file, 0, 0}, {}};
+    std::vector<TmCommand> out;
+    if (!doc.is_object() || !doc.contains("multicast_group_entries")) return out;
+    const auto& groups = doc["multicast_group_entries"];
+    auto fail = [&](int index, const std::string& message) {
+        error.where = {file, index + 1, 0};
+        error.message =
+            index >= 0 ? fmt::format("multicast_group_entries[{}]: {}", index, message) : message;
+        return std::nullopt;
+    };
+    if (!groups.is_array()) return fail(-1, "\"multicast_group_entries\" must be an array");
+    // A number from 0 to `max`, as a JSON number or a string in any syntax entries take.
+    auto number = [](const nlohmann::json& v, uint64_t max, uint64_t& out) {
+        BigInt n;
+        bool negative = false;
+        if (v.is_number_unsigned()) {
+            n = v.get<uint64_t>();
+        } else if (!v.is_string() || !parseNumber(v.get<std::string>(), n, negative) || negative) {
+            return false;
+        }
+        if (n > max) return false;
+        out = static_cast<uint64_t>(n);
+        return true;
+    };
+    for (size_t i = 0; i < groups.size(); ++i) {
+        const int idx = static_cast<int>(i);
+        const auto& g = groups[i];
+        TmCommand cmd;
+        cmd.kind = Kind::GroupOf;
+        uint64_t v = 0;
+        if (!g.is_object() || !g.contains("multicast_group_id") ||
+            !number(g["multicast_group_id"], kTmMaxGroup, v) || v == 0)
+            return fail(idx, fmt::format("needs \"multicast_group_id\" from 1 to {}", kTmMaxGroup));
+        cmd.group = static_cast<uint32_t>(v);
+        if (!g.contains("replicas") || !g["replicas"].is_array())
+            return fail(idx, "needs \"replicas\", an array");
+        for (const auto& r : g["replicas"]) {
+            uint64_t port = 0, rid = 0;
+            if (!r.is_object() || !r.contains("egress_port") ||
+                !number(r["egress_port"], kTmMaxPort, port))
+                return fail(
+                    idx, fmt::format("a replica needs \"egress_port\" from 0 to {}", kTmMaxPort));
+            if (r.contains("instance") && !number(r["instance"], kTmMaxRid, rid))
+                return fail(
+                    idx, fmt::format("a replica's \"instance\" must be from 0 to {}", kTmMaxRid));
+            cmd.replicas.push_back({static_cast<uint32_t>(rid), static_cast<uint32_t>(port)});
+        }
+        out.push_back(std::move(cmd));
+    }
+    return out;
+}
+
 bool runTmCommand(TrafficManager& tm, const TmCommand& c, std::vector<std::string>& out,
                   std::string& error) {
     switch (c.kind) {
@@ -374,6 +456,8 @@ bool runTmCommand(TrafficManager& tm, const TmCommand& c, std::vector<std::strin
         case Kind::QueueRate:
             tm.setQueueRate(c.port, c.value);
             return true;
+        case Kind::GroupOf:
+            return tm.createGroupOf(c.group, c.replicas, error);
     }
     return false;
 }

@@ -17,6 +17,9 @@
 //   mirroring_get SESSION               prints the session
 //   set_queue_depth DEPTH [PORT]        stored only: queues are the RTL switch top's (issue 16)
 //   set_queue_rate RATE [PORT]
+// The P4 tutorials' runtime JSON gives groups as P4Runtime does, `"multicast_group_entries":
+// [{"multicast_group_id": G, "replicas": [{"egress_port": P, "instance": RID}, ...]}]`: a group
+// with one node per distinct instance (in the order they first appear) holding its ports.
 // A group replicates to its nodes in the order they were associated, each node to its ports in
 // increasing order, one copy per port per node (BMv2's McSimplePre). BMv2's LAG list (`| LAGS`)
 // is not supported. Every command that is malformed or does not fit the state (unknown group or
@@ -68,6 +71,8 @@ class TrafficManager {
     bool destroyNode(int handle, std::string& error);
     bool associate(uint32_t group, int handle, std::string& error);
     bool dissociate(uint32_t group, int handle, std::string& error);
+    // A new group with one node per distinct rid of `replicas` (first appearance order).
+    bool createGroupOf(uint32_t group, const std::vector<Replica>& replicas, std::string& error);
     bool addMirror(uint32_t session, const MirrorSession& to, std::string& error);
     bool deleteMirror(uint32_t session, std::string& error);
     std::optional<MirrorSession> mirror(uint32_t session) const;
@@ -106,14 +111,16 @@ struct TmCommand {
         MirrorGet,
         QueueDepth,
         QueueRate,
+        GroupOf,  // runtime JSON: a group and its replicas
     } kind = Kind::GroupCreate;
     uint32_t group = 0;
     uint32_t rid = 0;
     int handle = -1;
     uint32_t session = 0;
-    std::optional<uint32_t> port;  // MirrorAdd; QueueDepth / QueueRate when given
-    std::vector<uint32_t> ports;   // NodeCreate, NodeUpdate
-    uint64_t value = 0;            // QueueDepth, QueueRate
+    std::optional<uint32_t> port;   // MirrorAdd; QueueDepth / QueueRate when given
+    std::vector<uint32_t> ports;    // NodeCreate, NodeUpdate
+    uint64_t value = 0;             // QueueDepth, QueueRate
+    std::vector<Replica> replicas;  // GroupOf
 };
 
 // Is the line's first word one of the verbs above?
@@ -122,6 +129,11 @@ bool isTmCommand(const std::string& line);
 // message for a blank or comment line).
 std::optional<TmCommand> parseTmCommand(const std::string& line, const Origin& origin,
                                         ParseError& error);
+// The runtime JSON's "multicast_group_entries", range-checked: one GroupOf command each (none
+// when the key is absent); nullopt with `error` naming the entry otherwise.
+std::optional<std::vector<TmCommand>> parseRuntimeJsonGroups(const nlohmann::json& doc,
+                                                             const std::string& file,
+                                                             ParseError& error);
 // Runs the command; what BMv2's CLI prints goes to `out`. False with `error` (the state is then
 // unchanged).
 bool runTmCommand(TrafficManager& tm, const TmCommand& command, std::vector<std::string>& out,

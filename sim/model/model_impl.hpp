@@ -270,7 +270,9 @@ struct Model::Impl {
     // --- the traffic manager (model_tm.cpp)
     void runPasses(const Packet& packet, Result& result);
     void ingressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue);
-    void egressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue);
+    // `live`: the packet's state is the running one (no copy was made), else job.state.
+    void egressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue,
+                    bool live = false);
     PacketState snapshot(const std::shared_ptr<const std::vector<uint8_t>>& frame,
                          size_t payloadStart) const;
     void restore(const PacketState& s);

@@ -156,12 +156,19 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
 
     runControl(p.ingress);
     takeDigest(result);
-    const PacketState ingressEnd = snapshot(job.frame, payloadStart);
+    // The packet as ingress left it, for the copies the traffic manager makes; not needed (nor
+    // made) for a packet that only goes on to egress.
+    std::optional<PacketState> ingressEnd;
+    auto atIngressEnd = [&]() -> const PacketState& {
+        if (!ingressEnd) ingressEnd = snapshot(job.frame, payloadStart);
+        return *ingressEnd;
+    };
 
     // 1. Clone I2E: the packet as received, parsed again, metadata reset.
     if (fClone >= 0 && phv[fClone] != 0) {
         const auto session = static_cast<uint32_t>(phv[fCloneSession]);
         const auto keep = preserved(fCloneList);
+        atIngressEnd();
         resetPacketState();
         if (fIngressPort >= 0) phv[fIngressPort] = wrap(job.port, p.fields[fIngressPort].width);
         if (fPacketLength >= 0) phv[fPacketLength] = bytes.size();
@@ -178,7 +185,7 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
         if (fPacketLength >= 0) phv[fPacketLength] = bytes.size();
         const PacketState copy = snapshot(job.frame, cloneStart);
         cloneTo(copy, session, kInstanceIngressClone, job.reentries, queue);
-        restore(ingressEnd);
+        restore(*ingressEnd);
     }
     // 2. Resubmit: the packet as received, through ingress again.
     if (fResubmit >= 0 && phv[fResubmit] != 0) {
@@ -211,7 +218,8 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
             return;
         }
         for (const auto& r : replicas)
-            enqueueEgress(ingressEnd, r.port, r.rid, kInstanceReplication, job.reentries, queue);
+            enqueueEgress(atIngressEnd(), r.port, r.rid, kInstanceReplication, job.reentries,
+                          queue);
         return;
     }
     // 4. Drop, 5. unicast.
@@ -222,12 +230,28 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
                          (egressSpecByMark ? " (" + dropContext() + ")" : std::string()));
         return;
     }
-    enqueueEgress(ingressEnd, egressSpec(), 0, kInstanceNormal, job.reentries, queue);
+    if (!queue.empty()) {
+        enqueueEgress(atIngressEnd(), egressSpec(), 0, kInstanceNormal, job.reentries, queue);
+        return;
+    }
+    // Nothing else queued (the common case): egress goes on with the state as it is.
+    PipelineJob unicast;
+    unicast.egress = true;
+    unicast.port = egressSpec();
+    unicast.reentries = job.reentries;
+    unicast.state.frame = job.frame;
+    unicast.state.payloadStart = payloadStart;
+    egressPass(unicast, result, queue, true);
 }
 
-void Model::Impl::egressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue) {
-    resetPacketState();
-    restore(job.state);
+void Model::Impl::egressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue,
+                             bool live) {
+    if (live) {
+        egressSpecByMark = false;  // the packet's state is ingress's, as it left it
+    } else {
+        resetPacketState();
+        restore(job.state);
+    }
     const std::vector<uint8_t>& frame = *job.state.frame;
     const size_t payloadStart = job.state.payloadStart;
     if (fEgressPort >= 0) phv[fEgressPort] = wrap(job.port, p.fields[fEgressPort].width);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "runtime/common/command_file.hpp"
@@ -205,6 +206,59 @@ V1Switch(P(), VC(), I(), E(), CC(), D()) main;
     EXPECT_EQ(refused, path +
                            ":1:1: error: 'mc_mgrp_create' is not accepted here: this reader has no "
                            "traffic manager to configure (issue 16's switch top)");
+}
+
+// The P4 tutorials' runtime JSON gives multicast groups as P4Runtime does; multicast's own
+// solution_s1-runtime.json (group 1: ports 1 to 4, instance 1) configures the replication engine.
+TEST(TmCommands, RuntimeJsonGroups) {
+    const std::string dir = std::string(HOP_SOURCE_DIR) + "/../shared/p4-tutorials/multicast/";
+    std::ifstream in(dir + "multicast.p4");
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    auto fe = hop::sim::test::compileText(text);
+    ASSERT_TRUE(fe);
+    TrafficManager tm;
+    int entries = 0;
+    auto onTm = [&](const TmCommand& c, const hop::common::CommandSource& source,
+                    std::string& failure) {
+        std::vector<std::string> out;
+        std::string message;
+        if (runTmCommand(tm, c, out, message)) return true;
+        failure = source.error(message);
+        return false;
+    };
+    auto onCommand = [&](Command&, const hop::common::CommandSource&, std::string&) {
+        ++entries;
+        return true;
+    };
+    std::string error;
+    ASSERT_TRUE(hop::common::readRuntimeJsonFile(*fe->ir, dir + "solution_s1-runtime.json",
+                                                 onCommand, error, onTm))
+        << error;
+    EXPECT_EQ(entries, 4);
+    EXPECT_EQ(tm.replicate(1), (std::vector<Replica>{{1, 1}, {1, 2}, {1, 3}, {1, 4}}));
+    // Loading it again: the group exists, so the entry is refused and nothing changes.
+    EXPECT_FALSE(hop::common::readRuntimeJsonFile(*fe->ir, dir + "solution_s1-runtime.json",
+                                                  onCommand, error, onTm));
+    EXPECT_EQ(error, dir +
+                         "solution_s1-runtime.json: multicast_group_entries[0]: error: "
+                         "multicast group 1 already exists");
+    EXPECT_EQ(tm.nodes().size(), 1u);
+
+    const std::string bad = ::testing::TempDir() + "/tm_groups_" + std::to_string(getpid());
+    std::ofstream(bad) << R"({"multicast_group_entries": [
+        {"multicast_group_id": 2, "replicas": [{"egress_port": 1, "instance": 5}]},
+        {"multicast_group_id": 3, "replicas": [{"egress_port": 600, "instance": 1}]}]})";
+    EXPECT_FALSE(hop::common::readRuntimeJsonFile(*fe->ir, bad, onCommand, error, onTm));
+    EXPECT_EQ(error, bad +
+                         ":2: error: multicast_group_entries[1]: a replica needs "
+                         "\"egress_port\" from 0 to 510");
+    EXPECT_FALSE(tm.hasGroup(2));  // every entry parses before the first is applied
+    // Without a traffic manager to give them to, the groups are refused as before.
+    EXPECT_FALSE(hop::common::readRuntimeJsonFile(*fe->ir, dir + "solution_s1-runtime.json",
+                                                  onCommand, error));
+    EXPECT_NE(error.find("\"multicast_group_entries\" is not supported by hopline"),
+              std::string::npos)
+        << error;
 }
 
 }  // namespace
