@@ -14,7 +14,7 @@
 namespace hop::common {
 
 std::string CommandSource::where() const {
-    if (entry >= 0) return fmt::format("{}: table_entries[{}]", file, entry);
+    if (entry >= 0) return fmt::format("{}: {}[{}]", file, section, entry);
     return fmt::format("{}:{}:{}", file, line, column);
 }
 
@@ -24,7 +24,7 @@ std::string CommandSource::error(const std::string& message) const {
 
 bool readCommandFile(const ir::Program& program, const std::string& path, CommandSyntax syntax,
                      const CommandHandler& onCommand, std::string& error,
-                     const ExternHandler& onExtern) {
+                     const ExternHandler& onExtern, const TmHandler& onTm) {
     return forEachCommandLine(
         path,
         [&](const CommandLine& line) {
@@ -44,6 +44,21 @@ bool readCommandFile(const ir::Program& program, const std::string& path, Comman
                     return false;
                 }
                 return onExtern(*command, source, error);
+            }
+            if (tables::isTmCommand(line.text)) {
+                auto command = tables::parseTmCommand(line.text, origin, parseError);
+                if (!command) {
+                    error = parseError.str();
+                    return false;
+                }
+                if (!onTm) {
+                    error = source.error(fmt::format(
+                        "'{}' is not accepted here: this reader has no traffic manager to "
+                        "configure (issue 16's switch top)",
+                        line.text.substr(0, line.text.find_first_of(" \t"))));
+                    return false;
+                }
+                return onTm(*command, source, error);
             }
             const bool stf =
                 syntax == CommandSyntax::Bmv2OrStf &&
@@ -85,7 +100,8 @@ std::string malformedJson(const std::string& path, const std::string& text,
 }  // namespace
 
 bool readRuntimeJsonFile(const ir::Program& program, const std::string& path,
-                         const CommandHandler& onCommand, std::string& error) {
+                         const CommandHandler& onCommand, std::string& error,
+                         const TmHandler& onTm) {
     std::ifstream in(path, std::ios::binary);
     if (!in || std::filesystem::is_directory(path)) {
         error = cannotReadFile(path);
@@ -104,6 +120,16 @@ bool readRuntimeJsonFile(const ir::Program& program, const std::string& path,
         return false;
     }
     tables::ParseError parseError;
+    std::vector<tables::TmCommand> groups;
+    if (onTm) {
+        auto parsed = tables::parseRuntimeJsonGroups(doc, path, parseError);
+        if (!parsed) {
+            error = parseError.str();
+            return false;
+        }
+        groups = std::move(*parsed);
+        if (doc.is_object()) doc.erase("multicast_group_entries");
+    }
     auto commands = tables::parseRuntimeJson(program, doc, path, parseError);
     if (!commands) {
         error = parseError.str();
@@ -111,6 +137,10 @@ bool readRuntimeJsonFile(const ir::Program& program, const std::string& path,
     }
     for (size_t i = 0; i < commands->size(); ++i) {
         if (!onCommand((*commands)[i], {path, 0, 0, static_cast<int>(i)}, error)) return false;
+    }
+    for (size_t i = 0; i < groups.size(); ++i) {
+        const CommandSource source{path, 0, 0, static_cast<int>(i), "multicast_group_entries"};
+        if (!onTm(groups[i], source, error)) return false;
     }
     return true;
 }

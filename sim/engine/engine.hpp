@@ -69,6 +69,9 @@ class Engine {
     virtual bool knowsDecisions() const = 0;
     // The CPU port punts leave on, when the program names one (0 when unknown).
     virtual uint32_t cpuPort() const = 0;
+    // The traffic manager's configuration (multicast groups, mirroring sessions); null for an
+    // engine without one (the RTL pipeline: the switch top's comes with issue 16).
+    virtual tables::TrafficManager* trafficManager() { return nullptr; }
 };
 
 // The reference interpreter behind the Engine interface. Packets are run at send() (so the
@@ -103,6 +106,7 @@ class ModelEngine : public Engine {
     }
     bool knowsDecisions() const override { return true; }
     uint32_t cpuPort() const override { return model_.cpuPort(); }
+    tables::TrafficManager* trafficManager() override { return &model_.trafficManager(); }
 
     Model& model() { return model_; }
     void setTrace(bool trace) { trace_ = trace; }

@@ -52,6 +52,10 @@ bool loadBmv2Commands(sim::Engine& engine, const std::string& path, std::ostream
             for (const auto& l : lines) out << l << "\n";
             if (!done) failure = source.error(message);
             return done;
+        },
+        [&](const tables::TmCommand& command, const common::CommandSource& source,
+            std::string& failure) {
+            return runTmLine(engine, command, source.where(), out, failure);
         });
     if (!ok) err << error << "\n";
     return ok;
@@ -68,7 +72,12 @@ bool loadRuntimeJson(sim::Engine& engine, const std::string& path, std::ostream&
                 fmt::format("{}: error: table_entries[{}]: {}", source.file, source.entry, message);
             return false;
         },
-        error);
+        error,
+        [&](const tables::TmCommand& command, const common::CommandSource& source,
+            std::string& failure) {
+            std::ostringstream ignored;  // a group from JSON prints nothing
+            return runTmLine(engine, command, source.where(), ignored, failure);
+        });
     if (!ok) err << error << "\n";
     return ok;
 }

@@ -197,23 +197,11 @@ struct DirectCommand {
     const char* needs;
 };
 
-const char* const kTrafficManager =
-    "multicast groups and mirroring sessions, which come with the traffic manager (issue 16)";
 // Counters, registers and meters: run in file order (stf_externs.cpp).
 const char* const kExternAccess = nullptr;
 
 const DirectCommand* directCommand(const std::string& word) {
     static const std::vector<DirectCommand> kCommands = {
-        {"mirroring_add", {{'n', "a session id"}, {'n', "an egress port"}}, kTrafficManager},
-        {"mirroring_add_mc", {{'n', "a session id"}, {'n', "a multicast group"}}, kTrafficManager},
-        {"mirroring_delete", {{'n', "a session id"}}, kTrafficManager},
-        {"mirroring_get", {{'n', "a session id"}}, kTrafficManager},
-        {"mc_mgrp_create", {{'n', "a multicast group"}}, kTrafficManager},
-        {"mc_node_create", {{'n', "a replication id"}, {'l', "a port"}}, kTrafficManager},
-        {"mc_node_update", {{'n', "a node handle"}, {'l', "a port"}}, kTrafficManager},
-        {"mc_node_associate",
-         {{'n', "a multicast group"}, {'n', "a node handle"}},
-         kTrafficManager},
         {"counter_read", {{'q', ""}, {'n', "an index"}}, kExternAccess},
         {"counter_reset", {{'q', ""}}, kExternAccess},
         {"counter_write",
@@ -370,6 +358,15 @@ bool parseStf(const std::string& text, const std::string& path, StfFile& file, s
                 error = p.error();
                 return false;
             }
+        } else if (tables::isTmCommand(word)) {
+            tables::ParseError pe;
+            cmd.kind = StfCommand::Kind::Tm;
+            cmd.text = rtrim(line.substr(wordPos));
+            cmd.tm = tables::parseTmCommand(line, tables::Origin{path, lineNo, 0}, pe);
+            if (!cmd.tm) {
+                error = pe.str();
+                return false;
+            }
         } else if (const DirectCommand* direct = directCommand(word)) {
             if (!directArgs(p, *direct)) {
                 error = p.error();
@@ -497,6 +494,24 @@ std::string location(const StfFile& file, const StfCommand& cmd) {
 
 }  // namespace
 
+bool runTmLine(sim::Engine& engine, const tables::TmCommand& command, const std::string& where,
+               std::ostream& out, std::string& error) {
+    tables::TrafficManager* tm = engine.trafficManager();
+    if (!tm) {
+        error = fmt::format(
+            "{}: error: the {} engine has no traffic manager: multicast groups and mirroring "
+            "sessions need the switch top's (issue 16); run this on the model (--engine model)",
+            where, engine.name());
+        return false;
+    }
+    std::vector<std::string> lines;
+    std::string message;
+    const bool ok = tables::runTmCommand(*tm, command, lines, message);
+    for (const auto& l : lines) out << l << "\n";
+    if (!ok) error = fmt::format("{}: error: {}", where, message);
+    return ok;
+}
+
 int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, std::ostream& out,
            std::ostream& err) {
     const ir::Program& program = engine.program();
@@ -524,6 +539,16 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
         if (cmd.kind == StfCommand::Kind::Extern && !model) {
             int ignored = 0;
             runStfExtern(nullptr, file, cmd, out, err, ignored);
+            return 1;
+        }
+    }
+
+    // The traffic manager's lines need an engine that has one: said once, before any packet.
+    for (const StfCommand& cmd : file.commands) {
+        if (cmd.kind == StfCommand::Kind::Tm && !engine.trafficManager()) {
+            std::string message;
+            runTmLine(engine, *cmd.tm, location(file, cmd), out, message);
+            err << message << "\n";
             return 1;
         }
     }
@@ -595,6 +620,14 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
             case StfCommand::Kind::Extern:
                 if (!runStfExtern(model, file, cmd, out, err, checkFailures)) return 1;
                 break;
+            case StfCommand::Kind::Tm: {
+                std::string message;
+                if (!runTmLine(engine, *cmd.tm, location(file, cmd), out, message)) {
+                    err << message << "\n";
+                    return 1;
+                }
+                break;
+            }
         }
     }
 

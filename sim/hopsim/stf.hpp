@@ -24,11 +24,12 @@
 //   meter_set_rates NAME INDEX CIR:CBS PIR:PBS, meter_array_set_rates NAME CIR:CBS PIR:PBS,
 //   meter_get_rates NAME INDEX           rates in units per microsecond, bursts in units
 // INDEX of a direct counter or meter is the table entry's handle (0, 1, ... in the order the
-// entries were added). The others (mirroring, multicast) are an error naming what they need,
-// once the whole file has been checked. The n-th `packet` (from 0) arrives at n microseconds
-// on the simulated clock (sim::Packet::timeNs), which is what meters measure.
-// A test passes when, port by port and in order, every expected packet arrived and nothing
-// else did.
+// entries were added). The traffic manager's lines (mc_mgrp_create, mc_node_create, ...,
+// mirroring_add, ...; runtime/tables/traffic_manager.hpp) configure the engine's traffic manager
+// in file order; an engine without one (the RTL pipeline) refuses the file at the first of them.
+// The n-th `packet` (from 0) arrives at n microseconds on the simulated clock
+// (sim::Packet::timeNs), which is what meters measure. A test passes when, port by port and in
+// order, every expected packet arrived and nothing else did.
 #pragma once
 
 #include <cstdint>
@@ -40,22 +41,24 @@
 
 #include "runtime/tables/entry.hpp"
 #include "runtime/tables/externs.hpp"
+#include "runtime/tables/traffic_manager.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/model/model.hpp"
 
 namespace hop::hopsim {
 
 struct StfCommand {
-    enum class Kind { Packet, Expect, Table, Wait, Extern } kind = Kind::Packet;
+    enum class Kind { Packet, Expect, Table, Wait, Extern, Tm } kind = Kind::Packet;
     int line = 0;  // 1-based, of the command word
     int col = 0;
     uint32_t port = 0;
-    std::vector<uint8_t> bytes;  // Packet
-    std::vector<int> nibbles;    // Expect: 0..15, or -1 for a `*` wildcard
-    bool exactLength = false;    // Expect: trailing `$`
-    bool anyContent = false;     // Expect with no data
-    std::string text;            // Table, Extern: the line from the command word, comment
-                                 // removed
+    std::vector<uint8_t> bytes;           // Packet
+    std::vector<int> nibbles;             // Expect: 0..15, or -1 for a `*` wildcard
+    bool exactLength = false;             // Expect: trailing `$`
+    bool anyContent = false;              // Expect with no data
+    std::string text;                     // Table, Extern: the line from the command word, comment
+                                          // removed
+    std::optional<tables::TmCommand> tm;  // Tm
 };
 
 struct StfFile {
@@ -108,6 +111,12 @@ bool runStfExtern(ExternAccess* access, const StfFile& file, const StfCommand& c
 // hopsim's --dump-state: the extern state of the engine's model after a run, or a message
 // saying the engine cannot show it (false).
 bool dumpState(sim::Engine& engine, std::ostream& out, std::ostream& err);
+
+// Runs a traffic-manager line on the engine's traffic manager; what BMv2's CLI prints goes to
+// `out`. False with `error` = "WHERE: error: ..." when the engine has none or the line does not
+// fit its state (which is then unchanged).
+bool runTmLine(sim::Engine& engine, const tables::TmCommand& command, const std::string& where,
+               std::ostream& out, std::string& error);
 
 // Runs the test on `engine` (fresh). Each packet is sent and drained before the next command,
 // so every output is tied to the packet that caused it. Prints `PASS: ...` or the failures to

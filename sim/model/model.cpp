@@ -25,6 +25,12 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     fIngressTimestamp = field("standard_metadata.ingress_global_timestamp");
     fEgressTimestamp = field("standard_metadata.egress_global_timestamp");
     fDigestId = field(ir::kDigestIdField);
+    fEgressRid = field("standard_metadata.egress_rid");
+    fClone = field(ir::kCloneField);
+    fCloneSession = field(ir::kCloneSessionField);
+    fCloneList = field(ir::kCloneListField);
+    fResubmit = field(ir::kResubmitField);
+    fRecirculate = field(ir::kRecirculateField);
     auto error = [&](const char* name) {
         for (size_t i = 0; i < p.errors.size(); ++i)
             if (p.errors[i] == name) return static_cast<ir::ErrorCode>(i);
@@ -143,115 +149,16 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     Result result;
     tracing = traceOn;
     trace = &result.trace;
-    resetPacketState();
-    input = &packet.bytes;
     nowUs = packet.timeNs / 1000;
-    ingressLength = packet.bytes.size();
-    if (fIngressPort >= 0) phv[fIngressPort] = wrap(packet.port, p.fields[fIngressPort].width);
-    if (fPacketLength >= 0) phv[fPacketLength] = packet.bytes.size();
-    if (fInstanceType >= 0) phv[fInstanceType] = 0;
-    if (fPacketSeq >= 0) phv[fPacketSeq] = packetSeq;
-    ++packetSeq;
-    // BMv2's clock in microseconds: the arrival time, and (no queue between the pipelines) the
-    // same time when egress starts; the hardware samples the same time with the first beat.
-    if (fIngressTimestamp >= 0)
-        phv[fIngressTimestamp] = wrap(nowUs, p.fields[fIngressTimestamp].width);
-    note(TraceEvent::Kind::Note, "packet in on port " + std::to_string(packet.port) + " (" +
-                                     std::to_string(packet.bytes.size()) + " bytes)");
+    sentOutput = decided = false;
     try {
-        runParser();
-        // The payload is what the parser did not consume.
-        const size_t payloadStart = std::min((cursor + 7) / 8, packet.bytes.size());
-        verifyChecksums(payloadStart);
-        input = nullptr;
-
-        runControl(p.ingress);
-        takeDigest(result);
-        if (egressSpec() == kDropPort) {
-            result.decision.kind = Decision::Kind::Drop;
-            result.decision.egressPort = kDropPort;
-            result.decision.reason =
-                egressSpecByMark ? "mark_to_drop in ingress" : "egress_spec 511";
-            note(TraceEvent::Kind::Drop,
-                 "drop after ingress: " + result.decision.reason +
-                     (egressSpecByMark ? " (" + dropContext() + ")" : std::string()));
-            finish();
-            return result;
-        }
-        if (fEgressPort >= 0) phv[fEgressPort] = egressSpec();
-        if (fEgressTimestamp >= 0)
-            phv[fEgressTimestamp] = wrap(nowUs, p.fields[fEgressTimestamp].width);
-        egressSpecByMark = false;
-        runControl(p.egress);
-        // simple_switch drops a packet whose egress_spec is 511 after egress as well.
-        if (egressSpec() == kDropPort) {
-            result.decision.kind = Decision::Kind::Drop;
-            result.decision.egressPort = kDropPort;
-            result.decision.reason =
-                egressSpecByMark ? "mark_to_drop in egress" : "egress_spec 511 in egress";
-            note(TraceEvent::Kind::Drop,
-                 "drop after egress: " + result.decision.reason +
-                     (egressSpecByMark ? " (" + dropContext() + ")" : std::string()));
-            finish();
-            return result;
-        }
-        updateChecksums(packet.bytes, payloadStart);
-        const uint32_t port =
-            fEgressPort >= 0 ? static_cast<uint32_t>(phv[fEgressPort]) : egressSpec();
-        Packet out;
-        out.port = port;
-        ir::HeaderId first = deparse(packet.bytes, payloadStart, out.bytes);
-        result.decision.egressPort = port;
-        if (fTruncate >= 0 && phv[fTruncate] != 0 && phv[fTruncateLength] < out.bytes.size()) {
-            const auto n = static_cast<size_t>(phv[fTruncateLength]);
-            note(TraceEvent::Kind::Note, "truncate: " + std::to_string(out.bytes.size()) +
-                                             " bytes cut to " + std::to_string(n));
-            out.bytes.resize(n);
-            if (n == 0) {
-                result.decision.kind = Decision::Kind::Drop;
-                result.decision.egressPort = kDropPort;
-                result.decision.reason = "truncated to 0 bytes";
-                note(TraceEvent::Kind::Drop, result.decision.reason);
-                finish();
-                return result;
-            }
-        }
-        if (out.bytes.empty()) {
-            // No header emitted and every byte consumed: there is no frame to send (the
-            // hardware's deparser drops it too).
-            result.decision.kind = Decision::Kind::Drop;
-            result.decision.egressPort = kDropPort;
-            result.decision.reason = "nothing to send (no header emitted, no payload)";
-            note(TraceEvent::Kind::Drop, result.decision.reason);
-            finish();
-            return result;
-        }
-        if (first >= 0 && p.headers[first].controllerHeader == "packet_in") {
-            result.decision.kind = Decision::Kind::Punt;
-            for (ir::FieldId f : p.headers[first].fields) {
-                const std::string& n = p.fields[f].name;
-                if (n.size() >= 7 && n.compare(n.size() - 7, 7, ".reason") == 0)
-                    result.decision.reason = phv[f].str();
-            }
-        } else if (cpuPort != 0 && port == cpuPort) {
-            result.decision.kind = Decision::Kind::Punt;
-        }
-        if (result.decision.kind == Decision::Kind::Punt) {
-            note(TraceEvent::Kind::Note,
-                 "punt to the CPU on port " + std::to_string(port) +
-                     (result.decision.reason.empty() ? std::string()
-                                                     : ", reason " + result.decision.reason) +
-                     " (" + std::to_string(out.bytes.size()) + " bytes)");
-        } else {
-            note(TraceEvent::Kind::Note, "forward to port " + std::to_string(port) + " (" +
-                                             std::to_string(out.bytes.size()) + " bytes)");
-        }
-        result.outputs.push_back(std::move(out));
+        runPasses(packet, result);
     } catch (const Unsupported& e) {
         failPacket(result, std::string("not supported by the model: ") + e.what());
     } catch (const CheckFailed& e) {
         failPacket(result, e.what());
     }
+    ++packetSeq;
     finish();
     return result;
 }
@@ -387,5 +294,8 @@ Result Model::process(const Packet& packet, bool trace) { return impl_->process(
 
 void Model::setCpuPort(uint32_t port) { impl_->cpuPort = port; }
 uint32_t Model::cpuPort() const { return impl_->cpuPort; }
+
+tables::TrafficManager& Model::trafficManager() { return impl_->tm; }
+const std::map<std::string, uint64_t>& Model::dropCounts() const { return impl_->dropCounts; }
 
 }  // namespace hop::sim

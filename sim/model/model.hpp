@@ -15,8 +15,14 @@
 //     instance, or when it leaves on the port given to setCpuPort (when not 0).
 //   - The model keeps its own copy of the program; program() returns that copy (entries must
 //     be parsed against it or an identical program: table and action ids are indices).
-//   - Not modelled: multicast / clone / resubmit / recirculate (no replication engine),
-//     header stacks' `.next` (the lowering rejects it).
+//   - The traffic manager (model_tm.cpp) as BMv2 simple_switch's: resubmit, clone I2E and E2E
+//     to mirroring sessions, multicast through replication groups, recirculate; configured
+//     through trafficManager() (runtime/tables/traffic_manager.hpp). A packet may re-enter the
+//     pipeline (resubmit, recirculate, a clone of an egress-to-egress clone) at most
+//     kMaxReentries times; the request past that is dropped with the reason
+//     "re-entry limit (...)". Result::outputs lists every copy that left, in the order they
+//     left; Result::decision is the first output's (a forward or a punt), or the first drop's
+//     when nothing left.
 //   - Result::digests: v1model's digest (ir.hpp's Digest).
 //   - Packet::timeNs, and the stateful externs (model_externs.cpp): registers, counters,
 //     direct counters, meters and direct meters with BMv2 simple_switch's semantics; their
@@ -24,6 +30,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -31,10 +38,26 @@
 
 #include "ir/ir.hpp"
 #include "runtime/tables/entry.hpp"
+#include "runtime/tables/traffic_manager.hpp"
 
 namespace hop::sim {
 
 inline constexpr uint32_t kDropPort = 511;
+// How many times one received packet's copies may re-enter the pipeline (resubmit, recirculate,
+// an egress-to-egress clone of a packet that is itself one), so that a program that loops cannot
+// live-lock the switch; and how many packet instances one received packet may make in all
+// (multicast and clones included).
+inline constexpr int kMaxReentries = 16;
+inline constexpr int kMaxInstances = 4096;
+// standard_metadata.instance_type as BMv2 simple_switch sets it.
+enum InstanceType : uint32_t {
+    kInstanceNormal = 0,
+    kInstanceIngressClone = 1,
+    kInstanceEgressClone = 2,
+    kInstanceRecirc = 4,
+    kInstanceReplication = 5,
+    kInstanceResubmit = 6,
+};
 
 struct Packet {
     uint32_t port = 0;
@@ -75,7 +98,7 @@ struct DigestMessage {
 std::string digestLine(const ir::Program& program, const DigestMessage& d);
 
 struct Result {
-    std::vector<Packet> outputs;  // zero (drop) or one packet for v1model without replication
+    std::vector<Packet> outputs;  // every copy that left, in order (none: dropped)
     // The digest the packet sent after ingress (none or one: BMv2 keeps one per packet), sent
     // whatever the packet's fate after ingress.
     std::vector<DigestMessage> digests;
@@ -144,6 +167,11 @@ class Model {
     // is reported here; 0 when unknown.
     void setCpuPort(uint32_t port);
     uint32_t cpuPort() const;
+
+    // The traffic manager's configuration (multicast groups, mirroring sessions); and every
+    // packet instance it dropped since the model was made, by reason.
+    tables::TrafficManager& trafficManager();
+    const std::map<std::string, uint64_t>& dropCounts() const;
 
     // --- stateful externs (model_externs.cpp). `name` is the extern's full name or a unique
     // dotted suffix. `index` is the cell of a counter, meter or register array, or the entry

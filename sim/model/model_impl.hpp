@@ -8,11 +8,15 @@
 //   model_checksum.cpp  checksums: verify and update
 //   model_externs.cpp   registers, counters and meters: state, execution, control-plane access
 //   model_hash.cpp      the hash extern
+//   model_tm.cpp        the traffic manager: passes through ingress and egress, clone,
+//                       resubmit, multicast, recirculate
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "runtime/tables/logical_table.hpp"
+#include "runtime/tables/traffic_manager.hpp"
 #include "sim/model/model.hpp"
 
 namespace hop::sim {
@@ -166,6 +171,29 @@ struct ExternState {
     std::optional<MeterCell> arrayRates;        // meter_array_set_rates: every cell not in `meters`
 };
 
+// What a packet instance carries from ingress to egress: the parsed headers and metadata, and
+// the frame whose unparsed payload the deparser appends.
+struct PacketState {
+    std::vector<BigInt> phv;
+    std::vector<uint8_t> valid;
+    std::vector<int> varbitBits;
+    std::shared_ptr<const std::vector<uint8_t>> frame;
+    size_t payloadStart = 0;
+};
+
+// One pass the traffic manager schedules: a frame into the ingress parser, or a packet instance
+// into egress.
+struct PipelineJob {
+    bool egress = false;
+    uint32_t port = 0;  // ingress: the port the frame arrived on; egress: the egress port
+    uint32_t instanceType = 0;
+    uint32_t rid = 0;   // egress: egress_rid
+    int reentries = 0;  // resubmits, recirculations and egress-to-egress clones so far
+    std::shared_ptr<const std::vector<uint8_t>> frame;  // ingress
+    std::vector<std::pair<ir::FieldId, BigInt>> keep;   // ingress: preserved metadata
+    PacketState state;                                  // egress
+};
+
 }  // namespace interp
 
 using namespace interp;
@@ -181,8 +209,11 @@ struct Model::Impl {
                 fIngressTimestamp = -1, fEgressTimestamp = -1,
                 fPacketSeq = -1,               // ir::kPacketSeqField: random()'s sequence number
         fTruncate = -1, fTruncateLength = -1,  // truncate()
-        fDigestId = -1;                        // ir::kDigestIdField: the digest to send
-    uint32_t packetSeq = 0;                    // packets taken since the model was made
+        fDigestId = -1,                        // ir::kDigestIdField: the digest to send
+        fEgressRid = -1, fClone = -1, fCloneSession = -1, fCloneList = -1,
+                fResubmit = -1,  // ir::kCloneField...
+        fRecirculate = -1;
+    uint32_t packetSeq = 0;  // packets taken since the model was made
     ir::ErrorCode errPacketTooShort = -1, errNoMatch = -1, errParserTimeout = -1;
 
     // Per-packet state, kept between packets so that the BigInts keep their storage.
@@ -213,6 +244,12 @@ struct Model::Impl {
     std::vector<int> directColour;
     bool exited = false;  // an `exit` ran in the running control
     BitWriter scratch;
+    // The traffic manager: its configuration, the drops it counted by reason, and per processed
+    // packet whether the result's decision is final (an output was sent).
+    tables::TrafficManager tm;
+    std::map<std::string, uint64_t> dropCounts;
+    bool sentOutput = false;
+    bool decided = false;
 
     // --- packets through the pipeline: process(), controls, the deparser, traces (model.cpp)
     explicit Impl(const ir::Program& program);
@@ -229,6 +266,24 @@ struct Model::Impl {
     void finish();
     ir::HeaderId deparse(const std::vector<uint8_t>& in, size_t payloadStart,
                          std::vector<uint8_t>& out);
+
+    // --- the traffic manager (model_tm.cpp)
+    void runPasses(const Packet& packet, Result& result);
+    void ingressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue);
+    // `live`: the packet's state is the running one (no copy was made), else job.state.
+    void egressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue,
+                    bool live = false);
+    PacketState snapshot(const std::shared_ptr<const std::vector<uint8_t>>& frame,
+                         size_t payloadStart) const;
+    void restore(const PacketState& s);
+    std::vector<std::pair<ir::FieldId, BigInt>> preserved(ir::FieldId listRef) const;
+    void resetMetadata();
+    void cloneTo(const PacketState& copy, uint32_t session, uint32_t type, int reentries,
+                 std::deque<PipelineJob>& queue);
+    void enqueueEgress(const PacketState& s, uint32_t port, uint32_t rid, uint32_t instanceType,
+                       int reentries, std::deque<PipelineJob>& queue);
+    void dropInstance(Result& result, const std::string& reason, const std::string& text = {});
+    void sendOutput(Result& result, Packet out, ir::HeaderId first);
 
     // --- expressions and statements (model_expr.cpp)
     BigInt eval(const ir::ExprPtr& e, const std::vector<BigInt>* args);

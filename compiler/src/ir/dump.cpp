@@ -468,6 +468,16 @@ std::string Printer::program() {
     tables(os);
     actions(os);
     externs(os);
+    // What clone / resubmit / recirculate keep (ir.hpp's FieldList); their requests refer to
+    // these by 1 + index.
+    if (!p_.fieldLists.empty()) os << "\nfield lists\n";
+    for (size_t i = 0; i < p_.fieldLists.size(); ++i) {
+        const FieldList& fl = p_.fieldLists[i];
+        os << fmt::format("  {} {}:", i + 1,
+                          fl.id >= 0 ? fmt::format("@field_list({})", fl.id) : "data");
+        for (FieldId f : fl.fields) os << " " << p_.fields.at(f).name;
+        os << "\n";
+    }
     return os.str();
 }
 

@@ -425,6 +425,32 @@ inline constexpr const char* kDigestIdField = "$digest.id";
 inline constexpr int kDigestIdWidth = 16;
 
 // ---------------------------------------------------------------------------------------------
+// The traffic manager's requests: v1model's clone, resubmit and recirculate as BMv2 simple_switch
+// implements them. A call records the request in hidden fields (the last call wins, as in
+// simple_switch), which the engine's traffic manager reads when the control is done: after
+// ingress the clone (I2E) and resubmit fields, after egress the clone (E2E) and recirculate
+// fields. Every field starts at 0 for every pass through a control.
+//   kCloneField           bool: clone requested in this control (I2E in ingress, E2E in egress)
+//   kCloneSessionField    bit<32>: the mirroring session
+//   kCloneListField       bit<16>: 1 + the index in Program::fieldLists of the fields the clone
+//                         keeps, 0 for none (plain clone)
+//   kResubmitField        bit<16>: 1 + the field list's index: resubmit requested (ingress)
+//   kRecirculateField     bit<16>: 1 + the field list's index: recirculate requested (egress)
+
+// The metadata fields a clone, resubmit or recirculate keeps: the user metadata fields annotated
+// @field_list(id), or the fields a deprecated call (clone3, resubmit, recirculate) lists (id -1).
+struct FieldList {
+    int id = -1;
+    std::vector<FieldId> fields;  // in layout order
+};
+inline constexpr const char* kCloneField = "$tm.clone";
+inline constexpr const char* kCloneSessionField = "$tm.clone_session";
+inline constexpr const char* kCloneListField = "$tm.clone_list";
+inline constexpr const char* kResubmitField = "$tm.resubmit";
+inline constexpr const char* kRecirculateField = "$tm.recirculate";
+inline constexpr int kFieldListRefWidth = 16;
+
+// ---------------------------------------------------------------------------------------------
 // Controller packet metadata: a header type annotated @controller_header("packet_in") or
 // ("packet_out"), whether or not an instance of it exists.
 
@@ -469,6 +495,7 @@ struct Program {
     std::vector<ExternObject> externs;
     std::vector<ControllerHeader> controllerHeaders;
     std::vector<Digest> digests;
+    std::vector<FieldList> fieldLists;  // what clone / resubmit / recirculate calls keep
     // Each outermost for loop the lowering unrolled, with its iterations (nested loops'
     // included): a backend that lays every iteration out in hardware bounds them.
     std::vector<std::pair<SourceLoc, int>> unrolledLoops;

@@ -57,6 +57,13 @@ ExprPtr Lowering::lowerCallStmt(const CallExpr* c, ExprPtr pred, SourceLoc loc) 
         {"assert", &Lowering::callCheck},
         {"assume", &Lowering::callCheck},
         {"digest", &Lowering::callDigest},
+        {"clone", &Lowering::callClone},
+        {"clone3", &Lowering::callClone},
+        {"clone_preserving_field_list", &Lowering::callClone},
+        {"resubmit", &Lowering::callResubmit},
+        {"resubmit_preserving_field_list", &Lowering::callResubmit},
+        {"recirculate", &Lowering::callResubmit},
+        {"recirculate_preserving_field_list", &Lowering::callResubmit},
     };
     CallSite site{c, callee, {}, method, loc};
     if (callee) site.receiver = resolve(callee->base.get());

@@ -247,6 +247,17 @@ class Lowering {
     std::optional<HashAlgorithm> hashAlgorithm(const ast::Expr* e, SourceLoc loc);
     bool hashData(const ast::Expr* e, std::vector<ExprPtr>& out);
     const ExternObject* receiverExtern(const CallSite& c) const;
+    // --- clone, resubmit, recirculate and field lists (lower_tm.cpp)
+    std::optional<ExprPtr> callClone(const CallSite& c, ExprPtr pred);
+    std::optional<ExprPtr> callResubmit(const CallSite& c, ExprPtr pred);
+    std::optional<BigInt> annotationInt(const ast::Annotation& a);
+    void collectFieldList(const sema::Type* t, const std::string& prefix, int id, bool all,
+                          std::vector<FieldId>& out);
+    int fieldListRef(int id);
+    int dataFieldListRef(const ast::Expr* data, const std::string& call);
+    int fieldListArg(const ast::Expr* e, const std::string& call);
+    void assignHidden(const char* name, int width, ExprPtr value, ExprPtr pred, SourceLoc loc,
+                      bool isBool = false);
     // --- digest (lower_digest.cpp)
     std::optional<ExprPtr> callDigest(const CallSite& c, ExprPtr pred);
     int digestFor(const sema::Type* t, SourceLoc loc);

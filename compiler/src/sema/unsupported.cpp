@@ -15,14 +15,6 @@ const std::set<std::string>& unsupportedExterns() {
         // table implementations
         "action_profile",
         "action_selector",
-        // packet replication and re-injection
-        "clone",
-        "clone3",
-        "clone_preserving_field_list",
-        "resubmit",
-        "resubmit_preserving_field_list",
-        "recirculate",
-        "recirculate_preserving_field_list",
         "Checksum16",
     };
     return names;

@@ -31,6 +31,7 @@ std::optional<Output> Generator::run() {
                                                 n, kMaxLoopIterations));
             failed_ = true;
         }
+    refuseTrafficManager();
     if (failed_) return std::nullopt;
     layout();
     // The parse graph first: the window's size (the deepest parse) sizes the capture.

@@ -163,6 +163,7 @@ class Generator {
   private:
     // --- bundle layout and leaves (bundle.cpp)
     void layout();
+    void refuseTrafficManager();  // traffic_manager.cpp
     ExprLeaves leaves(const std::string& b, const std::string& paramVar = {},
                       const std::vector<int>* paramOffsets = nullptr);
     std::string fieldOf(const std::string& b, ir::FieldId f) {
