@@ -256,6 +256,7 @@ void Generator::closeRegisterStage(const std::string& comb) {
                     "u_" + rp.name,
                     {{"clk", "clk"},
                      {"rst", "rst"},
+                     {"hold", "1'b0"},
                      {"rd_valid", rp.name + "_rd_valid"},
                      {"rd_idx", rp.name + "_rd_idx"},
                      {"rd_data", rp.name + "_rd_data"},
