@@ -23,21 +23,21 @@
 // Stages (at most 8 LUT levels each, issue 13). S0: the cell's read. S1: the cell (hop_register's
 // forwarding mux) and the 16x16-bit partial products of time x rate (one DSP each). S2-S4: their
 // sum, earned (bits 95:32 of the product; bits from 96 up are dropped, a 64-bit count as BMv2's).
-// S5-S6: earned against the state: `fresh` saturated to 32 bits plus a flag for 2^32 or more
-// (tokens never exceed 2^32 - 1, so that is all the marking needs), from two 64-bit compares and
-// a 32-bit subtract in parallel. S7: the marking, both buckets, from the tokens and `fresh`:
-// three 33-bit adds and compares side by side, then a pick. S8: the colour out, `commit` in, the
-// write-back.
+// S5-S6: fresh against the state, reduced to what the marking needs (tokens never exceed
+// 2^32 - 1): fresh's low 32 bits, whether it is 2^32 or more, burst - fresh and units - fresh
+// with their signs, each a 64-bit compare or a 32-bit add of `last` with a value precomputed
+// from earned at S5. S7: the marking, both buckets, each a 32-bit compare or add of the tokens
+// with registers, then a pick. S8: the colour out (a register), `commit` in, the write-back.
 //
 // Packets in flight. The read at S0 sees writes up to that cycle; the packets 1 to 7 ahead of a
 // packet write after it, so their markings are forwarded: each stage's copy of the state takes
 // the one written this cycle (the packet at S8, when it commits and is on the same cell; the
 // equality of the indices is computed once, at S1). At S6 that is the packet two ahead, whose
-// `fresh` the stage computes for both candidates. At S7 the packet one ahead is still deciding
-// (its `commit` comes in this cycle), so S7 marks twice: (a) after its marking (its tokens, and
-// `fresh` from earned minus its earned, precomputed at S5, when it raised `last`, else as (b));
-// (b) without it; its `commit` picks. So the state carried from packet to packet is the tokens
-// and a flag, and the loop is one 33-bit add/compare deep.
+// `last` the stage compares with beside the copy's. At S7 the packet one ahead is still deciding
+// (its `commit` comes in this cycle), so S7 marks both ways: (a) after its marking (its tokens,
+// and fresh against its earned, computed at S5-S6, where it raised `last`), (b) without it; its
+// `commit` picks. So the state carried from packet to packet in one cycle is the tokens and a
+// flag per bucket.
 //
 // Cell word (bit 0 first): [0] configured; then the peak bucket, then the committed bucket, each
 // {last (64), tokens (32), burst (32), rate (64)} from its low bit: rate at +0, burst at +64,
