@@ -26,7 +26,10 @@
 // The pipeline has priority on both memory ports: a READ takes the read port in a cycle without
 // a packet, a WRITE or a RESET step the write port in a cycle without a pipeline write, so a
 // command waits while packets fill every cycle (at line rate on a card the link leaves idle
-// cycles). A READ is forwarded like a packet's read, so it sees every write before it.
+// cycles). A READ is forwarded like a packet's read, so it sees every write before it. `hold`
+// makes every command wait while it is 1: a client whose read-modify-write spans several cycles
+// (hop_meter) holds it while one is in flight, so no command falls between a read and its
+// write-back; the generated pipeline ties it to 0.
 `default_nettype none
 
 module hop_register #(
@@ -38,6 +41,7 @@ module hop_register #(
 ) (
     input  wire              clk,
     input  wire              rst,
+    input  wire              hold,
     input  wire              rd_valid,
     input  wire  [IDX_W-1:0] rd_idx,
     output logic [WIDTH-1:0] rd_data,
@@ -89,10 +93,10 @@ module hop_register #(
     wire busy = cmd_q != CMD_NONE || csr_read_q;
 
     // Who uses the ports this cycle: the pipeline first.
-    wire csr_read_go = cmd_q == CMD_READ && !rd_valid;
+    wire csr_read_go = cmd_q == CMD_READ && !rd_valid && !hold;
     wire pipe_write = wr_en && in_range(wr_idx);
-    wire csr_write_go = cmd_q == CMD_WRITE && !wr_en;
-    wire walk_go = cmd_q == CMD_RESET && !wr_en;
+    wire csr_write_go = cmd_q == CMD_WRITE && !wr_en && !hold;
+    wire walk_go = cmd_q == CMD_RESET && !wr_en && !hold;
 
     // --- memory ------------------------------------------------------------------------------
     wire rd_en = rd_valid || csr_read_go;

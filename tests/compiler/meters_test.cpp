@@ -68,9 +68,9 @@ TEST(Meters, MetersP4BuildsAnHopMeterEach) {
     // every hit; the table's results wait for its colour.
     EXPECT_NE(sv.find(".commit(1'b1)"), std::string::npos);
     EXPECT_NE(sv.find("t_I_classify_m_hit"), std::string::npos);
-    // Latency: capture, parser, the meters' register stage, classify (2), its direct meter, the
-    // header assembly.
-    EXPECT_EQ(b.out->latency, 6);
+    // Latency: capture, parser, the meters' register stage (the block's latency), classify (2),
+    // its direct meter (the block's latency), the header assembly.
+    EXPECT_EQ(b.out->latency, 4 + 2 * regmap::kMeterLatency);
 }
 
 // A meter under a predicate in a register's stage, a direct meter on an LPM table whose actions

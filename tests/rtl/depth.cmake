@@ -19,11 +19,6 @@ set(HOP_DEPTH_W512 hop_deparser hop_header_capture hop_axis_fifo hop_axis_out_qu
 # Configuring with -DHOP_DEPTH_RUN_PENDING=ON leaves them enabled: `ctest -L depth_pending`
 # then shows what is left (the same switch covers tests/pipeline's list).
 set(HOP_DEPTH_KNOWN_DEEP
-    # issue 15: the trTCM's read-modify-write is 28.75 levels (cell mux 3.5, the 64x64 multiply
-    # of the tokens earned about 12, the bucket arithmetic after it about 13): pipelining the
-    # multiply before the cell's read (the rates are configuration) is not enough; the 64-bit
-    # compare/subtract chain on the loop-carried state must be reformulated too
-    hop_meter_d16 hop_meter_d5
 )
 
 # Configurations whose synthesis takes over 2 minutes on one core: also labelled `slow`

@@ -160,6 +160,15 @@ class Bench {
         idle();
         m.csr_wr = 0;
     }
+    // A CSR write in a cycle that also carries a packet.
+    void csrWriteDuring(uint32_t offset, uint32_t value, uint32_t idx, uint64_t now, bool commit) {
+        auto& m = sim_.model();
+        m.csr_wr = 1;
+        m.csr_addr = offset;
+        m.csr_wdata = value;
+        cycle(idx, 1, now, commit);
+        m.csr_wr = 0;
+    }
     uint32_t csrRead(uint32_t offset) {
         auto& m = sim_.model();
         m.csr_rd = 1;
@@ -284,6 +293,63 @@ TEST(Meter, ColoursOfAnOverdrivenMeter) {
     EXPECT_GT(seen[0], 0);
     EXPECT_GT(seen[1], 0);
     EXPECT_GT(seen[2], 0);
+}
+
+// Time that jumps by 2^32 and more (fresh of 2^32 or more, and just below), that goes back
+// (earned below `last`), rates from 0.75 to 1,000 units per microsecond and a burst near 2^32,
+// back to back on three cells: every colour, then every cell's state, against the reference.
+TEST(Meter, WideTimeStepsEqualTheReference) {
+    Bench b;
+    std::mt19937_64 rng(9);
+    b.set(0, rates(1.0, 100, 2.0, 200));
+    b.set(1, rates(0.75, 5, 1000.0, 4000000000u));
+    b.set(2, rates(3.5, 1, 7.25, 3));
+    const uint64_t steps[] = {
+        0, 1, 2, 0xFFFFFFFFull, 0x100000000ull, 0x100000001ull, 0x1FFFFFFFFull, uint64_t{1} << 40};
+    uint64_t now = uint64_t{1} << 33;
+    for (int i = 0; i < 20000 && !::testing::Test::HasFatalFailure(); ++i) {
+        const uint64_t step = steps[rng() % 8];
+        if (rng() % 4 == 0)
+            now -= std::min(now, step);
+        else
+            now += step;
+        if (rng() % 5 != 0)
+            b.cycle(static_cast<uint32_t>(rng() % 3), 1 + static_cast<uint32_t>(rng() % 2000), now,
+                    rng() % 8 != 0);
+        else
+            b.idle();
+    }
+    for (size_t i = 0; i < kLatency; ++i) b.idle();
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    for (int c = 0; c < 3; ++c) EXPECT_GT(b.seen()[c], 100u) << "colour " << c;
+    for (uint32_t i = 0; i < 3; ++i) EXPECT_TRUE(b.read(i) == b.ref()[i]) << "cell " << i;
+}
+
+// A WRITE issued while packets stream through its cell (some not committed, so some cycles have
+// no write-back) waits until no packet is in flight: a packet that read the cell before it never
+// writes over it, and the packets after it mark against it.
+TEST(Meter, AWriteUnderTrafficWaitsForThePacketsInFlight) {
+    Bench b;
+    b.set(0, rates(0.5, 3, 1.0, 5));
+    const Cell next = rates(2.0, 7, 4.0, 9);
+    const std::vector<uint32_t> w = pack(next);
+    uint64_t now = 100;
+    for (int i = 0; i < kWords; ++i) b.csrWriteDuring(kData + 4 * i, w[i], 0, now, i % 2 == 0);
+    b.csrWriteDuring(kIndex, 0, 0, now, true);
+    b.csrWriteDuring(kCmd, regmap::kRegCmdWrite, 0, now, false);
+    for (int i = 0; i < 60 && !::testing::Test::HasFatalFailure(); ++i) {
+        if (i % 4 == 0) ++now;
+        b.cycle(0, 1, now, i % 3 != 0);
+    }
+    // The traffic stops: the write lands once the last packet has written its cell.
+    for (size_t i = 0; i < 2 * kLatency; ++i) b.idle();
+    ASSERT_FALSE(::testing::Test::HasFatalFailure());
+    b.waitIdle();
+    b.ref()[0] = next;
+    EXPECT_TRUE(b.read(0) == next);
+    for (int i = 0; i < 30 && !::testing::Test::HasFatalFailure(); ++i) b.cycle(0, 1, now + 50);
+    for (size_t i = 0; i < kLatency; ++i) b.idle();
+    EXPECT_TRUE(b.read(0) == b.ref()[0]);
 }
 
 }  // namespace

@@ -43,6 +43,7 @@ class Bench {
   public:
     explicit Bench(uint32_t seed) : rng_(seed), ref_(kDepth, 0) {
         auto& m = sim_.model();
+        m.hold = 0;  // hop_meter holds commands while a packet is in flight; a register never
         m.rd_valid = m.wr_en = 0;
         m.rd_idx = m.wr_idx = 0;
         m.wr_data = 0;

@@ -110,8 +110,10 @@ struct ExternBlock {
     uint32_t base = 0, span = 0;
 };
 inline constexpr int64_t kMaxExternCells = 65536;
-// hop_meter's LATENCY: the index in at cycle 0, the colour (and the write-back) at this cycle.
-inline constexpr int kMeterLatency = 1;
+// hop_meter's LATENCY: the index in at cycle 0, the colour (and the write-back) at this cycle
+// (the cell's read, the multiply of the tokens earned in three stages, the marking, each at most
+// 8 LUT levels: issue 13).
+inline constexpr int kMeterLatency = 8;
 
 struct RegMap {
     std::string program;

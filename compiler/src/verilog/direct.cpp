@@ -64,6 +64,7 @@ void Generator::directCounters(const ir::Table& t, const regmap::TableBlock& blk
                     "u_" + n,
                     {{"clk", "clk"},
                      {"rst", "rst"},
+                     {"hold", "1'b0"},
                      {"rd_valid", n + "_rd_valid"},
                      {"rd_idx", n + "_rd_idx"},
                      {"rd_data", n + "_rd_data"},

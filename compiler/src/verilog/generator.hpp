@@ -309,6 +309,7 @@ class Generator {
     // A register, counter or meter statement (RegRead, RegWrite, Count, MeterExec) into its
     // register stage (a meter's: the block's latency between its read and its write-back).
     void externAccess(const ir::Stmt& s);
+    int registerStageLatency(const regmap::ExternBlock& blk) const;
     void openRegisterStage(const std::string& first, int latency);
     // The open stage's statements are in the comb bundle `comb`: the blocks and write-backs.
     void closeRegisterStage(const std::string& comb);

@@ -81,9 +81,10 @@ void Generator::externAccess(const ir::Stmt& s) {
     auto port = regPorts_.find(s.object);
     if (port == regPorts_.end()) {
         // Its first access: join the open stage when its index is known at the stage's start
-        // and the stage is as long as its block's latency, else open a stage of its own.
-        if (!regStage_ || !independent() || regStage_->latency != blk->latency)
-            openRegisterStage(x.name, blk->latency);
+        // and the stage is as long as this block needs, else open a stage of its own.
+        const int latency = registerStageLatency(*blk);
+        if (!regStage_ || !independent() || regStage_->latency != latency)
+            openRegisterStage(x.name, latency);
         RegPort rp;
         rp.name = names_.get("register:" + x.name, (meter ? "m_" : "r_") + x.name);
         rp.index = indexText;
@@ -92,10 +93,27 @@ void Generator::externAccess(const ir::Stmt& s) {
         regStage_->objects.push_back(s.object);
         decl_.line(fmt::format("logic {}_rd_valid;", rp.name));
         decl_.line(fmt::format("logic [31:0] {}_rd_idx;", rp.name));
-        body_.line(fmt::format("// {} {}: read at the stage's first cycle", blk->kind, x.name));
-        body_.line(fmt::format("assign {}_rd_valid = {};", rp.name, regStage_->lookValid));
-        body_.line(fmt::format("assign {}_rd_idx = 32'({});", rp.name,
-                               emitExpr(index, regStage_->look, s.loc)));
+        const std::string idx = fmt::format("32'({})", emitExpr(index, regStage_->look, s.loc));
+        // A block faster than its stage reads that many cycles into it (its write-back is at
+        // the stage's end), the index carried there beside the bundle.
+        if (const int lag = latency - blk->latency; lag > 0) {
+            body_.line(
+                fmt::format("// {} {}: read {} cycle(s) into the stage", blk->kind, x.name, lag));
+            decl_.line(fmt::format("logic [31:0] {}_look_idx;", rp.name));
+            body_.line(fmt::format("assign {}_look_idx = {};", rp.name, idx));
+            instance(body_, "hop_delay", {{"W", "32"}, {"CYCLES", std::to_string(lag)}},
+                     "u_" + rp.name + "_idx",
+                     {{"clk", "clk"},
+                      {"rst", "rst"},
+                      {"in_valid", regStage_->lookValid},
+                      {"in_data", rp.name + "_look_idx"},
+                      {"out_valid", rp.name + "_rd_valid"},
+                      {"out_data", rp.name + "_rd_idx"}});
+        } else {
+            body_.line(fmt::format("// {} {}: read at the stage's first cycle", blk->kind, x.name));
+            body_.line(fmt::format("assign {}_rd_valid = {};", rp.name, regStage_->lookValid));
+            body_.line(fmt::format("assign {}_rd_idx = {};", rp.name, idx));
+        }
         if (meter) {
             pendingResults_.push_back({rp.name + "_colour", 2});
             meterInputs(rp.name, x, regStage_->look, s.loc);
@@ -211,6 +229,17 @@ void Generator::externAccess(const ir::Stmt& s) {
     });
 }
 
+// A register stage lasts as long as the slowest block that may join it: in a program with an
+// indexed meter, hop_meter's latency (a register there reads LATENCY - 1 cycles into the
+// stage), so a meter executed between a register's read and its write shares the register's
+// stage; otherwise its block's latency (1 cycle for hop_register).
+int Generator::registerStageLatency(const regmap::ExternBlock& blk) const {
+    int latency = blk.latency;
+    for (const regmap::ExternBlock& b : map_.externs)
+        if (b.kind == "meter" && b.table.empty()) latency = std::max(latency, b.latency);
+    return latency;
+}
+
 void Generator::openRegisterStage(const std::string& first, int latency) {
     flushPending("statements before register " + first);
     RegStage st;
@@ -256,6 +285,7 @@ void Generator::closeRegisterStage(const std::string& comb) {
                     "u_" + rp.name,
                     {{"clk", "clk"},
                      {"rst", "rst"},
+                     {"hold", "1'b0"},
                      {"rd_valid", rp.name + "_rd_valid"},
                      {"rd_idx", rp.name + "_rd_idx"},
                      {"rd_data", rp.name + "_rd_data"},
