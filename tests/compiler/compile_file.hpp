@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <sstream>
 #include <string>
 
 #include "driver/compile.hpp"
@@ -13,14 +14,26 @@
 
 namespace hop::testing_support {
 
-inline std::unique_ptr<Frontend> compileFile(const std::string& path) {
+// `name`: the program's name (default: from the file's, as hopc names it).
+inline std::unique_ptr<Frontend> compileFile(const std::string& path,
+                                             const std::string& name = "") {
     PreprocessOptions pp;
     pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
     std::string error;
     auto source = preprocess(path, pp, error);
     EXPECT_TRUE(source.has_value()) << error;
     if (!source) return nullptr;
-    return runFrontend(std::move(*source), {.languageOnly = false, .name = programName(path)});
+    FrontendOptions options;
+    options.languageOnly = false;
+    options.name = name.empty() ? programName(path) : name;
+    return runFrontend(std::move(*source), options);
+}
+
+// A front end's diagnostics as hopc prints them.
+inline std::string diagnostics(const Frontend& fe) {
+    std::ostringstream out;
+    fe.diags->print(out);
+    return out.str();
 }
 
 }  // namespace hop::testing_support

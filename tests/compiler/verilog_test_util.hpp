@@ -17,10 +17,7 @@ namespace hop::verilogtest {
 
 inline std::unique_ptr<Frontend> compilePath(const std::string& path) {
     auto fe = testing_support::compileFile(path);
-    if (!fe) return nullptr;
-    std::ostringstream d;
-    fe->diags->print(d);
-    EXPECT_TRUE(fe->ok) << d.str();
+    if (fe) EXPECT_TRUE(fe->ok) << testing_support::diagnostics(*fe);
     return fe;
 }
 

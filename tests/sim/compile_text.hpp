@@ -9,11 +9,10 @@
 
 #include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "driver/compile.hpp"
-#include "source/preprocess.hpp"
+#include "tests/compiler/compile_file.hpp"
 
 namespace hop::sim::test {
 
@@ -22,17 +21,11 @@ inline std::unique_ptr<Frontend> compileText(const std::string& text, bool expec
     const std::string path = ::testing::TempDir() + "/hop_sim_test_" + std::to_string(getpid()) +
                              "_" + std::to_string(++counter) + ".p4";
     std::ofstream(path) << text;
-    PreprocessOptions pp;
-    pp.p4includeDir = std::string(HOP_SOURCE_DIR) + "/p4include";
-    std::string error;
-    auto source = preprocess(path, pp, error);
-    EXPECT_TRUE(source.has_value()) << error;
-    if (!source) return nullptr;
-    auto fe = runFrontend(std::move(*source), {.languageOnly = false, .name = "t"});
-    std::ostringstream diags;
-    fe->diags->print(diags);
-    if (expectOk) EXPECT_TRUE(fe->ok) << diags.str();
+    auto fe = testing_support::compileFile(path, "t");
+    if (fe && expectOk) EXPECT_TRUE(fe->ok) << testing_support::diagnostics(*fe);
     return fe;
 }
+
+using testing_support::diagnostics;
 
 }  // namespace hop::sim::test

@@ -24,12 +24,7 @@ namespace {
 using Bytes = std::vector<uint8_t>;
 
 using test::compileText;
-
-std::string diagnostics(const Frontend& fe) {
-    std::ostringstream diags;
-    fe.diags->print(diags);
-    return diags.str();
-}
+using test::diagnostics;
 
 // One 4-byte header `a b c d`; INGRESS and EGRESS are the apply blocks' statements.
 std::string program(const std::string& ingress, const std::string& egress = "") {

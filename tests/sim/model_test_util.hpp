@@ -17,6 +17,7 @@
 #include "sim/model/model.hpp"
 #include "source/preprocess.hpp"
 #include "tests/compiler/compile_file.hpp"
+#include "tests/sim/compile_text.hpp"
 
 namespace hop::sim::modeltest {
 
@@ -26,10 +27,7 @@ using Bytes = std::vector<uint8_t>;
 
 inline std::unique_ptr<Frontend> compileFile(const std::string& path) {
     auto fe = testing_support::compileFile(path);
-    if (!fe) return nullptr;
-    std::ostringstream diags;
-    fe->diags->print(diags);
-    EXPECT_TRUE(fe->ok) << diags.str();
+    if (fe) EXPECT_TRUE(fe->ok) << testing_support::diagnostics(*fe);
     return fe;
 }
 
@@ -37,13 +35,7 @@ inline std::unique_ptr<Frontend> compileExample(const std::string& name) {
     return compileFile(std::string(HOP_SOURCE_DIR) + "/examples/" + name + ".p4");
 }
 
-inline std::unique_ptr<Frontend> compileText(const std::string& text) {
-    static int counter = 0;
-    std::string path = ::testing::TempDir() + "/model_test_" + std::to_string(getpid()) + "_" +
-                       std::to_string(++counter) + ".p4";
-    std::ofstream(path) << text;
-    return compileFile(path);
-}
+using test::compileText;
 
 // Applies STF `add`/`setdefault` lines; fails the test on any error.
 inline void stf(Model& m, const std::vector<std::string>& lines) {

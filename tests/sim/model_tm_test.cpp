@@ -22,12 +22,7 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 using test::compileText;
-
-std::string diagnostics(const Frontend& fe) {
-    std::ostringstream diags;
-    fe.diags->print(diags);
-    return diags.str();
-}
+using test::diagnostics;
 
 // One 4-byte header `a b c d`; meta.kept is in @field_list(1), meta.other in none. INGRESS and
 // EGRESS are the apply blocks' statements; ingress starts by sending to port 1.
