@@ -92,17 +92,25 @@ bool TrafficManager::destroyNode(int handle, std::string& error) {
     return true;
 }
 
-bool TrafficManager::associate(uint32_t group, int handle, std::string& error) {
-    auto g = groups_.find(group);
+bool TrafficManager::findGroupAndNode(uint32_t group, int handle, GroupIt& g, NodeIt& n,
+                                      std::string& error) {
+    g = groups_.find(group);
     if (g == groups_.end()) {
         error = fmt::format("unknown multicast group {}", group);
         return false;
     }
-    auto n = nodes_.find(handle);
+    n = nodes_.find(handle);
     if (n == nodes_.end()) {
         error = fmt::format("unknown node handle {}", handle);
         return false;
     }
+    return true;
+}
+
+bool TrafficManager::associate(uint32_t group, int handle, std::string& error) {
+    GroupIt g;
+    NodeIt n;
+    if (!findGroupAndNode(group, handle, g, n, error)) return false;
     if (n->second.group) {
         error = fmt::format("node {} is already associated with multicast group {}", handle,
                             *n->second.group);
@@ -114,16 +122,9 @@ bool TrafficManager::associate(uint32_t group, int handle, std::string& error) {
 }
 
 bool TrafficManager::dissociate(uint32_t group, int handle, std::string& error) {
-    auto g = groups_.find(group);
-    if (g == groups_.end()) {
-        error = fmt::format("unknown multicast group {}", group);
-        return false;
-    }
-    auto n = nodes_.find(handle);
-    if (n == nodes_.end()) {
-        error = fmt::format("unknown node handle {}", handle);
-        return false;
-    }
+    GroupIt g;
+    NodeIt n;
+    if (!findGroupAndNode(group, handle, g, n, error)) return false;
     if (n->second.group != group) {
         error = fmt::format("node {} is not associated with multicast group {}", handle, group);
         return false;

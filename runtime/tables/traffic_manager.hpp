@@ -86,7 +86,11 @@ class TrafficManager {
     void clear() { *this = TrafficManager{}; }
 
   private:
+    using GroupIt = std::map<uint32_t, std::vector<int>>::iterator;
+    using NodeIt = std::map<int, Node>::iterator;
     bool checkPorts(const std::vector<uint32_t>& ports, std::string& error) const;
+    // Both exist (else false with `error` naming the one that does not).
+    bool findGroupAndNode(uint32_t group, int handle, GroupIt& g, NodeIt& n, std::string& error);
     std::map<uint32_t, std::vector<int>> groups_;  // group -> node handles, association order
     std::map<int, Node> nodes_;
     int nextHandle_ = 0;
