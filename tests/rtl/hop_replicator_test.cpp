@@ -167,7 +167,6 @@ class Bench {
 
     std::mt19937& rng() { return rng_; }
     Sim<VMODEL>& sim() { return sim_; }
-    const std::vector<Node>& nodes() const { return nodes_; }
 
     double idleIn = 0, stallOut = 0;
     std::vector<Beat> out;
