@@ -74,6 +74,7 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
     emitOptions.preprocess = options.preprocess;
     emitOptions.dataWidth = options.dataWidth;
     emitOptions.requireVerilog = options.requireVerilog;
+    emitOptions.split = options.split;
     auto files = program::emit(*fe, options.input, emitOptions, err);
     if (!files) return 1;
     if (!program::writeDirectory(*files, options.outDir, err)) return 1;

@@ -56,6 +56,8 @@ struct CompileOptions {
     // requireVerilog (`--emit verilog`) those reasons are errors and hopc fails.
     bool requireVerilog = false;
     int dataWidth = 512;  // --data-width: 64, 128, 256 or 512
+    // --emit split: also the pipeline cut after ingress (compiler/src/verilog/split.cpp).
+    bool split = false;
 };
 
 // The whole of `hopc`: returns the process exit code (0 success, 1 compile errors), prints

@@ -20,8 +20,10 @@ int main(int argc, char** argv) {
         ->allow_extra_args(false);
     app.add_option("--emit", emit,
                    "extra output: 'ir' writes <DIR>/<name>.ir.txt; 'verilog' makes the RTL "
-                   "(<DIR>/rtl/, regmap.json, regmap.hpp, always attempted) required")
-        ->check(CLI::IsMember({"ir", "verilog"}))
+                   "(<DIR>/rtl/, regmap.json, regmap.hpp, always attempted) required; 'split' "
+                   "(implies 'verilog') also writes the pipeline cut after ingress: "
+                   "<name>_ingress.sv, <name>_egress.sv, <name>_split.sv, <name>_split_top.sv")
+        ->check(CLI::IsMember({"ir", "verilog", "split"}))
         ->allow_extra_args(false);
     std::vector<std::string> stages = {"lower", "all"};
     for (const auto& pass : hop::ir::passes()) stages.push_back(pass.name);
@@ -41,6 +43,7 @@ int main(int argc, char** argv) {
     for (const auto& e : emit) {
         if (e == "ir") options.emitIr = true;
         if (e == "verilog") options.requireVerilog = true;
+        if (e == "split") options.requireVerilog = options.split = true;
     }
     try {
         return hop::compile(options, std::cout, std::cerr);

@@ -34,7 +34,8 @@ nlohmann::json programJson(const std::string& input, const PreprocessOptions& pp
 std::optional<verilog::Output> backend(const Frontend& fe, const Options& options,
                                        std::ostream& err, bool& failed) {
     Diagnostics diags(fe.source.get());
-    auto rtl = verilog::generate(*fe.ir, {.dataWidth = options.dataWidth}, diags);
+    auto rtl =
+        verilog::generate(*fe.ir, {.dataWidth = options.dataWidth, .split = options.split}, diags);
     if (!rtl) {
         if (options.requireVerilog) {
             diags.print(err);
@@ -252,13 +253,26 @@ std::optional<Compiled> load(const std::string& path, const Options& options, st
     return c;
 }
 
-std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std::ostream& err) {
-    if (compiled.hasRtl() && compiled.dataWidth() == dataWidth) return compiled;
+std::string Compiled::splitTopModule() const {
+    const std::string top =
+        topModule_.ends_with("_top") ? topModule_.substr(0, topModule_.size() - 4) : topModule_;
+    return top + "_split_top";
+}
+
+bool Compiled::hasSplit() const {
+    return hasRtl() && files_.count("rtl/" + splitTopModule() + ".sv");
+}
+
+std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std::ostream& err,
+                                    bool split) {
+    if (compiled.hasRtl() && compiled.dataWidth() == dataWidth && (!split || compiled.hasSplit()))
+        return compiled;
     const Frontend* fe = compiled.frontend(err);
     if (!fe) return std::nullopt;
     Options options;
     options.dataWidth = dataWidth;
     options.requireVerilog = true;
+    options.split = split;
     // The recorded include directories and defines, so program.json comes out as recorded.
     const nlohmann::json recorded = nlohmann::json::parse(compiled.files().at("program.json"));
     options.preprocess.includeDirs = recorded.value("includes", std::vector<std::string>{});

@@ -46,6 +46,9 @@ struct Options {
     int dataWidth = 512;           // for a .p4, and atDataWidth()
     // The backend's problems are errors (hopc --emit verilog); else warnings and no RTL.
     bool requireVerilog = false;
+    // Also the pipeline cut after ingress (hopc --emit split): rtl/<name>_split_top.sv and the
+    // modules under it.
+    bool split = false;
 };
 
 // The files of a lowered program (`frontend.ok`) compiled from `input` with `options`. The
@@ -78,6 +81,10 @@ class Compiled {
     // DIR/rtl/: file name -> text; the module at the top of it.
     std::map<std::string, std::string> rtlFiles() const;
     const std::string& topModule() const { return topModule_; }
+    // <name>_split_top, the same top around the pipeline cut after ingress (Options::split);
+    // whether the RTL holds it.
+    std::string splitTopModule() const;
+    bool hasSplit() const;
 
     // The whole IR, for the reference model: the in-process compile's, or the front end run once
     // on DIR/<name>.p4i. Null after printing the diagnostics to `err`.
@@ -88,7 +95,7 @@ class Compiled {
     friend std::optional<Compiled> load(const std::string& path, const Options& options,
                                         std::ostream& err);
     friend std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth,
-                                               std::ostream& err);
+                                               std::ostream& err, bool split);
     std::string name_, origin_, source_, p4infoOrigin_, topModule_;
     Files files_;
     nlohmann::json p4info_;
@@ -111,7 +118,9 @@ std::optional<Compiled> load(const std::string& path, const Options& options, st
 
 // The same program with its RTL at another DATA_W: `compiled` itself when it has RTL at that
 // width, else compiled again in process from its preprocessed source.
-std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std::ostream& err);
+// With `split`, also with the pipeline cut after ingress (compiled again when it has none).
+std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std::ostream& err,
+                                    bool split = false);
 
 // Writes the files under `dir` (created as needed).
 bool writeDirectory(const Files& files, const std::string& dir, std::ostream& err);

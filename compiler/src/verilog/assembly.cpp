@@ -59,7 +59,7 @@ void Generator::headerAssembly() {
     }
     rec_.end = cur_;
     rec_.endStage = stage_;
-    digestFifo();
+    if (!opt_.split) digestFifo();  // the split's ingress feeds it (split.cpp)
     int total = 0;
     for (ir::HeaderId h : p_.deparser) {
         const ir::Header& hd = p_.headers[h];

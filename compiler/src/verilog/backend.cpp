@@ -42,6 +42,7 @@ std::optional<Output> Generator::run() {
     parserStage();
     checksums(p_.verifyChecksums, true);
     control(p_.ingress);
+    if (opt_.split) cutAfterIngress();
     v1modelIngressEnd();
     control(p_.egress);
     checksums(p_.updateChecksums, false);
@@ -58,8 +59,21 @@ std::optional<Output> Generator::run() {
     out.emitBytes = emitBytes_;
     out.pipelineModule = name_ + "_pipeline";
     out.topModule = name_ + "_top";
-    out.files[name_ + "_pipeline.sv"] = pipelineModule();
     out.files[name_ + "_deparser.sv"] = deparserModule(name_);
+    if (opt_.split) {
+        out.cutWidth = bundleWidth(cutVar_);
+        out.cutLayout = cutLayout();
+        out.ingressModule = name_ + "_ingress";
+        out.egressModule = name_ + "_egress";
+        out.splitModule = name_ + "_split";
+        out.splitTopModule = name_ + "_split_top";
+        out.files[name_ + "_ingress.sv"] = ingressModule();
+        out.files[name_ + "_egress.sv"] = egressModule();
+        out.files[name_ + "_split.sv"] = splitModule();
+        out.files[name_ + "_split_top.sv"] = topModule(true) + "\n";
+        return out;
+    }
+    out.files[name_ + "_pipeline.sv"] = pipelineModule();
     out.files[name_ + "_top.sv"] = topModule() + "\n";
     return out;
 }
@@ -132,13 +146,30 @@ std::optional<Output> generate(const ir::Program& program, const Options& option
     if (failed) return std::nullopt;
     auto map = regmap::build(prepared.program, options.dataWidth, diags);
     if (!map) return std::nullopt;
-    if (Generator::needsStoreAndForward(prepared.program))
-        return build(prepared, options, diags, *map, /*storeAndForward=*/true);
-    bool readsPacketLength = false;
-    auto out = build(prepared, options, diags, *map, /*storeAndForward=*/false, &readsPacketLength);
-    if (!out || !readsPacketLength) return out;
-    // The program reads packet_length: build it again, store-and-forward.
-    return build(prepared, options, diags, *map, /*storeAndForward=*/true);
+    Options whole = options;
+    whole.split = false;
+    bool storeAndForward = Generator::needsStoreAndForward(prepared.program);
+    std::optional<Output> out;
+    if (storeAndForward) {
+        out = build(prepared, whole, diags, *map, /*storeAndForward=*/true);
+    } else {
+        out = build(prepared, whole, diags, *map, /*storeAndForward=*/false, &storeAndForward);
+        // The program reads packet_length: build it again, store-and-forward.
+        if (out && storeAndForward)
+            out = build(prepared, whole, diags, *map, /*storeAndForward=*/true);
+    }
+    if (!out || !options.split) return out;
+    // The same stages cut after ingress, built with the whole pipeline's final register map.
+    auto cut = build(prepared, options, diags, out->regmap, storeAndForward);
+    if (!cut) return std::nullopt;
+    for (auto& [file, text] : cut->files) out->files.emplace(file, std::move(text));
+    out->cutWidth = cut->cutWidth;
+    out->cutLayout = std::move(cut->cutLayout);
+    out->ingressModule = cut->ingressModule;
+    out->egressModule = cut->egressModule;
+    out->splitModule = cut->splitModule;
+    out->splitTopModule = cut->splitTopModule;
+    return out;
 }
 
 }  // namespace hop::verilog

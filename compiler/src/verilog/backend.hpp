@@ -7,12 +7,21 @@
 //   <name>_deparser.sv  rtl/hop_deparser.sv under the program's name (joins descriptors and
 //                       payload, realigning when headers grow/shrink).
 //   <name>_top.sv       AXI4-Stream in/out + one AXI4-Lite slave (hop_axil_csr).
+// With Options::split also the pipeline cut at the end of ingress (split.cpp, issue 16):
+//   <name>_ingress.sv   capture, parser, verify checksums, ingress; its decisions (the bundle
+//                       atoms live after ingress, CUT_W bits, and egress_spec, mcast_grp,
+//                       priority) and every beat of each admitted frame.
+//   <name>_egress.sv    the decisions and frames a traffic manager sends: egress, update
+//                       checksums, header assembly, payload and descriptor FIFOs, deparser.
+//   <name>_split.sv     <name>_pipeline's ports: the two joined by rtl/hop_tm_direct.sv.
+//   <name>_split_top.sv <name>_top around <name>_split (what hopsim runs with --rtl-top split).
 // Anything the backend cannot build is a located "... is not supported by hopline" error.
 #pragma once
 
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "ir/ir.hpp"
 #include "regmap/regmap.hpp"
@@ -22,6 +31,14 @@ namespace hop::verilog {
 
 struct Options {
     int dataWidth = 512;  // 64, 128, 256 or 512
+    bool split = false;   // also the ingress / egress modules cut after ingress (hopc --emit split)
+};
+
+// One bundle atom the cut carries: bits [lsb, lsb + width) of <name>_ingress's m_dec_bundle
+// and <name>_egress's s_dec_bundle.
+struct CutAtom {
+    std::string name;  // a field's name, `valid(<header>)`, `<table>.hit`, `$consumed`, ...
+    int lsb = 0, width = 0;
 };
 
 struct Output {
@@ -31,6 +48,11 @@ struct Output {
     int windowBytes = 0;  // header window: the deepest parse
     int emitBytes = 0;    // most header bytes the deparser can emit
     std::string pipelineModule, topModule;
+    // With Options::split: the bundle at the cut (CUT_W bits), atoms from bit 0 up, and the
+    // modules' names (empty without split).
+    int cutWidth = 0;
+    std::vector<CutAtom> cutLayout;
+    std::string ingressModule, egressModule, splitModule, splitTopModule;
 };
 
 std::optional<Output> generate(const ir::Program& program, const Options& options,

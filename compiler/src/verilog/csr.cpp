@@ -16,34 +16,55 @@ void Generator::csrInstance(const std::string& module, const Connections& params
 }
 
 void Generator::pipelineCsr() {
-    // The map is final here (latency and store-and-forward are known), so its hash is too.
-    map_.latency = latency_;
-    map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
+    // The map is final here (latency and store-and-forward are known), so its hash is too. The
+    // split's is the whole pipeline's (Generator's constructor).
+    if (!opt_.split) {
+        map_.latency = latency_;
+        map_.maxFrameBytes = sf_ ? kMaxFrameBytes : 0;
+    }
     const uint64_t hash = regmap::contentHash(map_);
     decl_.line("logic [31:0] pl_rdata;");
     decl_.line("logic cnt_rx_q, cnt_too_long_q;");
     // The admission's and the capture's strobes count a cycle late, as the deparser's do, so
-    // that the counters' adders start at a register.
+    // that the counters' adders start at a register. The split's come from its ingress.
     body_.open("always_ff @(posedge clk) begin");
-    body_.line("cnt_rx_q <= !rst && in_fire && !cap_mid_q;");
-    body_.line(std::string("cnt_too_long_q <= ") +
-               (sf_ ? "!rst && win_fire && cap_long;" : "1'b0;"));
+    if (opt_.split) {
+        body_.line("cnt_rx_q <= !rst && s_cnt_rx;");
+        body_.line("cnt_too_long_q <= !rst && s_cnt_too_long;");
+    } else {
+        body_.line("cnt_rx_q <= !rst && in_fire && !cap_mid_q;");
+        body_.line(std::string("cnt_too_long_q <= ") +
+                   (sf_ ? "!rst && win_fire && cap_long;" : "1'b0;"));
+    }
     body_.close("end");
     std::string tx = "pkt_sent", dropped = "pkt_dropped";
+    std::vector<std::string> drops = {"pkt_dropped"};
     if (fTruncate_ >= 0) {
-        // truncate(): frames leave hop_axis_truncate, which drops those cut to 0 bytes. Its
-        // drops and the deparser's may fall in one cycle: one counts, the other waits.
+        // truncate(): frames leave hop_axis_truncate, which drops those cut to 0 bytes.
         decl_.line("logic [3:0] drop_pend_q;");
         decl_.line("logic cnt_dropped, unused_pkt_sent;");
         body_.line("assign unused_pkt_sent = pkt_sent;  // the frames leave hop_axis_truncate");
-        body_.line("assign cnt_dropped = pkt_dropped || trunc_dropped || drop_pend_q != 4'd0;");
+        tx = "trunc_sent";
+        drops.push_back("trunc_dropped");
+    }
+    // The split's traffic manager drops too (s_cnt_dropped).
+    if (opt_.split) drops.push_back("s_cnt_dropped");
+    if (drops.size() > 1) {
+        // Drops from several places may fall in one cycle: one counts, the others wait.
+        if (fTruncate_ < 0) {
+            decl_.line("logic [3:0] drop_pend_q;");
+            decl_.line("logic cnt_dropped;");
+        }
+        std::string any, add;
+        for (const auto& d : drops) {
+            any += d + " || ";
+            add += fmt::format(" + 4'({})", d);
+        }
+        body_.line("assign cnt_dropped = " + any + "drop_pend_q != 4'd0;");
         body_.open("always_ff @(posedge clk) begin");
         body_.line("if (rst) drop_pend_q <= 4'd0;");
-        body_.line(
-            "else drop_pend_q <= drop_pend_q + 4'(pkt_dropped) + 4'(trunc_dropped) - "
-            "4'(cnt_dropped);");
+        body_.line("else drop_pend_q <= drop_pend_q" + add + " - 4'(cnt_dropped);");
         body_.close("end");
-        tx = "trunc_sent";
         dropped = "cnt_dropped";
     }
     body_.line("// Pipeline CSR block (regmap.json \"pipeline\"): identification and counters.");

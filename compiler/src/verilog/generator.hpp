@@ -23,6 +23,7 @@
 //   output.cpp      admission, payload and descriptor FIFOs, the deparser
 //   csr.cpp         the pipeline CSR block
 //   top.cpp         the pipeline module's frame and the <name>_top module
+//   split.cpp       the cut after ingress: <name>_ingress, <name>_egress, <name>_split
 #pragma once
 
 #include <fmt/format.h>
@@ -67,6 +68,31 @@ inline std::string slice(const std::string& var, int off, int width) {
 // (jumbo frames); a longer frame is dropped and counted (pipeline word TOO_LONG).
 constexpr int kMaxFrameBytes = 9216;
 
+// The ports the generated modules share (top.cpp, split.cpp): the clock, reset and input
+// stream; the output stream; the internal CSR bus (last, no comma after it).
+constexpr const char* kClockAndStreamIn = R"(input  wire               clk,
+input  wire               rst,
+input  wire  [DATA_W-1:0] s_axis_tdata,
+input  wire  [KEEP_W-1:0] s_axis_tkeep,
+input  wire               s_axis_tvalid,
+output wire               s_axis_tready,
+input  wire               s_axis_tlast,
+input  wire  [USER_W-1:0] s_axis_tuser,
+input  wire  [      63:0] s_axis_ttime,
+)";
+constexpr const char* kStreamOut = R"(output wire  [DATA_W-1:0] m_axis_tdata,
+output wire  [KEEP_W-1:0] m_axis_tkeep,
+output wire               m_axis_tvalid,
+input  wire               m_axis_tready,
+output wire               m_axis_tlast,
+output wire  [USER_W-1:0] m_axis_tuser,
+)";
+constexpr const char* kCsrPorts = R"(input  wire               csr_wr,
+input  wire               csr_rd,
+input  wire  [      31:0] csr_addr,
+input  wire  [      31:0] csr_wdata,
+output wire  [      31:0] csr_rdata)";
+
 using Connections = std::vector<std::pair<std::string, std::string>>;
 // `module #(.P(v), ...) name (.port(signal), ...);`, one connection a line (bundle.cpp).
 void instance(CodeBuilder& b, const std::string& module, const Connections& params,
@@ -74,6 +100,14 @@ void instance(CodeBuilder& b, const std::string& module, const Connections& para
 
 // <name>_deparser.sv (output.cpp).
 std::string deparserModule(const std::string& name);
+
+// standard_metadata's fields the traffic manager writes, and the split egress's input for each
+// (s_dec_<input>, split.cpp).
+inline const std::vector<std::pair<const char*, const char*>> kTrafficManagerFields = {
+    {"egress_port", "egress_port"},     {"egress_rid", "egress_rid"},
+    {"instance_type", "instance_type"}, {"enq_timestamp", "enq_timestamp"},
+    {"enq_qdepth", "enq_qdepth"},       {"deq_timedelta", "deq_timedelta"},
+    {"deq_qdepth", "deq_qdepth"}};
 
 struct TableSlots {
     int applied = 0, hit = 0, action = 0, actionWidth = 1;
@@ -121,6 +155,10 @@ struct Liveness {
     int endStage = 0;
     std::vector<int> through, throughPos;
     int throughWidth = 0, throughAt = 0;  // throughAt: their first bit in s1_q
+    // The register at the cut after ingress (split.cpp; empty in the whole pipeline): its atoms
+    // take the lowest bits of every variable, so it holds them and nothing else, and no atom
+    // skips the stages across it (`through` is empty).
+    std::string cut;
     std::set<int> throughAtoms() const;
     // The layouts and kept bodies from what was recorded; `widths` per atom, `filler` the atom
     // a variable that would be empty carries.
@@ -156,6 +194,10 @@ class Generator {
     std::optional<Liveness> liveness() const;
 
     std::optional<Output> run();
+    // With Options::split it emits the same stages cut after ingress, <name>_ingress and
+    // <name>_egress (split.cpp) instead of <name>_pipeline; its `map` is then the whole
+    // pipeline's final one, whose LATENCY and HASH the egress's CSR block gives, so the split
+    // answers a runtime as the pipeline does.
     // The program read standard_metadata.packet_length (generate() then builds it again,
     // store-and-forward).
     bool readsPacketLength() const { return readsPacketLength_; }
@@ -350,7 +392,22 @@ class Generator {
                      Connections ports, const std::string& rdata);
     // --- top.cpp
     std::string pipelineModule() const;
-    std::string topModule() const;
+    // <name>_top around <name>_pipeline, or <name>_split_top around <name>_split.
+    std::string topModule(bool split = false) const;
+    // --- split.cpp: the cut after ingress (Options::split)
+    void cutAfterIngress();
+    // Ingress's outputs: admission, the frame passthrough, the decision FIFO, its counters.
+    void ingressOutputs();
+    std::string ingressModule() const;
+    std::string egressModule() const;
+    std::string splitModule() const;
+    std::vector<CutAtom> cutLayout() const;
+    std::string atomName(int atom) const;
+    // The stages before the cut, set aside when the cut is made (decl_, body_, csrRdata_).
+    CodeBuilder ingDecl_, ingBody_;
+    std::vector<std::string> ingRdata_;
+    std::string cutVar_, cutValid_;  // the cut register and its valid (empty: not split)
+    int cutLatency_ = 0;             // latency_ at the cut
 
     const ir::Program& p_;
     Options opt_;

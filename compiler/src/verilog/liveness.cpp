@@ -76,7 +76,9 @@ void Liveness::compute(const std::vector<int>& widths, int filler) {
     }
     std::vector<int> sorted;
     for (const auto& [a, d] : death) sorted.push_back(a);
+    const std::set<int>* atCut = cut.empty() ? nullptr : &holds[cut];
     std::stable_sort(sorted.begin(), sorted.end(), [&](int x, int y) {
+        if (atCut && atCut->count(x) != atCut->count(y)) return atCut->count(x) > atCut->count(y);
         const int dx = death[x], dy = death[y];
         if (dx != dy) return dx > dy;
         return skip.count(x) < skip.count(y);
@@ -143,7 +145,8 @@ std::set<int> Liveness::throughAtoms() const {
     // Shorter lines are not worth their own delay line.
     constexpr int kMinThroughStages = 4;
     const auto first = vars.find("s1_q");
-    if (end.empty() || end == "s1_q" || endStage - 1 < kMinThroughStages || first == vars.end())
+    if (!cut.empty() || end.empty() || end == "s1_q" || endStage - 1 < kMinThroughStages ||
+        first == vars.end())
         return {};
     std::set<int> touched;
     for (const auto& [name, v] : vars) {

@@ -73,19 +73,25 @@ void Generator::fifosAndDeparser() {
     const bool truncate = fTruncate_ >= 0;
     const int descRaw = (truncate ? 17 : 0) + 1 + 9 + 16 + 16 + 8 * emitBytes_;
     const int descW = (descRaw + 7) / 8 * 8;
-    const int descDepth = static_cast<int>(pow2AtLeast(latency_ + 8));
+    // The split's egress: its own latency, from the decision it takes (split.cpp).
+    const bool split = opt_.split;
+    const int latency = latency_ - cutLatency_;
+    const int descDepth = static_cast<int>(pow2AtLeast(latency + 8));
     // Cut-through: the frames in flight while their descriptors are computed. Store-and-
     // forward: also one whole frame of the maximum size (plus the beat that crosses it), which
-    // must fit before its descriptor can leave.
+    // must fit before its descriptor can leave. The split's egress takes a decision before or
+    // while its frame comes: cut-through's, without the window.
     const int maxFrameBeats = (kMaxFrameBytes + keepW_ - 1) / keepW_ + 1;
     const int frameDepth = static_cast<int>(
-        sf_ ? pow2AtLeast(maxFrameBeats + 2 * (latency_ + 4))
-            : pow2AtLeast(std::max(32, 2 * (latency_ + windowBytes_ / keepW_ + 4))));
+        split ? pow2AtLeast(std::max(32, 2 * (latency + 4)))
+        : sf_ ? pow2AtLeast(maxFrameBeats + 2 * (latency + 4))
+              : pow2AtLeast(std::max(32, 2 * (latency + windowBytes_ / keepW_ + 4))));
     CodeBuilder& b = body_;
     decl_.line(fmt::format("localparam int DESC_W = {};", descW));
     decl_.line(fmt::format("localparam int DESC_DEPTH = {};", descDepth));
     decl_.line(fmt::format("localparam int FRAME_DEPTH = {};", frameDepth));
-    decl_.line("logic in_fire, in_ready, frame_s_ready, credit_ok;");
+    decl_.line(split ? "logic frame_s_ready, credit_ok;"
+                     : "logic in_fire, in_ready, frame_s_ready, credit_ok;");
     decl_.line("logic [$clog2(DESC_DEPTH):0] inflight_q;");
     decl_.line("logic [DESC_W-1:0] dq_in, dq_out;");
     decl_.line("logic dq_valid, dq_ready, unused_dq_s_ready, unused_dq_last;");
@@ -95,23 +101,31 @@ void Generator::fifosAndDeparser() {
     decl_.line("logic [KEEP_W-1:0] fq_tkeep;");
     decl_.line("logic fq_tvalid, fq_tready, fq_tlast, pkt_sent, pkt_dropped;");
 
-    b.line("// Admission: a frame starts only when its descriptor is sure to find room.");
-    b.line("assign credit_ok = inflight_q < ($clog2(DESC_DEPTH)+1)'(DESC_DEPTH);");
-    if (sf_) {
-        // The rest of a frame that became too long is taken without the FIFO.
-        b.line("assign in_ready = cap_drop_q || (frame_s_ready && (cap_mid_q || credit_ok));");
+    if (split) {
+        b.line("// Admission: a decision is taken only when its descriptor is sure to find room.");
+        b.line("assign credit_ok = inflight_q < ($clog2(DESC_DEPTH)+1)'(DESC_DEPTH);");
+        b.line("assign s_dec_ready = credit_ok;");
+        b.line("assign s_frame_tready = frame_s_ready;");
     } else {
-        b.line("assign in_ready = frame_s_ready && (cap_mid_q || credit_ok);");
+        b.line("// Admission: a frame starts only when its descriptor is sure to find room.");
+        b.line("assign credit_ok = inflight_q < ($clog2(DESC_DEPTH)+1)'(DESC_DEPTH);");
+        if (sf_) {
+            // The rest of a frame that became too long is taken without the FIFO.
+            b.line("assign in_ready = cap_drop_q || (frame_s_ready && (cap_mid_q || credit_ok));");
+        } else {
+            b.line("assign in_ready = frame_s_ready && (cap_mid_q || credit_ok);");
+        }
+        b.line("assign s_axis_tready = in_ready;");
+        b.line("assign in_fire = s_axis_tvalid && in_ready;");
     }
-    b.line("assign s_axis_tready = in_ready;");
-    b.line("assign in_fire = s_axis_tvalid && in_ready;");
     b.open("always_ff @(posedge clk) begin");
     b.open("if (rst) begin");
     b.line("inflight_q <= '0;");
     b.dedent().open("end else begin");
     b.line(
-        "inflight_q <= inflight_q + ($clog2(DESC_DEPTH)+1)'(in_fire && !cap_mid_q) - "
-        "($clog2(DESC_DEPTH)+1)'(dq_valid && dq_ready);");
+        fmt::format("inflight_q <= inflight_q + ($clog2(DESC_DEPTH)+1)'({}) - "
+                    "($clog2(DESC_DEPTH)+1)'(dq_valid && dq_ready);",
+                    split ? cutValid_ : "in_fire && !cap_mid_q"));
     b.close("end");
     b.close("end");
     b.line();
@@ -136,12 +150,15 @@ void Generator::fifosAndDeparser() {
     fifo("u_payload_fifo", "DATA_W", "FRAME_DEPTH",
          {{"clk", "clk"},
           {"rst", "rst"},
-          {"s_axis_tdata", "s_axis_tdata"},
-          {"s_axis_tkeep", "s_axis_tkeep"},
-          {"s_axis_tvalid",
-           sf_ ? "s_axis_tvalid && in_ready && !cap_drop_q" : "s_axis_tvalid && in_ready"},
+          {"s_axis_tdata", split ? "s_frame_tdata" : "s_axis_tdata"},
+          {"s_axis_tkeep", split ? "s_frame_tkeep" : "s_axis_tkeep"},
+          {"s_axis_tvalid", split ? "s_frame_tvalid"
+                            : sf_ ? "s_axis_tvalid && in_ready && !cap_drop_q"
+                                  : "s_axis_tvalid && in_ready"},
           {"s_axis_tready", "frame_s_ready"},
-          {"s_axis_tlast", sf_ ? "s_axis_tlast || cap_long" : "s_axis_tlast"},
+          {"s_axis_tlast", split ? "s_frame_tlast"
+                           : sf_ ? "s_axis_tlast || cap_long"
+                                 : "s_axis_tlast"},
           {"s_axis_tuser", "1'b0"},
           {"m_axis_tdata", "fq_tdata"},
           {"m_axis_tkeep", "fq_tkeep"},

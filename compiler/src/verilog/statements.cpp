@@ -145,6 +145,23 @@ void Generator::control(const ir::Control& c) {
 }
 // v1model between ingress and egress, as the first statements of egress.
 void Generator::v1modelIngressEnd() {
+    if (opt_.split) {
+        // The traffic manager dropped at 511 and wrote the copy's standard_metadata (s_dec_*).
+        pending_.push_back([this](CodeBuilder& cb, const std::string& b) {
+            cb.line("// v1model: standard_metadata from the traffic manager");
+            uncond_ = true;
+            if (const std::string drop = wr(b, dropOff_, 1); !drop.empty())
+                cb.line(drop + " = 1'b0;");
+            for (const auto& [field, input] : kTrafficManagerFields) {
+                const ir::FieldId f = p_.findField(std::string("standard_metadata.") + field);
+                if (f < 0) continue;
+                if (const std::string l = fieldLhs(b, f); !l.empty())
+                    cb.line(fmt::format("{} = {}'(s_dec_{});", l, p_.fields[f].width, input));
+            }
+            uncond_ = false;
+        });
+        return;
+    }
     pending_.push_back([this](CodeBuilder& cb, const std::string& b) {
         cb.line(
             "// v1model: drop after ingress when egress_spec is 511; egress_port = egress_spec");
