@@ -40,6 +40,7 @@ struct Common {
     int cpuPort = -1;
     int dataWidth = 512;
     std::string rtlCache;
+    std::string rtlTop = "pipeline";  // --rtl-top
     double rtlIdle = 0, rtlStall = 0;
     uint32_t rtlSeed = 1;
     std::string trace;  // FILE.fst or FILE.vcd
@@ -71,6 +72,11 @@ void addRtl(CLI::App* app, Common& common) {
     app->add_option("--rtl-cache", common.rtlCache,
                     "rtl: where built models are kept (default $HOPSIM_RTL_CACHE, else "
                     "$XDG_CACHE_HOME/hopline/rtl or ~/.cache/hopline/rtl)");
+    app->add_option("--rtl-top", common.rtlTop,
+                    "rtl: the module to run: pipeline (<name>_top) or split (the pipeline cut "
+                    "after ingress, joined by rtl/hop_tm_direct.sv: hopc --emit split)")
+        ->check(CLI::IsMember({"pipeline", "split"}))
+        ->capture_default_str();
 }
 
 void addCommon(CLI::App* app, Common& common) {
@@ -115,7 +121,8 @@ std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
     return hop::sim::rtl::buildModel(program.compiled(),
                                      {.dataWidth = common.dataWidth,
                                       .cacheDir = common.rtlCache,
-                                      .trace = traceKind(common.trace)},
+                                      .trace = traceKind(common.trace),
+                                      .top = common.rtlTop},
                                      std::cerr, rc);
 }
 

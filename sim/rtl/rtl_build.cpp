@@ -319,7 +319,10 @@ std::optional<BuiltEntry> buildEntry(
 
     const std::string& name = program.name();
     // The directory's RTL, or the same program compiled again in process at this DATA_W.
-    auto gen = program::atDataWidth(program, options.dataWidth, err);
+    const bool split = options.top == "split";
+    if (!split && options.top != "pipeline")
+        return fail(fmt::format("no RTL top '{}' (pipeline or split)", options.top));
+    auto gen = program::atDataWidth(program, options.dataWidth, err, split);
     if (!gen) {
         exitCode = 1;
         return fail(
@@ -360,7 +363,11 @@ std::optional<BuiltEntry> buildEntry(
     std::sort(library.begin(), library.end());
 
     const int width = options.dataWidth;
-    const Flavor flavor = makeFlavor(gen->topModule());
+    Flavor flavor = makeFlavor(split ? gen->splitTopModule() : gen->topModule());
+    if (split) {
+        flavor.dirTag += "-split";
+        flavor.what += " (cut after ingress)";
+    }
 
     Hasher h;
     for (const auto& [file, text] : rtlFiles) {

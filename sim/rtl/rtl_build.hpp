@@ -35,6 +35,10 @@ struct BuildOptions {
     // model is a cache entry of its own (`-fst` / `-vcd` after the width) and only writes waves
     // while hop_rtl_trace_open has a file open.
     std::string trace;
+    // The module the model is built from: "pipeline" (<name>_top) or "split" (<name>_split_top,
+    // the pipeline cut after ingress and joined again by rtl/hop_tm_direct.sv; hopc --emit
+    // split). A split model is a cache entry of its own (`-split` after the width).
+    std::string top = "pipeline";
 };
 
 // A loaded model: the shared object and the functions of harness.h.
