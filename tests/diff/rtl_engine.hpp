@@ -29,7 +29,8 @@ inline std::unique_ptr<sim::rtl::RtlEngine> rtlEngine(const ir::Program& program
     int code = 0;
     const char* top = std::getenv("HOP_DIFF_TOP");
     auto built = sim::rtl::buildModel(
-        *compiled, {.dataWidth = width, .cacheDir = cacheDir, .top = top ? top : "pipeline"}, err,
+        *compiled,
+        {.dataWidth = width, .cacheDir = cacheDir, .trace = {}, .top = top ? top : "pipeline"}, err,
         code);
     EXPECT_TRUE(built.has_value()) << err.str();
     if (!built) return nullptr;
