@@ -4,15 +4,16 @@
 // (s_frame_*, the frames in the decisions' order); a decision with egress_spec == 511 and
 // mcast_grp == 0 is dropped with its frame and counted, every other one goes to egress with
 // egress_port = egress_spec, egress_rid = 0, instance_type = 0 (normal) and the queue fields 0,
-// followed by its frame's beats.
+// and its frame's beats follow (a frame never leaves before its decision was taken).
 //
-// Frames wait in a FIFO of FRAME_DEPTH beats until their decision: ingress sends a frame's
-// beats as it takes them and its decision only when the header pipeline has run, so the FIFO
-// must hold what ingress takes before the decision comes (a frame's first beats when
-// cut-through, a whole frame when store-and-forward), or ingress stops. Decisions wait in a
-// FIFO of DEC_DEPTH. A decision goes out (m_dec_valid) before its frame's first beat, and the
-// next decision only after the frame's last beat. mcast_grp != 0 is not replicated here: the
-// decision goes to egress_spec like any other (priority is not used either).
+// Decisions and frames move independently, so a frame per clock passes: a decision taken (sent
+// or dropped) leaves its fate in a small FIFO, and the frame at the head of the frame FIFO goes
+// out or is discarded by the fate at the head of that one. Frames wait in a FIFO of FRAME_DEPTH
+// beats: ingress sends a frame's beats as it takes them and its decision only when the header
+// pipeline has run, so it must hold what ingress takes before the decision comes (a frame's
+// first beats when cut-through, a whole frame when store-and-forward), or ingress stops.
+// Decisions wait in a FIFO of DEC_DEPTH, and so do the fates. mcast_grp != 0 is not
+// replicated here: the decision goes to egress_spec like any other (priority is not used).
 //
 // `pkt_dropped` is high one cycle per dropped frame (the cycle after its decision left the FIFO),
 // `dropped` counts them (a cycle later).
@@ -70,16 +71,13 @@ module hop_tm_direct #(
             $fatal(1, "%m: DEC_DEPTH must be a power of two >= 2");
     end
 
-    // What happens to the frame at the head of the frame FIFO.
-    typedef enum logic [1:0] {
-        WAIT,  // for its decision
-        PASS,  // to egress, its decision taken
-        DROP   // discarded, its decision dropped
-    } state_e;
-    state_e state_q, state_d;
-
     logic [DEC_W-1:0] dq_in, dq_out;
     logic dq_valid, dq_ready, dq_drop;
+    logic [7:0] fate_out;
+    logic fate_s_ready, fate_valid, fate_ready, taken;
+    logic unused_fate_last, unused_fate_user, unused_fate_keep;
+    logic [6:0] unused_fate;
+    logic [$clog2(DEC_DEPTH):0] unused_fate_fill;
     logic [DATA_W-1:0] fq_tdata;
     logic [KEEP_W-1:0] fq_tkeep;
     logic fq_tvalid, fq_tready, fq_tlast;
@@ -145,9 +143,10 @@ module hop_tm_direct #(
         end
     endgenerate
 
-    // The decision at the head goes out (or is dropped) while waiting; it leaves its FIFO then.
-    assign m_dec_valid = state_q == WAIT && dq_valid && !dq_drop;
-    assign dq_ready = state_q == WAIT && (dq_drop || m_dec_ready);
+    // The decision at the head goes out (or is dropped) when its fate finds room.
+    assign m_dec_valid = dq_valid && !dq_drop && fate_s_ready;
+    assign dq_ready = fate_s_ready && (dq_drop || m_dec_ready);
+    assign taken = dq_valid && dq_ready;
     assign m_dec_bundle = dq_out[BUNDLE_W-1:0];
     assign m_dec_egress_port = dq_out[BUNDLE_W+8:BUNDLE_W];
     assign m_dec_egress_rid = 16'd0;
@@ -157,29 +156,44 @@ module hop_tm_direct #(
     assign m_dec_deq_timedelta = 32'd0;
     assign m_dec_deq_qdepth = 19'd0;
 
+    // Each taken decision's fate (bit 0: dropped), in the frames' order.
+    hop_axis_fifo #(
+        .DATA_W(8),
+        .USER_W(1),
+        .DEPTH (DEC_DEPTH)
+    ) u_fate_fifo (
+        .clk(clk),
+        .rst(rst),
+        .s_axis_tdata({7'd0, dq_drop}),
+        .s_axis_tkeep(1'b1),
+        .s_axis_tvalid(taken),
+        .s_axis_tready(fate_s_ready),
+        .s_axis_tlast(1'b1),
+        .s_axis_tuser(1'b0),
+        .m_axis_tdata(fate_out),
+        .m_axis_tkeep(unused_fate_keep),
+        .m_axis_tvalid(fate_valid),
+        .m_axis_tready(fate_ready),
+        .m_axis_tlast(unused_fate_last),
+        .m_axis_tuser(unused_fate_user),
+        .fill(unused_fate_fill)
+    );
+    assign unused_fate = fate_out[7:1];
+
+    // The frame at the head goes out or is discarded by its fate, which leaves with its last beat.
     assign m_frame_tdata = fq_tdata;
     assign m_frame_tkeep = fq_tkeep;
     assign m_frame_tlast = fq_tlast;
-    assign m_frame_tvalid = state_q == PASS && fq_tvalid;
-    assign fq_tready = state_q == DROP || (state_q == PASS && m_frame_tready);
-
-    always_comb begin
-        state_d = state_q;
-        case (state_q)
-            WAIT: if (dq_valid && dq_ready) state_d = dq_drop ? DROP : PASS;
-            PASS, DROP: if (fq_tvalid && fq_tready && fq_tlast) state_d = WAIT;
-            default: state_d = WAIT;
-        endcase
-    end
+    assign m_frame_tvalid = fq_tvalid && fate_valid && !fate_out[0];
+    assign fq_tready = fate_valid && (fate_out[0] || m_frame_tready);
+    assign fate_ready = fq_tvalid && fq_tready && fq_tlast;
 
     always_ff @(posedge clk) begin
         if (rst) begin
-            state_q <= WAIT;
             pkt_dropped <= 1'b0;
             dropped <= 32'd0;
         end else begin
-            state_q <= state_d;
-            pkt_dropped <= state_q == WAIT && dq_valid && dq_drop;
+            pkt_dropped <= taken && dq_drop;
             // A cycle after the drop, so that the adder starts at a register.
             dropped <= dropped + 32'(pkt_dropped);
         end
