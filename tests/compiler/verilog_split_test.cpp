@@ -170,5 +170,63 @@ TEST(Split, HopcWritesTheFilesAndTheyLintClean) {
     std::filesystem::remove_all(dir);
 }
 
+// hopc --ports N writes the switch top: <name>_switch puts ingress and egress around
+// rtl/hop_switch.sv for N ports and the CPU port, <name>_switch_top adds the AXI4-Lite slave with
+// an address width that reaches the switch's window, past the pipeline's map; it lints clean.
+// Bad port numbers are refused.
+TEST(Split, HopcWritesTheSwitchTopAndItLintsClean) {
+    const auto dir = tempDir("switch");
+    auto run = [&](const std::string& args, std::string& out) {
+        const std::string cmd = std::string(HOP_HOPC) + " " + example("basic") + " -o " +
+                                dir.string() + " --data-width 64 " + args + " 2>&1";
+        FILE* f = popen(cmd.c_str(), "r");
+        out.clear();
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
+        return WEXITSTATUS(pclose(f));
+    };
+    std::string out;
+    ASSERT_EQ(run("--ports 4", out), 0) << out;
+    std::string files;
+    for (const char* m : {"basic_deparser", "basic_ingress", "basic_egress", "basic_switch",
+                          "basic_switch_top"}) {
+        const auto p = dir / "rtl" / (std::string(m) + ".sv");
+        ASSERT_TRUE(std::filesystem::exists(p)) << p;
+        files += " " + p.string();
+    }
+    std::ifstream in(dir / "rtl" / "basic_switch.sv");
+    std::stringstream text;
+    text << in.rdbuf();
+    EXPECT_NE(text.str().find("parameter int PORTS = 4,"), std::string::npos);
+    EXPECT_NE(text.str().find("parameter int CPU_PORT = 510,"), std::string::npos);
+    EXPECT_NE(text.str().find("hop_switch #("), std::string::npos);
+    EXPECT_NE(text.str().find(".s_egr_tuser(eg_tuser)"), std::string::npos);
+    // The switch's window is after the pipeline's map, aligned to its span.
+    auto whole = generateFile(example("basic"), 64, false);
+    ASSERT_TRUE(whole);
+    std::smatch m;
+    const std::string sw = text.str();
+    ASSERT_TRUE(std::regex_search(sw, m, std::regex(R"(SWITCH_BASE = 32'h([0-9a-f]+);)")));
+    const uint32_t base = static_cast<uint32_t>(std::stoul(m[1].str(), nullptr, 16));
+    EXPECT_GE(base, 1u << whole->regmap.addrWidth);
+    EXPECT_EQ(base % 0x400, 0u) << "aligned to the span of four ports' window";
+    for (const char* top : {"basic_switch_top"}) {
+        const std::string lint = std::string("verilator --lint-only -Wall -y ") + HOP_SOURCE_DIR +
+                                 "/rtl --top-module " + top + files + " 2>&1";
+        FILE* l = popen(lint.c_str(), "r");
+        std::string lintOut;
+        char buf[4096];
+        for (size_t n; (n = fread(buf, 1, sizeof buf, l)) > 0;) lintOut.append(buf, n);
+        EXPECT_EQ(WEXITSTATUS(pclose(l)), 0) << top << "\n" << lintOut;
+        EXPECT_EQ(lintOut, "") << top;
+    }
+    // A CPU port among the front-panel ports, and port counts the switch cannot have.
+    EXPECT_EQ(run("--ports 4 --cpu-port 2", out), 1) << out;
+    EXPECT_NE(out.find("--cpu-port must be 4..510"), std::string::npos) << out;
+    EXPECT_NE(run("--ports 0", out), 0);
+    EXPECT_NE(run("--ports 31", out), 0);
+    std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace hop

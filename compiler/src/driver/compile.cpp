@@ -75,6 +75,8 @@ int compile(const CompileOptions& options, std::ostream& out, std::ostream& err)
     emitOptions.dataWidth = options.dataWidth;
     emitOptions.requireVerilog = options.requireVerilog;
     emitOptions.split = options.split;
+    emitOptions.switchPorts = options.switchPorts;
+    emitOptions.cpuPort = options.cpuPort;
     auto files = program::emit(*fe, options.input, emitOptions, err);
     if (!files) return 1;
     if (!program::writeDirectory(*files, options.outDir, err)) return 1;

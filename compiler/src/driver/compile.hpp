@@ -58,6 +58,9 @@ struct CompileOptions {
     int dataWidth = 512;  // --data-width: 64, 128, 256 or 512
     // --emit split: also the pipeline cut after ingress (compiler/src/verilog/split.cpp).
     bool split = false;
+    // --ports N, --cpu-port P: also the switch top (compiler/src/verilog/switch.cpp).
+    int switchPorts = 0;
+    int cpuPort = 510;
 };
 
 // The whole of `hopc`: returns the process exit code (0 success, 1 compile errors), prints

@@ -34,6 +34,14 @@ int main(int argc, char** argv) {
     app.add_option("--data-width", options.dataWidth, "AXI4-Stream data width of the RTL")
         ->check(CLI::IsMember({64, 128, 256, 512}));
     app.add_flag("--summary", options.summary, "print the program's tables and actions");
+    app.add_option("--ports", options.switchPorts,
+                   "also the v1model switch top for N front-panel ports and the CPU port "
+                   "(implies '--emit split'): <name>_switch.sv, <name>_switch_top.sv")
+        ->check(CLI::Range(1, 30));
+    app.add_option("--cpu-port", options.cpuPort,
+                   "the CPU port's number in the switch top (default 510; past the "
+                   "front-panel ports)")
+        ->check(CLI::Range(1, 510));
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -45,6 +53,7 @@ int main(int argc, char** argv) {
         if (e == "verilog") options.requireVerilog = true;
         if (e == "split") options.requireVerilog = options.split = true;
     }
+    if (options.switchPorts > 0) options.requireVerilog = options.split = true;
     try {
         return hop::compile(options, std::cout, std::cerr);
     } catch (const std::exception& e) {

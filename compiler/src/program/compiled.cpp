@@ -35,7 +35,12 @@ std::optional<verilog::Output> backend(const Frontend& fe, const Options& option
                                        std::ostream& err, bool& failed) {
     Diagnostics diags(fe.source.get());
     auto rtl =
-        verilog::generate(*fe.ir, {.dataWidth = options.dataWidth, .split = options.split}, diags);
+        verilog::generate(*fe.ir,
+                          {.dataWidth = options.dataWidth,
+                           .split = options.split,
+                           .switchPorts = options.switchPorts,
+                           .cpuPort = options.cpuPort},
+                          diags);
     if (!rtl) {
         if (options.requireVerilog) {
             diags.print(err);

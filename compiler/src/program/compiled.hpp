@@ -49,6 +49,10 @@ struct Options {
     // Also the pipeline cut after ingress (hopc --emit split): rtl/<name>_split_top.sv and the
     // modules under it.
     bool split = false;
+    // Also the switch top for this many front-panel ports (hopc --ports; 0: none) and its CPU
+    // port: rtl/<name>_switch_top.sv and <name>_switch.sv.
+    int switchPorts = 0;
+    int cpuPort = 510;
 };
 
 // The files of a lowered program (`frontend.ok`) compiled from `input` with `options`. The

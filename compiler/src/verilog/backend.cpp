@@ -158,9 +158,11 @@ std::optional<Output> generate(const ir::Program& program, const Options& option
         if (out && storeAndForward)
             out = build(prepared, whole, diags, *map, /*storeAndForward=*/true);
     }
-    if (!out || !options.split) return out;
+    if (!out || (!options.split && options.switchPorts == 0)) return out;
     // The same stages cut after ingress, built with the whole pipeline's final register map.
-    auto cut = build(prepared, options, diags, out->regmap, storeAndForward);
+    Options cutOptions = options;
+    cutOptions.split = true;  // the switch is built on the cut
+    auto cut = build(prepared, cutOptions, diags, out->regmap, storeAndForward);
     if (!cut) return std::nullopt;
     for (auto& [file, text] : cut->files) out->files.emplace(file, std::move(text));
     out->cutWidth = cut->cutWidth;
@@ -169,6 +171,7 @@ std::optional<Output> generate(const ir::Program& program, const Options& option
     out->egressModule = cut->egressModule;
     out->splitModule = cut->splitModule;
     out->splitTopModule = cut->splitTopModule;
+    if (options.switchPorts > 0 && !addSwitch(*out, options, diags)) return std::nullopt;
     return out;
 }
 

@@ -32,6 +32,11 @@ namespace hop::verilog {
 struct Options {
     int dataWidth = 512;  // 64, 128, 256 or 512
     bool split = false;   // also the ingress / egress modules cut after ingress (hopc --emit split)
+    // With switchPorts > 0 (hopc --ports N, implies split): also <name>_switch and
+    // <name>_switch_top (switch.cpp): N front-panel ports and the CPU port cpuPort around
+    // rtl/hop_switch.sv.
+    int switchPorts = 0;
+    int cpuPort = 510;
 };
 
 // One bundle atom the cut carries: bits [lsb, lsb + width) of <name>_ingress's m_dec_bundle
@@ -53,6 +58,11 @@ struct Output {
     int cutWidth = 0;
     std::vector<CutAtom> cutLayout;
     std::string ingressModule, egressModule, splitModule, splitTopModule;
+    // With Options::switchPorts: the switch's modules, its CSR window's base (after the
+    // pipeline's map) and the address width of <name>_switch_top's AXI4-Lite slave.
+    std::string switchModule, switchTopModule;
+    uint32_t switchBase = 0;
+    int switchAddrWidth = 0;
 };
 
 std::optional<Output> generate(const ir::Program& program, const Options& options,

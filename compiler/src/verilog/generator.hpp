@@ -93,10 +93,72 @@ input  wire  [      31:0] csr_addr,
 input  wire  [      31:0] csr_wdata,
 output wire  [      31:0] csr_rdata)";
 
+// The AXI4-Lite slave of a generated top (top.cpp, switch.cpp): its ports (last, no comma),
+// and the CSR bus wires with the hop_axil_csr that drives them.
+constexpr const char* kAxilPorts = R"(input  wire  [ADDR_W-1:0] s_axil_awaddr,
+input  wire  [       2:0] s_axil_awprot,
+input  wire               s_axil_awvalid,
+output wire               s_axil_awready,
+input  wire  [      31:0] s_axil_wdata,
+input  wire  [       3:0] s_axil_wstrb,
+input  wire               s_axil_wvalid,
+output wire               s_axil_wready,
+output wire  [       1:0] s_axil_bresp,
+output wire               s_axil_bvalid,
+input  wire               s_axil_bready,
+input  wire  [ADDR_W-1:0] s_axil_araddr,
+input  wire  [       2:0] s_axil_arprot,
+input  wire               s_axil_arvalid,
+output wire               s_axil_arready,
+output wire  [      31:0] s_axil_rdata,
+output wire  [       1:0] s_axil_rresp,
+output wire               s_axil_rvalid,
+input  wire               s_axil_rready)";
+constexpr const char* kAxilCsr = R"(    wire        csr_wr;
+    wire        csr_rd;
+    wire [31:0] csr_addr;
+    wire [31:0] csr_wdata;
+    wire [31:0] csr_rdata;
+
+    hop_axil_csr #(
+        .ADDR_W(ADDR_W)
+    ) u_csr (
+        .clk(clk),
+        .rst(rst),
+        .s_axil_awaddr(s_axil_awaddr),
+        .s_axil_awprot(s_axil_awprot),
+        .s_axil_awvalid(s_axil_awvalid),
+        .s_axil_awready(s_axil_awready),
+        .s_axil_wdata(s_axil_wdata),
+        .s_axil_wstrb(s_axil_wstrb),
+        .s_axil_wvalid(s_axil_wvalid),
+        .s_axil_wready(s_axil_wready),
+        .s_axil_bresp(s_axil_bresp),
+        .s_axil_bvalid(s_axil_bvalid),
+        .s_axil_bready(s_axil_bready),
+        .s_axil_araddr(s_axil_araddr),
+        .s_axil_arprot(s_axil_arprot),
+        .s_axil_arvalid(s_axil_arvalid),
+        .s_axil_arready(s_axil_arready),
+        .s_axil_rdata(s_axil_rdata),
+        .s_axil_rresp(s_axil_rresp),
+        .s_axil_rvalid(s_axil_rvalid),
+        .s_axil_rready(s_axil_rready),
+        .csr_wr(csr_wr),
+        .csr_rd(csr_rd),
+        .csr_addr(csr_addr),
+        .csr_wdata(csr_wdata),
+        .csr_rdata(csr_rdata)
+    );
+)";
+
 using Connections = std::vector<std::pair<std::string, std::string>>;
 // `module #(.P(v), ...) name (.port(signal), ...);`, one connection a line (bundle.cpp).
 void instance(CodeBuilder& b, const std::string& module, const Connections& params,
               const std::string& name, const Connections& ports);
+
+// <name>_switch.sv and <name>_switch_top.sv into `out`, a split build's (switch.cpp).
+bool addSwitch(Output& out, const Options& options, Diagnostics& diags);
 
 // <name>_deparser.sv (output.cpp).
 std::string deparserModule(const std::string& name);

@@ -26,63 +26,9 @@ std::string Generator::topModule(bool split) const {
     t.line("parameter int USER_W = 9,");
     t.line(fmt::format("parameter int ADDR_W = {}", map_.addrWidth));
     t.dedent().open(") (");
-    t.raw(std::string(kClockAndStreamIn) + kStreamOut + R"(input  wire  [ADDR_W-1:0] s_axil_awaddr,
-input  wire  [       2:0] s_axil_awprot,
-input  wire               s_axil_awvalid,
-output wire               s_axil_awready,
-input  wire  [      31:0] s_axil_wdata,
-input  wire  [       3:0] s_axil_wstrb,
-input  wire               s_axil_wvalid,
-output wire               s_axil_wready,
-output wire  [       1:0] s_axil_bresp,
-output wire               s_axil_bvalid,
-input  wire               s_axil_bready,
-input  wire  [ADDR_W-1:0] s_axil_araddr,
-input  wire  [       2:0] s_axil_arprot,
-input  wire               s_axil_arvalid,
-output wire               s_axil_arready,
-output wire  [      31:0] s_axil_rdata,
-output wire  [       1:0] s_axil_rresp,
-output wire               s_axil_rvalid,
-input  wire               s_axil_rready)");
+    t.raw(std::string(kClockAndStreamIn) + kStreamOut + kAxilPorts);
     t.close(");");
-    t.raw(R"(    wire        csr_wr;
-    wire        csr_rd;
-    wire [31:0] csr_addr;
-    wire [31:0] csr_wdata;
-    wire [31:0] csr_rdata;
-
-    hop_axil_csr #(
-        .ADDR_W(ADDR_W)
-    ) u_csr (
-        .clk(clk),
-        .rst(rst),
-        .s_axil_awaddr(s_axil_awaddr),
-        .s_axil_awprot(s_axil_awprot),
-        .s_axil_awvalid(s_axil_awvalid),
-        .s_axil_awready(s_axil_awready),
-        .s_axil_wdata(s_axil_wdata),
-        .s_axil_wstrb(s_axil_wstrb),
-        .s_axil_wvalid(s_axil_wvalid),
-        .s_axil_wready(s_axil_wready),
-        .s_axil_bresp(s_axil_bresp),
-        .s_axil_bvalid(s_axil_bvalid),
-        .s_axil_bready(s_axil_bready),
-        .s_axil_araddr(s_axil_araddr),
-        .s_axil_arprot(s_axil_arprot),
-        .s_axil_arvalid(s_axil_arvalid),
-        .s_axil_arready(s_axil_arready),
-        .s_axil_rdata(s_axil_rdata),
-        .s_axil_rresp(s_axil_rresp),
-        .s_axil_rvalid(s_axil_rvalid),
-        .s_axil_rready(s_axil_rready),
-        .csr_wr(csr_wr),
-        .csr_rd(csr_rd),
-        .csr_addr(csr_addr),
-        .csr_wdata(csr_wdata),
-        .csr_rdata(csr_rdata)
-    );
-)");
+    t.raw(kAxilCsr);
     t.line(fmt::format("    {}_{} #(", name_, split ? "split" : "pipeline"));
     t.raw(R"(        .DATA_W(DATA_W),
         .USER_W(USER_W)
