@@ -115,11 +115,16 @@ module hop_replicator #(
     assign cmd = csr_wr && hit && word == W_CMD && !init_q;
     // What a command may name (refused otherwise): INDEX in the table; a group inside the node
     // table (base < NODES, base + count <= NODES); a 16-bit replication id; ports < PORTS.
-    wire g_index_ok = index_q[31:GAW] == '0;
-    wire n_index_ok = index_q[31:NAW] == '0;
-    wire g_data_ok = (data0_q[15:0] >> NAW) == '0 && data1_q[31:CW] == '0 &&
-        (CW + 1)'(data0_q[NAW-1:0]) + (CW + 1)'(data1_q[CW-1:0]) <= (CW + 1)'(NODES);
-    wire n_data_ok = data0_q[31:16] == '0 && (PORTS == 32 || (data1_q >> PORTS) == '0);
+    // Checked a cycle ahead into registers: the bus never writes in back-to-back cycles, so a
+    // command sees the INDEX and DATA written before it.
+    logic g_index_ok, n_index_ok, g_data_ok, n_data_ok;
+    always_ff @(posedge clk) begin
+        g_index_ok <= index_q[31:GAW] == '0;
+        n_index_ok <= index_q[31:NAW] == '0;
+        g_data_ok <= (data0_q[15:0] >> NAW) == '0 && data1_q[31:CW] == '0 &&
+            (CW + 1)'(data0_q[NAW-1:0]) + (CW + 1)'(data1_q[CW-1:0]) <= (CW + 1)'(NODES);
+        n_data_ok <= data0_q[31:16] == '0 && (PORTS == 32 || (data1_q >> PORTS) == '0);
+    end
     assign g_we = init_q || (cmd && csr_wdata == OP_WRITE_GROUP && g_index_ok && g_data_ok);
     assign n_we = cmd && csr_wdata == OP_WRITE_NODE && n_index_ok && n_data_ok;
     assign g_re = cmd && csr_wdata == OP_READ_GROUP && g_index_ok;
