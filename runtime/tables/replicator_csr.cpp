@@ -137,16 +137,22 @@ bool ReplicatorCsr::planGroups(const TrafficManager& tm, const std::vector<uint3
                 best = firstFree(plan.rover);
                 if (best == kNone) best = firstFree(0);
                 if (best == kNone) {
-                    uint32_t run = 0, longest = 0, freeCount = 0;
+                    uint32_t run = 0, longest = 0, freeCount = 0, held = 0;
                     for (uint32_t e = 0; e < nodes; ++e) {
                         run = owner[e] == 0 ? run + 1 : 0;
                         freeCount += owner[e] == 0;
+                        held += owner[e] == kHeld;
                         longest = std::max(longest, run);
                     }
                     error = fmt::format(
                         "node table full: multicast group {} needs {} consecutive node entries "
                         "of the replication engine's {}; {} are free, the longest free run is {}",
                         g, n, nodes, freeCount, longest);
+                    if (held)
+                        error += fmt::format(
+                            "; {} more were freed by changes that packets may still be "
+                            "reading (free once two more packets have entered the engine)",
+                            held);
                     return false;
                 }
                 plan.rover = (best + n) % nodes;
@@ -205,6 +211,7 @@ bool ReplicatorCsr::writeEntry(const Write& w, std::string& error) const {
 
 bool ReplicatorCsr::sync(const TrafficManager& tm, const std::vector<uint32_t>& groups,
                          std::string& error) {
+    release();
     Plan p;
     if (!planGroups(tm, groups, p, error)) return false;
     if (p.writes.empty()) return true;
@@ -219,13 +226,18 @@ bool ReplicatorCsr::sync(const TrafficManager& tm, const std::vector<uint32_t>& 
         if (!writeEntry(p.writes[done], error)) break;
     if (done < p.writes.size()) {
         // The node writes went to free entries, which no packet reads; put back the group words
-        // already switched, so every group replicates as before.
+        // already switched, so every group replicates as before. Packets may have read those
+        // words meanwhile: their runs are held like freed ones.
         const size_t firstGroup = p.writes.size() - p.changes.size();
         std::string ignored;
-        for (size_t i = firstGroup; i < done; ++i)
-            writeEntry(
-                {true, p.changes[i - firstGroup].group, {}, p.changes[i - firstGroup].before},
-                ignored);
+        std::vector<uint32_t> walked;
+        for (size_t i = firstGroup; i < done; ++i) {
+            const Plan::Change& c = p.changes[i - firstGroup];
+            writeEntry({true, c.group, {}, c.before}, ignored);
+            for (uint32_t e = c.after.base; e < c.after.base + c.after.count; ++e)
+                if (owner_[e] == 0) walked.push_back(e);
+        }
+        hold(walked);
         return false;
     }
     for (const Write& w : p.writes) {
@@ -235,12 +247,43 @@ bool ReplicatorCsr::sync(const TrafficManager& tm, const std::vector<uint32_t>& 
             nodes_[w.index] = w.node;
         }
     }
+    std::vector<uint32_t> freed;
     for (const Plan::Change& c : p.changes) {
         for (uint32_t e = c.after.base; e < c.after.base + c.after.count; ++e) owner_[e] = c.group;
-        for (uint32_t e : c.freed) owner_[e] = 0;
+        freed.insert(freed.end(), c.freed.begin(), c.freed.end());
     }
+    hold(freed);
     rover_ = p.rover;
     return true;
+}
+
+// A packet's group word is read when it enters the block, and its nodes while it is walked,
+// which output backpressure can hold up for any time; but the block takes a packet only when
+// the one before it has moved on to the walk, and that one only when the walk before it has
+// read its last node. So once two packets have entered after the new group word was written,
+// no packet holding the old word is left, and the old run may be written again.
+void ReplicatorCsr::hold(const std::vector<uint32_t>& entries) {
+    if (entries.empty()) return;
+    for (uint32_t e : entries) owner_[e] = kHeld;
+    std::string ignored;  // without a count, the next one read starts the wait
+    held_.push_back({entries, port_.read(geo_.base + 4 * regmap::kReplWordPackets, ignored)});
+}
+
+void ReplicatorCsr::release() {
+    if (held_.empty()) return;
+    std::string ignored;
+    auto packets = port_.read(geo_.base + 4 * regmap::kReplWordPackets, ignored);
+    if (!packets) return;
+    std::erase_if(held_, [&](Held& h) {
+        if (!h.packets) h.packets = *packets;
+        if (*packets - *h.packets < 2) return false;  // the counter wraps
+        for (uint32_t e : h.entries) owner_[e] = 0;
+        return true;
+    });
+}
+
+uint32_t ReplicatorCsr::heldNodes() const {
+    return static_cast<uint32_t>(std::count(owner_.begin(), owner_.end(), kHeld));
 }
 
 bool ReplicatorCsr::run(TrafficManager& tm, const TmCommand& command, std::vector<std::string>& out,

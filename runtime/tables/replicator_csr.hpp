@@ -17,12 +17,16 @@
 //     entry), then its one group word (a packet reads the old word or the new one, and so the
 //     old list or the new one, whole); the old run's entries the new run does not keep are
 //     freed only after that word. A group whose list did not change is not written.
+//   - Freed entries are held, not free, until the block's PACKETS counter has advanced by two
+//     past its value read after the group word: a packet that read the old word may be held
+//     mid-walk by output backpressure for any time, but the block takes a new packet only when
+//     the one before has moved on to its walk, and that only when the walk before it is done.
+//     Without traffic they stay held (the block has no signal saying no walk is left).
 //   - Placement: the new run that writes the fewest entries, among those overlapping the old
 //     run (an appended node is one write, a removed first or last node none) and a free run found
-//     next-fit (the search starts after the last run placed, so a freed run is reused as late as
-//     possible: a packet stalled mid-walk on an old run is not read over at once). No compaction:
-//     when no free run is long enough the command is refused as "node table full", naming the
-//     free entries and the longest free run.
+//     next-fit (the search starts after the last run placed). No compaction: when no free run is
+//     long enough the command is refused as "node table full", naming the free entries, the
+//     longest free run and the entries held.
 //   - All or nothing: run() applies a command to a copy of the TrafficManager, plans the writes,
 //     checks them, and only then writes; a refusal (busy after reset, a group id, a port, the
 //     table full, too many copies, the block refusing a command) leaves the TrafficManager,
@@ -103,8 +107,10 @@ class ReplicatorCsr {
     // The driver's view of the block.
     const ReplicatorGroup& group(uint32_t g) const { return groups_.at(g); }
     const ReplicatorNode& node(uint32_t n) const { return nodes_.at(n); }
-    bool nodeUsed(uint32_t n) const { return owner_.at(n) != 0; }
+    bool nodeUsed(uint32_t n) const { return owner_.at(n) != 0 && owner_.at(n) != kHeld; }
     uint32_t freeNodes() const;
+    // Entries freed but not yet written again: a packet may still be reading them.
+    uint32_t heldNodes() const;
     const ReplicatorGeometry& geometry() const { return geo_; }
 
   private:
@@ -116,13 +122,23 @@ class ReplicatorCsr {
     bool command(uint32_t index, uint32_t op, uint32_t data0, uint32_t data1,
                  std::string& error) const;
     bool writeEntry(const Write& w, std::string& error) const;
+    // Freed entries wait (owner kHeld) until PACKETS says no packet may still walk them.
+    void hold(const std::vector<uint32_t>& entries);
+    void release();
+
+    static constexpr uint32_t kHeld = 0xffffffff;
+    struct Held {
+        std::vector<uint32_t> entries;
+        std::optional<uint32_t> packets;  // PACKETS read after the group words were written
+    };
 
     ReplicatorGeometry geo_;
     CsrPort port_;
     std::vector<ReplicatorGroup> groups_;  // by hardware group index
     std::vector<ReplicatorNode> nodes_;    // what a used entry holds
-    std::vector<uint32_t> owner_;          // the group using a node entry (0: free)
-    uint32_t rover_ = 0;                   // next-fit: where the search for a free run starts
+    std::vector<uint32_t> owner_;          // the group using a node entry (0: free, kHeld)
+    std::vector<Held> held_;
+    uint32_t rover_ = 0;  // next-fit: where the search for a free run starts
 };
 
 }  // namespace hop::tables
