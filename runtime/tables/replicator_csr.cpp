@@ -175,13 +175,6 @@ bool ReplicatorCsr::planGroups(const TrafficManager& tm, const std::vector<uint3
     return true;
 }
 
-std::optional<std::vector<ReplicatorCsr::Write>> ReplicatorCsr::plan(
-    const TrafficManager& tm, const std::vector<uint32_t>& groups, std::string& error) const {
-    Plan p;
-    if (!planGroups(tm, groups, p, error)) return std::nullopt;
-    return p.writes;
-}
-
 bool ReplicatorCsr::command(uint32_t index, uint32_t op, uint32_t data0, uint32_t data1,
                             std::string& error) const {
     auto at = [&](uint32_t word) { return geo_.base + 4 * word; };

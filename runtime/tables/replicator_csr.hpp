@@ -72,15 +72,6 @@ inline constexpr uint32_t kReplMaxCopies = 0xffff;
 
 class ReplicatorCsr {
   public:
-    // One table entry to write: a node, or a group word.
-    struct Write {
-        bool group = false;
-        uint32_t index = 0;
-        ReplicatorNode node;
-        ReplicatorGroup word;
-        bool operator==(const Write&) const = default;
-    };
-
     ReplicatorCsr(ReplicatorGeometry geometry, CsrPort port);
 
     // Runs a traffic-manager command on `tm` and on the block, all or nothing: false with
@@ -93,11 +84,6 @@ class ReplicatorCsr {
     bool sync(const TrafficManager& tm, const std::vector<uint32_t>& groups, std::string& error);
     // ... every group of `tm` and of the block.
     bool sync(const TrafficManager& tm, std::string& error);
-    // The entries sync would write, in order (free nodes, then group words), without writing.
-    std::optional<std::vector<Write>> plan(const TrafficManager& tm,
-                                           const std::vector<uint32_t>& groups,
-                                           std::string& error) const;
-
     // Reads INFO: false with `error` when the block's parameters are not `geometry`'s.
     bool checkInfo(std::string& error) const;
     // Reads a group word back from the block (READ_GROUP).
@@ -114,6 +100,15 @@ class ReplicatorCsr {
     const ReplicatorGeometry& geometry() const { return geo_; }
 
   private:
+    // One table entry to write: a node, or a group word.
+    struct Write {
+        bool group = false;
+        uint32_t index = 0;
+        ReplicatorNode node;
+        ReplicatorGroup word;
+        bool operator==(const Write&) const = default;
+    };
+
     struct Plan;
     bool planGroups(const TrafficManager& tm, const std::vector<uint32_t>& groups, Plan& plan,
                     std::string& error) const;
