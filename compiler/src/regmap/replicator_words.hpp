@@ -14,7 +14,8 @@ enum ReplicatorWord : uint32_t {
     kReplWordInfo = 0,     // R  [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy
     kReplWordIndex = 1,    // RW the group or node the next command names
     kReplWordCmd = 2,      // W  a ReplicatorCmd; R the last command's status (1: refused)
-    kReplWordData0 = 3,    // RW group: first node (base); node: replication id (16 bits)
+    kReplWordData0 = 3,    // RW group: [15:0] first node (base), [31:16] its copies in all;
+                           //    node: replication id (16 bits)
     kReplWordData1 = 4,    // RW group: node count; node: port set (bit p: port p)
     kReplWordPackets = 5,  // R  packets taken (wraps)
     kReplWordCopies = 6,   // R  copies sent (wraps)
