@@ -25,9 +25,10 @@
 // Scheduling: among queues of ports whose port_ready is high, the port after the last one
 // served that has a copy waiting (round robin), and in it the highest priority queue (strict
 // priority: 7 before 0, as 802.1p and BMv2's priority queues order them); one dequeue per
-// clock. A port's copies keep their order within a priority. port_ready is sampled two cycles
-// before a copy's decision is offered, so a port gets up to SLACK (= 8) copies after it drops
-// port_ready: its output queue must hold them.
+// clock. A port's copies keep their order within a priority. A copy is picked some cycles
+// before its decision is offered (the picks in flight, the copy-request FIFO, the decision
+// FIFO), so a port gets up to 16 copies after it drops port_ready: its output queue must hold
+// them.
 // Multicast: the buffer keeps one frame for all the copies; each copy read (or dropped at a
 // full queue) is counted against the group's copies word (hop_replicator's), and the one that
 // reaches it frees the frame. The runtime must store each group's exact number of copies.
