@@ -32,7 +32,9 @@
 // per clock across nodes and packets; a node with no port costs a cycle.
 //
 // CSR map (span 0x20 at BASE; compiler/src/regmap/replicator_words.hpp):
-//   0x00 INFO    [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy
+//   0x00 INFO    [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy, [24] draining:
+//                a packet that read its group word before the last WRITE_GROUP has not read
+//                all its nodes yet (the runtime reuses the nodes a group left once it clears)
 //   0x04 INDEX   the group or node of the next command
 //   0x08 CMD     write 1 WRITE_GROUP, 2 WRITE_NODE, 3 READ_GROUP, 4 READ_NODE; reads 1 when the
 //                last command was refused (busy, INDEX past the table, an unknown command, a
@@ -103,6 +105,7 @@ module hop_replicator #(
     logic [31:0] index_q, data0_q, data1_q, rdata_q;
     logic status_q;
     logic [31:0] packets_q, copies_q, nocopy_q;
+    logic old_g_q, old_w_q;  // draining (below)
     logic hit, cmd, g_we, n_we, g_re, n_re, g_rb_q, n_rb_q;
     logic [2:0] word;
     logic [GW-1:0] g_rbdata;
@@ -169,7 +172,7 @@ module hop_replicator #(
         if (csr_rd && hit)
             case (word)
                 W_INFO:
-                rdata_q <= {8'd0, init_q, 7'(PORTS), 8'(GAW), 8'(NAW)};
+                rdata_q <= {7'd0, old_g_q || old_w_q, init_q, 7'(PORTS), 8'(GAW), 8'(NAW)};
                 W_INDEX: rdata_q <= index_q;
                 W_CMD: rdata_q <= {31'd0, status_q};
                 W_DATA0: rdata_q <= data0_q;
@@ -212,6 +215,20 @@ module hop_replicator #(
     wire [CW-1:0] g_count = g_word[GW-17:NAW];
     wire [NAW-1:0] g_base = g_word[NAW-1:0];
     wire g_none = !g_direct_q && (!g_known_q || g_count == '0);
+
+    // ---- draining: which of the packets in G and W read their group word before the last
+    // WRITE_GROUP (one entering in the same cycle read it before the write too) ----
+    wire group_written = g_we && !init_q;
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            old_g_q <= 1'b0;
+            old_w_q <= 1'b0;
+        end else begin
+            old_g_q <= in_fire ? group_written : !g_take && g_valid_q && (old_g_q || group_written);
+            old_w_q <= g_take ? old_g_q || group_written :
+                !w_done && w_active_q && (old_w_q || group_written);
+        end
+    end
 
     // ---- W: walks the group's nodes, one read per cycle while the queue has room ----
     logic w_active_q, w_marker_q, w_direct_q, rd_direct_q;

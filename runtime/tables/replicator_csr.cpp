@@ -151,7 +151,8 @@ bool ReplicatorCsr::planGroups(const TrafficManager& tm, const std::vector<uint3
                     if (held)
                         error += fmt::format(
                             "; {} more were freed by changes that packets may still be "
-                            "reading (free once two more packets have entered the engine)",
+                            "reading (free once the engine has no packet left that read the "
+                            "old group words)",
                             held);
                     return false;
                 }
@@ -251,28 +252,24 @@ bool ReplicatorCsr::sync(const TrafficManager& tm, const std::vector<uint32_t>& 
 }
 
 // A packet's group word is read when it enters the block, and its nodes while it is walked,
-// which output backpressure can hold up for any time; but the block takes a packet only when
-// the one before it has moved on to the walk, and that one only when the walk before it has
-// read its last node. So once two packets have entered after the new group word was written,
-// no packet holding the old word is left, and the old run may be written again.
+// which output backpressure can hold up for any time. INFO's draining bit is set while a packet
+// that read its group word before the last WRITE_GROUP has nodes left to read: once it reads
+// clear, no packet holding an old word is left, and every run freed so far may be written
+// again (a later WRITE_GROUP sets it again, so entries may wait longer, never too little).
 void ReplicatorCsr::hold(const std::vector<uint32_t>& entries) {
     if (entries.empty()) return;
     for (uint32_t e : entries) owner_[e] = kHeld;
-    std::string ignored;  // without a count, the next one read starts the wait
-    held_.push_back({entries, port_.read(geo_.base + 4 * regmap::kReplWordPackets, ignored)});
+    held_.insert(held_.end(), entries.begin(), entries.end());
+    release();
 }
 
 void ReplicatorCsr::release() {
     if (held_.empty()) return;
     std::string ignored;
-    auto packets = port_.read(geo_.base + 4 * regmap::kReplWordPackets, ignored);
-    if (!packets) return;
-    std::erase_if(held_, [&](Held& h) {
-        if (!h.packets) h.packets = *packets;
-        if (*packets - *h.packets < 2) return false;  // the counter wraps
-        for (uint32_t e : h.entries) owner_[e] = 0;
-        return true;
-    });
+    const auto info = port_.read(geo_.base + 4 * regmap::kReplWordInfo, ignored);
+    if (!info || (*info >> regmap::kReplInfoDrainingBit & 1)) return;
+    for (uint32_t e : held_) owner_[e] = 0;
+    held_.clear();
 }
 
 uint32_t ReplicatorCsr::heldNodes() const {

@@ -117,22 +117,19 @@ class ReplicatorCsr {
     bool command(uint32_t index, uint32_t op, uint32_t data0, uint32_t data1,
                  std::string& error) const;
     bool writeEntry(const Write& w, std::string& error) const;
-    // Freed entries wait (owner kHeld) until PACKETS says no packet may still walk them.
+    // Freed entries wait (owner kHeld) until INFO's draining bit says no packet may still walk
+    // them.
     void hold(const std::vector<uint32_t>& entries);
     void release();
 
     static constexpr uint32_t kHeld = 0xffffffff;
-    struct Held {
-        std::vector<uint32_t> entries;
-        std::optional<uint32_t> packets;  // PACKETS read after the group words were written
-    };
 
     ReplicatorGeometry geo_;
     CsrPort port_;
     std::vector<ReplicatorGroup> groups_;  // by hardware group index
     std::vector<ReplicatorNode> nodes_;    // what a used entry holds
     std::vector<uint32_t> owner_;          // the group using a node entry (0: free, kHeld)
-    std::vector<Held> held_;
+    std::vector<uint32_t> held_;
     uint32_t rover_ = 0;  // next-fit: where the search for a free run starts
 };
 

@@ -22,18 +22,16 @@ namespace rm = hop::regmap;
 constexpr uint32_t kBase = 0x100;
 
 // A CSR port that records every access. CMD reads 1 (refused) after the `refuseAt`-th command
-// (counting from 1), INFO reads `info`, PACKETS advances by `packetStep` at each read.
+// (counting from 1), INFO reads `info`.
 struct Recorder {
     std::vector<CsrWrite> writes;
     int reads = 0;
     uint32_t info = 0;
     int commands = 0, refuseAt = 0;
-    uint32_t packets = 0xfffffffe, packetStep = 2;  // and wraps
     CsrPort port() {
         return {[this](uint32_t addr, std::string&) -> std::optional<uint32_t> {
                     ++reads;
                     if (addr == kBase + 4 * rm::kReplWordInfo) return info;
-                    if (addr == kBase + 4 * rm::kReplWordPackets) return packets += packetStep;
                     if (addr == kBase + 4 * rm::kReplWordCmd) return commands == refuseAt ? 1 : 0;
                     return 0;
                 },
@@ -166,12 +164,11 @@ TEST(ReplicatorCsr, WritesOnlyWhatChanges) {
     EXPECT_EQ(d.csr.freeNodes() + d.csr.heldNodes(), 16u);
 }
 
-// A freed run is held until two packets have entered the block after its group word (PACKETS
-// read after the word, and again before the next placement): until then a packet that read the
-// old word may still be walking it.
-TEST(ReplicatorCsr, FreedRunHeldUntilTwoPacketsEntered) {
+// A freed run is held while INFO says the engine drains (a packet that read the old group word
+// may still be walking it), and given out again once it does not.
+TEST(ReplicatorCsr, FreedRunHeldWhileTheEngineDrains) {
     Driver d;
-    d.rec.packetStep = 0;  // no traffic
+    d.rec.info = 1u << rm::kReplInfoDrainingBit;
     ASSERT_EQ(d.run("mc_mgrp_create 1"), "");
     ASSERT_EQ(d.run("mc_mgrp_create 2"), "");
     TmCommand c;
@@ -193,14 +190,12 @@ TEST(ReplicatorCsr, FreedRunHeldUntilTwoPacketsEntered) {
     EXPECT_EQ(d.run("mc_node_associate 2 16", &w),
               "node table full: multicast group 2 needs 1 consecutive node entries of the "
               "replication engine's 16; 0 are free, the longest free run is 0; 8 more were freed "
-              "by changes that packets may still be reading (free once two more packets have "
-              "entered the engine)");
+              "by changes that packets may still be reading (free once the engine has no "
+              "packet left that read the old group words)");
     EXPECT_EQ(w, CsrWrites{});
     EXPECT_EQ(state(d), before);
-    d.rec.packetStep = 1;  // one packet entered: not enough
-    EXPECT_EQ(d.run("mc_node_associate 2 16", &w).substr(0, 16), "node table full:");
-    EXPECT_EQ(d.csr.heldNodes(), 8u);
-    EXPECT_EQ(d.run("mc_node_associate 2 16", &w), "");  // the second: the run is free
+    d.rec.info = 0;  // drained: the run is free
+    EXPECT_EQ(d.run("mc_node_associate 2 16", &w), "");
     EXPECT_EQ(w, cat({node(0, 4, 0b100), group(2, 0, 1, 1)}));
 }
 
