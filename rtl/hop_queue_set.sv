@@ -10,9 +10,11 @@
 //            (the queue held its limit, or enq_queue >= QUEUES: nothing was written) and
 //            enq_depth.
 //   dequeue: deq_valid with deq_queue, a queue `nonempty` shows (a request for an empty queue is
-//            ignored: no deq_done); the next cycle deq_done with deq_desc and deq_depth.
+//            ignored: no deq_done); the next cycle deq_done with deq_desc, deq_depth and
+//            deq_enq_depth (the enq_depth its enqueue reported: each entry keeps it).
 //   nonempty[q]: queue q holds an entry; an enqueue shows from the cycle after it, a dequeue
-//            stops showing a queue it empties from the cycle after it.
+//            stops showing a queue it empties from the cycle after it. multi[q]: it holds two
+//            or more (a scheduler that picks a cycle ahead may ask again for such a queue).
 // In one cycle the limit is checked against the depth before that cycle's dequeue, and a
 // dequeue's depth does not count that cycle's enqueue.
 //
@@ -44,7 +46,9 @@ module hop_queue_set #(
     output logic               deq_done,
     output logic [ DESC_W-1:0] deq_desc,
     output logic [     CW-1:0] deq_depth,
+    output logic [     CW-1:0] deq_enq_depth,
     output logic [ QUEUES-1:0] nonempty,
+    output logic [ QUEUES-1:0] multi,
     input  wire                csr_wr,
     input  wire                csr_rd,
     input  wire  [       31:0] csr_addr,
@@ -84,6 +88,7 @@ module hop_queue_set #(
         logic [PAW-1:0] wr_q, rd_q;
         logic [CW-1:0] count_q, limit_q;
         logic [31:0] drops_q;
+        logic nonempty_q, multi_q;  // count_q != 0, count_q >= 2: registers, for the scheduler
         wire enq_here = enq_valid && enq_queue == QAW'(q);
         assign enq_ok_v[q] = enq_here && count_q < limit_q;
         assign deq_ok_v[q] = deq_valid && deq_queue == QAW'(q) && count_q != '0;
@@ -92,13 +97,18 @@ module hop_queue_set #(
                 wr_q <= '0;
                 rd_q <= '0;
                 count_q <= '0;
+                nonempty_q <= 1'b0;
+                multi_q <= 1'b0;
                 drops_q <= '0;
                 limit_q <= CW'(QDEPTH);
             end else begin
                 if (enq_ok_v[q]) wr_q <= wr_q + 1'b1;
                 if (deq_ok_v[q]) rd_q <= rd_q + 1'b1;
-                if (enq_ok_v[q] != deq_ok_v[q])
+                if (enq_ok_v[q] != deq_ok_v[q]) begin
                     count_q <= enq_ok_v[q] ? count_q + 1'b1 : count_q - 1'b1;
+                    nonempty_q <= enq_ok_v[q] || multi_q;
+                    multi_q <= enq_ok_v[q] ? nonempty_q : count_q > CW'(2);
+                end
                 if (enq_here && !enq_ok_v[q]) drops_q <= drops_q + 1'b1;
                 if (limit_wr && index_q == 32'(q)) limit_q <= limit_new;
             end
@@ -108,18 +118,19 @@ module hop_queue_set #(
         assign count_all[q*CW+:CW] = count_q;
         assign limit_all[q*CW+:CW] = limit_q;
         assign drops_all[q*32+:32] = drops_q;
-        assign nonempty[q] = count_q != '0;
+        assign nonempty[q] = nonempty_q;
+        assign multi[q] = multi_q;
     end
 
-    // The memory: queue q's entries at {q, pointer}.
-    logic [DESC_W-1:0] mem[QUEUES*QDEPTH];
+    // The memory: queue q's entries at {q, pointer}, each with its depth at the enqueue.
+    logic [CW+DESC_W-1:0] mem[QUEUES*QDEPTH];
     wire enq_ok = |enq_ok_v;
     wire deq_ok = |deq_ok_v;
     wire [AW-1:0] wr_addr = {enq_queue, wr_all[enq_queue*PAW+:PAW]};
     wire [AW-1:0] rd_addr = {deq_queue, rd_all[deq_queue*PAW+:PAW]};
     always_ff @(posedge clk) begin
-        if (enq_ok) mem[wr_addr] <= enq_desc;
-        if (deq_ok) deq_desc <= mem[rd_addr];
+        if (enq_ok) mem[wr_addr] <= {count_all[enq_queue*CW+:CW], enq_desc};
+        if (deq_ok) {deq_enq_depth, deq_desc} <= mem[rd_addr];
     end
 
     always_ff @(posedge clk) begin

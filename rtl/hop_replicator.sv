@@ -7,7 +7,10 @@
 // One copy per clock; one packet per clock while each has one copy.
 //
 // Tables, written by the runtime through the CSR:
-//   GROUP[g], g < GROUPS: {count, base}: g's nodes are NODE[base] .. NODE[base+count-1]. The
+//   GROUP[g], g < GROUPS: {copies, count, base}: g's nodes are NODE[base] ..
+//     NODE[base+count-1], and copies is how many copies they make (the sum of their port sets'
+//     sizes, computed by the runtime: the traffic manager frees a multicast packet's buffer after
+//     that many copies have been read or dropped, so it must be exact). The
 //     runtime keeps a group's nodes together; a change writes the new list into free node
 //     entries first, then the group's word, so a packet sees the old list or the new one.
 //     count 0, and a group id of GROUPS or more, give no copy. Every group is cleared after
@@ -16,9 +19,12 @@
 //   NODE[n], n < NODES: {rid[15:0], ports[PORTS-1:0]}. A node with no port gives no copy.
 //
 // Stream ports (valid/ready; whatever is offered holds until taken):
-//   in:  in_group (mcast_grp), in_tag.
+//   in:  in_group (mcast_grp), in_tag; or in_direct with in_port (< PORTS): one copy to that
+//        port, replication id 0, copies word 0 (the traffic manager sends unicast packets
+//        through here too, so that a queue gets every packet's copies in the packets' order).
 //   out: one beat per copy (out_copy 1, with out_port, out_rid, out_tag); the packet's last
-//        beat has out_last. When the group's last node has no port (or the group no node, or
+//        beat has out_last; every beat carries the group's copies word (out_copies, 0 for
+//        no group). When the group's last node has no port (or the group no node, or
 //        the id no group), the packet ends with a beat of out_copy 0 and out_last: every packet
 //        ends with out_last, so the traffic manager sees it end (and can free its buffer).
 // Latency: the first copy leaves 4 cycles after its packet is taken (group read, node read,
@@ -26,15 +32,17 @@
 // per clock across nodes and packets; a node with no port costs a cycle.
 //
 // CSR map (span 0x20 at BASE; compiler/src/regmap/replicator_words.hpp):
-//   0x00 INFO    [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy
+//   0x00 INFO    [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy, [24] draining:
+//                a packet that read its group word before the last WRITE_GROUP has not read
+//                all its nodes yet (the runtime reuses the nodes a group left once it clears)
 //   0x04 INDEX   the group or node of the next command
 //   0x08 CMD     write 1 WRITE_GROUP, 2 WRITE_NODE, 3 READ_GROUP, 4 READ_NODE; reads 1 when the
 //                last command was refused (busy, INDEX past the table, an unknown command, a
 //                group past the node table, a replication id over 16 bits, a port >= PORTS)
-//   0x0C DATA0   group: base; node: replication id
+//   0x0C DATA0   group: [15:0] base, [31:16] copies; node: replication id
 //   0x10 DATA1   group: count; node: port set (bit p: port p)
-//   0x14 PACKETS packets taken   0x18 COPIES copies sent   0x1C NOCOPY packets for a group
-//                with no node (count 0, or an id past the table)
+//   0x14 PACKETS packets taken   0x18 COPIES copies sent (both counting direct ones)
+//   0x1C NOCOPY packets for a group with no node (count 0, or an id past the table)
 // WRITE_* copies DATA0/DATA1 into the entry in one cycle; READ_* loads DATA0/DATA1 from it
 // (ready for a read 3 cycles after the command, as the CSR bus promises). The counters wrap
 // and count one cycle after their event.
@@ -44,7 +52,7 @@ module hop_replicator #(
     parameter logic [31:0] BASE = 32'h0,
     parameter int PORTS = 8,  // 1..32: ports 0..PORTS-1 can be in a node
     parameter int GROUPS = 16,  // a power of two, at most 32768
-    parameter int NODES = 16,  // a power of two
+    parameter int NODES = 16,  // a power of two, at most 65536
     parameter int TAG_W = 8
 ) (
     input  wire              clk,
@@ -52,12 +60,15 @@ module hop_replicator #(
     input  wire              in_valid,
     output logic             in_ready,
     input  wire  [     15:0] in_group,
+    input  wire              in_direct,
+    input  wire  [      8:0] in_port,
     input  wire  [TAG_W-1:0] in_tag,
     output logic             out_valid,
     input  wire              out_ready,
     output logic [      8:0] out_port,
     output logic [     15:0] out_rid,
     output logic [TAG_W-1:0] out_tag,
+    output logic [     15:0] out_copies,
     output logic             out_copy,
     output logic             out_last,
     input  wire              csr_wr,
@@ -69,9 +80,10 @@ module hop_replicator #(
     localparam int GAW = $clog2(GROUPS);
     localparam int NAW = $clog2(NODES);
     localparam int CW = NAW + 1;  // a node count, 0..NODES
-    localparam int GW = CW + NAW;  // a group word: {count, base}
+    localparam int GW = 16 + CW + NAW;  // a group word: {copies, count, base}
     localparam int NW = 16 + PORTS;  // a node word: {rid, ports}
     localparam int QD = 4;  // the node queue
+    localparam int XT = 16 + TAG_W;  // past the group word, the tag carries {copies, in_tag}
     // The CSR words and commands (regmap::ReplicatorWord, regmap::ReplicatorCmd).
     localparam logic [2:0] W_INFO = 3'd0, W_INDEX = 3'd1, W_CMD = 3'd2, W_DATA0 = 3'd3,
         W_DATA1 = 3'd4, W_PACKETS = 3'd5, W_COPIES = 3'd6, W_NOCOPY = 3'd7;
@@ -82,7 +94,8 @@ module hop_replicator #(
         if (PORTS < 1 || PORTS > 32) $fatal(1, "%m: PORTS must be 1..32");
         if (GROUPS < 2 || GROUPS > 32768 || (GROUPS & (GROUPS - 1)) != 0)
             $fatal(1, "%m: GROUPS must be a power of two, 2..32768");
-        if (NODES < 2 || (NODES & (NODES - 1)) != 0) $fatal(1, "%m: NODES must be a power of two");
+        if (NODES < 2 || NODES > 65536 || (NODES & (NODES - 1)) != 0)
+            $fatal(1, "%m: NODES must be a power of two, 2..65536");
         if ((BASE & 32'h1f) != 0) $fatal(1, "%m: BASE must be aligned to the span (0x20)");
     end
 
@@ -92,6 +105,7 @@ module hop_replicator #(
     logic [31:0] index_q, data0_q, data1_q, rdata_q;
     logic status_q;
     logic [31:0] packets_q, copies_q, nocopy_q;
+    logic old_g_q, old_w_q;  // draining (below)
     logic hit, cmd, g_we, n_we, g_re, n_re, g_rb_q, n_rb_q;
     logic [2:0] word;
     logic [GW-1:0] g_rbdata;
@@ -104,11 +118,16 @@ module hop_replicator #(
     assign cmd = csr_wr && hit && word == W_CMD && !init_q;
     // What a command may name (refused otherwise): INDEX in the table; a group inside the node
     // table (base < NODES, base + count <= NODES); a 16-bit replication id; ports < PORTS.
-    wire g_index_ok = index_q[31:GAW] == '0;
-    wire n_index_ok = index_q[31:NAW] == '0;
-    wire g_data_ok = data0_q[31:NAW] == '0 && data1_q[31:CW] == '0 &&
-        (CW + 1)'(data0_q[NAW-1:0]) + (CW + 1)'(data1_q[CW-1:0]) <= (CW + 1)'(NODES);
-    wire n_data_ok = data0_q[31:16] == '0 && (PORTS == 32 || (data1_q >> PORTS) == '0);
+    // Checked a cycle ahead into registers: the bus never writes in back-to-back cycles, so a
+    // command sees the INDEX and DATA written before it.
+    logic g_index_ok, n_index_ok, g_data_ok, n_data_ok;
+    always_ff @(posedge clk) begin
+        g_index_ok <= index_q[31:GAW] == '0;
+        n_index_ok <= index_q[31:NAW] == '0;
+        g_data_ok <= (data0_q[15:0] >> NAW) == '0 && data1_q[31:CW] == '0 &&
+            (CW + 1)'(data0_q[NAW-1:0]) + (CW + 1)'(data1_q[CW-1:0]) <= (CW + 1)'(NODES);
+        n_data_ok <= data0_q[31:16] == '0 && (PORTS == 32 || (data1_q >> PORTS) == '0);
+    end
     assign g_we = init_q || (cmd && csr_wdata == OP_WRITE_GROUP && g_index_ok && g_data_ok);
     assign n_we = cmd && csr_wdata == OP_WRITE_NODE && n_index_ok && n_data_ok;
     assign g_re = cmd && csr_wdata == OP_READ_GROUP && g_index_ok;
@@ -134,8 +153,8 @@ module hop_replicator #(
             if (csr_wr && hit && word == W_CMD) status_q <= !(g_we || n_we || g_re || n_re);
             // A read-back lands the cycle after its command.
             if (g_rb_q) begin
-                data0_q <= 32'(g_rbdata[NAW-1:0]);
-                data1_q <= 32'(g_rbdata[GW-1:NAW]);
+                data0_q <= {g_rbdata[GW-1:GW-16], 16'(g_rbdata[NAW-1:0])};
+                data1_q <= 32'(g_rbdata[GW-17:NAW]);
             end
             if (n_rb_q) begin
                 data0_q <= 32'(n_rbdata[NW-1:PORTS]);
@@ -153,7 +172,7 @@ module hop_replicator #(
         if (csr_rd && hit)
             case (word)
                 W_INFO:
-                rdata_q <= {8'd0, init_q, 7'(PORTS), 8'(GAW), 8'(NAW)};
+                rdata_q <= {7'd0, old_g_q || old_w_q, init_q, 7'(PORTS), 8'(GAW), 8'(NAW)};
                 W_INDEX: rdata_q <= index_q;
                 W_CMD: rdata_q <= {31'd0, status_q};
                 W_DATA0: rdata_q <= data0_q;
@@ -169,7 +188,8 @@ module hop_replicator #(
     // ---- G: the packet's group word ----
     logic [GW-1:0] gmem[GROUPS];
     logic [GW-1:0] g_word;
-    logic g_valid_q, g_known_q, g_take;
+    logic g_valid_q, g_known_q, g_take, g_direct_q;
+    logic [8:0] g_port_q;
     logic [TAG_W-1:0] g_tag_q;
     wire in_fire = in_valid && in_ready;
     assign in_ready = !init_q && (!g_valid_q || g_take);
@@ -177,7 +197,7 @@ module hop_replicator #(
     always_ff @(posedge clk) begin
         if (in_fire) g_word <= gmem[in_group[GAW-1:0]];
         if (g_we) gmem[init_q ? init_idx_q : index_q[GAW-1:0]] <=
-            init_q ? '0 : {data1_q[CW-1:0], data0_q[NAW-1:0]};
+            init_q ? '0 : {data0_q[31:16], data1_q[CW-1:0], data0_q[NAW-1:0]};
         else if (g_re) g_rbdata <= gmem[index_q[GAW-1:0]];
     end
     always_ff @(posedge clk) begin
@@ -187,20 +207,38 @@ module hop_replicator #(
         if (in_fire) begin
             g_tag_q <= in_tag;
             g_known_q <= (in_group >> GAW) == '0;
+            g_direct_q <= in_direct;
+            g_port_q <= in_port;
         end
     end
-    wire [CW-1:0] g_count = g_word[GW-1:NAW];
+    wire [15:0] g_copies = g_word[GW-1:GW-16];
+    wire [CW-1:0] g_count = g_word[GW-17:NAW];
     wire [NAW-1:0] g_base = g_word[NAW-1:0];
-    wire g_none = !g_known_q || g_count == '0;
+    wire g_none = !g_direct_q && (!g_known_q || g_count == '0);
+
+    // ---- draining: which of the packets in G and W read their group word before the last
+    // WRITE_GROUP (one entering in the same cycle read it before the write too) ----
+    wire group_written = g_we && !init_q;
+    always_ff @(posedge clk) begin
+        if (rst) begin
+            old_g_q <= 1'b0;
+            old_w_q <= 1'b0;
+        end else begin
+            old_g_q <= in_fire ? group_written : !g_take && g_valid_q && (old_g_q || group_written);
+            old_w_q <= g_take ? old_g_q || group_written :
+                !w_done && w_active_q && (old_w_q || group_written);
+        end
+    end
 
     // ---- W: walks the group's nodes, one read per cycle while the queue has room ----
-    logic w_active_q, w_marker_q;
-    logic [TAG_W-1:0] w_tag_q;
+    logic w_active_q, w_marker_q, w_direct_q, rd_direct_q;
+    logic [8:0] w_port_q, rd_port_q;
+    logic [XT-1:0] w_tag_q;
     logic [NAW-1:0] w_next_q;
     logic [CW-1:0] w_left_q;
     logic [2:0] q_count_q;
     logic rd_valid_q, rd_marker_q, rd_last_q;
-    logic [TAG_W-1:0] rd_tag_q;
+    logic [XT-1:0] rd_tag_q;
     logic [NW-1:0] nmem[NODES];
     logic [NW-1:0] n_word;
     wire room = {1'b0, q_count_q} + {3'd0, rd_valid_q} < 4'(QD);
@@ -214,10 +252,12 @@ module hop_replicator #(
         else if (w_done) w_active_q <= 1'b0;
         if (g_take) begin
             // A packet without a copy walks one marker (no read) for its end beat.
-            w_tag_q <= g_tag_q;
+            w_tag_q <= {g_none || g_direct_q ? 16'd0 : g_copies, g_tag_q};
             w_next_q <= g_base;
-            w_left_q <= g_none ? CW'(1) : g_count;
+            w_left_q <= g_none || g_direct_q ? CW'(1) : g_count;
             w_marker_q <= g_none;
+            w_direct_q <= g_direct_q;
+            w_port_q <= g_port_q;
         end else if (issue) begin
             w_next_q <= w_next_q + 1'b1;
             w_left_q <= w_left_q - 1'b1;
@@ -225,29 +265,31 @@ module hop_replicator #(
         if (rst) rd_valid_q <= 1'b0;
         else rd_valid_q <= issue;
         rd_marker_q <= w_marker_q;
+        rd_direct_q <= w_direct_q;
+        rd_port_q <= w_port_q;
         rd_last_q <= w_left_q == CW'(1);
         rd_tag_q <= w_tag_q;
     end
     always_ff @(posedge clk) begin
-        if (issue && !w_marker_q) n_word <= nmem[w_next_q];
+        if (issue && !w_marker_q && !w_direct_q) n_word <= nmem[w_next_q];
         if (n_we) nmem[index_q[NAW-1:0]] <= {data0_q[15:0], data1_q[PORTS-1:0]};
         else if (n_re) n_rbdata <= nmem[index_q[NAW-1:0]];
     end
 
     // ---- the node queue: {tag, rid, ports, rest (ports but the lowest), last, none (no
     // port), single (one port)} ----
-    localparam int QW = TAG_W + 16 + 2 * PORTS + 3;
+    localparam int QW = XT + 16 + 2 * PORTS + 3;
     logic [QW-1:0] q_mem[QD];
     logic [1:0] q_wr_q, q_rd_q;
     logic q_pop;
-    wire [PORTS-1:0] rd_ports = n_word[PORTS-1:0];
+    wire [PORTS-1:0] rd_ports = rd_direct_q ? PORTS'(1) << rd_port_q : n_word[PORTS-1:0];
+    wire [15:0] rd_rid = rd_direct_q ? 16'd0 : n_word[NW-1:PORTS];
     wire [PORTS-1:0] rd_rest = rd_ports & (rd_ports - 1'b1);
     wire rd_none = rd_marker_q || rd_ports == '0;
     wire rd_single = !rd_none && rd_rest == '0;
     always_ff @(posedge clk) begin
         if (rd_valid_q) begin
-            q_mem[q_wr_q] <= {rd_tag_q, n_word[NW-1:PORTS], rd_ports, rd_rest, rd_last_q, rd_none,
-                              rd_single};
+            q_mem[q_wr_q] <= {rd_tag_q, rd_rid, rd_ports, rd_rest, rd_last_q, rd_none, rd_single};
         end
         if (rst) begin
             q_wr_q <= '0;
@@ -262,7 +304,7 @@ module hop_replicator #(
 
     // ---- E: the head node's copies, one per clock into the output register ----
     logic e_valid_q, e_last_q, e_none_q, e_single_q;
-    logic [TAG_W-1:0] e_tag_q;
+    logic [XT-1:0] e_tag_q;
     logic [15:0] e_rid_q;
     // The ports left, and the same without the lowest (the next copy's port is the bit between).
     logic [PORTS-1:0] e_rem_q, e_rest_q;
@@ -297,7 +339,7 @@ module hop_replicator #(
         if (emit_copy || emit_end) begin
             out_port <= emit_copy ? low_port : 9'd0;
             out_rid <= e_rid_q;
-            out_tag <= e_tag_q;
+            {out_copies, out_tag} <= e_tag_q;
             out_copy <= emit_copy;
             out_last <= e_last_q && (e_none_q || e_single_q);
         end

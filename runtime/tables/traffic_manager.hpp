@@ -83,6 +83,8 @@ class TrafficManager {
     std::vector<Replica> replicate(uint32_t group) const;
     bool hasGroup(uint32_t group) const { return groups_.count(group) != 0; }
     const std::map<int, Node>& nodes() const { return nodes_; }
+    // Each group's node handles in association order.
+    const std::map<uint32_t, std::vector<int>>& groups() const { return groups_; }
     void clear() { *this = TrafficManager{}; }
 
   private:

@@ -43,7 +43,11 @@ bool bit(const VlWide<N>& v, uint32_t i) {
 class Bench {
   public:
     explicit Bench(uint32_t seed)
-        : rng_(seed), queues_(kQueues), limits_(kQueues, kDepth), drops_(kQueues, 0) {
+        : rng_(seed),
+          queues_(kQueues),
+          enqDepths_(kQueues),
+          limits_(kQueues, kDepth),
+          drops_(kQueues, 0) {
         idle();
     }
 
@@ -71,6 +75,9 @@ class Bench {
         for (uint32_t q = 0; q < kQueues; ++q)
             ASSERT_EQ(nonempty(q), !queues_[q].empty())
                 << "nonempty[" << q << "] at cycle " << sim_.cycles();
+        for (uint32_t q = 0; q < kQueues; ++q)
+            ASSERT_EQ(bit(m.multi, q), queues_[q].size() >= 2)
+                << "multi[" << q << "] at cycle " << sim_.cycles();
         Desc d;
         if (enq) {
             d = randomDesc();
@@ -110,11 +117,14 @@ class Bench {
             if (kDescW % 8) got.back() &= static_cast<uint8_t>((1u << (kDescW % 8)) - 1);
             ASSERT_EQ(got, queues_[*deq].front()) << "the head of queue " << *deq;
             ASSERT_EQ(m.deq_depth, queues_[*deq].size() - 1) << "deq_qdepth";
+            ASSERT_EQ(m.deq_enq_depth, enqDepths_[*deq].front()) << "the head's enq_qdepth";
             queues_[*deq].pop_front();
+            enqDepths_[*deq].pop_front();
             ++dequeued;
         }
         if (enq && *enq < kQueues && !m.enq_dropped) {
             queues_[*enq].push_back(d);
+            enqDepths_[*enq].push_back(m.enq_depth);
             ++enqueued;
         }
         if (limit) limits_[limit->first] = std::min(limit->second, kDepth);
@@ -170,6 +180,7 @@ class Bench {
     Sim<VMODEL> sim_;
     std::mt19937 rng_;
     std::vector<std::deque<Desc>> queues_;
+    std::vector<std::deque<uint32_t>> enqDepths_;  // each entry's enq_qdepth
     std::vector<uint32_t> limits_, drops_;
 };
 

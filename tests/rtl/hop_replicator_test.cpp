@@ -5,10 +5,12 @@
 // without a copy (empty, unknown, or its last node without a port) ends with an out_copy=0 beat.
 // Checked under random idle input cycles and output backpressure, at one copy per clock when
 // nothing waits, across a group rewritten while its packets flow (each packet gets the old list or
-// the new one, never a mix), and for every CSR command, refused ones included. Word offsets and
+// the new one, never a mix), and for every CSR command, refused ones included. Every beat carries
+// its group's copies word (what the traffic manager counts reads against). Word offsets and
 // commands come from compiler/src/regmap/replicator_words.hpp.
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -36,16 +38,16 @@ struct Node {
     uint32_t ports = 0;
 };
 struct Group {
-    uint32_t base = 0, count = 0;
+    uint32_t base = 0, count = 0, copies = 0;
 };
 struct Beat {
     bool copy = false, last = false;
-    uint32_t port = 0, rid = 0, tag = 0;
+    uint32_t port = 0, rid = 0, tag = 0, copies = 0;
     bool operator==(const Beat&) const = default;
 };
 std::ostream& operator<<(std::ostream& os, const Beat& b) {
     return os << (b.copy ? "copy" : "none") << " port " << b.port << " rid " << b.rid << " tag "
-              << b.tag << (b.last ? " last" : "");
+              << b.tag << " copies " << b.copies << (b.last ? " last" : "");
 }
 
 class Bench {
@@ -72,8 +74,10 @@ class Bench {
         const bool offer = !pending_.empty() && !std::bernoulli_distribution(idleIn)(rng_);
         m.in_valid = offer;
         if (offer) {
-            m.in_group = pending_.front().first;
-            m.in_tag = pending_.front().second;
+            m.in_group = pending_.front().group;
+            m.in_tag = pending_.front().tag;
+            m.in_direct = pending_.front().direct;
+            m.in_port = pending_.front().port;
         }
         m.out_ready = !std::bernoulli_distribution(stallOut)(rng_);
         sim_.settle();
@@ -82,7 +86,7 @@ class Bench {
         if (m.out_valid && !m.out_ready) ++outStalls;
         if (outFire)
             out.push_back(Beat{static_cast<bool>(m.out_copy), static_cast<bool>(m.out_last),
-                               m.out_port, m.out_rid, m.out_tag});
+                               m.out_port, m.out_rid, m.out_tag, m.out_copies});
         sim_.tick();
         if (inFire) pending_.pop_front();
         m.in_valid = 0;
@@ -120,7 +124,7 @@ class Bench {
         return ok;
     }
     bool setGroup(uint32_t g, Group v) {
-        const bool ok = command(g, regmap::kReplWriteGroup, v.base, v.count);
+        const bool ok = command(g, regmap::kReplWriteGroup, v.base | v.copies << 16, v.count);
         if (ok) groups_[g] = v;
         return ok;
     }
@@ -136,22 +140,31 @@ class Bench {
     std::vector<Beat> expected(uint32_t group, uint32_t tag) const {
         std::vector<Beat> beats;
         bool lastNodeEmpty = true;
+        const uint32_t copies = nodeCount(group) ? groups_[group].copies : 0;
         if (group < kGroups) {
             const Group& g = groups_[group];
             for (uint32_t i = 0; i < g.count; ++i) {
                 const Node& n = nodes_[g.base + i];
                 for (uint32_t p = 0; p < kPorts; ++p)
-                    if (n.ports >> p & 1) beats.push_back(Beat{true, false, p, n.rid, tag});
+                    if (n.ports >> p & 1) beats.push_back(Beat{true, false, p, n.rid, tag, copies});
                 lastNodeEmpty = n.ports == 0;
             }
         }
-        if (lastNodeEmpty) beats.push_back(Beat{false, false, 0, 0, 0});
+        if (lastNodeEmpty) beats.push_back(Beat{false, false, 0, 0, 0, copies});
         beats.back().last = true;
         return beats;
     }
 
     uint32_t nodeCount(uint32_t group) const { return group < kGroups ? groups_[group].count : 0; }
-    void send(uint32_t group, uint32_t tag) { pending_.push_back({group, tag}); }
+    // What the runtime stores as a group's copies: the sizes of its nodes' port sets, summed.
+    uint32_t copiesOf(uint32_t base, uint32_t count) const {
+        uint32_t c = 0;
+        for (uint32_t i = 0; i < count; ++i) c += std::popcount(nodes_[base + i].ports);
+        return c;
+    }
+    void send(uint32_t group, uint32_t tag) { pending_.push_back({group, tag, false, 0}); }
+    // A direct packet: one copy to `port`, rid 0, copies word 0.
+    void sendDirect(uint32_t port, uint32_t tag) { pending_.push_back({0, tag, true, port}); }
     // Runs until every packet went in and `beats` beats came out (or a limit).
     void runUntil(size_t beats, uint64_t limit = 1000000) {
         for (uint64_t i = 0; i < limit && (!pending_.empty() || out.size() < beats); ++i) tick();
@@ -175,7 +188,12 @@ class Bench {
   private:
     Sim<VMODEL> sim_;
     std::mt19937 rng_;
-    std::deque<std::pair<uint32_t, uint32_t>> pending_;
+    struct Packet {
+        uint32_t group = 0, tag = 0;
+        bool direct = false;
+        uint32_t port = 0;
+    };
+    std::deque<Packet> pending_;
     std::vector<Node> nodes_;
     std::vector<Group> groups_;
 };
@@ -203,7 +221,7 @@ TEST(Replicator, RandomGroupsAndTrafficAsTheReference) {
         const uint32_t base = b.rng()() % kNodes;
         const uint32_t count =
             g % 5 == 0 ? 0 : 1 + b.rng()() % std::min<uint32_t>(4, kNodes - base);
-        ASSERT_TRUE(b.setGroup(g, Group{base, count})) << "group " << g;
+        ASSERT_TRUE(b.setGroup(g, Group{base, count, b.copiesOf(base, count)})) << "group " << g;
     }
     b.idleIn = 0.3;
     b.stallOut = 0.3;
@@ -267,6 +285,39 @@ TEST(Replicator, OneCopyPerClock) {
     }
 }
 
+// Direct packets (the traffic manager's unicast) among group packets: each leaves as one copy
+// to its port with replication id 0 and copies word 0, in its place among the others, still
+// one copy per clock.
+TEST(Replicator, DirectPacketsKeepTheirPlace) {
+    Bench b(13);
+    ASSERT_TRUE(b.setNode(0, Node{5, kPorts > 2 ? 0x6u : 0x1u}));
+    ASSERT_TRUE(b.setGroup(1, Group{0, 1, b.copiesOf(0, 1)}));
+    std::vector<Beat> want;
+    const uint32_t tagMask = kTagW >= 32 ? 0xffffffffu : (1u << kTagW) - 1;
+    for (uint32_t i = 0; i < 300; ++i) {
+        const uint32_t tag = i & tagMask;
+        if (i % 3 == 0) {
+            b.send(1, tag);
+            for (const Beat& x : b.expected(1, tag)) want.push_back(x);
+        } else {
+            const uint32_t port = (i * 7) % kPorts;
+            b.sendDirect(port, tag);
+            want.push_back(Beat{true, true, port, 0, tag, 0});
+        }
+    }
+    uint64_t first = 0, last = 0;
+    for (uint64_t c = 0; c < 10000 && b.out.size() < want.size(); ++c) {
+        const size_t before = b.out.size();
+        b.tick();
+        if (b.out.size() > before) {
+            if (before == 0) first = c;
+            last = c;
+        }
+    }
+    EXPECT_EQ(b.outputs(), want);
+    EXPECT_EQ(last - first + 1, want.size()) << "a copy every clock";
+}
+
 // A group rewritten while its packets flow, the way the runtime does it (the new list in free
 // nodes, then the group's word): every packet gets the old list or the new one, whole, and
 // once one got the new list no later packet gets the old.
@@ -279,13 +330,13 @@ TEST(Replicator, GroupChangeIsHitless) {
     ASSERT_TRUE(b.setNode(4, Node{3, 0x6 & mask}));
     ASSERT_TRUE(b.setNode(5, Node{4, 0x1}));
     ASSERT_TRUE(b.setNode(6, Node{5, 0x1}));
-    ASSERT_TRUE(b.setGroup(1, Group{0, 2}));
+    ASSERT_TRUE(b.setGroup(1, Group{0, 2, b.copiesOf(0, 2)}));
     const std::vector<Beat> oldList = b.expected(1, 0);
     b.stallOut = 0.2;
     for (int i = 0; i < 400; ++i) b.send(1, 0);
     for (int i = 0; i < 100; ++i) b.tick();
     // The new list written while packets are in flight and waiting.
-    ASSERT_TRUE(b.setGroup(1, Group{4, 3}));
+    ASSERT_TRUE(b.setGroup(1, Group{4, 3, b.copiesOf(4, 3)}));
     const std::vector<Beat> newList = b.expected(1, 0);
     b.runUntil(0);
     const std::vector<Beat> got = b.outputs();
@@ -318,10 +369,14 @@ TEST(Replicator, CommandsAndRefusals) {
     EXPECT_EQ(b.read(regmap::kReplWordInfo), kPorts << 16 | groupBits << 8 | nodeBits);
     const uint32_t top = kPorts == 32 ? 0x80000000u : 1u << (kPorts - 1);
     ASSERT_TRUE(b.setNode(kNodes - 1, Node{0xffff, top | 1}));
-    ASSERT_TRUE(b.setGroup(kGroups - 1, Group{kNodes - 1, 1}));
+    const uint32_t twoPorts = kPorts > 1 ? 2 : 1;
+    ASSERT_TRUE(b.setGroup(kGroups - 1, Group{kNodes - 1, 1, twoPorts}));
     ASSERT_TRUE(b.setGroup(0, Group{0, kNodes}));  // the whole node table
     EXPECT_EQ(b.readBack(kNodes - 1, regmap::kReplReadNode), std::make_pair(0xffffu, top | 1));
-    EXPECT_EQ(b.readBack(kGroups - 1, regmap::kReplReadGroup), std::make_pair(kNodes - 1, 1u));
+    EXPECT_EQ(b.readBack(kGroups - 1, regmap::kReplReadGroup),
+              std::make_pair(twoPorts << 16 | (kNodes - 1), 1u));
+    ASSERT_TRUE(b.setGroup(2, Group{1, 1, 0xffff}));  // copies: 16 bits, whatever the nodes
+    EXPECT_EQ(b.readBack(2, regmap::kReplReadGroup), std::make_pair(0xffff0001u, 1u));
     EXPECT_EQ(b.readBack(0, regmap::kReplReadGroup), std::make_pair(0u, kNodes));
     // Refused: past the tables, a list past the node table, a 17-bit rid, a port >= PORTS, an
     // unknown command; each leaves the entry as it was.
@@ -349,7 +404,8 @@ TEST(Replicator, CommandsAndRefusals) {
     b.tick();
     EXPECT_EQ(m.csr_rdata, 0u);
     EXPECT_EQ(b.readBack(0, regmap::kReplReadGroup), std::make_pair(0u, kNodes));
-    // And the tables still replicate: group kGroups-1 gives ports 0 and PORTS-1 with rid 0xffff.
+    // And the tables still replicate: group kGroups-1 gives ports 0 and PORTS-1 with rid 0xffff
+    // (and its copies word).
     b.send(kGroups - 1, 1);
     b.runUntil(kPorts > 1 ? 2 : 1);
     const std::vector<Beat> want = b.expected(kGroups - 1, 1);

@@ -11,10 +11,13 @@
 namespace hop::regmap {
 
 enum ReplicatorWord : uint32_t {
-    kReplWordInfo = 0,     // R  [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy
+    kReplWordInfo = 0,     // R  [7:0] log2 NODES, [15:8] log2 GROUPS, [22:16] PORTS, [23] busy,
+                           //    [24] draining: a packet that read its group word before the
+                           //    last WRITE_GROUP still reads nodes
     kReplWordIndex = 1,    // RW the group or node the next command names
     kReplWordCmd = 2,      // W  a ReplicatorCmd; R the last command's status (1: refused)
-    kReplWordData0 = 3,    // RW group: first node (base); node: replication id (16 bits)
+    kReplWordData0 = 3,    // RW group: [15:0] first node (base), [31:16] its copies in all;
+                           //    node: replication id (16 bits)
     kReplWordData1 = 4,    // RW group: node count; node: port set (bit p: port p)
     kReplWordPackets = 5,  // R  packets taken (wraps)
     kReplWordCopies = 6,   // R  copies sent (wraps)
@@ -32,6 +35,7 @@ enum ReplicatorCmd : uint32_t {
 };
 
 constexpr uint32_t kReplicatorSpan = 0x20;
-constexpr uint32_t kReplicatorMaxPorts = 32;  // a node's port set is one 32-bit word
+constexpr uint32_t kReplInfoDrainingBit = 24;  // INFO: packets may still read freed nodes
+constexpr uint32_t kReplicatorMaxPorts = 32;   // a node's port set is one 32-bit word
 
 }  // namespace hop::regmap
