@@ -34,13 +34,12 @@ nlohmann::json programJson(const std::string& input, const PreprocessOptions& pp
 std::optional<verilog::Output> backend(const Frontend& fe, const Options& options,
                                        std::ostream& err, bool& failed) {
     Diagnostics diags(fe.source.get());
-    auto rtl =
-        verilog::generate(*fe.ir,
-                          {.dataWidth = options.dataWidth,
-                           .split = options.split,
-                           .switchPorts = options.switchPorts,
-                           .cpuPort = options.cpuPort},
-                          diags);
+    auto rtl = verilog::generate(*fe.ir,
+                                 {.dataWidth = options.dataWidth,
+                                  .split = options.split,
+                                  .switchPorts = options.switchPorts,
+                                  .cpuPort = options.cpuPort},
+                                 diags);
     if (!rtl) {
         if (options.requireVerilog) {
             diags.print(err);
