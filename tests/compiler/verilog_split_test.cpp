@@ -188,8 +188,8 @@ TEST(Split, HopcWritesTheSwitchTopAndItLintsClean) {
     std::string out;
     ASSERT_EQ(run("--ports 4", out), 0) << out;
     std::string files;
-    for (const char* m : {"basic_deparser", "basic_ingress", "basic_egress", "basic_switch",
-                          "basic_switch_top"}) {
+    for (const char* m :
+         {"basic_deparser", "basic_ingress", "basic_egress", "basic_switch", "basic_switch_top"}) {
         const auto p = dir / "rtl" / (std::string(m) + ".sv");
         ASSERT_TRUE(std::filesystem::exists(p)) << p;
         files += " " + p.string();
