@@ -157,6 +157,14 @@ using Connections = std::vector<std::pair<std::string, std::string>>;
 void instance(CodeBuilder& b, const std::string& module, const Connections& params,
               const std::string& name, const Connections& ports);
 
+// The ports of an instance of <name>_ingress and of <name>_egress (split.cpp), each stream or
+// decision port to the signal of the same suffix after the given prefix; the counter strobes to
+// cnt_rx / cnt_too_long (and `dropped`), the CSR read data to ig_rdata / eg_rdata.
+Connections ingressConnections(const std::string& in, const std::string& frame,
+                               const std::string& dec);
+Connections egressConnections(const std::string& dec, const std::string& frame,
+                              const std::string& out, const std::string& dropped);
+
 // <name>_switch.sv and <name>_switch_top.sv into `out`, a split build's (switch.cpp).
 bool addSwitch(Output& out, const Options& options, Diagnostics& diags);
 

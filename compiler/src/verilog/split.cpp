@@ -30,6 +30,40 @@ std::string port(const char* dir, int width, const std::string& name) {
 
 }  // namespace
 
+Connections ingressConnections(const std::string& in, const std::string& frame,
+                               const std::string& dec) {
+    Connections ig = {{"clk", "clk"}, {"rst", "rst"}};
+    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser", "ttime"})
+        ig.emplace_back(std::string("s_axis_") + s, in + s);
+    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast"})
+        ig.emplace_back(std::string("m_frame_") + s, frame + s);
+    for (const char* s : {"valid", "ready", "bundle", "egress_spec", "mcast_grp", "priority"})
+        ig.emplace_back(std::string("m_dec_") + s, dec + s);
+    ig.insert(ig.end(), {{"m_cnt_rx", "cnt_rx"}, {"m_cnt_too_long", "cnt_too_long"}});
+    for (const char* s : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) ig.emplace_back(s, s);
+    ig.emplace_back("csr_rdata", "ig_rdata");
+    return ig;
+}
+
+Connections egressConnections(const std::string& dec, const std::string& frame,
+                              const std::string& out, const std::string& dropped) {
+    Connections eg = {{"clk", "clk"}, {"rst", "rst"}};
+    for (const char* s : {"valid", "ready", "bundle"})
+        eg.emplace_back(std::string("s_dec_") + s, dec + s);
+    for (const auto& [field, input] : kTrafficManagerFields)
+        eg.emplace_back(std::string("s_dec_") + input, dec + input);
+    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast"})
+        eg.emplace_back(std::string("s_frame_") + s, frame + s);
+    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser"})
+        eg.emplace_back(std::string("m_axis_") + s, out + s);
+    eg.insert(
+        eg.end(),
+        {{"s_cnt_rx", "cnt_rx"}, {"s_cnt_too_long", "cnt_too_long"}, {"s_cnt_dropped", dropped}});
+    for (const char* s : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) eg.emplace_back(s, s);
+    eg.emplace_back("csr_rdata", "eg_rdata");
+    return eg;
+}
+
 void Generator::cutAfterIngress() {
     flushPending("the end of ingress");
     // A digest leaves after ingress whatever the packet's fate (the traffic manager may drop
@@ -336,16 +370,7 @@ std::string Generator::splitModule() const {
     d.line("logic [18:0] tm_dec_enq_qdepth, tm_dec_deq_qdepth;");
     d.line("logic cnt_rx, cnt_too_long, cnt_tm_dropped;");
     d.line("logic [31:0] ig_rdata, eg_rdata, unused_tm_dropped;");
-    Connections ig = {{"clk", "clk"}, {"rst", "rst"}};
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser", "ttime"})
-        ig.emplace_back(std::string("s_axis_") + s, std::string("s_axis_") + s);
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast"})
-        ig.emplace_back(std::string("m_frame_") + s, std::string("ig_frame_") + s);
-    for (const char* s : {"valid", "ready", "bundle", "egress_spec", "mcast_grp", "priority"})
-        ig.emplace_back(std::string("m_dec_") + s, std::string("ig_dec_") + s);
-    ig.insert(ig.end(), {{"m_cnt_rx", "cnt_rx"}, {"m_cnt_too_long", "cnt_too_long"}});
-    for (const char* s : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) ig.emplace_back(s, s);
-    ig.emplace_back("csr_rdata", "ig_rdata");
+    const Connections ig = ingressConnections("s_axis_", "ig_frame_", "ig_dec_");
     b.line("// Ingress: a decision per admitted frame, and the frame's beats.");
     instance(b, name_ + "_ingress", {{"DATA_W", "DATA_W"}, {"USER_W", "USER_W"}}, "u_ingress", ig);
     Connections tm = {{"clk", "clk"}, {"rst", "rst"}};
@@ -365,20 +390,7 @@ std::string Generator::splitModule() const {
         b, "hop_tm_direct",
         {{"DATA_W", "DATA_W"}, {"BUNDLE_W", "CUT_W"}, {"FRAME_DEPTH", std::to_string(frameDepth)}},
         "u_tm", tm);
-    Connections eg = {{"clk", "clk"}, {"rst", "rst"}};
-    for (const char* s : {"valid", "ready", "bundle"})
-        eg.emplace_back(std::string("s_dec_") + s, std::string("tm_dec_") + s);
-    for (const auto& [field, input] : kTrafficManagerFields)
-        eg.emplace_back(std::string("s_dec_") + input, std::string("tm_dec_") + input);
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast"})
-        eg.emplace_back(std::string("s_frame_") + s, std::string("tm_frame_") + s);
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser"})
-        eg.emplace_back(std::string("m_axis_") + s, std::string("m_axis_") + s);
-    eg.insert(eg.end(), {{"s_cnt_rx", "cnt_rx"},
-                         {"s_cnt_too_long", "cnt_too_long"},
-                         {"s_cnt_dropped", "cnt_tm_dropped"}});
-    for (const char* s : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) eg.emplace_back(s, s);
-    eg.emplace_back("csr_rdata", "eg_rdata");
+    const Connections eg = egressConnections("tm_dec_", "tm_frame_", "m_axis_", "cnt_tm_dropped");
     b.line("// Egress: the decisions and frames the traffic manager sends.");
     instance(b, name_ + "_egress", {{"DATA_W", "DATA_W"}, {"USER_W", "USER_W"}}, "u_egress", eg);
     b.line("assign csr_rdata = ig_rdata | eg_rdata;");

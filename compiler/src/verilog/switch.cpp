@@ -142,16 +142,7 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
     m.line("always_ff @(posedge clk) now_q <= rst ? 32'd0 : now_q + 32'd1;");
     m.line();
 
-    Connections ig = {{"clk", "clk"}, {"rst", "rst"}};
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser", "ttime"})
-        ig.emplace_back(std::string("s_axis_") + s, std::string("ing_") + s);
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast"})
-        ig.emplace_back(std::string("m_frame_") + s, std::string("ig_frame_") + s);
-    for (const char* s : {"valid", "ready", "bundle", "egress_spec", "mcast_grp", "priority"})
-        ig.emplace_back(std::string("m_dec_") + s, std::string("ig_dec_") + s);
-    ig.insert(ig.end(), {{"m_cnt_rx", "cnt_rx"}, {"m_cnt_too_long", "cnt_too_long"}});
-    for (const char* s : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) ig.emplace_back(s, s);
-    ig.emplace_back("csr_rdata", "ig_rdata");
+    const Connections ig = ingressConnections("ing_", "ig_frame_", "ig_dec_");
     m.line("// Ingress: a decision per admitted frame, and the frame's beats.");
     instance(m, out.ingressModule, {{"DATA_W", "DATA_W"}, {"USER_W", "9"}}, "u_ingress", ig);
 
@@ -184,22 +175,9 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
     params.emplace_back("BASE", "SWITCH_BASE");
     instance(m, "hop_switch", params, "u_switch", sw);
 
-    Connections eg = {{"clk", "clk"}, {"rst", "rst"}};
-    for (const char* s : {"valid", "ready", "bundle"})
-        eg.emplace_back(std::string("s_dec_") + s, std::string("eg_dec_") + s);
-    for (const auto& [field, input] : kTrafficManagerFields)
-        eg.emplace_back(std::string("s_dec_") + input, std::string("eg_dec_") + input);
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast"})
-        eg.emplace_back(std::string("s_frame_") + s, std::string("eg_frame_") + s);
-    for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser"})
-        eg.emplace_back(std::string("m_axis_") + s, std::string("eg_") + s);
     // Frames the traffic manager drops are counted in its own words (DROPPED_SPEC, NO_BUFFER,
     // the queues' DROPS), not in the pipeline's DROPPED.
-    eg.insert(
-        eg.end(),
-        {{"s_cnt_rx", "cnt_rx"}, {"s_cnt_too_long", "cnt_too_long"}, {"s_cnt_dropped", "1'b0"}});
-    for (const char* s : {"csr_wr", "csr_rd", "csr_addr", "csr_wdata"}) eg.emplace_back(s, s);
-    eg.emplace_back("csr_rdata", "eg_rdata");
+    const Connections eg = egressConnections("eg_dec_", "eg_frame_", "eg_", "1'b0");
     m.line("// Egress: the copies the traffic manager sends, out by their egress port.");
     instance(m, out.egressModule, {{"DATA_W", "DATA_W"}, {"USER_W", "9"}}, "u_egress", eg);
     m.line("assign csr_rdata = ig_rdata | sw_rdata | eg_rdata;");
