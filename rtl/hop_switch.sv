@@ -24,20 +24,22 @@
 `default_nettype none
 
 module hop_switch #(
-    parameter int DATA_W = 512,
+    parameter int DATA_W = 64,
     parameter int KEEP_W = DATA_W / 8,
-    parameter int PORTS = 4,  // front-panel ports, 1..30
+    parameter int PORTS = 2,  // front-panel ports, 1..30
     parameter int CPU_PORT = 510,
-    parameter int PRIOS = 8,
+    parameter int PRIOS = 2,
     parameter int DESC_W = 32,
-    parameter int CELLS = 1024,
-    parameter int QDEPTH = 64,
+    // The sizes' defaults are small (a generic synthesis maps memories to flip-flops);
+    // hopc's <name>_switch sets real ones.
+    parameter int CELLS = 16,
+    parameter int QDEPTH = 4,
     parameter int GROUPS = 16,
     parameter int NODES = 16,
-    parameter int OUT_DEPTH = 256,  // each front-panel port's output queue, in beats
-    parameter int OUT_RESERVE = 64,  // beats an output queue keeps free for frames in flight
-    parameter int PUNT_DEPTH = 256,
-    parameter int INJ_DEPTH = 64,
+    parameter int OUT_DEPTH = 64,  // each front-panel port's output queue, in beats
+    parameter int OUT_RESERVE = 16,  // beats an output queue keeps free for frames in flight
+    parameter int PUNT_DEPTH = 64,
+    parameter int INJ_DEPTH = 32,
     parameter logic [31:0] BASE = 32'h0,
     parameter int SPAN = 1 << $clog2(32'h200 + 32'h20 * PORTS)  // derived
 ) (

@@ -44,13 +44,15 @@
 `default_nettype none
 
 module hop_traffic_manager #(
-    parameter int DATA_W = 512,
+    parameter int DATA_W = 64,
     parameter int KEEP_W = DATA_W / 8,
-    parameter int PORTS = 4,  // output ports 0..PORTS-1, 1..31
-    parameter int PRIOS = 8,  // strict-priority queues per port: 1, 2, 4 or 8
+    parameter int PORTS = 2,  // output ports 0..PORTS-1, 1..31
+    parameter int PRIOS = 2,  // strict-priority queues per port: 1, 2, 4 or 8
     parameter int DESC_W = 32,  // the decision's bundle, carried to egress
-    parameter int CELLS = 1024,  // buffer cells of one beat, a power of two
-    parameter int QDEPTH = 64,  // copies per queue, a power of two
+    // The sizes' defaults are small (a generic synthesis maps memories to flip-flops); a switch
+    // sets its own (hopc's <name>_switch: 16,384 cells, queues of 256).
+    parameter int CELLS = 16,  // buffer cells of one beat, a power of two
+    parameter int QDEPTH = 4,  // copies per queue, a power of two
     parameter int GROUPS = 16,  // multicast groups (hop_replicator)
     parameter int NODES = 16,  // replication nodes (hop_replicator)
     parameter logic [31:0] BASE = 32'h0
