@@ -232,7 +232,8 @@ module hop_replicator #(
 
     // ---- W: walks the group's nodes, one read per cycle while the queue has room ----
     logic w_active_q, w_marker_q, w_direct_q, rd_direct_q;
-    logic [8:0] w_port_q, rd_port_q;
+    logic [8:0] w_port_q;
+    logic [PORTS-1:0] rd_port_q;  // a direct packet's port, one-hot (none past PORTS)
     logic [XT-1:0] w_tag_q;
     logic [NAW-1:0] w_next_q;
     logic [CW-1:0] w_left_q;
@@ -266,7 +267,7 @@ module hop_replicator #(
         else rd_valid_q <= issue;
         rd_marker_q <= w_marker_q;
         rd_direct_q <= w_direct_q;
-        rd_port_q <= w_port_q;
+        rd_port_q <= PORTS'(1) << w_port_q;
         rd_last_q <= w_left_q == CW'(1);
         rd_tag_q <= w_tag_q;
     end
@@ -282,11 +283,15 @@ module hop_replicator #(
     logic [QW-1:0] q_mem[QD];
     logic [1:0] q_wr_q, q_rd_q;
     logic q_pop;
-    wire [PORTS-1:0] rd_ports = rd_direct_q ? PORTS'(1) << rd_port_q : n_word[PORTS-1:0];
+    // A node's port set, or a direct packet's one port (its rest empty): the direct case is
+    // chosen after the node's sums, so it adds no level to them.
+    wire [PORTS-1:0] n_ports = n_word[PORTS-1:0];
+    wire [PORTS-1:0] n_rest = n_ports & (n_ports - 1'b1);
+    wire [PORTS-1:0] rd_ports = rd_direct_q ? rd_port_q : n_ports;
     wire [15:0] rd_rid = rd_direct_q ? 16'd0 : n_word[NW-1:PORTS];
-    wire [PORTS-1:0] rd_rest = rd_ports & (rd_ports - 1'b1);
-    wire rd_none = rd_marker_q || rd_ports == '0;
-    wire rd_single = !rd_none && rd_rest == '0;
+    wire [PORTS-1:0] rd_rest = rd_direct_q ? '0 : n_rest;
+    wire rd_none = rd_direct_q ? rd_port_q == '0 : rd_marker_q || n_ports == '0;
+    wire rd_single = rd_direct_q ? rd_port_q != '0 : !(rd_marker_q || n_ports == '0) && n_rest == '0;
     always_ff @(posedge clk) begin
         if (rd_valid_q) begin
             q_mem[q_wr_q] <= {rd_tag_q, rd_rid, rd_ports, rd_rest, rd_last_q, rd_none, rd_single};
