@@ -367,12 +367,10 @@ module hop_traffic_manager #(
     always_ff @(posedge clk)
         enq_rel_q <= {enq_desc[QD_W-1-:17], enq_desc[DESC_W+32+:CAW]};
     always_comb begin
-        rl_push = 1'b1;
-        rl_in = RL_W'(enq_rel_q);
+        rl_push = enq_rel || (rep_valid && rep_ready && rep_rel) || p_disc;
         if (enq_rel) rl_in = RL_W'(enq_rel_q);
         else if (rep_valid && rep_ready && rep_rel) rl_in = RL_W'({17'd0, rep_handle});
-        else if (p_disc) rl_in = RL_W'({17'd0, p_handle_q});
-        else rl_push = 1'b0;
+        else rl_in = RL_W'({17'd0, p_handle_q});
     end
     hop_queue_set #(
         .BASE  (BASE + 32'h20),
