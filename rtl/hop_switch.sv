@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The v1model switch around a program's two pipelines: PORTS front-panel ports and the CPU
-// port in, their arbiter, the ingress pipeline (outside: m_ing_* to it, s_ing_* from it), the
+// The v1model switch around a program's two pipelines: PORTS front-panel ports (each with an
+// input FIFO) and the CPU port in, their arbiter, the ingress pipeline (outside: m_ing_* to it, s_ing_* from it), the
 // traffic manager (hop_traffic_manager), the egress pipeline (outside: m_egr_* to it, s_egr_*
 // from it), the demux by egress port, an output queue per front-panel port, and the CPU port
 // (hop_cpu_port) to the host. A generated <program>_switch instantiates it with the program's
@@ -40,6 +40,7 @@ module hop_switch #(
     parameter int OUT_RESERVE = 16,  // beats an output queue keeps free for frames in flight
     parameter int PUNT_DEPTH = 64,
     parameter int INJ_DEPTH = 32,
+    parameter int IN_DEPTH = 16,  // each front-panel port's input FIFO, in beats
     parameter logic [31:0] BASE = 32'h0,
     parameter int SPAN = 1 << $clog2(32'h200 + 32'h20 * PORTS)  // derived
 ) (
@@ -146,6 +147,39 @@ module hop_switch #(
     end
 
     // ---- in: the ports and the CPU port's inject stream, one frame at a time ----
+    // Each front-panel port has an input FIFO: a port keeps receiving while the arbiter serves
+    // another, and s_port_tready is a register (no path from s_port_tvalid to it, as a shell's
+    // MAC expects; the arbiter's tready follows its grant).
+    logic [PORTS*DATA_W-1:0] in_tdata;
+    logic [PORTS*KEEP_W-1:0] in_tkeep;
+    logic [PORTS-1:0] in_tvalid, in_tready, in_tlast;
+    /* verilator lint_off UNUSEDSIGNAL */  // the FIFOs' tuser (none) and fill levels
+    logic [PORTS-1:0] in_tuser;
+    logic [PORTS*($clog2(IN_DEPTH)+1)-1:0] in_fill;
+    /* verilator lint_on UNUSEDSIGNAL */
+    for (genvar p = 0; p < PORTS; p++) begin : g_in
+        hop_axis_fifo #(
+            .DATA_W(DATA_W),
+            .KEEP_W(KEEP_W),
+            .DEPTH (IN_DEPTH)
+        ) u_in (
+            .clk(clk),
+            .rst(rst),
+            .s_axis_tdata(s_port_tdata[p*DATA_W+:DATA_W]),
+            .s_axis_tkeep(s_port_tkeep[p*KEEP_W+:KEEP_W]),
+            .s_axis_tvalid(s_port_tvalid[p]),
+            .s_axis_tready(s_port_tready[p]),
+            .s_axis_tlast(s_port_tlast[p]),
+            .s_axis_tuser(1'b0),
+            .m_axis_tdata(in_tdata[p*DATA_W+:DATA_W]),
+            .m_axis_tkeep(in_tkeep[p*KEEP_W+:KEEP_W]),
+            .m_axis_tvalid(in_tvalid[p]),
+            .m_axis_tready(in_tready[p]),
+            .m_axis_tlast(in_tlast[p]),
+            .m_axis_tuser(in_tuser[p]),
+            .fill(in_fill[p*($clog2(IN_DEPTH)+1)+:$clog2(IN_DEPTH)+1])
+        );
+    end
     logic [DATA_W-1:0] inj_tdata;
     logic [KEEP_W-1:0] inj_tkeep;
     logic inj_tvalid, inj_tready, inj_tlast;
@@ -158,11 +192,11 @@ module hop_switch #(
     ) u_arb (
         .clk(clk),
         .rst(rst),
-        .s_axis_tdata({inj_tdata, s_port_tdata}),
-        .s_axis_tkeep({inj_tkeep, s_port_tkeep}),
-        .s_axis_tvalid({inj_tvalid, s_port_tvalid}),
-        .s_axis_tready({inj_tready, s_port_tready}),
-        .s_axis_tlast({inj_tlast, s_port_tlast}),
+        .s_axis_tdata({inj_tdata, in_tdata}),
+        .s_axis_tkeep({inj_tkeep, in_tkeep}),
+        .s_axis_tvalid({inj_tvalid, in_tvalid}),
+        .s_axis_tready({inj_tready, in_tready}),
+        .s_axis_tlast({inj_tlast, in_tlast}),
         .m_axis_tdata(m_ing_tdata),
         .m_axis_tkeep(m_ing_tkeep),
         .m_axis_tvalid(m_ing_tvalid),

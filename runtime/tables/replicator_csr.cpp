@@ -50,10 +50,21 @@ bool ReplicatorCsr::checkGroupId(uint32_t group, std::string& error) const {
 bool ReplicatorCsr::portMask(const std::vector<uint32_t>& ports, uint32_t& mask,
                              std::string& error) const {
     mask = 0;
+    const uint32_t front = geo_.cpuPort ? geo_.ports - 1 : geo_.ports;
     for (uint32_t p : ports) {
-        if (p >= geo_.ports) {
-            error = fmt::format("port {} is past the replication engine's {} ports (0 to {})", p,
-                                geo_.ports, geo_.ports - 1);
+        if (geo_.cpuPort && p == geo_.cpuPort) {
+            mask |= 1u << front;
+            continue;
+        }
+        if (p >= front) {
+            error = geo_.cpuPort ? fmt::format(
+                                       "port {} is not a port of the switch (0 to {}, and the CPU "
+                                       "port {})",
+                                       p, front - 1, geo_.cpuPort)
+                                 : fmt::format(
+                                       "port {} is past the replication engine's {} ports (0 to "
+                                       "{})",
+                                       p, geo_.ports, geo_.ports - 1);
             return false;
         }
         mask |= 1u << p;

@@ -51,6 +51,10 @@ struct ReplicatorGeometry {
     uint32_t ports = 8;
     uint32_t groups = 16;
     uint32_t nodes = 16;
+    // A switch's CPU port (hop_switch numbers it PORTS, after the front-panel ports): when not
+    // 0, port `cpuPort` is the block's last port (ports - 1), and only 0 .. ports - 2 are
+    // front-panel ports.
+    uint32_t cpuPort = 0;
 };
 
 struct ReplicatorNode {

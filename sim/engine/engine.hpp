@@ -72,6 +72,17 @@ class Engine {
     // The traffic manager's configuration (multicast groups, mirroring sessions); null for an
     // engine without one (the RTL pipeline: the switch top's comes with issue 16).
     virtual tables::TrafficManager* trafficManager() { return nullptr; }
+    // Runs a traffic-manager command (mc_*, mirroring_*, set_queue_*) on it, all or nothing;
+    // `out` gets what BMv2's CLI prints. An engine whose hardware holds the state overrides it.
+    virtual bool runTm(const tables::TmCommand& command, std::vector<std::string>& out,
+                       std::string& error) {
+        tables::TrafficManager* tm = trafficManager();
+        if (!tm) {
+            error = "no traffic manager";
+            return false;
+        }
+        return tables::runTmCommand(*tm, command, out, error);
+    }
 };
 
 // The reference interpreter behind the Engine interface. Packets are run at send() (so the

@@ -41,6 +41,7 @@ struct Common {
     int dataWidth = 512;
     std::string rtlCache;
     std::string rtlTop = "pipeline";  // --rtl-top
+    int rtlPorts = 8;                 // --rtl-ports (the switch top)
     double rtlIdle = 0, rtlStall = 0;
     uint32_t rtlSeed = 1;
     std::string trace;  // FILE.fst or FILE.vcd
@@ -73,9 +74,15 @@ void addRtl(CLI::App* app, Common& common) {
                     "rtl: where built models are kept (default $HOPSIM_RTL_CACHE, else "
                     "$XDG_CACHE_HOME/hopline/rtl or ~/.cache/hopline/rtl)");
     app->add_option("--rtl-top", common.rtlTop,
-                    "rtl: the module to run: pipeline (<name>_top) or split (the pipeline cut "
-                    "after ingress, joined by rtl/hop_tm_direct.sv: hopc --emit split)")
-        ->check(CLI::IsMember({"pipeline", "split"}))
+                    "rtl: the module to run: pipeline (<name>_top), split (the pipeline cut "
+                    "after ingress, joined by rtl/hop_tm_direct.sv: hopc --emit split) or switch "
+                    "(the v1model switch with its traffic manager: hopc --ports N)")
+        ->check(CLI::IsMember({"pipeline", "split", "switch"}))
+        ->capture_default_str();
+    app->add_option("--rtl-ports", common.rtlPorts,
+                    "rtl: the switch top's front-panel ports (0 .. N-1; the CPU port is "
+                    "--cpu-port, else the program's, else 510)")
+        ->check(CLI::Range(1, 30))
         ->capture_default_str();
 }
 
@@ -118,11 +125,20 @@ std::unique_ptr<hop::hopsim::LoadedProgram> load(const Common& common) {
 
 std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
                                              const hop::hopsim::LoadedProgram& program, int& rc) {
+    // The switch's CPU port: --cpu-port, else the program's, else v1model's usual 510.
+    // (A --cpu-port among the front-panel ports is hopc's located error.)
+    int cpuPort = common.cpuPort;
+    if (cpuPort < 0) {
+        cpuPort = static_cast<int>(hop::sim::findCpuPort(program.ir()));
+        if (cpuPort < common.rtlPorts) cpuPort = 510;
+    }
     return hop::sim::rtl::buildModel(program.compiled(),
                                      {.dataWidth = common.dataWidth,
                                       .cacheDir = common.rtlCache,
                                       .trace = traceKind(common.trace),
-                                      .top = common.rtlTop},
+                                      .top = common.rtlTop,
+                                      .ports = common.rtlPorts,
+                                      .cpuPort = cpuPort},
                                      std::cerr, rc);
 }
 

@@ -506,7 +506,7 @@ bool runTmLine(sim::Engine& engine, const tables::TmCommand& command, const std:
     }
     std::vector<std::string> lines;
     std::string message;
-    const bool ok = tables::runTmCommand(*tm, command, lines, message);
+    const bool ok = engine.runTm(command, lines, message);
     for (const auto& l : lines) out << l << "\n";
     if (!ok) error = fmt::format("{}: error: {}", where, message);
     return ok;

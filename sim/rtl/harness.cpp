@@ -141,6 +141,79 @@ void tick(Instance* in) {
     in->ctx.timeInc(1);
 }
 
+#ifdef HOP_RTL_SWITCH_PORTS
+// A switch top (hopc --ports N): the front-panel ports' streams are packed vectors (port p's
+// tdata at bits [p*DATA_W +: DATA_W], its tkeep at [p*KEEP_W +: KEEP_W], one bit of each
+// handshake), the CPU port's are the host streams. The outputs are read as they are before the
+// edge, then the inputs driven, as for the pipeline.
+constexpr unsigned kPorts = HOP_RTL_SWITCH_PORTS;
+constexpr unsigned kKeepBytes = lanes() / 8;  // DATA_W >= 64: whole bytes of tkeep per port
+
+void switchStreams(Vhop& t, hop_rtl_ports* io) {
+    hop_rtl_stream* out = io->out;
+    hop_rtl_stream* inp = io->in;
+    const uint64_t sReady = t.s_port_tready, mValid = t.m_port_tvalid, mLast = t.m_port_tlast;
+    uint64_t taking = 0;
+    for (unsigned p = 0; p < kPorts; ++p) {
+        inp[p].tready = (sReady >> p) & 1;
+        out[p].tvalid = (mValid >> p) & 1;
+        if (out[p].tvalid && out[p].tready) taking |= uint64_t{1} << p;
+    }
+    if (taking) {
+        uint8_t data[kPorts * lanes()] = {}, keep[kPorts * kKeepBytes] = {};
+        get(t.m_port_tdata, data, sizeof data);
+        get(t.m_port_tkeep, keep, sizeof keep);
+        for (unsigned p = 0; p < kPorts; ++p) {
+            if (!((taking >> p) & 1)) continue;
+            std::memcpy(out[p].tdata, data + p * lanes(), lanes());
+            uint64_t k = 0;
+            for (unsigned i = 0; i < kKeepBytes; ++i)
+                k |= static_cast<uint64_t>(keep[p * kKeepBytes + i]) << (8 * i);
+            out[p].tkeep = k;
+            out[p].tlast = (mLast >> p) & 1;
+        }
+    }
+    hop_rtl_stream& hin = inp[kPorts];
+    hop_rtl_stream& hout = out[kPorts];
+    hin.tready = t.s_host_tready;
+    hout.tvalid = t.m_host_tvalid;
+    if (hout.tvalid && hout.tready) {
+        get(t.m_host_tdata, hout.tdata, lanes());
+        hout.tkeep = get64(t.m_host_tkeep);
+        hout.tlast = t.m_host_tlast;
+    }
+
+    // Inputs: tdata and tkeep only when some port offers a beat.
+    uint64_t valid = 0, last = 0, ready = 0;
+    for (unsigned p = 0; p < kPorts; ++p) {
+        valid |= static_cast<uint64_t>(inp[p].tvalid & 1) << p;
+        last |= static_cast<uint64_t>(inp[p].tlast & 1) << p;
+        ready |= static_cast<uint64_t>(out[p].tready & 1) << p;
+    }
+    if (valid) {
+        uint8_t data[kPorts * lanes()] = {}, keep[kPorts * kKeepBytes] = {};
+        for (unsigned p = 0; p < kPorts; ++p) {
+            if (!((valid >> p) & 1)) continue;
+            std::memcpy(data + p * lanes(), inp[p].tdata, lanes());
+            for (unsigned i = 0; i < kKeepBytes; ++i)
+                keep[p * kKeepBytes + i] = static_cast<uint8_t>(inp[p].tkeep >> (8 * i));
+        }
+        put(t.s_port_tdata, data, sizeof data);
+        put(t.s_port_tkeep, keep, sizeof keep);
+        t.s_port_tlast = static_cast<uint32_t>(last);
+    }
+    t.s_port_tvalid = static_cast<uint32_t>(valid);
+    t.m_port_tready = static_cast<uint32_t>(ready);
+    if (hin.tvalid) {
+        put(t.s_host_tdata, hin.tdata, lanes());
+        put64(t.s_host_tkeep, hin.tkeep);
+        t.s_host_tlast = hin.tlast;
+    }
+    t.s_host_tvalid = hin.tvalid;
+    t.m_host_tready = hout.tready;
+}
+#endif
+
 }  // namespace
 
 extern "C" {
@@ -150,6 +223,14 @@ __attribute__((visibility("default"))) uint32_t hop_rtl_abi_version(void) {
 }
 
 __attribute__((visibility("default"))) int hop_rtl_data_width(void) { return HOP_RTL_DATA_W; }
+
+__attribute__((visibility("default"))) int hop_rtl_streams(void) {
+#ifdef HOP_RTL_SWITCH_PORTS
+    return HOP_RTL_SWITCH_PORTS + 1;
+#else
+    return 1;
+#endif
+}
 
 __attribute__((visibility("default"))) void* hop_rtl_create(uint32_t seed) {
     auto* in = new Instance;
@@ -162,8 +243,15 @@ __attribute__((visibility("default"))) void* hop_rtl_create(uint32_t seed) {
     Vhop& t = *in->top;
     t.clk = 0;
     t.rst = 1;
+#ifdef HOP_RTL_SWITCH_PORTS
+    t.s_port_tvalid = 0;
+    t.m_port_tready = (1u << HOP_RTL_SWITCH_PORTS) - 1;
+    t.s_host_tvalid = 0;
+    t.m_host_tready = 1;
+#else
     t.s_axis_tvalid = 0;
     t.m_axis_tready = 1;
+#endif
     t.s_axil_awvalid = 0;
     t.s_axil_wvalid = 0;
     t.s_axil_arvalid = 0;
@@ -196,6 +284,9 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
     // The outputs the rising edge samples the handshakes with. Every output of a generated top
     // comes from a register (harness.h), so they are the values the previous eval() left and
     // do not depend on the inputs about to be driven.
+#ifdef HOP_RTL_SWITCH_PORTS
+    switchStreams(t, io);
+#else
     io->s_tready = t.s_axis_tready;
     io->m_tvalid = t.m_axis_tvalid;
     if (t.m_axis_tvalid && io->m_tready) {
@@ -204,6 +295,7 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
         io->m_tuser = t.m_axis_tuser;
         io->m_tlast = t.m_axis_tlast;
     }
+#endif
     io->awready = t.s_axil_awready;
     io->wready = t.s_axil_wready;
     io->bvalid = t.s_axil_bvalid;
@@ -212,6 +304,7 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
     io->rvalid = t.s_axil_rvalid;
     io->rresp = t.s_axil_rresp;
     io->rdata = t.s_axil_rdata;
+#ifndef HOP_RTL_SWITCH_PORTS
     // Inputs; tdata only when a beat is offered (the pipeline ignores it otherwise).
     if (io->s_tvalid) {
         put(t.s_axis_tdata, io->s_tdata, lanes());
@@ -222,6 +315,7 @@ __attribute__((visibility("default"))) void hop_rtl_cycle(void* p, hop_rtl_ports
     }
     t.s_axis_tvalid = io->s_tvalid;
     t.m_axis_tready = io->m_tready;
+#endif
     t.s_axil_awaddr = io->awaddr;
     t.s_axil_awprot = 0;
     t.s_axil_awvalid = io->awvalid;

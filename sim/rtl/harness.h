@@ -7,12 +7,22 @@
 
 #include <stdint.h>
 
-#define HOP_RTL_ABI_VERSION 2u
+#define HOP_RTL_ABI_VERSION 3u
 #define HOP_RTL_MAX_LANES 64
+/* A switch top's streams: its front-panel ports, then the CPU port (hopc --ports, at most 30). */
+#define HOP_RTL_MAX_STREAMS 32
 
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* One AXI4-Stream of a switch top: `in` holds what goes into the model (tready is the model's),
+ * `out` what comes out of it (tready is hopsim's). Same conventions as the pipeline's below. */
+struct hop_rtl_stream {
+    uint8_t tdata[HOP_RTL_MAX_LANES];
+    uint64_t tkeep;
+    uint8_t tvalid, tlast, tready;
+};
 
 struct hop_rtl_ports {
     /* inputs (hopsim -> model) */
@@ -32,11 +42,18 @@ struct hop_rtl_ports {
     uint8_t m_tvalid, m_tlast;
     uint8_t awready, wready, bvalid, bresp, arready, rvalid, rresp;
     uint32_t rdata;
+    /* A switch top (hop_rtl_streams() > 1) has no s_t* / m_t* above: stream i of `in` and `out`
+     * is front-panel port i, the last one the CPU port (the host's side of hop_cpu_port). */
+    struct hop_rtl_stream in[HOP_RTL_MAX_STREAMS];
+    struct hop_rtl_stream out[HOP_RTL_MAX_STREAMS];
 };
 
 /* The functions a model exports (dlsym names in quotes). */
 typedef uint32_t (*hop_rtl_abi_version_fn)(void);  /* "hop_rtl_abi_version" */
 typedef int (*hop_rtl_data_width_fn)(void);        /* "hop_rtl_data_width" */
+/* "hop_rtl_streams": 1 for a pipeline top (s_t* / m_t*), PORTS + 1 for a switch top (in[],
+ * out[]). */
+typedef int (*hop_rtl_streams_fn)(void);
 typedef void* (*hop_rtl_create_fn)(uint32_t seed); /* "hop_rtl_create": reset done */
 typedef void (*hop_rtl_destroy_fn)(void*);         /* "hop_rtl_destroy" */
 /* "hop_rtl_cycle": one clock. Copies the outputs into `ports` (the values the rising edge will

@@ -231,12 +231,13 @@ std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std
     lib->handle_ = h;
     auto abi = reinterpret_cast<hop_rtl_abi_version_fn>(::dlsym(h, "hop_rtl_abi_version"));
     auto width = reinterpret_cast<hop_rtl_data_width_fn>(::dlsym(h, "hop_rtl_data_width"));
+    auto streams = reinterpret_cast<hop_rtl_streams_fn>(::dlsym(h, "hop_rtl_streams"));
     lib->create = reinterpret_cast<hop_rtl_create_fn>(::dlsym(h, "hop_rtl_create"));
     lib->destroy = reinterpret_cast<hop_rtl_destroy_fn>(::dlsym(h, "hop_rtl_destroy"));
     lib->cycle = reinterpret_cast<hop_rtl_cycle_fn>(::dlsym(h, "hop_rtl_cycle"));
     lib->traceOpen = reinterpret_cast<hop_rtl_trace_open_fn>(::dlsym(h, "hop_rtl_trace_open"));
     lib->traceClose = reinterpret_cast<hop_rtl_trace_close_fn>(::dlsym(h, "hop_rtl_trace_close"));
-    if (!abi || !width || !lib->create || !lib->destroy || !lib->cycle) {
+    if (!abi || !width || !streams || !lib->create || !lib->destroy || !lib->cycle) {
         error = fmt::format("{} is not a hopsim RTL model (missing harness functions)", path);
         return nullptr;
     }
@@ -246,6 +247,7 @@ std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std
         return nullptr;
     }
     lib->dataWidth = width();
+    lib->streams = streams();
     if (lib->dataWidth != dataWidth) {
         error = fmt::format("{} has DATA_W={}, {} was asked for", path, lib->dataWidth, dataWidth);
         return nullptr;
@@ -320,9 +322,11 @@ std::optional<BuiltEntry> buildEntry(
     const std::string& name = program.name();
     // The directory's RTL, or the same program compiled again in process at this DATA_W.
     const bool split = options.top == "split";
-    if (!split && options.top != "pipeline")
-        return fail(fmt::format("no RTL top '{}' (pipeline or split)", options.top));
-    auto gen = program::atDataWidth(program, options.dataWidth, err, split);
+    const bool isSwitch = options.top == "switch";
+    if (!split && !isSwitch && options.top != "pipeline")
+        return fail(fmt::format("no RTL top '{}' (pipeline, split or switch)", options.top));
+    auto gen = program::atDataWidth(program, options.dataWidth, err, split,
+                                    isSwitch ? options.ports : 0, options.cpuPort);
     if (!gen) {
         exitCode = 1;
         return fail(
@@ -363,10 +367,20 @@ std::optional<BuiltEntry> buildEntry(
     std::sort(library.begin(), library.end());
 
     const int width = options.dataWidth;
-    Flavor flavor = makeFlavor(split ? gen->splitTopModule() : gen->topModule());
+    Flavor flavor = makeFlavor(split      ? gen->splitTopModule()
+                               : isSwitch ? gen->switchTopModule()
+                                          : gen->topModule());
     if (split) {
         flavor.dirTag += "-split";
         flavor.what += " (cut after ingress)";
+    }
+    std::optional<program::SwitchInfo> switchInfo;
+    if (isSwitch) {
+        switchInfo = gen->switchInfo();
+        if (!switchInfo)
+            return fail(name + ": the switch top's parameters (switch.json) are missing");
+        flavor.dirTag += fmt::format("-switch{}", options.ports);
+        flavor.what += fmt::format(" (switch top, {} ports)", options.ports);
     }
 
     Hasher h;
@@ -395,6 +409,7 @@ std::optional<BuiltEntry> buildEntry(
     BuiltEntry built;
     built.program = name;
     built.regmap = gen->regmap();
+    built.switchInfo = switchInfo;
     built.dir = dir.string();
     built.library = so.string();
 
@@ -489,7 +504,10 @@ std::optional<Built> buildModel(const program::Compiled& program, const BuildOpt
         program, options,
         [&](const std::string& top) {
             Flavor f;
-            f.flags = verilatorFlags("--cc", top, fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width));
+            std::string cflags = fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width);
+            if (options.top == "switch")
+                cflags += fmt::format(" -DHOP_RTL_SWITCH_PORTS={}", options.ports);
+            f.flags = verilatorFlags("--cc", top, cflags);
             if (options.trace == "fst" || options.trace == "vcd") {
                 f.flags.push_back(options.trace == "fst" ? "--trace-fst" : "--trace");
                 f.dirTag = "-" + options.trace;

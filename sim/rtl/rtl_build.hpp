@@ -35,10 +35,14 @@ struct BuildOptions {
     // model is a cache entry of its own (`-fst` / `-vcd` after the width) and only writes waves
     // while hop_rtl_trace_open has a file open.
     std::string trace;
-    // The module the model is built from: "pipeline" (<name>_top) or "split" (<name>_split_top,
+    // The module the model is built from: "pipeline" (<name>_top), "split" (<name>_split_top,
     // the pipeline cut after ingress and joined again by rtl/hop_tm_direct.sv; hopc --emit
     // split). A split model is a cache entry of its own (`-split` after the width).
     std::string top = "pipeline";
+    // "switch": <name>_switch_top (hopc --ports), `ports` front-panel ports and the CPU port
+    // `cpuPort`; a cache entry of its own (`-switch<ports>`).
+    int ports = 8;
+    int cpuPort = 510;
 };
 
 // A loaded model: the shared object and the functions of harness.h.
@@ -54,6 +58,7 @@ class Library {
     hop_rtl_trace_open_fn traceOpen = nullptr;    // optional
     hop_rtl_trace_close_fn traceClose = nullptr;  // optional
     int dataWidth = 0;
+    int streams = 1;  // 1: a pipeline top; PORTS + 1: a switch top (harness.h)
 
   private:
     friend std::unique_ptr<Library> openLibrary(const std::string&, int, std::string&);
@@ -65,10 +70,11 @@ class Library {
 struct BuiltEntry {
     std::string program;  // the program's name
     regmap::RegMap regmap;
-    std::string dir;      // the model's cache directory
-    std::string library;  // DIR/model.so
-    bool built = false;   // false when it came from the cache
-    double seconds = 0;   // generating, building and loading
+    std::optional<program::SwitchInfo> switchInfo;  // a switch top's parameters
+    std::string dir;                                // the model's cache directory
+    std::string library;                            // DIR/model.so
+    bool built = false;                             // false when it came from the cache
+    double seconds = 0;                             // generating, building and loading
 };
 
 struct Built : BuiltEntry {

@@ -7,6 +7,8 @@
 #include <bit>
 #include <cstring>
 
+#include "regmap/buffer_words.hpp"
+#include "regmap/tm_words.hpp"
 #include "runtime/tables/digest_csr.hpp"
 
 namespace hop::sim::rtl {
@@ -27,11 +29,33 @@ RtlEngine::RtlEngine(const ir::Program& program, Built built, const RtlOptions& 
       idle_(std::clamp(options.idleIn, 0.0, 1.0)),
       stall_(std::clamp(options.stallOut, 0.0, 1.0)) {
     lanes_ = built_.lib->dataWidth / 8;
+    streams_ = built_.lib->streams;
     model_ = built_.lib->create(options.seed);
     io_.m_tready = 1;
     io_.bready = 1;
     io_.rready = 1;
     io_.wstrb = 0xf;
+    stream_.resize(static_cast<size_t>(streams_));
+    if (streams_ == 1) {
+        stream_[0].in = {io_.s_tdata, &io_.s_tkeep, &io_.s_tvalid, &io_.s_tlast, &io_.s_tready};
+        stream_[0].out = {io_.m_tdata, &io_.m_tkeep, &io_.m_tvalid, &io_.m_tlast, &io_.m_tready};
+        return;
+    }
+    // A switch: front-panel port i is stream i, the CPU port the last.
+    for (int i = 0; i < streams_; ++i) {
+        hop_rtl_stream& in = io_.in[i];
+        hop_rtl_stream& out = io_.out[i];
+        out.tready = 1;
+        stream_[i].in = {in.tdata, &in.tkeep, &in.tvalid, &in.tlast, &in.tready};
+        stream_[i].out = {out.tdata, &out.tkeep, &out.tvalid, &out.tlast, &out.tready};
+        stream_[i].port = i + 1 < streams_ ? static_cast<uint32_t>(i) : options_.cpuPort;
+    }
+}
+
+int RtlEngine::streamOf(uint32_t port) const {
+    if (streams_ == 1) return 0;
+    if (port == options_.cpuPort) return streams_ - 1;
+    return port < static_cast<uint32_t>(streams_ - 1) ? static_cast<int>(port) : -1;
 }
 
 RtlEngine::~RtlEngine() {
@@ -45,7 +69,17 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
         error = built.library + " was built without waveforms (build it with tracing)";
         return nullptr;
     }
-    std::unique_ptr<RtlEngine> e(new RtlEngine(program, std::move(built), options));
+    if (built.lib->streams > 1) {
+        // The switch's CPU port is the one it was generated with.
+        if (!built.switchInfo || built.lib->streams != built.switchInfo->ports + 1) {
+            error = built.library + " is a switch top without its parameters (switch.json)";
+            return nullptr;
+        }
+    }
+    RtlOptions opts = options;
+    if (built.switchInfo && built.lib->streams > 1)
+        opts.cpuPort = static_cast<uint32_t>(built.switchInfo->cpuPort);
+    std::unique_ptr<RtlEngine> e(new RtlEngine(program, std::move(built), opts));
     const regmap::RegMap& map = e->built_.regmap;
     // The model must be the pipeline the register map describes.
     auto id = e->read(map.pipelineBase + 4 * regmap::kWordId, error);
@@ -81,8 +115,44 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
     for (const auto& w : e->loader_->initial()) {
         if (!e->write(w.addr, w.value, error)) return nullptr;
     }
+    if (e->isSwitch()) {
+        // The traffic manager's init walks (its buffer's free list, the replication tables).
+        const program::SwitchInfo& sw = *e->built_.switchInfo;
+        const uint32_t tm = sw.base;  // hop_switch: the traffic manager at +0x000
+        const uint32_t info = tm + regmap::kTmOwnOffset + 4 * regmap::kTmWordInfo;
+        for (;;) {
+            auto v = e->read(info, error);
+            if (!v) return nullptr;
+            if (!((*v >> 23) & 1)) break;
+            if (e->stats_.cycles > kInitWalkLimit) {
+                error = fmt::format("the traffic manager is still busy after {} cycles",
+                                    e->stats_.cycles);
+                return nullptr;
+            }
+        }
+        tables::ReplicatorGeometry geo;
+        geo.base = tm + regmap::kTmReplicatorOffset;
+        geo.ports = static_cast<uint32_t>(sw.ports + 1);
+        geo.groups = static_cast<uint32_t>(sw.groups);
+        geo.nodes = static_cast<uint32_t>(sw.nodes);
+        geo.cpuPort = static_cast<uint32_t>(sw.cpuPort);
+        RtlEngine* self = e.get();
+        e->replicator_ = std::make_unique<tables::ReplicatorCsr>(
+            geo, tables::CsrPort{
+                     [self](uint32_t addr, std::string& err) { return self->read(addr, err); },
+                     [self](uint32_t addr, uint32_t value, std::string& err) {
+                         return self->write(addr, value, err);
+                     }});
+        if (!e->replicator_->checkInfo(error)) return nullptr;
+    }
     e->resetStats();
     return e;
+}
+
+bool RtlEngine::runTm(const tables::TmCommand& command, std::vector<std::string>& out,
+                      std::string& error) {
+    if (!replicator_) return Engine::runTm(command, out, error);
+    return replicator_->run(tm_, command, out, error);
 }
 
 void RtlEngine::cycle() {
@@ -102,94 +172,120 @@ void RtlEngine::cycle() {
             traceDone_ = true;
         }
     }
-    // Source.
-    InFrame* in = queue_.empty() || (holdInput_ && queue_.front().offset == 0) ||
-                          (options_.idleIn > 0 && idle_(rng_))
-                      ? nullptr
-                      : &queue_.front();
-    if (in) {
-        const auto& bytes = in->packet.bytes;
-        const size_t n = std::min<size_t>(lanes_, bytes.size() - in->offset);
-        std::memcpy(io_.s_tdata, bytes.data() + in->offset, n);
-        if (n < static_cast<size_t>(lanes_)) std::memset(io_.s_tdata + n, 0, lanes_ - n);
-        io_.s_tkeep = n >= 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1);
-        io_.s_tlast = in->offset + n == bytes.size();
-        io_.s_tuser = in->packet.port;
-        io_.s_ttime = in->packet.timeNs / 1000;  // BMv2's clock: whole microseconds
-        io_.s_tvalid = 1;
+    // Sources and sinks: what each offers and takes this cycle.
+    if (streams_ == 1) {
+        Stream& st = stream_[0];
+        source(st, -1);
+        if (io_.s_tvalid) {
+            const InFrame& f = st.queue.front();
+            io_.s_tuser = f.packet.port;
+            io_.s_ttime = f.packet.timeNs / 1000;  // BMv2's clock: whole microseconds
+        }
+        io_.m_tready = !(options_.stallOut > 0 && stall_(rng_));
     } else {
-        io_.s_tvalid = 0;
+        for (Stream& st : stream_) {
+            source(st, -1);
+            *st.out.tready = !(options_.stallOut > 0 && stall_(rng_));
+        }
     }
-    // Sink.
-    io_.m_tready = !(options_.stallOut > 0 && stall_(rng_));
 
     built_.lib->cycle(model_, &io_);
     const int64_t now = static_cast<int64_t>(stats_.cycles);
     ++stats_.cycles;
 
-    if (in) {
-        if (io_.s_tready) {
-            const size_t n = std::min<size_t>(lanes_, in->packet.bytes.size() - in->offset);
-            if (in->offset == 0) {
-                in->firstCycle = now;
-                lastInFirst_ = now;
-                lastEntered_ = static_cast<int64_t>(in->seq);
-                ++stats_.framesIn;
-                ++framesPushed_;
-                if (stats_.firstIn < 0) stats_.firstIn = now;
-            }
-            in->offset += n;
-            ++stats_.beatsIn;
-            if (in->offset == in->packet.bytes.size()) {
-                Completed c;
-                c.packet = in->seq;
-                c.inFirst = in->firstCycle;
-                c.inLast = now;
-                taken_.push_back(std::move(c));
-                queue_.pop_front();
-            }
-        } else {
-            ++stats_.inStalls;
+    for (Stream& st : stream_) {
+        source(st, now);
+        sink(st, now);
+    }
+}
+
+// Before the clock (now < 0): offers the stream's next beat, unless idle. After it: takes the
+// beat when the model was ready.
+void RtlEngine::source(Stream& st, int64_t now) {
+    if (now < 0) {
+        InFrame* in = st.queue.empty() || (holdInput_ && st.queue.front().offset == 0) ||
+                              (options_.idleIn > 0 && idle_(rng_))
+                          ? nullptr
+                          : &st.queue.front();
+        *st.in.tvalid = in != nullptr;
+        if (!in) return;
+        const auto& bytes = in->packet.bytes;
+        const size_t n = std::min<size_t>(lanes_, bytes.size() - in->offset);
+        std::memcpy(st.in.tdata, bytes.data() + in->offset, n);
+        if (n < static_cast<size_t>(lanes_)) std::memset(st.in.tdata + n, 0, lanes_ - n);
+        *st.in.tkeep = n >= 64 ? ~uint64_t{0} : ((uint64_t{1} << n) - 1);
+        *st.in.tlast = in->offset + n == bytes.size();
+        return;
+    }
+    if (!*st.in.tvalid) return;
+    if (!*st.in.tready) {
+        ++stats_.inStalls;
+        return;
+    }
+    InFrame* in = &st.queue.front();
+    const size_t n = std::min<size_t>(lanes_, in->packet.bytes.size() - in->offset);
+    if (in->offset == 0) {
+        in->firstCycle = now;
+        lastInFirst_ = now;
+        lastEntered_ = std::max(lastEntered_, static_cast<int64_t>(in->seq));
+        ++stats_.framesIn;
+        ++framesPushed_;
+        if (stats_.firstIn < 0) stats_.firstIn = now;
+    }
+    in->offset += n;
+    ++stats_.beatsIn;
+    if (in->offset == in->packet.bytes.size()) {
+        Completed c;
+        c.packet = in->seq;
+        c.inFirst = in->firstCycle;
+        c.inLast = now;
+        taken_.push_back(std::move(c));
+        st.queue.pop_front();
+        --queued_;
+    }
+}
+
+void RtlEngine::sink(Stream& st, int64_t now) {
+    if (!*st.out.tvalid) return;
+    if (!*st.out.tready) {
+        ++stats_.outStalls;
+        return;
+    }
+    OutFrame& cur = st.cur;
+    if (!st.curStarted) {
+        st.curStarted = true;
+        ++started_;
+        cur.firstCycle = now;
+        cur.lastPacketIn = lastEntered_;
+        if (stats_.firstOut < 0) stats_.firstOut = now;
+    }
+    auto& bytes = cur.packet.bytes;
+    const uint64_t full = lanes_ >= 64 ? ~uint64_t{0} : (uint64_t{1} << lanes_) - 1;
+    const uint64_t keep = *st.out.tkeep & full;
+    if ((keep & (keep + 1)) == 0) {
+        // The usual case: lanes 0 .. n-1.
+        bytes.insert(bytes.end(), st.out.tdata, st.out.tdata + std::popcount(keep));
+    } else {
+        for (int i = 0; i < lanes_; ++i) {
+            if ((keep >> i) & 1) bytes.push_back(st.out.tdata[i]);
         }
     }
-    if (io_.m_tvalid) {
-        if (!io_.m_tready) {
-            ++stats_.outStalls;
-        } else {
-            if (!curStarted_) {
-                curStarted_ = true;
-                cur_.firstCycle = now;
-                cur_.lastPacketIn = lastEntered_;
-                if (stats_.firstOut < 0) stats_.firstOut = now;
-            }
-            auto& bytes = cur_.packet.bytes;
-            const uint64_t full = lanes_ >= 64 ? ~uint64_t{0} : (uint64_t{1} << lanes_) - 1;
-            const uint64_t keep = io_.m_tkeep & full;
-            if ((keep & (keep + 1)) == 0) {
-                // The usual case: lanes 0 .. n-1.
-                bytes.insert(bytes.end(), io_.m_tdata, io_.m_tdata + std::popcount(keep));
-            } else {
-                for (int i = 0; i < lanes_; ++i) {
-                    if ((keep >> i) & 1) bytes.push_back(io_.m_tdata[i]);
-                }
-            }
-            cur_.packet.port = io_.m_tuser;
-            ++stats_.beatsOut;
-            stats_.lastOut = now;
-            if (io_.m_tlast) {
-                cur_.lastCycle = now;
-                out_.push_back(std::move(cur_));
-                cur_ = {};
-                curStarted_ = false;
-                ++stats_.framesOut;
-                ++framesPulled_;
-            }
-        }
+    cur.packet.port = streams_ == 1 ? io_.m_tuser : st.port;
+    ++stats_.beatsOut;
+    stats_.lastOut = now;
+    if (*st.out.tlast) {
+        cur.lastCycle = now;
+        out_.push_back(std::move(cur));
+        cur = {};
+        st.curStarted = false;
+        --started_;
+        ++stats_.framesOut;
+        ++framesPulled_;
     }
 }
 
 void RtlEngine::runUntilQueued(size_t keep) {
-    while (queue_.size() > keep) cycle();
+    while (queued_ > keep) cycle();
 }
 
 void RtlEngine::run(uint64_t cycles) {
@@ -198,6 +294,11 @@ void RtlEngine::run(uint64_t cycles) {
 
 std::optional<bool> RtlEngine::quiet(std::string& error) {
     if (streaming()) return false;
+    return settled(error);
+}
+
+std::optional<bool> RtlEngine::settled(std::string& error) {
+    if (isSwitch()) return switchSettled(error);
     const regmap::RegMap& map = built_.regmap;
     auto tx = read(map.pipelineBase + 4 * regmap::kWordTxPackets, error);
     if (!tx) return std::nullopt;
@@ -205,9 +306,47 @@ std::optional<bool> RtlEngine::quiet(std::string& error) {
     if (!dropped) return std::nullopt;
     auto rx = read(map.pipelineBase + 4 * regmap::kWordRxPackets, error);
     if (!rx) return std::nullopt;
+    if (*rx != framesPushed_ && queued_ == 0) {
+        error = fmt::format("the pipeline counted {} frames in, {} were sent", *rx, framesPushed_);
+        return std::nullopt;
+    }
     // The reads take cycles: a frame may have started to leave meanwhile.
     return *rx == framesPushed_ && static_cast<uint32_t>(*tx + *dropped) == *rx &&
-           *tx == framesPulled_ && !curStarted_;
+           *tx == framesPulled_ && started_ == 0;
+}
+
+std::optional<bool> RtlEngine::switchSettled(std::string& error) {
+    const regmap::RegMap& map = built_.regmap;
+    const program::SwitchInfo& sw = *built_.switchInfo;
+    const uint32_t tm = sw.base + regmap::kTmOwnOffset;
+    const uint32_t buffer = sw.base + regmap::kTmBufferOffset;
+    // In the order a frame passes them, so a frame that moves on between two reads is seen
+    // in neither place or in the later one, never missed by both: then a count disagrees.
+    const std::pair<uint32_t, const char*> words[] = {
+        {map.pipelineBase + 4 * regmap::kWordRxPackets, "RX"},
+        {map.pipelineBase + 4 * regmap::kWordTooLong, "TOO_LONG"},
+        {tm + 4 * regmap::kTmWordDecisions, "DECISIONS"},
+        {buffer + 4 * regmap::kBufferWordFrames, "FRAMES"},
+        {buffer + 4 * regmap::kBufferWordDropped, "NO_CELLS"},
+        {buffer + 4 * regmap::kBufferWordFreed, "FREED"},
+        {buffer + 4 * regmap::kBufferWordFree, "FREE"},
+        {tm + 4 * regmap::kTmWordCopies, "COPIES"},
+        {map.pipelineBase + 4 * regmap::kWordDropped, "DROPPED"},
+        {map.pipelineBase + 4 * regmap::kWordTxPackets, "TX"},
+    };
+    uint32_t v[std::size(words)];
+    for (size_t i = 0; i < std::size(words); ++i) {
+        auto r = read(words[i].first, error);
+        if (!r) return std::nullopt;
+        v[i] = *r;
+    }
+    const uint32_t rx = v[0], tooLong = v[1], decisions = v[2], frames = v[3], noCells = v[4],
+                   freed = v[5], free = v[6], copies = v[7], dropped = v[8], tx = v[9];
+    // A frame waits in its port's input FIFO before ingress counts it: RX catches up with the
+    // frames sent (a frame lost there is a drain timeout).
+    return rx == framesPushed_ && decisions == rx - tooLong && frames + noCells == decisions &&
+           freed == frames && free == static_cast<uint32_t>(sw.cells) &&
+           tx + (dropped - tooLong) == copies && tx == framesPulled_ && started_ == 0;
 }
 
 std::vector<Packet> RtlEngine::takeOutputs(std::vector<int64_t>* firstCycles) {
@@ -346,10 +485,21 @@ uint64_t RtlEngine::send(const Packet& packet) {
         taken_.push_back(std::move(c));
         return seq;
     }
+    const int stream = streamOf(packet.port);
+    if (stream < 0) {
+        Completed c;
+        c.packet = seq;
+        c.error = fmt::format(
+            "port {} is not a port of this switch (front-panel ports 0 to {}, the CPU port {})",
+            packet.port, streams_ - 2, options_.cpuPort);
+        taken_.push_back(std::move(c));
+        return seq;
+    }
     InFrame f;
     f.seq = seq;
     f.packet = packet;
-    queue_.push_back(std::move(f));
+    stream_[static_cast<size_t>(stream)].queue.push_back(std::move(f));
+    ++queued_;
     return seq;
 }
 
@@ -381,12 +531,13 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
         return true;
     };
     uint64_t beats = 0;
-    for (const auto& f : queue_) beats += (f.packet.bytes.size() + lanes_ - 1) / lanes_;
+    for (const Stream& st : stream_)
+        for (const auto& f : st.queue) beats += (f.packet.bytes.size() + lanes_ - 1) / lanes_;
     const uint64_t limit = options_.cycleLimit ? options_.cycleLimit : 200000 + 64 * beats;
     const uint64_t start = stats_.cycles;
     bool ok = false;
     while (stats_.cycles - start < limit) {
-        if (!queue_.empty() || curStarted_) {
+        if (streaming()) {
             if (digests && stats_.cycles - lastPoll >= kDigestPollCycles) {
                 if (!poll()) break;
             } else {
@@ -394,18 +545,9 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
             }
             continue;
         }
-        auto tx = read(map.pipelineBase + 4 * regmap::kWordTxPackets, error);
-        if (!tx) break;
-        auto dropped = read(map.pipelineBase + 4 * regmap::kWordDropped, error);
-        if (!dropped) break;
-        auto rx = read(map.pipelineBase + 4 * regmap::kWordRxPackets, error);
-        if (!rx) break;
-        if (*rx != framesPushed_) {
-            error =
-                fmt::format("the pipeline counted {} frames in, {} were sent", *rx, framesPushed_);
-            break;
-        }
-        if (static_cast<uint32_t>(*tx + *dropped) == *rx && *tx == framesPulled_ && !curStarted_) {
+        auto done = settled(error);
+        if (!done) break;
+        if (*done) {
             // Every frame is through: so are their digests (pushed at the header assembly).
             ok = !digests || poll();
             break;
@@ -416,7 +558,7 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
         error = fmt::format(
             "the pipeline did not drain within {} cycles ({} frames still queued at the input, "
             "{} received so far)",
-            limit, queue_.size(), out_.size());
+            limit, queued_, out_.size());
     }
     // One packet in flight: its outputs are its own. Several: in order, but not attributable.
     std::sort(taken_.begin(), taken_.end(),
@@ -436,7 +578,7 @@ bool RtlEngine::drain(Drained& out, std::string& error) {
     for (auto& d : digests_) out.digests.push_back(std::move(d));
     digests_.clear();
     out_.clear();
-    sentSinceDrain_ = ok ? 0 : queue_.size();
+    sentSinceDrain_ = ok ? 0 : queued_;
     return ok;
 }
 

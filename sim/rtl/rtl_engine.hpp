@@ -11,6 +11,16 @@
 // (RX = TX + DROPPED) and every sent frame was collected (TX = frames received), with a cycle
 // limit that makes a hung pipeline an error rather than a hang. A program's digests are popped
 // from its digest FIFO through the CSRs (RtlOptions::popDigests) and handed out by drain().
+//
+// A switch top (hopc --ports N, hopsim --rtl-top switch) has a stream in and out per front-panel
+// port and one for the CPU port: a packet goes in on its port's stream, each stream's frames
+// come out with its port. The traffic manager's commands (mc_*, mirroring_*) keep a
+// tables::TrafficManager and, through tables::ReplicatorCsr, the switch's replication tables.
+// drain() knows the switch is empty from its counters: every frame sent went into ingress,
+// ingress passed on every frame it did not drop as too long (the traffic manager's DECISIONS),
+// the packet buffer took or dropped each, freed every one it took and has every cell free, the
+// egress pipeline sent or dropped every copy the traffic manager made, and every frame sent was
+// collected.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +33,8 @@
 #include <vector>
 
 #include "runtime/tables/loader.hpp"
+#include "runtime/tables/replicator_csr.hpp"
+#include "runtime/tables/traffic_manager.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/rtl/rtl_build.hpp"
 
@@ -71,6 +83,11 @@ class RtlEngine : public Engine {
     bool drain(Drained& out, std::string& error) override;
     bool knowsDecisions() const override { return false; }
     uint32_t cpuPort() const override { return options_.cpuPort; }
+    // A switch top's traffic manager (null for a pipeline top).
+    tables::TrafficManager* trafficManager() override { return replicator_ ? &tm_ : nullptr; }
+    bool runTm(const tables::TmCommand& command, std::vector<std::string>& out,
+               std::string& error) override;
+    bool isSwitch() const { return streams_ > 1; }
 
     // CSR access (absolute addresses); false with `error` on a bus error or a timeout.
     bool write(uint32_t addr, uint32_t value, std::string& error);
@@ -101,8 +118,8 @@ class RtlEngine : public Engine {
     // clock cycles; and whether the pipeline holds no frame at all (from its RX/TX/DROPPED
     // counters, as drain() decides: nothing queued, every frame in was sent or dropped, every
     // frame sent was collected), nullopt with `error` on a bus error.
-    bool streaming() const { return !queue_.empty() || curStarted_; }
-    size_t queued() const { return queue_.size(); }
+    bool streaming() const { return queued_ != 0 || started_ != 0; }
+    size_t queued() const { return queued_; }
     void run(uint64_t cycles);
     std::optional<bool> quiet(std::string& error);
 
@@ -116,9 +133,15 @@ class RtlEngine : public Engine {
 
   private:
     RtlEngine(const ir::Program& program, Built built, const RtlOptions& options);
-    // One clock: the source offers its next beat (unless idle), the sink takes one (unless
+    // One clock: each source offers its next beat (unless idle), each sink takes one (unless
     // stalled), the AXI4-Lite inputs are whatever the caller set in io_.
     void cycle();
+    // Whether every frame sent is through (pipeline or switch counters, see above); nullopt
+    // with `error` on a bus error or counters that cannot be.
+    std::optional<bool> settled(std::string& error);
+    std::optional<bool> switchSettled(std::string& error);
+    // The stream a packet for `port` enters on (-1: the switch has no such port).
+    int streamOf(uint32_t port) const;
 
     struct InFrame {
         uint64_t seq = 0;
@@ -132,6 +155,30 @@ class RtlEngine : public Engine {
         int64_t lastPacketIn = -1;  // the last packet whose first beat had entered by then
     };
 
+    // Where one stream's signals are in io_: the pipeline's s_t* / m_t* or a switch's in[i] /
+    // out[i].
+    struct SourceIo {
+        uint8_t* tdata;
+        uint64_t* tkeep;
+        uint8_t *tvalid, *tlast, *tready;
+    };
+    struct SinkIo {
+        const uint8_t* tdata;
+        const uint64_t* tkeep;
+        const uint8_t *tvalid, *tlast;
+        uint8_t* tready;
+    };
+    struct Stream {
+        SourceIo in;
+        SinkIo out;
+        uint32_t port = 0;          // a switch's: the port the stream is
+        std::deque<InFrame> queue;  // not yet fully taken
+        OutFrame cur;
+        bool curStarted = false;
+    };
+    void source(Stream& s, int64_t now);
+    void sink(Stream& s, int64_t now);
+
     const ir::Program& program_;
     Built built_;
     RtlOptions options_;
@@ -141,12 +188,16 @@ class RtlEngine : public Engine {
     std::mt19937 rng_;
     std::bernoulli_distribution idle_, stall_;
     int lanes_ = 64;
+    int streams_ = 1;
+    std::vector<Stream> stream_;
+    size_t queued_ = 0;   // frames not yet fully taken, every stream
+    size_t started_ = 0;  // streams with a frame half collected
+    // A switch top's traffic manager: its state, and the driver of its replication tables.
+    tables::TrafficManager tm_;
+    std::unique_ptr<tables::ReplicatorCsr> replicator_;
 
-    std::deque<InFrame> queue_;     // not yet fully taken
     std::vector<Completed> taken_;  // fully taken since the last drain
     std::vector<OutFrame> out_;     // collected since the last drain
-    OutFrame cur_;
-    bool curStarted_ = false;
     uint64_t nextSeq_ = 0;
     int64_t lastEntered_ = -1;
     int64_t lastInFirst_ = -1;

@@ -29,6 +29,12 @@ set(HOP_DEPTH_SLOW
     hop_table_lpm_ipv4_odd
 )
 
+# One configuration of each block per width runs in the suite (the first one registered, at no
+# DATA_W or 64, and the 512 one of HOP_DEPTH_W512): every block is checked, and a new block cannot
+# come in deeper than 8 levels without a failing test. Its other configurations (sizes the
+# Verilator tests also use) are `slow`: the same logic at other sizes, minutes of Yosys in all
+# (the CI budget).
+set(hop_depth_seen)
 get_property(hop_depth_configs GLOBAL PROPERTY HOP_RTL_CONFIGS)
 foreach(name ${hop_depth_configs})
     get_property(module GLOBAL PROPERTY HOP_RTL_CONFIG_${name}_MODULE)
@@ -52,9 +58,10 @@ foreach(name ${hop_depth_configs})
              COMMAND ${HOP_DEPTH_CHECK} -t ${module} ${args} --max-levels ${HOP_DEPTH_MAX}
                      --top-n 20 --paths 2 ${sources})
     set(labels depth)
-    if(name IN_LIST HOP_DEPTH_SLOW)
+    if(name IN_LIST HOP_DEPTH_SLOW OR "${module}@${width}" IN_LIST hop_depth_seen)
         list(APPEND labels slow)
     endif()
+    list(APPEND hop_depth_seen "${module}@${width}")
     if(name IN_LIST HOP_DEPTH_KNOWN_DEEP)
         list(APPEND labels depth_pending)
         if(NOT HOP_DEPTH_RUN_PENDING)

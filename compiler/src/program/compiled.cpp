@@ -102,6 +102,9 @@ std::optional<Files> emit(const Frontend& fe, const std::string& input, const Op
         manifest["data_width"] = rtl->regmap.dataWidth;
         manifest["top_module"] = rtl->topModule;
         manifest["regmap_hash"] = hashText(regmap::contentHash(rtl->regmap));
+        // The switch top's parameters, for the runtime that drives it (hopsim --rtl-top switch).
+        if (!rtl->switchParams.empty())
+            files[kSwitchFile] = nlohmann::json(rtl->switchParams).dump(2) + "\n";
     }
     nlohmann::json hashes = nlohmann::json::object();
     for (const auto& [f, text] : files) hashes[f] = hashText(regmap::fnv1a64(text));
@@ -267,16 +270,49 @@ bool Compiled::hasSplit() const {
     return hasRtl() && files_.count("rtl/" + splitTopModule() + ".sv");
 }
 
+std::string Compiled::switchTopModule() const {
+    const std::string top =
+        topModule_.ends_with("_top") ? topModule_.substr(0, topModule_.size() - 4) : topModule_;
+    return top + "_switch_top";
+}
+
+std::optional<SwitchInfo> Compiled::switchInfo() const {
+    auto it = files_.find(kSwitchFile);
+    if (!hasRtl() || it == files_.end() || !files_.count("rtl/" + switchTopModule() + ".sv"))
+        return std::nullopt;
+    try {
+        const nlohmann::json j = nlohmann::json::parse(it->second);
+        SwitchInfo info;
+        info.ports = j.at("ports").get<int>();
+        info.cpuPort = j.at("cpu_port").get<int>();
+        info.base = j.at("base").get<uint32_t>();
+        info.prios = j.at("prios").get<int>();
+        info.cells = j.at("cells").get<int>();
+        info.queueDepth = j.at("qdepth").get<int>();
+        info.groups = j.at("groups").get<int>();
+        info.nodes = j.at("nodes").get<int>();
+        return info;
+    } catch (const nlohmann::json::exception&) {
+        return std::nullopt;
+    }
+}
+
 std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std::ostream& err,
-                                    bool split) {
-    if (compiled.hasRtl() && compiled.dataWidth() == dataWidth && (!split || compiled.hasSplit()))
+                                    bool split, int switchPorts, int cpuPort) {
+    auto sw = compiled.switchInfo();
+    const bool switchOk =
+        switchPorts == 0 || (sw && sw->ports == switchPorts && sw->cpuPort == cpuPort);
+    if (compiled.hasRtl() && compiled.dataWidth() == dataWidth && (!split || compiled.hasSplit()) &&
+        switchOk)
         return compiled;
     const Frontend* fe = compiled.frontend(err);
     if (!fe) return std::nullopt;
     Options options;
     options.dataWidth = dataWidth;
     options.requireVerilog = true;
-    options.split = split;
+    options.split = split || switchPorts > 0;
+    options.switchPorts = switchPorts;
+    options.cpuPort = cpuPort;
     // The recorded include directories and defines, so program.json comes out as recorded.
     const nlohmann::json recorded = nlohmann::json::parse(compiled.files().at("program.json"));
     options.preprocess.includeDirs = recorded.value("includes", std::vector<std::string>{});

@@ -36,6 +36,7 @@ namespace hop::program {
 
 inline constexpr const char* kManifestFile = "manifest.json";
 inline constexpr const char* kRegmapFile = "regmap.json";
+inline constexpr const char* kSwitchFile = "switch.json";
 inline constexpr int kFormat = 1;
 
 // A compiled directory's files: path relative to DIR -> contents.
@@ -60,6 +61,15 @@ struct Options {
 // requireVerilog when the backend cannot build the program.
 std::optional<Files> emit(const Frontend& frontend, const std::string& input,
                           const Options& options, std::ostream& err);
+
+// The switch top's parameters (switch.json, written with hopc --ports): what drives it needs
+// them beside regmap.json, whose addresses keep their meaning in the switch top.
+struct SwitchInfo {
+    int ports = 0;      // front-panel ports 0..ports-1
+    int cpuPort = 510;  // the CPU port's number
+    uint32_t base = 0;  // byte address of rtl/hop_switch.sv's CSR window
+    int prios = 0, cells = 0, queueDepth = 0, groups = 0, nodes = 0;
+};
 
 class Compiled {
   public:
@@ -89,6 +99,9 @@ class Compiled {
     // whether the RTL holds it.
     std::string splitTopModule() const;
     bool hasSplit() const;
+    // <name>_switch_top, and its parameters when the files have it (hopc --ports).
+    std::string switchTopModule() const;
+    std::optional<SwitchInfo> switchInfo() const;
 
     // The whole IR, for the reference model: the in-process compile's, or the front end run once
     // on DIR/<name>.p4i. Null after printing the diagnostics to `err`.
@@ -99,7 +112,8 @@ class Compiled {
     friend std::optional<Compiled> load(const std::string& path, const Options& options,
                                         std::ostream& err);
     friend std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth,
-                                               std::ostream& err, bool split);
+                                               std::ostream& err, bool split, int switchPorts,
+                                               int cpuPort);
     std::string name_, origin_, source_, p4infoOrigin_, topModule_;
     Files files_;
     nlohmann::json p4info_;
@@ -122,9 +136,10 @@ std::optional<Compiled> load(const std::string& path, const Options& options, st
 
 // The same program with its RTL at another DATA_W: `compiled` itself when it has RTL at that
 // width, else compiled again in process from its preprocessed source.
-// With `split`, also with the pipeline cut after ingress (compiled again when it has none).
+// With `split`, also with the pipeline cut after ingress (compiled again when it has none);
+// with switchPorts > 0, also with the switch top of that many ports and that CPU port.
 std::optional<Compiled> atDataWidth(const Compiled& compiled, int dataWidth, std::ostream& err,
-                                    bool split = false);
+                                    bool split = false, int switchPorts = 0, int cpuPort = 510);
 
 // Writes the files under `dir` (created as needed).
 bool writeDirectory(const Files& files, const std::string& dir, std::ostream& err);

@@ -63,6 +63,9 @@ struct Output {
     std::string switchModule, switchTopModule;
     uint32_t switchBase = 0;
     int switchAddrWidth = 0;
+    // The switch's parameters by name (ports, cpu_port, base, addr_width, prios, cells, qdepth,
+    // groups, nodes, out_depth, out_reserve): what a runtime needs to drive it (switch.json).
+    std::map<std::string, int64_t> switchParams;
 };
 
 std::optional<Output> generate(const ir::Program& program, const Options& options,

@@ -96,6 +96,17 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
     out.switchAddrWidth = clog2(base + span);
     out.switchModule = name + "_switch";
     out.switchTopModule = name + "_switch_top";
+    out.switchParams = {{"ports", o.switchPorts},
+                        {"cpu_port", o.cpuPort},
+                        {"base", base},
+                        {"addr_width", out.switchAddrWidth},
+                        {"prios", SwitchSizes::kPrios},
+                        {"cells", SwitchSizes::kCells},
+                        {"qdepth", SwitchSizes::kQueueDepth},
+                        {"groups", SwitchSizes::kGroups},
+                        {"nodes", SwitchSizes::kNodes},
+                        {"out_depth", z.outDepth},
+                        {"out_reserve", z.outReserve}};
 
     CodeBuilder m;
     m.line("// SPDX-License-Identifier: Apache-2.0");

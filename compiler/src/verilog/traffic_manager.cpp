@@ -2,7 +2,9 @@
 // What the generated pipeline cannot do without a traffic manager: the pipeline has one stream in
 // and one out, so clone, resubmit, recirculate and multicast (a write to mcast_grp) need the
 // switch top's traffic manager (issue 16). Each use is refused where the program makes it,
-// before anything is generated.
+// before anything is generated. A build with the switch top (hopc --ports) takes multicast: the
+// switch's traffic manager replicates by mcast_grp (its <name>_top beside it still runs one
+// stream and ignores mcast_grp). Clone, resubmit and recirculate are not in the RTL yet.
 #include "verilog/generator.hpp"
 
 namespace hop::verilog {
@@ -31,10 +33,14 @@ void Generator::refuseTrafficManager() {
             if (d->kind == ir::ExprKind::Slice && !d->args.empty()) d = d->args[0].get();
             if (d->kind != ir::ExprKind::Field) continue;
             const std::string what = tmRequest(p_, d->index);
+            if (opt_.switchPorts > 0 && what.starts_with("multicast")) continue;
             if (what.empty() || !said.insert({what, s.loc.offset}).second) continue;
-            diags_.unsupported(s.loc, what +
-                                          ", which needs the switch top's traffic manager (issue "
-                                          "16; the model runs it),");
+            diags_.unsupported(s.loc, what + (what.starts_with("multicast")
+                                                  ? ", which needs the switch top's traffic "
+                                                    "manager (hopc --ports N; hopsim --rtl-top "
+                                                    "switch),"
+                                                  : ", which needs the switch top's traffic "
+                                                    "manager (issue 16; the model runs it),"));
             failed_ = true;
         }
     };
