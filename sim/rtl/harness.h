@@ -49,8 +49,8 @@ struct hop_rtl_ports {
 };
 
 /* The functions a model exports (dlsym names in quotes). */
-typedef uint32_t (*hop_rtl_abi_version_fn)(void);  /* "hop_rtl_abi_version" */
-typedef int (*hop_rtl_data_width_fn)(void);        /* "hop_rtl_data_width" */
+typedef uint32_t (*hop_rtl_abi_version_fn)(void); /* "hop_rtl_abi_version" */
+typedef int (*hop_rtl_data_width_fn)(void);       /* "hop_rtl_data_width" */
 /* "hop_rtl_streams": 1 for a pipeline top (s_t* / m_t*), PORTS + 1 for a switch top (in[],
  * out[]). */
 typedef int (*hop_rtl_streams_fn)(void);
