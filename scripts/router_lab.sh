@@ -115,9 +115,12 @@ X
         ip tuntap add dev "${LAB_TAP[$n]}" mode tap || return 1
         echo 1 2>/dev/null > "/proc/sys/net/ipv6/conf/${LAB_TAP[$n]}/disable_ipv6"
     done
+    # LAB_SERVE_ARGS: more arguments for hopsim serve (the switch top: "--rtl-top switch
+    # --rtl-ports 8 --data-width 64").
+    # shellcheck disable=SC2086
     "$LAB_HOPSIM" serve "$LAB_SRC/examples/router.p4" --socket "$LAB_DIR/board.sock" \
         --rtl-cache "$LAB_CACHE" --tap "1=${LAB_TAP[1]}" --tap "2=${LAB_TAP[2]}" \
-        --tap "3=${LAB_TAP[3]}" > "$LAB_DIR/board.log" 2>&1 &
+        --tap "3=${LAB_TAP[3]}" ${LAB_SERVE_ARGS:-} > "$LAB_DIR/board.log" 2>&1 &
     LAB_BOARD_PID=$!
     # (a model not in the cache yet is built first: about 30 s, longer on a busy machine)
     if ! lab_wait_line "$LAB_DIR/board.log" "; ready$" "$LAB_BOARD_PID" 600; then

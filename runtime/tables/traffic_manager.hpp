@@ -78,6 +78,8 @@ class TrafficManager {
     std::optional<MirrorSession> mirror(uint32_t session) const;
     void setQueueDepth(std::optional<uint32_t> port, uint64_t depth);
     void setQueueRate(std::optional<uint32_t> port, uint64_t rate);
+    // What set_queue_depth stored, by port (none: every port).
+    const std::map<std::optional<uint32_t>, uint64_t>& queueDepths() const { return queueDepth_; }
 
     // The copies of a packet multicast to `group` (none when the group does not exist).
     std::vector<Replica> replicate(uint32_t group) const;

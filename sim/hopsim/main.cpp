@@ -255,6 +255,17 @@ int main(int argc, char** argv) {
         ->add_option("--data-width", loadOptions.dataWidth,
                      "check that the board runs at this DATA_W (default: the board's)")
         ->check(CLI::IsMember({64, 128, 256, 512}));
+    loadCmd
+        ->add_option("--rtl-ports", loadOptions.switchPorts,
+                     "the board serves the switch top with N front-panel ports (hopsim serve "
+                     "--rtl-top switch --rtl-ports N): the traffic manager's lines (mc_*) reach "
+                     "its replication engine")
+        ->check(CLI::Range(1, 30));
+    loadCmd
+        ->add_option("--cpu-port", loadOptions.cpuPort,
+                     "the switch's CPU port, as hopsim serve was given it (default: as hopsim "
+                     "serve chooses)")
+        ->check(CLI::Range(1, 510));
 
 #ifdef HOP_WITH_BOARD
     auto boardCommand = hop::board::addBoardCommand(app);
@@ -293,7 +304,8 @@ int main(int argc, char** argv) {
             }
             auto program = load(serveCommon);
             if (!program) return 1;
-            if (serveCommon.cpuPort < 0) {
+            // (The switch top's CPU port is chosen where its model is built: buildRtl.)
+            if (serveCommon.cpuPort < 0 && serveCommon.rtlTop != "switch") {
                 serveCommon.cpuPort = static_cast<int>(hop::sim::findCpuPort(program->ir()));
             }
             serveCommon.engine = "rtl";
@@ -306,6 +318,11 @@ int main(int argc, char** argv) {
         if (loadCmd->parsed()) {
             auto program = load(loadCommon);
             if (!program) return 1;
+            if (loadOptions.cpuPort < 0) {
+                // As buildRtl() chooses the switch's: the program's, else 510.
+                loadOptions.cpuPort = static_cast<int>(hop::sim::findCpuPort(program->ir()));
+                if (loadOptions.cpuPort < loadOptions.switchPorts) loadOptions.cpuPort = 510;
+            }
             return hop::hopsim::loadTables(program->compiled(), loadOptions, std::cout, std::cerr);
         }
 

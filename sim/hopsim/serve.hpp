@@ -45,10 +45,16 @@ struct LoadOptions {
     std::string socketPath;
     std::vector<std::string> files;
     int dataWidth = 0;  // 0: the board's
+    // A board serving the switch top (hopsim serve --rtl-top switch): its front-panel ports and
+    // CPU port, so the traffic manager's lines (mc_*) reach its replication engine. 0: a
+    // pipeline board (the traffic manager's lines are refused).
+    int switchPorts = 0;
+    int cpuPort = -1;  // -1: as hopsim serve chose it
 };
 
 // Loads table command files into the board at `socketPath`. Lines of BMv2 CLI commands
-// (`table_add ...`) and STF `add` / `setdefault` lines may be mixed; `#` comments and blank lines
+// (`table_add ...`) and STF `add` / `setdefault` lines may be mixed (and on a switch board the
+// traffic manager's mc_* lines, through tables::ReplicatorCsr); `#` comments and blank lines
 // are skipped; a `.json` file is the P4 tutorials' runtime JSON. The board must run the same
 // program and must not have been written by a client yet: the loader starts from the tables as
 // the board set them up (defaults and const entries). Errors name the file and line. Returns 0,

@@ -4,13 +4,17 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <functional>
+#include <memory>
 
+#include "regmap/tm_words.hpp"
 #include "runtime/common/command_file.hpp"
 #include "runtime/common/progress.hpp"
 #include "runtime/device/identity.hpp"
 #include "runtime/device/sim_device.hpp"
 #include "runtime/tables/extern_csr.hpp"
 #include "runtime/tables/loader.hpp"
+#include "runtime/tables/replicator_csr.hpp"
 #include "sim/hopsim/serve.hpp"
 
 namespace hop::hopsim {
@@ -44,7 +48,8 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
     }
     // The compiled program at the board's DATA_W (a .p4, or a directory compiled at another
     // width, is compiled again in process), then the board's identity words against it.
-    auto atWidth = program::atDataWidth(compiled, info.dataWidth, err);
+    auto atWidth = program::atDataWidth(compiled, info.dataWidth, err, false, options.switchPorts,
+                                        options.cpuPort);
     if (!atWidth) return 1;
     const regmap::RegMap& map = atWidth->regmap();
     const ir::Program& program = atWidth->tables();
@@ -116,11 +121,13 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
          [&](uint32_t addr, uint32_t value, std::string& why) {
              return device->write(addr, value, why);
          }});
-    auto applyExtern = [&](const tables::ExternCommand& command,
-                           const common::CommandSource& source, std::string& failure) {
+    // A command run by `run` (lines it prints, false with `why`): what it printed, and the
+    // line's located error.
+    auto report = [&](const common::CommandSource& source, std::string& failure,
+                      const std::function<bool(std::vector<std::string>&, std::string&)>& run) {
         std::vector<std::string> lines;
         std::string why;
-        const bool done = tables::runExternCommand(externs, command, lines, why);
+        const bool done = run(lines, why);
         if (!lines.empty()) progress.clear();
         for (const auto& l : lines) out << l << "\n";
         if (!done) {
@@ -131,13 +138,62 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
         ++commands;
         return true;
     };
+    auto applyExtern = [&](const tables::ExternCommand& command,
+                           const common::CommandSource& source, std::string& failure) {
+        return report(source, failure, [&](std::vector<std::string>& lines, std::string& why) {
+            return tables::runExternCommand(externs, command, lines, why);
+        });
+    };
+
+    // The traffic manager's lines (a switch board): its replication tables through their
+    // block, from the state a board no client has written has (every group empty).
+    const tables::CsrPort port{
+        [&](uint32_t addr, std::string& why) { return device->read(addr, why); },
+        [&](uint32_t addr, uint32_t value, std::string& why) {
+            return device->write(addr, value, why);
+        }};
+    tables::TrafficManager tm;
+    std::unique_ptr<tables::ReplicatorCsr> replicator;
+    if (options.switchPorts > 0) {
+        const auto sw = atWidth->switchInfo();
+        if (!sw) {
+            err << "hopsim: error: " << compiled.name() << " has no switch top parameters\n";
+            return 1;
+        }
+        replicator = std::make_unique<tables::ReplicatorCsr>(
+            tables::ReplicatorGeometry{.base = sw->base + regmap::kTmReplicatorOffset,
+                                       .ports = static_cast<uint32_t>(sw->ports + 1),
+                                       .groups = static_cast<uint32_t>(sw->groups),
+                                       .nodes = static_cast<uint32_t>(sw->nodes),
+                                       .cpuPort = static_cast<uint32_t>(sw->cpuPort)},
+            port);
+        if (!replicator->checkInfo(error)) {
+            err << "hopsim: error: " << device->name() << ": " << error
+                << " (is it serving the switch top with --rtl-ports " << options.switchPorts
+                << "?)\n";
+            return 1;
+        }
+    }
+    auto applyTm = [&](const tables::TmCommand& command, const common::CommandSource& source,
+                       std::string& failure) {
+        if (!replicator) {
+            failure = source.error(
+                "the traffic manager's commands need a board serving the switch top (hopsim "
+                "serve --rtl-top switch) and its --rtl-ports here");
+            rc = 1;
+            return false;
+        }
+        return report(source, failure, [&](std::vector<std::string>& lines, std::string& why) {
+            return replicator->run(tm, command, lines, why);
+        });
+    };
 
     for (const auto& path : options.files) {
         const bool ok =
             std::filesystem::path(path).extension() == ".json"
-                ? common::readRuntimeJsonFile(program, path, apply, error)
+                ? common::readRuntimeJsonFile(program, path, apply, error, applyTm)
                 : common::readCommandFile(program, path, common::CommandSyntax::Bmv2OrStf, apply,
-                                          error, applyExtern);
+                                          error, applyExtern, applyTm);
         if (!ok) {
             progress.finish();
             err << error << "\n";

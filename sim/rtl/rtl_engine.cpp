@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "regmap/buffer_words.hpp"
+#include "regmap/queue_words.hpp"
 #include "regmap/tm_words.hpp"
 #include "runtime/tables/digest_csr.hpp"
 
@@ -152,7 +153,70 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
 bool RtlEngine::runTm(const tables::TmCommand& command, std::vector<std::string>& out,
                       std::string& error) {
     if (!replicator_) return Engine::runTm(command, out, error);
-    return replicator_->run(tm_, command, out, error);
+    using Kind = tables::TmCommand::Kind;
+    const program::SwitchInfo& sw = *built_.switchInfo;
+    if (command.kind == Kind::QueueRate) {
+        error = "set_queue_rate: the switch top's queues have no rate limiter yet (issue 16)";
+        return false;
+    }
+    if (command.kind != Kind::QueueDepth) return replicator_->run(tm_, command, out, error);
+    // set_queue_depth DEPTH [PORT]: every priority queue of the port (of every port and the CPU
+    // port without one) holds at most DEPTH copies, as simple_switch's egress queues hold
+    // packets.
+    std::vector<uint32_t> ports;
+    if (command.port) {
+        const int stream = streamOf(*command.port);
+        if (stream < 0) {
+            error = fmt::format(
+                "set_queue_depth: port {} is not a port of the switch (0 to {}, and the CPU port "
+                "{})",
+                *command.port, streams_ - 2, options_.cpuPort);
+            return false;
+        }
+        ports.push_back(static_cast<uint32_t>(stream));
+    } else {
+        for (int i = 0; i < streams_; ++i) ports.push_back(static_cast<uint32_t>(i));
+    }
+    if (command.value > static_cast<uint64_t>(sw.queueDepth)) {
+        error = fmt::format("set_queue_depth: the switch's queues hold at most {} packets (not {})",
+                            sw.queueDepth, command.value);
+        return false;
+    }
+    if (!replicator_->run(tm_, command, out, error)) return false;
+    const uint32_t queues = sw.base + regmap::kTmQueuesOffset;
+    for (uint32_t port : ports) {
+        for (int prio = 0; prio < sw.prios; ++prio) {
+            const uint32_t q =
+                regmap::tmQueue(port, static_cast<uint32_t>(prio), static_cast<uint32_t>(sw.prios));
+            if (!write(queues + 4 * regmap::kQueueWordIndex, q, error) ||
+                !write(queues + 4 * regmap::kQueueWordLimit, static_cast<uint32_t>(command.value),
+                       error))
+                return false;
+        }
+    }
+    return true;
+}
+
+std::optional<uint32_t> RtlEngine::queueDrops(uint32_t port, uint32_t priority,
+                                              std::string& error) {
+    const int stream = streamOf(port);
+    if (!isSwitch() || stream < 0) {
+        error = fmt::format("no queue of port {} here", port);
+        return std::nullopt;
+    }
+    const program::SwitchInfo& sw = *built_.switchInfo;
+    const uint32_t queues = sw.base + regmap::kTmQueuesOffset;
+    const uint32_t q =
+        regmap::tmQueue(static_cast<uint32_t>(stream), priority, static_cast<uint32_t>(sw.prios));
+    if (!write(queues + 4 * regmap::kQueueWordIndex, q, error)) return std::nullopt;
+    return read(queues + 4 * regmap::kQueueWordDrops, error);
+}
+
+bool RtlEngine::holdOutput(uint32_t port, bool hold) {
+    const int stream = streamOf(port);
+    if (stream < 0) return false;
+    stream_[static_cast<size_t>(stream)].held = hold;
+    return true;
 }
 
 void RtlEngine::cycle() {
@@ -181,11 +245,11 @@ void RtlEngine::cycle() {
             io_.s_tuser = f.packet.port;
             io_.s_ttime = f.packet.timeNs / 1000;  // BMv2's clock: whole microseconds
         }
-        io_.m_tready = !(options_.stallOut > 0 && stall_(rng_));
+        io_.m_tready = !(options_.stallOut > 0 && stall_(rng_)) && !st.held;
     } else {
         for (Stream& st : stream_) {
             source(st, -1);
-            *st.out.tready = !(options_.stallOut > 0 && stall_(rng_));
+            *st.out.tready = !(options_.stallOut > 0 && stall_(rng_)) && !st.held;
         }
     }
 

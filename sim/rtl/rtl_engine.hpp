@@ -88,6 +88,11 @@ class RtlEngine : public Engine {
     bool runTm(const tables::TmCommand& command, std::vector<std::string>& out,
                std::string& error) override;
     bool isSwitch() const { return streams_ > 1; }
+    // A switch's output of `port` takes nothing while held (a congested link; tests), on top of
+    // RtlOptions::stallOut. False when the port is not the engine's.
+    bool holdOutput(uint32_t port, bool hold);
+    // The tail drops of the switch's queue (port, priority) so far (hop_queue_set DROPS).
+    std::optional<uint32_t> queueDrops(uint32_t port, uint32_t priority, std::string& error);
 
     // CSR access (absolute addresses); false with `error` on a bus error or a timeout.
     bool write(uint32_t addr, uint32_t value, std::string& error);
@@ -175,6 +180,7 @@ class RtlEngine : public Engine {
         std::deque<InFrame> queue;  // not yet fully taken
         OutFrame cur;
         bool curStarted = false;
+        bool held = false;  // holdOutput()
     };
     void source(Stream& s, int64_t now);
     void sink(Stream& s, int64_t now);

@@ -47,6 +47,17 @@ inline std::optional<program::Compiled> compiledExample(const std::string& name,
     return compiled;
 }
 
+// A frame's bytes as hex digits (for comparisons that print what differs).
+inline std::string hex(const std::vector<uint8_t>& b) {
+    static const char* d = "0123456789abcdef";
+    std::string s;
+    for (uint8_t x : b) {
+        s += d[x >> 4];
+        s += d[x & 15];
+    }
+    return s;
+}
+
 // Every output of a drain, in the order the frames left (attributed or not).
 inline std::vector<sim::Packet> outputsInOrder(sim::Drained& d) {
     std::vector<std::pair<int64_t, sim::Packet>> all;

@@ -27,17 +27,8 @@ namespace hop {
 namespace {
 
 using difftest::compileExample;
+using difftest::hex;
 using difftest::outputsInOrder;
-
-std::string hex(const std::vector<uint8_t>& b) {
-    static const char* d = "0123456789abcdef";
-    std::string s;
-    for (uint8_t x : b) {
-        s += d[x >> 4];
-        s += d[x & 15];
-    }
-    return s;
-}
 
 std::unique_ptr<sim::rtl::RtlEngine> rtlEngine(const ir::Program& program, const std::string& name,
                                                const std::string& dir, int width,
