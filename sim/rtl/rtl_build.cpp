@@ -18,6 +18,8 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <regex>
+#include <set>
 #include <sstream>
 #include <vector>
 
@@ -388,10 +390,34 @@ std::optional<BuiltEntry> buildEntry(
         h.add(file);
         h.add(text);
     }
-    for (const auto& path : library) {
+    // The library files the model can use: those whose name (a module's, `hop_...`) the
+    // generated files or a file already taken mention, comments included (a superset of what
+    // Verilator's -y search reads), so a change to a block no model of this program uses leaves
+    // its cache entry valid.
+    std::map<std::string, fs::path> byName;
+    for (const auto& path : library) byName[path.stem().string()] = path;
+    std::set<std::string> used;
+    std::vector<std::string> pending;
+    auto mentions = [&](const std::string& text) {
+        static const std::regex word(R"(\bhop_[A-Za-z0-9_]+)");
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), word);
+             it != std::sregex_iterator(); ++it) {
+            const std::string m = it->str();
+            if (byName.count(m) && used.insert(m).second) pending.push_back(m);
+        }
+    };
+    for (const auto& [file, text] : rtlFiles) mentions(text);
+    std::map<std::string, std::string> libraryText;
+    while (!pending.empty()) {
+        const std::string m = pending.back();
+        pending.pop_back();
         std::string text;
-        if (!readFile(path, text)) return fail(path.string() + ": cannot read the file");
-        h.add(path.filename().string());
+        if (!readFile(byName[m], text)) return fail(byName[m].string() + ": cannot read the file");
+        mentions(text);
+        libraryText[m] = std::move(text);
+    }
+    for (const auto& [m, text] : libraryText) {  // in name order
+        h.add(m + ".sv");
         h.add(text);
     }
     for (const auto& [file, text] : flavor.harness) h.add(text);

@@ -9,8 +9,9 @@
 // build.log, the sources it was built from and a lock file. Concurrent hopsim processes take an
 // exclusive flock on the lock file before building, so a model is built once; model.so appears
 // by an atomic rename, so nobody loads a half-written one.
-// Key: a hash of the generated files, every rtl/*.sv, the harness source, `verilator --version`
-// and the flags.
+// Key: a hash of the generated files, the rtl/*.sv files they can use (every library file whose
+// name they, or a file so taken, mention), the harness source, `verilator --version` and the
+// flags: a change to a block the program does not use keeps its model.
 // Where things come from at run time: the rtl/ library from $HOPLINE_RTL_DIR, else the source
 // tree hopsim was built from (HOP_SOURCE_DIR/rtl); the harness is compiled into hopsim (so it
 // always matches the hopsim that loads it); Verilator is $HOPSIM_VERILATOR, else `verilator`
