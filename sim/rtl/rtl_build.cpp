@@ -257,6 +257,38 @@ std::unique_ptr<Library> openLibrary(const std::string& path, int dataWidth, std
     return lib;
 }
 
+bool usedLibraryFiles(const std::map<std::string, std::string>& generated,
+                      const std::vector<std::filesystem::path>& library,
+                      std::map<std::string, std::string>& used, std::string& error) {
+    std::map<std::string, fs::path> byName;
+    for (const auto& path : library) byName[path.stem().string()] = path;
+    std::vector<std::string> pending;
+    auto mentions = [&](const std::string& text) {
+        static const std::regex word(R"(\bhop_[A-Za-z0-9_]+)");
+        for (auto it = std::sregex_iterator(text.begin(), text.end(), word);
+             it != std::sregex_iterator(); ++it) {
+            const std::string m = it->str();
+            if (byName.count(m) && !used.count(m)) {
+                used[m];
+                pending.push_back(m);
+            }
+        }
+    };
+    for (const auto& [file, text] : generated) mentions(text);
+    while (!pending.empty()) {
+        const std::string m = pending.back();
+        pending.pop_back();
+        std::string text;
+        if (!readFile(byName[m], text)) {
+            error = byName[m].string() + ": cannot read the file";
+            return false;
+        }
+        mentions(text);
+        used[m] = std::move(text);
+    }
+    return true;
+}
+
 std::string cacheDirectory(const std::string& option, std::string& error) {
     if (!option.empty()) return option;
     if (const char* v = std::getenv("HOPSIM_RTL_CACHE"); v && *v) return v;
@@ -390,32 +422,8 @@ std::optional<BuiltEntry> buildEntry(
         h.add(file);
         h.add(text);
     }
-    // The library files the model can use: those whose name (a module's, `hop_...`) the
-    // generated files or a file already taken mention, comments included (a superset of what
-    // Verilator's -y search reads), so a change to a block no model of this program uses leaves
-    // its cache entry valid.
-    std::map<std::string, fs::path> byName;
-    for (const auto& path : library) byName[path.stem().string()] = path;
-    std::set<std::string> used;
-    std::vector<std::string> pending;
-    auto mentions = [&](const std::string& text) {
-        static const std::regex word(R"(\bhop_[A-Za-z0-9_]+)");
-        for (auto it = std::sregex_iterator(text.begin(), text.end(), word);
-             it != std::sregex_iterator(); ++it) {
-            const std::string m = it->str();
-            if (byName.count(m) && used.insert(m).second) pending.push_back(m);
-        }
-    };
-    for (const auto& [file, text] : rtlFiles) mentions(text);
     std::map<std::string, std::string> libraryText;
-    while (!pending.empty()) {
-        const std::string m = pending.back();
-        pending.pop_back();
-        std::string text;
-        if (!readFile(byName[m], text)) return fail(byName[m].string() + ": cannot read the file");
-        mentions(text);
-        libraryText[m] = std::move(text);
-    }
+    if (!usedLibraryFiles(rtlFiles, library, libraryText, error)) return fail(error);
     for (const auto& [m, text] : libraryText) {  // in name order
         h.add(m + ".sv");
         h.add(text);

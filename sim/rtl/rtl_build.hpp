@@ -18,10 +18,13 @@
 // on PATH; ccache is used through Verilator's OBJCACHE when it is on PATH.
 #pragma once
 
+#include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "program/compiled.hpp"
 #include "regmap/regmap.hpp"
@@ -81,6 +84,14 @@ struct BuiltEntry {
 struct Built : BuiltEntry {
     std::unique_ptr<Library> lib;
 };
+
+// The library files (rtl/*.sv paths) a model of the `generated` files (name -> text) can use,
+// name (the file's stem) -> text: each whose name the generated files or a file so taken mention
+// (`hop_...`, comments included: a superset of what Verilator's -y search reads). The cache key
+// hashes these only. False with `error` when a file cannot be read.
+bool usedLibraryFiles(const std::map<std::string, std::string>& generated,
+                      const std::vector<std::filesystem::path>& library,
+                      std::map<std::string, std::string>& used, std::string& error);
 
 // The cache directory options and the environment give (empty with `error` when there is none).
 std::string cacheDirectory(const std::string& option, std::string& error);
