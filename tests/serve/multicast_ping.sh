@@ -20,19 +20,7 @@ source_dir=$2
 rtl_cache=$3
 program=$source_dir/../shared/p4-tutorials/multicast/multicast.p4
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() {
-    echo "FAIL: $*"
-    if [ -n "${work:-}" ] && [ -f "$work/serve.err" ]; then
-        echo "--- hopsim serve stderr"; tail -20 "$work/serve.err"
-    fi
-    exit 1
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (TAP interfaces and network namespaces)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null || fail "ip (iproute2) is missing: scripts/deps.sh installs it"
-command -v ping >/dev/null || fail "ping (iputils-ping) is missing: scripts/deps.sh installs it"
+source "$source_dir/tests/serve/lib.sh"
 
 id=$$
 work=$(mktemp -d "${TMPDIR:-/tmp}/hop_mc_ping.XXXXXX")

@@ -14,19 +14,7 @@ client=$2
 source_dir=$3
 rtl_cache=$4
 
-skip() { echo "SKIP: $*"; exit 77; }
-fail() {
-    echo "FAIL: $*"
-    if [ -n "${work:-}" ] && [ -f "$work/serve.err" ]; then
-        echo "--- hopsim serve stderr"; cat "$work/serve.err"
-    fi
-    exit 1
-}
-
-[ "$(id -u)" -eq 0 ] || skip "needs root (TAP interfaces and network namespaces)"
-[ -c /dev/net/tun ] || skip "no /dev/net/tun"
-command -v ip >/dev/null || fail "ip (iproute2) is missing: scripts/deps.sh installs it"
-command -v ping >/dev/null || fail "ping (iputils-ping) is missing: scripts/deps.sh installs it"
+source "$source_dir/tests/serve/lib.sh"
 
 # Names unique per process: namespaces and interfaces (at most 15 characters).
 id=$$

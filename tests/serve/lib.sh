@@ -1,0 +1,19 @@
+# shellcheck shell=bash
+# SPDX-License-Identifier: Apache-2.0
+# What the live-board scripts of tests/serve share (sourced): skip / fail (with the board's
+# stderr from $work/serve.err when there is one) and the checks every one makes first: root,
+# /dev/net/tun, ip and ping.
+
+skip() { echo "SKIP: $*"; exit 77; }
+fail() {
+    echo "FAIL: $*"
+    if [ -n "${work:-}" ] && [ -f "$work/serve.err" ]; then
+        echo "--- hopsim serve stderr"; tail -40 "$work/serve.err"
+    fi
+    exit 1
+}
+
+[ "$(id -u)" -eq 0 ] || skip "needs root (TAP interfaces and network namespaces)"
+[ -c /dev/net/tun ] || skip "no /dev/net/tun"
+command -v ip >/dev/null || fail "ip (iproute2) is missing: scripts/deps.sh installs it"
+command -v ping >/dev/null || fail "ping (iputils-ping) is missing: scripts/deps.sh installs it"
