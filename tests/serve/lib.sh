@@ -17,3 +17,15 @@ fail() {
 [ -c /dev/net/tun ] || skip "no /dev/net/tun"
 command -v ip >/dev/null || fail "ip (iproute2) is missing: scripts/deps.sh installs it"
 command -v ping >/dev/null || fail "ping (iputils-ping) is missing: scripts/deps.sh installs it"
+
+# wait_board PID SOCKET SECONDS: until `hopsim serve` (PID) has its socket, or fail (it exited,
+# or it is not ready in time: a model not in the cache is built first).
+wait_board() {
+    local pid=$1 sock=$2 seconds=$3 i
+    for ((i = 0; i < seconds * 10; i++)); do
+        [ -S "$sock" ] && return 0
+        kill -0 "$pid" 2>/dev/null || fail "hopsim serve exited before it was ready"
+        sleep 0.1
+    done
+    fail "hopsim serve not ready after $seconds s"
+}

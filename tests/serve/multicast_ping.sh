@@ -54,12 +54,7 @@ for n in 1 2 3 4; do args+=(--tap "$n=${tap[$n]}"); done
 "$hopsim" serve "$program" --socket "$sock" "${args[@]}" --rtl-top switch --rtl-ports 8 \
     --data-width 64 --rtl-cache "$rtl_cache" >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-for _ in $(seq 1200); do  # 120 s: a model not in the cache is built first
-    [ -S "$sock" ] && break
-    kill -0 "$serve_pid" 2>/dev/null || fail "hopsim serve exited before it was ready"
-    sleep 0.1
-done
-[ -S "$sock" ] || fail "hopsim serve not ready after 120 s"
+wait_board "$serve_pid" "$sock" 120
 cat "$work/serve.out"
 
 # 2. The switch's configuration: solution_s1-runtime.json's, as BMv2 CLI lines.

@@ -54,12 +54,7 @@ ip netns add "$ns2" || fail "ip netns add $ns2"
 "$hopsim" serve "$source_dir/examples/basic.p4" --socket "$sock" --tap "1=$tap1" --tap "2=$tap2" \
     --data-width 512 --rtl-cache "$rtl_cache" >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-for _ in $(seq 600); do  # 60 s; a cached model is ready in well under a second
-    [ -S "$sock" ] && break
-    kill -0 "$serve_pid" 2>/dev/null || fail "hopsim serve exited before it was ready"
-    sleep 0.1
-done
-[ -S "$sock" ] || fail "hopsim serve not ready after 60 s"
+wait_board "$serve_pid" "$sock" 60
 cat "$work/serve.out"
 
 # 2. One namespace per port: 192.0.2.1/24 behind port 1, 198.51.100.1/24 behind port 2, each
