@@ -29,3 +29,15 @@ wait_board() {
     done
     fail "hopsim serve not ready after $seconds s"
 }
+
+# stop_board: SIGTERM to the board ($serve_pid), which must exit 0 within 10 s; clears
+# $serve_pid so the scripts' cleanup leaves it alone.
+stop_board() {
+    local rc
+    kill -TERM "$serve_pid"
+    for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
+    wait "$serve_pid"
+    rc=$?
+    serve_pid=
+    [ $rc -eq 0 ] || fail "hopsim serve exited with $rc after SIGTERM"
+}

@@ -114,11 +114,6 @@ for n in 1 2 3 4; do
     [ "$sent" = "$want" ] || fail "host $n sent $sent echo replies, not $want"
 done
 
-kill -TERM "$serve_pid"
-for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
-wait "$serve_pid"
-rc=$?
-serve_pid=
-[ $rc -eq 0 ] || fail "hopsim serve exited with $rc after SIGTERM"
+stop_board
 echo "PASS"
 exit 0

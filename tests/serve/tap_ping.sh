@@ -145,12 +145,7 @@ grep -q "TAP interface $tap2 (port 2) is gone" "$work/serve.err" ||
 # 7. A new client reads the statistics; then a clean stop.
 "$client" "sim:$sock" stats >"$work/stats.txt" 2>&1 || fail "stats: $(cat "$work/stats.txt")"
 cat "$work/stats.txt"
-kill -TERM "$serve_pid"
-for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
-wait "$serve_pid"
-rc=$?
-serve_pid=
-[ $rc -eq 0 ] || fail "hopsim serve exited with $rc after SIGTERM"
+stop_board
 [ -e "$sock" ] && fail "the socket file is left behind"
 echo "PASS"
 exit 0
