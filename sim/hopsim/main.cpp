@@ -119,8 +119,10 @@ void addCommon(CLI::App* app, Common& common) {
 }
 
 std::unique_ptr<hop::hopsim::LoadedProgram> load(const Common& common) {
-    return hop::hopsim::loadProgram(common.program, {common.includeDirs, common.defines},
-                                    std::cerr);
+    return hop::hopsim::loadProgram(
+        common.program,
+        {common.includeDirs, common.defines, common.rtlTop == "switch" ? common.rtlPorts : 0},
+        std::cerr);
 }
 
 std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,

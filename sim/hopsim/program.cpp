@@ -8,6 +8,7 @@ std::unique_ptr<LoadedProgram> loadProgram(const std::string& path, const Progra
     program::Options options;
     options.preprocess.includeDirs = given.includeDirs;
     options.preprocess.defines = given.defines;
+    options.switchPorts = given.switchPorts;
     auto compiled = program::load(path, options, err);
     if (!compiled) return nullptr;
     const Frontend* frontend = compiled->frontend(err);

@@ -17,6 +17,9 @@ namespace hop::hopsim {
 struct ProgramOptions {
     std::vector<std::string> includeDirs;  // for a .p4 file
     std::vector<std::string> defines;
+    // A .p4 compiled for the switch top (--rtl-top switch): its ports, so the backend takes
+    // what only the switch can run (multicast) without a warning that it cannot.
+    int switchPorts = 0;
 };
 
 class LoadedProgram {
