@@ -7,7 +7,6 @@
 #include <functional>
 #include <memory>
 
-#include "regmap/tm_words.hpp"
 #include "runtime/common/command_file.hpp"
 #include "runtime/common/progress.hpp"
 #include "runtime/device/identity.hpp"
@@ -16,6 +15,7 @@
 #include "runtime/tables/loader.hpp"
 #include "runtime/tables/replicator_csr.hpp"
 #include "sim/hopsim/serve.hpp"
+#include "sim/rtl/rtl_build.hpp"
 
 namespace hop::hopsim {
 
@@ -115,12 +115,12 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
     };
 
     // Counters, meters and registers: through their blocks, in file order with the tables.
-    tables::ExternCsr externs(
-        program, map,
-        {[&](uint32_t addr, std::string& why) { return device->read(addr, why); },
-         [&](uint32_t addr, uint32_t value, std::string& why) {
-             return device->write(addr, value, why);
-         }});
+    const tables::CsrPort port{
+        [&](uint32_t addr, std::string& why) { return device->read(addr, why); },
+        [&](uint32_t addr, uint32_t value, std::string& why) {
+            return device->write(addr, value, why);
+        }};
+    tables::ExternCsr externs(program, map, port);
     // A command run by `run` (lines it prints, false with `why`): what it printed, and the
     // line's located error.
     auto report = [&](const common::CommandSource& source, std::string& failure,
@@ -147,11 +147,6 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
 
     // The traffic manager's lines (a switch board): its replication tables through their
     // block, from the state a board no client has written has (every group empty).
-    const tables::CsrPort port{
-        [&](uint32_t addr, std::string& why) { return device->read(addr, why); },
-        [&](uint32_t addr, uint32_t value, std::string& why) {
-            return device->write(addr, value, why);
-        }};
     tables::TrafficManager tm;
     std::unique_ptr<tables::ReplicatorCsr> replicator;
     if (options.switchPorts > 0) {
@@ -160,13 +155,8 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
             err << "hopsim: error: " << compiled.name() << " has no switch top parameters\n";
             return 1;
         }
-        replicator = std::make_unique<tables::ReplicatorCsr>(
-            tables::ReplicatorGeometry{.base = sw->base + regmap::kTmReplicatorOffset,
-                                       .ports = static_cast<uint32_t>(sw->ports + 1),
-                                       .groups = static_cast<uint32_t>(sw->groups),
-                                       .nodes = static_cast<uint32_t>(sw->nodes),
-                                       .cpuPort = static_cast<uint32_t>(sw->cpuPort)},
-            port);
+        replicator =
+            std::make_unique<tables::ReplicatorCsr>(sim::rtl::replicatorGeometry(*sw), port);
         if (!replicator->checkInfo(error)) {
             err << "hopsim: error: " << device->name() << ": " << error
                 << " (is it serving the switch top with --rtl-ports " << options.switchPorts

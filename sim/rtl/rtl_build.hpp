@@ -28,6 +28,8 @@
 
 #include "program/compiled.hpp"
 #include "regmap/regmap.hpp"
+#include "regmap/tm_words.hpp"
+#include "runtime/tables/replicator_csr.hpp"
 #include "sim/rtl/harness.h"
 
 namespace hop::sim::rtl {
@@ -80,6 +82,16 @@ struct BuiltEntry {
     bool built = false;                             // false when it came from the cache
     double seconds = 0;                             // generating, building and loading
 };
+
+// The switch top's replication engine as tables::ReplicatorCsr drives it: in hop_switch's
+// traffic manager (at the switch's base), PORTS + 1 ports with the CPU port last.
+inline tables::ReplicatorGeometry replicatorGeometry(const program::SwitchInfo& sw) {
+    return {.base = sw.base + regmap::kTmReplicatorOffset,
+            .ports = static_cast<uint32_t>(sw.ports + 1),
+            .groups = static_cast<uint32_t>(sw.groups),
+            .nodes = static_cast<uint32_t>(sw.nodes),
+            .cpuPort = static_cast<uint32_t>(sw.cpuPort)};
+}
 
 struct Built : BuiltEntry {
     std::unique_ptr<Library> lib;

@@ -99,19 +99,21 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
         error = e->loader_->error();
         return nullptr;
     }
-    for (uint32_t info : e->loader_->initWalkInfoAddresses()) {
+    // A block's init walk (INFO[23] busy): until it is done, or an error naming `what`.
+    auto waitIdle = [&](uint32_t info, const std::string& what) {
         for (;;) {
             auto v = e->read(info, error);
-            if (!v) return nullptr;
-            if (!((*v >> 23) & 1)) break;
+            if (!v) return false;
+            if (!((*v >> 23) & 1)) return true;
             if (e->stats_.cycles > kInitWalkLimit) {
-                error = fmt::format(
-                    "the table block at 0x{:x} is still busy with its init walk "
-                    "after {} cycles",
-                    info - 4, e->stats_.cycles);
-                return nullptr;
+                error = fmt::format("{} is still busy with its init walk after {} cycles", what,
+                                    e->stats_.cycles);
+                return false;
             }
         }
+    };
+    for (uint32_t info : e->loader_->initWalkInfoAddresses()) {
+        if (!waitIdle(info, fmt::format("the table block at 0x{:x}", info - 4))) return nullptr;
     }
     for (const auto& w : e->loader_->initial()) {
         if (!e->write(w.addr, w.value, error)) return nullptr;
@@ -119,31 +121,17 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
     if (e->isSwitch()) {
         // The traffic manager's init walks (its buffer's free list, the replication tables).
         const program::SwitchInfo& sw = *e->built_.switchInfo;
-        const uint32_t tm = sw.base;  // hop_switch: the traffic manager at +0x000
-        const uint32_t info = tm + regmap::kTmOwnOffset + 4 * regmap::kTmWordInfo;
-        for (;;) {
-            auto v = e->read(info, error);
-            if (!v) return nullptr;
-            if (!((*v >> 23) & 1)) break;
-            if (e->stats_.cycles > kInitWalkLimit) {
-                error = fmt::format("the traffic manager is still busy after {} cycles",
-                                    e->stats_.cycles);
-                return nullptr;
-            }
-        }
-        tables::ReplicatorGeometry geo;
-        geo.base = tm + regmap::kTmReplicatorOffset;
-        geo.ports = static_cast<uint32_t>(sw.ports + 1);
-        geo.groups = static_cast<uint32_t>(sw.groups);
-        geo.nodes = static_cast<uint32_t>(sw.nodes);
-        geo.cpuPort = static_cast<uint32_t>(sw.cpuPort);
+        if (!waitIdle(sw.base + regmap::kTmOwnOffset + 4 * regmap::kTmWordInfo,
+                      "the traffic manager"))
+            return nullptr;
         RtlEngine* self = e.get();
         e->replicator_ = std::make_unique<tables::ReplicatorCsr>(
-            geo, tables::CsrPort{
-                     [self](uint32_t addr, std::string& err) { return self->read(addr, err); },
-                     [self](uint32_t addr, uint32_t value, std::string& err) {
-                         return self->write(addr, value, err);
-                     }});
+            replicatorGeometry(sw),
+            tables::CsrPort{
+                [self](uint32_t addr, std::string& err) { return self->read(addr, err); },
+                [self](uint32_t addr, uint32_t value, std::string& err) {
+                    return self->write(addr, value, err);
+                }});
         if (!e->replicator_->checkInfo(error)) return nullptr;
     }
     e->resetStats();
@@ -183,18 +171,25 @@ bool RtlEngine::runTm(const tables::TmCommand& command, std::vector<std::string>
         return false;
     }
     if (!replicator_->run(tm_, command, out, error)) return false;
-    const uint32_t queues = sw.base + regmap::kTmQueuesOffset;
     for (uint32_t port : ports) {
         for (int prio = 0; prio < sw.prios; ++prio) {
-            const uint32_t q =
-                regmap::tmQueue(port, static_cast<uint32_t>(prio), static_cast<uint32_t>(sw.prios));
-            if (!write(queues + 4 * regmap::kQueueWordIndex, q, error) ||
-                !write(queues + 4 * regmap::kQueueWordLimit, static_cast<uint32_t>(command.value),
+            if (!selectQueue(port, static_cast<uint32_t>(prio), error) ||
+                !write(queueWord(regmap::kQueueWordLimit), static_cast<uint32_t>(command.value),
                        error))
                 return false;
         }
     }
     return true;
+}
+
+uint32_t RtlEngine::queueWord(uint32_t word) const {
+    return built_.switchInfo->base + regmap::kTmQueuesOffset + 4 * word;
+}
+
+bool RtlEngine::selectQueue(uint32_t stream, uint32_t priority, std::string& error) {
+    const auto prios = static_cast<uint32_t>(built_.switchInfo->prios);
+    return write(queueWord(regmap::kQueueWordIndex), regmap::tmQueue(stream, priority, prios),
+                 error);
 }
 
 std::optional<uint32_t> RtlEngine::queueDrops(uint32_t port, uint32_t priority,
@@ -204,12 +199,8 @@ std::optional<uint32_t> RtlEngine::queueDrops(uint32_t port, uint32_t priority,
         error = fmt::format("no queue of port {} here", port);
         return std::nullopt;
     }
-    const program::SwitchInfo& sw = *built_.switchInfo;
-    const uint32_t queues = sw.base + regmap::kTmQueuesOffset;
-    const uint32_t q =
-        regmap::tmQueue(static_cast<uint32_t>(stream), priority, static_cast<uint32_t>(sw.prios));
-    if (!write(queues + 4 * regmap::kQueueWordIndex, q, error)) return std::nullopt;
-    return read(queues + 4 * regmap::kQueueWordDrops, error);
+    if (!selectQueue(static_cast<uint32_t>(stream), priority, error)) return std::nullopt;
+    return read(queueWord(regmap::kQueueWordDrops), error);
 }
 
 bool RtlEngine::holdOutput(uint32_t port, bool hold) {
@@ -386,21 +377,21 @@ std::optional<bool> RtlEngine::switchSettled(std::string& error) {
     const uint32_t buffer = sw.base + regmap::kTmBufferOffset;
     // In the order a frame passes them, so a frame that moves on between two reads is seen
     // in neither place or in the later one, never missed by both: then a count disagrees.
-    const std::pair<uint32_t, const char*> words[] = {
-        {map.pipelineBase + 4 * regmap::kWordRxPackets, "RX"},
-        {map.pipelineBase + 4 * regmap::kWordTooLong, "TOO_LONG"},
-        {tm + 4 * regmap::kTmWordDecisions, "DECISIONS"},
-        {buffer + 4 * regmap::kBufferWordFrames, "FRAMES"},
-        {buffer + 4 * regmap::kBufferWordDropped, "NO_CELLS"},
-        {buffer + 4 * regmap::kBufferWordFreed, "FREED"},
-        {buffer + 4 * regmap::kBufferWordFree, "FREE"},
-        {tm + 4 * regmap::kTmWordCopies, "COPIES"},
-        {map.pipelineBase + 4 * regmap::kWordDropped, "DROPPED"},
-        {map.pipelineBase + 4 * regmap::kWordTxPackets, "TX"},
+    const uint32_t words[] = {
+        map.pipelineBase + 4 * regmap::kWordRxPackets,  // RX
+        map.pipelineBase + 4 * regmap::kWordTooLong,    // TOO_LONG
+        tm + 4 * regmap::kTmWordDecisions,              // DECISIONS
+        buffer + 4 * regmap::kBufferWordFrames,         // FRAMES
+        buffer + 4 * regmap::kBufferWordDropped,        // no cells
+        buffer + 4 * regmap::kBufferWordFreed,          // FREED
+        buffer + 4 * regmap::kBufferWordFree,           // FREE
+        tm + 4 * regmap::kTmWordCopies,                 // COPIES
+        map.pipelineBase + 4 * regmap::kWordDropped,    // DROPPED
+        map.pipelineBase + 4 * regmap::kWordTxPackets,  // TX
     };
     uint32_t v[std::size(words)];
     for (size_t i = 0; i < std::size(words); ++i) {
-        auto r = read(words[i].first, error);
+        auto r = read(words[i], error);
         if (!r) return std::nullopt;
         v[i] = *r;
     }

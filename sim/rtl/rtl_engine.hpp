@@ -147,6 +147,10 @@ class RtlEngine : public Engine {
     std::optional<bool> switchSettled(std::string& error);
     // The stream a packet for `port` enters on (-1: the switch has no such port).
     int streamOf(uint32_t port) const;
+    // A switch's queue words: the address of hop_queue_set's `word`, and naming the queue of
+    // (stream, priority) for LIMIT, DEPTH and DROPS.
+    uint32_t queueWord(uint32_t word) const;
+    bool selectQueue(uint32_t stream, uint32_t priority, std::string& error);
 
     struct InFrame {
         uint64_t seq = 0;
