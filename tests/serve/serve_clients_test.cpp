@@ -174,6 +174,17 @@ TEST_F(Serve, LoadWritesEntriesAndNamesTheLineOfAnError) {
     const std::string basic = kSource + "/examples/basic.p4";
     const std::string socket = board.socket().string();
     std::string out, err;
+    // The traffic manager's lines need a board serving the switch top, and --rtl-ports: on this
+    // pipeline board they are refused at their line (nothing written), and --rtl-ports finds no
+    // switch.
+    const fs::path mc = write("mc.txt", "mc_mgrp_create 1\n");
+    EXPECT_EQ(hopsim({"load", basic, "--socket", socket, mc.string()}, out, err), 1);
+    EXPECT_NE(err.find(mc.string() + ":1:"), std::string::npos) << err;
+    EXPECT_NE(err.find("need a board serving the switch top"), std::string::npos) << err;
+    EXPECT_EQ(
+        hopsim({"load", basic, "--socket", socket, "--rtl-ports", "8", mc.string()}, out, err), 1);
+    EXPECT_NE(err.find("is it serving the switch top with --rtl-ports 8?"), std::string::npos)
+        << err;
     // A mistake on line 3: nothing after it is loaded, the line is named.
     const fs::path bad = write("bad.txt",
                                "# routes\n"
