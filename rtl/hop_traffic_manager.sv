@@ -40,6 +40,9 @@
 //   0x68 UNICAST frames sent to one port   0x6C MULTICAST frames sent to a group
 //   0x70 DROPPED_SPEC frames dropped by egress_spec (511, or no such port)
 //   0x74 NO_BUFFER frames dropped for lack of buffer   0x78 COPIES copies sent to egress
+//   0x7C PAUSE (rw, reset 0) bit p: port p's queues are not served (as an 802.1Qbb pause
+//        stops them): its copies wait, and their queues fill and tail-drop as they would
+//        behind a congested port. A copy already picked still goes.
 // (counters wrap).
 `default_nettype none
 
@@ -414,11 +417,13 @@ module hop_traffic_manager #(
     logic [QUEUES-1:0] s_oh_q;  // s_queue_q, one-hot
     logic [PORTS-1:0] after_q;  // the ports after the last one served
     logic [QUEUES-1:0] elig;
+    logic [PORTS-1:0] pause_q;  // the PAUSE word
     logic crq_pop, rc_out_none;
     wire room_for_op = pend_q + 5'(s_valid_q) < 5'(CRQ_DEPTH - 1);
     always_comb begin
         for (int q = 0; q < QUEUES; q++)
-            elig[q] = nonempty[q] && port_ready[q>>PB] && (multi[q] || !(s_valid_q && s_oh_q[q]));
+            elig[q] = nonempty[q] && port_ready[q>>PB] && !pause_q[q>>PB] &&
+                (multi[q] || !(s_valid_q && s_oh_q[q]));
     end
     // Per port: has it a copy to send, and its highest eligible priority (one-hot, binary).
     logic [PORTS-1:0] port_has;
@@ -652,7 +657,8 @@ module hop_traffic_manager #(
 
     // ---- this block's CSR words ----
     localparam logic [2:0] W_INFO = 3'd0, W_DECISIONS = 3'd1, W_UNICAST = 3'd2,
-        W_MULTICAST = 3'd3, W_DROPPED_SPEC = 3'd4, W_NO_BUFFER = 3'd5, W_COPIES = 3'd6;
+        W_MULTICAST = 3'd3, W_DROPPED_SPEC = 3'd4, W_NO_BUFFER = 3'd5, W_COPIES = 3'd6,
+        W_PAUSE = 3'd7;
     wire tm_hit = csr_addr[31:5] == (BASE[31:5] | 27'h3);
     logic unused_tm;
     assign unused_tm = ^{csr_wdata, csr_addr[1:0], md_out, unused_w_bytes, unused_free_cells,
@@ -660,6 +666,8 @@ module hop_traffic_manager #(
     always_ff @(posedge clk) begin
         if (rst) copies_q <= '0;
         else if (m_dec_valid && m_dec_ready) copies_q <= copies_q + 1'b1;
+        if (rst) pause_q <= '0;
+        else if (csr_wr && tm_hit && csr_addr[4:2] == W_PAUSE) pause_q <= csr_wdata[PORTS-1:0];
         rd_tm <= '0;
         if (csr_rd && tm_hit)
             case (csr_addr[4:2])
@@ -670,6 +678,7 @@ module hop_traffic_manager #(
                 W_DROPPED_SPEC: rd_tm <= dropped_spec_q;
                 W_NO_BUFFER: rd_tm <= no_buffer_q;
                 W_COPIES: rd_tm <= copies_q;
+                W_PAUSE: rd_tm <= 32'(pause_q);
                 default: rd_tm <= '0;
             endcase
     end

@@ -196,6 +196,17 @@ void TrafficManager::setQueueDepth(std::optional<uint32_t> port, uint64_t depth)
 void TrafficManager::setQueueRate(std::optional<uint32_t> port, uint64_t rate) {
     queueRate_[port] = rate;
 }
+uint64_t TrafficManager::queueDepth(uint32_t port, uint64_t fallback) const {
+    auto it = queueDepth_.find(port);
+    if (it == queueDepth_.end()) it = queueDepth_.find(std::nullopt);
+    return it == queueDepth_.end() ? fallback : it->second;
+}
+void TrafficManager::setPaused(uint32_t port, bool paused) {
+    if (paused)
+        paused_.insert(port);
+    else
+        paused_.erase(port);
+}
 
 std::vector<Replica> TrafficManager::replicate(uint32_t group) const {
     std::vector<Replica> out;
@@ -238,6 +249,8 @@ constexpr Verb kVerbs[] = {
     {"mirroring_get", Kind::MirrorGet, "s", "mirroring_get SESSION"},
     {"set_queue_depth", Kind::QueueDepth, "vo", "set_queue_depth DEPTH [PORT]"},
     {"set_queue_rate", Kind::QueueRate, "vo", "set_queue_rate RATE [PORT]"},
+    {"port_pause", Kind::PortPause, "p", "port_pause PORT"},
+    {"port_resume", Kind::PortResume, "p", "port_resume PORT"},
 };
 
 const Verb* findVerb(const std::string& word) {
@@ -456,6 +469,10 @@ bool runTmCommand(TrafficManager& tm, const TmCommand& c, std::vector<std::strin
             return true;
         case Kind::QueueRate:
             tm.setQueueRate(c.port, c.value);
+            return true;
+        case Kind::PortPause:
+        case Kind::PortResume:
+            tm.setPaused(c.port.value_or(0), c.kind == Kind::PortPause);
             return true;
         case Kind::GroupOf:
             return tm.createGroupOf(c.group, c.replicas, error);

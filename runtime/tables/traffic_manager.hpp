@@ -17,6 +17,9 @@
 //   mirroring_get SESSION               prints the session
 //   set_queue_depth DEPTH [PORT]        stored only: queues are the RTL switch top's (issue 16)
 //   set_queue_rate RATE [PORT]
+//   port_pause PORT                     hopline's: the port's queues stop being served (as an
+//   port_resume PORT                    802.1Qbb pause would stop them); copies for it wait,
+//                                       and enq_qdepth / deq_qdepth show them (issue 16)
 // The P4 tutorials' runtime JSON gives groups as P4Runtime does, `"multicast_group_entries":
 // [{"multicast_group_id": G, "replicas": [{"egress_port": P, "instance": RID}, ...]}]`: a group
 // with one node per distinct instance (in the order they first appear) holding its ports.
@@ -29,6 +32,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -80,6 +84,11 @@ class TrafficManager {
     void setQueueRate(std::optional<uint32_t> port, uint64_t rate);
     // What set_queue_depth stored, by port (none: every port).
     const std::map<std::optional<uint32_t>, uint64_t>& queueDepths() const { return queueDepth_; }
+    // The queue limit set_queue_depth gave `port` (its own, else every port's), else `fallback`.
+    uint64_t queueDepth(uint32_t port, uint64_t fallback) const;
+    void setPaused(uint32_t port, bool paused);
+    bool paused(uint32_t port) const { return paused_.count(port) != 0; }
+    const std::set<uint32_t>& pausedPorts() const { return paused_; }
 
     // The copies of a packet multicast to `group` (none when the group does not exist).
     std::vector<Replica> replicate(uint32_t group) const;
@@ -101,6 +110,7 @@ class TrafficManager {
     std::map<uint32_t, MirrorSession> sessions_;
     // set_queue_depth / set_queue_rate, by port (none: every port); for the switch top.
     std::map<std::optional<uint32_t>, uint64_t> queueDepth_, queueRate_;
+    std::set<uint32_t> paused_;  // port_pause
 };
 
 // A checked traffic-manager line.
@@ -119,13 +129,16 @@ struct TmCommand {
         MirrorGet,
         QueueDepth,
         QueueRate,
+        PortPause,
+        PortResume,
         GroupOf,  // runtime JSON: a group and its replicas
     } kind = Kind::GroupCreate;
     uint32_t group = 0;
     uint32_t rid = 0;
     int handle = -1;
     uint32_t session = 0;
-    std::optional<uint32_t> port;   // MirrorAdd; QueueDepth / QueueRate when given
+    std::optional<uint32_t>
+        port;  // MirrorAdd, PortPause, PortResume; QueueDepth / QueueRate when given
     std::vector<uint32_t> ports;    // NodeCreate, NodeUpdate
     uint64_t value = 0;             // QueueDepth, QueueRate
     std::vector<Replica> replicas;  // GroupOf

@@ -113,11 +113,25 @@ class ModelEngine : public Engine {
         pending_.clear();
         for (auto& d : digests_) out.digests.push_back(std::move(d));
         digests_.clear();
+        for (auto& o : released_) out.unattributed.push_back(std::move(o));
+        released_.clear();
         return true;
     }
     bool knowsDecisions() const override { return true; }
     uint32_t cpuPort() const override { return model_.cpuPort(); }
     tables::TrafficManager* trafficManager() override { return &model_.trafficManager(); }
+    // port_resume sends the copies that waited for the port through egress: what leaves is
+    // handed out at the next drain(), no sent packet's own.
+    bool runTm(const tables::TmCommand& command, std::vector<std::string>& out,
+               std::string& error) override {
+        if (!Engine::runTm(command, out, error)) return false;
+        if (command.kind == tables::TmCommand::Kind::PortResume) {
+            Result r = model_.resume(command.port.value_or(0));
+            for (auto& p : r.outputs) released_.push_back({std::move(p), -1, -1});
+            for (auto& d : r.digests) digests_.push_back(std::move(d));
+        }
+        return true;
+    }
 
     Model& model() { return model_; }
     void setTrace(bool trace) { trace_ = trace; }
@@ -128,6 +142,7 @@ class ModelEngine : public Engine {
     uint64_t next_ = 0;
     std::vector<Completed> pending_;
     std::vector<DigestMessage> digests_;
+    std::vector<Drained::Output> released_;  // port_resume's outputs
 };
 
 }  // namespace hop::sim

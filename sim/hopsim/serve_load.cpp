@@ -13,7 +13,7 @@
 #include "runtime/device/sim_device.hpp"
 #include "runtime/tables/extern_csr.hpp"
 #include "runtime/tables/loader.hpp"
-#include "runtime/tables/replicator_csr.hpp"
+#include "runtime/tables/switch_tm_csr.hpp"
 #include "sim/hopsim/serve.hpp"
 #include "sim/rtl/rtl_build.hpp"
 
@@ -145,18 +145,18 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
         });
     };
 
-    // The traffic manager's lines (a switch board): its replication tables through their
-    // block, from the state a board no client has written has (every group empty).
+    // The traffic manager's lines (a switch board): through its CSR window (replication
+    // tables, queue limits, pauses), from the state a board no client has written has (every
+    // group empty, no port paused).
     tables::TrafficManager tm;
-    std::unique_ptr<tables::ReplicatorCsr> replicator;
+    std::unique_ptr<tables::SwitchTmCsr> replicator;
     if (options.switchPorts > 0) {
         const auto sw = atWidth->switchInfo();
         if (!sw) {
             err << "hopsim: error: " << compiled.name() << " has no switch top parameters\n";
             return 1;
         }
-        replicator =
-            std::make_unique<tables::ReplicatorCsr>(sim::rtl::replicatorGeometry(*sw), port);
+        replicator = std::make_unique<tables::SwitchTmCsr>(sim::rtl::switchTmGeometry(*sw), port);
         if (!replicator->checkInfo(error)) {
             err << "hopsim: error: " << device->name() << ": " << error
                 << " (is it serving the switch top with --rtl-ports " << options.switchPorts

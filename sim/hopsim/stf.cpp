@@ -481,6 +481,7 @@ struct Sent {
     const StfCommand* command;
     sim::Decision decision;
     std::vector<std::pair<uint32_t, size_t>> outputs;  // port, length
+    bool released = false;  // a port_resume line: what left the queues it released
 };
 
 struct Received {
@@ -499,8 +500,9 @@ bool runTmLine(sim::Engine& engine, const tables::TmCommand& command, const std:
     tables::TrafficManager* tm = engine.trafficManager();
     if (!tm) {
         error = fmt::format(
-            "{}: error: the {} engine has no traffic manager: multicast groups and mirroring "
-            "sessions need the switch top's (issue 16); run this on the model (--engine model)",
+            "{}: error: the {} engine has no traffic manager: multicast groups, mirroring "
+            "sessions and queues need the switch top's (--rtl-top switch) or the model "
+            "(--engine model)",
             where, engine.name());
         return false;
     }
@@ -626,6 +628,26 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
                     err << message << "\n";
                     return 1;
                 }
+                if (cmd.tm->kind != tables::TmCommand::Kind::PortResume) break;
+                // What waited for the port leaves now: the resume line's outputs.
+                sim::Drained drained;
+                std::string engineError;
+                if (!engine.drain(drained, engineError)) {
+                    out << fmt::format("{}: error: {} engine: {}\n", location(file, cmd),
+                                       engine.name(), engineError);
+                    out << fmt::format("FAIL: {} (the {} engine failed)\n", file.path,
+                                       engine.name());
+                    return 1;
+                }
+                Sent s{&cmd, {}, {}, true};
+                auto take = [&](sim::Packet& output) {
+                    s.outputs.emplace_back(output.port, output.bytes.size());
+                    received[output.port].push_back({std::move(output.bytes), sent.size()});
+                };
+                for (auto& c : drained.completed)
+                    for (auto& output : c.outputs) take(output);
+                for (auto& o : drained.unattributed) take(o.packet);
+                sent.push_back(std::move(s));
                 break;
             }
         }
@@ -673,7 +695,9 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
     }
 
     if (failures == 0) {
-        out << fmt::format("PASS: {} ({} packets sent, {} expected)\n", file.path, sent.size(),
+        const auto packets =
+            std::count_if(sent.begin(), sent.end(), [](const Sent& s) { return !s.released; });
+        out << fmt::format("PASS: {} ({} packets sent, {} expected)\n", file.path, packets,
                            matched);
         return 0;
     }
@@ -691,8 +715,12 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
                 where += " [" + describeDecision(s.decision) + "]";
             }
         }
-        out << fmt::format("  line {:<4} port {:<3} {:>4} bytes -> {}\n", s.command->line,
-                           s.command->port, s.command->bytes.size(), where);
+        if (s.released)
+            out << fmt::format("  line {:<4} port_resume           -> {}\n", s.command->line,
+                               s.outputs.empty() ? "nothing" : where);
+        else
+            out << fmt::format("  line {:<4} port {:<3} {:>4} bytes -> {}\n", s.command->line,
+                               s.command->port, s.command->bytes.size(), where);
     }
     out << fmt::format(
         "FAIL: {} ({} of {} expected packets matched, {} errors)\n", file.path, matched,

@@ -31,6 +31,11 @@ Model::Impl::Impl(const ir::Program& program) : p(program) {
     fCloneList = field(ir::kCloneListField);
     fResubmit = field(ir::kResubmitField);
     fRecirculate = field(ir::kRecirculateField);
+    fPriority = field("standard_metadata.priority");
+    fEnqTimestamp = field("standard_metadata.enq_timestamp");
+    fEnqQdepth = field("standard_metadata.enq_qdepth");
+    fDeqTimedelta = field("standard_metadata.deq_timedelta");
+    fDeqQdepth = field("standard_metadata.deq_qdepth");
     auto error = [&](const char* name) {
         for (size_t i = 0; i < p.errors.size(); ++i)
             if (p.errors[i] == name) return static_cast<ir::ErrorCode>(i);
@@ -291,6 +296,7 @@ ir::ActionCall Model::defaultAction(ir::TableId table) const {
 }
 
 Result Model::process(const Packet& packet, bool trace) { return impl_->process(packet, trace); }
+Result Model::resume(uint32_t port) { return impl_->resume(port); }
 
 void Model::setCpuPort(uint32_t port) { impl_->cpuPort = port; }
 uint32_t Model::cpuPort() const { return impl_->cpuPort; }

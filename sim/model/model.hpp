@@ -49,6 +49,10 @@ inline constexpr uint32_t kDropPort = 511;
 // (multicast and clones included).
 inline constexpr int kMaxReentries = 16;
 inline constexpr int kMaxInstances = 4096;
+// The traffic manager's queues (model_tm.cpp): priorities 0..7 per port, and the copies a queue
+// holds when set_queue_depth gave none (the switch top's QDEPTH).
+inline constexpr uint32_t kMaxPriority = 7;
+inline constexpr uint64_t kDefaultQueueDepth = 256;
 // standard_metadata.instance_type as BMv2 simple_switch sets it.
 enum InstanceType : uint32_t {
     kInstanceNormal = 0,
@@ -162,6 +166,9 @@ class Model {
     // Runs one packet through parser, verify checksum, ingress, egress, compute checksum and
     // deparser.
     Result process(const Packet& packet, bool trace = false);
+    // port_resume's work: the copies that waited for `port` while it was paused, through
+    // egress (the traffic manager's pause state is trafficManager()'s; model_tm.cpp).
+    Result resume(uint32_t port);
 
     // When the program names a CPU port (a `CPU_PORT`-style constant used for packet_in), it
     // is reported here; 0 when unknown.

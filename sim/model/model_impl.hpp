@@ -192,6 +192,10 @@ struct PipelineJob {
     std::shared_ptr<const std::vector<uint8_t>> frame;  // ingress
     std::vector<std::pair<ir::FieldId, BigInt>> keep;   // ingress: preserved metadata
     PacketState state;                                  // egress
+    // egress: the queue metadata (standard_metadata's enq_*, deq_*), set at the enqueue and
+    // the dequeue; the time in the model's microseconds.
+    uint32_t enqQdepth = 0, deqQdepth = 0;
+    uint64_t enqUs = 0;
 };
 
 }  // namespace interp
@@ -212,7 +216,8 @@ struct Model::Impl {
         fDigestId = -1,                        // ir::kDigestIdField: the digest to send
         fEgressRid = -1, fClone = -1, fCloneSession = -1, fCloneList = -1,
                 fResubmit = -1,  // ir::kCloneField...
-        fRecirculate = -1;
+        fRecirculate = -1, fPriority = -1, fEnqTimestamp = -1, fEnqQdepth = -1, fDeqTimedelta = -1,
+                fDeqQdepth = -1;
     uint32_t packetSeq = 0;  // packets taken since the model was made
     ir::ErrorCode errPacketTooShort = -1, errNoMatch = -1, errParserTimeout = -1;
 
@@ -250,6 +255,8 @@ struct Model::Impl {
     std::map<std::string, uint64_t> dropCounts;
     bool sentOutput = false;
     bool decided = false;
+    // The copies waiting for paused ports (port_pause), per queue (port, priority), in order.
+    std::map<std::pair<uint32_t, uint32_t>, std::deque<PipelineJob>> held;
 
     // --- packets through the pipeline: process(), controls, the deparser, traces (model.cpp)
     explicit Impl(const ir::Program& program);
@@ -279,9 +286,16 @@ struct Model::Impl {
     std::vector<std::pair<ir::FieldId, BigInt>> preserved(ir::FieldId listRef) const;
     void resetMetadata();
     void cloneTo(const PacketState& copy, uint32_t session, uint32_t type, int reentries,
-                 std::deque<PipelineJob>& queue);
+                 Result& result, std::deque<PipelineJob>& queue);
     void enqueueEgress(const PacketState& s, uint32_t port, uint32_t rid, uint32_t instanceType,
-                       int reentries, std::deque<PipelineJob>& queue);
+                       int reentries, Result& result, std::deque<PipelineJob>& queue);
+    // A copy into its queue: egress next, or held while its port is paused (false: tail-dropped
+    // at a full held queue, or held).
+    bool toQueue(PipelineJob& job, uint32_t priority, Result& result);
+    size_t heldDepth(uint32_t port, uint32_t priority) const;
+    // The passes of `queue` until it is empty.
+    void runJobs(std::deque<PipelineJob>& queue, Result& result);
+    Result resume(uint32_t port);
     void dropInstance(Result& result, const std::string& reason, const std::string& text = {});
     void sendOutput(Result& result, Packet out, ir::HeaderId first);
 

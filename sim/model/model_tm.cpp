@@ -20,6 +20,15 @@
 //                      (instance_type RECIRC, user metadata zero but for the preserved fields)
 //                   4. else it leaves on egress_port
 // A clone to a session that is not configured makes no copy (simple_switch ignores it).
+// Every copy into egress passes through its queue (port, priority), as on the switch top: egress
+// takes it at once unless the port is paused (port_pause), when it waits, in order, until
+// port_resume (resume()) sends the port's copies through egress, highest priority first, or is
+// dropped at the tail when its queue holds set_queue_depth's limit (256, the switch top's
+// queue size, when none was set). The queue metadata counts these copies: enq_qdepth the
+// copies ahead in the queue at the enqueue, deq_qdepth those left behind at the dequeue,
+// enq_timestamp the packet's arrival and deq_timedelta the time it waited, in microseconds of
+// the engine's clock. The switch top reports the same depths for the same pauses (its
+// timestamps are its own clock's).
 #include <fmt/format.h>
 
 #include "sim/model/model_impl.hpp"
@@ -67,7 +76,7 @@ void Model::Impl::dropInstance(Result& result, const std::string& reason, const 
 }
 
 void Model::Impl::enqueueEgress(const PacketState& s, uint32_t port, uint32_t rid,
-                                uint32_t instanceType, int reentries,
+                                uint32_t instanceType, int reentries, Result& result,
                                 std::deque<PipelineJob>& queue) {
     PipelineJob j;
     j.egress = true;
@@ -76,12 +85,73 @@ void Model::Impl::enqueueEgress(const PacketState& s, uint32_t port, uint32_t ri
     j.instanceType = instanceType;
     j.reentries = reentries;
     j.state = s;
-    queue.push_back(std::move(j));
+    const uint32_t priority = fPriority >= 0 ? static_cast<uint32_t>(s.phv[fPriority]) : 0;
+    if (toQueue(j, priority, result)) queue.push_back(std::move(j));
+}
+
+size_t Model::Impl::heldDepth(uint32_t port, uint32_t priority) const {
+    if (held.empty()) return 0;
+    auto it = held.find({port, priority});
+    return it == held.end() ? 0 : it->second.size();
+}
+
+bool Model::Impl::toQueue(PipelineJob& job, uint32_t priority, Result& result) {
+    priority &= kMaxPriority;
+    const size_t depth = heldDepth(job.port, priority);
+    job.enqQdepth = static_cast<uint32_t>(depth);
+    job.enqUs = nowUs;
+    if (!tm.paused(job.port)) return true;
+    const uint64_t limit = tm.queueDepth(job.port, kDefaultQueueDepth);
+    if (depth >= limit) {
+        const std::string reason =
+            fmt::format("queue full (port {}, priority {}, {} copies)", job.port, priority, limit);
+        dropInstance(result, reason, "tail drop: " + reason);
+        return false;
+    }
+    note(TraceEvent::Kind::Note,
+         fmt::format("port {} paused: the copy waits in its queue (priority {}, {} ahead)",
+                     job.port, priority, depth));
+    if (!decided) {
+        decided = true;
+        result.decision.kind = Decision::Kind::Forward;
+        result.decision.egressPort = job.port;
+        result.decision.reason = fmt::format("waits in paused port {}'s queue", job.port);
+    }
+    held[{job.port, priority}].push_back(std::move(job));
+    return false;
+}
+
+// port_resume: the port's waiting copies through egress, highest priority first.
+Result Model::Impl::resume(uint32_t port) {
+    Result result;
+    tracing = false;
+    trace = &result.trace;
+    sentOutput = decided = false;
+    std::deque<PipelineJob> queue;
+    for (int prio = kMaxPriority; prio >= 0; --prio) {
+        auto it = held.find({port, static_cast<uint32_t>(prio)});
+        if (it == held.end()) continue;
+        while (!it->second.empty()) {
+            queue.push_back(std::move(it->second.front()));
+            it->second.pop_front();
+            queue.back().deqQdepth = static_cast<uint32_t>(it->second.size());
+        }
+        held.erase(it);
+    }
+    try {
+        runJobs(queue, result);
+    } catch (const Unsupported& e) {
+        failPacket(result, std::string("not supported by the model: ") + e.what());
+    } catch (const CheckFailed& e) {
+        failPacket(result, e.what());
+    }
+    finish();
+    return result;
 }
 
 // The copies of a clone to `session`: its port, or one per replica of its multicast group.
 void Model::Impl::cloneTo(const PacketState& copy, uint32_t session, uint32_t type, int reentries,
-                          std::deque<PipelineJob>& queue) {
+                          Result& result, std::deque<PipelineJob>& queue) {
     const auto cfg = tm.mirror(session);
     if (!cfg) {
         note(TraceEvent::Kind::Note,
@@ -91,14 +161,15 @@ void Model::Impl::cloneTo(const PacketState& copy, uint32_t session, uint32_t ty
     if (cfg->port) {
         note(TraceEvent::Kind::Note,
              fmt::format("clone to mirroring session {}: port {}", session, *cfg->port));
-        enqueueEgress(copy, *cfg->port, 0, type, reentries, queue);
+        enqueueEgress(copy, *cfg->port, 0, type, reentries, result, queue);
     }
     if (cfg->group) {
         const auto replicas = tm.replicate(*cfg->group);
         note(TraceEvent::Kind::Note,
              fmt::format("clone to mirroring session {}: multicast group {} ({} copies)", session,
                          *cfg->group, replicas.size()));
-        for (const auto& r : replicas) enqueueEgress(copy, r.port, r.rid, type, reentries, queue);
+        for (const auto& r : replicas)
+            enqueueEgress(copy, r.port, r.rid, type, reentries, result, queue);
     }
 }
 
@@ -108,6 +179,11 @@ void Model::Impl::runPasses(const Packet& packet, Result& result) {
     first.port = packet.port;
     first.frame = std::make_shared<const std::vector<uint8_t>>(packet.bytes);
     queue.push_back(std::move(first));
+    runJobs(queue, result);
+    if (!decided) dropInstance(result, "no copy left the traffic manager");
+}
+
+void Model::Impl::runJobs(std::deque<PipelineJob>& queue, Result& result) {
     int instances = 0;
     while (!queue.empty()) {
         PipelineJob job = std::move(queue.front());
@@ -122,7 +198,6 @@ void Model::Impl::runPasses(const Packet& packet, Result& result) {
         else
             ingressPass(job, result, queue);
     }
-    if (!decided) dropInstance(result, "no copy left the traffic manager");
 }
 
 void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<PipelineJob>& queue) {
@@ -184,7 +259,7 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
         if (fInstanceType >= 0) phv[fInstanceType] = kInstanceIngressClone;
         if (fPacketLength >= 0) phv[fPacketLength] = bytes.size();
         const PacketState copy = snapshot(job.frame, cloneStart);
-        cloneTo(copy, session, kInstanceIngressClone, job.reentries, queue);
+        cloneTo(copy, session, kInstanceIngressClone, job.reentries, result, queue);
         restore(*ingressEnd);
     }
     // 2. Resubmit: the packet as received, through ingress again.
@@ -219,7 +294,7 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
         }
         for (const auto& r : replicas)
             enqueueEgress(atIngressEnd(), r.port, r.rid, kInstanceReplication, job.reentries,
-                          queue);
+                          result, queue);
         return;
     }
     // 4. Drop, 5. unicast.
@@ -230,8 +305,9 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
                          (egressSpecByMark ? " (" + dropContext() + ")" : std::string()));
         return;
     }
-    if (!queue.empty()) {
-        enqueueEgress(atIngressEnd(), egressSpec(), 0, kInstanceNormal, job.reentries, queue);
+    if (!queue.empty() || tm.paused(egressSpec())) {
+        enqueueEgress(atIngressEnd(), egressSpec(), 0, kInstanceNormal, job.reentries, result,
+                      queue);
         return;
     }
     // Nothing else queued (the common case): egress goes on with the state as it is.
@@ -241,6 +317,8 @@ void Model::Impl::ingressPass(PipelineJob& job, Result& result, std::deque<Pipel
     unicast.reentries = job.reentries;
     unicast.state.frame = job.frame;
     unicast.state.payloadStart = payloadStart;
+    const uint32_t priority = fPriority >= 0 ? static_cast<uint32_t>(phv[fPriority]) : 0;
+    toQueue(unicast, priority, result);
     egressPass(unicast, result, queue, true);
 }
 
@@ -259,6 +337,11 @@ void Model::Impl::egressPass(PipelineJob& job, Result& result, std::deque<Pipeli
     if (fInstanceType >= 0) phv[fInstanceType] = job.instanceType;
     if (fEgressTimestamp >= 0)
         phv[fEgressTimestamp] = wrap(nowUs, p.fields[fEgressTimestamp].width);
+    if (fEnqTimestamp >= 0) phv[fEnqTimestamp] = wrap(job.enqUs, p.fields[fEnqTimestamp].width);
+    if (fEnqQdepth >= 0) phv[fEnqQdepth] = wrap(job.enqQdepth, p.fields[fEnqQdepth].width);
+    if (fDeqTimedelta >= 0)
+        phv[fDeqTimedelta] = wrap(nowUs - job.enqUs, p.fields[fDeqTimedelta].width);
+    if (fDeqQdepth >= 0) phv[fDeqQdepth] = wrap(job.deqQdepth, p.fields[fDeqQdepth].width);
     // Requests start clear in every control.
     for (ir::FieldId f : {fClone, fCloneSession, fCloneList, fResubmit, fRecirculate})
         if (f >= 0) phv[f] = 0;
@@ -283,7 +366,7 @@ void Model::Impl::egressPass(PipelineJob& job, Result& result, std::deque<Pipeli
             if (fInstanceType >= 0) phv[fInstanceType] = kInstanceEgressClone;
             if (fPacketLength >= 0) phv[fPacketLength] = length;
             const PacketState copy = snapshot(job.state.frame, payloadStart);
-            cloneTo(copy, session, kInstanceEgressClone, job.reentries + 1, queue);
+            cloneTo(copy, session, kInstanceEgressClone, job.reentries + 1, result, queue);
             restore(egressEnd);
         }
     }

@@ -29,7 +29,7 @@
 #include "program/compiled.hpp"
 #include "regmap/regmap.hpp"
 #include "regmap/tm_words.hpp"
-#include "runtime/tables/replicator_csr.hpp"
+#include "runtime/tables/switch_tm_csr.hpp"
 #include "sim/rtl/harness.h"
 
 namespace hop::sim::rtl {
@@ -83,14 +83,16 @@ struct BuiltEntry {
     double seconds = 0;                             // generating, building and loading
 };
 
-// The switch top's replication engine as tables::ReplicatorCsr drives it: in hop_switch's
-// traffic manager (at the switch's base), PORTS + 1 ports with the CPU port last.
-inline tables::ReplicatorGeometry replicatorGeometry(const program::SwitchInfo& sw) {
-    return {.base = sw.base + regmap::kTmReplicatorOffset,
-            .ports = static_cast<uint32_t>(sw.ports + 1),
+// The switch top's traffic manager as tables::SwitchTmCsr drives it: at the switch's base,
+// PORTS + 1 ports with the CPU port last.
+inline tables::SwitchTmGeometry switchTmGeometry(const program::SwitchInfo& sw) {
+    return {.base = sw.base,
+            .ports = static_cast<uint32_t>(sw.ports),
+            .cpuPort = static_cast<uint32_t>(sw.cpuPort),
+            .prios = static_cast<uint32_t>(sw.prios),
+            .queueDepth = static_cast<uint32_t>(sw.queueDepth),
             .groups = static_cast<uint32_t>(sw.groups),
-            .nodes = static_cast<uint32_t>(sw.nodes),
-            .cpuPort = static_cast<uint32_t>(sw.cpuPort)};
+            .nodes = static_cast<uint32_t>(sw.nodes)};
 }
 
 struct Built : BuiltEntry {

@@ -125,14 +125,14 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
                       "the traffic manager"))
             return nullptr;
         RtlEngine* self = e.get();
-        e->replicator_ = std::make_unique<tables::ReplicatorCsr>(
-            replicatorGeometry(sw),
+        e->tmCsr_ = std::make_unique<tables::SwitchTmCsr>(
+            switchTmGeometry(sw),
             tables::CsrPort{
                 [self](uint32_t addr, std::string& err) { return self->read(addr, err); },
                 [self](uint32_t addr, uint32_t value, std::string& err) {
                     return self->write(addr, value, err);
                 }});
-        if (!e->replicator_->checkInfo(error)) return nullptr;
+        if (!e->tmCsr_->checkInfo(error)) return nullptr;
     }
     e->resetStats();
     return e;
@@ -140,67 +140,30 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
 
 bool RtlEngine::runTm(const tables::TmCommand& command, std::vector<std::string>& out,
                       std::string& error) {
-    if (!replicator_) return Engine::runTm(command, out, error);
-    using Kind = tables::TmCommand::Kind;
-    const program::SwitchInfo& sw = *built_.switchInfo;
-    if (command.kind == Kind::QueueRate) {
-        error = "set_queue_rate: the switch top's queues have no rate limiter yet (issue 16)";
-        return false;
-    }
-    if (command.kind != Kind::QueueDepth) return replicator_->run(tm_, command, out, error);
-    // set_queue_depth DEPTH [PORT]: every priority queue of the port (of every port and the CPU
-    // port without one) holds at most DEPTH copies, as simple_switch's egress queues hold
-    // packets.
-    std::vector<uint32_t> ports;
-    if (command.port) {
-        const int stream = streamOf(*command.port);
-        if (stream < 0) {
-            error = fmt::format(
-                "set_queue_depth: port {} is not a port of the switch (0 to {}, and the CPU port "
-                "{})",
-                *command.port, streams_ - 2, options_.cpuPort);
-            return false;
-        }
-        ports.push_back(static_cast<uint32_t>(stream));
-    } else {
-        for (int i = 0; i < streams_; ++i) ports.push_back(static_cast<uint32_t>(i));
-    }
-    if (command.value > static_cast<uint64_t>(sw.queueDepth)) {
-        error = fmt::format("set_queue_depth: the switch's queues hold at most {} packets (not {})",
-                            sw.queueDepth, command.value);
-        return false;
-    }
-    if (!replicator_->run(tm_, command, out, error)) return false;
-    for (uint32_t port : ports) {
-        for (int prio = 0; prio < sw.prios; ++prio) {
-            if (!selectQueue(port, static_cast<uint32_t>(prio), error) ||
-                !write(queueWord(regmap::kQueueWordLimit), static_cast<uint32_t>(command.value),
-                       error))
-                return false;
-        }
-    }
+    if (!tmCsr_) return Engine::runTm(command, out, error);
+    if (!tmCsr_->run(tm_, command, out, error)) return false;
+    pausedSeen_.clear();
     return true;
 }
 
-uint32_t RtlEngine::queueWord(uint32_t word) const {
-    return built_.switchInfo->base + regmap::kTmQueuesOffset + 4 * word;
-}
-
-bool RtlEngine::selectQueue(uint32_t stream, uint32_t priority, std::string& error) {
-    const auto prios = static_cast<uint32_t>(built_.switchInfo->prios);
-    return write(queueWord(regmap::kQueueWordIndex), regmap::tmQueue(stream, priority, prios),
-                 error);
+std::optional<uint32_t> RtlEngine::queueWord(uint32_t port, uint32_t priority, uint32_t word,
+                                             std::string& error) {
+    const int stream = streamOf(port);
+    if (!tmCsr_ || stream < 0) {
+        error = fmt::format("no queue of port {} here", port);
+        return std::nullopt;
+    }
+    return tmCsr_->readQueue(static_cast<uint32_t>(stream), priority, word, error);
 }
 
 std::optional<uint32_t> RtlEngine::queueDrops(uint32_t port, uint32_t priority,
                                               std::string& error) {
-    const int stream = streamOf(port);
-    if (!isSwitch() || stream < 0) {
-        error = fmt::format("no queue of port {} here", port);
-        return std::nullopt;
-    }
-    if (!selectQueue(static_cast<uint32_t>(stream), priority, error)) return std::nullopt;
-    return read(queueWord(regmap::kQueueWordDrops), error);
+    return queueWord(port, priority, regmap::kQueueWordDrops, error);
+}
+
+std::optional<uint32_t> RtlEngine::queueDepth(uint32_t port, uint32_t priority,
+                                              std::string& error) {
+    return queueWord(port, priority, regmap::kQueueWordDepth, error);
 }
 
 bool RtlEngine::holdOutput(uint32_t port, bool hold) {
@@ -371,6 +334,7 @@ std::optional<bool> RtlEngine::settled(std::string& error) {
 }
 
 std::optional<bool> RtlEngine::switchSettled(std::string& error) {
+    if (tmCsr_->pauseMask(tm_) != 0) return pausedSettled(error);
     const regmap::RegMap& map = built_.regmap;
     const program::SwitchInfo& sw = *built_.switchInfo;
     const uint32_t tm = sw.base + regmap::kTmOwnOffset;
@@ -402,6 +366,60 @@ std::optional<bool> RtlEngine::switchSettled(std::string& error) {
     return rx == framesPushed_ && decisions == rx - tooLong && frames + noCells == decisions &&
            freed == frames && free == static_cast<uint32_t>(sw.cells) &&
            tx + (dropped - tooLong) == copies && tx == framesPulled_ && started_ == 0;
+}
+
+// With ports paused the buffer keeps their frames: every frame is decided, every copy the
+// queues gave up went through egress and was collected, and what the queues still hold is in
+// the paused ports' queues. A copy on its way from a decision to its queue is in none of these
+// counts, so the counters must also have stayed the same for 256 cycles.
+std::optional<bool> RtlEngine::pausedSettled(std::string& error) {
+    const regmap::RegMap& map = built_.regmap;
+    const program::SwitchInfo& sw = *built_.switchInfo;
+    const uint32_t tm = sw.base + regmap::kTmOwnOffset;
+    const uint32_t words[] = {
+        map.pipelineBase + 4 * regmap::kWordRxPackets,  // RX
+        map.pipelineBase + 4 * regmap::kWordTooLong,    // TOO_LONG
+        tm + 4 * regmap::kTmWordDecisions,              // DECISIONS
+        tmCsr_->queueWord(regmap::kQueueWordEnqueued),  // ENQUEUED
+        tmCsr_->queueWord(regmap::kQueueWordDequeued),  // DEQUEUED
+        tmCsr_->queueWord(regmap::kQueueWordDropped),   // DROPPED (tail drops)
+        tm + 4 * regmap::kTmWordCopies,                 // COPIES
+        map.pipelineBase + 4 * regmap::kWordDropped,    // DROPPED
+        map.pipelineBase + 4 * regmap::kWordTxPackets,  // TX
+    };
+    std::vector<uint32_t> v;
+    for (uint32_t w : words) {
+        auto r = read(w, error);
+        if (!r) return std::nullopt;
+        v.push_back(*r);
+    }
+    uint32_t waiting = 0;
+    const uint32_t paused = tmCsr_->pauseMask(tm_);
+    for (uint32_t port = 0; port < 32; ++port) {
+        if (!(paused >> port & 1)) continue;
+        for (int prio = 0; prio < sw.prios; ++prio) {
+            auto depth = tmCsr_->readQueue(port, static_cast<uint32_t>(prio),
+                                           regmap::kQueueWordDepth, error);
+            if (!depth) return std::nullopt;
+            waiting += *depth;
+        }
+    }
+    v.push_back(waiting);
+    const uint32_t rx = v[0], tooLong = v[1], decisions = v[2], enqueued = v[3], dequeued = v[4],
+                   copies = v[6], dropped = v[7], tx = v[8];
+    const bool now = rx == framesPushed_ && decisions == rx - tooLong &&
+                     enqueued - dequeued == waiting && copies == dequeued &&
+                     tx + (dropped - tooLong) == copies && tx == framesPulled_ && started_ == 0;
+    if (!now) {
+        pausedSeen_.clear();
+        return false;
+    }
+    if (v != pausedSeen_) {
+        pausedSeen_ = std::move(v);
+        pausedSeenCycle_ = stats_.cycles;
+        return false;
+    }
+    return stats_.cycles - pausedSeenCycle_ >= 256;
 }
 
 std::vector<Packet> RtlEngine::takeOutputs(std::vector<int64_t>* firstCycles) {

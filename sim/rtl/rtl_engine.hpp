@@ -33,7 +33,7 @@
 #include <vector>
 
 #include "runtime/tables/loader.hpp"
-#include "runtime/tables/replicator_csr.hpp"
+#include "runtime/tables/switch_tm_csr.hpp"
 #include "runtime/tables/traffic_manager.hpp"
 #include "sim/engine/engine.hpp"
 #include "sim/rtl/rtl_build.hpp"
@@ -84,7 +84,7 @@ class RtlEngine : public Engine {
     bool knowsDecisions() const override { return false; }
     uint32_t cpuPort() const override { return options_.cpuPort; }
     // A switch top's traffic manager (null for a pipeline top).
-    tables::TrafficManager* trafficManager() override { return replicator_ ? &tm_ : nullptr; }
+    tables::TrafficManager* trafficManager() override { return tmCsr_ ? &tm_ : nullptr; }
     bool runTm(const tables::TmCommand& command, std::vector<std::string>& out,
                std::string& error) override;
     bool isSwitch() const { return streams_ > 1; }
@@ -93,6 +93,8 @@ class RtlEngine : public Engine {
     bool holdOutput(uint32_t port, bool hold);
     // The tail drops of the switch's queue (port, priority) so far (hop_queue_set DROPS).
     std::optional<uint32_t> queueDrops(uint32_t port, uint32_t priority, std::string& error);
+    // The copies waiting in that queue now (hop_queue_set DEPTH).
+    std::optional<uint32_t> queueDepth(uint32_t port, uint32_t priority, std::string& error);
 
     // CSR access (absolute addresses); false with `error` on a bus error or a timeout.
     bool write(uint32_t addr, uint32_t value, std::string& error);
@@ -145,12 +147,13 @@ class RtlEngine : public Engine {
     // with `error` on a bus error or counters that cannot be.
     std::optional<bool> settled(std::string& error);
     std::optional<bool> switchSettled(std::string& error);
+    // The same while ports are paused (port_pause): their copies wait in their queues.
+    std::optional<bool> pausedSettled(std::string& error);
+    // A word (regmap::kQueueWord*) of the queue (port, priority).
+    std::optional<uint32_t> queueWord(uint32_t port, uint32_t priority, uint32_t word,
+                                      std::string& error);
     // The stream a packet for `port` enters on (-1: the switch has no such port).
     int streamOf(uint32_t port) const;
-    // A switch's queue words: the address of hop_queue_set's `word`, and naming the queue of
-    // (stream, priority) for LIMIT, DEPTH and DROPS.
-    uint32_t queueWord(uint32_t word) const;
-    bool selectQueue(uint32_t stream, uint32_t priority, std::string& error);
 
     struct InFrame {
         uint64_t seq = 0;
@@ -202,9 +205,12 @@ class RtlEngine : public Engine {
     std::vector<Stream> stream_;
     size_t queued_ = 0;   // frames not yet fully taken, every stream
     size_t started_ = 0;  // streams with a frame half collected
-    // A switch top's traffic manager: its state, and the driver of its replication tables.
+    // A switch top's traffic manager: its state, and its driver.
     tables::TrafficManager tm_;
-    std::unique_ptr<tables::ReplicatorCsr> replicator_;
+    std::unique_ptr<tables::SwitchTmCsr> tmCsr_;
+    // pausedSettled(): the counters at its last look, and the cycle it took them.
+    std::vector<uint32_t> pausedSeen_;
+    uint64_t pausedSeenCycle_ = 0;
 
     std::vector<Completed> taken_;  // fully taken since the last drain
     std::vector<OutFrame> out_;     // collected since the last drain

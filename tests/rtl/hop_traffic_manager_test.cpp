@@ -390,6 +390,40 @@ TEST(TrafficManager, TailDropAndQueueDepths) {
     EXPECT_EQ(b.csr(regmap::kTmBufferOffset, regmap::kBufferWordFree), kCells);
 }
 
+// PAUSE: a paused port's copies wait in its queues (port_ready high all along) while other
+// ports' leave; the word reads back; cleared, the copies leave in order, with the depths
+// BMv2 defines (enq_qdepth the copies ahead, deq_qdepth those left behind).
+TEST(TrafficManager, PausedPortWaits) {
+    Bench b(8);
+    b.write(regmap::kTmOwnOffset, regmap::kTmWordPause, 1u << 2);
+    EXPECT_EQ(b.csr(regmap::kTmOwnOffset, regmap::kTmWordPause), 1u << 2);
+    std::vector<uint32_t> held;
+    for (uint32_t i = 0; i < 6; ++i) {
+        const Frame f = b.frame(2 * kLanes, 2);
+        held.push_back(f.id);
+        b.send(f);
+        b.send(b.frame(kLanes, 1));
+    }
+    b.runUntil(6, 4000);
+    for (int i = 0; i < 200; ++i) b.tick();
+    auto got = b.copies();
+    ASSERT_EQ(got.size(), 6u) << "port 1's copies only";
+    for (const Copy& c : got) EXPECT_EQ(c.port, 1u);
+    EXPECT_EQ(b.queueWord(queueOf(2, 0), regmap::kQueueWordDepth), 6u);
+    b.write(regmap::kTmOwnOffset, regmap::kTmWordPause, 0);
+    b.drain();
+    got = b.copies();
+    ASSERT_EQ(got.size(), 12u);
+    for (uint32_t i = 0; i < 6; ++i) {
+        const Copy& c = got[6 + i];
+        EXPECT_EQ(Bench::idOf(c), held[i]);
+        EXPECT_EQ(c.port, 2u);
+        EXPECT_EQ(c.enqDepth, i) << "enq_qdepth of copy " << i;
+        EXPECT_EQ(c.deqDepth, 5 - i) << "deq_qdepth of copy " << i;
+    }
+    EXPECT_EQ(b.csr(regmap::kTmBufferOffset, regmap::kBufferWordFree), kCells);
+}
+
 // Strict priority in a port: queued while the port was stopped, the copies leave highest
 // priority first, each priority in order, one per clock (when a priority's last copy leaves,
 // the next priority's first follows at once); a priority past the port's queues goes to its

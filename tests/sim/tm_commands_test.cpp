@@ -62,6 +62,25 @@ TEST(TmCommands, MalformedLinesAreLocated) {
               "cmds.txt:3:22: error: unexpected '4' (usage: set_queue_depth DEPTH [PORT])");
 }
 
+// hopline's port_pause / port_resume: a port each, the paused set as the lines leave it.
+TEST(TmCommands, PortPauseAndResume) {
+    EXPECT_EQ(parseError("port_pause"), "cmds.txt:3:11: error: usage: port_pause PORT");
+    EXPECT_EQ(parseError("port_resume 511"),
+              "cmds.txt:3:13: error: port 511 is out of range (0 to 510)");
+    EXPECT_EQ(parseError("port_pause 1 2"),
+              "cmds.txt:3:14: error: unexpected '2' (usage: port_pause PORT)");
+    TrafficManager tm;
+    EXPECT_EQ(run(tm, "port_pause 3"), "");
+    EXPECT_EQ(run(tm, "port_pause 510"), "");
+    EXPECT_EQ(run(tm, "port_pause 3"), "");  // again: still paused
+    EXPECT_EQ(tm.pausedPorts(), (std::set<uint32_t>{3, 510}));
+    EXPECT_EQ(run(tm, "port_resume 3"), "");
+    EXPECT_EQ(run(tm, "port_resume 4"), "");  // not paused: nothing to do
+    EXPECT_EQ(tm.pausedPorts(), (std::set<uint32_t>{510}));
+    EXPECT_FALSE(tm.paused(3));
+    EXPECT_TRUE(tm.paused(510));
+}
+
 TEST(TmCommands, StateErrorsChangeNothing) {
     TrafficManager tm;
     std::vector<std::string> printed;

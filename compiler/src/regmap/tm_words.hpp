@@ -23,6 +23,7 @@ enum TmWord : uint32_t {
     kTmWordDroppedSpec = 4,  // R frames dropped by egress_spec (511, or a port past PORTS)
     kTmWordNoBuffer = 5,     // R frames the buffer had no room for, dropped whole
     kTmWordCopies = 6,       // R copies sent to egress
+    kTmWordPause = 7,        // RW bit p: port p's queues are not served (port_pause)
 };
 
 // A queue's number in hop_queue_set: port * PRIOS + the priority (clamped to PRIOS - 1).

@@ -18,11 +18,13 @@ void Generator::layout() {
     // The timestamps: the frame's arrival time (s_axis_ttime, sampled with the first beat).
     fIngressTimestamp_ = p_.findField("standard_metadata.ingress_global_timestamp");
     fEgressTimestamp_ = p_.findField("standard_metadata.egress_global_timestamp");
-    // What the hardware does not know when the header window is parsed.
-    for (const char* n : {"standard_metadata.enq_timestamp", "standard_metadata.deq_timedelta",
-                          "standard_metadata.enq_qdepth", "standard_metadata.deq_qdepth"}) {
-        ir::FieldId f = p_.findField(n);
-        if (f >= 0) unavailable_.insert(f);
+    // The queue metadata: on the pipeline top (no queue) enq_timestamp is the arrival and the
+    // rest 0, as for a packet that found its queue empty; after the cut the traffic manager's.
+    fEnqTimestamp_ = p_.findField("standard_metadata.enq_timestamp");
+    for (const char* n : {"standard_metadata.enq_qdepth", "standard_metadata.deq_timedelta",
+                          "standard_metadata.deq_qdepth"}) {
+        const ir::FieldId f = p_.findField(n);
+        if (f >= 0) queueZero_.push_back(f);
     }
     int off = p_.phvWidth;
     validBase_ = off;
@@ -85,10 +87,6 @@ ExprLeaves Generator::leaves(const std::string& b, const std::string& paramVar,
     ExprLeaves l;
     l.field = [this, b](ir::FieldId f) {
         if (f == fPacketLength_) readsPacketLength_ = true;
-        if (unavailable_.count(f)) {
-            diags_.unsupported(loc_, p_.fields[f].name + " in the Verilog backend");
-            failed_ = true;
-        }
         return fieldOf(b, f);
     };
     l.valid = [this, b](ir::HeaderId h) -> std::string {

@@ -493,7 +493,8 @@ class Generator {
     ir::FieldId fPacketLength_ = -1;
     // truncate(): the frame leaves through hop_axis_truncate with its limit in the descriptor.
     ir::FieldId fTruncate_ = -1, fTruncateLength_ = -1;
-    ir::FieldId fIngressTimestamp_ = -1, fEgressTimestamp_ = -1;
+    ir::FieldId fIngressTimestamp_ = -1, fEgressTimestamp_ = -1, fEnqTimestamp_ = -1;
+    std::vector<ir::FieldId> queueZero_;  // enq_qdepth, deq_timedelta, deq_qdepth
     int longOff_ = -1;  // bundle bit: the frame was longer than kMaxFrameBytes (sf_ only)
     NameTable names_;
     CodeBuilder decl_, body_;
@@ -509,7 +510,6 @@ class Generator {
     std::map<ir::TableId, TableSlots> tslots_;
     ir::FieldId fEgressSpec_ = -1, fEgressPort_ = -1, fIngressPort_ = -1, fMcastGrp_ = -1,
                 fParserError_ = -1, fChecksumError_ = -1;
-    std::set<ir::FieldId> unavailable_;
     SourceLoc loc_;
 
     int stage_ = 0, comb_ = 0;

@@ -483,10 +483,10 @@ void Generator::parserStage() {
             "win_port_q", 9);
     else
         unread.emplace_back("win_port_q", 9);
-    // BMv2's clock in microseconds: the arrival time, and the same when egress starts (no queue
-    // between the pipelines), as the model sets them.
+    // BMv2's clock in microseconds: the arrival time, and the same when the packet is queued and
+    // when egress starts (no queue between the pipelines), as the model sets them.
     int timeBits = 0;  // the widest timestamp read
-    for (const ir::FieldId f : {fIngressTimestamp_, fEgressTimestamp_}) {
+    for (const ir::FieldId f : {fIngressTimestamp_, fEgressTimestamp_, fEnqTimestamp_}) {
         if (f < 0) continue;
         const int w = std::min(p_.fields[f].width, 64);
         if (const std::string l = wr("parse_b", p_.fields[f].phvOffset, w); !l.empty()) {

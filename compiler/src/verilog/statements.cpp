@@ -172,6 +172,10 @@ void Generator::v1modelIngressEnd() {
         if (fEgressSpec_ >= 0 && fEgressPort_ >= 0)
             if (const std::string port = fieldLhs(b, fEgressPort_); !port.empty())
                 cb.line(fmt::format("{} = {};", port, fieldOf(b, fEgressSpec_)));
+        // No queue: the packet found its queue empty and did not wait.
+        for (const ir::FieldId f : queueZero_)
+            if (const std::string l = fieldLhs(b, f); !l.empty())
+                cb.line(fmt::format("{} = '0;", l));
         uncond_ = false;
     });
 }
