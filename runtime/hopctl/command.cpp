@@ -106,6 +106,14 @@ std::optional<std::string> checkExtern(const ExternVerb& v, const std::vector<st
 
 }  // namespace
 
+// runtime/tables/traffic_manager.hpp's verbs (tables::tmCommandVerbs(); hopctl does not link the
+// tables library: HopctlCommand.TmVerbsAreTheTablesLibrarys checks they are the same).
+const std::vector<std::string> kTmVerbs = {
+    "mc_mgrp_create",   "mc_mgrp_destroy",   "mc_node_create",     "mc_node_update",
+    "mc_node_destroy",  "mc_node_associate", "mc_node_dissociate", "mirroring_add",
+    "mirroring_add_mc", "mirroring_delete",  "mirroring_get",      "set_queue_depth",
+    "set_queue_rate",   "port_pause",        "port_resume"};
+
 const char* commandHelp() {
     return R"(commands:
   table add TABLE ACTION KEY... => PARAM... [PRIO]
@@ -134,7 +142,11 @@ const char* commandHelp() {
   meter array-set-rates NAME RATE:BURST RATE:BURST
   BMv2 CLI lines: table_add, table_modify, table_delete, table_set_default, table_clear,
   table_dump, counter_read, counter_reset, register_read, register_write, register_reset,
-  meter_set_rates, meter_array_set_rates)";
+  meter_set_rates, meter_array_set_rates
+  the switch top's traffic manager (hopd --switch-ports N), BMv2 CLI lines: mc_mgrp_create,
+  mc_mgrp_destroy, mc_node_create, mc_node_update, mc_node_destroy, mc_node_associate,
+  mc_node_dissociate, mirroring_add, mirroring_add_mc, mirroring_delete, mirroring_get,
+  set_queue_depth, set_queue_rate; and port_pause PORT, port_resume PORT)";
 }
 
 std::optional<std::string> buildRequest(const std::vector<std::string>& args, std::string& error) {
@@ -193,6 +205,14 @@ std::optional<std::string> buildRequest(const std::vector<std::string>& args, st
                                      [&](const ExternVerb& e) { return cmd == e.verb; });
                v != std::end(kExternVerbs)) {
         request = checkExtern(*v, {args.begin() + 1, args.end()}, error);
+    } else if (std::find(std::begin(kTmVerbs), std::end(kTmVerbs), cmd) != std::end(kTmVerbs)) {
+        // hopd checks the numbers and the state.
+        if (args.size() < 2) {
+            error =
+                fmt::format("{}: expected its arguments (BMv2's simple_switch_CLI syntax)", cmd);
+            return std::nullopt;
+        }
+        request = join(args, 1, cmd);
     } else if (cmd == "route") {
         if (sub == "add") {
             auto route = hopd::parseRouteWords(asWords(args, 2), error);

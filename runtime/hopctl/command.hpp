@@ -33,4 +33,7 @@ std::optional<std::string> buildRequest(const std::vector<std::string>& args, st
 // The usage text listing every command.
 const char* commandHelp();
 
+// The traffic manager's verbs, passed to hopd as they are.
+extern const std::vector<std::string> kTmVerbs;
+
 }  // namespace hop::hopctl

@@ -25,6 +25,9 @@ Binding::Binding(const Options& options) : options_(options), loaded_(std::make_
     program::Options load;
     load.preprocess.includeDirs = options.includeDirs;
     load.preprocess.defines = options.defines;
+    // A switch board's program may need the switch top (multicast): compiled for it from the
+    // start (its CPU port is the board's, taken at openBoard()).
+    load.switchPorts = options.switchPorts;
     loaded_->compiled = program::load(options.program, load, err);
     if (!loaded_->compiled) throw Failure(1, err.str());
     const program::Compiled& compiled = *loaded_->compiled;
@@ -74,9 +77,13 @@ void Binding::openBoard(const std::string& spec) {
         throw Failure(
             1, fmt::format("hopd: error: {} runs {}, not {}", board->name(), info.program, name()));
     }
-    if (loaded_->compiled->dataWidth() != info.dataWidth) {
+    if (loaded_->compiled->dataWidth() != info.dataWidth || options_.switchPorts > 0) {
+        // The switch top's parameters come with the RTL built for it (the pipeline's register
+        // map is the same); its CPU port is the board's.
         std::ostringstream err;
-        loaded_->atBoard = program::atDataWidth(*loaded_->compiled, info.dataWidth, err);
+        loaded_->atBoard = program::atDataWidth(
+            *loaded_->compiled, info.dataWidth, err, false, options_.switchPorts,
+            static_cast<int>(info.cpuPort != 0 ? info.cpuPort : 510));
         if (!loaded_->atBoard) throw Failure(1, err.str());
     }
     const program::Compiled& compiled = loaded_->current();
@@ -87,6 +94,11 @@ void Binding::openBoard(const std::string& spec) {
         throw Failure(device::exitCode(check), "hopd: error: " + error);
     }
     device_ = std::move(board);
+}
+
+std::optional<program::SwitchInfo> Binding::switchInfo() const {
+    if (options_.switchPorts == 0) return std::nullopt;
+    return loaded_->current().switchInfo();
 }
 
 }  // namespace hop::hopd

@@ -7,10 +7,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ir/ir.hpp"
+#include "program/compiled.hpp"
 #include "regmap/regmap.hpp"
 #include "runtime/device/device.hpp"
 #include "runtime/hopd/program_info.hpp"
@@ -23,6 +25,9 @@ class Binding {
         std::string program;  // a hopc output directory or a .p4
         std::vector<std::string> includeDirs, defines;
         bool controllerHeaders = true;  // false: --no-router (parseP4Info)
+        // The board is the switch top with this many front-panel ports (hopc --ports N; its
+        // CPU port is the board's): 0 for the pipeline top.
+        int switchPorts = 0;
     };
     // Loads the program and its P4Info (touching no device). Throws Failure(1).
     explicit Binding(const Options& options);
@@ -43,6 +48,8 @@ class Binding {
     const std::optional<regmap::DigestBlock>& digests() const;
     // After openBoard():
     const regmap::RegMap& map() const { return map_; }
+    // The switch top's parameters (Options::switchPorts), else nullopt.
+    std::optional<program::SwitchInfo> switchInfo() const;
     device::Device& device() const { return *device_; }
 
   private:

@@ -26,6 +26,7 @@
 #include "runtime/hopd/state_file.hpp"
 #include "runtime/hopd/table_writer.hpp"
 #include "runtime/tables/extern_csr.hpp"
+#include "runtime/tables/switch_tm_csr.hpp"
 
 namespace hop::hopd {
 
@@ -75,6 +76,8 @@ class Daemon {
     // counter_read, register_write, ... (runtime/tables/externs.hpp) on the board's blocks.
     bool externCommand(const ControlRequest& request, std::vector<std::string>& out,
                        std::string& error);
+    // A traffic-manager line on the switch top's traffic manager (none: an error).
+    bool runTm(const tables::TmCommand& cmd, std::vector<std::string>& out, std::string& error);
     void stats(std::vector<std::string>& out);
 
     Options options_;
@@ -86,6 +89,9 @@ class Daemon {
     std::unique_ptr<tables::ExternCsr> externs_;  // counters and registers, through the device
     tables::CsrPort csr_;                         // the device's CSRs
     std::unique_ptr<DigestLog> digests_;          // programs with digests
+    // The switch top's traffic manager (--switch-ports): its configuration and its driver.
+    tables::TrafficManager tmState_;
+    std::unique_ptr<tables::SwitchTmCsr> tm_;
     std::vector<DigestTemplate> onDigest_;
     Clock::time_point nextDigestPoll_ = Clock::now();
     uint64_t digestLines_ = 0, digestLineErrors_ = 0;
@@ -152,6 +158,14 @@ void Daemon::openBoard() {
                         }};
     externs_ = std::make_unique<tables::ExternCsr>(binding_->tables(), binding_->map(), csr_);
     if (binding_->map().digest) digests_ = std::make_unique<DigestLog>(*binding_->map().digest);
+    if (const auto sw = binding_->switchInfo()) {
+        tm_ = std::make_unique<tables::SwitchTmCsr>(tables::switchTmGeometry(*sw), csr_);
+        std::string error;
+        if (!tm_->checkInfo(error))
+            throw Failure(1, fmt::format("hopd: error: {}: {} (is it the switch top with "
+                                         "--switch-ports {}?)",
+                                         dev.name(), error, options_.switchPorts));
+    }
     if (tables_)
         routes_ = std::make_unique<RouteManager>(*tables_, *writer_, journal_, interfaces_);
     std::cerr << fmt::format(
@@ -277,7 +291,8 @@ void Daemon::printFibLog() {
 
 void Daemon::start() {
     binding_ = std::make_unique<Binding>(Binding::Options{options_.program, options_.includeDirs,
-                                                          options_.defines, !options_.noRouter});
+                                                          options_.defines, !options_.noRouter,
+                                                          options_.switchPorts});
     if (!options_.noRouter)
         tables_ = std::make_unique<RouterTables>(binding_->tables(), binding_->info());
     readConfig();
@@ -365,6 +380,20 @@ uint64_t Daemon::loadCommandFile(const std::string& path, std::vector<std::strin
                 }
                 if (!ok) why = source.error(why);
                 return ok;
+            },
+            [&](const tables::TmCommand& cmd, const common::CommandSource& source,
+                std::string& why) {
+                std::vector<std::string> lines;
+                const bool ok = runTm(cmd, lines, why);
+                for (auto& l : lines) {
+                    if (out) {
+                        out->push_back(std::move(l));
+                    } else {
+                        std::cout << l << "\n";
+                    }
+                }
+                if (!ok) why = source.error(why);
+                return ok;
             })) {
         throw Failure(1, error);
     }
@@ -379,10 +408,28 @@ uint64_t Daemon::loadRuntimeJsonFile(const std::string& path) {
             [&](tables::Command& cmd, const common::CommandSource& source, std::string& why) {
                 return applyLoaded(cmd, source, applied, why);
             },
-            error)) {
+            error,
+            [&](const tables::TmCommand& cmd, const common::CommandSource& source,
+                std::string& why) {
+                std::vector<std::string> lines;
+                if (runTm(cmd, lines, why)) return true;
+                why = source.error(why);
+                return false;
+            })) {
         throw Failure(1, error);
     }
     return applied;
+}
+
+bool Daemon::runTm(const tables::TmCommand& cmd, std::vector<std::string>& out,
+                   std::string& error) {
+    if (!tm_) {
+        error =
+            "the traffic manager's commands need the switch top (hopd --switch-ports N, for a "
+            "board built with hopc --ports N)";
+        return false;
+    }
+    return tm_->run(tmState_, cmd, out, error);
 }
 
 // ------------------------------------------------------------------------------------------
@@ -547,6 +594,17 @@ void Daemon::addControlCommands() {
                              "register_reset", "meter_array_set_rates", "meter_set_rates"}) {
         c.add(name, 0, kAny, [this](const ControlRequest& r, Out& out, std::string& error) {
             return externCommand(r, out, error);
+        });
+    }
+    for (const std::string& verb : tables::tmCommandVerbs()) {
+        c.add(verb, 0, kAny, [this](const ControlRequest& r, Out& out, std::string& error) {
+            tables::ParseError pe;
+            auto cmd = tables::parseTmCommand(r.line, {}, pe);
+            if (!cmd) {
+                error = pe.message;
+                return false;
+            }
+            return runTm(*cmd, out, error);
         });
     }
     c.add("digests", 0, 0, [this](const ControlRequest&, Out& out, std::string& error) {

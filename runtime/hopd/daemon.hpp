@@ -47,6 +47,9 @@ struct Options {
     bool noRouter = false;
     // Digests: a command line from each template for each digest (runtime/hopd/digests.hpp).
     std::vector<std::string> onDigest;
+    // --switch-ports N: the board is the switch top with N front-panel ports (hopc --ports N):
+    // the traffic manager's lines (mc_*, mirroring_*, set_queue_*, port_pause / port_resume).
+    int switchPorts = 0;
 };
 
 // Runs hopd until SIGINT/SIGTERM. 0 clean stop, 1 bad configuration, 3 device failure.

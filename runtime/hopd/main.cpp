@@ -44,6 +44,10 @@ int main(int argc, char** argv) {
     app.add_flag("--no-router", o.noRouter,
                  "the program is not a router: tables, externs and digests only (no "
                  "interfaces, routes or slow path)");
+    app.add_option("--switch-ports", o.switchPorts,
+                   "the board is the switch top with this many front-panel ports (hopc --ports "
+                   "N): multicast groups, queues and pauses through hopctl and command files")
+        ->check(CLI::Range(1, 30));
     app.add_option("--on-digest", o.onDigest,
                    "for each digest, run this command line with {member} replaced by the "
                    "digest's values, e.g. 'table_add dmac forward {srcAddr} => {ingress_port}'")

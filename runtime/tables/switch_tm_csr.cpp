@@ -16,6 +16,16 @@ ReplicatorGeometry SwitchTmGeometry::replicator() const {
             .cpuPort = cpuPort};
 }
 
+SwitchTmGeometry switchTmGeometry(const program::SwitchInfo& sw) {
+    return {.base = sw.base,
+            .ports = static_cast<uint32_t>(sw.ports),
+            .cpuPort = static_cast<uint32_t>(sw.cpuPort),
+            .prios = static_cast<uint32_t>(sw.prios),
+            .queueDepth = static_cast<uint32_t>(sw.queueDepth),
+            .groups = static_cast<uint32_t>(sw.groups),
+            .nodes = static_cast<uint32_t>(sw.nodes)};
+}
+
 int SwitchTmGeometry::tmPort(uint32_t port) const {
     if (port < ports) return static_cast<int>(port);
     if (port == cpuPort) return static_cast<int>(ports);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "program/compiled.hpp"
 #include "runtime/tables/replicator_csr.hpp"
 
 namespace hop::tables {
@@ -31,6 +32,10 @@ struct SwitchTmGeometry {
     // The traffic manager's number of `port` (-1: not a port of the switch).
     int tmPort(uint32_t port) const;
 };
+
+// A switch top's geometry from its parameters (hopc's switch.json): the traffic manager at the
+// switch's base, PORTS + 1 ports with the CPU port last.
+SwitchTmGeometry switchTmGeometry(const program::SwitchInfo& sw);
 
 class SwitchTmCsr {
   public:

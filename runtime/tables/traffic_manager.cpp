@@ -289,6 +289,12 @@ class LineReader {
 
 }  // namespace
 
+std::vector<std::string> tmCommandVerbs() {
+    std::vector<std::string> out;
+    for (const Verb& v : kVerbs) out.push_back(v.word);
+    return out;
+}
+
 bool isTmCommand(const std::string& line) {
     const std::vector<Token> words = splitWords(line);
     return !words.empty() && findVerb(words[0].text) != nullptr;

@@ -146,6 +146,8 @@ struct TmCommand {
 
 // Is the line's first word one of the verbs above?
 bool isTmCommand(const std::string& line);
+// The verbs above.
+std::vector<std::string> tmCommandVerbs();
 // The line parsed and its numbers range-checked: nullopt with a located `error` (an empty
 // message for a blank or comment line).
 std::optional<TmCommand> parseTmCommand(const std::string& line, const Origin& origin,

@@ -156,7 +156,7 @@ int loadTables(const program::Compiled& compiled, const LoadOptions& options, st
             err << "hopsim: error: " << compiled.name() << " has no switch top parameters\n";
             return 1;
         }
-        replicator = std::make_unique<tables::SwitchTmCsr>(sim::rtl::switchTmGeometry(*sw), port);
+        replicator = std::make_unique<tables::SwitchTmCsr>(tables::switchTmGeometry(*sw), port);
         if (!replicator->checkInfo(error)) {
             err << "hopsim: error: " << device->name() << ": " << error
                 << " (is it serving the switch top with --rtl-ports " << options.switchPorts

@@ -83,18 +83,6 @@ struct BuiltEntry {
     double seconds = 0;                             // generating, building and loading
 };
 
-// The switch top's traffic manager as tables::SwitchTmCsr drives it: at the switch's base,
-// PORTS + 1 ports with the CPU port last.
-inline tables::SwitchTmGeometry switchTmGeometry(const program::SwitchInfo& sw) {
-    return {.base = sw.base,
-            .ports = static_cast<uint32_t>(sw.ports),
-            .cpuPort = static_cast<uint32_t>(sw.cpuPort),
-            .prios = static_cast<uint32_t>(sw.prios),
-            .queueDepth = static_cast<uint32_t>(sw.queueDepth),
-            .groups = static_cast<uint32_t>(sw.groups),
-            .nodes = static_cast<uint32_t>(sw.nodes)};
-}
-
 struct Built : BuiltEntry {
     std::unique_ptr<Library> lib;
 };

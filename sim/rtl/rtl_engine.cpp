@@ -126,7 +126,7 @@ std::unique_ptr<RtlEngine> RtlEngine::create(const ir::Program& program, Built b
             return nullptr;
         RtlEngine* self = e.get();
         e->tmCsr_ = std::make_unique<tables::SwitchTmCsr>(
-            switchTmGeometry(sw),
+            tables::switchTmGeometry(sw),
             tables::CsrPort{
                 [self](uint32_t addr, std::string& err) { return self->read(addr, err); },
                 [self](uint32_t addr, uint32_t value, std::string& err) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "runtime/hopctl/command.hpp"
+#include "runtime/tables/traffic_manager.hpp"
 
 namespace hop::hopctl {
 namespace {
@@ -35,6 +36,19 @@ TEST(HopctlCommand, Tables) {
     EXPECT_EQ(request({"table", "dump", "nexthop"}), "table_dump nexthop");
     EXPECT_EQ(request({"table", "clear", "nexthop"}), "table_clear nexthop");
 }
+
+// The traffic manager's BMv2 lines go to hopd as they are (hopd checks them).
+TEST(HopctlCommand, TrafficManagerLines) {
+    EXPECT_EQ(request({"mc_mgrp_create", "1"}), "mc_mgrp_create 1");
+    EXPECT_EQ(request({"mc_node_create", "7", "1", "2", "510"}), "mc_node_create 7 1 2 510");
+    EXPECT_EQ(request({"port_pause", "3"}), "port_pause 3");
+    EXPECT_EQ(request({"set_queue_depth", "64"}), "set_queue_depth 64");
+    EXPECT_EQ(failure({"mc_mgrp_create"}),
+              "mc_mgrp_create: expected its arguments (BMv2's simple_switch_CLI syntax)");
+}
+
+// hopctl's list of them is the tables library's (hopctl does not link it).
+TEST(HopctlCommand, TmVerbsAreTheTablesLibrarys) { EXPECT_EQ(kTmVerbs, tables::tmCommandVerbs()); }
 
 TEST(HopctlCommand, Bmv2Lines) {
     EXPECT_EQ(request({"table_add", "local_addr", "local_hit", "192.0.2.1", "=>"}),

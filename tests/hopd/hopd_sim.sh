@@ -85,6 +85,10 @@ out=$(ctl table_add nosuch x 1 '=>' 2>&1); rc=$?
 [ $rc = 1 ] && [ "$(echo "$out" | wc -l)" = 1 ] || fail "unknown table: rc $rc '$out'"
 out=$(ctl route add 10.0.0.0/8 2>&1); rc=$?
 [ $rc = 2 ] || fail "usage error: rc $rc '$out'"
+# The traffic manager's lines need the switch top (hopd --switch-ports): this is the pipeline.
+out=$(ctl mc_mgrp_create 1 2>&1); rc=$?
+[ $rc = 1 ] && [ "$out" = "hopctl: error: the traffic manager's commands need the switch top (hopd --switch-ports N, for a board built with hopc --ports N)" ] ||
+    fail "mc_mgrp_create on the pipeline top: rc $rc '$out'"
 ctl table_add local_addr local_hit 203.0.113.254 '=>' > "$T/out" || fail "table_add"
 grep -q "entry handle" "$T/out" || fail "table_add handle: $(cat "$T/out")"
 check_dump local_addr 3

@@ -10,14 +10,21 @@
 # other host must have received exactly one echo request and sent one reply (its own ICMP
 # InEchos and OutEchoReps counters); host 1 only the one its own stack loops back locally (a copy
 # from the switch would make two). ARP between the hosts crosses the same group.
+# With HOPD and HOPCTL, hopd (--no-router --switch-ports 8) configures the switch instead: the
+# MACs from a command file, the group through hopctl's mc_* lines (tables::SwitchTmCsr in hopd);
+# and `hopctl port_pause 2` holds what the switch has for host 2 (a ping to it gets no answer)
+# until `hopctl port_resume 2` (pings answered again).
 #
-# usage: multicast_ping.sh HOPSIM SOURCE_DIR RTL_CACHE
+# usage: multicast_ping.sh HOPSIM SOURCE_DIR RTL_CACHE [HOPD HOPCTL]
 # Exit 0 pass, 1 fail, 77 skipped (not root, no /dev/net/tun, no network namespaces).
 set -u
 
 hopsim=$1
 source_dir=$2
 rtl_cache=$3
+hopd=${4:-}
+hopctl=${5:-}
+hopd_pid=
 program=$source_dir/../shared/p4-tutorials/multicast/multicast.p4
 
 source "$source_dir/tests/serve/lib.sh"
@@ -30,6 +37,7 @@ ns=("" "hopmc1_$id" "hopmc2_$id" "hopmc3_$id" "hopmc4_$id")
 tap=("" "hopm1_$id" "hopm2_$id" "hopm3_$id" "hopm4_$id")
 
 cleanup() {
+    [ -n "$hopd_pid" ] && kill -TERM "$hopd_pid" 2>/dev/null && wait "$hopd_pid" 2>/dev/null
     if [ -n "$serve_pid" ] && kill -0 "$serve_pid" 2>/dev/null; then
         kill -TERM "$serve_pid" 2>/dev/null
         for _ in $(seq 100); do kill -0 "$serve_pid" 2>/dev/null || break; sleep 0.1; done
@@ -58,18 +66,39 @@ wait_board "$serve_pid" "$sock" 120
 cat "$work/serve.out"
 
 # 2. The switch's configuration: solution_s1-runtime.json's, as BMv2 CLI lines.
-cat >"$work/s1.txt" <<'EOF'
+cat >"$work/macs.txt" <<'EOF'
 table_add MyIngress.mac_lookup MyIngress.mac_forward 08:00:00:00:01:11 => 1
 table_add MyIngress.mac_lookup MyIngress.mac_forward 08:00:00:00:02:22 => 2
 table_add MyIngress.mac_lookup MyIngress.mac_forward 08:00:00:00:03:33 => 3
 table_add MyIngress.mac_lookup MyIngress.mac_forward 08:00:00:00:04:44 => 4
-mc_mgrp_create 1
-mc_node_create 1 1 2 3 4
-mc_node_associate 1 0
 EOF
-"$hopsim" load "$program" --socket "$sock" --rtl-ports 8 "$work/s1.txt" >"$work/load.txt" 2>&1 ||
-    fail "hopsim load: $(cat "$work/load.txt")"
-cat "$work/load.txt"
+group=("mc_mgrp_create 1" "mc_node_create 1 1 2 3 4" "mc_node_associate 1 0")
+ctl() { "$hopctl" --socket "$work/hopd.sock" "$@"; }
+if [ -z "$hopd" ]; then
+    cp "$work/macs.txt" "$work/s1.txt"
+    printf '%s\n' "${group[@]}" >>"$work/s1.txt"
+    "$hopsim" load "$program" --socket "$sock" --rtl-ports 8 "$work/s1.txt" >"$work/load.txt" 2>&1 ||
+        fail "hopsim load: $(cat "$work/load.txt")"
+    cat "$work/load.txt"
+else
+    "$hopd" --device "sim:$sock" --program "$program" --no-router --switch-ports 8 \
+        --commands "$work/macs.txt" --control "$work/hopd.sock" >"$work/hopd.log" 2>&1 &
+    hopd_pid=$!
+    for _ in $(seq 300); do
+        grep -q "; ready$" "$work/hopd.log" && break
+        kill -0 "$hopd_pid" 2>/dev/null || fail "hopd stopped: $(cat "$work/hopd.log")"
+        sleep 0.1
+    done
+    grep -q "; ready$" "$work/hopd.log" || fail "hopd did not start: $(cat "$work/hopd.log")"
+    for line in "${group[@]}"; do
+        # shellcheck disable=SC2086
+        ctl $line || fail "hopctl $line"
+    done
+    out=$(ctl mc_node_associate 9 0 2>&1) && fail "an unknown group was taken: $out"
+    echo "hopctl mc_node_associate 9 0: $out"
+    out=$(ctl port_pause 9 2>&1) && fail "port 9 was paused: $out"
+    echo "hopctl port_pause 9: $out"
+fi
 
 # 3. One host per port, all in 192.0.2.0/24, answering broadcast pings.
 for n in 1 2 3 4; do
@@ -114,6 +143,22 @@ for n in 1 2 3 4; do
     [ "$sent" = "$want" ] || fail "host $n sent $sent echo replies, not $want"
 done
 
+if [ -n "$hopd" ]; then
+    # 5. Port 2 paused: what the switch has for host 2 waits (no answer); resumed, it goes.
+    ctl port_pause 2 || fail "hopctl port_pause 2"
+    timeout 30 ip netns exec "${ns[1]}" ping -c 1 -W 2 192.0.2.2 >"$work/paused.txt" 2>&1
+    cat "$work/paused.txt"
+    grep -q "1 packets transmitted, 0 received" "$work/paused.txt" ||
+        fail "host 2 answered while its port was paused"
+    ctl port_resume 2 || fail "hopctl port_resume 2"
+    timeout 30 ip netns exec "${ns[1]}" ping -c 2 -i 0.3 -W 3 192.0.2.2 >"$work/resumed.txt" 2>&1
+    cat "$work/resumed.txt"
+    grep -q "2 packets transmitted, 2 received" "$work/resumed.txt" ||
+        fail "host 2 does not answer after port_resume"
+    kill -TERM "$hopd_pid"
+    wait "$hopd_pid"
+    hopd_pid=
+fi
 stop_board
 echo "PASS"
 exit 0
