@@ -42,6 +42,7 @@ struct Common {
     std::string rtlCache;
     std::string rtlTop = "pipeline";  // --rtl-top
     int rtlPorts = 8;                 // --rtl-ports (the switch top)
+    bool rtlQuick = false;            // --rtl-quick
     double rtlIdle = 0, rtlStall = 0;
     uint32_t rtlSeed = 1;
     std::string trace;  // FILE.fst or FILE.vcd
@@ -84,6 +85,9 @@ void addRtl(CLI::App* app, Common& common) {
                     "--cpu-port, else the program's, else 510)")
         ->check(CLI::Range(1, 30))
         ->capture_default_str();
+    app->add_flag("--rtl-quick", common.rtlQuick,
+                  "rtl: a model compiled without optimisation: about half the build time, "
+                  "several times slower per cycle (for short runs; a cache entry of its own)");
 }
 
 void addCommon(CLI::App* app, Common& common) {
@@ -140,7 +144,8 @@ std::optional<hop::sim::rtl::Built> buildRtl(const Common& common,
                                       .trace = traceKind(common.trace),
                                       .top = common.rtlTop,
                                       .ports = common.rtlPorts,
-                                      .cpuPort = cpuPort},
+                                      .cpuPort = cpuPort,
+                                      .quick = common.rtlQuick},
                                      std::cerr, rc);
 }
 

@@ -320,11 +320,14 @@ struct Flavor {
 // model 1.7x faster. No -march=native: a cache may be shared between machines. Verilator's
 // own -O3 gives the same code as -O2 here, and `--x-assign unique` costs nothing per cycle
 // (one random constant per X site, drawn at reset), so X handling stays as strict as it was.
+// A quick model (BuildOptions::quick) compiles its own code at -O0 and Verilator's runtime as
+// every other model does, so ccache keeps one copy of the runtime for both kinds.
 std::vector<std::string> verilatorFlags(const std::string& mode, const std::string& top,
-                                        const std::string& cflags) {
+                                        const std::string& cflags, bool quick = false) {
     // Option and value on one line each.
     return {
-        "-MAKEFLAGS",   "OPT_FAST=-O2 OPT_GLOBAL=-O2",  //
+        "-MAKEFLAGS",
+        quick ? "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O2" : "OPT_FAST=-O2 OPT_GLOBAL=-O2",
         mode,                                           //
         "--exe",                                        //
         "--build",                                      //
@@ -541,11 +544,12 @@ std::optional<Built> buildModel(const program::Compiled& program, const BuildOpt
             std::string cflags = fmt::format("-fPIC -DHOP_RTL_DATA_W={}", width);
             if (options.top == "switch")
                 cflags += fmt::format(" -DHOP_RTL_SWITCH_PORTS={}", options.ports);
-            f.flags = verilatorFlags("--cc", top, cflags);
+            f.flags = verilatorFlags("--cc", top, cflags, options.quick);
             if (options.trace == "fst" || options.trace == "vcd") {
                 f.flags.push_back(options.trace == "fst" ? "--trace-fst" : "--trace");
                 f.dirTag = "-" + options.trace;
             }
+            if (options.quick) f.dirTag += "-quick";
             f.harness = {{"harness.cpp", kHarnessCpp}, {"harness.h", kHarnessH}};
             f.what = options.trace.empty() ? "RTL model" : "RTL model with waveforms";
             f.check = [&](const std::string& so, std::string& error) {

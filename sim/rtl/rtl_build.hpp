@@ -49,6 +49,10 @@ struct BuildOptions {
     // `cpuPort`; a cache entry of its own (`-switch<ports>`).
     int ports = 8;
     int cpuPort = 510;
+    // The model's code compiled without optimisation (-O0): about half the build time, several
+    // times slower per cycle; for models that run a few packets (the STF corpus at DATA_W=64). A
+    // cache entry of its own (`-quick` at the end of the tags).
+    bool quick = false;
 };
 
 // A loaded model: the shared object and the functions of harness.h.

@@ -151,6 +151,29 @@ TEST_F(HopsimCli, RtlTruncatedModelIsRebuilt) {
 #endif
 }
 
+// --rtl-quick: a model of its own (`-quick` in its directory's name), its code compiled at -O0
+// (the STF corpus's models at DATA_W=64 that no long run uses; tests/stf prebuilds arith's).
+TEST_F(HopsimCli, RtlQuickIsAModelOfItsOwn) {
+#ifdef HOP_RTL_CACHE
+    const std::string arith = std::string(HOP_SOURCE_DIR) + "/tests/stf/arith.p4";
+    Outcome run =
+        hopsim("build " + arith + " --data-width 64 --rtl-quick --rtl-cache " HOP_RTL_CACHE);
+    ASSERT_EQ(run.code, 0) << run.err;
+    const fs::path quick = firstLine(run.out);
+    EXPECT_NE(quick.parent_path().filename().string().find("arith-w64-quick-"), std::string::npos)
+        << quick;
+    std::ifstream log(quick.parent_path() / "build.log");
+    std::string first;
+    std::getline(log, first);
+    EXPECT_NE(first.find("OPT_FAST=-O0"), std::string::npos) << first;
+    run = hopsim("build " + kBasic + " --data-width 64 --rtl-cache " HOP_RTL_CACHE);
+    ASSERT_EQ(run.code, 0) << run.err;
+    EXPECT_EQ(firstLine(run.out).find("-quick"), std::string::npos) << run.out;
+#else
+    GTEST_SKIP() << "no prebuilt RTL cache";
+#endif
+}
+
 TEST_F(HopsimCli, RtlWithoutVerilatorIsAClearError) {
     const fs::path stf = write("t.stf", "wait\n");
     ::setenv("HOPSIM_VERILATOR", (dir_ / "no-verilator").c_str(), 1);
