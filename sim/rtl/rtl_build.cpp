@@ -324,24 +324,25 @@ struct Flavor {
 // every other model does, so ccache keeps one copy of the runtime for both kinds.
 std::vector<std::string> verilatorFlags(const std::string& mode, const std::string& top,
                                         const std::string& cflags, bool quick = false) {
+    const std::string make =
+        quick ? "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O2" : "OPT_FAST=-O2 OPT_GLOBAL=-O2";
     // Option and value on one line each.
     return {
-        "-MAKEFLAGS",
-        quick ? "OPT_FAST=-O0 OPT_SLOW=-O0 OPT_GLOBAL=-O2" : "OPT_FAST=-O2 OPT_GLOBAL=-O2",
-        mode,                                           //
-        "--exe",                                        //
-        "--build",                                      //
-        "-O2",                                          //
-        "--x-assign",   "unique",                       //
-        "--x-initial",  "unique",                       //
-        "-Wno-fatal",                                   //
-        "-Wno-lint",                                    //
-        "-Wno-style",                                   //
-        "--prefix",     "Vhop",                         //
-        "--top-module", top,                            //
-        "-LDFLAGS",     "-shared",                      //
-        "-o",           "libhop.so",                    //
-        "-CFLAGS",      cflags,                         //
+        "-MAKEFLAGS",   make,         //
+        mode,                         //
+        "--exe",                      //
+        "--build",                    //
+        "-O2",                        //
+        "--x-assign",   "unique",     //
+        "--x-initial",  "unique",     //
+        "-Wno-fatal",                 //
+        "-Wno-lint",                  //
+        "-Wno-style",                 //
+        "--prefix",     "Vhop",       //
+        "--top-module", top,          //
+        "-LDFLAGS",     "-shared",    //
+        "-o",           "libhop.so",  //
+        "-CFLAGS",      cflags,       //
     };
 }
 
