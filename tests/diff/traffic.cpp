@@ -67,6 +67,61 @@ std::vector<uint8_t> Traffic::serialize(const std::vector<ir::HeaderId>& order,
     return out;
 }
 
+// A case with don't-care keys (`default`, `_`) is taken only when no case before it matches:
+// its don't-care keys that are extracted fields get random values until none does (a few
+// tries; else the parse takes the earlier case, a path of its own). Without this a default
+// after `5: accept` would almost never be taken for the IHL the frames are made with.
+void Traffic::takeDontCares(const ir::ParserState& st, size_t chosen,
+                            std::map<ir::FieldId, BigInt>& values) {
+    const ir::SelectCase& c = st.cases[chosen];
+    std::vector<size_t> free;
+    for (size_t k = 0; k < c.keys.size() && k < st.selectKeys.size(); ++k) {
+        const ir::ExprPtr& key = st.selectKeys[k];
+        if (c.keys[k].kind == ir::Match::Kind::DontCare && key &&
+            key->kind == ir::ExprKind::Field && values.count(key->index))
+            free.push_back(k);
+    }
+    if (free.empty()) return;
+    // Whether case `sc` matches the values (a key that is not an extracted field: unknown,
+    // taken as matching, so the loop tries other values).
+    auto matches = [&](const ir::SelectCase& sc) {
+        for (size_t k = 0; k < sc.keys.size() && k < st.selectKeys.size(); ++k) {
+            const ir::Match& m = sc.keys[k];
+            if (m.kind == ir::Match::Kind::DontCare) continue;
+            const ir::ExprPtr& key = st.selectKeys[k];
+            if (!key || key->kind != ir::ExprKind::Field || !values.count(key->index)) continue;
+            const BigInt& v = values[key->index];
+            bool hit = false;
+            switch (m.kind) {
+                case ir::Match::Kind::Exact:
+                    hit = v == m.value;
+                    break;
+                case ir::Match::Kind::Ternary:
+                case ir::Match::Kind::Lpm:
+                    hit = (v & m.mask) == (m.value & m.mask);
+                    break;
+                case ir::Match::Kind::Range:
+                    hit = v >= m.value && v <= m.high;
+                    break;
+                case ir::Match::Kind::DontCare:
+                    hit = true;
+                    break;
+            }
+            if (!hit) return false;
+        }
+        return true;
+    };
+    for (int tries = 0; tries < 16; ++tries) {
+        bool earlier = false;
+        for (size_t j = 0; j < chosen && !earlier; ++j) earlier = matches(st.cases[j]);
+        if (!earlier) return;
+        for (size_t k : free) {
+            const ir::ExprPtr& key = st.selectKeys[k];
+            values[key->index] = randomBits(key->width);
+        }
+    }
+}
+
 sim::Packet Traffic::packet() {
     std::uniform_real_distribution<double> u(0, 1);
     sim::Packet pkt;
@@ -110,7 +165,8 @@ sim::Packet Traffic::packet() {
             }
         }
         if (st.cases.empty() || stackFull) break;
-        const ir::SelectCase& c = st.cases[rng_() % st.cases.size()];
+        const size_t chosen = rng_() % st.cases.size();
+        const ir::SelectCase& c = st.cases[chosen];
         for (size_t k = 0; k < c.keys.size() && k < st.selectKeys.size(); ++k) {
             ir::ExprPtr key = st.selectKeys[k];
             // `stack.last.f`: one field per element, chosen by the stack's nextIndex.
@@ -148,6 +204,7 @@ sim::Packet Traffic::packet() {
             else if (values.count(key->index))
                 values[key->index] = v;
         }
+        takeDontCares(st, chosen, values);
         s = c.next;
     }
     // Payload.

@@ -47,6 +47,8 @@ class Traffic {
     sim::Packet packet();
 
   private:
+    void takeDontCares(const ir::ParserState& st, size_t chosen,
+                       std::map<ir::FieldId, BigInt>& values);
     BigInt poolValue(int width);
     BigInt randomBits(int width);
     std::vector<uint8_t> serialize(const std::vector<ir::HeaderId>& order,
