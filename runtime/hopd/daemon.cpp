@@ -10,6 +10,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 
@@ -361,6 +362,21 @@ bool Daemon::applyLoaded(tables::Command& cmd, const common::CommandSource& sour
 uint64_t Daemon::loadCommandFile(const std::string& path, std::vector<std::string>* out) {
     uint64_t applied = 0;
     std::string error;
+    // A counter, register or traffic-manager line: what it prints to `out` (else stdout), its
+    // error located at its line.
+    auto printed = [&](const common::CommandSource& source, std::string& why,
+                       const std::function<bool(std::vector<std::string>&)>& run) {
+        std::vector<std::string> lines;
+        const bool ok = run(lines);
+        for (auto& l : lines) {
+            if (out)
+                out->push_back(std::move(l));
+            else
+                std::cout << l << "\n";
+        }
+        if (!ok) why = source.error(why);
+        return ok;
+    };
     if (!common::readCommandFile(
             binding_->tables(), path, common::CommandSyntax::Bmv2OrStf,
             [&](tables::Command& cmd, const common::CommandSource& source, std::string& why) {
@@ -369,31 +385,15 @@ uint64_t Daemon::loadCommandFile(const std::string& path, std::vector<std::strin
             error,
             [&](const tables::ExternCommand& cmd, const common::CommandSource& source,
                 std::string& why) {
-                std::vector<std::string> lines;
-                const bool ok = tables::runExternCommand(*externs_, cmd, lines, why);
-                for (auto& l : lines) {
-                    if (out) {
-                        out->push_back(std::move(l));
-                    } else {
-                        std::cout << l << "\n";
-                    }
-                }
-                if (!ok) why = source.error(why);
-                return ok;
+                return printed(source, why, [&](std::vector<std::string>& lines) {
+                    return tables::runExternCommand(*externs_, cmd, lines, why);
+                });
             },
             [&](const tables::TmCommand& cmd, const common::CommandSource& source,
                 std::string& why) {
-                std::vector<std::string> lines;
-                const bool ok = runTm(cmd, lines, why);
-                for (auto& l : lines) {
-                    if (out) {
-                        out->push_back(std::move(l));
-                    } else {
-                        std::cout << l << "\n";
-                    }
-                }
-                if (!ok) why = source.error(why);
-                return ok;
+                return printed(source, why, [&](std::vector<std::string>& lines) {
+                    return runTm(cmd, lines, why);
+                });
             })) {
         throw Failure(1, error);
     }

@@ -493,6 +493,17 @@ std::string location(const StfFile& file, const StfCommand& cmd) {
     return fmt::format("{}:{}:{}", file.path, cmd.line, cmd.col);
 }
 
+// Drains the engine after `cmd`; false after saying that the engine failed.
+bool drainOrSay(sim::Engine& engine, const StfFile& file, const StfCommand& cmd,
+                sim::Drained& drained, std::ostream& out) {
+    std::string engineError;
+    if (engine.drain(drained, engineError)) return true;
+    out << fmt::format("{}: error: {} engine: {}\n", location(file, cmd), engine.name(),
+                       engineError);
+    out << fmt::format("FAIL: {} (the {} engine failed)\n", file.path, engine.name());
+    return false;
+}
+
 }  // namespace
 
 bool runTmLine(sim::Engine& engine, const tables::TmCommand& command, const std::string& where,
@@ -567,14 +578,7 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
                 sim::Packet packet{cmd.port, cmd.bytes, sent.size() * kStfPacketGapNs};
                 engine.send(packet);
                 sim::Drained drained;
-                std::string engineError;
-                if (!engine.drain(drained, engineError)) {
-                    out << fmt::format("{}: error: {} engine: {}\n", location(file, cmd),
-                                       engine.name(), engineError);
-                    out << fmt::format("FAIL: {} (the {} engine failed)\n", file.path,
-                                       engine.name());
-                    return 1;
-                }
+                if (!drainOrSay(engine, file, cmd, drained, out)) return 1;
                 sim::Completed done;
                 if (!drained.completed.empty()) done = std::move(drained.completed.front());
                 if (options.tracePackets) {
@@ -631,14 +635,7 @@ int runStf(sim::Engine& engine, const StfFile& file, const StfOptions& options, 
                 if (cmd.tm->kind != tables::TmCommand::Kind::PortResume) break;
                 // What waited for the port leaves now: the resume line's outputs.
                 sim::Drained drained;
-                std::string engineError;
-                if (!engine.drain(drained, engineError)) {
-                    out << fmt::format("{}: error: {} engine: {}\n", location(file, cmd),
-                                       engine.name(), engineError);
-                    out << fmt::format("FAIL: {} (the {} engine failed)\n", file.path,
-                                       engine.name());
-                    return 1;
-                }
+                if (!drainOrSay(engine, file, cmd, drained, out)) return 1;
                 Sent s{&cmd, {}, {}, true};
                 auto take = [&](sim::Packet& output) {
                     s.outputs.emplace_back(output.port, output.bytes.size());

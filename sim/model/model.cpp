@@ -156,16 +156,22 @@ Result Model::Impl::process(const Packet& packet, bool traceOn) {
     trace = &result.trace;
     nowUs = packet.timeNs / 1000;
     sentOutput = decided = false;
+    guarded(result, [&] { runPasses(packet, result); });
+    ++packetSeq;
+    finish();
+    return result;
+}
+
+// Runs `passes`: what the model cannot run, or an assert()/assume() that failed, ends the
+// packet with its error.
+void Model::Impl::guarded(Result& result, const std::function<void()>& passes) {
     try {
-        runPasses(packet, result);
+        passes();
     } catch (const Unsupported& e) {
         failPacket(result, std::string("not supported by the model: ") + e.what());
     } catch (const CheckFailed& e) {
         failPacket(result, e.what());
     }
-    ++packetSeq;
-    finish();
-    return result;
 }
 
 // After ingress: the digest of the packet's last digest call, if any (ir.hpp's Digest).

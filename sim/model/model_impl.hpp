@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -270,6 +271,7 @@ struct Model::Impl {
     void resetPacketState();
     uint32_t egressSpec() const;
     Result process(const Packet& packet, bool traceOn);
+    void guarded(Result& result, const std::function<void()>& passes);
     void finish();
     ir::HeaderId deparse(const std::vector<uint8_t>& in, size_t payloadStart,
                          std::vector<uint8_t>& out);

@@ -138,13 +138,7 @@ Result Model::Impl::resume(uint32_t port) {
         }
         held.erase(it);
     }
-    try {
-        runJobs(queue, result);
-    } catch (const Unsupported& e) {
-        failPacket(result, std::string("not supported by the model: ") + e.what());
-    } catch (const CheckFailed& e) {
-        failPacket(result, e.what());
-    }
+    guarded(result, [&] { runJobs(queue, result); });
     finish();
     return result;
 }

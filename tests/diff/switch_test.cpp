@@ -124,6 +124,33 @@ void configure(sim::Engine& model, sim::Engine& rtl, difftest::Traffic& traffic,
     }
 }
 
+// The model and the switch top of `p` side by side: its inputs idle `idleIn` of the time, every
+// output stalled 30 % of it, the same random tables and group in both (configure), and the
+// random frames of `inputs` input ports.
+struct Engines {
+    std::unique_ptr<Frontend> fe;
+    std::unique_ptr<sim::rtl::RtlEngine> rtl;
+    std::unique_ptr<sim::ModelEngine> model;
+    std::unique_ptr<difftest::Traffic> traffic;
+    const ir::Program& program() const { return *fe->ir; }
+};
+
+void makeEngines(const Program& p, uint64_t seed, double idleIn, uint32_t inputs, Engines& e) {
+    e.fe = difftest::compileExample(p.name, p.dir);
+    ASSERT_TRUE(e.fe);
+    sim::rtl::RtlOptions ro;
+    ro.idleIn = idleIn;
+    ro.stallOut = 0.3;
+    ro.seed = static_cast<uint32_t>(seed);
+    e.rtl = switchEngine(e.program(), p, ro);
+    ASSERT_TRUE(e.rtl);
+    e.model = std::make_unique<sim::ModelEngine>(e.program());
+    difftest::TrafficMix mix;
+    mix.ports = inputs;
+    e.traffic = std::make_unique<difftest::Traffic>(e.program(), seed, mix);
+    ASSERT_NO_FATAL_FAILURE(configure(*e.model, *e.rtl, *e.traffic, seed));
+}
+
 // The model's and the switch's frames (in the order they left), each carrying its number
 // (inPort: the frame's input port by number): per output port the same frames (bytes, as a
 // multiset), and the frames from one input port in the order they came.
@@ -180,24 +207,14 @@ class ModelVsSwitch : public ::testing::TestWithParam<SwitchCase> {};
 
 TEST_P(ModelVsSwitch, SameFramesPerPortInOrderPerInputPort) {
     const SwitchCase c = GetParam();
-    auto fe = difftest::compileExample(c.program.name, c.program.dir);
-    ASSERT_TRUE(fe);
-    const ir::Program& program = *fe->ir;
-    sim::rtl::RtlOptions ro;
     // Eight ports each offering a beat 1 % of the time: 0.08 beats a clock into one ingress;
     // a multicast frame's copies (about seven: three nodes of two ports, and the CPU port) share
     // the one egress pipeline, so egress is busy about half the time.
-    ro.idleIn = 0.99;
-    ro.stallOut = 0.3;
-    ro.seed = static_cast<uint32_t>(c.seed);
-    auto rtl = switchEngine(program, c.program, ro);
-    ASSERT_TRUE(rtl);
-    sim::ModelEngine model(program);
-
-    difftest::TrafficMix mix;
-    mix.ports = kPorts;
-    difftest::Traffic traffic(program, c.seed, mix);
-    ASSERT_NO_FATAL_FAILURE(configure(model, *rtl, traffic, c.seed));
+    Engines e;
+    ASSERT_NO_FATAL_FAILURE(makeEngines(c.program, c.seed, 0.99, kPorts, e));
+    sim::ModelEngine& model = *e.model;
+    sim::rtl::RtlEngine* rtl = e.rtl.get();
+    difftest::Traffic& traffic = *e.traffic;
 
     std::vector<uint32_t> inPort;  // by frame number
     for (int i = 0; i < c.frames; ++i) {
@@ -259,24 +276,26 @@ struct CongestionCase {
     std::pair<int, int> paused = {-1, -1};  // A and B; else the two ports used most
 };
 
+// ecn.p4's and mri.p4's routes: the two halves of the address space to ports 2 and 5 (the
+// random routes are longer); and mri.p4's switch id.
+const char* const kLowHalf =
+    "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0x00000000/1 "
+    "MyIngress.ipv4_forward(dstAddr:0x020000000002, port:2)";
+const char* const kHighHalf =
+    "add MyIngress.ipv4_lpm hdr.ipv4.dstAddr:0x80000000/1 "
+    "MyIngress.ipv4_forward(dstAddr:0x020000000005, port:5)";
+const char* const kSwitchId = "setdefault MyEgress.swtrace MyEgress.add_swtrace(swid:7)";
+
 class SwitchCongestion : public ::testing::TestWithParam<CongestionCase> {};
 
 TEST_P(SwitchCongestion, PausedPortsAgainstTheModel) {
     const CongestionCase c = GetParam();
-    auto fe = difftest::compileExample(c.program.name, c.program.dir);
-    ASSERT_TRUE(fe);
-    const ir::Program& program = *fe->ir;
-    sim::rtl::RtlOptions ro;
-    ro.idleIn = c.inputs > 1 ? 0.99 : 0.9;
-    ro.stallOut = 0.3;
-    ro.seed = static_cast<uint32_t>(c.seed);
-    auto rtl = switchEngine(program, c.program, ro);
-    ASSERT_TRUE(rtl);
-    sim::ModelEngine model(program);
-    difftest::TrafficMix mix;
-    mix.ports = c.inputs;
-    difftest::Traffic traffic(program, c.seed, mix);
-    ASSERT_NO_FATAL_FAILURE(configure(model, *rtl, traffic, c.seed));
+    Engines e;
+    ASSERT_NO_FATAL_FAILURE(makeEngines(c.program, c.seed, c.inputs > 1 ? 0.99 : 0.9, c.inputs, e));
+    const ir::Program& program = e.program();
+    sim::ModelEngine& model = *e.model;
+    sim::rtl::RtlEngine* rtl = e.rtl.get();
+    difftest::Traffic& traffic = *e.traffic;
     for (const char* line : c.lines) {
         tables::ParseError perr;
         auto cmd = tables::parseStfTableCommand(program, line, {"switch_test", 1, 1}, perr);
@@ -383,39 +402,9 @@ TEST_P(SwitchCongestion, PausedPortsAgainstTheModel) {
 INSTANTIATE_TEST_SUITE_P(
     Programs, SwitchCongestion,
     ::testing::Values(CongestionCase{kMulticast, kPorts, 300, 0, 0x5113},
-                      CongestionCase{kEcn,
-                                     1,
-                                     1500,
-                                     20,
-                                     0x5114,
-                                     // Two halves of the address space to ports 2
-                                     // and 5 (the random routes are longer).
-                                     {"add MyIngress.ipv4_lpm "
-                                      "hdr.ipv4.dstAddr:0x00000000/1 "
-                                      "MyIngress.ipv4_forward(dstAddr:0x020000000002, "
-                                      "port:2)",
-                                      "add MyIngress.ipv4_lpm "
-                                      "hdr.ipv4.dstAddr:0x80000000/1 "
-                                      "MyIngress.ipv4_forward(dstAddr:0x020000000005, "
-                                      "port:5)"},
-                                     {2, 5}},
-                      CongestionCase{kMri,
-                                     1,
-                                     1500,
-                                     20,
-                                     0x5115,
-                                     // The switch id, and the same halves.
-                                     {"setdefault MyEgress.swtrace "
-                                      "MyEgress.add_swtrace(swid:7)",
-                                      "add MyIngress.ipv4_lpm "
-                                      "hdr.ipv4.dstAddr:0x00000000/1 "
-                                      "MyIngress.ipv4_forward(dstAddr:0x020000000002, "
-                                      "port:2)",
-                                      "add MyIngress.ipv4_lpm "
-                                      "hdr.ipv4.dstAddr:0x80000000/1 "
-                                      "MyIngress.ipv4_forward(dstAddr:0x020000000005, "
-                                      "port:5)"},
-                                     {2, 5}}),
+                      CongestionCase{kEcn, 1, 1500, 20, 0x5114, {kLowHalf, kHighHalf}, {2, 5}},
+                      CongestionCase{
+                          kMri, 1, 1500, 20, 0x5115, {kSwitchId, kLowHalf, kHighHalf}, {2, 5}}),
     [](const auto& info) { return std::string(info.param.program.name); });
 
 // Frames from ports 0, 2 and 3 to port 1 (basic.p4: one route to port 1) while port 1's output
