@@ -175,4 +175,9 @@ ctl stats > /dev/null || fail "hopd is not answering after the failed loads"
 
 kill $HOPD_PID; wait $HOPD_PID; rc=$?; HOPD_PID=
 [ $rc = 0 ] || fail "hopd did not stop cleanly ($rc)"
+# --switch-ports on a board that runs the pipeline top: refused before anything is written.
+out=$("$HOPD" --device "sim:$T/board.sock" --program "$SRC/examples/router.p4" \
+    --switch-ports 8 --control "$T/switch.sock" --exit-after-load 2>&1); rc=$?
+[ $rc = 1 ] && echo "$out" | grep -qF "is it the switch top with --switch-ports 8?" ||
+    fail "--switch-ports on the pipeline top: rc $rc '$out'"
 echo "PASS (namespace parts: $WITH_NS)"
