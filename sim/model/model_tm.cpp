@@ -27,8 +27,8 @@
 // queue size, when none was set). The queue metadata counts these copies: enq_qdepth the
 // copies ahead in the queue at the enqueue, deq_qdepth those left behind at the dequeue,
 // enq_timestamp the packet's arrival and deq_timedelta the time it waited, in microseconds of
-// the engine's clock. The switch top reports the same depths for the same pauses (its
-// timestamps are its own clock's).
+// the engine's clock; egress_global_timestamp is the dequeue. The switch top reports the same
+// depths and times for the same pauses (its `now` is the engine's latest arrival time).
 #include <fmt/format.h>
 
 #include "sim/model/model_impl.hpp"

@@ -211,6 +211,7 @@ void switchStreams(Vhop& t, hop_rtl_ports* io) {
     }
     t.s_host_tvalid = hin.tvalid;
     t.m_host_tready = hout.tready;
+    t.now = static_cast<uint32_t>(io->s_ttime);
 }
 #endif
 

@@ -33,7 +33,8 @@ struct hop_rtl_ports {
     uint8_t awvalid, wvalid, bready, arvalid, rready;
     uint32_t awaddr, wdata, araddr;
     uint8_t wstrb;
-    uint64_t s_ttime; /* the frame's arrival time in microseconds, with each of its beats */
+    uint64_t s_ttime; /* the frame's arrival time in microseconds, with each of its beats; a
+                         switch top's `now` (its clock in microseconds), every cycle */
     /* outputs (model -> hopsim), as they were before the clock edge */
     uint8_t s_tready;
     uint8_t m_tdata[HOP_RTL_MAX_LANES];

@@ -201,8 +201,13 @@ void RtlEngine::cycle() {
         }
         io_.m_tready = !(options_.stallOut > 0 && stall_(rng_)) && !st.held;
     } else {
+        // A switch's clock (`now`, BMv2's microseconds): the latest arrival time of the frames
+        // offered so far, so a frame's timestamps are its own when frames come one at a time.
         for (Stream& st : stream_) {
             source(st, -1);
+            if (*st.in.tvalid)
+                io_.s_ttime =
+                    std::max<uint64_t>(io_.s_ttime, st.queue.front().packet.timeNs / 1000);
             *st.out.tready = !(options_.stallOut > 0 && stall_(rng_)) && !st.held;
         }
     }

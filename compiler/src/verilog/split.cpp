@@ -249,7 +249,7 @@ namespace {
 // declarations and the body.
 std::string moduleText(const std::string& header, const std::string& module, int dataWidth,
                        const std::string& ports, const std::string& decl, const std::string& body,
-                       const std::string& first) {
+                       const std::string& first, const std::string& params = "") {
     CodeBuilder m;
     m.raw(header);
     m.line("`default_nettype none");
@@ -257,7 +257,8 @@ std::string moduleText(const std::string& header, const std::string& module, int
     m.open(fmt::format("module {} #(", module));
     m.line(fmt::format("parameter int DATA_W = {},", dataWidth));
     m.line("parameter int KEEP_W = DATA_W / 8,");
-    m.line("parameter int USER_W = 9");
+    m.line(std::string("parameter int USER_W = 9") + (params.empty() ? "" : ","));
+    if (!params.empty()) m.raw(params);
     m.dedent().open(") (");
     m.raw(ports);
     m.close(");");
@@ -344,7 +345,13 @@ std::string Generator::egressModule() const {
                               port("input", 1, "s_cnt_dropped") + kCsrPorts;
     std::string first = fmt::format("localparam int CUT_W = {};\n", cutW);
     if (!narrowed_) first += fmt::format("localparam int BUNDLE_W = {};\n", bw_);
-    return moduleText(h, name_ + "_egress", opt_.dataWidth, ports, decl_.str(), body_.str(), first);
+    // The switch top's traffic manager has a clock (its `now`): egress starts at the copy's
+    // dequeue; hop_tm_direct (the split top) has none: egress starts at the arrival.
+    return moduleText(h, name_ + "_egress", opt_.dataWidth, ports, decl_.str(), body_.str(), first,
+                      "/* verilator lint_off UNUSEDPARAM */  // a program may not read it\n"
+                      "parameter bit TM_CLOCK = 1'b0  // egress_global_timestamp: the dequeue "
+                      "time (1) or the arrival\n"
+                      "/* verilator lint_on UNUSEDPARAM */\n");
 }
 
 std::string Generator::splitModule() const {

@@ -158,7 +158,15 @@ void Generator::v1modelIngressEnd() {
                 if (const std::string l = fieldLhs(b, f); !l.empty())
                     cb.line(fmt::format("{} = {}'(s_dec_{});", l, p_.fields[f].width, input));
             }
+            // With a clock in the traffic manager (TM_CLOCK), egress starts when the copy left
+            // its queue: its enqueue time plus its wait, on that 32-bit clock. Without one the
+            // arrival stays (so the write is conditional: the arrival is carried to egress).
             uncond_ = false;
+            if (fEgressTimestamp_ >= 0)
+                if (const std::string l = fieldLhs(b, fEgressTimestamp_); !l.empty())
+                    cb.line(fmt::format(
+                        "if (TM_CLOCK) {} = {}'(s_dec_enq_timestamp + s_dec_deq_timedelta);", l,
+                        p_.fields[fEgressTimestamp_].width));
         });
         return;
     }

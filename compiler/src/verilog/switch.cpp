@@ -26,6 +26,7 @@ struct SwitchSizes {
 
 constexpr const char* kSwitchPorts = R"(input  wire                     clk,
 input  wire                     rst,
+input  wire  [            31:0] now,
 input  wire  [PORTS*DATA_W-1:0] s_port_tdata,
 input  wire  [PORTS*KEEP_W-1:0] s_port_tkeep,
 input  wire  [       PORTS-1:0] s_port_tvalid,
@@ -49,10 +50,11 @@ input  wire                     s_host_tlast,
 )";
 
 const std::vector<const char*> kPortSignals = {
-    "s_port_tdata", "s_port_tkeep", "s_port_tvalid", "s_port_tready", "s_port_tlast",
-    "m_port_tdata", "m_port_tkeep", "m_port_tvalid", "m_port_tready", "m_port_tlast",
-    "m_host_tdata", "m_host_tkeep", "m_host_tvalid", "m_host_tready", "m_host_tlast",
-    "s_host_tdata", "s_host_tkeep", "s_host_tvalid", "s_host_tready", "s_host_tlast"};
+    "now",          "s_port_tdata", "s_port_tkeep", "s_port_tvalid", "s_port_tready",
+    "s_port_tlast", "m_port_tdata", "m_port_tkeep", "m_port_tvalid", "m_port_tready",
+    "m_port_tlast", "m_host_tdata", "m_host_tkeep", "m_host_tvalid", "m_host_tready",
+    "m_host_tlast", "s_host_tdata", "s_host_tkeep", "s_host_tvalid", "s_host_tready",
+    "s_host_tlast"};
 
 // The module's first line and parameters (`more`: another parameter follows).
 void header(CodeBuilder& m, const std::string& module, const Options& o, const SwitchSizes& z,
@@ -119,10 +121,13 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
                     "rtl/hop_switch.sv (the traffic",
                     o.switchPorts - 1, o.cpuPort, name));
     m.line(
-        fmt::format("// manager, its CSR window at 0x{:x}) and {}_egress. ttime and the "
-                    "traffic manager's timestamps",
+        fmt::format("// manager, its CSR window at 0x{:x}) and {}_egress. `now` is the clock "
+                    "of v1model's timestamps",
                     base, name));
-    m.line("// count clock cycles.");
+    m.line(
+        "// (ingress's ttime and the traffic manager's), BMv2's microseconds: a board drives "
+        "it from a");
+    m.line("// free-running microsecond counter.");
     m.line("`default_nettype none");
     m.line();
     header(m, out.switchModule, o, z, false);
@@ -132,7 +137,6 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
     m.indent();
     m.line(fmt::format("localparam int CUT_W = {};", out.cutWidth));
     m.line(fmt::format("localparam logic [31:0] SWITCH_BASE = 32'h{:x};", base));
-    m.line("logic [31:0] now_q;");
     m.line("logic [DATA_W-1:0] ing_tdata, ig_frame_tdata, eg_frame_tdata, eg_tdata;");
     m.line("logic [KEEP_W-1:0] ing_tkeep, ig_frame_tkeep, eg_frame_tkeep, eg_tkeep;");
     m.line("logic ing_tvalid, ing_tready, ing_tlast, eg_tvalid, eg_tready, eg_tlast;");
@@ -149,15 +153,12 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
     m.line("logic cnt_rx, cnt_too_long;");
     m.line("logic [31:0] ig_rdata, sw_rdata, eg_rdata;");
     m.line();
-    m.line("// The simulated clock: ttime and the traffic manager's timestamps.");
-    m.line("always_ff @(posedge clk) now_q <= rst ? 32'd0 : now_q + 32'd1;");
-    m.line();
 
     const Connections ig = ingressConnections("ing_", "ig_frame_", "ig_dec_");
     m.line("// Ingress: a decision per admitted frame, and the frame's beats.");
     instance(m, out.ingressModule, {{"DATA_W", "DATA_W"}, {"USER_W", "9"}}, "u_ingress", ig);
 
-    Connections sw = {{"clk", "clk"}, {"rst", "rst"}, {"now", "now_q"}};
+    Connections sw = {{"clk", "clk"}, {"rst", "rst"}};
     for (const char* s : kPortSignals) sw.emplace_back(s, s);
     for (const char* s : {"tdata", "tkeep", "tvalid", "tready", "tlast", "tuser", "ttime"})
         sw.emplace_back(std::string("m_ing_") + s, std::string("ing_") + s);
@@ -190,7 +191,8 @@ bool addSwitch(Output& out, const Options& o, Diagnostics& diags) {
     // the queues' DROPS), not in the pipeline's DROPPED.
     const Connections eg = egressConnections("eg_dec_", "eg_frame_", "eg_", "1'b0");
     m.line("// Egress: the copies the traffic manager sends, out by their egress port.");
-    instance(m, out.egressModule, {{"DATA_W", "DATA_W"}, {"USER_W", "9"}}, "u_egress", eg);
+    instance(m, out.egressModule, {{"DATA_W", "DATA_W"}, {"USER_W", "9"}, {"TM_CLOCK", "1'b1"}},
+             "u_egress", eg);
     m.line("assign csr_rdata = ig_rdata | sw_rdata | eg_rdata;");
     m.dedent();
     m.line("endmodule");
