@@ -53,11 +53,14 @@ uint32_t SwitchTmCsr::queueWord(uint32_t word) const {
     return geo_.base + regmap::kTmQueuesOffset + 4 * word;
 }
 
+bool SwitchTmCsr::selectQueue(uint32_t tmPort, uint32_t priority, std::string& error) const {
+    return port_.write(queueWord(regmap::kQueueWordIndex),
+                       regmap::tmQueue(tmPort, priority, geo_.prios), error);
+}
+
 std::optional<uint32_t> SwitchTmCsr::readQueue(uint32_t tmPort, uint32_t priority, uint32_t word,
                                                std::string& error) const {
-    if (!port_.write(queueWord(regmap::kQueueWordIndex),
-                     regmap::tmQueue(tmPort, priority, geo_.prios), error))
-        return std::nullopt;
+    if (!selectQueue(tmPort, priority, error)) return std::nullopt;
     return port_.read(queueWord(word), error);
 }
 
@@ -108,8 +111,7 @@ bool SwitchTmCsr::run(TrafficManager& tm, const TmCommand& command, std::vector<
             }
             for (uint32_t p : ports)
                 for (uint32_t prio = 0; prio < geo_.prios; ++prio)
-                    if (!port_.write(queueWord(regmap::kQueueWordIndex),
-                                     regmap::tmQueue(p, prio, geo_.prios), error) ||
+                    if (!selectQueue(p, prio, error) ||
                         !port_.write(queueWord(regmap::kQueueWordLimit),
                                      static_cast<uint32_t>(command.value), error))
                         return false;

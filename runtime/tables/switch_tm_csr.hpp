@@ -60,6 +60,8 @@ class SwitchTmCsr {
 
   private:
     bool portOf(const char* verb, uint32_t port, uint32_t& tmPort, std::string& error) const;
+    // INDEX: the queue (tm port, priority) the next LIMIT / DEPTH / DROPS access names.
+    bool selectQueue(uint32_t tmPort, uint32_t priority, std::string& error) const;
 
     SwitchTmGeometry geo_;
     CsrPort port_;
